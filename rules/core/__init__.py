@@ -1,0 +1,1 @@
+"""Engine internals: model, parser, discovery, runner, scoring, renderers."""

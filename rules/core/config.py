@@ -1,0 +1,169 @@
+"""Repository configuration (``.github/devdocs-review.yml``), validated with pydantic.
+
+Parsing YAML is the shell's job; this module validates the resulting mapping. An unknown key or
+a bad value raises :class:`ConfigError` whose messages name the key (``rules.CTX002.max_age_days``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from rules.core.discovery import DEFAULT_ACTIVE_ROOTS, DEFAULT_ARCHIVE_ROOTS
+from rules.core.finding import Category, Severity
+
+SeverityName = Literal["critical", "high", "medium", "low", "info"]
+
+DEFAULT_GRADES: dict[str, int] = {
+    "A+": 97, "A": 90, "B+": 85, "B": 83, "B-": 80, "C+": 75, "C": 70, "C-": 65, "D": 60, "F": 0,
+}
+DEFAULT_WEIGHTS: dict[str, int] = {
+    "structure": 10, "plan": 20, "context": 20, "tasks": 20, "consistency": 15, "security": 15,
+}
+
+
+class ConfigError(ValueError):
+    """Invalid configuration; ``errors`` holds one line per problem, each naming its key."""
+
+    def __init__(self, errors: list[str], source: str = "config") -> None:
+        self.errors = errors
+        self.source = source
+        super().__init__(f"{source}: " + "; ".join(errors))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleConfig(_Strict):
+    """Per-rule settings: ``enabled``, ``severity`` and the rule's own options."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    enabled: bool = True
+    severity: SeverityName | None = None
+
+
+class GateConfig(_Strict):
+    min_score: Annotated[int, Field(ge=0, le=100)] = 80
+    blocking_severities: tuple[SeverityName, ...] = ("critical",)
+    block_drafts: bool = False  # GitHub App: drafts are reviewed but never blocked by default
+
+
+class LimitsConfig(_Strict):
+    max_file_bytes: Annotated[int, Field(ge=1024, le=50_000_000)] = 1_048_576
+    max_comment_chars: Annotated[int, Field(ge=1000, le=65_536)] = 65_536
+    max_annotations: Annotated[int, Field(ge=0, le=1000)] = 200
+    stale_after_days: Annotated[int, Field(ge=1, le=3650)] = 14
+
+
+class ReviewConfig(_Strict):
+    """The whole repository configuration; every field has a default."""
+
+    roots: tuple[str, ...] = DEFAULT_ACTIVE_ROOTS
+    archive_roots: tuple[str, ...] = DEFAULT_ARCHIVE_ROOTS
+    rules: dict[str, RuleConfig] = Field(default_factory=dict)
+    grades: dict[str, Annotated[int, Field(ge=0, le=100)]] = Field(default_factory=lambda: dict(DEFAULT_GRADES))
+    weights: dict[Category, Annotated[int, Field(ge=0, le=100)]] = Field(
+        default_factory=lambda: {Category(k): v for k, v in DEFAULT_WEIGHTS.items()}
+    )
+    gate: GateConfig = GateConfig()
+    limits: LimitsConfig = LimitsConfig()
+
+    @field_validator("roots", "archive_roots", mode="before")
+    @classmethod
+    def _roots(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = (value,)
+        if isinstance(value, list | tuple):
+            cleaned = tuple(str(v).strip().strip("/") for v in value)
+            if any(not v or v.startswith("..") or "/../" in f"/{v}/" for v in cleaned):
+                raise ValueError("roots must be repository-relative folders without '..'")
+            return cleaned
+        return value
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _rules_shorthand(cls, value: Any) -> Any:
+        """``CTX002: off`` / ``false`` / ``high`` are shorthands for the full mapping."""
+        if not isinstance(value, Mapping):
+            return value
+        expanded: dict[str, Any] = {}
+        for code, entry in value.items():
+            if entry is False or (isinstance(entry, str) and entry.lower() in {"off", "disable", "disabled"}):
+                expanded[str(code).upper()] = {"enabled": False}
+            elif entry is True or (isinstance(entry, str) and entry.lower() == "on"):
+                expanded[str(code).upper()] = {}
+            elif isinstance(entry, str):
+                expanded[str(code).upper()] = {"severity": entry.lower()}
+            else:
+                expanded[str(code).upper()] = entry
+        return expanded
+
+    @field_validator("grades")
+    @classmethod
+    def _grades(cls, value: dict[str, int]) -> dict[str, int]:
+        if not value:
+            raise ValueError("the grade scale needs at least one grade")
+        if min(value.values()) != 0:
+            raise ValueError("the lowest grade must start at 0 so every score has a grade")
+        return value
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> ReviewConfig:
+        from rules.registry import RULES_BY_CODE  # local import: the registry imports every rule
+
+        errors = []
+        for code, entry in self.rules.items():
+            rule = RULES_BY_CODE.get(code)
+            if rule is None:
+                errors.append(f"rules.{code}: unknown rule code (see `devdocs-review rules`)")
+                continue
+            try:
+                rule.Options.model_validate(entry.model_extra or {})
+            except ValidationError as error:
+                errors.extend(_messages(error, f"rules.{code}"))
+        if errors:
+            raise ValueError("\n".join(errors))
+        return self
+
+    @property
+    def blocking(self) -> frozenset[Severity]:
+        return frozenset(Severity.parse(s) for s in self.gate.blocking_severities)
+
+    def rule_options(self, code: str) -> dict[str, Any]:
+        entry = self.rules.get(code)
+        return dict(entry.model_extra or {}) if entry else {}
+
+    def digest(self) -> str:
+        """Short stable hash of the effective configuration (for the reproducibility stamp)."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def _messages(error: ValidationError, prefix: str = "") -> list[str]:
+    lines = []
+    for item in error.errors():
+        location = ".".join(str(part) for part in item["loc"] if part not in ("function-after[_known_rules(), ReviewConfig]",))
+        key = ".".join(p for p in (prefix, location) if p)
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if "\n" in message:  # nested errors from _known_rules already name their keys
+            lines.extend(message.splitlines())
+        else:
+            lines.append(f"{key}: {message}" if key else message)
+    return lines
+
+
+def load_config(data: Mapping[str, Any] | None, *, source: str = "config") -> ReviewConfig:
+    """Validate a parsed config mapping (``None`` or empty gives the defaults)."""
+    if data is None:
+        return ReviewConfig()
+    if not isinstance(data, Mapping):
+        raise ConfigError([f"top level must be a mapping, got {type(data).__name__}"], source)
+    try:
+        return ReviewConfig.model_validate(dict(data))
+    except ValidationError as error:
+        raise ConfigError(_messages(error), source) from None

@@ -1,0 +1,170 @@
+"""The review pipeline: snapshot → tasks → rules → findings → scores → gate → :class:`Review`.
+
+Pure and deterministic: ``today`` and the configuration are passed in; nothing here reads the
+clock, the environment, the file system or the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+from rules import ENGINE_VERSION
+from rules.core import insights, scoring
+from rules.core.config import ReviewConfig
+from rules.core.discovery import Snapshot, discover
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Role, TaskDocs
+from rules.core.report import Comparison, Review, Stamp, TaskReport
+from rules.core.rule import Rule, RuleContext
+from rules.core.waivers import find_waivers
+
+log = logging.getLogger(__name__)
+
+INTERNAL_ERROR = "BOT000"
+_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
+
+
+def build_rules(config: ReviewConfig) -> list[Rule]:
+    """Instantiate every enabled rule with its configured options and severity."""
+    from rules.registry import ALL_RULES  # the registry imports every rule module
+
+    built = []
+    for rule_cls in ALL_RULES:
+        entry = config.rules.get(rule_cls.code)
+        if entry is not None and not entry.enabled:
+            continue
+        severity = Severity.parse(entry.severity) if entry is not None and entry.severity else None
+        built.append(rule_cls(config.rule_options(rule_cls.code), severity=severity))
+    return built
+
+
+def run_rules(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, *, strict: bool = False) -> list[Finding]:
+    """Apply every rule to one task. A crashing rule raises with ``strict`` (tests) and otherwise
+    becomes an internal-error finding, so one buggy rule cannot sink the review."""
+    findings: list[Finding] = []
+    for rule in rules:
+        try:
+            findings.extend(rule.check(task, ctx))
+        except Exception as error:
+            if strict:
+                raise
+            log.exception("rule %s crashed on %s", rule.code, task.path)
+            findings.append(Finding(
+                rule=INTERNAL_ERROR, name="internal-error", severity=Severity.INFO, category=Category.STRUCTURE,
+                task=task.path, path=task.path, line=1,
+                message=f"Rule {rule.code} could not run ({type(error).__name__}); this is a devdocs-review bug.",
+                fix="Report this to the devdocs-review maintainers; the rest of the review is unaffected.",
+                effort_minutes=0, key=rule.code,
+            ))
+    return findings
+
+
+def apply_waivers(task: TaskDocs, findings: Iterable[Finding], *, today: dt.date,
+                  extra: Mapping[str, str]) -> list[Finding]:
+    """Mark findings waived by a valid in-document waiver (per file) or a PR-level waiver."""
+    by_file: dict[str, dict[str, str]] = {}
+    for doc in task.documents:
+        for waiver in find_waivers(doc):
+            if waiver.problem(today) is None:
+                for code in waiver.codes:
+                    by_file.setdefault(doc.path, {})[code] = waiver.reason or ""
+    result = []
+    for finding in findings:
+        reason = by_file.get(finding.path, {}).get(finding.rule) or extra.get(finding.rule)
+        if reason is not None and finding.rule != INTERNAL_ERROR and not finding.rule.startswith("WVR"):
+            finding = finding.with_changes(waived=True, waiver_reason=reason)
+        result.append(finding)
+    return result
+
+
+def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: ReviewConfig, *,
+               extra_waivers: Mapping[str, str] = {}, strict: bool = False) -> TaskReport:
+    raw = run_rules(task, rules, ctx, strict=strict)
+    waived_applied = apply_waivers(task, raw, today=ctx.today, extra=extra_waivers)
+    scored = scoring.attribute_points(waived_applied)
+    missing = frozenset(cat for role, cat in _ROLE_CATEGORY.items() if task.doc(role) is None)
+    categories = scoring.category_scores(scored, scale=config.grades, missing=missing)
+    score = scoring.overall(categories, config.weights)
+    active = sorted((f for f in scored if not f.waived), key=Finding.sort_key)
+    waived = sorted((f for f in scored if f.waived), key=Finding.sort_key)
+    return TaskReport(
+        name=task.name,
+        path=task.path,
+        root=task.root,
+        archived=task.archived,
+        loose=task.loose,
+        files=tuple((role, d.path if (d := task.doc(role)) else None) for role in _ROLE_CATEGORY),
+        categories=categories,
+        score=score,
+        grade=scoring.grade_for(score, config.grades),
+        findings=tuple(active),
+        waived=tuple(waived),
+        strengths=insights.strengths(task, active, ctx),
+        scaffolds=insights.scaffolds(task, active),
+    )
+
+
+def compare(report: TaskReport, others: Sequence[TaskReport]) -> Comparison | None:
+    """The best-graded other task, category by category."""
+    candidates = [o for o in others if o.path != report.path]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda o: (o.score, -len(o.findings), o.path))
+    rows = tuple((c.category, c.score, best.category(c.category).score) for c in report.categories)
+    return Comparison(best.path, best.score, best.grade, rows)
+
+
+def review(
+    snapshot: Snapshot,
+    *,
+    today: dt.date,
+    config: ReviewConfig | None = None,
+    focus: Collection[str] | None = None,
+    rules: Sequence[Rule] | None = None,
+    extra_waivers: Mapping[str, str] | None = None,
+    strict: bool = False,
+    head_sha: str | None = None,
+) -> Review:
+    """Review every task in *snapshot*; grade and gate the *focus* tasks (default: all active)."""
+    from rules.registry import RULES_VERSION
+
+    config = config or ReviewConfig()
+    chosen_rules = list(rules) if rules is not None else build_rules(config)
+    tasks = discover(snapshot, active_roots=config.roots, archive_roots=config.archive_roots,
+                     max_bytes=config.limits.max_file_bytes)
+    all_paths = snapshot.all_paths()
+    ctx = RuleContext(
+        today=today, tasks=tuple(tasks), repo_paths=all_paths, repo_dirs=_folders(all_paths),
+        active_roots=config.roots, has_tree=snapshot.has_tree,
+    )
+    focus_set = {p.strip("/") for p in focus} if focus is not None else {t.path for t in tasks if not t.archived}
+    reports = [grade_task(t, chosen_rules, ctx, config, extra_waivers=extra_waivers or {}, strict=strict)
+               for t in tasks]
+    with_comparison = [_with_comparison(r, reports) for r in reports]
+    focused = tuple(r for r in with_comparison if r.path in focus_set)
+    others = tuple(r for r in with_comparison if r.path not in focus_set)
+    notes: list[str] = []
+    if not focused:
+        notes.append(f"no planning tasks found under {', '.join(config.roots)}")
+    score = round(sum(r.score for r in focused) / len(focused)) if focused else 100
+    findings = [f for r in focused for f in r.findings]
+    gate = scoring.gate(score, findings, min_score=config.gate.min_score, blocking=config.blocking)
+    stamp = Stamp(ENGINE_VERSION, RULES_VERSION, config.digest(), today, head_sha)
+    return Review(score, scoring.grade_for(score, config.grades), gate, focused, stamp, tuple(notes), others)
+
+
+def _with_comparison(report: TaskReport, reports: Sequence[TaskReport]) -> TaskReport:
+    from dataclasses import replace
+
+    return replace(report, comparison=compare(report, reports))
+
+
+def _folders(paths: Iterable[str]) -> frozenset[str]:
+    folders: set[str] = set()
+    for path in paths:
+        parts = path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            folders.add("/".join(parts[:i]))
+    return frozenset(folders)

@@ -1,0 +1,251 @@
+"""Line-level extractors: statuses, item ids, estimates, dates, progress claims.
+
+Pure functions over one line of text. Each has a cheap pre-filter so the whole document can be
+scanned at a fraction of markdown-it's parse time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rules.core.model import DateRef, Estimate, Progress, Status
+
+# --- statuses --------------------------------------------------------------------------------
+
+_EMOJI_STATUS: dict[str, Status] = {
+    "✅": Status.COMPLETE,
+    "✔": Status.COMPLETE,
+    "☑": Status.COMPLETE,
+    "🎉": Status.COMPLETE,
+    "⚠": Status.PARTIAL,
+    "⏳": Status.PENDING,
+    "⏸": Status.PAUSED,
+    "🔄": Status.IN_PROGRESS,
+    "🟡": Status.IN_PROGRESS,
+    "🚧": Status.IN_PROGRESS,
+    "❌": Status.FAILED,
+    "⛔": Status.BLOCKED,
+    "🚫": Status.BLOCKED,
+    "⬜": Status.NOT_STARTED,
+}
+_EMOJI_RE = re.compile("|".join(map(re.escape, _EMOJI_STATUS)))
+
+_WORD_STATUS: dict[str, Status] = {
+    "complete": Status.COMPLETE,
+    "completed": Status.COMPLETE,
+    "done": Status.COMPLETE,
+    "finished": Status.COMPLETE,
+    "resolved": Status.COMPLETE,
+    "fixed": Status.COMPLETE,
+    "pending": Status.PENDING,
+    "todo": Status.PENDING,
+    "to do": Status.PENDING,
+    "planned": Status.PENDING,
+    "planning": Status.PENDING,
+    "in progress": Status.IN_PROGRESS,
+    "in-progress": Status.IN_PROGRESS,
+    "in_progress": Status.IN_PROGRESS,
+    "ongoing": Status.IN_PROGRESS,
+    "wip": Status.IN_PROGRESS,
+    "blocked": Status.BLOCKED,
+    "not started": Status.NOT_STARTED,
+    "not-started": Status.NOT_STARTED,
+    "not_started": Status.NOT_STARTED,
+    "optional": Status.OPTIONAL,
+    "partial": Status.PARTIAL,
+    "partially complete": Status.PARTIAL,
+    "paused": Status.PAUSED,
+    "on hold": Status.PAUSED,
+    "deferred": Status.PAUSED,
+    "failed": Status.FAILED,
+}
+_WORDS = "|".join(sorted((re.escape(w).replace(r"\ ", r"[ _-]") for w in _WORD_STATUS), key=len, reverse=True))
+# Upper-case status words are markers wherever they stand; lower/title case only when labelled.
+_UPPER_RE = re.compile(
+    r"(?<![A-Za-z0-9_-])(COMPLETED?|DONE|FINISHED|RESOLVED|FIXED|PENDING|TODO|IN[ _-]PROGRESS|WIP|BLOCKED|"
+    r"NOT[ _-]STARTED|OPTIONAL|PARTIAL(?:LY COMPLETE)?|PAUSED|ON[ _-]HOLD|DEFERRED|FAILED)(?![A-Za-z0-9_-])"
+)
+_LABELLED_RE = re.compile(
+    rf"(?i)(?:\bstatus\b\**\s*[:=]\s*\**\s*|[(\[]\s*|\s[—–-]\s+|:\s+)({_WORDS})\b(?!\s*[:(])"
+)
+
+
+def _status_word(word: str) -> Status | None:
+    return _WORD_STATUS.get(re.sub(r"[ _-]+", " ", word.lower()).replace("in progress", "in progress"))
+
+
+_MARK_RE = re.compile(_EMOJI_RE.pattern + "|" + _UPPER_RE.pattern)
+
+
+def find_status(text: str, *, labelled: bool = True) -> Status | None:
+    """The first status marker on a line, or None. ``"next: proceed to Phase 3"`` has none.
+
+    Emoji and upper-case words count anywhere; lower-case words only after a label
+    (``Status: done``, ``(pending)``, ``- Complete``), and only when *labelled* is true or the
+    line says "status" (prose lines are not scanned for lower-case words).
+    """
+    best: tuple[int, Status] | None = None
+    mark = _MARK_RE.search(text)
+    if mark:
+        token = mark.group(0)
+        status = _EMOJI_STATUS.get(token) or _status_word(token)
+        if status is not None:
+            best = (mark.start(), status)
+    if labelled or "tatus" in text:
+        found = _LABELLED_RE.search(text, 0, best[0] if best else len(text))
+        if found:
+            status = _status_word(found.group(1))
+            if status is not None and (best is None or found.start(1) < best[0]):
+                best = (found.start(1), status)
+    return best[1] if best else None
+
+
+# --- item ids --------------------------------------------------------------------------------
+
+_ID_RE = re.compile(
+    r"\b([A-Z][A-Z0-9]{1,15}-\d{1,4})\b"  # CRITICAL-6, BUG-12
+    r"|\b(Phase|Stage|Step|Milestone|Sprint|Part|Task)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?)\b"
+)
+_LEADING_NUM_RE = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*)?(?:\[[ xX]\]\s+)?(?:\*\*)?(?:Task\s+)?(\d{1,3}(?:\.\d{1,3}){1,2})\b")
+_NOT_IDS = frozenset({"UTF-8", "SHA-256", "SHA-1", "ISO-8601", "RFC-3339", "PEP-8", "HTTP-2", "MD-5"})
+
+
+def find_ids(text: str) -> tuple[str, ...]:
+    """Item ids on a line: ``CRITICAL-6``, ``Phase 3`` (normalised title case), ``1.2``."""
+    found: list[str] = []
+    lead = _LEADING_NUM_RE.match(text)
+    if lead:
+        found.append(lead.group(1))
+    if "-" in text or any(w in text for w in ("Phase", "Stage", "Step", "Milestone", "Sprint", "Part", "Task")):
+        for match in _ID_RE.finditer(text):
+            if match.group(1):
+                if match.group(1) not in _NOT_IDS:
+                    found.append(match.group(1))
+            else:
+                found.append(f"{match.group(2)} {match.group(3).upper()}")
+    return tuple(dict.fromkeys(found))
+
+
+# --- estimates -------------------------------------------------------------------------------
+
+_UNIT_MINUTES = {"m": 1, "h": 60, "d": 480, "w": 2400}
+_NUM = r"(\d+(?:\.\d+)?)"
+_UNIT = r"(min(?:ute)?s?|m(?![a-z])|h(?:ou)?rs?|hours?|h(?![a-z])|days?|d(?![a-z])|w(?:ee)?ks?|w(?![a-z]))"
+_RANGE_RE = re.compile(rf"(?i)(?<![\w.]){_NUM}\s*(?:-|–|—|to)\s*{_NUM}\s*{_UNIT}(?![\w])")
+_SINGLE_RE = re.compile(rf"(?i)(?<![\w.\-/]){_NUM}\s?{_UNIT}(?![\w])")
+_SIZE_MINUTES = {"XS": 30, "S": 60, "M": 180, "L": 480, "XL": 960, "XXL": 1920}
+_SIZE_RE = re.compile(
+    r"(?:\b(?:effort|size|estimate)\b\**\s*[:=]?\s*\**\s*|[`\[(]\s*)(XXL|XL|XS|S|M|L)(?:\s*[`\])]|\b)", re.IGNORECASE
+)
+
+
+_ESTIMATE_HINT = re.compile(r"\d\s?[mhdwMHDW]|(?i:effort|size|estimate)|[`\[(](?:XXL|XL|XS|S|M|L)[`\])]")
+
+
+def _unit_minutes(unit: str) -> int:
+    u = unit.lower()
+    if u.startswith("min") or u == "m":
+        return 1
+    return _UNIT_MINUTES[u[0]]
+
+
+def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
+    """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``."""
+    if not _ESTIMATE_HINT.search(text):
+        return ()
+    found: list[Estimate] = []
+    spans: list[tuple[int, int]] = []
+    for match in _RANGE_RE.finditer(text):
+        per = _unit_minutes(match.group(3))
+        low, high = float(match.group(1)), float(match.group(2))
+        found.append(Estimate(match.group(0).strip(), line, round(low * per), round(high * per)))
+        spans.append(match.span())
+    for match in _SINGLE_RE.finditer(text):
+        if any(a <= match.start() < b for a, b in spans):
+            continue
+        minutes = round(float(match.group(1)) * _unit_minutes(match.group(2)))
+        if minutes > 0:
+            found.append(Estimate(match.group(0).strip(), line, minutes, minutes))
+    for match in _SIZE_RE.finditer(text):
+        size = match.group(1).upper()
+        if match.group(0)[0] in "`[(" and not match.group(0).rstrip().endswith(("`", "]", ")")):
+            continue  # "(S" without a closing mark is prose, not a size tag
+        if size in {"S", "M", "L"} and match.group(1) != size:
+            continue  # lower-case s/m/l are words, not sizes
+        found.append(Estimate(match.group(0).strip(), line, _SIZE_MINUTES[size], _SIZE_MINUTES[size], True))
+    return tuple(found)
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_LABEL_RE = re.compile(
+    r"(?i)^[\s>*_#|-]*(last[\s_-]+updated|last[\s_-]+update|last[\s_-]+modified|updated|date[\s_-]+updated|"
+    r"created|started|completed|date)(?:\s+on)?[\s*_]*[:：][\s*_]*(.*)$"
+)
+_ISO_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_NAMED_RE = re.compile(r"(?i)\b([A-Z][a-z]{2})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_NAMED_DMY_RE = re.compile(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Z][a-z]{2})[a-z]*\.?,?\s+(\d{4})")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """First date in *value*: ISO (``2025-11-11``), ``Nov 11, 2025`` or ``11 November 2025``."""
+    try:
+        if match := _ISO_RE.search(value):
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if match := _NAMED_RE.search(value):
+            month = _MONTHS.get(match.group(1).lower())
+            return dt.date(int(match.group(3)), month, int(match.group(2))) if month else None
+        if match := _NAMED_DMY_RE.search(value):
+            month = _MONTHS.get(match.group(2).lower())
+            return dt.date(int(match.group(3)), month, int(match.group(1))) if month else None
+    except ValueError:
+        return None
+    return None
+
+
+def find_date(text: str, line: int) -> DateRef | None:
+    """A labelled date line (``**Last Updated:** 2025-10-29 15:59``)."""
+    if ":" not in text and "：" not in text:
+        return None
+    match = _LABEL_RE.match(text)
+    if not match:
+        return None
+    label = re.sub(r"[\s_-]+", " ", match.group(1).lower())
+    raw = match.group(2).strip().strip("*_ ")
+    return DateRef(label, line, parse_date(raw), raw)
+
+
+# --- progress claims -------------------------------------------------------------------------
+
+_PCT_RE = re.compile(
+    r"(?i)(\d{1,3}(?:\.\d+)?)\s*%\s*(?:complete[d]?|done|finished|progress)"
+    r"|(?:progress|completion|complete[d]?)\b[^0-9%\n]{0,12}?(\d{1,3}(?:\.\d+)?)\s*%"
+)
+_FRAC_RE = re.compile(
+    r"(?i)(?<![\d/.-])(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)(?![\d/.-])"
+    r"(?=\s*(?:tasks?|items?|phases?|steps?)?\s*(?:complete[d]?|done|finished|\(\s*\d{1,3}(?:\.\d+)?\s*%|\)))"
+    r"|(?i:progress|complete[d]?|done|status)\b[^0-9\n]{0,12}?(?<![\d/.-])(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)(?![\d/.-])"
+)
+_PAREN_PCT_RE = re.compile(r"\(\s*(\d{1,3}(?:\.\d+)?)\s*%\s*\)")
+
+
+def find_progress(text: str, line: int) -> Progress | None:
+    """A progress claim on a line: a percentage, a fraction, or both (``5.5/6 complete (92%)``)."""
+    if "%" not in text and "/" not in text:
+        return None
+    frac = _FRAC_RE.search(text)
+    if frac:
+        done = float(frac.group(1) or frac.group(3))
+        total = float(frac.group(2) or frac.group(4))
+        if total <= 0 or total > 10000:
+            return None
+        pct_match = _PAREN_PCT_RE.search(text, frac.end() - 1)
+        percent = float(pct_match.group(1)) if pct_match else None
+        return Progress(text.strip(), line, percent, done, total)
+    pct = _PCT_RE.search(text)
+    if pct:
+        return Progress(text.strip(), line, float(pct.group(1) or pct.group(2)))
+    return None

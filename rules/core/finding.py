@@ -1,0 +1,74 @@
+"""Severity, category and the Finding value every rule yields."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, replace
+
+
+class Severity(enum.IntEnum):
+    """Ordered, so reports can sort and gates can threshold on it."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls[value.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {value!r} (expected one of {names})") from None
+
+
+class Category(enum.StrEnum):
+    STRUCTURE = "structure"
+    PLAN = "plan"
+    CONTEXT = "context"
+    TASKS = "tasks"
+    CONSISTENCY = "consistency"
+    SECURITY = "security"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, anchored to a file and a 1-based line, with what to do about it.
+
+    ``key`` distinguishes two findings of the same rule in the same file without using the
+    line number, so the fingerprint survives edits that shift lines.
+    """
+
+    rule: str
+    name: str
+    severity: Severity
+    category: Category
+    task: str  # task path, e.g. "dev/active/auth"
+    path: str
+    line: int
+    message: str
+    fix: str
+    effort_minutes: int
+    key: str = ""
+    penalty: int | None = None  # explicit deduction (e.g. 100 for a missing file); None: by severity
+    waived: bool = False
+    waiver_reason: str | None = None
+    points: int = 0  # points actually deducted, filled in by scoring
+
+    @property
+    def fingerprint(self) -> str:
+        raw = "\x1f".join((self.rule, self.task, self.path, self.key or self.message))
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+    def sort_key(self) -> tuple[int, str, int, str]:
+        return (-self.severity, self.path, self.line, self.rule)
+
+    def with_changes(self, **changes: object) -> Finding:
+        return replace(self, **changes)  # type: ignore[arg-type]

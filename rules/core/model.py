@@ -1,0 +1,268 @@
+"""The document model every rule reads: frozen values, 1-based line numbers, no markdown-it tokens.
+
+`parse_document` (rules/core/parse.py) builds a :class:`Document` from text once; discovery
+(rules/core/discovery.py) groups documents into a :class:`TaskDocs` per planning task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+class Role(enum.StrEnum):
+    """What a file is for inside one task folder."""
+
+    PLAN = "plan"
+    CONTEXT = "context"
+    TASKS = "tasks"
+    EXTRA = "extra"
+
+
+class Status(enum.StrEnum):
+    """A normalised status marker (emoji or word) found in a heading, an item or a line."""
+
+    COMPLETE = "complete"
+    IN_PROGRESS = "in_progress"
+    PENDING = "pending"
+    BLOCKED = "blocked"
+    NOT_STARTED = "not_started"
+    OPTIONAL = "optional"
+    PARTIAL = "partial"
+    PAUSED = "paused"
+    FAILED = "failed"
+
+    @property
+    def is_done(self) -> bool:
+        return self is Status.COMPLETE
+
+    @property
+    def is_open(self) -> bool:
+        return self in _OPEN_STATUSES
+
+
+_OPEN_STATUSES = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED})
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A time estimate: ``30 min``, ``2h``, ``2-3 hours``, ``Day 1, 4 hours`` or effort ``S/M/L/XL``."""
+
+    text: str
+    line: int
+    minutes: int  # low end of a range; effort sizes map to a nominal duration
+    minutes_high: int
+    is_effort_size: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A progress claim: ``95% complete``, ``5.5/6 complete (92%)``, ``Progress: 6/6 (100%)``."""
+
+    text: str
+    line: int
+    percent: float | None
+    done: float | None = None
+    total: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateRef:
+    """A labelled date such as ``Last Updated: 2025-11-11``."""
+
+    label: str  # lower-cased label, e.g. "last updated"
+    line: int
+    date: dt.date | None  # None when the label is present but the value is not a date
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMark:
+    """A status found on one line, optionally tied to an item id (``CRITICAL-6 ... COMPLETE``)."""
+
+    status: Status
+    line: int
+    text: str  # the line, stripped
+    item_ids: tuple[str, ...] = ()
+    in_heading: bool = False
+    in_checkbox: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    target: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    info: str
+    line: int  # line of the opening fence
+    end_line: int  # last line of the block
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    line: int
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    row_lines: tuple[int, ...]
+    section: int | None  # index into Document.sections
+
+    def column(self, *names: str) -> int | None:
+        """Index of the first header cell containing any of *names* (case-insensitive)."""
+        lowered = [cell.lower() for cell in self.header]
+        for index, cell in enumerate(lowered):
+            if any(name in cell for name in names):
+                return index
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the lines it owns, up to the next heading of the same or a higher level."""
+
+    title: str  # heading text with markup removed
+    level: int
+    line: int
+    end_line: int  # inclusive
+    parent: int | None  # index into Document.sections
+    status: Status | None = None
+    item_ids: tuple[str, ...] = ()
+    estimates: tuple[Estimate, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Lower-cased title without emoji, numbering or status words: used for synonym matching."""
+        return normalise_title(self.title)
+
+    def contains(self, line: int) -> bool:
+        return self.line <= line <= self.end_line
+
+
+@dataclass(frozen=True, slots=True)
+class CheckItem:
+    """A ``- [ ]`` / ``- [x]`` list item."""
+
+    text: str
+    checked: bool
+    line: int
+    end_line: int
+    depth: int  # 0 for a top-level item
+    section: int | None  # index of the innermost enclosing section
+    status: Status | None = None
+    item_ids: tuple[str, ...] = ()
+    estimates: tuple[Estimate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed planning file."""
+
+    path: str
+    role: Role
+    lines: tuple[str, ...]
+    sections: tuple[Section, ...] = ()
+    items: tuple[CheckItem, ...] = ()
+    tables: tuple[Table, ...] = ()
+    links: tuple[Link, ...] = ()
+    code_blocks: tuple[CodeBlock, ...] = ()
+    statuses: tuple[StatusMark, ...] = ()
+    dates: tuple[DateRef, ...] = ()
+    progress: tuple[Progress, ...] = ()
+    estimates: tuple[Estimate, ...] = ()
+    comments: tuple[tuple[int, str], ...] = ()  # (line, text) of HTML comments, for waivers
+    problems: tuple[str, ...] = ()  # input problems already handled (e.g. decoded with replacement)
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def title(self) -> Section | None:
+        return self.sections[0] if self.sections else None
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def last_updated(self) -> DateRef | None:
+        for ref in self.dates:
+            if ref.label in LAST_UPDATED_LABELS:
+                return ref
+        return None
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+
+    def find_section(self, *synonyms: str, max_level: int = 6) -> Section | None:
+        """First section whose normalised title contains any synonym (each already lower-case)."""
+        for section in self.sections:
+            if section.level <= max_level and any(s in section.key for s in synonyms):
+                return section
+        return None
+
+    def section_of(self, line: int) -> Section | None:
+        """Innermost section containing *line*."""
+        found = None
+        for section in self.sections:
+            if section.line > line:
+                break
+            if section.contains(line):
+                found = section
+        return found
+
+    def children(self, index: int) -> Iterator[Section]:
+        for section in self.sections:
+            if section.parent == index:
+                yield section
+
+    def items_in(self, section: Section) -> tuple[CheckItem, ...]:
+        return tuple(item for item in self.items if section.line < item.line <= section.end_line)
+
+    def body(self, section: Section) -> tuple[str, ...]:
+        """The lines under a heading, the heading itself excluded."""
+        return self.lines[section.line : section.end_line]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDocs:
+    """Everything known about one planning task: a folder under a doc root, or loose files."""
+
+    name: str  # folder name, or the common prefix of loose files
+    root: str  # e.g. "dev/active"
+    path: str  # folder path, or root for loose files
+    plan: Document | None = None
+    context: Document | None = None
+    tasks: Document | None = None
+    extras: tuple[Document, ...] = ()
+    loose: bool = False
+    archived: bool = False
+    unreadable: tuple[tuple[str, str], ...] = ()  # (path, reason) for files that could not be read
+    duplicates: tuple[tuple[Role, str], ...] = ()  # a second file claiming a role already taken
+    all_paths: tuple[str, ...] = field(default=())  # every file path seen in the task
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        core = tuple(d for d in (self.plan, self.context, self.tasks) if d is not None)
+        return core + self.extras
+
+    def doc(self, role: Role) -> Document | None:
+        return {Role.PLAN: self.plan, Role.CONTEXT: self.context, Role.TASKS: self.tasks}.get(role)
+
+
+LAST_UPDATED_LABELS = frozenset({"last updated", "updated", "last update", "last modified", "date updated"})
+
+_TITLE_NOISE = str.maketrans({c: " " for c in "#*_`:()[]{}|/\\-—–.,!?\"'"})
+
+
+def normalise_title(title: str) -> str:
+    """``"### 2. Current State (현재 상태) ✅"`` → ``"current state 현재 상태"``."""
+    cleaned = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in title.translate(_TITLE_NOISE))
+    words = [w for w in cleaned.lower().split() if not w.isdigit()]
+    return " ".join(words)

@@ -1,0 +1,278 @@
+"""Markdown text → :class:`Document`. The only module that imports markdown-it.
+
+One pass over markdown-it's flat token stream builds sections, checkbox items, tables, links,
+code blocks and comments; one pass over the raw lines (outside code blocks) finds statuses, ids,
+estimates, dates and progress claims. Rules never see tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from rules.core import extract
+from rules.core.model import (
+    CheckItem,
+    CodeBlock,
+    DateRef,
+    Document,
+    Estimate,
+    Link,
+    Progress,
+    Role,
+    Section,
+    Status,
+    StatusMark,
+    Table,
+)
+
+# `tasklists` is a core option since markdown-it-py 4.1: it sets list_item_open.meta["checked"]
+# and strips the "[ ] " marker from the item text.
+_MD = MarkdownIt("commonmark", {"tasklists": True}).enable("table")
+
+
+def markdown_parser() -> MarkdownIt:
+    """The parser configuration the engine uses (the benchmark's baseline parses with it too)."""
+    return _MD
+
+
+def parse_document(path: str, text: str, role: Role, *, problems: Sequence[str] = ()) -> Document:
+    """Parse *text* once into the frozen model rules read."""
+    lines = tuple(text.splitlines())
+    builder = _Builder(lines)
+    builder.walk(_MD.parse(text))
+    scan = _scan_lines(lines, builder.code_lines, builder.heading_lines, builder.item_lines)
+    sections = builder.finish_sections(scan)
+    return Document(
+        path=path,
+        role=role,
+        lines=lines,
+        sections=sections,
+        items=builder.finish_items(sections, scan),
+        tables=builder.finish_tables(sections),
+        links=tuple(builder.links),
+        code_blocks=tuple(builder.code_blocks),
+        statuses=tuple(scan.statuses),
+        dates=tuple(scan.dates),
+        progress=tuple(scan.progress),
+        estimates=tuple(scan.estimates),
+        comments=tuple(builder.comments),
+        problems=tuple(problems),
+    )
+
+
+class _Builder:
+    """Collects raw facts from the token stream; ``finish_*`` turn them into model values."""
+
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        self.lines = lines
+        self.headings: list[tuple[int, int, str]] = []  # (level, line, title)
+        self.raw_items: list[tuple[str, bool, int, int, int]] = []  # text, checked, line, end, depth
+        self.raw_tables: list[tuple[int, list[str], list[list[str]], list[int]]] = []
+        self.links: list[Link] = []
+        self.code_blocks: list[CodeBlock] = []
+        self.comments: list[tuple[int, str]] = []
+        self.code_lines: set[int] = set()
+        self.heading_lines: set[int] = set()
+        self.item_lines: set[int] = set()
+
+    def walk(self, tokens: list[Token]) -> None:
+        depth = 0
+        pending_items: list[tuple[bool, int, int, int]] = []  # checked, line, end, depth
+        table: tuple[int, list[str], list[list[str]], list[int]] | None = None
+        row: list[str] | None = None
+        heading: tuple[int, int] | None = None
+        for token in tokens:
+            kind = token.type
+            if kind == "inline":
+                self._inline(token)
+                if heading is not None:
+                    level, line = heading
+                    self.headings.append((level, line, _plain(token)))
+                    heading = None
+                elif pending_items:
+                    checked, line, end, item_depth = pending_items.pop()
+                    self.raw_items.append((_plain(token), checked, line, end, item_depth))
+                elif row is not None:
+                    row.append(_plain(token))
+            elif kind == "heading_open":
+                line = _first_line(token)
+                heading = (int(token.tag[1]), line)
+                self.heading_lines.add(line)
+            elif kind == "list_item_open":
+                depth += 1
+                if "checked" in token.meta:
+                    line = _first_line(token)
+                    end = token.map[1] if token.map else line
+                    pending_items.append((bool(token.meta["checked"]), line, end, depth - 1))
+                    self.item_lines.add(line)
+            elif kind == "list_item_close":
+                depth -= 1
+            elif kind in ("fence", "code_block"):
+                self._code(token)
+            elif kind == "html_block":
+                if "<!--" in token.content:
+                    self.comments.append((_first_line(token), token.content.strip()))
+            elif kind == "table_open":
+                table = (_first_line(token), [], [], [])
+            elif kind == "tr_open" and table is not None:
+                row = []
+                if token.map:
+                    table[3].append(token.map[0] + 1)
+            elif kind == "tr_close" and table is not None and row is not None:
+                if not table[1] and not table[2]:
+                    table[1].extend(row)
+                else:
+                    table[2].append(row)
+                row = None
+            elif kind == "table_close" and table is not None:
+                self.raw_tables.append(table)
+                table = None
+
+    def _inline(self, token: Token) -> None:
+        line = _first_line(token)
+        for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                self.links.append(Link(text="", target=href, line=line))
+            elif child.type == "html_inline" and child.content.startswith("<!--"):
+                self.comments.append((line, child.content))
+
+    def _code(self, token: Token) -> None:
+        if not token.map:
+            return
+        start, end = token.map[0] + 1, token.map[1]
+        self.code_lines.update(range(start, end + 1))
+        self.code_blocks.append(CodeBlock(token.info.strip(), start, end, token.content))
+
+    def finish_sections(self, scan: _Scan) -> tuple[Section, ...]:
+        total = len(self.lines)
+        sections: list[Section] = []
+        stack: list[int] = []  # indices of open sections
+        ends = [total] * len(self.headings)
+        for index, (level, line, _title) in enumerate(self.headings):
+            while stack and self.headings[stack[-1]][0] >= level:
+                ends[stack.pop()] = line - 1
+            stack.append(index)
+        stack.clear()
+        for index, (level, line, title) in enumerate(self.headings):
+            while stack and self.headings[stack[-1]][0] >= level:
+                stack.pop()
+            parent = stack[-1] if stack else None
+            stack.append(index)
+            sections.append(
+                Section(
+                    title=title,
+                    level=level,
+                    line=line,
+                    end_line=max(line, ends[index]),
+                    parent=parent,
+                    status=scan.line_status.get(line),
+                    item_ids=scan.ids.get(line, ()),
+                    estimates=scan.line_estimates.get(line, ()),
+                )
+            )
+        return tuple(sections)
+
+    def finish_items(self, sections: tuple[Section, ...], scan: _Scan) -> tuple[CheckItem, ...]:
+        items = []
+        for text, checked, line, end, depth in sorted(self.raw_items, key=lambda item: item[2]):
+            spanned = range(line, line + text.count("\n") + 1)
+            items.append(
+                CheckItem(
+                    text=text,
+                    checked=checked,
+                    line=line,
+                    end_line=max(line, end),
+                    depth=depth,
+                    section=_innermost(sections, line),
+                    status=scan.line_status.get(line),
+                    item_ids=scan.ids.get(line, ()),
+                    estimates=tuple(e for n in spanned for e in scan.line_estimates.get(n, ())),
+                )
+            )
+        return tuple(items)
+
+    def finish_tables(self, sections: tuple[Section, ...]) -> tuple[Table, ...]:
+        tables = []
+        for line, header, rows, row_lines in self.raw_tables:
+            tables.append(
+                Table(
+                    line=line,
+                    header=tuple(header),
+                    rows=tuple(tuple(r) for r in rows),
+                    row_lines=tuple(row_lines[1 : 1 + len(rows)]),
+                    section=_innermost(sections, line),
+                )
+            )
+        return tuple(tables)
+
+
+class _Scan:
+    """Per-line facts from one pass over the raw lines (code blocks skipped)."""
+
+    __slots__ = ("dates", "estimates", "ids", "line_estimates", "line_status", "progress", "statuses")
+
+    def __init__(self) -> None:
+        self.statuses: list[StatusMark] = []
+        self.dates: list[DateRef] = []
+        self.progress: list[Progress] = []
+        self.estimates: list[Estimate] = []
+        self.line_status: dict[int, Status] = {}
+        self.line_estimates: dict[int, tuple[Estimate, ...]] = {}
+        self.ids: dict[int, tuple[str, ...]] = {}
+
+
+def _scan_lines(lines: tuple[str, ...], code: set[int], headings: set[int], items: set[int]) -> _Scan:
+    scan = _Scan()
+    find_status, find_ids, find_date = extract.find_status, extract.find_ids, extract.find_date
+    find_progress, find_estimates = extract.find_progress, extract.find_estimates
+    for number, text in enumerate(lines, start=1):
+        if number in code or not text or text.isspace():
+            continue
+        status = find_status(text, labelled=number in headings or number in items)
+        ids: tuple[str, ...] = ()
+        if status is not None or number in headings or number in items:
+            ids = scan.ids[number] = find_ids(text)
+        if status is not None:
+            scan.line_status[number] = status
+            scan.statuses.append(StatusMark(status, number, text.strip(), ids, number in headings, number in items))
+        if (date := find_date(text, number)) is not None:
+            scan.dates.append(date)
+        if (claim := find_progress(text, number)) is not None:
+            scan.progress.append(claim)
+        if found := find_estimates(text, number):
+            scan.line_estimates[number] = found
+            scan.estimates.extend(found)
+    return scan
+
+
+def _first_line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 1
+
+
+def _plain(token: Token) -> str:
+    """Visible text of an inline token: markup and HTML comments removed."""
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def _innermost(sections: tuple[Section, ...], line: int) -> int | None:
+    found = None
+    for index, section in enumerate(sections):
+        if section.line > line:
+            break
+        if section.line <= line <= section.end_line:
+            found = index
+    return found

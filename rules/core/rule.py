@@ -1,0 +1,95 @@
+"""The Rule base class and the read-only context rules are given."""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, TaskDocs
+
+
+class NoOptions(BaseModel):
+    """Rules without options accept none (an unknown option in the config is an error)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What a rule may know besides its task: passed in, never read from the environment."""
+
+    today: dt.date
+    tasks: tuple[TaskDocs, ...] = ()  # every task in the snapshot (active and archived)
+    repo_paths: frozenset[str] = field(default_factory=frozenset)  # every file path in the repo
+    repo_dirs: frozenset[str] = field(default_factory=frozenset)  # every folder path in the repo
+    active_roots: tuple[str, ...] = ("dev/active",)
+    has_tree: bool = True  # False when repo_paths is incomplete: link rules stay quiet
+
+
+class Rule(abc.ABC):
+    """One review rule. Subclasses live one per module under ``rules/<category>/``.
+
+    The class docstring is the rule's documentation: a first line, then ``Why:``, ``Bad:`` and
+    ``Good:`` sections (checked by tests/rules/test_registry.py).
+    """
+
+    code: ClassVar[str]  # "PLN001": stable, never reused
+    name: ClassVar[str]  # "missing-required-section": names the problem
+    category: ClassVar[Category]
+    severity: ClassVar[Severity]
+    rationale: ClassVar[str]  # one line: why this matters
+    fix: ClassVar[str]  # one line, imperative: what to do
+    effort_minutes: ClassVar[int]  # typical time to fix one finding
+    Options: ClassVar[type[BaseModel]] = NoOptions
+
+    def __init__(self, options: Mapping[str, Any] | BaseModel | None = None,
+                 severity: Severity | None = None) -> None:
+        if isinstance(options, BaseModel):
+            self.options: Any = options
+        else:
+            self.options = self.Options.model_validate(dict(options or {}))
+        self.effective_severity = severity if severity is not None else type(self).severity
+
+    @abc.abstractmethod
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        """Yield findings for *task*. Must be pure: no I/O, no clock, no globals."""
+
+    def finding(
+        self,
+        task: TaskDocs,
+        where: Document | str,
+        line: int,
+        message: str,
+        *,
+        key: str = "",
+        fix: str | None = None,
+        severity: Severity | None = None,
+        effort_minutes: int | None = None,
+        penalty: int | None = None,
+    ) -> Finding:
+        """Build a finding of this rule. *severity* lets a rule escalate (e.g. 500 vs 800 lines);
+        a severity set in the repo config always wins."""
+        path = where.path if isinstance(where, Document) else where
+        chosen = severity if severity is not None else type(self).severity
+        if self.effective_severity != type(self).severity:
+            chosen = self.effective_severity
+        return Finding(
+            rule=self.code,
+            name=self.name,
+            severity=chosen,
+            category=self.category,
+            task=task.path,
+            path=path,
+            line=max(1, line),
+            message=message,
+            fix=fix or self.fix,
+            effort_minutes=self.effort_minutes if effort_minutes is None else effort_minutes,
+            key=key,
+            penalty=penalty,
+        )

@@ -1,0 +1,64 @@
+"""Shared fixture harness: a fixture is Markdown with inline ``<!-- expect: CODE -->`` markers.
+
+Layouts under ``tests/rules/fixtures/<CODE>/``:
+
+* ``{pass,fail}_<scenario>-<role>.md``: one file, reviewed as ``dev/active/example/<name>``.
+* ``{pass,fail}_<scenario>/``: a folder. If it holds a ``dev/`` folder it is a whole repository
+  snapshot (every file kept at its relative path); otherwise its files form one task folder
+  ``dev/active/<scenario>/``.
+
+Every ``<!-- expect: CODE -->`` marker (several may share a line: ``expect: CTX001, CTX002``)
+asserts one unwaived finding of that rule on that line of that file; ``<!-- expect-waived: CODE -->``
+asserts a waived one. A fixture with no markers must produce no findings. Fixtures review as of
+``TODAY`` unless the fixture holds ``<!-- today: YYYY-MM-DD -->``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from rules.core.discovery import Snapshot
+from rules.core.engine import review
+from rules.core.rule import Rule
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TODAY = dt.date(2026, 1, 15)
+EXPECT = re.compile(r"<!--\s*expect(-waived)?:\s*([A-Z]{3}\d{3}(?:\s*,\s*[A-Z]{3}\d{3})*)\s*-->")
+TODAY_RE = re.compile(r"<!--\s*today:\s*(\d{4}-\d{2}-\d{2})\s*-->")
+
+
+def load_fixture(fixture: Path) -> dict[str, bytes]:
+    if fixture.is_file():
+        return {f"dev/active/example/{fixture.name}": fixture.read_bytes()}
+    files = {str(p.relative_to(fixture)): p.read_bytes() for p in sorted(fixture.rglob("*")) if p.is_file()}
+    if (fixture / "dev").is_dir():
+        return files
+    return {f"dev/active/{fixture.name}/{name}": data for name, data in files.items()}
+
+
+def expected(files: dict[str, bytes]) -> tuple[list[tuple[str, int, str]], list[tuple[str, int, str]], dt.date]:
+    active: list[tuple[str, int, str]] = []
+    waived: list[tuple[str, int, str]] = []
+    today = TODAY
+    for path, data in files.items():
+        text = data.decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            for match in EXPECT.finditer(line):
+                target = waived if match.group(1) else active
+                target.extend((path, number, code.strip()) for code in match.group(2).split(","))
+        if found := TODAY_RE.search(text):
+            today = dt.date.fromisoformat(found.group(1))
+    return sorted(active), sorted(waived), today
+
+
+def run_fixture(rule: Rule, fixture: Path) -> tuple[list[tuple[str, int, str]], list[tuple[str, int, str]]]:
+    files = load_fixture(fixture)
+    _active, _waived, today = expected(files)
+    result = review(Snapshot(files), today=today, rules=[rule], strict=True)
+    found = [f for task in (*result.tasks, *result.others) for f in (*task.findings, *task.waived)]
+    return (
+        sorted((f.path, f.line, f.rule) for f in found if not f.waived),
+        sorted((f.path, f.line, f.rule) for f in found if f.waived),
+    )
