@@ -1,14 +1,23 @@
-"""The explicit, ordered list of every rule. Adding a rule: one module, one line here, fixtures."""
+"""The explicit, ordered list of every rule, category by category.
+
+Adding a rule: one module under ``rules/<category>/``, one line in that package's ``RULES``,
+good and bad fixtures under ``tests/rules/fixtures/<CODE>/``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
+from rules import consistency, context, plan, security, structure, tasks
 from rules.core.rule import Rule
-from rules.structure.str001_missing_plan_file import MissingPlanFile
 
 ALL_RULES: tuple[type[Rule], ...] = (
-    MissingPlanFile,
+    *structure.RULES,
+    *plan.RULES,
+    *context.RULES,
+    *tasks.RULES,
+    *consistency.RULES,
+    *security.RULES,
 )
 
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

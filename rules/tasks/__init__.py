@@ -1,1 +1,7 @@
-"""tasks rules."""
+"""Tasks rules. `RULES` lists them in order; rules/registry.py concatenates every category."""
+
+from __future__ import annotations
+
+from rules.core.rule import Rule
+
+RULES: tuple[type[Rule], ...] = ()
