@@ -1,0 +1,217 @@
+"""``devdocs-review``: the command line. Same engine, same output as the GitHub App.
+
+Exit codes: 0 gate passed, 1 gate failed, 2 usage, config or input error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from rules.core.config import ConfigError, ReviewConfig, load_config
+
+EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "markdown", "json", "sarif")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="devdocs-review", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("check", help="review the planning docs of a checkout")
+    check.add_argument("path", nargs="?", default=".", type=Path,
+                       help="repository root, a doc root (dev/active) or one task folder (default: .)")
+    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
+    check.add_argument("--config", type=Path, help="config file (default: <repo>/.github/devdocs-review.yml)")
+    check.add_argument("--min-score", type=_score, help="override gate.min_score (0-100)")
+    check.add_argument("--today", type=_date, help="review as of this date (YYYY-MM-DD; default: today)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when the gate fails (errors still exit 2)")
+    check.add_argument("--color", action=argparse.BooleanOptionalAction, default=None,
+                       help="colour text output (default: when stdout is a terminal)")
+
+    rules = sub.add_parser("rules", help="list the review rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    explain = sub.add_parser("explain", help="print a rule's documentation with bad/good examples")
+    explain.add_argument("code", help="rule code, e.g. CTX002")
+    sub.add_parser("schema", help="print the JSON Schema of .github/devdocs-review.yml")
+
+    serve = sub.add_parser("serve", help="run the GitHub App (webhook receiver + embedded worker)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--no-worker", action="store_true", help="web only (workers run separately)")
+    sub.add_parser("worker", help="run review workers for a durable queue (DEVDOCS_QUEUE_URL)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"check": _check, "rules": _rules, "explain": _explain, "schema": _schema,
+                "serve": _serve, "worker": _worker}
+    try:
+        return handlers[args.command](args)
+    except ConfigError as error:
+        return _fail(f"invalid config {error.source}: " + "; ".join(error.errors))
+    except BrokenPipeError:
+        return EXIT_ERROR
+
+
+def _check(args: argparse.Namespace) -> int:
+    from bot.local import InputError, load_snapshot, resolve_target
+    from rules.core.engine import review
+
+    try:
+        config = _load_config(args)
+        target = resolve_target(args.path, config.roots, config.archive_roots)
+        if args.config is None:
+            config = _repo_config(target.repo_root, args) or config
+        snapshot = load_snapshot(target.repo_root, config)
+    except InputError as error:
+        return _fail(str(error))
+    result = review(snapshot, today=args.today or dt.date.today(), config=config, focus=target.focus)
+    color = args.color if args.color is not None else (args.output is None and sys.stdout.isatty())
+    _write(render(result, args.format, color=color), args.output)
+    return EXIT_PASSED if result.gate.passed or args.exit_zero else EXIT_FAILED
+
+
+def render(result: object, fmt: str, *, color: bool = False) -> str:
+    from rules.core.report import Review
+
+    assert isinstance(result, Review)
+    if fmt == "json":
+        from rules.render.json import render_json
+
+        return render_json(result)
+    if fmt == "sarif":
+        from rules.render.sarif import render_sarif
+
+        return render_sarif(result)
+    if fmt == "markdown":
+        from rules.render.markdown import render_markdown
+
+        return render_markdown(result)
+    from rules.render.text import render_text
+
+    return render_text(result, color=color)
+
+
+def _load_config(args: argparse.Namespace) -> ReviewConfig:
+    from bot.configfile import load_config_file
+
+    config = load_config_file(args.config) if args.config is not None else load_config(None)
+    return _with_overrides(config, args)
+
+
+def _repo_config(repo_root: Path, args: argparse.Namespace) -> ReviewConfig | None:
+    from bot.configfile import find_config_file, load_config_file
+
+    found = find_config_file(repo_root)
+    return _with_overrides(load_config_file(found), args) if found is not None else None
+
+
+def _with_overrides(config: ReviewConfig, args: argparse.Namespace) -> ReviewConfig:
+    if args.min_score is None:
+        return config
+    return config.model_copy(update={"gate": config.gate.model_copy(update={"min_score": args.min_score})})
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from rules.registry import ALL_RULES
+
+    if args.format == "json":
+        rows = [{"code": r.code, "name": r.name, "category": str(r.category), "severity": r.severity.label,
+                 "rationale": r.rationale, "fix": r.fix, "effort_minutes": r.effort_minutes} for r in ALL_RULES]
+        _write(json.dumps(rows, indent=2) + "\n", None)
+        return EXIT_PASSED
+    width = max((len(r.name) for r in ALL_RULES), default=10)
+    lines = [f"{r.code}  {r.name:<{width}}  {r.severity.label:<8}  {r.category:<11}  {r.rationale}" for r in ALL_RULES]
+    _write("\n".join(lines) + "\n", None)
+    return EXIT_PASSED
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from rules.explain import explain_rule
+
+    text = explain_rule(args.code)
+    if text is None:
+        return _fail(f"unknown rule code {args.code!r} (run `devdocs-review rules` to list them)")
+    _write(text, None)
+    return EXIT_PASSED
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from rules.core.config import ReviewConfig
+
+    schema = ReviewConfig.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "devdocs-review configuration (.github/devdocs-review.yml)"
+    _write(json.dumps(schema, indent=2, sort_keys=True) + "\n", None)
+    return EXIT_PASSED
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.server import serve
+
+    return serve(host=args.host, port=args.port, worker=not args.no_worker)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from bot.server import run_worker
+
+    return run_worker()
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise SystemExit(_fail(f"cannot write {output}: {error.strerror}")) from None
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"devdocs-review: error: {message}\n")
+    return EXIT_ERROR
+
+
+def _score(value: str) -> int:
+    try:
+        score = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--min-score must be a whole number, got {value!r}") from None
+    if not 0 <= score <= 100:
+        raise argparse.ArgumentTypeError(f"--min-score must be between 0 and 100, got {score}")
+    return score
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--today must be YYYY-MM-DD, got {value!r}") from None
+
+
+def _version() -> str:
+    from rules import ENGINE_VERSION
+
+    return ENGINE_VERSION
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
