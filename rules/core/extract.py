@@ -105,7 +105,7 @@ def find_status(text: str, *, labelled: bool = True) -> Status | None:
 
 _ID_RE = re.compile(
     r"\b([A-Z][A-Z0-9]{1,15}-\d{1,4})\b"  # CRITICAL-6, BUG-12
-    r"|\b(Phase|Stage|Step|Milestone|Sprint|Part|Task)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?)\b"
+    r"|\b(Phase|Stage|Step|Milestone|Sprint|Part|Task)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?\b|[A-Z](?!\w)(?!\s+[a-z]))"
 )
 _LEADING_NUM_RE = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*)?(?:\[[ xX]\]\s+)?(?:\*\*)?(?:Task\s+)?(\d{1,3}(?:\.\d{1,3}){1,2})\b")
 _NOT_IDS = frozenset({"UTF-8", "SHA-256", "SHA-1", "ISO-8601", "RFC-3339", "PEP-8", "HTTP-2", "MD-5"})
