@@ -67,7 +67,7 @@ _UPPER_RE = re.compile(
     r"NOT[ _-]STARTED|OPTIONAL|PARTIAL(?:LY COMPLETE)?|PAUSED|ON[ _-]HOLD|DEFERRED|FAILED)(?![A-Za-z0-9_-])"
 )
 _LABELLED_RE = re.compile(
-    rf"(?i)(?:\bstatus\b\**\s*[:=]\s*\**\s*|[(\[]\s*|\s[—–-]\s+|:\s+)({_WORDS})\b(?!\s*[:(])"
+    rf"(?i)(?:\bstatus\b\**\s*[:=]\s*\**\s*|[(\[]\s*|\s[—–-]\s+|:\s+)({_WORDS})\b(?!\s*:|\()"
 )
 
 

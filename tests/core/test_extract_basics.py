@@ -1,0 +1,96 @@
+"""Line extractors: statuses, ids, estimates, dates, progress claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rules.core import extract
+from rules.core.model import Status
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        ("### Phase 3: Skills (2.5 hours) 🟡 IN PROGRESS", Status.IN_PROGRESS),
+        ("## Phase 1 ✅ COMPLETE", Status.COMPLETE),
+        ("- [ ] CRITICAL-6 Add backoff (PENDING)", Status.PENDING),
+        ("**Status:** Complete (6/6)", Status.COMPLETE),
+        ("Phase 4 — Optional", Status.OPTIONAL),
+        ("⏸️ paused until Q3", Status.PAUSED),
+        ("NOT STARTED", Status.NOT_STARTED),
+        ("Next: proceed to Phase 3", None),
+        ("We need to complete the form before shipping", None),
+        ("The TODOLIST module", None),
+    ],
+)
+def test_status_markers(line: str, status: Status | None) -> None:
+    assert extract.find_status(line) is status
+
+
+@pytest.mark.parametrize(
+    ("line", "ids"),
+    [
+        ("- CRITICAL-6 fix the migration", ("CRITICAL-6",)),
+        ("## Phase 3: Polish", ("Phase 3",)),
+        ("- [x] 7.1 Railway networking", ("7.1",)),
+        ("Uses UTF-8 and SHA-256", ()),
+        ("stage b and Stage 2", ("Stage 2",)),
+    ],
+)
+def test_item_ids(line: str, ids: tuple[str, ...]) -> None:
+    assert extract.find_ids(line) == ids
+
+
+@pytest.mark.parametrize(
+    ("line", "minutes"),
+    [
+        ("Create schema (30 min)", [(30, 30)]),
+        ("Wire API 2h", [(120, 120)]),
+        ("Refactor (1.5 hours)", [(90, 90)]),
+        ("Remaining work (2-3 hours)", [(120, 180)]),
+        ("Day 1, 4 hours", [(240, 240)]),
+        ("Phase 1 (30 min - Effort: S)", [(30, 30), (60, 60)]),
+        ("- [x] 7.3 Write workflow `[M]`", [(180, 180)]),
+        ("Python 3.12 on 2026-02-15", []),
+    ],
+)
+def test_estimates(line: str, minutes: list[tuple[int, int]]) -> None:
+    assert [(e.minutes, e.minutes_high) for e in extract.find_estimates(line, 1)] == minutes
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("**Last Updated:** 2025-10-29 15:59", dt.date(2025, 10, 29)),
+        ("> Last Updated: 2026-02-15", dt.date(2026, 2, 15)),
+        ("*Last updated: Nov 11, 2025*", dt.date(2025, 11, 11)),
+        ("Last Updated: 11 November 2025", dt.date(2025, 11, 11)),
+        ("Last Updated: yesterday", None),
+        ("Last Updated: 2025-13-45", None),
+    ],
+)
+def test_labelled_dates(line: str, date: dt.date | None) -> None:
+    ref = extract.find_date(line, 3)
+    assert ref is not None and ref.label == "last updated" and ref.date == date
+
+
+def test_unlabelled_lines_are_not_dates() -> None:
+    assert extract.find_date("We shipped on 2025-10-29", 1) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "claim"),
+    [
+        ("Overall: 95% complete", (None, None, 95.0)),
+        ("5.5/6 complete (92%)", (5.5, 6.0, 92.0)),
+        ("**Progress**: 6/6 (100%) ✅", (6.0, 6.0, 100.0)),
+        ("Phase 0~6 done (77/77 tasks)", (77.0, 77.0, None)),
+        ("Released 2025/11/11", None),
+        ("ratio 3/4 of users", None),
+    ],
+)
+def test_progress_claims(line: str, claim: tuple[float | None, float | None, float | None] | None) -> None:
+    found = extract.find_progress(line, 1)
+    assert (None if found is None else (found.done, found.total, found.percent)) == claim
