@@ -240,7 +240,7 @@ def find_progress(text: str, line: int) -> Progress | None:
     if frac:
         done = float(frac.group(1) or frac.group(3))
         total = float(frac.group(2) or frac.group(4))
-        if total <= 0 or total > 10000:
+        if total <= 0 or total > 10000 or done > total:  # "24/7" is a schedule, not progress
             return None
         pct_match = _PAREN_PCT_RE.search(text, frac.end() - 1)
         percent = float(pct_match.group(1)) if pct_match else None
