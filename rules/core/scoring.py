@@ -44,7 +44,7 @@ def grade_for(score: float, scale: Mapping[str, int]) -> str:
 
 def attribute_points(findings: Sequence[Finding]) -> list[Finding]:
     """Fill in ``points`` on each finding: what it actually deducts from its category."""
-    per_rule: dict[str, int] = defaultdict(int)
+    per_rule: dict[tuple[str, Category], int] = defaultdict(int)
     remaining: dict[Category, int] = defaultdict(lambda: 100)
     scored: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (-(f.penalty or 0), f.sort_key())):
@@ -52,9 +52,9 @@ def attribute_points(findings: Sequence[Finding]) -> list[Finding]:
         if not finding.waived:
             base = finding.penalty if finding.penalty is not None else PENALTY[finding.severity]
             cap = max(base, PENALTY[finding.severity] * RULE_CAP_MULTIPLIER)
-            points = min(base, cap - per_rule[finding.rule], remaining[finding.category])
+            points = min(base, cap - per_rule[finding.rule, finding.category], remaining[finding.category])
             points = max(points, 0)
-            per_rule[finding.rule] += points
+            per_rule[finding.rule, finding.category] += points
             remaining[finding.category] -= points
         scored.append(finding.with_changes(points=points))
     return scored
