@@ -5,6 +5,8 @@ made the delivery durable before it returns; only then does the web process answ
 Workers take deliveries with :meth:`DeliveryQueue.claim`, run the handler, and
 :meth:`~DeliveryQueue.complete` or :meth:`~DeliveryQueue.retry` them. A delivery whose worker
 died is claimed again once its lease runs out (at-least-once); the handler is idempotent.
+``claim`` returns the delivery with ``attempts`` counting this claim (1 on the first), so a worker
+that crashes mid-job still uses up an attempt. A coalesce key is never leased twice at once.
 
 Implementations: ``memory`` (tests only), ``sqlite`` (embedded default, WAL, leases) and
 ``redis`` (taskiq + taskiq-redis stream broker, for several machines).
@@ -14,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+
+DEDUP_SECONDS = 3 * 24 * 3600  # GitHub lets an App redeliver a delivery for about 3 days
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +68,43 @@ class DeliveryQueue(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+class QueueClosedError(RuntimeError):
+    """The queue was closed; the web process must not acknowledge the delivery."""
+
+
+# -- optional capabilities -------------------------------------------------------------------------
+# Implementations may offer these; callers test with ``isinstance(queue, ReleasableQueue)`` etc.
+# They add to the contract above and never change its meaning.
+
+
+@runtime_checkable
+class ReleasableQueue(Protocol):
+    async def release(self, delivery: Delivery) -> None:
+        """Give a claimed delivery back at once, without using up an attempt (graceful shutdown).
+
+        The delivery is ready again immediately, as if it had never been claimed. A delivery that
+        is no longer held by this claim (its lease ran out and someone else took it) is left alone.
+        """
+        ...
+
+
+@runtime_checkable
+class PurgeableQueue(Protocol):
+    async def purge_seen(self, older_than: float) -> int:
+        """Forget delivery ids first seen before epoch *older_than*; return how many went.
+
+        Queues purge on their own to keep ids for :data:`DEDUP_SECONDS`; this is for operators.
+        """
+        ...
+
+
+@runtime_checkable
+class WaitableQueue(Protocol):
+    async def wait_for_work(self, timeout: float) -> None:
+        """Return when a delivery may be ready, or after *timeout* seconds (a worker's idle wait).
+
+        A hint only: :meth:`DeliveryQueue.claim` may still return None afterwards.
+        """
+        ...
