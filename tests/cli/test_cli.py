@@ -1,0 +1,150 @@
+"""The command line: exit codes, formats, targets, config errors, bad input on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "examples" / "demo-repo"
+TODAY = ["--today", "2026-11-21"]
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
+    code = main(["check", *args, "--format", "json", *TODAY])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_demo_repo_fails_the_gate_because_of_the_weak_task(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = _json(capsys, str(DEMO))
+
+    assert code == 1
+    tasks = {t["name"]: t for t in report["tasks"]}  # type: ignore[union-attr]
+    assert set(tasks) == {"search-indexing", "payment-retries"}
+    assert tasks["search-indexing"]["score"] > tasks["payment-retries"]["score"]
+    assert report["gate"]["passed"] is False  # type: ignore[index]
+
+
+def test_one_task_folder_is_reviewed_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = _json(capsys, str(DEMO / "dev" / "active" / "search-indexing"))
+
+    assert [t["name"] for t in report["tasks"]] == ["search-indexing"]  # type: ignore[union-attr]
+    assert code == (0 if report["gate"]["passed"] else 1)  # type: ignore[index]
+
+
+def test_exit_zero_and_min_score_override(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(DEMO), "--exit-zero", "--format", "json", *TODAY]) == 0
+    capsys.readouterr()
+    code, report = _json(capsys, str(DEMO / "dev" / "active" / "search-indexing"), "--min-score", "0")
+    assert report["gate"]["min_score"] == 0  # type: ignore[index]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "sarif"])
+def test_every_format_writes_to_output_file(tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / f"report.{fmt}"
+
+    code = main(["check", str(DEMO), "--format", fmt, "--output", str(out), *TODAY])
+
+    assert code == 1
+    assert capsys.readouterr().out == ""
+    text = out.read_text(encoding="utf-8")
+    assert "Hunter2Secret" not in text  # the password in the demo's session log is redacted
+    if fmt in ("json", "sarif"):
+        json.loads(text)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "/no/such/dir"], "no such file or directory"),
+        (["check", str(DEMO / "README.md")], "not a directory"),
+        (["check", str(DEMO), "--today", "tomorrow"], "--today must be YYYY-MM-DD"),
+        (["check", str(DEMO), "--min-score", "101"], "between 0 and 100"),
+        (["check", str(DEMO), "--format", "pdf"], "invalid choice"),
+        (["explain", "NOPE42"], "unknown rule code"),
+    ],
+)
+def test_usage_and_input_errors_exit_2_with_one_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        raise SystemExit(main(args))
+
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_bad_repo_config_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(DEMO, repo)
+    (repo / ".github").mkdir()
+    (repo / ".github" / "devdocs-review.yml").write_text("gate:\n  min_scor: 70\n", encoding="utf-8")
+
+    code = main(["check", str(repo), *TODAY])
+
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "gate.min_scor" in err and err.count("\n") == 1
+
+
+def test_repo_config_is_applied(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(DEMO, repo)
+    (repo / ".github").mkdir()
+    (repo / ".github" / "devdocs-review.yml").write_text("gate: {min_score: 55}\n", encoding="utf-8")
+
+    _code, report = _json(capsys, str(repo))
+
+    assert report["gate"]["min_score"] == 55  # type: ignore[index]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlink_leaving_the_repo_is_reported_and_the_review_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(DEMO, repo)
+    secret = tmp_path / "outside.md"
+    secret.write_text("# not yours\n", encoding="utf-8")
+    task = repo / "dev" / "active" / "search-indexing"
+    (task / "search-indexing-notes.md").symlink_to(secret)
+
+    _code, report = _json(capsys, str(repo))
+
+    findings = [f for t in report["tasks"] for f in t["findings"]]  # type: ignore[union-attr]
+    hits = [f for f in findings if f["path"].endswith("search-indexing-notes.md")]
+    assert hits and "outside the repository" in hits[0]["message"]
+    assert len(report["tasks"]) == 2  # type: ignore[arg-type]
+
+
+def test_rules_explain_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    assert {"STR001", "SEC001", "CTX002"} <= {r["code"] for r in rules}
+
+    assert main(["explain", "ctx002"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# CTX002") and "Bad:" in text and "Good:" in text
+
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "gate" in schema["properties"] and schema["additionalProperties"] is False
+
+
+def test_installed_entry_point_runs() -> None:
+    exe = Path(sys.executable).with_name("devdocs-review")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot"]
+
+    done = subprocess.run([*command, "check", str(DEMO), *TODAY], capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1, done.stderr
+    assert "payment-retries" in done.stdout
