@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import TaskDocs
+from rules.core.model import Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.structure._files import missing_role
+
+_CONTENTS = "an overview, phases, risks, success metrics and a timeline"
 
 
 class MissingPlanFile(Rule):
@@ -31,11 +34,8 @@ class MissingPlanFile(Rule):
     category = Category.PLAN
     severity = Severity.CRITICAL
     rationale = "Without a plan the strategic overview is gone: phases, risks and success criteria."
-    fix = "Add `<task>-plan.md` with an overview, phases, risks, success metrics and a timeline."
+    fix = f"Add `<task>-plan.md` with {_CONTENTS}."
     effort_minutes = 60
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        if task.plan is None:
-            anchor = task.context or task.tasks
-            where = anchor.path if anchor else task.path
-            yield self.finding(task, where, 1, f"Task {task.name!r} has no plan file.", penalty=100)
+        yield from missing_role(self, task, Role.PLAN, (Role.CONTEXT, Role.TASKS), _CONTENTS)

@@ -1,0 +1,41 @@
+"""STR003 missing-tasks-file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Role, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.structure._files import missing_role
+
+_CONTENTS = "`- [ ]` checkboxes grouped by phase, each with an estimate"
+
+
+class MissingTasksFile(Rule):
+    """The task has no tasks file (``<task>-tasks.md``, ``TASKS.md``, ``CHECKLIST.md``).
+
+    Why: the tasks file is the checklist that shows progress — what is done, what is open and
+    what comes next. Without it progress cannot be measured or resumed, and the tasks category
+    scores 0.
+
+    Bad:
+        dev/active/auth/auth-plan.md
+        dev/active/auth/auth-context.md
+
+    Good:
+        dev/active/auth/auth-plan.md
+        dev/active/auth/auth-context.md
+        dev/active/auth/auth-tasks.md     (- [ ] checkboxes grouped by phase, with estimates)
+    """
+
+    code = "STR003"
+    name = "missing-tasks-file"
+    category = Category.TASKS
+    severity = Severity.HIGH
+    rationale = "Without a tasks checklist nobody can see what is done, what is open and what is next."
+    fix = f"Add `<task>-tasks.md` with {_CONTENTS}."
+    effort_minutes = 30
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        yield from missing_role(self, task, Role.TASKS, (Role.PLAN, Role.CONTEXT), _CONTENTS)
