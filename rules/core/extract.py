@@ -132,8 +132,9 @@ def find_ids(text: str) -> tuple[str, ...]:
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 480, "w": 2400}
 _NUM = r"(\d+(?:\.\d+)?)"
 _UNIT = r"(min(?:ute)?s?|m(?![a-z])|h(?:ou)?rs?|hours?|h(?![a-z])|days?|d(?![a-z])|w(?:ee)?ks?|w(?![a-z]))"
-_RANGE_RE = re.compile(rf"(?i)(?<![\w.]){_NUM}\s*(?:-|–|—|to)\s*{_NUM}\s*{_UNIT}(?![\w])")
-_SINGLE_RE = re.compile(rf"(?i)(?<![\w.\-/]){_NUM}\s?{_UNIT}(?![\w])")
+_BOUND = r"(?<![<>≤≥]\s)(?<![<>≤≥])"  # "< 15 min" is a limit to stay under, not an estimate
+_RANGE_RE = re.compile(rf"(?i)(?<![\w.]){_BOUND}{_NUM}\s*(?:-|–|—|to)\s*{_NUM}\s*{_UNIT}(?![\w])")
+_SINGLE_RE = re.compile(rf"(?i)(?<![\w.\-/]){_BOUND}{_NUM}\s?{_UNIT}(?![\w])")
 _SIZE_MINUTES = {"XS": 30, "S": 60, "M": 180, "L": 480, "XL": 960, "XXL": 1920}
 _SIZE_RE = re.compile(
     r"(?:\b(?:effort|size|estimate)\b\**\s*[:=]?\s*\**\s*|[`\[(]\s*)(XXL|XL|XS|S|M|L)(?:\s*[`\])]|\b)", re.IGNORECASE
