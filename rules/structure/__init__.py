@@ -9,9 +9,15 @@ from rules.core.rule import Rule
 from rules.structure.str001_missing_plan_file import MissingPlanFile
 from rules.structure.str002_missing_context_file import MissingContextFile
 from rules.structure.str003_missing_tasks_file import MissingTasksFile
+from rules.structure.str004_inconsistent_file_naming import InconsistentFileNaming
+from rules.structure.str005_loose_files_at_root import LooseFilesAtRoot
+from rules.structure.str006_finished_task_still_active import FinishedTaskStillActive
 
 RULES: tuple[type[Rule], ...] = (
     MissingPlanFile,
     MissingContextFile,
     MissingTasksFile,
+    InconsistentFileNaming,
+    LooseFilesAtRoot,
+    FinishedTaskStillActive,
 )

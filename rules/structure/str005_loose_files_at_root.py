@@ -1,0 +1,51 @@
+"""STR005 loose-files-at-root."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Role, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.structure._files import anchor, basename
+
+
+class LooseFilesAtRoot(Rule):
+    """The task's files sit directly in the doc root instead of in a folder of their own.
+
+    Why: one folder per task keeps its plan, context and tasks together, lets the task be
+    archived with one move, and keeps the root readable as a list of tasks. Loose files get
+    mixed up with other tasks' files as the root grows.
+
+    Bad:
+        dev/active/magic-inbox-context.md
+        dev/active/magic-inbox-tasks.md
+
+    Good:
+        dev/active/magic-inbox/magic-inbox-context.md
+        dev/active/magic-inbox/magic-inbox-tasks.md
+    """
+
+    code = "STR005"
+    name = "loose-files-at-root"
+    category = Category.STRUCTURE
+    severity = Severity.MEDIUM
+    rationale = "A folder per task keeps its files together and lets it be archived with one move."
+    fix = "Move the task's files into a folder named after the task."
+    effort_minutes = 5
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        if not task.loose:
+            return
+        files = [p for p in task.all_paths if "/" not in p[len(task.root) + 1:]]
+        many = len(files) > 1
+        listed = ", ".join(repr(basename(p)) for p in files)
+        named = task.name if task.name and not task.name.startswith("(") else "<task-name>"
+        folder = f"{task.root}/{named}/"
+        message = (f"Task file{'s' if many else ''} {listed} {'sit' if many else 'sits'} directly in "
+                   f"{task.root + '/'!r} instead of in a task folder.")
+        moves = "; ".join(f"git mv {p} {folder}" for p in files)
+        fix = f"Move {'them' if many else 'it'} into {folder!r}: `mkdir -p {folder}; {moves}`."
+        where = anchor(task, Role.PLAN, Role.CONTEXT, Role.TASKS)
+        yield self.finding(task, files[0] if where == task.path and files else where, 1, message,
+                           key=task.name, fix=fix, effort_minutes=max(2, 2 * len(files)))

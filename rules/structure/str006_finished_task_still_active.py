@@ -1,0 +1,96 @@
+"""STR006 finished-task-still-active."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, Status, StatusMark, TaskDocs
+from rules.core.rule import Rule, RuleContext
+
+_SETTLED = frozenset({Status.COMPLETE, Status.OPTIONAL})
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)")
+
+
+class FinishedTaskStillActive(Rule):
+    """Every task is done (all boxes checked, or the tasks file says 100% / complete), yet the
+    task is still under ``dev/active``.
+
+    Why: ``dev/active`` is the list of work in flight. A finished task left there makes the list
+    lie, and agents resuming "active" work reread a closed task. Archiving keeps it available as
+    an exemplar. A tasks file without checkboxes is not finished unless it says so.
+
+    Bad:
+        dev/active/auth/auth-tasks.md   - [x] Login form   - [x] Session cookie   (nothing open)
+
+    Good:
+        dev/archive/auth/auth-tasks.md  (moved when the last box was ticked)
+    """
+
+    code = "STR006"
+    name = "finished-task-still-active"
+    category = Category.STRUCTURE
+    severity = Severity.MEDIUM
+    rationale = "A finished task under dev/active makes the list of work in flight lie."
+    fix = "Move the finished task folder to `dev/archive/`, or add the work that remains to its tasks file."
+    effort_minutes = 5
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.tasks
+        if task.archived or doc is None or _has_open_work(task, doc):
+            return
+        line, evidence = _finished(doc)
+        if not evidence:
+            return
+        archive = next((t.root for t in ctx.tasks if t.archived), "dev/archive")
+        target = f"{archive}/{task.name}"
+        message = f"Task {task.name!r} looks finished ({evidence}) but is still under {task.root + '/'!r}."
+        how = (f"its files into {target + '/'!r}" if task.loose else
+               f"it to {target + '/'!r} (`mkdir -p {archive} && git mv {task.path} {target}`)")
+        fix = f"Move {how}, or add the work that remains to {doc.name!r}."
+        yield self.finding(task, doc, line, message, key=task.name, fix=fix)
+
+def _finished(doc: Document) -> tuple[int, str]:
+    """(line, evidence) when the tasks file shows everything done, else (0, "")."""
+    if doc.items:
+        ticked = sum(item.checked for item in doc.items)
+        if ticked == len(doc.items):
+            return 1, f"all {ticked} checkboxes in {doc.name!r} are ticked"
+        if ticked:
+            return 1, f"{ticked} of {len(doc.items)} boxes in {doc.name!r} are ticked, the rest optional"
+        return 0, ""
+    if doc.progress:
+        return doc.progress[0].line, f"{doc.name!r} says {_quote(doc.progress[0].text)}"
+    first_sub = next((s.line for s in doc.sections if s.level > 1), len(doc.lines) + 1)
+    for mark in doc.statuses:
+        if mark.status is Status.COMPLETE and mark.line < first_sub:
+            return mark.line, f"{doc.name!r} says {_quote(mark.text)}"
+    return 0, ""
+
+
+def _quote(text: str) -> str:
+    text = _COMMENT_RE.sub("", text).strip()
+    return repr(text if len(text) <= 60 else text[:59] + "…")
+
+
+def _has_open_work(task: TaskDocs, doc: Document) -> bool:
+    """Open boxes (tasks or context), a progress claim under 100%, or an open status marker."""
+    lists = (doc.items, task.context.items if task.context else ())
+    if any(not item.checked and item.status is not Status.OPTIONAL for items in lists for item in items):
+        return True
+    if any(not (p.percent == 100 or (p.total and p.done == p.total)) for p in doc.progress):
+        return True
+    if any(_unsettled(mark, strict=True) for mark in doc.statuses):
+        return True
+    return any(_unsettled(mark, strict=False) for d in (task.plan, task.context) if d for mark in d.statuses)
+
+
+def _unsettled(mark: StatusMark, *, strict: bool) -> bool:
+    """An open marker: in the tasks file any open word or a non-done heading/item; elsewhere
+    only headings that are still open."""
+    if mark.status in _SETTLED:
+        return False
+    if strict:
+        return mark.in_heading or mark.in_checkbox or mark.status.is_open
+    return mark.in_heading and (mark.status.is_open or mark.status is Status.PAUSED)
