@@ -105,7 +105,8 @@ def find_status(text: str, *, labelled: bool = True) -> Status | None:
 
 _ID_RE = re.compile(
     r"\b([A-Z][A-Z0-9]{1,15}-\d{1,4})\b"  # CRITICAL-6, BUG-12
-    r"|\b(Phase|Stage|Step|Milestone|Sprint|Part|Task)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?\b|[A-Z](?!\w)(?!\s+[a-z]))"
+    r"|\b(Phase|Stage|Step|Milestone|Sprint|Part|Task)\s+"
+    r"(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?\b|[A-Z](?!\w)(?!\s+[a-z]))"  # Phase 3, Phase 1A, Stage B
 )
 _LEADING_NUM_RE = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*)?(?:\[[ xX]\]\s+)?(?:\*\*)?(?:Task\s+)?(\d{1,3}(?:\.\d{1,3}){1,2})\b")
 _NOT_IDS = frozenset({"UTF-8", "SHA-256", "SHA-1", "ISO-8601", "RFC-3339", "PEP-8", "HTTP-2", "MD-5"})
@@ -131,7 +132,8 @@ def find_ids(text: str) -> tuple[str, ...]:
 
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 480, "w": 2400}
 _NUM = r"(\d+(?:\.\d+)?)"
-_UNIT = r"(min(?:ute)?s?|m(?![a-z])|h(?:ou)?rs?|hours?|h(?![a-z])|days?|d(?![a-z])|w(?:ee)?ks?|w(?![a-z]))"
+# One-letter units are lower-case only: "1M rows" is a million, "3D" a dimension, not durations.
+_UNIT = r"(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|w(?:ee)?ks?|(?-i:[mhdw])(?![A-Za-z]))"
 _BOUND = r"(?<![<>≤≥]\s)(?<![<>≤≥])"  # "< 15 min" is a limit to stay under, not an estimate
 _RANGE_RE = re.compile(rf"(?i)(?<![\w.]){_BOUND}{_NUM}\s*(?:-|–|—|to)\s*{_NUM}\s*{_UNIT}(?![\w])")
 _SINGLE_RE = re.compile(rf"(?i)(?<![\w.\-/]){_BOUND}{_NUM}\s?{_UNIT}(?![\w])")
