@@ -12,6 +12,10 @@ from rules.structure.str003_missing_tasks_file import MissingTasksFile
 from rules.structure.str004_inconsistent_file_naming import InconsistentFileNaming
 from rules.structure.str005_loose_files_at_root import LooseFilesAtRoot
 from rules.structure.str006_finished_task_still_active import FinishedTaskStillActive
+from rules.structure.str007_unreadable_file import UnreadableFile
+from rules.structure.str008_file_not_utf8 import FileNotUtf8
+from rules.structure.str009_duplicate_role_file import DuplicateRoleFile
+from rules.structure.str010_empty_document import EmptyDocument
 
 RULES: tuple[type[Rule], ...] = (
     MissingPlanFile,
@@ -20,4 +24,8 @@ RULES: tuple[type[Rule], ...] = (
     InconsistentFileNaming,
     LooseFilesAtRoot,
     FinishedTaskStillActive,
+    UnreadableFile,
+    FileNotUtf8,
+    DuplicateRoleFile,
+    EmptyDocument,
 )
