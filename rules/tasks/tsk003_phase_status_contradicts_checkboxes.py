@@ -1,0 +1,82 @@
+"""TSK003 phase-status-contradicts-checkboxes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.tasks._phases import is_open, section_key, section_status, short
+
+_CHECKED = frozenset({Status.COMPLETE, Status.PENDING, Status.NOT_STARTED})
+
+
+class PhaseStatusContradictsCheckboxes(Rule):
+    """A heading's status disagrees with the checkboxes under it.
+
+    A phase marked complete (✅, COMPLETE, DONE) still has open boxes (high), or a phase marked
+    pending / not started has every box ticked (medium). Boxes marked deferred, on hold, optional
+    or struck through do not count as open.
+
+    Why: the status in the heading is what a reader (or the next agent session) trusts. A
+    "complete" phase with open boxes hides unfinished work; a "not started" phase with every box
+    ticked means the heading was never updated and progress is under-reported.
+
+    Bad:
+        ## Phase 2: API ✅ COMPLETE
+        - [x] Add the endpoint
+        - [ ] Add rate limiting
+
+    Good:
+        ## Phase 2: API 🟡 IN PROGRESS
+        - [x] Add the endpoint
+        - [ ] Add rate limiting
+    """
+
+    code = "TSK003"
+    name = "phase-status-contradicts-checkboxes"
+    category = Category.TASKS
+    severity = Severity.HIGH
+    rationale = "A heading status that contradicts its checkboxes misleads every reader about what is done."
+    fix = "Update the phase status to match its checkboxes, or finish (or explicitly defer) the open tasks."
+    effort_minutes = 5
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.tasks
+        if doc is None or not doc.items:
+            return
+        for section, status, items in _statused_groups(doc):
+            still_open = [item for item in items if is_open(item)]
+            if status is Status.COMPLETE and still_open:
+                first, count = still_open[0], len(still_open)
+                yield self.finding(
+                    task, doc, section.line,
+                    f"{section.title!r} is marked complete but {count} of {len(items)} boxes "
+                    f"{'is' if count == 1 else 'are'} still open "
+                    f"(first: {short(first.text)!r} at line {first.line}).",
+                    key=section_key(section),
+                )
+            elif status is not Status.COMPLETE and all(item.checked for item in items):
+                ticked = "its only box is" if len(items) == 1 else f"all {len(items)} boxes under it are"
+                yield self.finding(
+                    task, doc, section.line,
+                    f"{section.title!r} is marked {status.replace('_', ' ')} but {ticked} ticked.",
+                    key=section_key(section), severity=Severity.MEDIUM,
+                )
+
+
+def _statused_groups(doc: Document) -> list[tuple[Section, Status, list[CheckItem]]]:
+    """Each checkbox goes to its innermost enclosing section that carries a status."""
+    nearest: dict[int | None, int | None] = {None: None}
+    statuses: dict[int, Status | None] = {}
+    for index, section in enumerate(doc.sections):
+        statuses[index] = section_status(doc, section)
+        nearest[index] = index if statuses[index] is not None else nearest[section.parent]
+    groups: dict[int, list[CheckItem]] = {}
+    for item in doc.items:
+        owner = nearest[item.section]
+        if owner is not None:
+            groups.setdefault(owner, []).append(item)
+    return [(doc.sections[i], status, items) for i, items in groups.items()
+            if (status := statuses[i]) in _CHECKED]

@@ -1,0 +1,95 @@
+"""TSK004 open-tasks-without-estimates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import CheckItem, Document, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.tasks._phases import is_open_task, parent_items, short
+
+
+class OpenTasksWithoutEstimatesOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_open: int = Field(3, ge=1, description="Stay quiet below this many open tasks.")
+    ignore_ratio: float = Field(0.10, ge=0, le=1, description="Stay quiet at or below this share.")
+    medium_ratio: float = Field(0.50, ge=0, le=1, description="Medium severity from this share up.")
+
+
+class OpenTasksWithoutEstimates(Rule):
+    """Open tasks in the tasks file carry no time estimate.
+
+    A task counts as estimated when it has its own estimate (``30 min``, ``2h``, ``2-3 hours``,
+    ``[S]``), when a sub-task has one, or when it is a sub-task of an estimated task. A phase
+    heading's estimate does not count for the tasks under it. One finding per file, with the ratio.
+
+    Why: per-task estimates let a reviewer see whether a phase estimate is plausible, let the
+    next session pick work that fits the time left, and make slippage visible early.
+
+    Bad:
+        ## Phase 2: API (6 hours)
+        - [ ] Add the endpoint
+        - [ ] Add rate limiting
+
+    Good:
+        ## Phase 2: API (6 hours)
+        - [ ] Add the endpoint (2h)
+        - [ ] Add rate limiting [M]
+
+    Options:
+        min_open: stay quiet below this many open tasks (default 3).
+        ignore_ratio: stay quiet when at most this share lacks estimates (default 0.10).
+        medium_ratio: medium severity from this share up, low below it (default 0.50).
+    """
+
+    code = "TSK004"
+    name = "open-tasks-without-estimates"
+    category = Category.TASKS
+    severity = Severity.MEDIUM
+    rationale = "Without per-task estimates nobody can tell whether the remaining work fits the time left."
+    fix = "Give each open task an estimate: a duration (`30 min`, `2h`) or a size tag (`[S]`, `[M]`)."
+    effort_minutes = 5
+    Options = OpenTasksWithoutEstimatesOptions
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.tasks
+        if doc is None:
+            return
+        opts = self.options
+        open_items, missing = _unestimated(doc)
+        if len(open_items) < opts.min_open or not missing:
+            return
+        ratio = len(missing) / len(open_items)
+        if ratio <= opts.ignore_ratio:
+            return
+        first = missing[0]
+        yield self.finding(
+            task, doc, first.line,
+            f"{len(missing)} of {len(open_items)} open tasks ({ratio:.0%}) "
+            f"{'has' if len(missing) == 1 else 'have'} no estimate "
+            f"(first: {short(first.text)!r}).",
+            severity=Severity.MEDIUM if ratio >= opts.medium_ratio else Severity.LOW,
+            effort_minutes=min(60, 5 * len(missing)),
+        )
+
+
+def _unestimated(doc: Document) -> tuple[list[CheckItem], list[CheckItem]]:
+    """(open tasks, open tasks with no estimate of their own, from a sub-task or from a parent task)."""
+    items = doc.items
+    parents = parent_items(items)
+    inherited = [bool(item.estimates) for item in items]
+    for index, parent in enumerate(parents):  # parents come first: inheritance flows down
+        if parent is not None and inherited[parent]:
+            inherited[index] = True
+    from_subtasks = [False] * len(items)
+    for index in reversed(range(len(items))):  # children come last: a sub-task estimates its parent
+        parent = parents[index]
+        if parent is not None and (items[index].estimates or from_subtasks[index]):
+            from_subtasks[parent] = True
+    open_tasks = [i for i, item in enumerate(items) if is_open_task(doc, item)]
+    missing = [items[i] for i in open_tasks if not (inherited[i] or from_subtasks[i])]
+    return [items[i] for i in open_tasks], missing

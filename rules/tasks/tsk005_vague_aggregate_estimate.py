@@ -1,0 +1,65 @@
+"""TSK005 vague-aggregate-estimate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.tasks._phases import is_open_task
+
+
+class VagueAggregateEstimate(Rule):
+    """The tasks file only has aggregate estimates: a total or a "remaining work" figure, no task's own.
+
+    Medium when the only figures are file-level totals ("Remaining work (2-3 hours)"), low when
+    the phases carry estimates but their tasks do not.
+
+    Why: a lump figure cannot be checked: nobody can see which task it assumed, whether it is
+    plausible, or which task blew it. It is usually a guess written once and never revised.
+
+    Bad:
+        **Remaining work:** 2-3 hours
+
+        - [ ] Add the endpoint
+        - [ ] Add rate limiting
+        - [ ] Write the docs
+
+    Good:
+        **Remaining work:** 2.5 hours
+
+        - [ ] Add the endpoint (1h)
+        - [ ] Add rate limiting (1h)
+        - [ ] Write the docs (30 min)
+    """
+
+    code = "TSK005"
+    name = "vague-aggregate-estimate"
+    category = Category.TASKS
+    severity = Severity.MEDIUM
+    rationale = "A lump estimate with no per-task figures cannot be checked or revised task by task."
+    fix = "Break the aggregate down: give each open task its own estimate and let the total be their sum."
+    effort_minutes = 15
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.tasks
+        if doc is None or not doc.estimates:
+            return
+        open_count = sum(1 for item in doc.items if is_open_task(doc, item))
+        if open_count == 0:
+            return
+        in_items = {n for item in doc.items for n in range(item.line, item.end_line + 1)}
+        if any(estimate.line in in_items for estimate in doc.estimates):
+            return  # some tasks carry their own estimate (TSK004 weighs how many)
+        headings = {section.line for section in doc.sections}
+        per_phase = any(estimate.line in headings for estimate in doc.estimates)
+        first = doc.estimates[0]
+        more = len(doc.estimates) - 1
+        others = f" and {more} more" if more else ""
+        yield self.finding(
+            task, doc, first.line,
+            f"The only estimates are aggregates ({first.text!r} at line {first.line}{others}); none of the "
+            f"{open_count} open tasks has its own.",
+            severity=Severity.LOW if per_phase else None,
+        )

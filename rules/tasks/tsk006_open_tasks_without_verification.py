@@ -1,0 +1,105 @@
+"""TSK006 open-tasks-without-verification."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import CheckItem, Document, Section, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.tasks._phases import is_open_task, phases, section_key, short
+
+# Said anywhere in a task (its line or the lines nested under it).
+_IN_TASK_RE = re.compile(
+    r"(?i)\b(?:verif(?:y|ied|ies|ication)|validat(?:e|ed|es|ion)|acceptance|tests?\b|testing|expect(?:ed|s)?\b"
+    r"|assert|done when|smoke[- ]test|e2e)|[→>]\s*expect|검증|테스트|확인"
+)
+# A line of the phase that states criteria: "**Acceptance criteria**: …", "- Verify: …", "Done when …".
+_IN_PHASE_RE = re.compile(
+    r"(?i)^[\s>*_#|+-]*(?:\d+[.)]\s*)?(?:\[[ xX]\]\s*)?[*_]*\s*"
+    r"(?:acceptance|verif(?:y|ication)|validat(?:e|ion)|done when|definition of done|exit criteria"
+    r"|success criteria|expected (?:result|outcome|behaviou?r)|tests?\b|testing|검증|테스트)"
+)
+_CHECK_TITLE_RE = re.compile(r"(?i)test|verif|validat|acceptance|criteria|done when|review|\bqa\b|검증")
+
+
+class OpenTasksWithoutVerification(Rule):
+    """Open tasks say nothing about how anyone will know they are done.
+
+    A task is covered when it states its own check (``verify``, ``test:``, ``→ expect``,
+    ``acceptance``, a nested "Verify"/"Test" item), or when its phase has criteria: an
+    "Acceptance Criteria" / "Verification" / "Done when" sub-section or bullet, or a test step.
+    One finding per phase, with the count.
+
+    Why: "done" without a check is an opinion. Acceptance criteria let the next session (or a
+    reviewer) confirm a task instead of re-deriving what it was for, and they catch half-done work.
+
+    Bad:
+        ## Phase 2: API
+        - [ ] Add the endpoint
+        - [ ] Add rate limiting
+
+    Good:
+        ## Phase 2: API
+        - [ ] Add the endpoint
+        - [ ] Add rate limiting → expect 429 after 10 requests a minute
+
+        **Acceptance criteria:** `pytest tests/api` passes; the endpoint answers in < 200 ms.
+    """
+
+    code = "TSK006"
+    name = "open-tasks-without-verification"
+    category = Category.TASKS
+    severity = Severity.MEDIUM
+    rationale = "Without acceptance criteria nobody can confirm an open task is really done."
+    fix = "Add acceptance criteria to the phase (a `**Done when:**` bullet or section), or a check per task."
+    effort_minutes = 10
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.tasks
+        if doc is None:
+            return
+        groups: dict[int | None, list[CheckItem]] = {}
+        phase_of = {p.index for p in phases(doc)}
+        for item in doc.items:
+            if is_open_task(doc, item) and not _checks_itself(doc, item):
+                groups.setdefault(_group(doc, item, phase_of), []).append(item)
+        for index, items in groups.items():
+            section = doc.sections[index] if index is not None else None
+            if section is not None and _has_criteria(doc, section):
+                continue
+            where = repr(section.title) if section else doc.name
+            yield self.finding(
+                task, doc, section.line if section else items[0].line,
+                f"{where} has {len(items)} open task{'s' if len(items) > 1 else ''} and no acceptance or "
+                f"verification criteria (first: {short(items[0].text)!r}).",
+                key=section_key(section) if section else "",
+            )
+
+
+def _checks_itself(doc: Document, item: CheckItem) -> bool:
+    """The task's text, or a line nested under it, states a check."""
+    if _IN_TASK_RE.search(item.text):
+        return True
+    return any(_IN_TASK_RE.search(doc.line_text(n)) for n in range(item.line + 1, item.end_line + 1))
+
+
+def _group(doc: Document, item: CheckItem, phase_of: set[int]) -> int | None:
+    """The enclosing phase, else the outermost section under the title, else the file."""
+    outer = None
+    index = item.section
+    while index is not None:
+        if index in phase_of:
+            return index
+        section = doc.sections[index]
+        if section.level > 1 or section.parent is not None:
+            outer = index
+        index = section.parent
+    return outer
+
+
+def _has_criteria(doc: Document, section: Section) -> bool:
+    if any(_CHECK_TITLE_RE.search(s.title) for s in doc.sections if section.contains(s.line)):
+        return True
+    return any(_IN_PHASE_RE.match(line) for line in doc.body(section))

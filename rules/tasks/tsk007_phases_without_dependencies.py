@@ -1,0 +1,77 @@
+"""TSK007 phases-without-dependencies."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.tasks._phases import phases
+
+_DEPENDENCY_RE = re.compile(
+    r"(?i)depend|blocked[ -]by|\bblocks\b|\b(?:after|before|once) (?:phase|stage)\b|\brequires\b|prerequisite"
+    r"|(?:phase|stage) \w+\s*(?:→|->)|선행|의존"
+)
+
+
+class PhasesWithoutDependenciesOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_phases: int = Field(3, ge=2, description="Only multi-phase work from this many phases up.")
+
+
+class PhasesWithoutDependencies(Rule):
+    """Multi-phase work (three phases or more) notes no dependencies anywhere in the task.
+
+    Looked for in every file of the task: "depends on", "dependencies", "blocked by", "after
+    Phase 2", "requires", "prerequisite", a dependency column or section.
+
+    Why: with several phases the order is rarely free. Without dependencies written down, the
+    next session cannot tell what may run in parallel, what a slipped phase delays, or why the
+    phases are in this order.
+
+    Bad:
+        ## Phase 1: Schema
+        ## Phase 2: API
+        ## Phase 3: UI
+
+    Good:
+        ## Phase 1: Schema
+        ## Phase 2: API (depends on Phase 1)
+        ## Phase 3: UI (after Phase 2; the mock-up can start in parallel)
+
+    Options:
+        min_phases: only check work with at least this many phases (default 3).
+    """
+
+    code = "TSK007"
+    name = "phases-without-dependencies"
+    category = Category.TASKS
+    severity = Severity.LOW
+    rationale = "Unnoted dependencies hide which phases may run in parallel and what a delay blocks."
+    fix = "Note what each phase depends on: a `Depends on:` line per phase, or a dependencies section."
+    effort_minutes = 15
+    Options = PhasesWithoutDependenciesOptions
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.tasks
+        if doc is None:
+            return
+        found = phases(doc)
+        in_plan = phases(task.plan) if task.plan is not None else ()
+        ids = list(dict.fromkeys(p.id for p in found)) or list(dict.fromkeys(p.id for p in in_plan))
+        if len(ids) < self.options.min_phases:
+            return
+        for document in task.documents:
+            if any(_DEPENDENCY_RE.search(line) for line in document.lines):
+                return
+        anchor = found[0].section.line if found else 1
+        shown = ", ".join(ids[:4]) + (", …" if len(ids) > 4 else "")
+        yield self.finding(
+            task, doc, anchor,
+            f"The work has {len(ids)} phases ({shown}) but no file of the task notes what depends on what.",
+        )
