@@ -1,0 +1,128 @@
+"""Helpers shared by the plan and context rules: headings by synonym, preamble labels, phases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.core.model import Document, Estimate, Section, Table, normalise_title
+
+_LABEL_RE = re.compile(r"^\s*(?:[-*+>]\s+)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
+_PHASE_TITLE_RE = re.compile(r"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:phase|stage|milestone|sprint)\s+\w")
+_PHASE_WORDS = ("Phase ", "Stage ", "Milestone ", "Sprint ")
+
+
+def synonyms(*words: str) -> re.Pattern[str]:
+    """A pattern over normalised titles (``Section.key``): any of *words* as whole words."""
+    return re.compile(r"(?:^|(?<=\s))(?:" + "|".join(words) + r")(?=\s|$)")
+
+
+def title_section(doc: Document) -> Section | None:
+    """The document title: a first heading at level 1."""
+    first = doc.title
+    return first if first is not None and first.level == 1 else None
+
+
+def anchor_line(doc: Document) -> int:
+    """Where a finding about the whole document goes: the title line, else line 1."""
+    title = title_section(doc)
+    return title.line if title else 1
+
+
+def find_heading(doc: Document, pattern: re.Pattern[str]) -> Section | None:
+    """First section whose key matches *pattern*; the title counts only when it is all synonym."""
+    return next(headings(doc, pattern), None)
+
+
+def headings(doc: Document, pattern: re.Pattern[str]) -> Iterator[Section]:
+    """Every section whose key matches *pattern* (the title only when it is all synonym)."""
+    title = title_section(doc)
+    for section in doc.sections:
+        key = section.key
+        if pattern.search(key) and (section is not title or pattern.fullmatch(key)):
+            yield section
+
+
+def preamble_labels(doc: Document) -> Iterator[tuple[int, str, str]]:
+    """``(line, normalised label, value)`` of ``Label: value`` lines outside any section but the
+    title (the whole document when it has no headings): such labels stand in for headings."""
+    title = title_section(doc)
+    later = [s.line for s in doc.sections if s is not title]
+    stop = later[0] - 1 if later else len(doc.lines)
+    code = {n for block in doc.code_blocks for n in range(block.line, block.end_line + 1)}
+    for number in range(1, stop + 1):
+        text = doc.lines[number - 1]
+        if (":" in text or "：" in text) and number not in code and (match := _LABEL_RE.match(text)):
+            yield number, " ".join(match.group(1).lower().split()), match.group(2).strip()
+
+
+def phase_sections(doc: Document) -> list[Section]:
+    """Phase headings (``Phase 3: …``, ``Stage B``, ``Milestone 2``) not nested in another phase."""
+    found: list[Section] = []
+    indices: set[int] = set()
+    title = title_section(doc)
+    for index, section in enumerate(doc.sections):
+        if section is title or not _is_phase(section):
+            continue
+        if not _has_phase_ancestor(doc, section, indices):
+            found.append(section)
+        indices.add(index)
+    return found
+
+
+def phase_id(section: Section) -> str:
+    return next((i for i in section.item_ids if i.startswith(_PHASE_WORDS)), section.title)
+
+
+def _is_phase(section: Section) -> bool:
+    return any(i.startswith(_PHASE_WORDS) for i in section.item_ids) and bool(
+        _PHASE_TITLE_RE.match(section.title)
+    )
+
+
+def _has_phase_ancestor(doc: Document, section: Section, indices: set[int]) -> bool:
+    parent = section.parent
+    while parent is not None:
+        if parent in indices:
+            return True
+        parent = doc.sections[parent].parent
+    return False
+
+
+RISKS = synonyms("risks?", "threats?", "pitfalls?", "concerns", "위험", "리스크")
+
+_PHASE_COLUMN = ("phase", "stage", "milestone", "sprint", "week", "단계")
+_TIME_COLUMN = ("duration", "effort", "estimate", "time", "date", "day", "hour", "week", "size", "target",
+                "deadline", "eta", "when", "일정", "기간", "소요")
+
+
+def timeline_table(doc: Document) -> Table | None:
+    """A table summarising phases with durations or dates (``| Phase | Duration | Target date |``)."""
+    for table in doc.tables:
+        phase = table.column(*_PHASE_COLUMN)
+        time = next((i for i, h in enumerate(table.header) if i != phase and any(
+            w in h.lower() for w in _TIME_COLUMN)), None)
+        if phase is not None and time is not None:
+            return table
+    return None
+
+
+TIMELINE = synonyms("timelines?", "schedules?", "estimated?", "estimates", "effort", "durations?",
+                    "deadlines?", "eta", "일정", "타임라인")
+
+
+def has_timeline(doc: Document) -> bool:
+    """A timeline heading (not a phase heading with an estimate such as ``(2 hours - Effort: M)``), a
+    ``Timeline:`` label before the first section, or a table summarising phases with times."""
+    return (any(not s.estimates for s in headings(doc, TIMELINE)) or timeline_table(doc) is not None
+            or any(TIMELINE.search(normalise_title(label)) for _n, label, _v in preamble_labels(doc)))
+
+
+def phase_estimates(doc: Document, phase: Section) -> tuple[Estimate, ...]:
+    """The phase's duration: estimates in its heading, else any estimate inside the phase."""
+    return phase.estimates or tuple(e for e in doc.estimates if phase.line < e.line <= phase.end_line)
+
+
+def timed_phases(doc: Document) -> list[Section]:
+    """Phases that carry a duration; with two or more the plan needs a timeline summary (PLN004)."""
+    return [p for p in phase_sections(doc) if phase_estimates(doc, p)]

@@ -1,0 +1,165 @@
+"""PLN001 missing-plan-section."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, TaskDocs, normalise_title
+from rules.core.rule import Rule, RuleContext
+from rules.plan._common import (
+    TIMELINE,
+    anchor_line,
+    find_heading,
+    has_timeline,
+    phase_sections,
+    preamble_labels,
+    synonyms,
+    timed_phases,
+    title_section,
+)
+
+GroupName = Literal[
+    "overview", "current-state", "phases", "risks", "success-metrics", "timeline", "related-documents"
+]
+ALL_GROUPS: tuple[GroupName, ...] = (
+    "overview", "current-state", "phases", "risks", "success-metrics", "timeline", "related-documents"
+)
+
+
+class _Group(NamedTuple):
+    heading: str  # the heading the fix suggests
+    severity: Severity
+    effort: int
+    what: str  # what the section holds
+    pattern: re.Pattern[str]  # over Section.key and preamble labels
+
+
+GROUPS: dict[str, _Group] = {
+    "overview": _Group(
+        "Executive Summary", Severity.HIGH, 15, "what the work is and why it matters",
+        synonyms("overview", "executive summary", "^(?:project |plan |task )?summary", "problem statement",
+                 "tl ?dr", "goals?", "objectives?", "purpose", "introduction", "abstract", "mission",
+                 "개요", "요약", "목적"),
+    ),
+    "current-state": _Group(
+        "Current State", Severity.MEDIUM, 20, "where things stand today",
+        synonyms("current", "background", "context", "problem", "as is", "status quo", "baseline",
+                 "existing", "motivation", "situation", "현재", "현황", "배경"),
+    ),
+    "phases": _Group(
+        "Implementation Phases", Severity.HIGH, 45, "phases with goals, durations and acceptance criteria",
+        synonyms("phases?", "stages?", "milestones?", "roadmap", "sprints?", "iterations?",
+                 "implementation (?:plan|steps|strategy|order)", "(?:work|task) breakdown", "단계", "로드맵"),
+    ),
+    "risks": _Group(
+        "Risks and Mitigation", Severity.MEDIUM, 20, "each risk with likelihood, impact and mitigation",
+        synonyms("risks?", "threats?", "pitfalls?", "concerns", "mitigations?", "위험", "리스크"),
+    ),
+    "success-metrics": _Group(
+        "Success Metrics", Severity.MEDIUM, 15, "measurable criteria for done",
+        synonyms("success", "acceptance criteria", "definition of done", "done when", "exit criteria",
+                 "completion criteria", "kpis?", "metrics", "성공", "완료 조건", "완료 기준"),
+    ),
+    "timeline": _Group(
+        "Timeline", Severity.LOW, 15, "a schedule summarising the phases",
+        TIMELINE,
+    ),
+    "related-documents": _Group(
+        "Related Documents", Severity.LOW, 5, "links to the context, tasks and key files",
+        synonyms("related", "references?", "resources", "see also", "links", "key files", "further reading",
+                 "documentation", "dependencies", "참고", "관련"),
+    ),
+}
+
+
+class MissingPlanSection(Rule):
+    """The plan lacks a section a reviewer expects: overview, current state, phases, risks,
+    success metrics, timeline or related documents.
+
+    Headings are recognised by synonyms, case-insensitively, ignoring numbering and emoji
+    (``## 2. Current State (현재 상태)``); ``Label: value`` lines before the first section stand in
+    for headings in short plans. Phases also count when the plan has phase headings, a timeline
+    when a table summarises phases with durations; a timeline missing from a plan whose phases
+    carry durations is PLN004's finding, not this rule's.
+
+    Why: each section answers a question the next reader will ask — what and why, where we are,
+    how (phases), what could go wrong, how we know we are done, when, and where to look next.
+
+    Bad:
+        # Auth — Plan
+        ## Phases
+        ### Phase 1: Login form
+
+    Good:
+        # Auth — Plan
+        ## Executive Summary
+        ## Current State
+        ## Implementation Phases
+        ## Risks and Mitigation
+        ## Success Metrics
+        ## Timeline
+        ## Related Documents
+
+    Options:
+        required: the groups to require (default all): overview, current-state, phases, risks,
+            success-metrics, timeline, related-documents.
+    """
+
+    code = "PLN001"
+    name = "missing-plan-section"
+    category = Category.PLAN
+    severity = Severity.HIGH
+    rationale = "A plan without an overview, phases, risks or success metrics leaves reviewers guessing."
+    fix = "Add the missing section under its usual heading."
+    effort_minutes = 20
+
+    class Options(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        required: tuple[GroupName, ...] = ALL_GROUPS
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.plan
+        if doc is None:
+            return
+        labels = [normalise_title(label) for _line, label, _value in preamble_labels(doc)]
+        for name in self.options.required:
+            group = GROUPS[name]
+            if name == "timeline":  # with timed phases a missing timeline is PLN004's finding
+                if has_timeline(doc) or len(timed_phases(doc)) >= 2:
+                    continue
+            elif find_heading(doc, group.pattern) or any(group.pattern.search(x) for x in labels):
+                continue
+            if _implied(doc, name):
+                continue
+            message = f"Plan {doc.name!r} has no {group.heading!r} section ({group.what})."
+            fix = f"Add a `## {group.heading}` section: {group.what}."
+            yield self.finding(task, doc, anchor_line(doc), message, key=name, fix=fix,
+                               severity=group.severity, effort_minutes=group.effort)
+
+
+def _implied(doc: Document, name: str) -> bool:
+    """Structure that does the section's job without its heading."""
+    if name == "phases":
+        return bool(phase_sections(doc)) or any(t.column("phase", "stage", "milestone") is not None
+                                                for t in doc.tables)
+    if name == "related-documents":
+        return any(not link.target.startswith(("http:", "https:", "mailto:", "#")) for link in doc.links)
+    if name == "overview":
+        return _has_lead_paragraph(doc)
+    return False
+
+
+def _has_lead_paragraph(doc: Document) -> bool:
+    """A sentence of eight words or more between the title and the first section."""
+    title = title_section(doc)
+    rest = [s.line for s in doc.sections if s is not title]
+    for text in doc.lines[title.line if title else 0 : rest[0] - 1 if rest else len(doc.lines)]:
+        plain = text.strip().lstrip(">*_-# ")
+        if len(plain.split()) >= 8 and ":" not in plain[:30] and not plain.startswith(("|", "<!--")):
+            return True
+    return False

@@ -1,0 +1,143 @@
+"""PLN003 risk-without-mitigation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, Section, Table, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.plan._common import RISKS, headings, synonyms
+
+_MITIGATION_RE = re.compile(
+    r"(?i)mitigat|→|⇒|(?<!-)->|\bcontingenc|\bfall ?back|\bworkaround|\bcountermeasure|\bplan b\b"
+    r"|\b(?:addressed|handled) by\b|\b(?:response|action|solution|remedy)\s*\**\s*[:：]|대응|완화|해결|방지"
+)
+_RISK_ITEM_RE = re.compile(r"(?i)^\W*(?:risk|r)\s*#?\d+\b|^\W*risk\s*[:：—–-]")
+_RISK_ATTRS_RE = re.compile(r"(?i)\b(?:likelihood|probability|impact|severity)\b\s*\**\s*[:：]")
+_BULLET_RE = re.compile(r"^ ?(?:[-*+]|\d+[.)])\s+(.*)")
+_ATTR_RE = re.compile(r"(?i)^\W*(?:likelihood|probability|impact|severity|status|owner|trigger|detection)\b")
+_MITIGATION_LABEL_RE = re.compile(r"(?i)^\W*(?:mitigat|contingenc|response|fall ?back|action|plan)")
+_MITIGATIONS = synonyms("mitigations?", "mitigation strateg(?:y|ies)", "contingenc(?:y|ies)", "대응", "완화")
+_NO_RISK = synonyms("no risks?", "non risks?")
+_NAME_COLUMNS = ("risk", "threat", "issue", "concern", "위험", "리스크")
+_MITIGATION_COLUMNS = ("mitigat", "response", "countermeasure", "contingenc", "action", "plan",
+                       "대응", "완화")
+_COMMENT_RE = re.compile(r"<!--.*?-->")
+_EMPTY = frozenset({"", "-", "—", "–", "?", "tbd", "tba", "todo", "n/a", "na", "none"})
+
+
+class RiskWithoutMitigation(Rule):
+    """A risk in the plan has no mitigation.
+
+    A risk table with probability (or likelihood), impact, mitigation and status columns is best;
+    prose risks (``### Risk 1: …`` sub-sections, bullets) are fine when each carries a mitigation
+    (a ``Mitigation:`` line or bullet, "mitigate", "→"). Reported: a risk table without a mitigation
+    column, a row with an empty mitigation, a prose risk without one. Bullets marked ✅ and "No risk"
+    sections are reassurances, not risks.
+
+    Why: a risk without a mitigation is a worry, not a plan; the reader cannot tell whether anyone
+    will act before it happens.
+
+    Bad:
+        ## Risks
+        | Risk | Impact |
+        |------|--------|
+        | Index drifts from the database | High |
+
+    Good:
+        ## Risks
+        | Risk | Probability | Impact | Mitigation | Status |
+        |------|-------------|--------|------------|--------|
+        | Index drifts from the database | Medium | High | Nightly reconciliation job | Open |
+    """
+
+    code = "PLN003"
+    name = "risk-without-mitigation"
+    category = Category.PLAN
+    severity = Severity.MEDIUM
+    rationale = "A risk without a mitigation tells the reader what may go wrong but not what anyone will do."
+    fix = "Add a mitigation for each risk (a Mitigation column, or a `Mitigation:` line under each risk)."
+    effort_minutes = 10
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.plan
+        if doc is None:
+            return
+        done: list[Section] = []
+        for section in headings(doc, RISKS):
+            if not any(d.contains(section.line) for d in done):
+                done.append(section)
+                yield from self._section(task, doc, section)
+
+    def _section(self, task: TaskDocs, doc: Document, section: Section) -> Iterator[Finding]:
+        tables = [t for t in doc.tables if section.contains(t.line) and _is_risk_table(t)]
+        for table in tables:
+            for line, name, message in _table_gaps(table):
+                yield self.finding(task, doc, line, message, key=f"risk:{name}")
+        inner = [s for s in doc.sections if section.line < s.line <= section.end_line]
+        if any(_MITIGATIONS.search(s.key) for s in inner):
+            return  # a separate "Mitigation" section covers the prose risks
+        prose = list(_prose_risks(doc, section, inner))
+        for line, name, covered in prose:
+            if not covered:
+                yield self.finding(task, doc, line, f"Risk {name!r} has no mitigation.", key=f"risk:{name}")
+        body = "\n".join(doc.body(section))
+        if not tables and not prose and body.strip() and not _MITIGATION_RE.search(body):
+            message = f"Section {section.title!r} describes risks but no mitigation for any of them."
+            yield self.finding(task, doc, section.line, message, key=f"section:{section.key}")
+
+
+def _is_risk_table(table: Table) -> bool:
+    return (table.column(*_NAME_COLUMNS) is not None
+            or table.column("probability", "likelihood", "impact", "severity") is not None)
+
+
+def _table_gaps(table: Table) -> Iterator[tuple[int, str, str]]:
+    name_col = table.column(*_NAME_COLUMNS) or 0
+    mitigation = table.column(*_MITIGATION_COLUMNS)
+    if mitigation is None:
+        columns = ", ".join(repr(h) for h in table.header)
+        yield table.line, "|".join(table.header).lower(), f"Risk table ({columns}) has no mitigation column."
+        return
+    for row, line in zip(table.rows, table.row_lines, strict=False):
+        name = row[name_col].strip() if name_col < len(row) else ""
+        cell = row[mitigation] if mitigation < len(row) else ""
+        if cell.strip(" *_`").lower() in _EMPTY and name:
+            yield line, name, f"Risk {name!r} has an empty mitigation."
+
+
+def _prose_risks(doc: Document, root: Section, inner: list[Section]) -> Iterator[tuple[int, str, bool]]:
+    """(line, name, has a mitigation) for each prose risk: ``### Risk 1`` sub-sections, bullets."""
+    individual: list[Section] = []
+    for section in (root, *inner):
+        if any(p.contains(section.line) for p in individual) or _NO_RISK.search(section.key):
+            continue
+        text = "\n".join(doc.lines[section.line - 1 : section.end_line])
+        if section is not root and (_RISK_ITEM_RE.match(section.title) or _RISK_ATTRS_RE.search(text)):
+            individual.append(section)
+            yield section.line, section.title, bool(_MITIGATION_RE.search(text))
+        else:
+            stop = next((s.line - 1 for s in inner if s.line > section.line), section.end_line)
+            yield from _bullet_risks(doc, section.line + 1, stop)
+
+
+def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, str, bool]]:
+    """Top-level bullets are risks; ``Mitigation:`` bullets and nested lines cover the one above."""
+    found: list[tuple[int, str]] = []
+    covered: list[bool] = []
+    for number in range(start, stop + 1):
+        text = doc.line_text(number)
+        match = _BULLET_RE.match(text)
+        if match is None:
+            if covered and text.startswith((" ", "\t")) and _MITIGATION_RE.search(text):
+                covered[-1] = True
+        elif _MITIGATION_LABEL_RE.match(body := match.group(1).strip()):
+            if covered:
+                covered[-1] = True
+        elif not _ATTR_RE.match(body) and not body.startswith(("✅", "✔")):
+            found.append((number, _COMMENT_RE.sub("", body).replace("**", "").strip("*_` ")[:60]))
+            covered.append(bool(_MITIGATION_RE.search(body)))
+    for (line, name), ok in zip(found, covered, strict=True):
+        yield line, name, ok
