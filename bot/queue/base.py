@@ -70,6 +70,14 @@ class DeliveryQueue(Protocol):
     async def close(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A delivery given up on after its last attempt, kept for inspection."""
+
+    delivery: Delivery
+    error: str  # the last error reported through retry(), or why the queue gave up
+
+
 class QueueClosedError(RuntimeError):
     """The queue was closed; the web process must not acknowledge the delivery."""
 

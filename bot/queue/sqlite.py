@@ -1,0 +1,521 @@
+"""The embedded durable queue: one SQLite file, no server (``DEVDOCS_QUEUE_URL=sqlite:///queue.db``).
+
+Durability
+    WAL journal with ``synchronous=FULL``: ``COMMIT`` returns only after the WAL has been fsync'ed,
+    so a delivery that :meth:`SqliteQueue.submit` reported survives ``kill -9`` of the process and
+    also a power cut or kernel crash. ``synchronous=NORMAL`` (``?synchronous=normal``) is enough
+    for ``kill -9`` alone (a committed WAL frame is in the OS page cache, which outlives the
+    process) but the last commits can roll back on power loss; GitHub never redelivers on its own,
+    so FULL is the default. Its price, one fsync per commit (~0.5 ms here), is paid per *batch*.
+
+Threading and group commit
+    ``sqlite3`` blocks, so one dedicated thread per queue owns the only connection and runs every
+    operation; coroutines hand it closures and await futures. The thread takes everything waiting
+    and runs it in one ``BEGIN IMMEDIATE … COMMIT`` (a ``SAVEPOINT`` per operation, so a failing
+    operation fails only its own caller). Under load ten submits cost one fsync; a caller's future
+    resolves only after ``COMMIT``, i.e. once its write is durable.
+
+Several processes
+    Each process has its own thread and connection. ``BEGIN IMMEDIATE`` takes the file's write
+    lock (``busy_timeout`` waits for it), so dedup, coalescing and claims are atomic across every
+    web and worker process sharing the file. Same machine only: WAL needs shared memory, not NFS.
+
+Rows
+    ``deliveries`` holds work: ``queued`` (ready once ``not_before`` has passed), ``leased``
+    (``worker`` holds it until ``leased_until``; afterwards anyone may claim it again) and
+    ``dead`` (gave up after ``max_attempts`` claims; kept for :meth:`SqliteQueue.dead`).
+    Completed and superseded rows are deleted. ``seen`` remembers every accepted delivery id for
+    ``dedup_seconds`` (3 days), independently of the work rows; it is purged hourly.
+
+Coalescing
+    A delivery with a coalesce key (``owner/repo#12``) deletes the *queued* deliveries with that key
+    that GitHub sent earlier (by ``received_at``, then id); a leased one runs on. A key is never
+    leased twice at once, so a burst of 20 pushes gives at most two reviews: the one already running
+    and the newest. A lease that ran out while a newer delivery waits is dropped, not re-run.
+
+Attempts and leases are fenced: ``retry`` and ``release`` act only if the row is still held by the
+claim that returned *delivery* (same ``attempts``); ``complete`` always deletes, since the work is
+done whoever finished it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from bot.queue.base import DEDUP_SECONDS, DeadLetter, Delivery, QueueClosedError, Submitted
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Synchronous = Literal["FULL", "NORMAL"]
+Conn = sqlite3.Connection
+
+MAX_ATTEMPTS = 8
+BUSY_TIMEOUT_SECONDS = 10.0
+PURGE_EVERY_SECONDS = 3600.0
+POLL_SECONDS = 0.25  # wait_for_work: other processes' submits are only seen by polling
+_MAX_BATCH = 256  # operations per transaction
+_MAX_SKIPS = 64  # superseded or dead rows one claim may step over
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    event        TEXT NOT NULL,
+    body         BLOB NOT NULL,
+    received_at  REAL NOT NULL,
+    coalesce_key TEXT,
+    state        TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'dead')),
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    not_before   REAL NOT NULL,
+    leased_until REAL,
+    worker       TEXT,
+    last_error   TEXT NOT NULL DEFAULT '',
+    updated_at   REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_state ON deliveries (state, not_before);
+CREATE INDEX IF NOT EXISTS deliveries_by_key ON deliveries (coalesce_key, state);
+CREATE TABLE IF NOT EXISTS seen (
+    id      TEXT PRIMARY KEY,
+    seen_at REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS seen_by_age ON seen (seen_at);
+"""
+
+_COLUMNS = "seq, id, event, body, received_at, coalesce_key, state, attempts"
+
+# The oldest row that is ready (queued and due, or leased with a lapsed lease) and whose coalesce
+# key no other row holds under a live lease.
+_NEXT_READY = f"""
+SELECT {_COLUMNS} FROM deliveries AS d
+WHERE ((d.state = 'queued' AND d.not_before <= :now)
+       OR (d.state = 'leased' AND d.leased_until <= :now))
+  AND (d.coalesce_key IS NULL OR NOT EXISTS (
+        SELECT 1 FROM deliveries AS o
+        WHERE o.coalesce_key = d.coalesce_key AND o.state = 'leased'
+          AND o.leased_until > :now AND o.seq != d.seq))
+ORDER BY d.seq
+LIMIT 1
+"""
+
+# Queued rows with the same key that GitHub sent before (:at, :id) / after it.
+_OLDER_QUEUED = """
+coalesce_key = :key AND state = 'queued' AND seq != :seq
+AND (received_at < :at OR (received_at = :at AND id < :id))
+"""
+_NEWER_QUEUED = """
+coalesce_key = :key AND state = 'queued' AND seq != :seq
+AND (received_at > :at OR (received_at = :at AND id > :id))
+"""
+
+
+class SqliteQueueError(RuntimeError):
+    """The queue file could not be opened or prepared."""
+
+
+@dataclass(frozen=True, slots=True)
+class SqliteOptions:
+    synchronous: Synchronous = "FULL"
+    busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    max_attempts: int = MAX_ATTEMPTS
+    dedup_seconds: float = DEDUP_SECONDS
+    purge_every: float = PURGE_EVERY_SECONDS
+
+
+class SqliteQueue:
+    """A :class:`~bot.queue.base.DeliveryQueue` (plus release, purge_seen, wait_for_work, dead)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        options: SqliteOptions | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path)
+        self.options = options or SqliteOptions()
+        self._clock = clock  # wall clock: leases are compared across processes
+        self._store = _Store(self.path, self.options, clock)
+        self._work: asyncio.Event | None = None
+        self._closed = False
+
+    # -- the DeliveryQueue contract ------------------------------------------------------------
+
+    async def submit(self, delivery: Delivery) -> Submitted:
+        now = self._clock()
+        result = await self._run(lambda conn: _submit(conn, delivery, now))
+        self._wake()
+        return result
+
+    async def claim(self, worker: str, *, lease_seconds: float) -> Delivery | None:
+        now = self._clock()
+        max_attempts = self.options.max_attempts
+        return await self._run(lambda conn: _claim(conn, worker, now, now + lease_seconds, max_attempts))
+
+    async def complete(self, delivery: Delivery) -> None:
+        await self._run(lambda conn: _complete(conn, delivery))
+        self._wake()  # a delivery waiting behind this one's coalesce key may be ready now
+
+    async def retry(self, delivery: Delivery, *, error: str, delay_seconds: float) -> None:
+        now = self._clock()
+        not_before = now + max(0.0, delay_seconds)
+        max_attempts = self.options.max_attempts
+        await self._run(lambda conn: _retry(conn, delivery, error, now, not_before, max_attempts))
+        self._wake()
+
+    async def depth(self) -> int:
+        return await self._run(_depth)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._wake()
+        await asyncio.to_thread(self._store.stop)
+
+    # -- optional capabilities ------------------------------------------------------------------
+
+    async def release(self, delivery: Delivery) -> None:
+        """Give a claimed delivery back at once, without using up an attempt."""
+        now = self._clock()
+        await self._run(lambda conn: _release(conn, delivery, now))
+        self._wake()
+
+    async def purge_seen(self, older_than: float) -> int:
+        """Forget delivery ids first seen before epoch *older_than*."""
+        return await self._run(lambda conn: _purge_seen(conn, older_than))
+
+    async def wait_for_work(self, timeout: float) -> None:
+        """Return on a local submit/complete/retry, or after min(*timeout*, the poll interval)."""
+        if self._work is None:
+            self._work = asyncio.Event()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._work.wait(), min(timeout, POLL_SECONDS))
+        self._work.clear()
+
+    async def dead(self, limit: int = 100) -> list[DeadLetter]:
+        """The deliveries given up on, newest first."""
+        return await self._run(lambda conn: _dead(conn, limit))
+
+    # -- internals ------------------------------------------------------------------------------
+
+    async def _run(self, fn: Callable[[Conn], T]) -> T:
+        if self._closed:
+            raise QueueClosedError("the delivery queue is closed")
+        return await self._store.run(fn)
+
+    def _wake(self) -> None:
+        if self._work is not None:
+            self._work.set()
+
+
+# -- operations (run on the store's thread, inside its transaction) ---------------------------------
+
+
+def _submit(conn: Conn, delivery: Delivery, now: float) -> Submitted:
+    inserted = conn.execute("INSERT OR IGNORE INTO seen (id, seen_at) VALUES (?, ?)", (delivery.id, now))
+    if inserted.rowcount == 0:
+        return Submitted(accepted=False, reason="duplicate")
+    key = delivery.coalesce_key
+    if key is not None:
+        where = {"key": key, "seq": -1, "at": delivery.received_at, "id": delivery.id}
+        conn.execute(f"DELETE FROM deliveries WHERE {_OLDER_QUEUED}", where)
+        if conn.execute(f"SELECT 1 FROM deliveries WHERE {_NEWER_QUEUED} LIMIT 1", where).fetchone():
+            return Submitted(accepted=True, reason="superseded")
+    conn.execute(
+        "INSERT INTO deliveries (id, event, body, received_at, coalesce_key, state, attempts,"
+        " not_before, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+        (delivery.id, delivery.event, delivery.body, delivery.received_at, key, delivery.attempts, now, now),
+    )
+    return Submitted(accepted=True, reason="queued")
+
+
+def _claim(conn: Conn, worker: str, now: float, leased_until: float, max_attempts: int) -> Delivery | None:
+    for _ in range(_MAX_SKIPS):
+        row = conn.execute(_NEXT_READY, {"now": now}).fetchone()
+        if row is None:
+            return None
+        if row["state"] == "leased" and _newer_waiting(conn, row):
+            conn.execute("DELETE FROM deliveries WHERE seq = ?", (row["seq"],))  # superseded
+            continue
+        if row["attempts"] >= max_attempts:
+            _bury(conn, row["seq"], f"lease ran out on attempt {row['attempts']} of {max_attempts}", now)
+            continue
+        conn.execute(
+            "UPDATE deliveries SET state = 'leased', leased_until = ?, worker = ?,"
+            " attempts = attempts + 1, updated_at = ? WHERE seq = ?",
+            (leased_until, worker, now, row["seq"]),
+        )
+        return _delivery(row, attempts=row["attempts"] + 1)
+    return None
+
+
+def _complete(conn: Conn, delivery: Delivery) -> None:
+    conn.execute("DELETE FROM deliveries WHERE id = ?", (delivery.id,))
+
+
+def _retry(
+    conn: Conn, delivery: Delivery, error: str, now: float, not_before: float, max_attempts: int
+) -> None:
+    row = _held_row(conn, delivery)
+    if row is None:
+        return
+    if _newer_waiting(conn, row):
+        conn.execute("DELETE FROM deliveries WHERE seq = ?", (row["seq"],))
+    elif row["attempts"] >= max_attempts:
+        _bury(conn, row["seq"], error, now)
+    else:
+        conn.execute(
+            "UPDATE deliveries SET state = 'queued', not_before = ?, leased_until = NULL, worker = NULL,"
+            " last_error = ?, updated_at = ? WHERE seq = ?",
+            (not_before, error, now, row["seq"]),
+        )
+
+
+def _release(conn: Conn, delivery: Delivery, now: float) -> None:
+    row = _held_row(conn, delivery)
+    if row is None:
+        return
+    conn.execute(
+        "UPDATE deliveries SET state = 'queued', not_before = ?, leased_until = NULL, worker = NULL,"
+        " attempts = MAX(attempts - 1, 0), updated_at = ? WHERE seq = ?",
+        (now, now, row["seq"]),
+    )
+
+
+def _depth(conn: Conn) -> int:
+    row = conn.execute("SELECT COUNT(*) FROM deliveries WHERE state IN ('queued', 'leased')").fetchone()
+    return int(row[0])
+
+
+def _purge_seen(conn: Conn, older_than: float) -> int:
+    return conn.execute("DELETE FROM seen WHERE seen_at < ?", (older_than,)).rowcount
+
+
+def _dead(conn: Conn, limit: int) -> list[DeadLetter]:
+    rows = conn.execute(
+        f"SELECT {_COLUMNS}, last_error FROM deliveries WHERE state = 'dead'"
+        " ORDER BY updated_at DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [DeadLetter(_delivery(row, attempts=row["attempts"]), row["last_error"]) for row in rows]
+
+
+def _held_row(conn: Conn, delivery: Delivery) -> sqlite3.Row | None:
+    """The row if the claim that returned *delivery* still holds it (fencing by attempts)."""
+    row: sqlite3.Row | None = conn.execute(
+        f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", (delivery.id,)
+    ).fetchone()
+    if row is None or row["state"] != "leased" or row["attempts"] != delivery.attempts:
+        log.info("delivery %s is no longer held by this claim; leaving it alone", delivery.id)
+        return None
+    return row
+
+
+def _newer_waiting(conn: Conn, row: sqlite3.Row) -> bool:
+    if row["coalesce_key"] is None:
+        return False
+    where = {"key": row["coalesce_key"], "seq": row["seq"], "at": row["received_at"], "id": row["id"]}
+    newer = conn.execute(f"SELECT 1 FROM deliveries WHERE {_NEWER_QUEUED} LIMIT 1", where).fetchone()
+    return newer is not None
+
+
+def _bury(conn: Conn, seq: int, error: str, now: float) -> None:
+    log.warning("giving up on delivery row %d: %s", seq, error)
+    conn.execute(
+        "UPDATE deliveries SET state = 'dead', leased_until = NULL, worker = NULL, last_error = ?,"
+        " updated_at = ? WHERE seq = ?",
+        (error, now, seq),
+    )
+
+
+def _delivery(row: sqlite3.Row, *, attempts: int) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        event=row["event"],
+        body=bytes(row["body"]),
+        received_at=row["received_at"],
+        coalesce_key=row["coalesce_key"],
+        attempts=attempts,
+    )
+
+
+# -- the store thread ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Call:
+    fn: Callable[[Conn], Any]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+
+
+@dataclass(slots=True)
+class _Outcome:
+    call: _Call
+    value: Any = None
+    error: BaseException | None = None
+
+
+class _Store:
+    """One thread, one connection: runs closures in group-committed transactions."""
+
+    def __init__(self, path: Path, options: SqliteOptions, clock: Callable[[], float]) -> None:
+        self.path = path
+        self.options = options
+        self.clock = clock
+        self._calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
+        self._next_purge = 0.0
+        ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._thread = threading.Thread(
+            target=self._main, args=(ready,), name=f"sqlite-queue {path.name}", daemon=True
+        )
+        self._thread.start()
+        try:
+            ready.result(timeout=options.busy_timeout + 5.0)
+        except (sqlite3.Error, OSError, concurrent.futures.TimeoutError) as exc:
+            raise SqliteQueueError(f"cannot open the delivery queue at {str(path)!r}: {exc}") from exc
+
+    async def run(self, fn: Callable[[Conn], T]) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._calls.put(_Call(fn, loop, future))
+        return await future
+
+    def stop(self) -> None:
+        self._calls.put(None)
+        self._thread.join()
+
+    def _main(self, ready: concurrent.futures.Future[None]) -> None:
+        try:
+            conn = _connect(self.path, self.options)
+        except (sqlite3.Error, OSError) as exc:
+            ready.set_exception(exc)
+            return
+        ready.set_result(None)
+        try:
+            self._serve(conn)
+        finally:
+            conn.close()
+
+    def _serve(self, conn: Conn) -> None:
+        while True:
+            batch, stopping = self._next_batch()
+            if batch:
+                _resolve(_transact(conn, batch))
+            if stopping:
+                return
+            self._maybe_purge(conn)
+
+    def _next_batch(self) -> tuple[list[_Call], bool]:
+        first = self._calls.get()
+        if first is None:
+            return [], True
+        batch = [first]
+        while len(batch) < _MAX_BATCH:
+            try:
+                call = self._calls.get_nowait()
+            except queue.Empty:
+                break
+            if call is None:
+                return batch, True
+            batch.append(call)
+        return batch, False
+
+    def _maybe_purge(self, conn: Conn) -> None:
+        now = self.clock()
+        if now < self._next_purge:
+            return
+        self._next_purge = now + self.options.purge_every
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            purged = _purge_seen(conn, now - self.options.dedup_seconds)
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            _rollback(conn)
+            log.exception("purging old delivery ids failed; will try again later")
+            return
+        if purged:
+            log.info("forgot %d delivery ids older than the dedup window", purged)
+
+
+def _connect(path: Path, options: SqliteOptions) -> Conn:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=options.busy_timeout, isolation_level=None, check_same_thread=True)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {int(options.busy_timeout * 1000)}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        conn.close()
+        raise sqlite3.OperationalError(f"the file system refused WAL mode (journal_mode is {mode!r})")
+    conn.execute(f"PRAGMA synchronous = {options.synchronous}")
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
+    except sqlite3.Error:
+        _rollback(conn)
+        conn.close()
+        raise
+    return conn
+
+
+def _transact(conn: Conn, batch: list[_Call]) -> list[_Outcome]:
+    """Run *batch* in one transaction; an operation that raises is rolled back alone."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        return [_Outcome(call, error=exc) for call in batch]
+    outcomes = [_apply(conn, call) for call in batch]
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        return [_Outcome(call, error=exc) for call in batch]
+    return outcomes
+
+
+def _apply(conn: Conn, call: _Call) -> _Outcome:
+    conn.execute("SAVEPOINT op")
+    try:
+        value = call.fn(conn)
+    except Exception as exc:  # the caller gets it; the rest of the batch goes on
+        conn.execute("ROLLBACK TO op")
+        conn.execute("RELEASE op")
+        return _Outcome(call, error=exc)
+    conn.execute("RELEASE op")
+    return _Outcome(call, value=value)
+
+
+def _rollback(conn: Conn) -> None:
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.exception("rollback failed")
+
+
+def _resolve(outcomes: list[_Outcome]) -> None:
+    for outcome in outcomes:
+        # RuntimeError: the caller's event loop is closed; nobody is waiting any more.
+        with contextlib.suppress(RuntimeError):
+            outcome.call.loop.call_soon_threadsafe(_settle, outcome)
+
+
+def _settle(outcome: _Outcome) -> None:
+    future = outcome.call.future
+    if future.cancelled():
+        return
+    if outcome.error is not None:
+        future.set_exception(outcome.error)
+    else:
+        future.set_result(outcome.value)
