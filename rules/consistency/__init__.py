@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rules.consistency.con001_item_status_conflict import ItemStatusConflict
 from rules.core.rule import Rule
 
-RULES: tuple[type[Rule], ...] = ()
+RULES: tuple[type[Rule], ...] = (
+    ItemStatusConflict,
+)

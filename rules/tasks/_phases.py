@@ -17,6 +17,7 @@ _HEADING_RE = re.compile(rf"^[^\w]*(?:\d{{1,2}}[.)]\s+)?{PHASE_ID}")
 MENTION_RE = re.compile(rf"\b{PHASE_ID}")
 _STATUS_LINE_RE = re.compile(r"(?i)^[^\w]*status\b")
 _CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria")
+_COMMENT_RE = re.compile(r"<!--.*?-->")
 SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
 
 
@@ -115,5 +116,6 @@ def parent_items(items: tuple[CheckItem, ...]) -> list[int | None]:
 
 def short(text: str, limit: int = 60) -> str:
     """First line of *text*, cut to *limit* characters for a message."""
-    first = text.strip().splitlines()[0] if text.strip() else ""
+    text = _COMMENT_RE.sub("", text).strip()
+    first = text.splitlines()[0].strip() if text else ""
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"

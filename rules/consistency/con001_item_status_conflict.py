@@ -1,0 +1,167 @@
+"""CON001 item-status-conflict."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rules.core.extract import find_status
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, Role, Status, StatusMark, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.tasks._phases import ancestors, is_open, phases, section_status, short
+
+_NOT_DONE = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED, Status.PAUSED,
+                       Status.FAILED, Status.PARTIAL})
+_NUMERIC_RE = re.compile(r"^\d+(?:\.\d+)+$")
+_INTENT_RE = re.compile(r"(?i)\b(?:next|will|to be|until|once|if|when|should|must|planned for)\b")
+_HISTORY_RE = re.compile(r"(?i)\b(?:history|changelog|log|archive|previous)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One statement of an item's status: ``done`` or not, where, and how it was said."""
+
+    doc: Document
+    line: int
+    done: bool
+    how: str
+    text: str
+    derived: bool = False  # from the checkboxes under a phase heading, not written down
+    checkbox: bool = False  # the id's own checkbox
+
+
+class ItemStatusConflict(Rule):
+    """The same item id has a different status in two places of the task.
+
+    Ids are ``CRITICAL-6``, ``Phase 3``, ``1.2``. A status belongs to the id nearest before it on
+    its line (``Phase 2 ✅ COMPLETE, Phase 3 🟡 IN PROGRESS`` gives each its own); a line whose
+    status comes before several ids is ambiguous and ignored, and so are intentions ("next:
+    proceed to Phase 3", "Phase 4 will be done when …") and history or changelog sections. A
+    ticked or open checkbox that starts with an id counts as that id's status, and so does a
+    tasks-file phase whose boxes are all ticked (or not).
+
+    Why: when the context file says an item is done and the tasks file says it is pending, the
+    next session either redoes finished work or skips unfinished work. One of them is stale.
+
+    Bad:
+        auth-context.md:  - CRITICAL-6 token refresh race ✅ COMPLETE
+        auth-tasks.md:    - [ ] CRITICAL-6 Fix the token refresh race (PENDING)
+
+    Good:
+        auth-context.md:  - CRITICAL-6 token refresh race ✅ COMPLETE
+        auth-tasks.md:    - [x] CRITICAL-6 Fix the token refresh race
+    """
+
+    code = "CON001"
+    name = "item-status-conflict"
+    category = Category.CONSISTENCY
+    severity = Severity.HIGH
+    rationale = "Two files disagreeing on whether an item is done means one of them is stale and misleads."
+    fix = "Decide which status is true and update the stale file (usually the context's progress notes)."
+    effort_minutes = 5
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        for item_id, seen in _observations(task).items():
+            pair = _conflict(seen)
+            if pair is None:
+                continue
+            here, there = pair
+            yield self.finding(
+                task, here.doc, here.line,
+                f"{item_id!r} {here.how} in {here.doc.name}:{here.line} ({short(here.text)!r}) but "
+                f"{there.how} in {there.doc.name}:{there.line} ({short(there.text)!r}).",
+                key=item_id,
+            )
+
+
+def _observations(task: TaskDocs) -> dict[str, list[Seen]]:
+    seen: dict[str, list[Seen]] = {}
+    for doc in (task.plan, task.context, task.tasks):
+        if doc is None:
+            continue
+        marked = set()
+        for mark in doc.statuses:
+            if not mark.item_ids or _in_history(doc, mark.line):
+                continue
+            marked.add(mark.line)
+            for item_id, status in _attribute(mark):
+                if mark.in_heading and doc.role is not Role.TASKS and _NUMERIC_RE.match(item_id):
+                    continue  # "### 2.1 Current state ✅" in a plan is a section number, not a task
+                if status is Status.PARTIAL and "partial" not in mark.text.lower():
+                    continue  # a bare ⚠️ is a warning, not a status
+                if status is Status.COMPLETE or status in _NOT_DONE:
+                    label = status.replace("_", " ").upper()
+                    seen.setdefault(item_id, []).append(
+                        Seen(doc, mark.line, status is Status.COMPLETE, f"is marked {label}", mark.text))
+        for item in doc.items:
+            lead = _leading_id(item.text, item.item_ids)
+            if lead and item.line not in marked and not _in_history(doc, item.line):
+                how = "is ticked" if item.checked else "is unticked"
+                entry = Seen(doc, item.line, item.checked, how, item.text, checkbox=True)
+                seen.setdefault(lead, []).append(entry)
+    if task.tasks is not None:
+        _add_phase_boxes(task.tasks, seen)
+    return seen
+
+
+def _attribute(mark: StatusMark) -> list[tuple[str, Status]]:
+    """Each id gets the status written after it and before the next id; intentions are skipped."""
+    text = mark.text
+    if len(mark.item_ids) == 1:
+        return [] if _INTENT_RE.search(text) else [(mark.item_ids[0], mark.status)]
+    lowered = text.lower()
+    spots = sorted((lowered.find(i.lower()), i) for i in mark.item_ids)
+    if spots[0][0] < 0:
+        return []
+    labelled = mark.in_heading or mark.in_checkbox or "tatus" in text
+    if find_status(text[: spots[0][0]], labelled=labelled) is not None:
+        return []  # "✅ Phase 2 and Phase 3": which one?
+    found = []
+    for (start, item_id), (end, _next) in zip(spots, [*spots[1:], (len(text), "")], strict=True):
+        segment = text[start + len(item_id): end]
+        status = find_status(segment, labelled=labelled)
+        if status is not None and not _INTENT_RE.search(segment):
+            found.append((item_id, status))
+    return found
+
+
+def _leading_id(text: str, ids: tuple[str, ...]) -> str | None:
+    head = text.lstrip("*_`[( ").lower()
+    return next((i for i in ids if head.startswith(i.lower())), None)
+
+
+def _in_history(doc: Document, line: int) -> bool:
+    section = doc.section_of(line)
+    index = doc.sections.index(section) if section is not None else None
+    return any(_HISTORY_RE.search(s.title) for s in ancestors(doc, index))
+
+
+def _add_phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:
+    """A tasks-file phase without a written status is as done as its checkboxes say."""
+    for phase in phases(doc):
+        items = doc.items_in(phase.section)
+        if not items or section_status(doc, phase.section) is not None:
+            continue
+        still_open = sum(1 for item in items if is_open(item))
+        plural = "es" if still_open > 1 else ""
+        how = f"has {still_open} open box{plural}" if still_open else "has all boxes ticked"
+        seen.setdefault(phase.id, []).append(
+            Seen(doc, phase.section.line, still_open == 0, how, phase.section.title, derived=True))
+
+
+def _conflict(seen: list[Seen]) -> tuple[Seen, Seen] | None:
+    """The first done/not-done pair across two files, or in one file when a checkbox is involved."""
+    for done in (s for s in seen if s.done):
+        for other in (s for s in seen if not s.done):
+            if done.derived and other.derived:
+                continue
+            if done.doc is other.doc and not (done.checkbox or other.checkbox):
+                continue
+            first, second = sorted((done, other), key=lambda s: (_ORDER[s.doc.role], s.line))
+            return first, second
+    return None
+
+
+_ORDER = {Role.PLAN: 0, Role.CONTEXT: 1, Role.TASKS: 2, Role.EXTRA: 3}
