@@ -112,7 +112,8 @@ def big_review(*, tasks: int = 5, per_task: int = 120, head_sha: str = "f" * 40)
         name = f"feature-{number}-with-a-rather-long-descriptive-task-name"
         rich = rich_task(name, count=per_task, secret=number == 0)
         body = "## Risks\n" + "| risk | mitigation |\n" * 40
-        scaffolds = tuple(Scaffold(f"section {i}", f"dev/active/{name}/{name}-plan.md", body) for i in range(3))
+        plan = f"dev/active/{name}/{name}-plan.md"
+        scaffolds = tuple(Scaffold(f"section {i}", plan, body) for i in range(3))
         reports.append(task_report(name, [*rich.findings, *rich.waived], strengths=rich.strengths,
                                    comparison=rich.comparison, scaffolds=scaffolds))
     return review(*reports, head_sha=head_sha)

@@ -1,0 +1,171 @@
+"""Markdown building blocks shared by the comment and the check run: escaping, code spans, links,
+effort and delta formatting, and fitting blocks into a character budget.
+
+Doc-derived text is redacted *before* it is escaped: escaping (``ghp_x`` → ``ghp\\_x``) could
+otherwise hide a secret from the patterns that the final redaction pass looks for.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rules.core.finding import Finding, Severity
+from rules.core.redact import redact
+from rules.core.report import Stamp
+
+LinkFn = Callable[[str, int], str]
+
+SEVERITY_ICON = {
+    Severity.CRITICAL: "🔴",
+    Severity.HIGH: "🟠",
+    Severity.MEDIUM: "🟡",
+    Severity.LOW: "🔵",
+    Severity.INFO: "⚪",
+}
+
+_CODE_SPAN = re.compile(r"(`+)([^`]|[^`].*?[^`])\1(?!`)")
+_SPECIAL = re.compile(r"([\\`*_\[\]~|])")
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_URL_UNSAFE = str.maketrans({c: f"%{ord(c):02X}" for c in [*" ()<>\"'`", *map(chr, range(32))]})
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@functools.lru_cache(maxsize=8192)
+def plain(text: str) -> str:
+    """One line of doc-derived text, redacted, without control characters."""
+    return CONTROL.sub("", redact(text)).replace("\r", " ").replace("\n", " ").replace("\t", " ").strip()
+
+
+@functools.lru_cache(maxsize=8192)
+def escape(text: str, *, cell: bool = False) -> str:
+    """Doc-derived text as inert Markdown: code spans are kept (rule fixes use them), everything
+    else has Markdown and HTML specials escaped. ``cell``: also safe inside a table cell."""
+    parts: list[str] = []
+    position = 0
+    source = plain(text)
+    for match in _CODE_SPAN.finditer(source):
+        parts.append(_escape_prose(source[position:match.start()]))
+        parts.append(code(match.group(2), cell=cell))
+        position = match.end()
+    parts.append(_escape_prose(source[position:]))
+    return "".join(parts)
+
+
+def _escape_prose(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text.translate(_ENTITIES))
+
+
+def code(text: str, *, cell: bool = False) -> str:
+    """*text* as a code span that no backtick inside it can close early."""
+    text = plain(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") or not text.strip() else text
+    span = f"{fence}{padded}{fence}"
+    return span.replace("|", "\\|") if cell else span
+
+
+def url(target: str) -> str:
+    """A link destination that cannot end the Markdown link early."""
+    return target.translate(_URL_UNSAFE)
+
+
+def location(finding: Finding, link: LinkFn | None, *, relative_to: str | None = None,
+             cell: bool = False) -> str:
+    """``path:line`` as code, linked when a link builder is given."""
+    shown = finding.path
+    if relative_to and shown.startswith(relative_to.rstrip("/") + "/"):
+        shown = shown[len(relative_to.rstrip("/")) + 1:]
+    label = code(f"{shown}:{finding.line}", cell=cell)
+    if link is None:
+        return label
+    return f"[{label}]({url(link(finding.path, finding.line))})"
+
+
+def minutes(total: int) -> str:
+    """``~15 min``, ``~1 h``, ``~2 h 30 min``."""
+    if total <= 0:
+        return "—"
+    hours, rest = divmod(total, 60)
+    if not hours:
+        return f"~{rest} min"
+    return f"~{hours} h {rest} min" if rest else f"~{hours} h"
+
+
+def arrow(change: int | None) -> str:
+    """``▲6``, ``▼4``, ``±0``, or nothing when there is no base to compare with."""
+    if change is None:
+        return ""
+    if change > 0:
+        return f"▲{change}"
+    return f"▼{-change}" if change < 0 else "±0"
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
+
+
+def severity_counts(findings: Sequence[Finding]) -> str:
+    """``1 critical, 3 high, 2 medium`` (only the severities present)."""
+    counts = [(s, sum(1 for f in findings if f.severity is s)) for s in sorted(Severity, reverse=True)]
+    return ", ".join(f"{n} {s.label}" for s, n in counts if n)
+
+
+def stamp_line(stamp: Stamp) -> str:
+    parts = [f"engine {stamp.engine_version}", f"rules {stamp.rules_version}", f"config {stamp.config_hash}"]
+    if stamp.head_sha:
+        parts.append(f"head {stamp.head_sha}")
+    parts.append(f"reviewed {stamp.today.isoformat()}")
+    return " · ".join(parts)
+
+
+KEEP = 1_000  # priority of blocks that are never dropped
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A whole Markdown construct (ending in a newline) that can be dropped as a unit.
+
+    Blocks with the lowest ``priority`` go first and, among equals, later ones before earlier
+    ones; ``label`` names the block in the note that says what was left out."""
+
+    text: str
+    priority: int = 0
+    label: str = ""
+
+
+def fit(blocks: Sequence[Block], max_chars: int, *, note: Callable[[Sequence[Block]], str]) -> str:
+    """Join *blocks* in order within *max_chars* after redaction, dropping whole blocks until the
+    text and ``note(dropped)`` fit. Never cuts inside a block."""
+    text = redact("".join(block.text for block in blocks))
+    if len(text) <= max_chars:
+        return text
+    sizes = [len(redact(block.text)) for block in blocks]
+    order = sorted((i for i, block in enumerate(blocks) if block.priority < KEEP),
+                   key=lambda i: (blocks[i].priority, -i))
+    dropped: set[int] = set()
+    total = sum(sizes)
+    for index in order:
+        dropped.add(index)
+        total -= sizes[index]
+        gone = [blocks[i] for i in sorted(dropped)]
+        if total + len(note(gone)) <= max_chars:
+            text = redact("".join(b.text for i, b in enumerate(blocks) if i not in dropped) + note(gone))
+            if len(text) <= max_chars:
+                return text
+    raise ValueError(f"max_chars={max_chars} cannot hold even the headline of the review")
+
+
+def redact_values(value: Any) -> Any:
+    """A JSON-like structure with every string redacted (keys are ours and stay as they are)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: redact_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_values(item) for item in value]
+    return value
