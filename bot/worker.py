@@ -1,0 +1,234 @@
+"""The worker loop over any :class:`~bot.queue.base.DeliveryQueue`.
+
+Claim with a lease, run the handler, complete. A failing job is retried with exponential backoff
+and jitter (a ``retry_after`` attribute on the error, as on ``RateLimited``, is honoured), up to
+``max_attempts``; an error that retrying cannot fix gives up at once. Giving up is logged and
+handed to ``on_give_up``. Stopping (``stop`` event set) ends claiming and lets in-flight jobs
+finish for up to ``drain_seconds``; jobs still running then are cancelled and released for
+another worker.
+
+This module is the one catch-all of the job path: every handler error lands in
+:meth:`Worker.process`, logged once, with the delivery id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.logs import bind
+from bot.metrics import JobOutcome, Metrics
+from bot.queue.base import Delivery, DeliveryQueue, Handler, ReleasableQueue, WaitableQueue
+
+log = logging.getLogger(__name__)
+
+GiveUp = Callable[[Delivery, BaseException], Awaitable[None]]
+MAX_RETRY_AFTER = 3600.0  # never park a job longer than this, whatever the server asks
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    base_delay: float = 2.0  # seconds before the 2nd attempt; doubles each time
+    max_delay: float = 300.0
+    jitter: float = 0.5  # the delay is drawn from [1 - jitter, 1] x the backoff
+
+    def delay(self, attempt: int, error: BaseException, rand: Callable[[], float] = random.random) -> float:
+        """Seconds to wait before attempt ``attempt + 1``."""
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** max(0, attempt - 1))
+        delay = backoff * (1.0 - self.jitter * rand())
+        retry_after = _retry_after(error)
+        return max(delay, min(retry_after, MAX_RETRY_AFTER)) if retry_after is not None else delay
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    concurrency: int = 4
+    lease_seconds: float = 600.0  # longer than any review; a crashed worker's job returns after it
+    poll_seconds: float = 0.5  # idle wait between claims (a waking queue answers sooner)
+    drain_seconds: float = 25.0  # on stop, how long in-flight jobs may run on
+    retry: RetryPolicy = RetryPolicy()
+
+
+def is_permanent(error: BaseException) -> bool:
+    """Errors that another attempt cannot fix: they carry ``retryable = False``."""
+    return getattr(error, "retryable", True) is False
+
+
+class Worker:
+    """Runs jobs from *queue* through *handler* until *stop* is set."""
+
+    def __init__(
+        self,
+        queue: DeliveryQueue,
+        handler: Handler,
+        *,
+        metrics: Metrics,
+        config: WorkerConfig | None = None,
+        permanent: Callable[[BaseException], bool] = is_permanent,
+        on_give_up: GiveUp | None = None,
+        clock: Callable[[], float] = time.time,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.queue = queue
+        self.handler = handler
+        self.metrics = metrics
+        self.config = config or WorkerConfig()
+        self._permanent = permanent
+        self._on_give_up = on_give_up
+        self._clock = clock
+        self._rand = rand
+        self._in_flight: set[asyncio.Task[JobOutcome]] = set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Claim and run jobs (up to ``concurrency`` at once) until *stop* is set, then drain."""
+        slots = asyncio.Semaphore(self.config.concurrency)
+        log.info("worker %s started (concurrency %d)", self.config.name, self.config.concurrency)
+        try:
+            while not stop.is_set():
+                await _wait_either(slots.acquire(), stop)
+                if stop.is_set():
+                    break
+                delivery = await self._claim()
+                if delivery is None:
+                    slots.release()
+                    await self._idle(stop)
+                    continue
+                self._start(delivery, slots)
+        finally:
+            await self._drain()
+            log.info("worker %s stopped", self.config.name)
+
+    async def process(self, delivery: Delivery) -> JobOutcome:
+        """Run one claimed delivery to an outcome; never raises (but lets cancellation through)."""
+        started = time.perf_counter()
+        with bind(delivery_id=delivery.id, event=delivery.event, attempt=delivery.attempts):
+            try:
+                await self.handler(delivery)
+            except asyncio.CancelledError:
+                await self._release(delivery)
+                raise
+            except Exception as error:  # the one catch-all of the job path
+                outcome = await self._failed(delivery, error)
+            else:
+                await self._settle("complete", self.queue.complete(delivery))
+                outcome = "completed"
+            self._record(delivery, outcome, started)
+            return outcome
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _start(self, delivery: Delivery, slots: asyncio.Semaphore) -> None:
+        task = asyncio.create_task(self.process(delivery), name=f"job {delivery.id}")
+        self._in_flight.add(task)
+
+        def done(finished: asyncio.Task[JobOutcome]) -> None:
+            self._in_flight.discard(finished)
+            slots.release()
+
+        task.add_done_callback(done)
+
+    async def _claim(self) -> Delivery | None:
+        try:
+            return await self.queue.claim(self.config.name, lease_seconds=self.config.lease_seconds)
+        except Exception:  # the queue is down: say so, wait, try again; never crash the loop
+            log.exception("worker %s could not claim from the queue", self.config.name)
+            return None
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        if isinstance(self.queue, WaitableQueue):
+            await _wait_either(self.queue.wait_for_work(self.config.poll_seconds), stop)
+        else:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.config.poll_seconds)
+
+    async def _failed(self, delivery: Delivery, error: Exception) -> JobOutcome:
+        policy = self.config.retry
+        if self._permanent(error) or delivery.attempts >= policy.max_attempts:
+            log.error("job failed for good after %d attempt(s): %s",
+                      delivery.attempts, _describe(error), exc_info=error)
+            await self._give_up(delivery, error)
+            await self._settle("complete", self.queue.complete(delivery))
+            return "failed"
+        delay = policy.delay(delivery.attempts, error, self._rand)
+        log.warning("job attempt %d failed, retrying in %.1f s: %s",
+                    delivery.attempts, delay, _describe(error), exc_info=error)
+        await self._settle("retry", self.queue.retry(delivery, error=_describe(error), delay_seconds=delay))
+        return "retried"
+
+    async def _settle(self, operation: str, call: Awaitable[None]) -> None:
+        """Tell the queue how the job ended; if it cannot hear it, the lease runs out and the job
+        runs again (at-least-once, and the work is idempotent)."""
+        try:
+            await call
+        except Exception:
+            log.exception("could not %s the job in the queue; it will run again after its lease", operation)
+
+    async def _give_up(self, delivery: Delivery, error: Exception) -> None:
+        if self._on_give_up is None:
+            return
+        try:
+            await self._on_give_up(delivery, error)
+        except Exception:
+            log.exception("could not report the failed job")
+
+    async def _release(self, delivery: Delivery) -> None:
+        """Cancelled mid-job (shutdown): hand the delivery back at once for another worker."""
+        queue = self.queue
+        if isinstance(queue, ReleasableQueue):
+            give_back = queue.release(delivery)  # without using up an attempt
+        else:
+            give_back = queue.retry(delivery, error="worker stopped", delay_seconds=0)
+        with contextlib.suppress(Exception):
+            await asyncio.shield(give_back)
+        self._record(delivery, "released", None)
+
+    async def _drain(self) -> None:
+        if not self._in_flight:
+            return
+        log.info("waiting for %d job(s) to finish", len(self._in_flight))
+        _, pending = await asyncio.wait(set(self._in_flight), timeout=self.config.drain_seconds)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+
+    def _record(self, delivery: Delivery, outcome: JobOutcome, started: float | None) -> None:
+        seconds = time.perf_counter() - started if started is not None else 0.0
+        final = outcome in ("completed", "failed")
+        latency = self._clock() - delivery.received_at if final else None
+        self.metrics.job_finished(delivery.event, outcome, seconds=seconds, latency=latency)
+
+
+async def _wait_either(work: Awaitable[object], stop: asyncio.Event) -> None:
+    """Wait for *work* or *stop*, whichever comes first; cancel the other."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopper.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def _retry_after(error: BaseException) -> float | None:
+    value = getattr(error, "retry_after", None)
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    return None
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
