@@ -325,7 +325,7 @@ def audit_block(view: View) -> str:
     rows = ["### 🧾 Audit\n", "| When | Who | Action | Why |", "|---|---|---|---|"]
     for entry in sorted(view.audit, key=lambda e: e.at):
         action = escape(entry.action, cell=True)
-        if entry is view.approval:
+        if entry == view.approval:
             action += " (gate override)"
         rows.append(f"| {escape(entry.at, cell=True)} | {actor(entry.actor, cell=True)} | {action} | "
                     f"{escape(entry.reason, cell=True)} |")
