@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from rules.core.rule import Rule
+from rules.structure.lnk001_broken_relative_link import BrokenRelativeLink
 from rules.structure.str001_missing_plan_file import MissingPlanFile
 from rules.structure.str002_missing_context_file import MissingContextFile
 from rules.structure.str003_missing_tasks_file import MissingTasksFile
@@ -28,4 +29,5 @@ RULES: tuple[type[Rule], ...] = (
     FileNotUtf8,
     DuplicateRoleFile,
     EmptyDocument,
+    BrokenRelativeLink,
 )
