@@ -10,7 +10,7 @@ from rules.core.extract import find_status
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import ancestors, is_open, phases, section_status, short
+from rules.tasks._phases import ancestors, is_open, phases, section_index, section_status, short
 
 _NOT_DONE = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED, Status.PAUSED,
                        Status.FAILED, Status.PARTIAL})
@@ -133,9 +133,7 @@ def _leading_id(text: str, ids: tuple[str, ...]) -> str | None:
 
 
 def _in_history(doc: Document, line: int) -> bool:
-    section = doc.section_of(line)
-    index = doc.sections.index(section) if section is not None else None
-    return any(_HISTORY_RE.search(s.title) for s in ancestors(doc, index))
+    return any(_HISTORY_RE.search(s.title) for s in ancestors(doc, section_index(doc, line)))
 
 
 def _add_phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:

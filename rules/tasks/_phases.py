@@ -89,6 +89,24 @@ def is_open_task(doc: Document, item: CheckItem) -> bool:
     return is_open(item) and not is_phase_tracker(item) and not in_criteria_section(doc, item)
 
 
+def section_index(doc: Document, line: int) -> int | None:
+    """Index of the innermost section containing *line*."""
+    found = None
+    for index, section in enumerate(doc.sections):
+        if section.line > line:
+            break
+        if section.contains(line):
+            found = index
+    return found
+
+
+def enclosing(doc: Document, index: int | None) -> Iterable[int]:
+    """*index* and the indices of every section enclosing it, innermost first."""
+    while index is not None:
+        yield index
+        index = doc.sections[index].parent
+
+
 def ancestors(doc: Document, index: int | None) -> Iterable[Section]:
     """The section at *index* and every section enclosing it, innermost first."""
     while index is not None:

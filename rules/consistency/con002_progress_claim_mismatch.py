@@ -1,0 +1,141 @@
+"""CON002 progress-claim-mismatch."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import CheckItem, Document, Progress, Role, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.tasks._phases import (
+    MENTION_RE,
+    enclosing,
+    is_phase_tracker,
+    is_set_aside,
+    phases,
+    section_index,
+    short,
+)
+
+_ROUNDING = 1.0  # points: 5.5/6 = 91.7% may be written 92% (or 91%)
+_WHOLE_TASK_RE = re.compile(r"(?i)progress|overall|status|completion|total|\btasks?\b|진행|완료")
+_SOMETHING_ELSE_RE = re.compile(
+    r"(?i)\btests?\b|coverage|passing|\bpass(?:ed|es)?\b|errors?\b|lint|build|reduction|\bfiles?\b|\blines?\b"
+    r"|phases|steps|stages|milestones|sprints|setup|uptime|accuracy"
+)
+
+
+class ProgressClaimMismatchOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tolerance: float = Field(10, ge=0, le=100, description="Points a claim may differ from the checkboxes.")
+    min_boxes: int = Field(3, ge=1, description="Compare only with a tasks file of this many boxes or more.")
+
+
+class ProgressClaimMismatch(Rule):
+    """A progress claim disagrees with the checkboxes, or with its own arithmetic.
+
+    Claims are ``95% complete``, ``5.5/6 complete (92%)``, ``Progress: 6/6 (100%)``. Every claim
+    with a fraction and a percentage must add up (rounding allowed). A claim about the whole task
+    (in the tasks file, or labelled progress / overall / status / total elsewhere) must match the
+    share of ticked boxes in the tasks file within a tolerance. Claims about one phase, tests,
+    files or coverage are not compared with the boxes.
+
+    Why: the progress line is the first thing a reader (or the next session) trusts. A figure
+    that the checkboxes contradict is either stale or wishful, and either way misleads planning.
+
+    Bad:
+        **Progress:** 95% complete
+
+        - [x] Schema
+        - [ ] API
+        - [ ] UI
+
+    Good:
+        **Progress:** 1/3 tasks (33%)
+
+        - [x] Schema
+        - [ ] API
+        - [ ] UI
+
+    Options:
+        tolerance: points a claim may differ from the ticked share (default 10).
+        min_boxes: compare only when the tasks file has at least this many boxes (default 3).
+    """
+
+    code = "CON002"
+    name = "progress-claim-mismatch"
+    category = Category.CONSISTENCY
+    severity = Severity.MEDIUM
+    rationale = "A progress figure the checkboxes contradict misleads every reader about how much is left."
+    fix = "Recompute the figure from the ticked boxes (or tick the boxes the claim counts as done)."
+    effort_minutes = 5
+    Options = ProgressClaimMismatchOptions
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        boxes = _countable(task.tasks)
+        for doc in (task.plan, task.context, task.tasks):
+            if doc is None:
+                continue
+            whole = _whole_task_claims(doc)
+            for claim in doc.progress:
+                if (problem := _arithmetic(claim)) is not None:
+                    yield self.finding(task, doc, claim.line, problem, key=short(claim.text, 80))
+                elif claim in whole and task.tasks is not None and len(boxes) >= self.options.min_boxes:
+                    yield from self._compare(task, doc, claim, boxes, task.tasks)
+
+    def _compare(self, task: TaskDocs, doc: Document, claim: Progress, boxes: list[CheckItem],
+                 tasks: Document) -> Iterator[Finding]:
+        claimed = claim.percent if claim.percent is not None else _share(claim)
+        ticked = sum(1 for item in boxes if item.checked)
+        actual = 100 * ticked / len(boxes)
+        gap = abs(claimed - actual)
+        if gap <= self.options.tolerance:
+            return
+        high = gap >= 25 or (claimed >= 100 > actual)
+        yield self.finding(
+            task, doc, claim.line,
+            f"Progress claim {short(claim.text)!r} says {claimed:.0f}% but {ticked} of {len(boxes)} boxes in "
+            f"{tasks.name} are ticked ({actual:.0f}%).",
+            key=short(claim.text, 80), severity=Severity.HIGH if high else None,
+        )
+
+
+def _arithmetic(claim: Progress) -> str | None:
+    if claim.percent is None or claim.done is None or not claim.total:
+        return None
+    share = _share(claim)
+    if abs(share - claim.percent) <= _ROUNDING:
+        return None
+    return (f"Progress claim {short(claim.text)!r} does not add up: {claim.done:g}/{claim.total:g} is "
+            f"{share:.0f}%, not {claim.percent:g}%.")
+
+
+def _share(claim: Progress) -> float:
+    return 100 * (claim.done or 0) / (claim.total or 1)
+
+
+def _countable(doc: Document | None) -> list[CheckItem]:
+    """Boxes that are tasks: phase trackers and deliberately open (deferred, optional) ones left out."""
+    if doc is None:
+        return []
+    return [i for i in doc.items if not is_phase_tracker(i) and (i.checked or not is_set_aside(i))]
+
+
+def _whole_task_claims(doc: Document) -> list[Progress]:
+    """Claims about the whole task: not on a checkbox, not about one phase, tests or files."""
+    item_lines = {item.line for item in doc.items}
+    in_phase = {p.index for p in phases(doc)}
+    claims = []
+    for claim in doc.progress:
+        if claim.line in item_lines or MENTION_RE.search(claim.text) or _SOMETHING_ELSE_RE.search(claim.text):
+            continue
+        if doc.role is not Role.TASKS and not _WHOLE_TASK_RE.search(claim.text):
+            continue
+        if any(index in in_phase for index in enclosing(doc, section_index(doc, claim.line))):
+            continue
+        claims.append(claim)
+    return claims
