@@ -1,0 +1,111 @@
+"""Properties every format shares: secrets never appear, same input gives the same bytes, and a
+real engine review renders in every format (JSON and SARIF valid against their schemas)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from rules.core.discovery import Snapshot
+from rules.core.engine import review as run_review
+from rules.core.report import Review
+from rules.render.audit import AuditEntry
+from rules.render.check import render_check
+from rules.render.json import render_json
+from rules.render.markdown import COMMENT_MARKER, render_markdown
+from rules.render.sarif import render_sarif
+from rules.render.text import render_text
+from tests.render.factories import SECRET, TOKEN, big_review, link, review, rich_task
+
+ROOT = Path(__file__).parents[2]
+CREDENTIAL = "hunter2-very-secret"
+
+
+def _check_text(subject: Review) -> str:
+    output = render_check(subject, link=link, audit=[_audit_with_secret()])
+    notes = "\n".join(f"{a.title}\n{a.message}\n{a.raw_details}" for a in output.annotations)
+    return "\n".join((output.title, output.summary, output.text, notes))
+
+
+def _audit_with_secret() -> AuditEntry:
+    return AuditEntry("waive", "alice", "2026-01-15T10:00:00Z", f"rotated {TOKEN} already", rule="SEC001")
+
+
+FORMATS: dict[str, Callable[[Review], str]] = {
+    "markdown": lambda r: render_markdown(r, link=link, audit=[_audit_with_secret()]),
+    "markdown-small": lambda r: render_markdown(r, max_chars=4000),
+    "check": _check_text,
+    "json": render_json,
+    "sarif": render_sarif,
+    "text": render_text,
+    "text-color": lambda r: render_text(r, color=True),
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_planted_secret_never_appears(fmt: str) -> None:
+    subject = review(rich_task("auth", secret=True), rich_task("billing", count=3))
+
+    out = FORMATS[fmt](subject)
+
+    assert SECRET not in out and TOKEN not in out
+    assert "s3cr" not in out and "R4nd0mT0k3n" not in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_same_input_gives_the_same_bytes(fmt: str) -> None:
+    assert FORMATS[fmt](big_review()).encode() == FORMATS[fmt](big_review()).encode()
+
+
+def _engine_review() -> Review:
+    files = {
+        "dev/active/auth/auth-context.md": (
+            "# Auth - Context\n\nLast Updated: 2026-01-10\n\n## Current state\n"
+            f"DB: postgresql://app:{CREDENTIAL}@db.prod.example.com:5432/auth\n"
+        ).encode(),
+        "dev/active/auth/auth-tasks.md": (
+            f"# Auth - Tasks\n\n## Phase 1 | login <b> via postgresql://app:{CREDENTIAL}@db.example.com/a\n"
+            "- [x] Done\n- [ ] Open\n"
+        ).encode(),
+        "dev/active/billing/billing-plan.md": b"# Billing - Plan\n\n## Overview\nMove billing to Stripe.\n",
+        "dev/active/billing/billing-context.md": b"# Billing - Context\n\nLast Updated: 2026-01-10\n",
+        "dev/active/billing/billing-tasks.md": b"# Billing - Tasks\n\n- [ ] Wire webhooks (30 min)\n",
+    }
+    waivers = {"CTX004": f"agreed in chat; creds postgresql://ops:{CREDENTIAL}@db.example.com/x are fine"}
+    return run_review(Snapshot(files), today=dt.date(2026, 1, 15), head_sha="b" * 40, extra_waivers=waivers)
+
+
+@pytest.fixture(scope="module")
+def engine_review() -> Review:
+    return _engine_review()
+
+
+def _validator(path: Path) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(path.read_text(encoding="utf-8")),
+                                           format_checker=jsonschema.FormatChecker())
+
+
+def test_engine_review_renders_in_every_format(engine_review: Review) -> None:
+    assert engine_review.findings, "the engine found nothing in deliberately weak docs"
+    assert engine_review.waived and CREDENTIAL in (engine_review.waived[0].waiver_reason or "")
+
+    outputs = {fmt: render(engine_review) for fmt, render in FORMATS.items()}
+
+    assert all(CREDENTIAL not in out for out in outputs.values())
+    assert outputs["markdown"].count(COMMENT_MARKER) == 1
+    _validator(ROOT / "rules" / "data" / "review.schema.json").validate(json.loads(outputs["json"]))
+    _validator(ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").validate(json.loads(outputs["sarif"]))
+    assert all(f.path in outputs["markdown"] or f.path.rsplit("/", 1)[-1] in outputs["markdown"]
+               for f in engine_review.findings)
+
+
+def test_engine_review_against_its_own_base_has_nothing_new(engine_review: Review) -> None:
+    memo = render_markdown(engine_review, base=_engine_review())
+
+    assert f"🆕 0 new · ⏳ {len(engine_review.findings)} still open · ✅ 0 fixed" in memo
+    assert "±0 vs base" in memo.splitlines()[1]
