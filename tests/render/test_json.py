@@ -41,8 +41,8 @@ def test_output_validates_against_the_schema(validator: jsonschema.Draft202012Va
 def test_findings_carry_every_documented_field_and_waived_ones_are_flagged(
         validator: jsonschema.Draft202012Validator) -> None:
     waived = finding("CTX002", key="w", waived=True, reason="rewritten next sprint")
-    data = _load(render_json(review(task_report("auth", [finding("STR001", severity=Severity.CRITICAL), waived]))),
-                 validator)
+    task = task_report("auth", [finding("STR001", severity=Severity.CRITICAL), waived])
+    data = _load(render_json(review(task)), validator)
 
     active, quiet = data["tasks"][0]["findings"]
     assert active["rule"] == "STR001" and active["severity"] == "critical" and active["waived"] is False
@@ -62,8 +62,9 @@ def test_delta_appears_with_a_base(validator: jsonschema.Draft202012Validator) -
     assert delta["score_change"] == head.score - base.score
     assert len(delta["new"]) + len(delta["still_open"]) == len(head.findings)
     assert len(delta["fixed"]) == 8
-    assert delta["tasks"][1] == {"path": "dev/active/billing", "name": "billing", "score": head.tasks[1].score,
-                                 "grade": head.tasks[1].grade, "base_score": None, "base_grade": None,
+    billing = head.tasks[1]
+    assert delta["tasks"][1] == {"path": billing.path, "name": "billing", "score": billing.score,
+                                 "grade": billing.grade, "base_score": None, "base_grade": None,
                                  "score_change": None}
 
 

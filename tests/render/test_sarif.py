@@ -58,7 +58,8 @@ def test_rules_describe_every_registered_rule_and_unknown_codes(
 def test_results_carry_level_location_fingerprint_and_suppression(
         validator: jsonschema.Draft202012Validator) -> None:
     findings = [finding(f"TSK00{n}", severity=s, key=str(n), line=n + 2) for n, s in enumerate(Severity)]
-    waived = finding("CTX002", key="w", waived=True, reason="rewritten next sprint", path="dev/active/auth/my notes.md")
+    waived = finding("CTX002", key="w", waived=True, reason="rewritten next sprint",
+                     path="dev/active/auth/my notes.md")
     run = _run(render_sarif(review(task_report("auth", [*findings, waived]))), validator)
 
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
@@ -66,8 +67,8 @@ def test_results_carry_level_location_fingerprint_and_suppression(
                       "TSK000": "note", "CTX002": "warning"}
     top = run["results"][0]
     location = top["locations"][0]["physicalLocation"]
-    assert location == {"artifactLocation": {"uri": "dev/active/auth/auth-tasks.md", "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": 6}}
+    artifact = {"uri": "dev/active/auth/auth-tasks.md", "uriBaseId": "%SRCROOT%"}
+    assert location == {"artifactLocation": artifact, "region": {"startLine": 6}}
     assert top["partialFingerprints"] == {"devdocsReview/v1": findings[4].fingerprint}
     suppressed = run["results"][-1]
     assert suppressed["suppressions"] == [{"kind": "inSource", "justification": "rewritten next sprint"}]
