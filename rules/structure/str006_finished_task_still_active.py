@@ -19,7 +19,8 @@ class FinishedTaskStillActive(Rule):
 
     Why: ``dev/active`` is the list of work in flight. A finished task left there makes the list
     lie, and agents resuming "active" work reread a closed task. Archiving keeps it available as
-    an exemplar. A tasks file without checkboxes is not finished unless it says so.
+    an exemplar. A tasks file without checkboxes is not finished unless it says so, and any open
+    box or open status in the plan, context or tasks file means work remains.
 
     Bad:
         dev/active/auth/auth-tasks.md   - [x] Login form   - [x] Session cookie   (nothing open)
@@ -75,8 +76,8 @@ def _quote(text: str) -> str:
 
 
 def _has_open_work(task: TaskDocs, doc: Document) -> bool:
-    """Open boxes (tasks or context), a progress claim under 100%, or an open status marker."""
-    lists = (doc.items, task.context.items if task.context else ())
+    """Open boxes (in any of the three files), a progress claim under 100%, or an open marker."""
+    lists = (doc.items, *(d.items for d in (task.plan, task.context) if d))
     if any(not item.checked and item.status is not Status.OPTIONAL for items in lists for item in items):
         return True
     if any(not (p.percent == 100 or (p.total and p.done == p.total)) for p in doc.progress):

@@ -10,6 +10,7 @@ from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
 
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
+_COMMENT_RE = re.compile(r"<!--.*?-->")
 _FILLER_RE = re.compile(  # a line that says nothing: rules, bare bullets, TBD-style placeholders
     r"(?i)^[\s>*_#|:=`~\[\]()-]*(?:(?:tbd|tba|todo|to do|n/?a|none(?: yet)?|wip|placeholder|coming soon"
     r"|fill (?:me )?in|lorem ipsum|\.{3}|…)[\s.!*_`)\]]*)?$"
@@ -62,10 +63,29 @@ _WHAT_TO_WRITE = {
 
 
 def _has_content(doc: Document) -> bool:
+    """True when any line outside headings, dates, comments and placeholders says something."""
+    if any(block.content.strip() for block in doc.code_blocks):
+        return True
     skip = {s.line for s in doc.sections} | {d.line for d in doc.dates}
-    for line, text in doc.comments:
-        skip.update(range(line, line + text.count("\n") + 1))
-    return any(n not in skip and not _FILLER_RE.match(t) for n, t in enumerate(doc.lines, start=1))
+    in_comment = False
+    for number, text in enumerate(doc.lines, start=1):
+        if in_comment or "<!--" in text:
+            text, in_comment = _without_comments(text, in_comment)
+        if number not in skip and not _FILLER_RE.match(text):
+            return True
+    return False
+
+
+def _without_comments(text: str, in_comment: bool) -> tuple[str, bool]:
+    """*text* with HTML comments removed, and whether a comment is still open at its end."""
+    if in_comment:
+        end = text.find("-->")
+        if end < 0:
+            return "", True
+        text = text[end + 3:]
+    text = _COMMENT_RE.sub("", text)
+    start = text.find("<!--")
+    return (text, False) if start < 0 else (text[:start], True)
 
 
 def _what(doc: Document) -> str:
