@@ -9,9 +9,11 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 
-_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SCHEME_RE = re.compile(  # "mailto:", "tel:5550100"; not a file name with a line: "notes.md:12"
+    r"^(?![\w+-]*\.[\w+.-]*:\d+(?:[:-]\d+)?$)[A-Za-z][A-Za-z0-9+.-]*:")
 _PERCENT_RE = re.compile(rb"%([0-9A-Fa-f]{2})")
 _SUFFIX_RE = re.compile(r"[?#].*$", re.DOTALL)
+_LINE_SUFFIX_RE = re.compile(r":(\d+)(?:[:-]\d+)?$")
 _ESCAPING_FIX = "Remove the extra `../` segments, or link other repositories with an https:// URL."
 
 
@@ -69,7 +71,9 @@ def _exists(path: str, ctx: RuleContext) -> bool:
 def _suggest(path: str, folder: str, ctx: RuleContext) -> str | None:
     """A fix naming the existing path the link probably meant: the same path seen from an ancestor
     folder (written from the root, or one ``../`` short), or a file at the end of a local path
-    (``/home/me/app/src/x.py``). A few set lookups, no scan of the tree."""
+    (``/home/me/app/src/x.py``), without an editor-style ``:42`` suffix. A few set lookups."""
+    line = _LINE_SUFFIX_RE.search(path)
+    anchor, path = (f"#L{line.group(1)}", path[: line.start()]) if line else ("", path)
     segments = [s for s in path.split("/") if s not in ("", ".", "..")]
     folders = folder.split("/") if folder else []
     for drop in range(len(segments) if segments and "." in segments[-1] else min(1, len(segments))):
@@ -77,8 +81,8 @@ def _suggest(path: str, folder: str, ctx: RuleContext) -> str | None:
         for depth in range(len(folders), -1, -1):
             candidate = "/".join([*folders[:depth], tail])
             if _exists(candidate, ctx):
-                relative = "../" * (len(folders) - depth) + tail
-                return f"Point it at {relative!r} (or {'/' + candidate!r} from the repository root)."
+                relative = "../" * (len(folders) - depth) + tail + anchor
+                return f"Point it at {relative!r} (or {'/' + candidate + anchor!r} from the repository root)."
     return None
 
 
