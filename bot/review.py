@@ -1,0 +1,724 @@
+"""Review one pull request and publish the result: one sticky comment and one check run.
+
+The flow (issue 3, "What happens on a PR"):
+
+1. create the check run ``in_progress`` at once, so a required check never hangs;
+2. list the PR's files and read the config from the BASE commit (a PR cannot weaken its own gate;
+   forks never supply config), falling back to the org's ``.github`` repository;
+3. no file under a doc root → ``success`` "No planning docs changed" (and say so in an earlier
+   sticky comment); an invalid config → ``action_required`` with the errors;
+4. otherwise build snapshots at head and base from the recursive tree (every path, for link
+   checks) and blobs fetched by SHA through a bounded cache, run the engine on the touched tasks
+   (every other task is graded for the exemplar comparison), and render;
+5. re-check that the PR head is still the reviewed SHA: a stale result only completes its own
+   check run as ``neutral`` "superseded"; otherwise edit (or create once) the sticky comment and
+   complete the check run with the gate's conclusion.
+
+Any failure after step 1 completes the check run as ``failure`` with the error before the
+exception goes on to the worker (which logs and retries it): a broken or rate-limited review must
+not let a PR merge unreviewed, and a check is never left ``in_progress``.
+
+Waivers and approvals (``/review waive``, ``/review approve``) live as hidden JSON at the end of
+the sticky comment (no database): read from the App's own comment only, validated, and written
+back on every edit, so they survive restarts and work across replicas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from bot.configfile import CONFIG_PATH, parse_config_text
+from bot.context import AppContext
+from bot.github import (
+    MAX_CHECK_TEXT_CHARS,
+    MAX_COMMENT_CHARS,
+    ChangedFile,
+    CheckAnnotation,
+    CheckConclusion,
+    CheckRunOutput,
+    CheckRunUpdate,
+    Comment,
+    GitHubError,
+    GitHubPort,
+    GitHubRequestError,
+    GitHubUnavailable,
+    NotFound,
+    PullRequestRef,
+    RateLimited,
+    RepoRef,
+    TreeEntry,
+)
+from rules.core.config import ConfigError, ReviewConfig
+from rules.core.discovery import Snapshot, is_markdown, role_of
+from rules.core.engine import review as run_engine
+from rules.core.model import Role
+from rules.core.redact import redact
+from rules.core.report import Review
+from rules.render.audit import AuditEntry
+from rules.render.check import CheckOutput, render_check
+from rules.render.markdown import COMMENT_MARKER, render_markdown
+
+log = logging.getLogger(__name__)
+
+FETCH_CONCURRENCY = 8
+ORG_CONFIG_TTL = timedelta(minutes=10)
+MAX_AUDIT_ENTRIES = 50
+STATE_PREFIX = "<!-- devdocs-review:state "
+STATE_SUFFIX = " -->"
+_DEFUSED_STATE = "<!-- devdocs-review: state "
+TITLE = "devdocs-review"
+
+# ---------------------------------------------------------------------------------------------
+# Sticky state: the audit trail, as hidden JSON in the App's own comment (pure)
+# ---------------------------------------------------------------------------------------------
+
+Login = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")]
+
+
+class AuditEntryModel(BaseModel):
+    """One audit entry as stored in the state block; anything else is rejected on read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["waive", "approve"]
+    actor: Login
+    at: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}\d{3}$")] | None = None
+    sha: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{7,64}$")] | None = None
+
+    @model_validator(mode="after")
+    def _target(self) -> AuditEntryModel:
+        if self.kind == "waive" and not self.rule:
+            raise ValueError("a waiver names a rule")
+        if self.kind == "approve" and not self.sha:
+            raise ValueError("an approval names a head SHA")
+        return self
+
+
+class _State(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: Literal[1]
+    audit: Annotated[list[AuditEntryModel], Field(max_length=MAX_AUDIT_ENTRIES)]
+
+
+@dataclass(frozen=True, slots=True)
+class StickyState:
+    audit: tuple[AuditEntry, ...] = ()
+
+    def waivers(self) -> dict[str, str]:
+        """``{rule: reason}`` for the engine; the latest waiver of a rule wins."""
+        found: dict[str, str] = {}
+        for entry in sorted(self.audit, key=lambda e: e.at):
+            if entry.kind == "waive" and entry.rule:
+                found[entry.rule] = f"{entry.reason} (waived by @{entry.actor})"
+        return found
+
+    def add(self, entry: AuditEntry) -> StickyState:
+        return StickyState((*self.audit, entry)[-MAX_AUDIT_ENTRIES:])
+
+
+def encode_state(state: StickyState) -> str:
+    """The hidden block (empty without entries); ``<``/``>`` escaped so it cannot close early."""
+    if not state.audit:
+        return ""
+    payload = json.dumps({"v": 1, "audit": [_entry_json(e) for e in state.audit]}, ensure_ascii=True,
+                         sort_keys=True, separators=(",", ":"))
+    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e")
+    return f"\n{STATE_PREFIX}{payload}{STATE_SUFFIX}\n"
+
+
+def _entry_json(entry: AuditEntry) -> dict[str, Any]:
+    return {k: v for k, v in asdict(entry).items() if v is not None}
+
+
+def decode_state(body: str) -> StickyState:
+    """The state in the last block of *body*; empty when there is none or it is invalid."""
+    start = body.rfind(STATE_PREFIX)
+    if start < 0:
+        return StickyState()
+    end = body.find(STATE_SUFFIX, start + len(STATE_PREFIX))
+    if end < 0:
+        return StickyState()
+    try:
+        state = _State.model_validate_json(body[start + len(STATE_PREFIX):end])
+    except ValidationError as error:
+        log.warning("ignoring an invalid state block in the sticky comment (%d errors)", error.error_count())
+        return StickyState()
+    return StickyState(tuple(AuditEntry(**e.model_dump()) for e in state.audit))
+
+
+def is_valid_entry(entry: AuditEntry) -> bool:
+    try:
+        AuditEntryModel.model_validate(_entry_json(entry))
+    except ValidationError:
+        return False
+    return True
+
+
+def strip_state(body: str) -> str:
+    """*body* without its state block."""
+    start = body.rfind(STATE_PREFIX)
+    return (body[:start].rstrip() + "\n") if start >= 0 else body
+
+
+def compose_body(markdown: str, state: StickyState) -> str:
+    """Comment body = markdown (marker first, any quoted state defused) + the state block."""
+    text = markdown.replace(STATE_PREFIX, _DEFUSED_STATE)
+    if not text.startswith(COMMENT_MARKER):
+        text = f"{COMMENT_MARKER}\n{text}"
+    block = encode_state(state)
+    room = MAX_COMMENT_CHARS - len(block)
+    if len(text) > room:
+        text = text[:room - 2] + "…\n"
+    return text + block
+
+
+def now_stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the App's sticky comment
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sticky:
+    comment: Comment | None
+    state: StickyState = StickyState()
+
+
+async def bot_login(ctx: AppContext, gh: GitHubPort) -> str:
+    if ctx.cache.app is None:
+        ctx.cache.app = await gh.get_app()
+    return ctx.cache.app.bot_login
+
+
+def is_sticky(comment: Comment, login: str) -> bool:
+    return comment.author_login == login and COMMENT_MARKER in comment.body
+
+
+async def find_sticky(ctx: AppContext, gh: GitHubPort, repo: RepoRef, number: int) -> Sticky:
+    """The App's own marked comment (the oldest, if a race ever made two) and its state."""
+    login = await bot_login(ctx, gh)
+    key = (repo.full_name, number)
+    cached = ctx.cache.sticky_ids.get(key)
+    comment = await gh.get_issue_comment(repo, cached) if cached else None
+    if comment is None or not is_sticky(comment, login):
+        ctx.cache.sticky_ids.pop(key)
+        mine = [c for c in await gh.list_issue_comments(repo, number) if is_sticky(c, login)]
+        comment = min(mine, key=lambda c: c.id) if mine else None
+    if comment is None:
+        return Sticky(None)
+    ctx.cache.sticky_ids.put(key, comment.id)
+    return Sticky(comment, decode_state(comment.body))
+
+
+async def write_sticky(ctx: AppContext, gh: GitHubPort, repo: RepoRef, number: int, sticky: Sticky,
+                       markdown: str, state: StickyState | None = None) -> Comment:
+    """Edit the sticky comment in place (skipped when unchanged), or create it the first time."""
+    body = compose_body(markdown, sticky.state if state is None else state)
+    if sticky.comment is None:
+        comment = await gh.create_issue_comment(repo, number, body)
+    elif sticky.comment.body == body:
+        return sticky.comment
+    else:
+        comment = await gh.update_issue_comment(repo, sticky.comment.id, body)
+    ctx.cache.sticky_ids.put((repo.full_name, number), comment.id)
+    return comment
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration from the base commit
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigOutcome:
+    config: ReviewConfig | None
+    source: str
+    errors: tuple[str, ...] = ()
+
+
+async def load_repo_config(ctx: AppContext, gh: GitHubPort, pr: PullRequestRef) -> ConfigOutcome:
+    """``.github/devdocs-review.yml`` at the base SHA, else the org's ``.github`` repo, else defaults."""
+    key = (pr.repo.full_name, pr.base_sha)
+    cached: ConfigOutcome | None = ctx.cache.configs.get(key)
+    if cached is not None:
+        return cached
+    ttl: timedelta | None = None
+    source = f"{pr.repo.full_name}@{pr.base_sha[:7]}:{CONFIG_PATH}"
+    data = await gh.get_file(pr.repo, CONFIG_PATH, ref=pr.base_sha)
+    if data is None and pr.repo.name != ".github":
+        org = RepoRef(pr.repo.owner, ".github", pr.repo.installation_id)
+        source = f"{org.full_name}:{CONFIG_PATH}"
+        data = await _org_config(gh, org)
+        ttl = ORG_CONFIG_TTL  # not pinned to a SHA: re-read now and then
+    outcome = parse_config_bytes(data, source) if data is not None else ConfigOutcome(ReviewConfig(), "defaults")
+    ctx.cache.configs.put(key, outcome, ttl=ttl)
+    return outcome
+
+
+async def _org_config(gh: GitHubPort, org: RepoRef) -> bytes | None:
+    try:
+        return await gh.get_file(org, CONFIG_PATH)
+    except GitHubRequestError as error:  # e.g. 403: the installation cannot see the org's .github repo
+        log.info("org config not readable (%s)", error.status)
+        return None
+
+
+def parse_config_bytes(data: bytes, source: str) -> ConfigOutcome:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ConfigOutcome(None, source, ("the file is not valid UTF-8",))
+    try:
+        return ConfigOutcome(parse_config_text(text, source), source)
+    except ConfigError as error:
+        return ConfigOutcome(None, source, tuple(error.errors))
+
+
+# ---------------------------------------------------------------------------------------------
+# Which tasks a PR touches (pure)
+# ---------------------------------------------------------------------------------------------
+
+
+def task_of(path: str, roots: Sequence[str]) -> str | None:
+    """The task a path belongs to: ``<root>/<folder>``, or a loose ``<root>/<stem>`` group."""
+    for root in roots:
+        prefix = root.strip("/") + "/"
+        if not path.startswith(prefix):
+            continue
+        rest = path[len(prefix):]
+        if "/" in rest:
+            return prefix + rest.split("/", 1)[0]
+        if not is_markdown(path):
+            return None
+        role, stem = role_of(path)
+        return None if role is Role.EXTRA else prefix + (stem or "(unnamed)")
+    return None
+
+
+def touched_tasks(changed: Iterable[ChangedFile], roots: Sequence[str]) -> tuple[str, ...]:
+    tasks = {task for f in changed for p in (f.path, f.previous_path) if p and (task := task_of(p, roots))}
+    return tuple(sorted(tasks))
+
+
+def under_roots(path: str, roots: Sequence[str]) -> bool:
+    return any(path.startswith(root.strip("/") + "/") for root in roots)
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshots from the tree and blobs
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RepoFiles:
+    """At one commit: every file path (link checks) and the planning docs' tree entries."""
+
+    paths: frozenset[str]
+    docs: Mapping[str, TreeEntry]
+    complete: bool = True  # False when GitHub truncated the tree
+
+
+@dataclass
+class Job:
+    ctx: AppContext
+    gh: GitHubPort
+    pr: PullRequestRef
+    reason: str
+    check_id: int | None = None
+    conclusion: str | None = None
+
+    @property
+    def repo(self) -> RepoRef:
+        return self.pr.repo
+
+
+async def repo_files(job: Job, sha: str, roots: tuple[str, ...]) -> RepoFiles:
+    key = (job.repo.full_name, sha, roots)
+    cached: RepoFiles | None = job.ctx.cache.trees.get(key)
+    if cached is not None:
+        return cached
+    tree = await job.gh.get_tree(job.repo, sha, recursive=True)
+    entries = list(tree.entries)
+    if tree.truncated:
+        log.warning("tree of %s@%s is truncated; reading the doc roots folder by folder", job.repo.full_name, sha)
+        entries += await _root_entries(job, sha, roots)
+    blobs = [e for e in entries if e.type == "blob"]
+    files = RepoFiles(
+        paths=frozenset(e.path for e in blobs),
+        docs={e.path: e for e in blobs if is_markdown(e.path) and under_roots(e.path, roots)},
+        complete=not tree.truncated,
+    )
+    job.ctx.cache.trees.put(key, files)
+    return files
+
+
+async def _root_entries(job: Job, sha: str, roots: Sequence[str]) -> list[TreeEntry]:
+    """Each doc root's subtree, reached one folder level at a time (for truncated trees)."""
+    levels: dict[str, tuple[TreeEntry, ...]] = {}
+    found: list[TreeEntry] = []
+    for root in roots:
+        folder = root.strip("/")
+        subtree = await _descend(job, sha, folder.split("/"), levels)
+        if subtree is not None:
+            sub = await job.gh.get_tree(job.repo, subtree, recursive=True)
+            found += [replace(e, path=f"{folder}/{e.path}") for e in sub.entries]
+    return found
+
+
+async def _descend(job: Job, tree_sha: str, segments: Sequence[str],
+                   levels: dict[str, tuple[TreeEntry, ...]]) -> str | None:
+    for segment in segments:
+        if tree_sha not in levels:
+            levels[tree_sha] = (await job.gh.get_tree(job.repo, tree_sha, recursive=False)).entries
+        child = next((e.sha for e in levels[tree_sha] if e.path == segment and e.type == "tree"), None)
+        if child is None:
+            return None
+        tree_sha = child
+    return tree_sha
+
+
+async def fetch_blobs(job: Job, shas: Iterable[str]) -> dict[str, bytes | None]:
+    """Blob bytes by SHA: from the cache, else fetched (a few at a time) and cached."""
+    cache = job.ctx.cache.blobs
+    repo = job.repo.full_name
+    found: dict[str, bytes | None] = {}
+    missing: list[str] = []
+    for sha in dict.fromkeys(shas):
+        data = cache.get((repo, sha))
+        if data is None:
+            missing.append(sha)
+        else:
+            found[sha] = data
+    limit = asyncio.Semaphore(FETCH_CONCURRENCY)
+
+    async def one(sha: str) -> None:
+        async with limit:
+            try:
+                data = await job.gh.get_blob(job.repo, sha)
+            except NotFound:
+                found[sha] = None
+                return
+        cache.put((repo, sha), data)
+        found[sha] = data
+
+    async with asyncio.TaskGroup() as group:
+        for sha in missing:
+            group.create_task(one(sha))
+    return found
+
+
+async def snapshot_at(job: Job, files: RepoFiles, max_bytes: int) -> Snapshot:
+    unreadable: dict[str, str] = {}
+    wanted: dict[str, TreeEntry] = {}
+    for path, entry in files.docs.items():
+        if entry.is_symlink:
+            unreadable[path] = "is a symbolic link; not followed"
+        elif entry.size is not None and entry.size > max_bytes:
+            unreadable[path] = f"file is {_size(entry.size)}, over the {_size(max_bytes)} review limit; not reviewed"
+        else:
+            wanted[path] = entry
+    blobs = await fetch_blobs(job, (e.sha for e in wanted.values()))
+    contents: dict[str, bytes] = {}
+    for path, entry in wanted.items():
+        data = blobs.get(entry.sha)
+        if data is None:
+            unreadable[path] = "could not be fetched from GitHub (blob not found)"
+        else:
+            contents[path] = data
+    return Snapshot(contents, files.paths, unreadable, has_tree=files.complete)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
+
+
+# ---------------------------------------------------------------------------------------------
+# The review
+# ---------------------------------------------------------------------------------------------
+
+
+async def review_pull_request(ctx: AppContext, pr: PullRequestRef, *, reason: str) -> None:
+    """Review *pr* at its head SHA and publish the sticky comment and the check run."""
+    async with ctx.github_for_installation(pr.repo.installation_id) as gh:
+        await run_review(ctx, gh, pr, reason=reason)
+
+
+async def run_review(ctx: AppContext, gh: GitHubPort, pr: PullRequestRef, *, reason: str) -> str:
+    """As :func:`review_pull_request`, on an open port; returns the check run's conclusion."""
+    async with ctx.cache.pr_lock(pr.key):
+        job = Job(ctx, gh, pr, reason)
+        await start_check(job)
+        try:
+            await _review(job)
+        except (Exception, asyncio.CancelledError) as error:
+            await fail_check(job, error)
+            raise
+        ctx.review_completed(job.conclusion or "unknown")
+        return job.conclusion or "unknown"
+
+
+async def start_check(job: Job) -> None:
+    sha = job.pr.head_sha
+    output = CheckRunOutput("Reviewing…", f"Reviewing the planning docs at `{sha[:7]}` ({job.reason}).")
+    run = await job.gh.create_check_run(job.repo, name=job.ctx.settings.check_name, head_sha=sha,
+                                        status="in_progress", started_at=job.ctx.clock(), output=output)
+    job.check_id = run.id
+
+
+async def _review(job: Job) -> None:
+    changed = await pr_files(job)
+    outcome = await load_repo_config(job.ctx, job.gh, job.pr)
+    if outcome.config is None:
+        await publish_config_error(job, outcome, changed)
+        return
+    config = outcome.config
+    focus = touched_tasks(changed, config.roots)
+    if not focus:
+        await publish_no_docs(job)
+        return
+    sticky = await find_sticky(job.ctx, job.gh, job.repo, job.pr.number)
+    head, base = await review_head_and_base(job, config, focus, sticky.state)
+    if not head.tasks:
+        await publish_no_docs(job, removed=True)
+        return
+    await publish_review(job, config, head, base, sticky)
+
+
+async def pr_files(job: Job) -> tuple[ChangedFile, ...]:
+    pr = job.pr
+    key = (pr.repo.full_name, pr.number, pr.head_sha, pr.base_sha)
+    cached: tuple[ChangedFile, ...] | None = job.ctx.cache.pr_files.get(key)
+    if cached is None:
+        cached = tuple(await job.gh.list_pull_request_files(pr.repo, pr.number))
+        job.ctx.cache.pr_files.put(key, cached)
+    return cached
+
+
+async def review_head_and_base(job: Job, config: ReviewConfig, focus: tuple[str, ...],
+                               state: StickyState) -> tuple[Review, Review | None]:
+    today = job.ctx.clock().date()
+    roots = (*config.roots, *config.archive_roots)
+    waivers = state.waivers()
+    snapshot = await snapshot_at(job, await repo_files(job, job.pr.head_sha, roots), config.limits.max_file_bytes)
+    head = run_engine(snapshot, today=today, config=config, focus=focus, extra_waivers=waivers,
+                      head_sha=job.pr.head_sha)
+    key: Hashable = (job.repo.full_name, job.pr.base_sha, config.digest(), focus,
+                     tuple(sorted(waivers.items())), today)
+    base: Review | None = job.ctx.cache.base_reviews.get(key)
+    if base is None:
+        base = await review_base(job, config, focus, waivers, roots)
+        if base is not None:
+            job.ctx.cache.base_reviews.put(key, base)
+    return head, base
+
+
+async def review_base(job: Job, config: ReviewConfig, focus: tuple[str, ...], waivers: Mapping[str, str],
+                      roots: tuple[str, ...]) -> Review | None:
+    try:
+        files = await repo_files(job, job.pr.base_sha, roots)
+    except NotFound:
+        return None  # the base commit is gone (force-pushed base): no delta
+    snapshot = await snapshot_at(job, files, config.limits.max_file_bytes)
+    return run_engine(snapshot, today=job.ctx.clock().date(), config=config, focus=focus,
+                      extra_waivers=waivers, head_sha=job.pr.base_sha)
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a finished review publishes: the sticky markdown (without state) and the check run."""
+
+    markdown: str
+    conclusion: CheckConclusion
+    title: str
+    summary: str
+    text: str | None = None
+    annotations: tuple[CheckAnnotation, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+DRAFT_NOTE = ("> 📝 **Draft pull request:** the gate failed, but drafts are reviewed without blocking. "
+              "Set `gate.block_drafts: true` in `.github/devdocs-review.yml` to block them too.")
+
+
+def render_result(pr: PullRequestRef, config: ReviewConfig, head: Review, base: Review | None,
+                  state: StickyState) -> Result:
+    """Comment and check run for a finished review (pure)."""
+    base = base if base is not None and base.tasks else None  # no reviewed task at base: all is new
+    block_len = len(encode_state(state))
+    budget = min(config.limits.max_comment_chars, MAX_COMMENT_CHARS) - block_len - len(DRAFT_NOTE) - 8
+    markdown = render_markdown(head, base=base, link=pr.blob_url, max_chars=budget, audit=state.audit,
+                               title=TITLE)
+    check = render_check(head, base=base, link=pr.blob_url, audit=state.audit,
+                         max_annotations=config.limits.max_annotations)
+    conclusion: CheckConclusion = check.conclusion
+    summary = check.summary
+    if conclusion == "failure" and pr.draft and not config.gate.block_drafts:
+        conclusion = "neutral"
+        markdown = with_note(markdown, DRAFT_NOTE)
+        summary = fit_text(f"{DRAFT_NOTE}\n\n{summary}", MAX_CHECK_TEXT_CHARS)
+    return Result(markdown, conclusion, check.title, summary, check.text or None, check_annotations(check))
+
+
+def check_annotations(check: CheckOutput) -> tuple[CheckAnnotation, ...]:
+    return tuple(CheckAnnotation(a.path, a.start_line, a.end_line, a.annotation_level, a.message, a.title,
+                                 a.raw_details) for a in check.annotations)
+
+
+def with_note(markdown: str, note: str) -> str:
+    """*note* right under the comment's headline (the first ``## `` line)."""
+    match = re.search(r"^## .*\n", markdown, flags=re.MULTILINE)
+    if match is None:
+        return f"{markdown}\n{note}\n"
+    return f"{markdown[:match.end()]}\n{note}\n{markdown[match.end():]}"
+
+
+def fit_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+async def publish_review(job: Job, config: ReviewConfig, head: Review, base: Review | None,
+                         sticky: Sticky) -> None:
+    result = render_result(job.pr, config, head, base, sticky.state)
+    if await superseded(job):
+        return
+    comment = await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, result.markdown)
+    await complete_check(job, result.conclusion, CheckRunOutput(result.title, result.summary, result.text,
+                                                                 result.annotations), details_url=comment.html_url)
+
+
+async def superseded(job: Job) -> bool:
+    """True (and the check completed ``neutral``) when the PR moved on while we reviewed."""
+    current = await job.gh.get_pull_request(job.repo, job.pr.number)
+    if current.head_sha == job.pr.head_sha:
+        return False
+    sha, new = job.pr.head_sha[:7], current.head_sha[:7]
+    summary = (f"The pull request's head moved from `{sha}` to `{new}` while `{sha}` was being reviewed, so "
+               f"this result was not published. `{new}` gets its own review and check run.")
+    await complete_check(job, "neutral", CheckRunOutput(f"Superseded by {new}", summary))
+    return True
+
+
+async def complete_check(job: Job, conclusion: CheckConclusion, output: CheckRunOutput, *,
+                         details_url: str | None = None) -> None:
+    assert job.check_id is not None
+    update = CheckRunUpdate(status="completed", conclusion=conclusion, completed_at=job.ctx.clock(),
+                            details_url=details_url or None, output=output)
+    await job.gh.update_check_run(job.repo, job.check_id, update)
+    job.conclusion = conclusion
+
+
+NO_DOCS = "No planning docs changed"
+
+
+async def publish_no_docs(job: Job, *, removed: bool = False) -> None:
+    sha = job.pr.head_sha[:7]
+    if removed:
+        message = f"The planning tasks this pull request touches were removed or archived as of `{sha}`."
+    else:
+        message = f"This pull request changes no planning docs as of `{sha}`; there is nothing to review."
+    sticky = await find_sticky(job.ctx, job.gh, job.repo, job.pr.number)
+    if sticky.comment is not None:  # only an earlier review is corrected; no new comment
+        if await superseded(job):
+            return
+        markdown = f"{COMMENT_MARKER}\n## 📋 {TITLE}: {NO_DOCS.lower()}\n\n{message}\n"
+        await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, markdown)
+    await complete_check(job, "success", CheckRunOutput(NO_DOCS, message))
+
+
+async def publish_config_error(job: Job, outcome: ConfigOutcome, changed: Sequence[ChangedFile]) -> None:
+    errors = "\n".join(f"- `{redact(e)}`" for e in outcome.errors[:50])
+    summary = (f"The configuration `{outcome.source}` is invalid, so this pull request was not reviewed:\n\n"
+               f"{errors}\n\nFix the file on the base branch (a pull request cannot change its own gate), "
+               "then comment `/review` to re-run.")
+    sticky = await find_sticky(job.ctx, job.gh, job.repo, job.pr.number)
+    docs_touched = bool(touched_tasks(changed, ReviewConfig().roots)) or any(f.path == CONFIG_PATH for f in changed)
+    if sticky.comment is not None or docs_touched:
+        if await superseded(job):
+            return
+        markdown = f"{COMMENT_MARKER}\n## 📋 {TITLE}: configuration error\n\n{summary}\n"
+        await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, markdown)
+    await complete_check(job, "action_required", CheckRunOutput("Invalid devdocs-review configuration",
+                                                                fit_text(summary, MAX_CHECK_TEXT_CHARS)))
+
+
+async def fail_check(job: Job, error: BaseException) -> None:
+    """Best effort: complete the check run ``failure`` with what went wrong (never raises)."""
+    if job.check_id is None or job.conclusion is not None:
+        return
+    title, summary = describe_failure(job.pr, error)
+    try:
+        await complete_check(job, "failure", CheckRunOutput(title, summary))
+    except (GitHubError, OSError) as second:
+        log.warning("could not complete check run %s after an error: %s", job.check_id, second)
+    job.ctx.review_completed("error")
+
+
+def describe_failure(pr: PullRequestRef, error: BaseException) -> tuple[str, str]:
+    """Check-run title and summary for a review that failed (pure)."""
+    sha = pr.head_sha[:7]
+    detail = redact(str(error)) or type(error).__name__
+    if isinstance(error, RateLimited):
+        return ("Review postponed: GitHub rate limit",
+                f"GitHub asked devdocs-review to slow down while reviewing `{sha}` ({detail}). The review "
+                f"will be retried automatically in about {error.retry_after:.0f} s; comment `/review` to "
+                "retry sooner.")
+    if isinstance(error, GitHubUnavailable):
+        return ("Review failed: GitHub unavailable",
+                f"GitHub kept failing while `{sha}` was reviewed ({detail}). The review will be retried "
+                "automatically; comment `/review` to retry now.")
+    if isinstance(error, GitHubRequestError):
+        return ("Review failed: GitHub refused a request",
+                f"GitHub refused a request while `{sha}` was reviewed: {detail}. Check the App's "
+                "permissions and installation, then comment `/review` to re-run.")
+    if isinstance(error, asyncio.CancelledError):
+        return ("Review interrupted", f"The review of `{sha}` was interrupted (the service is restarting); "
+                                      "it will be retried. Comment `/review` to re-run it now.")
+    return ("Review failed: internal error",
+            f"devdocs-review failed while reviewing `{sha}` ({type(error).__name__}: {detail}). This is a bug "
+            "in devdocs-review; comment `/review` to re-run, and report it if it persists.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Re-runs by commit SHA (check_run.rerequested, check_suite.requested / rerequested)
+# ---------------------------------------------------------------------------------------------
+
+
+async def rerun_for_sha(ctx: AppContext, repo: RepoRef, head_sha: str, *, reason: str,
+                        skip_if_reviewed: bool | None = None) -> None:
+    """Review every open PR whose head is *head_sha* (found via ``/commits/{sha}/pulls``, which
+    also finds fork PRs, whose webhook ``pull_requests`` list is empty).
+
+    ``skip_if_reviewed`` (default: only for ``check_suite.requested``, which GitHub sends with every
+    push alongside ``pull_request.synchronize``) skips a SHA that already has our check run.
+    """
+    skip = reason.startswith("check_suite.requested") if skip_if_reviewed is None else skip_if_reviewed
+    async with ctx.github_for_installation(repo.installation_id) as gh:
+        pulls = [p for p in await gh.list_pull_requests_for_commit(repo, head_sha)
+                 if p.head_sha == head_sha and p.state == "open"]
+        if not pulls:
+            log.info("no open pull request has head %s in %s; nothing to review", head_sha[:7], repo.full_name)
+            return
+        if skip and await gh.list_check_runs(repo, head_sha, check_name=ctx.settings.check_name):
+            return
+        for pr in pulls:
+            await run_review(ctx, gh, pr, reason=reason)
