@@ -105,3 +105,22 @@ def check_suite_with_pull_request(action: str = "requested") -> dict[str, Any]:
     data = payload(f"check_suite.{action}")
     data["check_suite"]["pull_requests"] = payload("check_suite.rerequested")["check_suite"]["pull_requests"]
     return data
+
+
+# --- a fake of bot.handlers.ReviewActions ----------------------------------------------------
+
+
+class RecordingActions:
+    """Records what the handlers asked for, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Any, str | None]] = []
+
+    async def review_pull_request(self, pr: Any, *, reason: str) -> None:
+        self.calls.append(("review_pull_request", pr, reason))
+
+    async def rerun_for_sha(self, repo: Any, head_sha: str, *, reason: str) -> None:
+        self.calls.append(("rerun_for_sha", (repo, head_sha), reason))
+
+    async def handle_comment(self, command: Any) -> None:
+        self.calls.append(("handle_comment", command, None))

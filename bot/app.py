@@ -1,0 +1,198 @@
+"""The FastAPI app factory: webhook receiver, probes, metrics, and the embedded worker.
+
+``create_app(settings)`` builds everything from explicit settings (nothing is read from the
+environment here). Its lifespan opens the delivery queue, builds the GitHub context and, unless
+``worker=False`` (``serve --no-worker``), runs a :class:`~bot.worker.Worker` beside the web server;
+on shutdown the worker stops claiming and finishes (or releases) what it holds.
+
+Tests inject ``queue``, ``context`` or ``actions`` (a fake of :class:`~bot.handlers.ReviewActions`),
+and a ``clock``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from bot import commands as command_handlers
+from bot import handlers, review
+from bot.commands import CommentCommand
+from bot.context import AppContext, build_context
+from bot.events import UnreadablePayloadError
+from bot.github import GitHubRequestError, PullRequestRef, RepoRef
+from bot.metrics import CONTENT_TYPE, Metrics
+from bot.queue.base import Delivery, DeliveryQueue, Handler
+from bot.settings import Settings
+from bot.webhooks import WebhookReceiver
+from bot.webhooks import router as webhook_router
+from bot.worker import Worker, WorkerConfig
+
+log = logging.getLogger(__name__)
+
+PROBE_TIMEOUT = 2.0  # seconds /readyz and /metrics wait for the queue
+probes = APIRouter()
+
+
+@dataclass(frozen=True, slots=True)
+class ContextActions:
+    """:class:`~bot.handlers.ReviewActions` bound to the GitHub helpers and one AppContext."""
+
+    ctx: AppContext
+
+    async def review_pull_request(self, pr: PullRequestRef, *, reason: str) -> None:
+        await review.review_pull_request(self.ctx, pr, reason=reason)
+
+    async def rerun_for_sha(self, repo: RepoRef, head_sha: str, *, reason: str) -> None:
+        await review.rerun_for_sha(self.ctx, repo, head_sha, reason=reason)
+
+    async def handle_comment(self, command: CommentCommand) -> None:
+        await command_handlers.handle_comment(self.ctx, command)
+
+
+def open_delivery_queue(settings: Settings) -> DeliveryQueue:
+    """The queue ``DEVDOCS_QUEUE_URL`` names (memory, SQLite or Redis)."""
+    from bot.queue.factory import open_queue
+
+    return open_queue(settings.queue_url)
+
+
+def is_permanent(error: BaseException) -> bool:
+    """Failures another attempt cannot fix: GitHub refused the request, or the payload is unusable."""
+    if getattr(error, "retryable", True) is False:
+        return True
+    return isinstance(error, GitHubRequestError | UnreadablePayloadError | json.JSONDecodeError)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    context: AppContext | None = None,
+    queue: DeliveryQueue | None = None,
+    clock: Callable[[], float] = time.time,
+    worker: bool = True,
+    actions: handlers.ReviewActions | None = None,
+    metrics: Metrics | None = None,
+    worker_config: WorkerConfig | None = None,
+) -> FastAPI:
+    """Build the App. Injected ``queue``/``context`` are used as given and not closed on shutdown."""
+    app_metrics = metrics or Metrics()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            delivery_queue = queue or await _owned(stack, open_delivery_queue(settings))
+            bound = actions or ContextActions(context or await _owned_context(stack, settings, app_metrics))
+            app.state.queue = delivery_queue
+            app.state.webhooks = WebhookReceiver(
+                secret=settings.webhook_secret.get_secret_value().encode(),
+                max_body_bytes=settings.max_body_bytes,
+                queue=delivery_queue,
+                triage=handlers.triage,
+                metrics=app_metrics,
+                clock=clock,
+            )
+            app.state.worker_task = None
+            if worker:
+                job_worker = Worker(
+                    delivery_queue, job_handler(bound), metrics=app_metrics, config=worker_config,
+                    permanent=is_permanent, clock=clock,
+                )
+                await stack.enter_async_context(_running(app, job_worker))
+            yield
+
+    app = FastAPI(title="devdocs-review", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.metrics = app_metrics
+    app.include_router(webhook_router)
+    app.include_router(probes)
+    return app
+
+
+@probes.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@probes.get("/readyz")
+async def readyz(request: Request) -> Response:
+    """Readiness: settings loaded, queue reachable, embedded worker (if any) running."""
+    state = request.app.state
+    depth = await _queue_depth(getattr(state, "queue", None))
+    worker_task: asyncio.Task[None] | None = getattr(state, "worker_task", None)
+    problems = []
+    if depth is None:
+        problems.append("queue unreachable")
+    if worker_task is not None and worker_task.done():
+        problems.append("worker stopped")
+    if problems:
+        return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
+    return JSONResponse({"status": "ready", "queue_depth": depth})
+
+
+@probes.get("/metrics")
+async def metrics_endpoint(request: Request) -> Response:
+    metrics: Metrics = request.app.state.metrics
+    depth = await _queue_depth(getattr(request.app.state, "queue", None))
+    if depth is not None:
+        metrics.set_queue_depth(depth)
+    return Response(metrics.render(), media_type=CONTENT_TYPE)
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+
+def job_handler(actions: handlers.ReviewActions) -> Handler:
+    """The worker's handler: run the routes matching a delivery."""
+    async def handle(delivery: Delivery) -> None:
+        ran = await handlers.dispatch(delivery, actions)
+        if not ran:
+            log.info("nothing to do for this delivery")
+
+    return handle
+
+
+@contextlib.asynccontextmanager
+async def _running(app: FastAPI, worker: Worker) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop), name="devdocs-worker")
+    app.state.worker_task = task
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+async def _owned(stack: contextlib.AsyncExitStack, queue: DeliveryQueue) -> DeliveryQueue:
+    stack.push_async_callback(queue.close)
+    return queue
+
+
+async def _owned_context(
+    stack: contextlib.AsyncExitStack, settings: Settings, metrics: Metrics
+) -> AppContext:
+    context = build_context(settings, metrics=metrics)
+    close = getattr(context, "aclose", None)
+    if close is not None:
+        stack.push_async_callback(close)
+    return context
+
+
+async def _queue_depth(queue: DeliveryQueue | None) -> int | None:
+    if queue is None:
+        return None
+    try:
+        return await asyncio.wait_for(queue.depth(), PROBE_TIMEOUT)
+    except Exception:  # a probe reports, it does not raise
+        log.warning("queue depth unavailable", exc_info=True)
+        return None
+

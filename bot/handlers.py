@@ -1,0 +1,181 @@
+"""Which webhook deliveries the App acts on, and what it does with each.
+
+Every route reads its payload through a lenient model (``bot/payloads.py``), turns it into the
+GitHub port's values and calls one of the three :class:`ReviewActions`. The web process uses
+:func:`triage` to decide, before acknowledging, whether a delivery is queued at all; the worker
+calls :func:`dispatch`. Routes run in registration order.
+
+Handled:
+
+- ``pull_request`` opened / synchronize / reopened / ready_for_review, and edited when the base
+  branch changed → review the PR (coalesced per PR: a newer delivery supersedes a queued one);
+- ``check_run`` rerequested, ``check_suite`` rerequested → re-run for the head SHA (the Re-run
+  buttons; ``pull_requests`` is empty for fork PRs, so the SHA is mapped to its PR downstream);
+- ``check_suite`` requested with no pull request listed → the same (a fork PR's push); with one
+  listed, the ``pull_request`` delivery for that push does the review, so this one is ignored
+  rather than reviewing every push twice;
+- ``issue_comment`` created on a PR, by a human, whose first line is a ``/review`` command.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from bot.commands import CommentCommand
+from bot.events import EventRouter
+from bot.github import PullRequestRef, RepoRef
+from bot.logs import bind
+from bot.payloads import (
+    CheckRunEvent,
+    CheckSuiteEvent,
+    Installation,
+    IssueCommentEvent,
+    PullRequestEvent,
+    Repository,
+)
+from bot.queue.base import Delivery
+from bot.webhooks import Verdict
+
+COMMAND_PREFIX = "/review"
+REVIEW_ACTIONS = ("opened", "synchronize", "reopened", "ready_for_review")
+
+
+class ReviewActions(Protocol):
+    """What a delivery can ask for; bound to the GitHub helpers in ``bot/app.py``."""
+
+    async def review_pull_request(self, pr: PullRequestRef, *, reason: str) -> None: ...
+
+    async def rerun_for_sha(self, repo: RepoRef, head_sha: str, *, reason: str) -> None: ...
+
+    async def handle_comment(self, command: CommentCommand) -> None: ...
+
+
+router: EventRouter[ReviewActions] = EventRouter()
+
+
+# -- predicates ------------------------------------------------------------------------------
+
+
+def _installed(event: PullRequestEvent | CheckRunEvent | CheckSuiteEvent | IssueCommentEvent) -> bool:
+    return event.installation is not None  # without one the App cannot authenticate
+
+
+def _base_changed(event: PullRequestEvent) -> bool:
+    return _installed(event) and event.changes is not None and event.changes.base is not None
+
+
+def _suite_without_pr(event: CheckSuiteEvent) -> bool:
+    return _installed(event) and not event.check_suite.pull_requests
+
+
+def is_review_command(body: str) -> bool:
+    """The comment's first line is ``/review`` or ``/review <something>``."""
+    first = body.lstrip().split("\n", 1)[0].strip()
+    return first == COMMAND_PREFIX or first.startswith(COMMAND_PREFIX + " ")
+
+
+def _is_command_on_pr(event: IssueCommentEvent) -> bool:
+    return (
+        _installed(event)
+        and event.issue.pull_request is not None
+        and not event.comment.user.is_bot
+        and is_review_command(event.comment.body)
+    )
+
+
+# -- routes ----------------------------------------------------------------------------------
+
+
+@router.register("pull_request", *REVIEW_ACTIONS, model=PullRequestEvent, when=_installed)
+@router.register("pull_request", "edited", model=PullRequestEvent, when=_base_changed)
+async def review_on_change(actions: ReviewActions, event: PullRequestEvent) -> None:
+    pr = pull_request_ref(event)
+    with bind(repo=pr.repo.full_name, pr=pr.number, sha=pr.head_sha):
+        await actions.review_pull_request(pr, reason=f"pull_request.{event.action}")
+
+
+@router.register("check_run", "rerequested", model=CheckRunEvent, when=_installed)
+async def rerun_check_run(actions: ReviewActions, event: CheckRunEvent) -> None:
+    repo = repo_ref(event.repository, event.installation)
+    with bind(repo=repo.full_name, sha=event.check_run.head_sha):
+        await actions.rerun_for_sha(repo, event.check_run.head_sha, reason="check_run.rerequested")
+
+
+@router.register("check_suite", "rerequested", model=CheckSuiteEvent, when=_installed)
+@router.register("check_suite", "requested", model=CheckSuiteEvent, when=_suite_without_pr)
+async def rerun_check_suite(actions: ReviewActions, event: CheckSuiteEvent) -> None:
+    repo = repo_ref(event.repository, event.installation)
+    with bind(repo=repo.full_name, sha=event.check_suite.head_sha):
+        await actions.rerun_for_sha(repo, event.check_suite.head_sha, reason=f"check_suite.{event.action}")
+
+
+@router.register("issue_comment", "created", model=IssueCommentEvent, when=_is_command_on_pr)
+async def run_command(actions: ReviewActions, event: IssueCommentEvent) -> None:
+    command = comment_command(event)
+    with bind(repo=command.repo.full_name, pr=command.pr_number):
+        await actions.handle_comment(command)
+
+
+# -- payload -> port values ------------------------------------------------------------------
+
+
+def repo_ref(repository: Repository, installation: Installation | None) -> RepoRef:
+    if installation is None:  # the routes' predicates rule this out
+        raise ValueError(f"delivery for {repository.full_name} has no installation")
+    return RepoRef(owner=repository.owner.login, name=repository.name, installation_id=installation.id)
+
+
+def pull_request_ref(event: PullRequestEvent) -> PullRequestRef:
+    pr = event.pull_request
+    return PullRequestRef(
+        repo=repo_ref(event.repository, event.installation),
+        number=pr.number,
+        head_sha=pr.head.sha,
+        base_sha=pr.base.sha,
+        base_ref=pr.base.ref,
+        head_repo_full_name=pr.head.repo.full_name if pr.head.repo else None,
+        draft=pr.draft,
+        html_url=pr.html_url,
+        state=pr.state,
+    )
+
+
+def comment_command(event: IssueCommentEvent) -> CommentCommand:
+    return CommentCommand(
+        repo=repo_ref(event.repository, event.installation),
+        pr_number=event.issue.number,
+        comment_id=event.comment.id,
+        author=event.comment.user.login,
+        author_type=event.comment.user.type,
+        body=event.comment.body,
+    )
+
+
+# -- the two entry points --------------------------------------------------------------------
+
+
+def triage(event: str, payload: Mapping[str, Any]) -> Verdict:
+    """Web side: would a worker act on this delivery, and which PR does it concern?"""
+    if not router.match(event, payload):
+        return Verdict(handled=False)
+    return Verdict(handled=True, coalesce_key=coalesce_key(event, payload))
+
+
+def coalesce_key(event: str, payload: Mapping[str, Any]) -> str | None:
+    """``owner/repo#number`` for ``pull_request`` deliveries: a newer one supersedes a queued one.
+
+    Re-runs and commands get no key: a re-run may be for an older SHA, and a command must never
+    be dropped in favour of a push.
+    """
+    if event != "pull_request":
+        return None
+    parsed = PullRequestEvent.model_validate(payload)
+    return f"{parsed.repository.full_name}#{parsed.pull_request.number}"
+
+
+async def dispatch(delivery: Delivery, actions: ReviewActions) -> int:
+    """Worker side: run the routes matching *delivery*; returns how many ran."""
+    payload = json.loads(delivery.body)
+    return await router.dispatch(delivery.event, payload, actions)

@@ -1,0 +1,104 @@
+"""Process entry points: ``devdocs-review serve`` and ``devdocs-review worker``.
+
+Both load the settings once (a missing or malformed one prints one line and exits 2), switch
+logging to scrubbed JSON lines, and run until SIGINT/SIGTERM, then shut down gracefully: the
+worker stops claiming, finishes or releases in-flight jobs, and the queue is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+import uvicorn
+
+from bot.logs import configure_logging
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_CONFIG, EXIT_STARTUP = 0, 2, 3
+GRACEFUL_SECONDS = 30  # uvicorn's wait for open requests; the worker drains inside the lifespan
+
+
+def serve(*, host: str, port: int, worker: bool = True) -> int:
+    """Run the App under uvicorn (with the embedded worker unless ``worker=False``)."""
+    settings = _settings()
+    if settings is None:
+        return EXIT_CONFIG
+    from bot.app import create_app
+
+    configure_logging(level=settings.log_level, secrets=secrets_of(settings))
+    config = uvicorn.Config(
+        create_app(settings, worker=worker),
+        host=host,
+        port=port,
+        lifespan="on",
+        log_config=None,  # our JSON handler on the root logger
+        access_log=False,  # one line per delivery is logged by the receiver instead
+        server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )
+    server = uvicorn.Server(config)
+    server.run()
+    return EXIT_OK if server.started else EXIT_STARTUP
+
+
+def run_worker() -> int:
+    """Run workers only, for a durable queue that the web processes share."""
+    settings = _settings()
+    if settings is None:
+        return EXIT_CONFIG
+    if settings.queue_url.startswith("memory:"):
+        return _fail(
+            "DEVDOCS_QUEUE_URL is memory://, which lives inside one `serve` process; "
+            "set sqlite:///path/queue.db or redis://host:6379/0 to run workers separately"
+        )
+    configure_logging(level=settings.log_level, secrets=secrets_of(settings))
+    return asyncio.run(_work(settings))
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """The values the log scrubber must never let through."""
+    return [settings.webhook_secret.get_secret_value(), settings.private_key.get_secret_value()]
+
+
+async def _work(settings: Settings) -> int:
+    from bot.app import ContextActions, is_permanent, job_handler, open_delivery_queue
+    from bot.context import build_context
+    from bot.metrics import Metrics
+    from bot.worker import Worker
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    metrics = Metrics()
+    queue = open_delivery_queue(settings)
+    context = build_context(settings, metrics=metrics)
+    try:
+        worker = Worker(queue, job_handler(ContextActions(context)), metrics=metrics, permanent=is_permanent)
+        await worker.run(stop)
+    finally:
+        close = getattr(context, "aclose", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                await close()
+        await queue.close()
+    return EXIT_OK
+
+
+def _settings() -> Settings | None:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        _fail(str(error))
+        return None
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"devdocs-review: error: {message}\n")
+    return EXIT_CONFIG
