@@ -10,7 +10,15 @@ from rules.core.extract import find_status
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import ancestors, is_open, phases, section_index, section_status, short
+from rules.tasks._phases import (
+    ancestors,
+    is_open,
+    items_under,
+    phases,
+    section_index,
+    section_status,
+    short,
+)
 
 _NOT_DONE = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED, Status.PAUSED,
                        Status.FAILED, Status.PARTIAL})
@@ -139,7 +147,7 @@ def _in_history(doc: Document, line: int) -> bool:
 def _add_phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:
     """A tasks-file phase without a written status is as done as its checkboxes say."""
     for phase in phases(doc):
-        items = doc.items_in(phase.section)
+        items = items_under(doc, phase.section)
         if not items or section_status(doc, phase.section) is not None:
             continue
         still_open = sum(1 for item in items if is_open(item))

@@ -6,10 +6,11 @@ Everything here reads the parsed :class:`Document`; nothing re-parses Markdown.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rules.core.model import CheckItem, Document, Section, Status
+from rules.core.model import CheckItem, Document, Section, Status, StatusMark
 
 # "Phase 3", "Phase 1A", "Phase 2.1", "Stage B" at the start of a heading (after emoji, "**", "4.").
 PHASE_ID = r"([Pp]hase|[Ss]tage)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?|[A-Z])(?![\w-])"
@@ -61,13 +62,22 @@ def section_status(doc: Document, section: Section) -> Status | None:
     if section.status is not None:
         return section.status
     last = min(section.end_line, section.line + 3)
-    for mark in doc.statuses:
+    marks = doc.statuses
+    for index in range(bisect_right(marks, section.line, key=_mark_line), len(marks)):
+        mark = marks[index]
         if mark.line > last:
             break
         plain_line = not (mark.in_heading or mark.in_checkbox or mark.item_ids)  # ids: about a phase
-        if mark.line > section.line and plain_line and _STATUS_LINE_RE.match(mark.text):
+        if plain_line and _STATUS_LINE_RE.match(mark.text):
             return mark.status
     return None
+
+
+def items_under(doc: Document, section: Section) -> tuple[CheckItem, ...]:
+    """The checkboxes under a heading, sub-sections included (``Document.items_in``, by bisection)."""
+    items = doc.items
+    return items[bisect_right(items, section.line, key=_item_line): bisect_right(items, section.end_line,
+                                                                                   key=_item_line)]
 
 
 def is_set_aside(item: CheckItem) -> bool:
@@ -91,13 +101,12 @@ def is_open_task(doc: Document, item: CheckItem) -> bool:
 
 def section_index(doc: Document, line: int) -> int | None:
     """Index of the innermost section containing *line*."""
-    found = None
-    for index, section in enumerate(doc.sections):
-        if section.line > line:
-            break
-        if section.contains(line):
-            found = index
-    return found
+    index: int | None = bisect_right(doc.sections, line, key=_section_line) - 1
+    while index is not None and index >= 0:
+        if doc.sections[index].contains(line):
+            return index
+        index = doc.sections[index].parent
+    return None
 
 
 def enclosing(doc: Document, index: int | None) -> Iterable[int]:
@@ -137,3 +146,15 @@ def short(text: str, limit: int = 60) -> str:
     text = _COMMENT_RE.sub("", text).strip()
     first = text.splitlines()[0].strip() if text else ""
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _mark_line(mark: StatusMark) -> int:
+    return mark.line
+
+
+def _item_line(item: CheckItem) -> int:
+    return item.line
+
+
+def _section_line(section: Section) -> int:
+    return section.line

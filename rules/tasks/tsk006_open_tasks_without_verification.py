@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import CheckItem, Document, Section, TaskDocs
+from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.tasks._phases import is_open_task, phases, section_key, short
 
@@ -67,7 +67,7 @@ class OpenTasksWithoutVerification(Rule):
                 groups.setdefault(_group(doc, item, phase_of), []).append(item)
         for index, items in groups.items():
             section = doc.sections[index] if index is not None else None
-            if section is not None and _has_criteria(doc, section):
+            if index is not None and _has_criteria(doc, index):
                 continue
             where = repr(section.title) if section else doc.name
             yield self.finding(
@@ -99,7 +99,12 @@ def _group(doc: Document, item: CheckItem, phase_of: set[int]) -> int | None:
     return outer
 
 
-def _has_criteria(doc: Document, section: Section) -> bool:
-    if any(_CHECK_TITLE_RE.search(s.title) for s in doc.sections if section.contains(s.line)):
-        return True
+def _has_criteria(doc: Document, index: int) -> bool:
+    """The section, or a sub-section, is about checks; or one of its lines states criteria."""
+    section = doc.sections[index]
+    for sub in doc.sections[index:]:
+        if sub.line > section.end_line:
+            break
+        if _CHECK_TITLE_RE.search(sub.title):
+            return True
     return any(_IN_PHASE_RE.match(line) for line in doc.body(section))
