@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, TaskDocs
+from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import Phase, mentioned_phases, phases, short
+from rules.tasks._phases import Phase, is_deferred_phase, mentioned_phases, phases, short
 
 
 class PhaseCoverageMismatch(Rule):
@@ -15,8 +15,9 @@ class PhaseCoverageMismatch(Rule):
 
     Phases are compared by normalised id (``Phase 3``, ``Phase 2A``, ``Stage B``). A phase
     heading in one file must be named somewhere in the other; a sub-phase covers its parent and
-    the reverse (``Phase 1A`` in the tasks file covers the plan's ``Phase 1``). Only compared when
-    both files name phases in their headings.
+    the reverse (``Phase 1A`` in the tasks file covers the plan's ``Phase 1``). Plan phases marked
+    optional or deferred, or titled as future work, need no tasks yet. Only compared when both
+    files name phases in their headings.
 
     Why: the plan says what will be done and the tasks file tracks doing it. A plan phase with
     no tasks is work nobody will pick up; a tasks phase the plan never mentions is scope that
@@ -72,6 +73,8 @@ def _missing(source: Document, target: Document) -> list[Phase]:
     seen: set[str] = set()
     missing = []
     for phase in phases(source):
+        if source.role is Role.PLAN and is_deferred_phase(source, phase.section):
+            continue  # a future or optional plan phase needs no tasks yet
         if phase.id not in seen and not _covered(phase.id, named):
             missing.append(phase)
         seen.add(phase.id)

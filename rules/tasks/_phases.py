@@ -19,6 +19,7 @@ MENTION_RE = re.compile(rf"\b{PHASE_ID}")
 _STATUS_LINE_RE = re.compile(r"(?i)^[^\w]*status\b")
 _CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria")
 _COMMENT_RE = re.compile(r"<!--.*?-->")
+_LATER_RE = re.compile(r"(?i)\b(?:optional|future|later|deferred|out of scope|stretch|nice[- ]to[- ]have)\b")
 SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
 
 
@@ -78,6 +79,11 @@ def items_under(doc: Document, section: Section) -> tuple[CheckItem, ...]:
     items = doc.items
     return items[bisect_right(items, section.line, key=_item_line): bisect_right(items, section.end_line,
                                                                                    key=_item_line)]
+
+
+def is_deferred_phase(doc: Document, section: Section) -> bool:
+    """A phase marked optional or deferred, or titled as future / stretch / nice-to-have work."""
+    return section_status(doc, section) in SET_ASIDE or _LATER_RE.search(section.title) is not None
 
 
 def is_set_aside(item: CheckItem) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import items_under, phases, section_status
+from rules.tasks._phases import is_deferred_phase, items_under, phases, section_status
 
 
 class EmptyPhase(Rule):
@@ -49,12 +49,12 @@ class EmptyPhase(Rule):
             status = section_status(doc, section)
             if status is Status.COMPLETE:
                 continue  # a finished phase collapsed to one line is fine
-            optional = status is Status.OPTIONAL or "optional" in section.title.lower()
+            later = is_deferred_phase(doc, section)
             prose = any(line.strip() for line in doc.body(section))
             yield self.finding(
                 task, doc, section.line,
                 f"Phase {section.title!r} has no tasks under it{' (only prose)' if prose else ''}.",
-                key=phase.id, severity=Severity.LOW if optional else None,
+                key=phase.id, severity=Severity.LOW if later else None,
             )
 
 
