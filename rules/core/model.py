@@ -134,11 +134,11 @@ class Section:
     status: Status | None = None
     item_ids: tuple[str, ...] = ()
     estimates: tuple[Estimate, ...] = ()
+    key: str = ""  # normalised title (lower case, no emoji or numbering), computed once
 
-    @property
-    def key(self) -> str:
-        """Lower-cased title without emoji, numbering or status words: used for synonym matching."""
-        return normalise_title(self.title)
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", normalise_title(self.title))
 
     def contains(self, line: int) -> bool:
         return self.line <= line <= self.end_line
