@@ -286,6 +286,10 @@ def delta_block(view: View) -> str:
     parts = [f"### 🔁 Since base\n\n{moved} · {counts}\n\n"]
     if delta.new:
         parts.append("**🆕 New**\n\n" + _capped(view, delta.new, "marked 🆕 in the task sections"))
+    if delta.still_open:
+        items = _capped(view, delta.still_open, "in the task sections")
+        summary = f"<summary>⏳ Still open ({len(delta.still_open)})</summary>"
+        parts.append(f"<details>\n{summary}\n\n{items}</details>\n\n")
     if delta.fixed:
         parts.append("**✅ Fixed**\n\n" + _capped(view, delta.fixed, "fixed", fixed=True))
     return "".join(parts)

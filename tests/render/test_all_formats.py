@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,3 +112,25 @@ def test_engine_review_against_its_own_base_has_nothing_new(engine_review: Revie
 
     assert f"🆕 0 new · ⏳ {len(engine_review.findings)} still open · ✅ 0 fixed" in memo
     assert "±0 vs base" in memo.splitlines()[1]
+
+
+def test_output_does_not_depend_on_the_hash_seed() -> None:
+    """Set or dict ordering must not leak into the bytes: render in two interpreters."""
+    script = (
+        "import hashlib\n"
+        "from tests.render.factories import big_review, link\n"
+        "from rules.render.markdown import render_markdown\n"
+        "from rules.render.json import render_json\n"
+        "from rules.render.sarif import render_sarif\n"
+        "head, base = big_review(per_task=30), big_review(per_task=20)\n"
+        "out = render_markdown(head, base=base, link=link) + render_json(head, base=base)\n"
+        "out += render_sarif(head)\n"
+        "print(hashlib.sha256(out.encode()).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2")
+    }
+
+    assert len(digests) == 1 and len(digests.pop().strip()) == 64

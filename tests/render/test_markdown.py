@@ -102,6 +102,7 @@ def test_base_marks_new_and_lists_fixed_findings() -> None:
 
     assert "🆕 1 new · ⏳ 1 still open · ✅ 1 fixed" in memo
     assert "- ~~**CTX001**~~" in memo and "Context is stale." in memo
+    assert "<summary>⏳ Still open (1)</summary>" in memo
     assert re.search(r"^- 🆕 `auth-tasks.md:1` 🟡 \*\*PLN001\*\*", memo, re.MULTILINE)
     assert not re.search(r"^- 🆕 .*\*\*TSK004\*\*", memo, re.MULTILINE)
     assert "| vs base |" in memo.replace("Fix effort | vs base |", "| vs base |")
