@@ -43,6 +43,13 @@ def headings(doc: Document, pattern: re.Pattern[str]) -> Iterator[Section]:
             yield section
 
 
+def heading_keys(doc: Document) -> tuple[list[str], str]:
+    """The keys of every section but the title, and the title's key ("" without a title): computed
+    once for a rule that matches many patterns (``Section.key`` is recomputed on every access)."""
+    title = title_section(doc)
+    return [s.key for s in doc.sections if s is not title], title.key if title else ""
+
+
 def preamble_labels(doc: Document) -> Iterator[tuple[int, str, str]]:
     """``(line, normalised label, value)`` of ``Label: value`` lines outside any section but the
     title (the whole document when it has no headings): such labels stand in for headings."""
@@ -126,3 +133,13 @@ def phase_estimates(doc: Document, phase: Section) -> tuple[Estimate, ...]:
 def timed_phases(doc: Document) -> list[Section]:
     """Phases that carry a duration; with two or more the plan needs a timeline summary (PLN004)."""
     return [p for p in phase_sections(doc) if phase_estimates(doc, p)]
+
+
+_COMMENT_RE = re.compile(r"<!--.*?-->")
+_MARKER_RE = re.compile(r"^\s*(?:[-*+>]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?")
+
+
+def snippet(text: str, limit: int = 80) -> str:
+    """A line as quoted in a message: no HTML comments, list marker or checkbox, at most *limit* chars."""
+    plain = _MARKER_RE.sub("", _COMMENT_RE.sub("", text)).replace("**", "").strip()
+    return plain if len(plain) <= limit else plain[: limit - 1] + "…"

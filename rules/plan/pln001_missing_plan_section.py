@@ -14,8 +14,8 @@ from rules.core.rule import Rule, RuleContext
 from rules.plan._common import (
     TIMELINE,
     anchor_line,
-    find_heading,
     has_timeline,
+    heading_keys,
     phase_sections,
     preamble_labels,
     synonyms,
@@ -127,12 +127,13 @@ class MissingPlanSection(Rule):
         if doc is None:
             return
         labels = [normalise_title(label) for _line, label, _value in preamble_labels(doc)]
+        keys, title = heading_keys(doc)
         for name in self.options.required:
             group = GROUPS[name]
             if name == "timeline":  # with timed phases a missing timeline is PLN004's finding
                 if has_timeline(doc) or len(timed_phases(doc)) >= 2:
                     continue
-            elif find_heading(doc, group.pattern) or any(group.pattern.search(x) for x in labels):
+            elif any(group.pattern.search(x) for x in (*keys, *labels)) or group.pattern.fullmatch(title):
                 continue
             if _implied(doc, name):
                 continue

@@ -26,6 +26,12 @@ _DURATION_RE = re.compile(
 )
 _STATUS_RE = re.compile(rf"(?im){_LEAD}status\b[\s*_]*[:：]")
 _PROSE_RE = re.compile(r"^(?![\s>]*(?:[-*+|#<`]|\d+[.)]\s|\**[^:*]{1,30}[:：]))\W*(?:\S+\s+){5}\S")
+_GOAL_WORDS = ("goal", "objective", "purpose", "aim", "intent", "outcome", "why", "approach", "scope",
+               "summary", "목표")
+_DURATION_WORDS = ("duration", "estimat", "effort", "time", "eta", "due", "deadline", "target", "week",
+                   "day", "sprint", "기간", "소요")
+_ACCEPT_WORDS = ("acceptance", "deliverable", "done", "criteria", "expected", "verification", "완료",
+                 "산출물")
 _SHELVED = frozenset({Status.OPTIONAL, Status.PAUSED})
 
 
@@ -102,19 +108,24 @@ def _plan_status_covers_phases(doc: Document) -> bool:
 
 def _missing(doc: Document, phase: Section, plan_status: bool) -> list[str]:
     text = "\n".join(doc.lines[phase.line - 1 : phase.end_line])
+    low = text.lower()
+
+    def says(pattern: re.Pattern[str], words: tuple[str, ...]) -> bool:  # keywords first: cheap
+        return any(w in low for w in words) and pattern.search(text) is not None
+
     mention = re.compile(re.escape(phase_id(phase)) + r"(?![\w.])")
     missing = []
-    if not _GOAL_RE.search(text) and not _PROSE_RE.match(_first_body_line(doc, phase)):
+    if not says(_GOAL_RE, _GOAL_WORDS) and not _PROSE_RE.match(_first_body_line(doc, phase)):
         missing.append("goal")
     if phase.status is not Status.COMPLETE and not (
-        phase_estimates(doc, phase) or _DURATION_RE.search(text)
+        phase_estimates(doc, phase) or says(_DURATION_RE, _DURATION_WORDS)
         or any(mention.search(doc.line_text(e.line)) for e in doc.estimates)  # a timeline row or line
     ):
         missing.append("duration")
-    if not (plan_status or phase.status or doc.items_in(phase) or _STATUS_RE.search(text)
+    if not (plan_status or phase.status or doc.items_in(phase) or says(_STATUS_RE, ("status",))
             or _status_nearby(doc, phase)):
         missing.append("status")
-    if not _ACCEPT_RE.search(text):
+    if not says(_ACCEPT_RE, _ACCEPT_WORDS):
         missing.append("acceptance criteria")
     return missing
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Table, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import RISKS, headings, synonyms
+from rules.plan._common import RISKS, headings, snippet, synonyms
 
 _MITIGATION_RE = re.compile(
     r"(?i)mitigat|→|⇒|(?<!-)->|\bcontingenc|\bfall ?back|\bworkaround|\bcountermeasure|\bplan b\b"
@@ -24,7 +24,6 @@ _NO_RISK = synonyms("no risks?", "non risks?")
 _NAME_COLUMNS = ("risk", "threat", "issue", "concern", "위험", "리스크")
 _MITIGATION_COLUMNS = ("mitigat", "response", "countermeasure", "contingenc", "action", "plan",
                        "대응", "완화")
-_COMMENT_RE = re.compile(r"<!--.*?-->")
 _EMPTY = frozenset({"", "-", "—", "–", "?", "tbd", "tba", "todo", "n/a", "na", "none"})
 
 
@@ -137,7 +136,7 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
             if covered:
                 covered[-1] = True
         elif not _ATTR_RE.match(body) and not body.startswith(("✅", "✔")):
-            found.append((number, _COMMENT_RE.sub("", body).replace("**", "").strip("*_` ")[:60]))
+            found.append((number, snippet(body, 60).strip("*_` ")))
             covered.append(bool(_MITIGATION_RE.search(body)))
     for (line, name), ok in zip(found, covered, strict=True):
         yield line, name, ok

@@ -1,0 +1,54 @@
+"""CTX001 missing-last-updated."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.plan._common import anchor_line
+
+_COMMENT_RE = re.compile(r"<!--.*?-->")
+
+
+class MissingLastUpdated(Rule):
+    """The context has no ``Last Updated:`` line, or its value is not a date.
+
+    Recognised labels: ``Last Updated``, ``Updated``, ``Last Modified``, ``Date Updated``; values in
+    ISO form (``2026-01-14``), ``Jan 14, 2026`` or ``14 January 2026``, optionally followed by a
+    time or a note.
+
+    Why: the context file is where the next session resumes. Without a date nobody can tell
+    whether it describes today's code or last month's, and staleness cannot be checked.
+
+    Bad:
+        # Auth — Context
+        Last Updated: after the refactor
+
+    Good:
+        # Auth — Context
+        **Last Updated:** 2026-01-14
+    """
+
+    code = "CTX001"
+    name = "missing-last-updated"
+    category = Category.CONTEXT
+    severity = Severity.HIGH
+    rationale = "Without a Last Updated date nobody can tell whether the context is current."
+    fix = "Add `**Last Updated:** YYYY-MM-DD` under the title and refresh it every session."
+    effort_minutes = 2
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.context
+        if doc is None:
+            return
+        ref = doc.last_updated
+        if ref is None:
+            message = f"Context {doc.name!r} has no `Last Updated:` line."
+            yield self.finding(task, doc, anchor_line(doc), message, key="missing")
+        elif ref.date is None:
+            value = _COMMENT_RE.sub("", ref.raw).strip()
+            yield self.finding(task, doc, ref.line, f"`Last Updated:` value {value!r} is not a date.",
+                               key="not-a-date", fix="Write the date as `YYYY-MM-DD` (e.g. `2026-01-14`).")

@@ -1,0 +1,53 @@
+"""CTX003 missing-current-state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.context._common import STATE, has_section
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.plan._common import anchor_line, title_section
+
+
+class MissingCurrentState(Rule):
+    """The context has no current-state section: where the work stands right now.
+
+    Recognised headings: Current State / Status, Session Progress, Progress, Status, Where We Are,
+    State of Play, Implementation Summary, Handoff Notes (also numbered or with a translation:
+    ``## 2. 현재 상태 (Current State)``). A ``Current state: …`` line in a short headingless
+    context counts, and so do headings carrying status markers (``### Phase 2 ✅ COMPLETE``).
+
+    Why: the context is the resume point. Without a current state the next session re-reads the
+    code to find out what is done, what is half-done and what is broken.
+
+    Bad:
+        # Auth — Context
+        ## Key Files
+        ## Decisions
+
+    Good:
+        # Auth — Context
+        ## Current State
+        Login form merged (commit 4f2a9c1); session refresh in progress, tests failing on expiry.
+    """
+
+    code = "CTX003"
+    name = "missing-current-state"
+    category = Category.CONTEXT
+    severity = Severity.HIGH
+    rationale = "Without a current state the next session cannot tell what is done, in progress or broken."
+    fix = "Add a `## Current State` section: what is done, what is in progress, what is broken."
+    effort_minutes = 15
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.context
+        if doc is None or has_section(doc, STATE, min_words=4):
+            return
+        title = title_section(doc)
+        if any(s.status is not None for s in doc.sections if s is not title):
+            return
+        yield self.finding(task, doc, anchor_line(doc),
+                           f"Context {doc.name!r} has no current-state section (where the work stands).",
+                           key="current-state")

@@ -1,0 +1,50 @@
+"""CTX004 missing-next-steps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.context._common import NEXT, has_section
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.plan._common import anchor_line
+
+
+class MissingNextSteps(Rule):
+    """The context has no next-steps section: what to do when work resumes.
+
+    Recognised headings: Next Steps, Immediate Next Steps, Next Actions, TODO Next, Quick Resume,
+    If Resuming, Next Session, Remaining Work, Handoff (numbered or translated variants too); a
+    ``Next steps: …`` line in a short headingless context counts.
+
+    Why: a session that ends without writing down the next step forces the next one to rebuild
+    the plan from memory; the first ten minutes go to archaeology instead of work.
+
+    Bad:
+        # Auth — Context
+        ## Current State
+        Login form merged.
+
+    Good:
+        # Auth — Context
+        ## Next Steps
+        1. Fix the expiry test in `session_test.py`.
+        2. Start Phase 3 (password reset).
+    """
+
+    code = "CTX004"
+    name = "missing-next-steps"
+    category = Category.CONTEXT
+    severity = Severity.MEDIUM
+    rationale = "Without next steps the next session has to rebuild the plan before it can continue."
+    fix = "Add a `## Next Steps` section: a numbered list of the immediate next actions."
+    effort_minutes = 10
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.context
+        if doc is None or has_section(doc, NEXT):
+            return
+        yield self.finding(task, doc, anchor_line(doc),
+                           f"Context {doc.name!r} has no next-steps section (what to do when work resumes).",
+                           key="next-steps")

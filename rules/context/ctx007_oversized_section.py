@@ -1,0 +1,70 @@
+"""CTX007 oversized-section."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.plan._common import title_section
+
+
+class OversizedSection(Rule):
+    """A context section (sub-sections included) is longer than ``max_section_lines`` (150).
+
+    Only the deepest oversized sections are reported: when ``### Session 12`` alone is too long,
+    its parent ``## Session Log`` is not reported as well. The document title is left to CTX006.
+
+    Why: one huge section (a session log, a pasted design) pushes the current state and next steps
+    out of view; extracted into its own document and linked, it stays available without being
+    re-read at every resume.
+
+    Bad:
+        ## Session Log        (420 lines)
+
+    Good:
+        ## Session Log
+        Latest: 2026-01-14, login form merged. Full history: [session log](auth-session-log.md).
+
+    Options:
+        max_section_lines: the longest a section may be, in lines (default 150).
+    """
+
+    code = "CTX007"
+    name = "oversized-section"
+    category = Category.CONTEXT
+    severity = Severity.LOW
+    rationale = "An oversized section buries the resume essentials; it reads better as its own document."
+    fix = "Extract the section into its own document and leave a short summary with a link."
+    effort_minutes = 20
+
+    class Options(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        max_section_lines: Annotated[int, Field(ge=10, le=100_000)] = 150
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.context
+        if doc is None:
+            return
+        limit = self.options.max_section_lines
+        title = title_section(doc)
+        sections = doc.sections
+        big = {i for i, s in enumerate(sections) if s is not title and s.end_line - s.line + 1 > limit}
+        ancestors: set[int] = set()
+        for index in big:
+            parent = sections[index].parent
+            while parent is not None and parent not in ancestors:
+                ancestors.add(parent)
+                parent = sections[parent].parent
+        for index in sorted(big - ancestors):
+            section = sections[index]
+            size = section.end_line - section.line + 1
+            yield self.finding(
+                task, doc, section.line, f"Section {section.title!r} is {size} lines long (limit {limit}).",
+                key=f"section:{section.key}",
+                fix=f"Extract {section.title!r} into its own document and leave a short summary with a link.",
+            )

@@ -1,0 +1,74 @@
+"""CTX008 duplicated-paragraph."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, TaskDocs
+from rules.core.rule import Rule, RuleContext
+
+
+class DuplicatedParagraph(Rule):
+    """The same paragraph (eight words or 60 characters or more) appears twice in the context.
+
+    Paragraphs are compared with whitespace normalised; code blocks, headings and HTML comments
+    are ignored. The repeat is reported, with the line of the first occurrence.
+
+    Why: duplicated text is usually a copy-paste left behind by an update; the two copies drift
+    apart and the reader cannot tell which one is current.
+
+    Bad:
+        ## Current State
+        Bool fields have no read-time fallback because their display follows the data type.
+        ## Decisions
+        Bool fields have no read-time fallback because their display follows the data type.
+
+    Good:
+        ## Decisions
+        Bool fields have no read-time fallback because their display follows the data type.
+    """
+
+    code = "CTX008"
+    name = "duplicated-paragraph"
+    category = Category.CONTEXT
+    severity = Severity.LOW
+    rationale = "Duplicated paragraphs drift apart and leave the reader unsure which copy is current."
+    fix = "Delete the repeat, or keep one copy and refer to it."
+    effort_minutes = 5
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        doc = task.context
+        if doc is None:
+            return
+        first: dict[str, int] = {}
+        repeats: dict[str, int] = {}
+        for line, text in _paragraphs(doc):
+            if len(text) < 60 and len(text.split()) < 8:
+                continue
+            if text not in first:
+                first[text] = line
+                continue
+            repeats[text] = repeats.get(text, 0) + 1
+            shown = text if len(text) <= 60 else text[:57] + "…"
+            yield self.finding(task, doc, line, f"Paragraph {shown!r} repeats the one at line {first[text]}.",
+                               key=f"{text[:80]}#{repeats[text]}")
+
+
+def _paragraphs(doc: Document) -> Iterator[tuple[int, str]]:
+    """(first line, text with whitespace normalised) of each run of text lines."""
+    skip = {n for block in doc.code_blocks for n in range(block.line, block.end_line + 1)}
+    skip.update(s.line for s in doc.sections)
+    start, parts = 0, list[str]()
+    for number, text in enumerate((*doc.lines, ""), start=1):
+        if number in skip or not text.strip() or text.lstrip().startswith("<!--"):
+            if parts:
+                yield start, " ".join(" ".join(parts).split())
+            start, parts = 0, list[str]()
+        else:
+            start = start or number
+            parts.append(_COMMENT_RE.sub("", text) if "<!--" in text else text)
+
+
+_COMMENT_RE = re.compile(r"<!--.*?-->")
