@@ -24,6 +24,11 @@ _NOT_DONE = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, S
                        Status.FAILED, Status.PARTIAL})
 _NUMERIC_RE = re.compile(r"^\d+(?:\.\d+)+$")
 _INTENT_RE = re.compile(r"(?i)\b(?:next|will|to be|until|once|if|when|should|must|planned for)\b")
+_DONE_CUE_RE = re.compile(r"✅|✔|☑|(?i:\b(?:complete[d]?|done|finished|resolved|fixed)\b)")
+_OPEN_CUE_RE = re.compile(
+    r"⏳|🔄|🟡|🚧|⛔|🚫|⬜|❌|(?i:\b(?:pending|todo|in[ _-]progress|wip|blocked|not[ _-]started|paused"
+    r"|on[ _-]hold|deferred|partial(?:ly)?|failed|incomplete|not (?:yet )?(?:done|complete[d]?))\b)"
+)
 _HISTORY_RE = re.compile(r"(?i)\b(?:history|changelog|log|archive|previous)\b")
 
 
@@ -87,38 +92,49 @@ class ItemStatusConflict(Rule):
 def _observations(task: TaskDocs) -> dict[str, list[Seen]]:
     seen: dict[str, list[Seen]] = {}
     for doc in (task.plan, task.context, task.tasks):
-        if doc is None:
-            continue
-        marked = set()
-        for mark in doc.statuses:
-            if not mark.item_ids or _in_history(doc, mark.line):
-                continue
-            marked.add(mark.line)
-            for item_id, status in _attribute(mark):
-                if mark.in_heading and doc.role is not Role.TASKS and _NUMERIC_RE.match(item_id):
-                    continue  # "### 2.1 Current state ✅" in a plan is a section number, not a task
-                if status is Status.PARTIAL and "partial" not in mark.text.lower():
-                    continue  # a bare ⚠️ is a warning, not a status
-                if status is Status.COMPLETE or status in _NOT_DONE:
-                    label = status.replace("_", " ").upper()
-                    seen.setdefault(item_id, []).append(
-                        Seen(doc, mark.line, status is Status.COMPLETE, f"is marked {label}", mark.text))
-        for item in doc.items:
-            lead = _leading_id(item.text, item.item_ids)
-            if lead and item.line not in marked and not _in_history(doc, item.line):
-                how = "is ticked" if item.checked else "is unticked"
-                entry = Seen(doc, item.line, item.checked, how, item.text, checkbox=True)
-                seen.setdefault(lead, []).append(entry)
+        if doc is not None:
+            attributed = _written(doc, seen)
+            _ticked(doc, seen, attributed)
     if task.tasks is not None:
-        _add_phase_boxes(task.tasks, seen)
+        _phase_boxes(task.tasks, seen)
     return seen
 
 
+def _written(doc: Document, seen: dict[str, list[Seen]]) -> set[tuple[int, str]]:
+    """Statuses written next to an id; returns the (line, id) pairs they settled."""
+    attributed = set()
+    for mark in doc.statuses:
+        if not mark.item_ids or _in_history(doc, mark.line):
+            continue
+        for item_id, status in _attribute(mark):
+            if mark.in_heading and doc.role is not Role.TASKS and _NUMERIC_RE.match(item_id):
+                continue  # "### 2.1 Current state ✅" in a plan is a section number, not a task
+            if status is Status.PARTIAL and "partial" not in mark.text.lower():
+                continue  # a bare ⚠️ is a warning, not a status
+            if status is Status.COMPLETE or status in _NOT_DONE:
+                attributed.add((mark.line, item_id))
+                how = f"is marked {status.replace('_', ' ').upper()}"
+                done = status is Status.COMPLETE
+                seen.setdefault(item_id, []).append(Seen(doc, mark.line, done, how, mark.text))
+    return attributed
+
+
+def _ticked(doc: Document, seen: dict[str, list[Seen]], attributed: set[tuple[int, str]]) -> None:
+    """A checkbox that starts with an id states that id's status (unless a written one does)."""
+    for item in doc.items:
+        lead = _leading_id(item.text, item.item_ids)
+        if lead and (item.line, lead) not in attributed and not _in_history(doc, item.line):
+            how = "is ticked" if item.checked else "is unticked"
+            entry = Seen(doc, item.line, item.checked, how, item.text, checkbox=True)
+            seen.setdefault(lead, []).append(entry)
+
+
 def _attribute(mark: StatusMark) -> list[tuple[str, Status]]:
-    """Each id gets the status written after it and before the next id; intentions are skipped."""
+    """Each id gets the status written after it and before the next id. Intentions, and text that
+    says both done and not done ("was BLOCKED, now ✅"), are skipped."""
     text = mark.text
     if len(mark.item_ids) == 1:
-        return [] if _INTENT_RE.search(text) else [(mark.item_ids[0], mark.status)]
+        return [] if _unclear(text) else [(mark.item_ids[0], mark.status)]
     lowered = text.lower()
     spots = sorted((lowered.find(i.lower()), i) for i in mark.item_ids)
     if spots[0][0] < 0:
@@ -130,9 +146,13 @@ def _attribute(mark: StatusMark) -> list[tuple[str, Status]]:
     for (start, item_id), (end, _next) in zip(spots, [*spots[1:], (len(text), "")], strict=True):
         segment = text[start + len(item_id): end]
         status = find_status(segment, labelled=labelled)
-        if status is not None and not _INTENT_RE.search(segment):
+        if status is not None and not _unclear(segment):
             found.append((item_id, status))
     return found
+
+
+def _unclear(text: str) -> bool:
+    return bool(_INTENT_RE.search(text) or (_DONE_CUE_RE.search(text) and _OPEN_CUE_RE.search(text)))
 
 
 def _leading_id(text: str, ids: tuple[str, ...]) -> str | None:
@@ -144,7 +164,7 @@ def _in_history(doc: Document, line: int) -> bool:
     return any(_HISTORY_RE.search(s.title) for s in ancestors(doc, section_index(doc, line)))
 
 
-def _add_phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:
+def _phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:
     """A tasks-file phase without a written status is as done as its checkboxes say."""
     for phase in phases(doc):
         items = items_under(doc, phase.section)
