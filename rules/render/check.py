@@ -111,7 +111,7 @@ def _summary(view: b.View, *, left_out: int, untied: int) -> str:
         Block(f"## {b.headline(review, view.delta)}\n\n", KEEP),
         Block(b.gate_block(view), KEEP),
         Block(_annotation_notes(left_out, untied), KEEP),
-        Block("### 📊 Scorecard\n\n" + b.overview_table(view), 50, "the scorecard"),
+        Block("### 📊 Scorecard\n\n" + b.overview_table(view) if review.tasks else "", 50, "the scorecard"),
         Block(b.category_matrix(review), 40, "the category table"),
         Block(b.delta_block(view), 30, "the changes since base"),
         Block(b.audit_block(view), 60, "the audit"),

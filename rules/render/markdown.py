@@ -92,7 +92,7 @@ def memo_blocks(view: b.View, detail: b.Detail, title: str) -> list[Block]:
         Block(notes_block(review), 70, "the review notes"),
         Block(strengths_block(review), 30, "the key strengths"),
         Block(gaps_block(view), 40, "the critical gaps"),
-        Block("### 📊 Scorecard\n\n" + b.overview_table(view), 50, "the scorecard"),
+        Block("### 📊 Scorecard\n\n" + b.overview_table(view) if review.tasks else "", 50, "the scorecard"),
         Block(b.delta_block(view), 35, "the changes since base"),
     ]
     if detail.sections:
@@ -118,7 +118,7 @@ def state_line(review: Review) -> str:
     issues = (f"{plural(len(findings), 'open finding')} ({severity_counts(findings)}), {effort} of fixes"
               if findings else "no open findings")
     if not review.tasks:
-        return "No planning tasks were reviewed" + (f": {escape(review.notes[0])}." if review.notes else ".")
+        return "No planning tasks were reviewed."
     if len(review.tasks) == 1:
         task = review.tasks[0]
         return f"**{escape(task.name)}** grades **{task.grade} ({task.score}/100)** with {issues}."

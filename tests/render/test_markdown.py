@@ -211,7 +211,7 @@ def test_rendering_is_deterministic() -> None:
 def test_no_tasks_says_so() -> None:
     memo = render_markdown(review(notes=["no planning tasks found under dev/active"]))
 
-    assert "No planning tasks were reviewed: no planning tasks found under dev/active." in memo
+    assert "> No planning tasks were reviewed.\n> Nothing blocks the merge.\n" in memo
     assert "> ℹ️ no planning tasks found under dev/active" in memo
 
 
