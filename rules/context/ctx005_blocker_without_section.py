@@ -17,7 +17,7 @@ _NEGATED_RE = re.compile(
     r"|\bblockers?\b\W*(?:none|n/?a|nothing|no\b|-\s*$|$)|\bno longer blocked\b"
 )
 _ISSUES = synonyms(
-    "blockers?", "blocked", "blocking issues?", "risks?", "issues?", "problems?", "impediments?",
+    "blockers?", "blocking issues?", "risks?", "issues?", "problems?", "impediments?",
     "open questions?", "concerns", "caveats", "gotchas", "known (?:bugs|limitations)", "위험", "이슈", "문제",
 )
 
@@ -65,8 +65,10 @@ class BlockerWithoutSection(Rule):
 
 
 def _first_mention(doc: Document) -> tuple[int, bool] | None:
-    """(line, is a BLOCKED status) of the first blocker mentioned outside code."""
-    status = next((m.line for m in doc.statuses if m.status is Status.BLOCKED), None)
+    """(line, is a BLOCKED status) of the first blocker mentioned outside code. A bare ⛔ / 🚫 is
+    not enough: in decision lists it means "don't", not "blocked"."""
+    marks = (m for m in doc.statuses if m.status is Status.BLOCKED and "lock" in m.text.lower())
+    status = next((m.line for m in marks), None)
     code = {n for block in doc.code_blocks for n in range(block.line, block.end_line + 1)}
     stop = status or doc.line_count
     for number in range(1, stop + 1):
