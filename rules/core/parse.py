@@ -139,6 +139,8 @@ class _Builder:
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 self.links.append(Link(text="", target=href, line=line))
+            elif child.type == "image":
+                self.links.append(Link(text=child.content, target=str(child.attrs.get("src", "")), line=line))
             elif child.type == "html_inline" and child.content.startswith("<!--"):
                 self.comments.append((line, child.content))
 

@@ -94,3 +94,9 @@ def test_crlf_and_setext_headings() -> None:
     doc = parse_document("x-plan.md", "Title\r\n=====\r\n\r\nSub\r\n---\r\ntext\r\n", Role.PLAN)
 
     assert [(s.title, s.level, s.line) for s in doc.sections] == [("Title", 1, 1), ("Sub", 2, 4)]
+
+
+def test_images_are_links_too() -> None:
+    doc = parse_document("x-plan.md", "intro\n![diagram](img/arch.png) and [plan](y.md)\n", Role.PLAN)
+
+    assert [(link.target, link.line) for link in doc.links] == [("img/arch.png", 2), ("y.md", 2)]
