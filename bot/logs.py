@@ -39,6 +39,7 @@ _PATTERNS = (
 _AUTH_SCHEME = re.compile(  # Authorization header values: any Bearer value, token-shaped others
     r"\b(Bearer)(\s+)[^\s\"',;]+|\b(token|Basic)(\s+)[A-Za-z0-9+/=_.-]{16,}", re.I
 )
+QUIET_LOGGERS = ("httpx", "httpcore")
 _MIN_LITERAL = 4  # shorter "secrets" would mask ordinary text; settings reject blank ones
 
 
@@ -164,6 +165,8 @@ def configure_logging(
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    for name in QUIET_LOGGERS:  # one INFO line per HTTP request: only when debugging
+        logging.getLogger(name).setLevel(level if level == "DEBUG" else "WARNING")
     return handler
 
 

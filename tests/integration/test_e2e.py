@@ -1,0 +1,310 @@
+"""End to end: `python -m bot serve` under uvicorn on loopback, the fake GitHub on loopback
+(``DEVDOCS_GITHUB_API_URL`` pointing at it), signed deliveries in, comments and check runs out.
+
+One App process and one fake serve the whole module; each test opens its own pull request.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.bot import websupport as ws
+from tests.bot.ghsupport import BAD_TASK, GOOD_TASK, demo_files, task_files
+from tests.fakegithub import CheckRun, FakeGitHub, IssueComment, PullRequest, Repo, serve_in_thread
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+ROOT = Path(__file__).parents[2]
+MAINTAINER, READER = "mona-maintainer", "rita-reader"
+T = TypeVar("T")
+_ids = itertools.count(1)
+
+
+@dataclass
+class App:
+    url: str
+    hub: FakeGitHub
+    repo: Repo
+    log: Path
+    process: subprocess.Popen[bytes]
+    private_pem: str
+
+    def deliver(self, event: str, payload: dict[str, Any], *, delivery: str | None = None,
+                secret: str = ws.SECRET) -> httpx.Response:
+        body = ws.encode(payload)
+        headers = ws.signed_headers(body, event, delivery or f"e2e-{next(_ids)}", secret=secret)
+        return httpx.post(f"{self.url}/webhooks/github", content=body, headers=headers, timeout=10)
+
+    def logs(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for(condition: Callable[[], T | None], what: str, timeout: float = 20.0) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pkcs1 = serialization.PrivateFormat.TraditionalOpenSSL  # GitHub hands out PKCS#1 keys
+    private_pem = key.private_bytes(serialization.Encoding.PEM, pkcs1, serialization.NoEncryption()).decode()
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    hub = FakeGitHub(app_public_key=public_pem)
+    repo = hub.add_repo("octo", "docs", files=demo_files(GOOD_TASK))
+    hub.set_permission(repo, MAINTAINER, "maintain")
+    hub.set_permission(repo, READER, "read")
+    log = tmp_path_factory.mktemp("e2e") / "app.log"
+    with serve_in_thread(hub) as github_url:
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DEVDOCS_")}
+        env.update({
+            "DEVDOCS_APP_ID": str(hub.app_id),
+            "DEVDOCS_PRIVATE_KEY": private_pem,
+            "DEVDOCS_WEBHOOK_SECRET": ws.SECRET,
+            "DEVDOCS_GITHUB_API_URL": f"{github_url}/api/v3",  # GHES-style base URL on loopback
+            "DEVDOCS_QUEUE_URL": "memory://",
+            "DEVDOCS_LOG_LEVEL": "INFO",
+        })
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+            )
+            running = App(f"http://127.0.0.1:{port}", hub, repo, log, process, private_pem)
+            try:
+                wait_for(lambda: _ready(running), "the App to be ready")
+                yield running
+            finally:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
+    # uvicorn re-raises the SIGTERM it handled once shutdown is complete
+    assert process.returncode in (0, -signal.SIGTERM), running.logs()[-3000:]
+    assert "Application shutdown complete" in running.logs()
+
+
+def _ready(app: App) -> bool:
+    if app.process.poll() is not None:
+        raise AssertionError(f"the App exited with {app.process.returncode}:\n{app.logs()[-3000:]}")
+    try:
+        return httpx.get(f"{app.url}/readyz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+# -- payloads matching the fake's state ----------------------------------------------------------
+
+
+def repository_json(repo: Repo) -> dict[str, Any]:
+    data = ws.payload("pull_request.opened")["repository"]
+    data.update(name=repo.name, full_name=repo.full_name, owner={**data["owner"], "login": repo.owner})
+    return data
+
+
+def pull_request_payload(pr: PullRequest, action: str) -> dict[str, Any]:
+    data = ws.payload("pull_request.opened")
+    data["action"] = action
+    data["number"] = pr.number
+    data["repository"] = repository_json(pr.repo)
+    data["installation"] = {"id": pr.repo.installation_id}
+    head_repo = dict(data["repository"])
+    if pr.head_repo != pr.repo.full_name:
+        owner, name = (pr.head_repo or "gone/gone").split("/")
+        head_repo.update(name=name, full_name=pr.head_repo, owner={**head_repo["owner"], "login": owner})
+    data["pull_request"].update(
+        number=pr.number, state=pr.state, draft=pr.draft, html_url=pr.html_url,
+        head={"ref": pr.head_ref, "sha": pr.head_sha, "repo": head_repo},
+        base={"ref": pr.base_ref, "sha": pr.base_sha, "repo": data["repository"]},
+    )
+    return data
+
+
+def check_suite_payload(repo: Repo, head_sha: str, action: str = "rerequested") -> dict[str, Any]:
+    data = ws.payload(f"check_suite.{action}")
+    data["repository"] = repository_json(repo)
+    data["installation"] = {"id": repo.installation_id}
+    data["check_suite"].update(head_sha=head_sha, pull_requests=[])  # as GitHub sends for forks
+    return data
+
+
+def comment_payload(repo: Repo, comment: IssueComment) -> dict[str, Any]:
+    data = ws.comment_on_pull_request(comment.body, login=comment.login)
+    data["repository"] = repository_json(repo)
+    data["installation"] = {"id": repo.installation_id}
+    data["issue"]["number"] = comment.issue_number
+    data["comment"]["id"] = comment.id
+    return data
+
+
+# -- reading the outcome ---------------------------------------------------------------------
+
+
+def completed_run(app: App, sha: str, *, after: int = 0) -> CheckRun:
+    def done() -> CheckRun | None:
+        runs = [r for r in app.hub.runs_for(app.repo, sha, "devdocs-review") if r.id > after]
+        return runs[-1] if runs and runs[-1].status == "completed" else None
+
+    return wait_for(done, f"a completed check run on {sha[:7]}")
+
+
+def last_run_id(app: App) -> int:
+    return max(app.hub.check_runs, default=0)
+
+
+def open_docs_pr(app: App, task: str, **options: Any) -> PullRequest:
+    return app.hub.open_pull_request(app.repo, task_files(task), head_ref=task.rsplit("/", 1)[1], **options)
+
+
+# -- the scenarios ---------------------------------------------------------------------------
+
+
+def test_a_pull_request_gets_one_sticky_comment_and_a_completed_check(app: App) -> None:
+    pr = open_docs_pr(app, "dev/active/e2e-first")
+
+    response = app.deliver("pull_request", pull_request_payload(pr, "opened"))
+
+    assert response.status_code == 202
+    run = completed_run(app, pr.head_sha)
+    assert run.conclusion in ("success", "failure")
+    (comment,) = wait_for(lambda: app.hub.bot_comments(app.repo, pr.number), "the sticky comment")
+    assert comment.body.startswith("<!-- devdocs-review:sticky -->")
+    assert pr.head_sha in comment.body  # links point at the reviewed head
+
+
+def test_a_redelivery_creates_no_second_comment(app: App) -> None:
+    pr = open_docs_pr(app, "dev/active/e2e-redelivery")
+    payload = pull_request_payload(pr, "opened")
+    assert app.deliver("pull_request", payload, delivery="guid-redelivered").status_code == 202
+    first = completed_run(app, pr.head_sha)
+
+    again = app.deliver("pull_request", payload, delivery="guid-redelivered")  # GitHub's Redeliver
+    reopened = app.deliver("pull_request", pull_request_payload(pr, "reopened"))  # a new delivery
+
+    assert again.json() == {"status": "duplicate"}
+    assert reopened.status_code == 202
+    completed_run(app, pr.head_sha, after=first.id)  # the reopened delivery was reviewed again
+    assert len(app.hub.bot_comments(app.repo, pr.number)) == 1  # ... into the same sticky comment
+
+
+def test_a_new_push_is_reviewed_at_its_head(app: App) -> None:
+    pr = open_docs_pr(app, "dev/active/e2e-push")
+    app.deliver("pull_request", pull_request_payload(pr, "opened"))
+    completed_run(app, pr.head_sha)
+
+    new_head = app.hub.push(pr, {"dev/active/e2e-push/notes.md": "# notes\n"})
+    app.deliver("pull_request", pull_request_payload(pr, "synchronize"))
+
+    run = completed_run(app, new_head)
+    assert run.head_sha == new_head
+    assert len(app.hub.bot_comments(app.repo, pr.number)) == 1
+
+
+def test_a_forged_delivery_is_refused_and_reaches_nothing(app: App) -> None:
+    pr = open_docs_pr(app, "dev/active/e2e-forged")
+    before = len(app.hub.requests)
+
+    forged = app.deliver("pull_request", pull_request_payload(pr, "opened"), secret="guessed secret")
+    time.sleep(0.5)
+
+    assert forged.status_code == 401
+    assert len(app.hub.requests) == before
+    assert app.hub.runs_for(app.repo, pr.head_sha) == []
+
+
+def test_a_fork_pull_request_is_reviewed_from_a_check_suite_with_no_pull_requests(app: App) -> None:
+    pr = app.hub.open_pull_request(app.repo, task_files("dev/active/e2e-fork"), head_ref="patch-1",
+                                   fork="forker/docs")
+
+    response = app.deliver("check_suite", check_suite_payload(app.repo, pr.head_sha))
+
+    assert response.status_code == 202
+    completed_run(app, pr.head_sha)
+    assert len(app.hub.bot_comments(app.repo, pr.number)) == 1
+
+
+def test_a_pull_request_with_no_docs_passes_with_no_comment(app: App) -> None:
+    pr = app.hub.open_pull_request(app.repo, {"src/app.py": "print('hi')\n"}, head_ref="code-only")
+
+    app.deliver("pull_request", pull_request_payload(pr, "opened"))
+
+    run = completed_run(app, pr.head_sha)
+    assert run.conclusion == "success"
+    assert "No planning docs changed" in run.output["title"] + run.output.get("summary", "")
+    assert app.hub.bot_comments(app.repo, pr.number) == []
+
+
+def test_review_approve_is_refused_for_a_reader_and_accepted_for_a_maintainer(app: App) -> None:
+    pr = open_docs_pr(app, BAD_TASK.replace("payment-retries", "e2e-approve"))
+    app.deliver("pull_request", pull_request_payload(pr, "opened"))
+    first = completed_run(app, pr.head_sha)
+    assert first.conclusion == "failure", "the bad task must fail the gate for the approval to matter"
+
+    by_reader = app.hub.add_comment(app.repo, pr.number, "/review approve ship it", login=READER)
+    app.deliver("issue_comment", comment_payload(app.repo, by_reader))
+    refusal = wait_for(lambda: [c for c in app.hub.comments_on(app.repo, pr.number)
+                                if c.login == app.hub.bot_login and f"@{READER}" in c.body], "the refusal")
+    assert "write, maintain or admin" in refusal[0].body
+    assert by_reader.reactions == []
+
+    by_maintainer = app.hub.add_comment(app.repo, pr.number, "/review approve reviewed by hand",
+                                        login=MAINTAINER)
+    app.deliver("issue_comment", comment_payload(app.repo, by_maintainer))
+    approved = completed_run(app, pr.head_sha, after=first.id)
+
+    assert approved.conclusion == "success"
+    assert (app.hub.bot_login, "eyes") in by_maintainer.reactions
+    sticky = [c for c in app.hub.bot_comments(app.repo, pr.number)
+              if c.body.startswith("<!-- devdocs-review:sticky")]
+    assert len(sticky) == 1
+    assert MAINTAINER in sticky[0].body and "reviewed by hand" in sticky[0].body
+
+
+def test_probes_and_metrics_answer(app: App) -> None:
+    assert httpx.get(f"{app.url}/healthz").json() == {"status": "ok"}
+    metrics = httpx.get(f"{app.url}/metrics").text
+
+    assert "devdocs_deliveries_accepted_total" in metrics
+    assert 'devdocs_deliveries_rejected_total{reason="signature"}' in metrics
+    assert "devdocs_github_requests_total" in metrics
+    assert "devdocs_reviews_total" in metrics
+
+
+def test_logs_are_json_lines_without_secrets(app: App) -> None:
+    import json
+
+    text = app.logs()
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+
+    assert any(line.get("delivery_id") for line in lines)
+    assert ws.SECRET not in text
+    assert "PRIVATE KEY" not in text
+    assert app.private_pem.splitlines()[3] not in text
+    assert "ghs_" not in text
