@@ -16,6 +16,7 @@ from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot, discover
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Role, TaskDocs
+from rules.core.redact import redact
 from rules.core.report import Comparison, Review, Stamp, TaskReport
 from rules.core.rule import Rule, RuleContext
 from rules.core.waivers import find_waivers
@@ -46,7 +47,7 @@ def run_rules(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, *, strict
     findings: list[Finding] = []
     for rule in rules:
         try:
-            findings.extend(rule.check(task, ctx))
+            findings.extend(_scrubbed(f) for f in rule.check(task, ctx))
         except Exception as error:
             if strict:
                 raise
@@ -61,6 +62,14 @@ def run_rules(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, *, strict
     return findings
 
 
+def _scrubbed(finding: Finding) -> Finding:
+    """A finding never carries a secret, whatever text a rule quoted from the doc."""
+    message, fix, key = redact(finding.message), redact(finding.fix), redact(finding.key)
+    if (message, fix, key) == (finding.message, finding.fix, finding.key):
+        return finding
+    return finding.with_changes(message=message, fix=fix, key=key)
+
+
 def apply_waivers(task: TaskDocs, findings: Iterable[Finding], *, today: dt.date,
                   extra: Mapping[str, str]) -> list[Finding]:
     """Mark findings waived by a valid in-document waiver (per file) or a PR-level waiver."""
@@ -73,6 +82,7 @@ def apply_waivers(task: TaskDocs, findings: Iterable[Finding], *, today: dt.date
     result = []
     for finding in findings:
         reason = by_file.get(finding.path, {}).get(finding.rule) or extra.get(finding.rule)
+        reason = redact(reason) if reason is not None else None
         if reason is not None and finding.rule != INTERNAL_ERROR and not finding.rule.startswith("WVR"):
             finding = finding.with_changes(waived=True, waiver_reason=reason)
         result.append(finding)
