@@ -2,16 +2,300 @@
 
 ``redact(text)`` masks every secret it recognises (``postgresql://user:****@host``); renderers
 run it over their whole output as a last line of defence, so a secret found in a doc never
-reaches a comment, a check run, JSON, SARIF, a terminal or a log.
+reaches a comment, a check run, JSON, SARIF, a terminal or a log. ``find_secrets(line)`` and
+``scan_lines(lines)`` tell the security rules what is there, each match carrying its redacted form.
+
+What does *not* count as a secret (``${DB_PASSWORD}``, ``<password>``, ``***``, ``changeme``,
+``AKIAIOSFODNN7EXAMPLE``, ``postgresql://user:pass@host``) is decided in rules/core/placeholders.py.
+
+Speed: one combined pre-filter regex per line; the detectors run only on lines it hits.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
-_CREDENTIAL_URL = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s:/@]+):(?P<secret>[^\s@/]+)@")
+from rules.core.placeholders import is_documentation_host, is_literal_secret, is_placeholder, is_random_token
+
+MASK = "****"
+
+KIND_LABELS: dict[str, str] = {
+    "private-key": "Private key",
+    "sentry-dsn": "Sentry DSN",
+    "slack-webhook": "Slack webhook URL",
+    "discord-webhook": "Discord webhook URL",
+    "credential-url": "Credential URL",
+    "jwt": "JSON Web Token",
+    "github-token": "GitHub token",
+    "anthropic-key": "Anthropic API key",
+    "openai-key": "OpenAI API key",
+    "stripe-key": "Stripe secret key",
+    "google-api-key": "Google API key",
+    "aws-access-key-id": "AWS access key id",
+    "aws-secret-key": "AWS secret access key",
+    "slack-token": "Slack token",
+    "bearer-token": "Bearer token",
+    "password-assignment": "Password or secret assignment",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SecretMatch:
+    """One secret on one line: ``line[start:end]`` is replaced by ``redacted`` when masking."""
+
+    kind: str  # a key of KIND_LABELS
+    start: int
+    end: int
+    redacted: str
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+# --- detectors ----------------------------------------------------------------------------------
+
+_Mask = Callable[[re.Match[str]], "str | None"]  # the redacted text, or None when not a secret
+
+
+@dataclass(frozen=True, slots=True)
+class _Detector:
+    kind: str
+    needles: tuple[str, ...]  # lower-case; the pattern runs only when one occurs in the lowered line
+    pattern: re.Pattern[str]
+    mask: _Mask
+
+
+def _prefix_mask(group: str = "p") -> _Mask:
+    """``ghp_****``: keep the recognisable prefix, mask the rest (unless it is a placeholder)."""
+
+    def mask(match: re.Match[str]) -> str | None:
+        body = match.group(0)[len(match.group(group)):]
+        return match.group(group) + MASK if is_random_token(body) else None
+
+    return mask
+
+
+def _fixed_mask(text: str) -> _Mask:
+    def mask(match: re.Match[str]) -> str | None:
+        return text if not is_placeholder(match.group("v")) else None
+
+    return mask
+
+
+def _credential_url(match: re.Match[str]) -> str | None:
+    password, host = match.group("pw"), match.group("host").split(":", 1)[0]
+    if len(password) < 6 or is_placeholder(password) or is_documentation_host(host):
+        return None  # https://a:b@…, user:pass@host, app:s3cret@db.example.com: illustrations
+    return f"{match.group('scheme')}{match.group('user')}:{MASK}@{match.group('host')}"
+
+
+def _sentry(match: re.Match[str]) -> str | None:
+    return f"{match.group('scheme')}{MASK}@{match.group('host')}"
+
+
+def _head_mask(match: re.Match[str]) -> str | None:
+    if is_placeholder(match.group("v")):
+        return None
+    return f"{match.group('head')}{MASK}{match.group('q') or ''}"
+
+
+def _assignment(match: re.Match[str]) -> str | None:
+    quote = match.group("q") or ""
+    value = match.group("v")
+    if not quote:
+        value = value.rstrip(".,;)*`")
+        after = _NEXT_TEXT.search(match.string, match.end("v"))
+        shell = match.group("sep") == "="  # KEY=value in a shell line or a .env file
+        if after and not shell and not match.string.startswith(_COMMENTS, after.start()):
+            return None  # prose: "token: 15-minute expiry"
+    if not is_literal_secret(value, quoted=bool(quote)):
+        return None
+    return f"{match.group('head')}{MASK}{quote}"
+
+
+_NEXT_TEXT = re.compile(r"\S")  # what follows a bare value on its line
+_COMMENTS = ("#", "//", "<!--", "}", ",", "|")  # …may end the statement, but prose may not
+
+# Every repetition is bounded, so a pathological 1 MB line costs linear time.
+_ASSIGNMENT_KEY = (
+    r"(?<![\w$.-])(?:[A-Za-z0-9]{1,24}[_.-]){0,4}(?:[A-Za-z0-9]{0,12}(?:password|passwd|passphrase|secret|"
+    r"token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key)|pass|pwd)(?![A-Za-z0-9_])"
+)
+_SEPARATOR = r"[ \t]{0,8}(?::=|=>|[:=|])[ \t*_]{0,8}"  # "=", ": ", ":** ", " | " (a table row)
+_URL_USER = r"[^\s:/@?#'\"<>`]{0,64}"
+_URL_PASSWORD = r"[^\s@/?#'\"<>`]{1,128}"
+_URL_HOST = r"[^\s/?#'\"<>`:@]{1,253}(?::\d{1,5})?"
+
+
+def _token(kind: str, needles: tuple[str, ...], pattern: str) -> _Detector:
+    """A detector for a token with a recognisable prefix (group ``p``), masked as ``<prefix>****``."""
+    return _Detector(kind, needles, re.compile(pattern), _prefix_mask())
+
+
+_DETECTORS: tuple[_Detector, ...] = (
+    _Detector("sentry-dsn", ("@",), re.compile(
+        r"(?P<scheme>https?://)[0-9a-f]{32}(?::[0-9a-f]{32})?@(?P<host>[\w.-]{1,253}(?::\d{1,5})?/\d{1,12})\b"),
+        _sentry),
+    _Detector("slack-webhook", ("hooks.slack",), re.compile(
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<v>[A-Za-z0-9_/-]{20,256})"),
+        _fixed_mask(f"https://hooks.slack.com/services/{MASK}")),
+    _Detector("discord-webhook", ("discord",), re.compile(
+        r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/(?P<v>\d{1,24}/[\w-]{20,256})"),
+        _fixed_mask(f"https://discord.com/api/webhooks/{MASK}")),
+    _Detector("credential-url", ("://",), re.compile(
+        rf"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]{{1,30}}://)(?P<user>{_URL_USER}):(?P<pw>{_URL_PASSWORD})@"
+        rf"(?P<host>{_URL_HOST})"), _credential_url),
+    _token("jwt", ("eyj",),
+           r"(?P<p>eyJ)[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{16,1024}"),
+    _token("github-token", ("gh", "github_pat_"), r"\b(?P<p>gh[pousr]_|github_pat_)[A-Za-z0-9_]{22,255}\b"),
+    _token("anthropic-key", ("sk-ant-",), r"\b(?P<p>sk-ant-)[A-Za-z0-9_-]{20,255}"),
+    _token("openai-key", ("sk-",), r"\b(?P<p>sk-(?:proj-|svcacct-|admin-)?)(?!ant-)[A-Za-z0-9_-]{20,255}"),
+    _token("stripe-key", ("k_live_", "k_test_"), r"\b(?P<p>[sr]k_(?:live|test)_)[A-Za-z0-9]{16,255}\b"),
+    _token("google-api-key", ("aiza",), r"\b(?P<p>AIza)[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"),
+    _token("aws-access-key-id", ("akia", "asia"), r"\b(?P<p>A[SK]IA)[A-Z0-9]{16}\b"),
+    _Detector("aws-secret-key", ("secret",), re.compile(
+        r"(?i)(?P<head>\b(?:aws[_-]?secret[_-]?(?:access[_-]?)?key|secret[_-]?access[_-]?key)[\"']?\s{0,8}[:=]"
+        r"\s{0,8}(?P<q>[\"']?))(?P<v>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"), _head_mask),
+    _token("slack-token", ("xox",), r"\b(?P<p>xox[abprs]-)[A-Za-z0-9-]{10,255}"),
+    _Detector("bearer-token", ("bearer",), re.compile(
+        r"(?P<head>\b[Bb]earer[ \t]{1,8})(?P<q>)(?P<v>[A-Za-z0-9._~+/-]{20,2048}=*)"), _head_mask),
+    _Detector("password-assignment", ("pass", "pwd", "secret", "token", "key"), re.compile(
+        rf"(?i)(?P<head>(?P<key>{_ASSIGNMENT_KEY})[*_\"'\]]{{0,3}}(?P<sep>{_SEPARATOR})(?P<q>[\"'`])?)"
+        r"(?P<v>(?(q)[^\"'`\n]{0,256}|[^\s,;|]{1,256}))(?(q)[\"'`])"), _assignment),
+)
+
+_PRIVATE_KEY_RE = re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----")
+_KEY_BODY_RE = re.compile(r"^[\s\"'>|]*(?:[A-Za-z0-9+/=]*|[A-Za-z-]+: .*)[\s\"',]*$")
+
+# Cheap literal anchors of every detector above: one search per line decides whether to look closer.
+_HINT = re.compile(
+    r"://|gh[pousr]_|github_pat_|A[SK]IA|xox[abprs]-|sk-|[sr]k_(?:live|test)_|AIza|eyJ|PRIVATE KEY"
+    r"|(?i:bearer|pass|pwd|secret|token|api[_-]?key|apikey|access[_-]?key)"
+)
+
+
+def _private_key(line: str) -> list[SecretMatch]:
+    found = []
+    for match in _PRIVATE_KEY_RE.finditer(line):
+        label = match.group("label")
+        end_marker = f"-----END {label}-----"
+        close = line.find(end_marker, match.end())
+        end = close + len(end_marker) if close >= 0 else len(line)
+        found.append(SecretMatch("private-key", match.start(), end, _key_block(label)))
+    return found
+
+
+def _key_block(label: str) -> str:
+    return f"-----BEGIN {label}----- {MASK} -----END {label}-----"
+
+
+def find_secrets(line: str) -> list[SecretMatch]:
+    """Secrets on one line, left to right, never overlapping (the more specific detector wins)."""
+    if not _HINT.search(line):
+        return []
+    found = _private_key(line) if "PRIVATE KEY" in line else []
+    taken = sorted((m.start, m.end) for m in found)
+    lowered = line.lower()
+    for detector in _DETECTORS:
+        if not any(needle in lowered for needle in detector.needles):
+            continue
+        for match in detector.pattern.finditer(line):
+            start, end = match.span()
+            at = bisect.bisect_left(taken, (start, end))
+            if (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
+                continue  # a more specific detector already claimed these characters
+            redacted = detector.mask(match)
+            if redacted is not None:
+                found.append(SecretMatch(detector.kind, start, end, redacted))
+                taken.insert(at, (start, end))
+    return sorted(found, key=lambda m: m.start)
+
+
+def scan_lines(lines: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
+    """Secrets in a whole document as ``(1-based line, match)``.
+
+    A private key block is one match on its ``BEGIN`` line; its body lines are not scanned again,
+    and a block whose body holds no key material (``...``) is a placeholder, not a secret.
+    """
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        for match in find_secrets(line):
+            if _opens_block(line, match):
+                body_end = _block_end(lines, number)
+                if _has_key_material(lines[number:body_end]):
+                    yield number, match
+                number = body_end
+            elif match.kind != "private-key" or _has_key_material([line[match.start:match.end]]):
+                yield number, match
+
+
+def _opens_block(line: str, match: SecretMatch) -> bool:
+    """A private key whose body continues on the next lines (no END marker on this one)."""
+    return match.kind == "private-key" and "-----END" not in line[match.start:]
+
+
+def _block_end(lines: Sequence[str], start: int) -> int:
+    """Index just past a private key body that starts at index *start* (its END line included)."""
+    index = start
+    while index < len(lines):
+        if "-----END" in lines[index]:
+            return index + 1
+        if not _KEY_BODY_RE.match(lines[index]):
+            return index
+        index += 1
+    return index
+
+
+def _has_key_material(body: Sequence[str]) -> bool:
+    return any(re.search(r"[A-Za-z0-9+/]{16,}", line.replace("PRIVATE KEY", "")) for line in body)
 
 
 def redact(text: str) -> str:
-    """Mask secrets in *text*, keeping enough context to recognise what was there."""
-    return _CREDENTIAL_URL.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:****@", text)
+    """Mask secrets in *text*, keeping enough context to recognise what was there.
+
+    Private key blocks collapse to ``-----BEGIN … PRIVATE KEY----- **** -----END … PRIVATE KEY-----``
+    (placeholder bodies too: when in doubt, mask).
+    """
+    if not _HINT.search(text):
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        matches = find_secrets(line)
+        if matches:
+            line = _splice(line, matches)
+        if any(_opens_block(lines[index - 1], m) for m in matches):
+            index = _block_end(lines, index)  # the body and END line are part of the masked block
+        out.append(line)
+    return "\n".join(out)
+
+
+def _splice(line: str, matches: Sequence[SecretMatch]) -> str:
+    parts: list[str] = []
+    position = 0
+    for match in matches:
+        parts += [line[position : match.start], match.redacted]
+        position = match.end
+    parts.append(line[position:])
+    return "".join(parts)
+
+
+def secret_key(kind: str, value: str) -> str:
+    """A fingerprint key for a secret: a hash of its kind and a slow, salted hash of its value.
+
+    The value hash is PBKDF2 (10 000 rounds, truncated): a weak password cannot be recovered by
+    hashing a dictionary against the published fingerprint at any useful speed.
+    """
+    kind_hash = hashlib.sha256(kind.encode()).hexdigest()[:8]
+    value_hash = hashlib.pbkdf2_hmac("sha256", value.encode(), b"devdocs-review:secret", 10_000).hex()[:12]
+    return f"{kind_hash}:{value_hash}"

@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from rules.core.rule import Rule
+from rules.security.sec001_secret_in_doc import SecretInDoc
+from rules.security.sec002_infrastructure_exposure import InfrastructureExposure
 
-RULES: tuple[type[Rule], ...] = ()
+RULES: tuple[type[Rule], ...] = (SecretInDoc, InfrastructureExposure)

@@ -1,0 +1,125 @@
+"""What is *not* a secret or a real host: references, templates, masks, samples, prose and code.
+
+Decided here once, used by secret redaction (rules/core/redact.py) and by the infrastructure
+exposure rule (rules/security). The decisions, each tested in tests/core/test_redact.py:
+
+* References are not secrets: ``${DB_PASSWORD}``, ``$TOKEN``, ``{{ secrets.X }}``, ``%(pw)s``,
+  an upper-case variable name (``DB_PASSWORD``), code (``process.env.X``, ``z.string()``,
+  ``hashedPassword``).
+* Templates and masks are not secrets: ``<password>``, ``[token]``, ``***``, ``xxxx``, ``...``,
+  anything containing ``example``/``placeholder``/``redacted``/``changeme`` (AWS's documented
+  ``AKIAIOSFODNN7EXAMPLE``), ``your-…``/``your_…``.
+* Values made only of placeholder and well-known default words are not secrets: ``changeme``,
+  ``password``, ``postgres``, ``mysecretpassword``, ``test-test``; neither are keyboard and
+  alphabet runs (``abcdefg``, ``123456``, ``qwerty``) or very repetitive strings (``aaaa…``).
+* Everything else shaped like a credential is a secret, weak or not: ``hunter2``, ``Password123!``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_VOCABULARY = frozenset({
+    "your", "my", "the", "a", "an", "our", "db", "database", "app", "application", "service", "user",
+    "username", "admin", "administrator", "root", "postgres", "postgresql", "pg", "mysql", "mongo",
+    "mongodb", "redis", "rabbit", "rabbitmq", "guest", "test", "testing", "tester", "dev", "development",
+    "local", "localhost", "demo", "default", "secret", "secrets", "password", "passwords", "passwd",
+    "pass", "pwd", "token", "tokens", "key", "keys", "api", "access", "auth", "here", "goes", "put",
+    "insert", "enter", "example", "sample", "placeholder", "change", "changeme", "me", "this", "that",
+    "dummy", "redacted", "hidden", "masked", "value", "string", "str", "text", "none", "null", "nil",
+    "undefined", "true", "false", "yes", "no", "required", "optional", "empty", "foo", "bar", "baz",
+    "qux", "new", "old", "some", "strong", "super", "very", "long", "random", "generated", "real",
+    "actual", "prod", "production", "staging", "dead", "beef", "cafe", "babe", "bad", "feed", "face",
+    "food",
+})
+_MAX_WORD = max(map(len, _VOCABULARY))
+_RUNS = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "9876543210", "qwertyuiop", "asdfghjkl")
+_TEMPLATE_RE = re.compile(
+    r"^(?:<[^<>]*>|\[[^\[\]]*\]|\{\{.*\}\}|\$\{.*\}|\$\(.*\)|%\(?\w*\)?s|\{[^{}]*\}|\$\w+(?::\w+)?)$"
+)
+_ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_MASK_CHARS_RE = re.compile(r"^[*xX.•…_#\-]{3,}$")
+_PLACEHOLDER_WORDS = ("example", "placeholder", "redacted", "changeme", "xxxx", "****", "...", "…", "<", ">",
+                      "your_", "your-")
+
+_CODE_REF_RE = re.compile(
+    r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$"  # process.env.API_KEY, settings.db.password
+    r"|^[A-Za-z_$][\w$.]*\("  # os.getenv(…), z.string()
+    r"|://|^[~./]|\.(?:json|ya?ml|pem|key|txt|env)$"  # URLs, paths, file names
+)
+_DURATION_RE = re.compile(
+    r"(?i)^\d+(?:\.\d+)?[- ]?(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$"
+)
+_VARIABLE_RE = re.compile(r"[A-Za-z_$][\w$]*")
+_CREDENTIAL_WORD_RE = re.compile(r"(?i)pass|pwd|secret|token|key")
+_SLUG_RE = re.compile(r"[a-z]+(?:[-_][a-z]+)+")
+
+_RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+_RESERVED_SUBDOMAINS = tuple("." + domain for domain in _RESERVED_DOMAINS)
+_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
+_TEMPLATE_HOSTS = frozenset({"host", "hostname", "server", "your-server", "yourserver", "remote", "myserver",
+                             "my-server", "ip", "server-ip", "your-host", "domain", "localhost"})
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values that stand in for a secret rather than being one (see the module doc)."""
+    value = value.strip().strip("\"'`")
+    lowered = value.lower()
+    if not value or _TEMPLATE_RE.match(value) or _ENV_NAME_RE.match(value) or _MASK_CHARS_RE.match(value):
+        return True
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return True
+    if len(value) >= 12 and len(set(lowered)) < 6:
+        return True  # ghp_aaaaaaaa…, sk-000000…: no real key is that repetitive
+    if len(lowered) >= 4 and any(lowered in run for run in _RUNS):
+        return True  # abcdefg, 123456, qwerty
+    return _made_of_vocabulary(re.sub(r"[\s_.\-]+", "", lowered))
+
+
+def _made_of_vocabulary(word: str) -> bool:
+    """``mysecretpassword`` → my + secret + password: every piece a placeholder word."""
+    if not word.isalpha():
+        return False
+    reachable = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - _MAX_WORD), end):
+            if reachable[start] and word[start:end] in _VOCABULARY:
+                reachable[end] = True
+                break
+    return reachable[-1]
+
+
+def is_random_token(body: str) -> bool:
+    """A token body (after its ``ghp_``-style prefix) with letters and digits, not a placeholder."""
+    return any(c.isdigit() for c in body) and any(c.isalpha() for c in body) and not is_placeholder(body)
+
+
+def is_literal_secret(value: str, *, quoted: bool) -> bool:
+    """Is the right-hand side of ``password: …`` a literal credential (not prose, code or a stand-in)?
+
+    Quoted values need a digit, a symbol, an upper-case letter or 12+ characters; bare values a
+    letter plus a digit or symbol (``hunter2``), or mixed case and 10+ characters.
+    """
+    if len(value) < 6 or any(c.isspace() for c in value) or is_placeholder(value):
+        return False
+    if _CODE_REF_RE.search(value) or _DURATION_RE.match(value) or _SLUG_RE.fullmatch(value):
+        return False  # code, a path, "15-minute", "tls-cert"
+    if _VARIABLE_RE.fullmatch(value) and _CREDENTIAL_WORD_RE.search(value):
+        return False  # a variable: hashedPassword, accessToken
+    if quoted:
+        return not value.isalpha() or not value.islower() or len(value) >= 12
+    has_letter = any(c.isalpha() for c in value)
+    has_other = any(not c.isalpha() and c not in "-_." for c in value)
+    mixed_case = any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+    return has_letter and (has_other or (mixed_case and len(value) >= 10))
+
+
+def is_documentation_host(host: str) -> bool:
+    """Reserved documentation names (RFC 2606/6761: ``example.com``, ``*.test``) and template hosts
+    (``host``, ``<server>``, ``$HOST``, ``x.x.x.x``): what docs write when they mean "some host"."""
+    host = host.lower().rstrip(".")
+    if host in _TEMPLATE_HOSTS or host.startswith(("<", "$", "{", "[")) or "x.x" in host:
+        return True
+    if host in _RESERVED_DOMAINS or host.endswith(_RESERVED_SUBDOMAINS):
+        return True
+    return host.rsplit(".", 1)[-1] in _RESERVED_TLDS

@@ -1,0 +1,154 @@
+"""Infrastructure details on one line: public IPv4 addresses, SSH targets, production hosts.
+
+Pure and cheap: one pre-filter search per line, details only on hits. What is *not* exposure is
+decided here and tested in tests/core/test_redact.py's neighbour tests/rules/fixtures/SEC002:
+
+* private, loopback, link-local, CGNAT, documentation (192.0.2/24, 198.51.100/24, 203.0.113/24),
+  multicast and reserved addresses, ``0.0.0.0``;
+* dotted numbers that are versions or outline numbers (``v1.2.3.4``, ``version 2.0.1.3``,
+  ``1.2.3.4-beta``, ``pkg==1.2.3.4``, ``### 2.1.3.4 Title``);
+* well-known public resolvers and textbook sample addresses (``8.8.8.8``, ``1.1.1.1``, ``1.2.3.4``);
+* reserved documentation domains (``example.com``/``.net``/``.org``, ``*.example``, ``*.test``,
+  ``*.invalid``, ``*.localhost``) and template hosts (``host``, ``<server>``, ``$HOST``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from rules.core.redact import is_documentation_host
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    kind: str  # public-ip, ssh-public-ip, root-ssh, production-host, provider-endpoint, connection-string
+    start: int
+    end: int
+    value: str  # what the message quotes: the address, user@host or host:port
+
+
+_HINT = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\b(?:ssh|scp|sftp|rsync)\b|://|[a-z]\.[a-z]{2,63}:\d{2,5}",
+                   re.IGNORECASE)
+_IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)")
+_VERSION_BEFORE_RE = re.compile(
+    r"(?i)(?:\b(?:v|ver|version|release|build|rev|revision|section|step|task|phase|item|chapter|rule|oid)\.?"
+    r"\s*[:=]?\s*|==|>=|<=|~=|!=|\^|~|§\s*)$"
+)
+# "Upgrade V8 to 3.6.6.7", "bump from 4.1.0.7 to 4.1.0.12": a version word earlier on the line.
+_VERSION_WORDS_RE = re.compile(r"(?i)\b(?:upgrad|updat|bump|patch|downgrad|roll|version|release|changelog|v8\b)")
+_OUTLINE_BEFORE_RE = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|>\s*)?(?:\*\*)?$")
+_NOT_INFRASTRUCTURE = frozenset({
+    "1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112", "208.67.222.222",
+    "208.67.220.220", "1.2.3.4", "4.3.2.1", "5.6.7.8", "8.7.6.5",
+})
+_SSH_RE = re.compile(
+    r"\b(?:ssh|scp|sftp|rsync)\b[^|;&#\n]{0,120}?(?<![\w.-])(?P<user>[A-Za-z_][\w.-]{0,31})@"
+    r"(?P<host>[A-Za-z0-9][\w.-]{0,252}[A-Za-z0-9]|\d{1,3}(?:\.\d{1,3}){3})"
+)
+_HOST_PORT_RE = re.compile(
+    r"(?<![\w.@/-])(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}):(?P<port>\d{2,5})\b",
+    re.IGNORECASE,
+)
+_CONNECTION_RE = re.compile(
+    r"\b(?P<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|"
+    r"clickhouse|cockroachdb)://(?:(?P<user>[^\s:@/]{1,64})@)?(?P<host>[A-Za-z0-9][\w.-]{0,252})"
+    r"(?::(?P<port>\d{1,5}))?(?![\w.:@-])",
+    re.IGNORECASE,
+)
+_PROD_LABEL_RE = re.compile(r"^(?:prod|production|prd)(?:\d+)?$|^(?:prod|production)-|-(?:prod|production|prd)$")
+# Public endpoints of managed databases, caches and TCP proxies (a host here is reachable from anywhere).
+_PROVIDER_SUFFIXES = (
+    ".proxy.rlwy.net", ".rlwy.net", ".rds.amazonaws.com", ".cache.amazonaws.com", ".compute.amazonaws.com",
+    ".supabase.co", ".supabase.com", ".neon.tech", ".render.com", ".mongodb.net", ".redis-cloud.com",
+    ".redislabs.com", ".upstash.io", ".cockroachlabs.cloud", ".aivencloud.com", ".database.azure.com",
+    ".database.windows.net", ".psdb.cloud", ".elephantsql.com", ".db.ondigitalocean.com", ".timeweb.cloud",
+    ".cloudapp.azure.com", ".clever-cloud.com", ".scalingo.com", ".heroku.com",
+)
+
+
+def find_exposures(line: str) -> list[Exposure]:
+    """Infrastructure details on *line*, left to right, never overlapping."""
+    if not _HINT.search(line):
+        return []
+    found: list[Exposure] = []
+    for finder in (_ssh_targets, _connection_strings, _host_ports, _public_ips):
+        for exposure in finder(line):
+            if not any(exposure.start < e.end and e.start < exposure.end for e in found):
+                found.append(exposure)
+    return sorted(found, key=lambda e: e.start)
+
+
+def is_public_ipv4(text: str) -> bool:
+    try:
+        address = ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    if not address.is_global or address.is_multicast or address.is_reserved or text in _NOT_INFRASTRUCTURE:
+        return False
+    return len(set(text.split("."))) > 1  # 4.4.4.4, 123.123.123.123: samples, not hosts
+
+
+def host_kind(host: str) -> str | None:
+    """``"provider-endpoint"`` for a managed provider's public endpoint (``*.proxy.rlwy.net``,
+    ``*.rds.amazonaws.com``), ``"production-host"`` for a host with a production label
+    (``db.prod.acme.io``, ``api-prod.acme.io``), else None."""
+    host = host.lower().rstrip(".")
+    if is_documentation_host(host):
+        return None
+    if host.endswith(_PROVIDER_SUFFIXES):
+        return "provider-endpoint"
+    if any(_PROD_LABEL_RE.search(label) for label in host.split(".")[:-1]):
+        return "production-host"
+    return None
+
+
+def _public_ips(line: str) -> list[Exposure]:
+    found = []
+    for match in _IPV4_RE.finditer(line):
+        address = match.group()
+        if not is_public_ipv4(address) or line[match.end():match.end() + 1] == "/":
+            continue  # not public, or a CIDR range rather than a host
+        before = line[: match.start()]
+        if _VERSION_BEFORE_RE.search(before) or _OUTLINE_BEFORE_RE.match(before) or \
+                _VERSION_WORDS_RE.search(before[-60:]):
+            continue
+        if re.match(r"[-+][A-Za-z]", line[match.end():match.end() + 2]):
+            continue  # 1.2.3.4-beta, 1.2.3.4+build
+        found.append(Exposure("public-ip", match.start(), match.end(), address))
+    return found
+
+
+def _ssh_targets(line: str) -> list[Exposure]:
+    found = []
+    for match in _SSH_RE.finditer(line):
+        user, host = match.group("user"), match.group("host")
+        if is_documentation_host(host) or host.startswith("127."):
+            continue
+        value = f"{user}@{host}"
+        start, end = match.start("user"), match.end("host")
+        if is_public_ipv4(host):
+            found.append(Exposure("ssh-public-ip", start, end, value))
+        elif user == "root" and "." in host:
+            found.append(Exposure("root-ssh", start, end, value))
+        elif kind := host_kind(host):
+            found.append(Exposure(kind, start, end, value))
+    return found
+
+
+def _host_ports(line: str) -> list[Exposure]:
+    found = []
+    for match in _HOST_PORT_RE.finditer(line):
+        if kind := host_kind(match.group("host")):
+            found.append(Exposure(kind, match.start(), match.end(), match.group()))
+    return found
+
+
+def _connection_strings(line: str) -> list[Exposure]:
+    found = []
+    for match in _CONNECTION_RE.finditer(line):
+        host = match.group("host")
+        if host_kind(host) or is_public_ipv4(host):
+            found.append(Exposure("connection-string", match.start(), match.end(), match.group()))
+    return found

@@ -1,0 +1,79 @@
+"""SEC001 secret-in-doc."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.redact import KIND_LABELS, scan_lines, secret_key
+from rules.core.rule import Rule, RuleContext
+
+
+class SecretInDocOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ignore_kinds: tuple[str, ...] = ()  # e.g. ["jwt"] when only public anon keys appear
+
+    @field_validator("ignore_kinds")
+    @classmethod
+    def _known_kinds(cls, kinds: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(kinds) - set(KIND_LABELS))
+        if unknown:
+            raise ValueError(f"unknown secret kind(s) {unknown}; known: {', '.join(KIND_LABELS)}")
+        return kinds
+
+
+class SecretInDoc(Rule):
+    """A credential is written in a planning doc: a token, a key, a password or a URL carrying one.
+
+    Found on every line, code blocks included: credential URLs (``postgresql://user:pass@host``),
+    Sentry DSNs, GitHub / Slack / OpenAI / Anthropic / Stripe / Google tokens, AWS access key ids
+    and secret keys, JWTs, bearer tokens, private key blocks, Slack and Discord webhooks, and
+    ``password:`` / ``secret=`` / ``api_key:`` / ``token:`` assignments with a literal value.
+    References and stand-ins are not secrets: ``${DB_PASSWORD}``, ``$TOKEN``, ``<password>``,
+    ``***``, ``your-password``, ``changeme``, ``DB_PASSWORD`` (a variable name), AWS's documented
+    ``…EXAMPLE`` keys. The finding shows the secret redacted (``postgresql://app:****@db:5432``);
+    the value never appears in any output.
+
+    Why: planning docs are committed, reviewed in pull requests, copied into agent prompts and
+    kept in git history forever. A secret in them is a leaked secret: removing the line does not
+    un-leak it, only rotating the credential does.
+
+    Bad:
+        ## Session log
+        Connected with `postgresql://app:Zq8vLm2Rt7@db.internal.acme-corp.io:5432/app`.
+
+    Good:
+        ## Session log
+        Connected with `$DATABASE_URL` (stored in the team vault, entry "app-db").
+
+    Options:
+        ignore_kinds: secret kinds not to report, e.g. ``["jwt"]`` (see ``KIND_LABELS``).
+    """
+
+    code = "SEC001"
+    name = "secret-in-doc"
+    category = Category.SECURITY
+    severity = Severity.CRITICAL
+    rationale = "A secret committed to a doc is leaked: it lives in git history and every copy of the doc."
+    fix = "Rotate the credential now, then replace it with a reference (`$DATABASE_URL`, vault entry name)."
+    effort_minutes = 20
+    Options = SecretInDocOptions
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        ignored = frozenset(self.options.ignore_kinds)
+        for doc in task.documents:
+            seen: Counter[str] = Counter()
+            for line, match in scan_lines(doc.lines):
+                if match.kind in ignored:
+                    continue
+                key = secret_key(match.kind, doc.lines[line - 1][match.start : match.end])
+                seen[key] += 1
+                if seen[key] > 1:
+                    key = f"{key}#{seen[key]}"  # the same secret again in this file
+                message = f"{match.label} written in the document: {match.redacted!r}."
+                yield self.finding(task, doc, line, message, key=key)
