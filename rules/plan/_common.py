@@ -44,8 +44,8 @@ def headings(doc: Document, pattern: re.Pattern[str]) -> Iterator[Section]:
 
 
 def heading_keys(doc: Document) -> tuple[list[str], str]:
-    """The keys of every section but the title, and the title's key ("" without a title): computed
-    once for a rule that matches many patterns (``Section.key`` is recomputed on every access)."""
+    """The keys of every section but the title, and the title's key ("" without a title), for a
+    rule that matches many patterns against the same headings."""
     title = title_section(doc)
     return [s.key for s in doc.sections if s is not title], title.key if title else ""
 

@@ -17,8 +17,12 @@ _MITIGATION_RE = re.compile(
 _RISK_ITEM_RE = re.compile(r"(?i)^\W*(?:risk|r)\s*#?\d+\b|^\W*risk\s*[:：—–-]")
 _RISK_ATTRS_RE = re.compile(r"(?i)\b(?:likelihood|probability|impact|severity)\b\s*\**\s*[:：]")
 _BULLET_RE = re.compile(r"^ ?(?:[-*+]|\d+[.)])\s+(.*)")
-_ATTR_RE = re.compile(r"(?i)^\W*(?:likelihood|probability|impact|severity|status|owner|trigger|detection)\b")
-_MITIGATION_LABEL_RE = re.compile(r"(?i)^\W*(?:mitigat|contingenc|response|fall ?back|action|plan)")
+_ATTR_RE = re.compile(
+    r"(?i)^\W*(?:likelihood|probability|impact|severity|status|owner|trigger|detection)\W{0,3}[:：(]"
+)
+_MITIGATION_LABEL_RE = re.compile(
+    r"(?i)^\W*(?:mitigat|(?:contingency|response|fall ?back|actions?|plan|대응|완화)\w*\W{0,3}[:：])"
+)
 _MITIGATIONS = synonyms("mitigations?", "mitigation strateg(?:y|ies)", "contingenc(?:y|ies)", "대응", "완화")
 _NO_RISK = synonyms("no risks?", "non risks?")
 _NAME_COLUMNS = ("risk", "threat", "issue", "concern", "위험", "리스크")
@@ -131,7 +135,9 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
         match = _BULLET_RE.match(text)
         if match is None:
             if covered and text.startswith((" ", "\t")) and _MITIGATION_RE.search(text):
-                covered[-1] = True
+                covered[-1] = True  # a nested line under the risk
+            elif _MITIGATION_LABEL_RE.match(text):
+                covered = [True] * len(covered)  # "Mitigation: …" after the list covers all of it
         elif _MITIGATION_LABEL_RE.match(body := match.group(1).strip()):
             if covered:
                 covered[-1] = True
