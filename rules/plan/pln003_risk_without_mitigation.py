@@ -23,7 +23,8 @@ _ATTR_RE = re.compile(
 _MITIGATION_LABEL_RE = re.compile(
     r"(?i)^\W*(?:mitigat|(?:contingency|response|fall ?back|actions?|plan|대응|완화)\w*\W{0,3}[:：])"
 )
-_MITIGATIONS = synonyms("mitigations?", "mitigation strateg(?:y|ies)", "contingenc(?:y|ies)", "대응", "완화")
+_MITIGATIONS = synonyms("^(?:mitigations?|mitigation strateg(?:y|ies)|contingenc(?:y|ies)|대응|완화)")
+_UNMITIGATED_RE = re.compile(r"(?i)\bno mitigation|mitigation\W{0,4}(?:tbd|todo|none|pending|n/a|\?)")
 _NO_RISK = synonyms("no risks?", "non risks?")
 _NAME_COLUMNS = ("risk", "threat", "issue", "concern", "위험", "리스크")
 _MITIGATION_COLUMNS = ("mitigat", "response", "countermeasure", "contingenc", "action", "plan",
@@ -87,7 +88,7 @@ class RiskWithoutMitigation(Rule):
             if not covered:
                 yield self.finding(task, doc, line, f"Risk {name!r} has no mitigation.", key=f"risk:{name}")
         body = "\n".join(doc.body(section))
-        if not tables and not prose and body.strip() and not _MITIGATION_RE.search(body):
+        if not tables and not prose and body.strip() and not _mitigated(body):
             message = f"Section {section.title!r} describes risks but no mitigation for any of them."
             yield self.finding(task, doc, section.line, message, key=f"section:{section.key}")
 
@@ -117,10 +118,10 @@ def _prose_risks(doc: Document, root: Section, inner: list[Section]) -> Iterator
     for section in (root, *inner):
         if any(p.contains(section.line) for p in individual) or _NO_RISK.search(section.key):
             continue
-        text = "\n".join(doc.lines[section.line - 1 : section.end_line])
+        text = "\n".join(doc.body(section))  # not the heading: "(mitigation pending)" there is none
         if section is not root and (_RISK_ITEM_RE.match(section.title) or _RISK_ATTRS_RE.search(text)):
             individual.append(section)
-            yield section.line, section.title, bool(_MITIGATION_RE.search(text))
+            yield section.line, section.title, _mitigated(text)
         else:
             stop = next((s.line - 1 for s in inner if s.line > section.line), section.end_line)
             yield from _bullet_risks(doc, section.line + 1, stop)
@@ -134,7 +135,7 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
         text = doc.line_text(number)
         match = _BULLET_RE.match(text)
         if match is None:
-            if covered and text.startswith((" ", "\t")) and _MITIGATION_RE.search(text):
+            if covered and text.startswith((" ", "\t")) and _mitigated(text):
                 covered[-1] = True  # a nested line under the risk
             elif _MITIGATION_LABEL_RE.match(text):
                 covered = [True] * len(covered)  # "Mitigation: …" after the list covers all of it
@@ -143,6 +144,10 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
                 covered[-1] = True
         elif not _ATTR_RE.match(body) and not body.startswith(("✅", "✔")):
             found.append((number, snippet(body, 60).strip("*_` ")))
-            covered.append(bool(_MITIGATION_RE.search(body)))
+            covered.append(_mitigated(body))
     for (line, name), ok in zip(found, covered, strict=True):
         yield line, name, ok
+
+
+def _mitigated(text: str) -> bool:
+    return _MITIGATION_RE.search(text) is not None and _UNMITIGATED_RE.search(text) is None
