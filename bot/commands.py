@@ -40,7 +40,7 @@ HELP = """**devdocs-review commands** (on the first line of a pull-request comme
 | `/review help` | Show this list | anyone |
 | `/review explain CODE` | What a rule checks, why it matters, how to fix it | anyone |
 | `/review waive CODE <reason>` | Suppress one rule on this pull request | write, maintain, admin |
-| `/review approve <reason>` | Pass the gate for the current head commit only (a new push re-gates) | write, maintain, admin |
+| `/review approve <reason>` | Pass the gate for this commit only (a push re-gates) | write, maintain, admin |
 
 Waivers and approvals are recorded with who, when and why in the review comment and the check run.
 """
@@ -102,7 +102,7 @@ def refusal(parsed: Parsed) -> str | None:
         return f"`{parsed.code}` is not a rule code. `devdocs-review rules` lists them."
     if parsed.verb in ("waive", "approve") and not parsed.reason:
         example = "waive CTX002 <reason>" if parsed.verb == "waive" else "approve <reason>"
-        return f"`/review {parsed.verb}` needs a reason, e.g. `/review {example}`; it is recorded for the audit."
+        return f"`/review {parsed.verb}` needs a reason, e.g. `/review {example}`; it goes in the audit."
     return None
 
 

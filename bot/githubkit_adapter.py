@@ -254,7 +254,8 @@ class GithubkitPort:
                         key: str | None = None) -> list[Any]:
         items: list[Any] = []
         for page in range(1, MAX_PAGES + 1):
-            response = await self._send("GET", path, params={**(params or {}), "per_page": PER_PAGE, "page": page})
+            query = {**(params or {}), "per_page": PER_PAGE, "page": page}
+            response = await self._send("GET", path, params=query)
             data = response.json()
             batch = data.get(key, []) if key and isinstance(data, dict) else data
             items.extend(batch)
@@ -272,7 +273,8 @@ class GithubkitPort:
         return parse_pull_request(repo, await self._json("GET", f"{_repo(repo)}/pulls/{number}"))
 
     async def list_pull_request_files(self, repo: RepoRef, number: int) -> list[ChangedFile]:
-        return [parse_changed_file(item) for item in await self._paginate(f"{_repo(repo)}/pulls/{number}/files")]
+        items = await self._paginate(f"{_repo(repo)}/pulls/{number}/files")
+        return [parse_changed_file(item) for item in items]
 
     async def list_pull_requests_for_commit(self, repo: RepoRef, sha: str) -> list[PullRequestRef]:
         items = await self._paginate(f"{_repo(repo)}/commits/{_seg(sha)}/pulls")
@@ -296,7 +298,8 @@ class GithubkitPort:
         return raw_or_base64(response)
 
     async def list_issue_comments(self, repo: RepoRef, number: int) -> list[Comment]:
-        return [parse_comment(item) for item in await self._paginate(f"{_repo(repo)}/issues/{number}/comments")]
+        items = await self._paginate(f"{_repo(repo)}/issues/{number}/comments")
+        return [parse_comment(item) for item in items]
 
     async def get_issue_comment(self, repo: RepoRef, comment_id: int) -> Comment | None:
         try:
@@ -343,9 +346,11 @@ class GithubkitPort:
         return await self._patch_check(repo, check_run_id, update_json(update, last))
 
     async def _patch_check(self, repo: RepoRef, check_run_id: int, body: dict[str, Any]) -> CheckRunRef:
-        return parse_check_run(await self._json("PATCH", f"{_repo(repo)}/check-runs/{check_run_id}", body=body))
+        data = await self._json("PATCH", f"{_repo(repo)}/check-runs/{check_run_id}", body=body)
+        return parse_check_run(data)
 
-    async def list_check_runs(self, repo: RepoRef, ref: str, *, check_name: str | None = None) -> list[CheckRunRef]:
+    async def list_check_runs(self, repo: RepoRef, ref: str, *,
+                              check_name: str | None = None) -> list[CheckRunRef]:
         params = {"check_name": check_name} if check_name else {}
         items = await self._paginate(f"{_repo(repo)}/commits/{_seg(ref)}/check-runs", params=params,
                                      key="check_runs")

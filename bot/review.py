@@ -265,7 +265,7 @@ async def load_repo_config(ctx: AppContext, gh: GitHubPort, pr: PullRequestRef) 
         source = f"{org.full_name}:{CONFIG_PATH}"
         data = await _org_config(gh, org)
         ttl = ORG_CONFIG_TTL  # not pinned to a SHA: re-read now and then
-    outcome = parse_config_bytes(data, source) if data is not None else ConfigOutcome(ReviewConfig(), "defaults")
+    outcome = ConfigOutcome(ReviewConfig(), "defaults") if data is None else parse_config_bytes(data, source)
     ctx.cache.configs.put(key, outcome, ttl=ttl)
     return outcome
 
@@ -355,7 +355,8 @@ async def repo_files(job: Job, sha: str, roots: tuple[str, ...]) -> RepoFiles:
     tree = await job.gh.get_tree(job.repo, sha, recursive=True)
     entries = list(tree.entries)
     if tree.truncated:
-        log.warning("tree of %s@%s is truncated; reading the doc roots folder by folder", job.repo.full_name, sha)
+        log.warning("tree of %s@%s is truncated; reading the doc roots one folder at a time",
+                    job.repo.full_name, sha)
         entries += await _root_entries(job, sha, roots)
     blobs = [e for e in entries if e.type == "blob"]
     files = RepoFiles(
@@ -429,7 +430,8 @@ async def snapshot_at(job: Job, files: RepoFiles, max_bytes: int) -> Snapshot:
         if entry.is_symlink:
             unreadable[path] = "is a symbolic link; not followed"
         elif entry.size is not None and entry.size > max_bytes:
-            unreadable[path] = f"file is {_size(entry.size)}, over the {_size(max_bytes)} review limit; not reviewed"
+            unreadable[path] = (f"file is {_size(entry.size)}, over the {_size(max_bytes)} review limit; "
+                                "not reviewed")
         else:
             wanted[path] = entry
     blobs = await fetch_blobs(job, (e.sha for e in wanted.values()))
@@ -514,7 +516,8 @@ async def review_head_and_base(job: Job, config: ReviewConfig, focus: tuple[str,
     today = job.ctx.clock().date()
     roots = (*config.roots, *config.archive_roots)
     waivers = state.waivers()
-    snapshot = await snapshot_at(job, await repo_files(job, job.pr.head_sha, roots), config.limits.max_file_bytes)
+    files = await repo_files(job, job.pr.head_sha, roots)
+    snapshot = await snapshot_at(job, files, config.limits.max_file_bytes)
     head = run_engine(snapshot, today=today, config=config, focus=focus, extra_waivers=waivers,
                       head_sha=job.pr.head_sha)
     key: Hashable = (job.repo.full_name, job.pr.base_sha, config.digest(), focus,
@@ -602,8 +605,8 @@ async def publish_review(job: Job, config: ReviewConfig, head: Review, base: Rev
     if await superseded(job):
         return
     comment = await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, result.markdown)
-    await complete_check(job, result.conclusion, CheckRunOutput(result.title, result.summary, result.text,
-                                                                 result.annotations), details_url=comment.html_url)
+    output = CheckRunOutput(result.title, result.summary, result.text, result.annotations)
+    await complete_check(job, result.conclusion, output, details_url=comment.html_url)
 
 
 async def superseded(job: Job) -> bool:
@@ -651,7 +654,8 @@ async def publish_config_error(job: Job, outcome: ConfigOutcome, changed: Sequen
                f"{errors}\n\nFix the file on the base branch (a pull request cannot change its own gate), "
                "then comment `/review` to re-run.")
     sticky = await find_sticky(job.ctx, job.gh, job.repo, job.pr.number)
-    docs_touched = bool(touched_tasks(changed, ReviewConfig().roots)) or any(f.path == CONFIG_PATH for f in changed)
+    default_roots = ReviewConfig().roots
+    docs_touched = bool(touched_tasks(changed, default_roots)) or any(f.path == CONFIG_PATH for f in changed)
     if sticky.comment is not None or docs_touched:
         if await superseded(job):
             return
@@ -694,8 +698,8 @@ def describe_failure(pr: PullRequestRef, error: BaseException) -> tuple[str, str
         return ("Review interrupted", f"The review of `{sha}` was interrupted (the service is restarting); "
                                       "it will be retried. Comment `/review` to re-run it now.")
     return ("Review failed: internal error",
-            f"devdocs-review failed while reviewing `{sha}` ({type(error).__name__}: {detail}). This is a bug "
-            "in devdocs-review; comment `/review` to re-run, and report it if it persists.")
+            f"devdocs-review failed while reviewing `{sha}` ({type(error).__name__}: {detail}). This is a "
+            "bug in devdocs-review; comment `/review` to re-run, and report it if it persists.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -716,7 +720,8 @@ async def rerun_for_sha(ctx: AppContext, repo: RepoRef, head_sha: str, *, reason
         pulls = [p for p in await gh.list_pull_requests_for_commit(repo, head_sha)
                  if p.head_sha == head_sha and p.state == "open"]
         if not pulls:
-            log.info("no open pull request has head %s in %s; nothing to review", head_sha[:7], repo.full_name)
+            log.info("no open pull request has head %s in %s; nothing to review",
+                     head_sha[:7], repo.full_name)
             return
         if skip and await gh.list_check_runs(repo, head_sha, check_name=ctx.settings.check_name):
             return

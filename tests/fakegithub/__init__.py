@@ -36,8 +36,17 @@ from tests.fakegithub.state import (
 )
 
 __all__ = [
-    "BOT_TYPE", "USER_TYPE", "CheckRun", "FakeGitHub", "IssueComment", "PullRequest", "Recorded", "Repo",
-    "blob_sha", "create_app", "serve_in_thread",
+    "BOT_TYPE",
+    "USER_TYPE",
+    "CheckRun",
+    "FakeGitHub",
+    "IssueComment",
+    "PullRequest",
+    "Recorded",
+    "Repo",
+    "blob_sha",
+    "create_app",
+    "serve_in_thread",
 ]
 
 
@@ -52,8 +61,9 @@ def serve_in_thread(hub: FakeGitHub, *, host: str = "127.0.0.1", port: int = 0) 
     actual_port = sock.getsockname()[1]
     config = uvicorn.Config(create_app(hub), log_level="warning", lifespan="off", access_log=False)
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True,
-                              name="fake-github")
+    thread = threading.Thread(
+        target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True, name="fake-github"
+    )
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:

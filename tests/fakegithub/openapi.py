@@ -58,8 +58,14 @@ class Validator:
         self._finder = APICallPathFinder(self._api.spec, base_url=None)
         self._lock = threading.Lock()
 
-    def validate(self, method: str, raw_path: str, query: str = "", body: bytes | None = None,
-                 content_type: str = "application/json") -> Outcome:
+    def validate(
+        self,
+        method: str,
+        raw_path: str,
+        query: str = "",
+        body: bytes | None = None,
+        content_type: str = "application/json",
+    ) -> Outcome:
         """*raw_path*: the percent-encoded path as sent (a GHES ``/api/v3`` prefix is removed)."""
         path = spec_path(raw_path)
         try:
@@ -69,8 +75,11 @@ class Validator:
         operation_id = str(found.operation["operationId"])
         params = {k: unquote(str(v)) for k, v in found.path_result.variables.items()}
         request = _Request(
-            method.lower(), path,
-            RequestParameters(query=ImmutableMultiDict(parse_qsl(query, keep_blank_values=True)), header=Headers()),
+            method.lower(),
+            path,
+            RequestParameters(
+                query=ImmutableMultiDict(parse_qsl(query, keep_blank_values=True)), header=Headers()
+            ),
             body if body else None,
             content_type.split(";")[0].strip().lower() if body else "",
         )
@@ -84,7 +93,7 @@ def spec_path(raw_path: str) -> str:
     """The path as the description expects it: no GHES prefix, a contents path in one segment."""
     path = raw_path
     if path.startswith(GHES_PREFIX + "/"):
-        path = path[len(GHES_PREFIX):]
+        path = path[len(GHES_PREFIX) :]
     if path.startswith("/repos/") and _CONTENTS_MARK in path:
         head, _, rest = path.partition(_CONTENTS_MARK)
         if head.count("/") == 3:  # /repos/{owner}/{repo}

@@ -28,13 +28,23 @@ def load_scenario(hub: FakeGitHub, spec: dict[str, Any]) -> dict[str, Any]:
         repo = _repo(hub, repo_spec)
         pulls = {}
         for pr_spec in repo_spec.get("pulls") or ():
-            pr = hub.open_pull_request(repo, pr_spec.get("files") or {}, remove=tuple(pr_spec.get("remove") or ()),
-                                       fork=pr_spec.get("fork"), draft=bool(pr_spec.get("draft")),
-                                       number=pr_spec.get("number"))
+            pr = hub.open_pull_request(
+                repo,
+                pr_spec.get("files") or {},
+                remove=tuple(pr_spec.get("remove") or ()),
+                fork=pr_spec.get("fork"),
+                draft=bool(pr_spec.get("draft")),
+                number=pr_spec.get("number"),
+            )
             pulls[pr.number] = {"head_sha": pr.head_sha, "base_sha": pr.base_sha}
         for comment in repo_spec.get("comments") or ():
-            made = hub.add_comment(repo, int(comment["number"]), comment["body"], login=comment.get("login", "octocat"),
-                                   user_type=comment.get("type", "User"))
+            made = hub.add_comment(
+                repo,
+                int(comment["number"]),
+                comment["body"],
+                login=comment.get("login", "octocat"),
+                user_type=comment.get("type", "User"),
+            )
             pulls.setdefault(int(comment["number"]), {}).setdefault("comments", []).append(made.id)
         result["repos"][repo.full_name] = {"pulls": pulls, "default_sha": repo.branches[repo.default_branch]}
     for push in spec.get("push") or ():
@@ -48,8 +58,13 @@ def _repo(hub: FakeGitHub, spec: dict[str, Any]) -> Repo:
     name = f"{spec['owner']}/{spec['name']}"
     repo = hub.repos.get(name)
     if repo is None:
-        repo = hub.add_repo(spec["owner"], spec["name"], installation_id=int(spec.get("installation_id", 1)),
-                            files=spec.get("files"), private=bool(spec.get("private", False)))
+        repo = hub.add_repo(
+            spec["owner"],
+            spec["name"],
+            installation_id=int(spec.get("installation_id", 1)),
+            files=spec.get("files"),
+            private=bool(spec.get("private", False)),
+        )
     elif spec.get("files"):
         repo.commit(spec["files"], branch=repo.default_branch)
     for login, role in (spec.get("collaborators") or {}).items():

@@ -40,10 +40,15 @@ from tests.fakegithub.state import (
 )
 
 MAX_COMMENT_CHARS = 65_536
-APP_OPERATIONS = frozenset({
-    "apps/get-authenticated", "apps/create-installation-access-token", "apps/list-webhook-deliveries",
-    "apps/get-webhook-delivery", "apps/redeliver-webhook-delivery",
-})
+APP_OPERATIONS = frozenset(
+    {
+        "apps/get-authenticated",
+        "apps/create-installation-access-token",
+        "apps/list-webhook-deliveries",
+        "apps/get-webhook-delivery",
+        "apps/redeliver-webhook-delivery",
+    }
+)
 RAW_MEDIA = "application/vnd.github.raw"
 REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
 ROLE_PERMISSION = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"}
@@ -103,9 +108,12 @@ async def _serve(hub: FakeGitHub, request: Request) -> Response:
     raw_path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1").split("?")[0]
     query = request.url.query
     body = await request.body()
-    outcome = validator().validate(request.method, raw_path, query, body,
-                                   request.headers.get("content-type", "application/json"))
-    base_url = str(request.base_url).rstrip("/") + (GHES_PREFIX if raw_path.startswith(GHES_PREFIX + "/") else "")
+    outcome = validator().validate(
+        request.method, raw_path, query, body, request.headers.get("content-type", "application/json")
+    )
+    base_url = str(request.base_url).rstrip("/") + (
+        GHES_PREFIX if raw_path.startswith(GHES_PREFIX + "/") else ""
+    )
     parsed_body = _parse_body(body)
     auth_kind: str | None = None
     try:
@@ -113,15 +121,30 @@ async def _serve(hub: FakeGitHub, request: Request) -> Response:
             raise HTTPError(404, "Not Found")
         if outcome.errors:
             raise HTTPError(422, "Invalid request.", errors=list(outcome.errors))
-        auth_kind, installation_id = _authenticate(hub, request.headers.get("authorization"), outcome.operation_id)
+        auth_kind, installation_id = _authenticate(
+            hub, request.headers.get("authorization"), outcome.operation_id
+        )
         fault = _take_fault(hub, request.method, outcome.operation_id)
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
-            status, payload, headers = fault.status, fault.body or {"message": "injected fault"}, fault.headers
+            status, payload, headers = (
+                fault.status,
+                fault.body or {"message": "injected fault"},
+                fault.headers,
+            )
         else:
-            call = Call(hub, request.method, outcome.path_params, dict(parse_qsl(query)), parsed_body,
-                        request.headers.get("accept", ""), base_url, raw_path, installation_id)
+            call = Call(
+                hub,
+                request.method,
+                outcome.path_params,
+                dict(parse_qsl(query)),
+                parsed_body,
+                request.headers.get("accept", ""),
+                base_url,
+                raw_path,
+                installation_id,
+            )
             with hub.lock:
                 status, payload, headers = HANDLERS[outcome.operation_id](call)
     except HTTPError as error:
@@ -139,8 +162,16 @@ def _parse_body(body: bytes) -> Any:
         return body.decode("utf-8", "replace")
 
 
-def _record(hub: FakeGitHub, method: str, path: str, operation_id: str | None, query: str, body: Any,
-            status: int, auth: str | None) -> None:
+def _record(
+    hub: FakeGitHub,
+    method: str,
+    path: str,
+    operation_id: str | None,
+    query: str,
+    body: Any,
+    status: int,
+    auth: str | None,
+) -> None:
     with hub.lock:
         hub.requests.append(Recorded(method, path, operation_id, dict(parse_qsl(query)), body, status, auth))
 
@@ -169,7 +200,9 @@ def _authenticate(hub: FakeGitHub, header: str | None, operation_id: str) -> tup
     if credential.count(".") == 2 and scheme.lower() == "bearer":
         _verify_jwt(hub, credential)
         if operation_id not in APP_OPERATIONS:
-            raise HTTPError(403, "A JSON web token cannot be used to access this resource; use an installation token")
+            raise HTTPError(
+                403, "A JSON web token cannot be used to access this resource; use an installation token"
+            )
         return "jwt", None
     entry = hub.tokens.get(credential)
     if entry is None or entry[1] <= datetime.now(UTC):
@@ -184,8 +217,13 @@ def _verify_jwt(hub: FakeGitHub, token: str) -> None:
         if hub.app_public_key is None:
             claims = jwt.decode(token, options={"verify_signature": False})
         else:
-            claims = jwt.decode(token, hub.app_public_key, algorithms=["RS256"], leeway=60,
-                                options={"require": ["iat", "exp", "iss"]})
+            claims = jwt.decode(
+                token,
+                hub.app_public_key,
+                algorithms=["RS256"],
+                leeway=60,
+                options={"require": ["iat", "exp", "iss"]},
+            )
     except jwt.PyJWTError as error:
         raise HTTPError(401, f"A JSON web token could not be decoded ({type(error).__name__})") from None
     if str(claims.get("iss")) != str(hub.app_id):
@@ -206,11 +244,25 @@ def _take_fault(hub: FakeGitHub, method: str, operation_id: str) -> Any:
 
 def get_app(call: Call) -> Reply:
     hub = call.hub
-    return 200, {"id": hub.app_id, "slug": hub.app_slug, "name": hub.app_slug, "node_id": "A_1",
-                 "owner": {"login": "octo-org", "id": 1, "type": "Organization"},
-                 "permissions": {"checks": "write", "contents": "read", "pull_requests": "write",
-                                 "issues": "write", "metadata": "read"},
-                 "events": ["pull_request", "issue_comment", "check_run", "check_suite"]}, {}
+    return (
+        200,
+        {
+            "id": hub.app_id,
+            "slug": hub.app_slug,
+            "name": hub.app_slug,
+            "node_id": "A_1",
+            "owner": {"login": "octo-org", "id": 1, "type": "Organization"},
+            "permissions": {
+                "checks": "write",
+                "contents": "read",
+                "pull_requests": "write",
+                "issues": "write",
+                "metadata": "read",
+            },
+            "events": ["pull_request", "issue_comment", "check_run", "check_suite"],
+        },
+        {},
+    )
 
 
 def create_token(call: Call) -> Reply:
@@ -218,8 +270,16 @@ def create_token(call: Call) -> Reply:
     if installation_id not in call.hub.installations:
         raise HTTPError(404, "Not Found")
     token, expires = call.hub.issue_token(installation_id)
-    return 201, {"token": token, "expires_at": call.hub.timestamp(expires),
-                 "permissions": {"checks": "write", "contents": "read"}, "repository_selection": "all"}, {}
+    return (
+        201,
+        {
+            "token": token,
+            "expires_at": call.hub.timestamp(expires),
+            "permissions": {"checks": "write", "contents": "read"},
+            "repository_selection": "all",
+        },
+        {},
+    )
 
 
 def list_deliveries(call: Call) -> Reply:
@@ -234,9 +294,8 @@ def get_delivery(call: Call) -> Reply:
 
 
 def redeliver(call: Call) -> Reply:
-    get_delivery(call)
-    call.hub.deliveries.append({**[d for d in call.hub.deliveries
-                                   if str(d.get("id")) == call.params["delivery_id"]][0], "redelivery": True})
+    _status, delivery, _headers = get_delivery(call)
+    call.hub.deliveries.append({**delivery, "redelivery": True})
     return 202, {}, {}
 
 
@@ -249,17 +308,35 @@ def get_repo_installation(call: Call) -> Reply:
 
 def pull_json(pr: PullRequest) -> dict[str, Any]:
     repo = pr.repo
-    head_repo = None if pr.head_repo is None else {"full_name": pr.head_repo, "name": pr.head_repo.split("/")[1],
-                                                   "fork": pr.head_repo != repo.full_name}
+    head_repo = (
+        None
+        if pr.head_repo is None
+        else {
+            "full_name": pr.head_repo,
+            "name": pr.head_repo.split("/")[1],
+            "fork": pr.head_repo != repo.full_name,
+        }
+    )
     return {
         "url": f"https://api.github.com/repos/{repo.full_name}/pulls/{pr.number}",
-        "id": pr.number * 1000 + 7, "number": pr.number, "state": pr.state, "draft": pr.draft,
-        "title": pr.title, "user": {"login": pr.author, "type": "User"},
+        "id": pr.number * 1000 + 7,
+        "number": pr.number,
+        "state": pr.state,
+        "draft": pr.draft,
+        "title": pr.title,
+        "user": {"login": pr.author, "type": "User"},
         "html_url": pr.html_url,
-        "head": {"ref": pr.head_ref, "sha": pr.head_sha, "repo": head_repo,
-                 "label": f"{(pr.head_repo or 'unknown/x').split('/')[0]}:{pr.head_ref}"},
-        "base": {"ref": pr.base_ref, "sha": pr.base_sha,
-                 "repo": {"full_name": repo.full_name, "name": repo.name, "fork": False}},
+        "head": {
+            "ref": pr.head_ref,
+            "sha": pr.head_sha,
+            "repo": head_repo,
+            "label": f"{(pr.head_repo or 'unknown/x').split('/')[0]}:{pr.head_ref}",
+        },
+        "base": {
+            "ref": pr.base_ref,
+            "sha": pr.base_sha,
+            "repo": {"full_name": repo.full_name, "name": repo.name, "fork": False},
+        },
     }
 
 
@@ -291,8 +368,17 @@ def list_pull_files(call: Call) -> Reply:
         if old == new:
             continue
         status = "added" if old is None else "removed" if new is None else "modified"
-        files.append({"sha": new or old, "filename": path, "status": status, "additions": 0, "deletions": 0,
-                      "changes": 0, "blob_url": f"https://github.com/{repo.full_name}/blob/{pr.head_sha}/{path}"})
+        files.append(
+            {
+                "sha": new or old,
+                "filename": path,
+                "status": status,
+                "additions": 0,
+                "deletions": 0,
+                "changes": 0,
+                "blob_url": f"https://github.com/{repo.full_name}/blob/{pr.head_sha}/{path}",
+            }
+        )
     return _page(call, files)
 
 
@@ -316,8 +402,19 @@ def get_content(call: Call) -> Reply:
     if "raw" in call.accept:
         return 200, data, {}
     blob = repo.commits[commit_sha].files[path]
-    return 200, {"type": "file", "encoding": "base64", "size": len(data), "name": path.rsplit("/", 1)[-1],
-                 "path": path, "sha": blob, "content": base64.b64encode(data).decode()}, {}
+    return (
+        200,
+        {
+            "type": "file",
+            "encoding": "base64",
+            "size": len(data),
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "sha": blob,
+            "content": base64.b64encode(data).decode(),
+        },
+        {},
+    )
 
 
 def get_tree(call: Call) -> Reply:
@@ -346,16 +443,29 @@ def get_blob(call: Call) -> Reply:
         raise HTTPError(404, "Not Found")
     if "raw" in call.accept:
         return 200, data, {}
-    return 200, {"sha": sha, "size": len(data), "encoding": "base64", "content": base64.b64encode(data).decode(),
-                 "url": "", "node_id": "B_1"}, {}
+    return (
+        200,
+        {
+            "sha": sha,
+            "size": len(data),
+            "encoding": "base64",
+            "content": base64.b64encode(data).decode(),
+            "url": "",
+            "node_id": "B_1",
+        },
+        {},
+    )
 
 
 def comment_json(comment: IssueComment) -> dict[str, Any]:
     owner_repo = comment.repo
     return {
-        "id": comment.id, "node_id": f"IC_{comment.id}", "body": comment.body,
+        "id": comment.id,
+        "node_id": f"IC_{comment.id}",
+        "body": comment.body,
         "user": {"login": comment.login, "type": comment.user_type, "id": abs(hash(comment.login)) % 10**8},
-        "created_at": comment.created_at, "updated_at": comment.updated_at,
+        "created_at": comment.created_at,
+        "updated_at": comment.updated_at,
         "html_url": f"https://github.com/{owner_repo}/pull/{comment.issue_number}#issuecomment-{comment.id}",
         "issue_url": f"https://api.github.com/repos/{owner_repo}/issues/{comment.issue_number}",
         "author_association": "NONE" if comment.user_type == BOT_TYPE else "MEMBER",
@@ -378,17 +488,27 @@ def list_comments(call: Call) -> Reply:
 
 def _check_body_length(body: str) -> None:
     if len(body) > MAX_COMMENT_CHARS:
-        raise HTTPError(422, "Validation Failed", errors=[{"resource": "IssueComment", "code": "custom",
-                                                           "field": "body",
-                                                           "message": "body is too long (maximum is 65536 characters)"}])
+        raise HTTPError(
+            422,
+            "Validation Failed",
+            errors=[
+                {
+                    "resource": "IssueComment",
+                    "code": "custom",
+                    "field": "body",
+                    "message": "body is too long (maximum is 65536 characters)",
+                }
+            ],
+        )
 
 
 def create_comment(call: Call) -> Reply:
     repo = _issue_exists(call)
     body = str(call.body["body"])
     _check_body_length(body)
-    comment = call.hub.add_comment(repo, call.int_param("issue_number"), body, login=call.hub.bot_login,
-                                   user_type=BOT_TYPE)
+    comment = call.hub.add_comment(
+        repo, call.int_param("issue_number"), body, login=call.hub.bot_login, user_type=BOT_TYPE
+    )
     return 201, comment_json(comment), {}
 
 
@@ -429,18 +549,32 @@ def add_reaction(call: Call) -> Reply:
     status = 200 if entry in comment.reactions else 201
     if status == 201:
         comment.reactions.append(entry)
-    return status, {"id": next(call.hub.ids), "content": content,
-                    "user": {"login": call.hub.bot_login, "type": BOT_TYPE}}, {}
+    return (
+        status,
+        {
+            "id": next(call.hub.ids),
+            "content": content,
+            "user": {"login": call.hub.bot_login, "type": BOT_TYPE},
+        },
+        {},
+    )
 
 
 def check_json(run: CheckRun) -> dict[str, Any]:
     return {
-        "id": run.id, "name": run.name, "head_sha": run.head_sha, "status": run.status,
-        "conclusion": run.conclusion, "started_at": run.started_at, "completed_at": run.completed_at,
-        "details_url": run.details_url, "external_id": run.external_id,
+        "id": run.id,
+        "name": run.name,
+        "head_sha": run.head_sha,
+        "status": run.status,
+        "conclusion": run.conclusion,
+        "started_at": run.started_at,
+        "completed_at": run.completed_at,
+        "details_url": run.details_url,
+        "external_id": run.external_id,
         "html_url": f"https://github.com/{run.repo}/runs/{run.id}",
         "output": {**run.output, "annotations_count": len(run.annotations)},
-        "app": {"slug": run.app_slug, "id": 4242}, "pull_requests": [],
+        "app": {"slug": run.app_slug, "id": 4242},
+        "pull_requests": [],
     }
 
 
@@ -457,7 +591,9 @@ def _apply_check_body(run: CheckRun, body: dict[str, Any], hub: FakeGitHub, *, c
         run.completed_at = run.completed_at or hub.timestamp()
     elif "status" in body:
         if body["status"] == "completed":
-            raise HTTPError(422, "Invalid request.", errors=["conclusion is required when status is completed"])
+            raise HTTPError(
+                422, "Invalid request.", errors=["conclusion is required when status is completed"]
+            )
         run.status = body["status"]
     if output is not None:
         run.output = {k: output[k] for k in ("title", "summary", "text") if k in output}
@@ -469,8 +605,21 @@ def create_check(call: Call) -> Reply:
     body = call.body
     if body["head_sha"] not in repo.commits:
         raise HTTPError(422, "No commit found for SHA: " + body["head_sha"])
-    run = CheckRun(next(call.hub.ids), repo.full_name, body["name"], body["head_sha"], "queued", None, None, None,
-                   {}, [], None, None, call.hub.app_slug)
+    run = CheckRun(
+        next(call.hub.ids),
+        repo.full_name,
+        body["name"],
+        body["head_sha"],
+        "queued",
+        None,
+        None,
+        None,
+        {},
+        [],
+        None,
+        None,
+        call.hub.app_slug,
+    )
     _apply_check_body(run, body, call.hub, creating=True)
     call.hub.check_runs[run.id] = run
     return 201, check_json(run), {}
@@ -513,8 +662,15 @@ def permission(call: Call) -> Reply:
         if repo.private:
             raise HTTPError(404, f"{login} is not a user")
         role = "read"
-    return 200, {"permission": ROLE_PERMISSION.get(role, "read"), "role_name": role,
-                 "user": {"login": login, "type": "User"}}, {}
+    return (
+        200,
+        {
+            "permission": ROLE_PERMISSION.get(role, "read"),
+            "role_name": role,
+            "user": {"login": login, "type": "User"},
+        },
+        {},
+    )
 
 
 def create_status(call: Call) -> Reply:
@@ -526,21 +682,22 @@ def _page(call: Call, items: list[Any]) -> Reply:
     per_page = int(call.query.get("per_page") or 30)
     page = int(call.query.get("page") or 1)
     start = (page - 1) * per_page
-    chunk = items[start:start + per_page]
+    chunk = items[start : start + per_page]
     headers = {}
     last = max(1, -(-len(items) // per_page))
     if last > 1:
         query = {k: v for k, v in call.query.items() if k not in ("page",)}
+        url = f"{call.base_url}{_unprefixed(call.path)}"
         links = []
         if page < last:
-            links.append(f'<{call.base_url}{_unprefixed(call.path)}?{urlencode({**query, "page": page + 1})}>; rel="next"')
-        links.append(f'<{call.base_url}{_unprefixed(call.path)}?{urlencode({**query, "page": last})}>; rel="last"')
+            links.append(f'<{url}?{urlencode({**query, "page": page + 1})}>; rel="next"')
+        links.append(f'<{url}?{urlencode({**query, "page": last})}>; rel="last"')
         headers["link"] = ", ".join(links)
     return 200, chunk, headers
 
 
 def _unprefixed(path: str) -> str:
-    return path[len(GHES_PREFIX):] if path.startswith(GHES_PREFIX + "/") else path
+    return path[len(GHES_PREFIX) :] if path.startswith(GHES_PREFIX + "/") else path
 
 
 HANDLERS: dict[str, Handler] = {
@@ -580,8 +737,10 @@ def snapshot(hub: FakeGitHub) -> dict[str, Any]:
         return {
             "comments": [asdict(c) for c in hub.comments.values()],
             "check_runs": [asdict(r) for r in hub.check_runs.values()],
-            "pulls": {name: {n: {"head_sha": p.head_sha, "base_sha": p.base_sha} for n, p in repo.pulls.items()}
-                      for name, repo in hub.repos.items()},
+            "pulls": {
+                name: {n: {"head_sha": p.head_sha, "base_sha": p.base_sha} for n, p in repo.pulls.items()}
+                for name, repo in hub.repos.items()
+            },
         }
 
 

@@ -112,9 +112,15 @@ class Repo:
     def full_name(self) -> str:
         return f"{self.owner}/{self.name}"
 
-    def commit(self, files: dict[str, bytes | str] | None = None, *, parent: str | None = None,
-               branch: str | None = None, remove: tuple[str, ...] = (),
-               symlinks: dict[str, str] | None = None) -> str:
+    def commit(
+        self,
+        files: dict[str, bytes | str] | None = None,
+        *,
+        parent: str | None = None,
+        branch: str | None = None,
+        remove: tuple[str, ...] = (),
+        symlinks: dict[str, str] | None = None,
+    ) -> str:
         """A new commit: *parent*'s files (default: the branch head), updated; returns its SHA."""
         if parent is None and branch is not None:
             parent = self.branches.get(branch)
@@ -155,7 +161,8 @@ class Fault:
 
     def matches(self, method: str, operation_id: str | None) -> bool:
         return (self.operation_id is None or self.operation_id == operation_id) and (
-            self.method is None or self.method.upper() == method.upper())
+            self.method is None or self.method.upper() == method.upper()
+        )
 
 
 @dataclass(frozen=True)
@@ -172,8 +179,9 @@ class Recorded:
 class FakeGitHub:
     """The whole fake: build state, serve it (``server.create_app``), inspect requests."""
 
-    def __init__(self, *, app_id: int = 4242, app_slug: str = "devdocs-review",
-                 app_public_key: str | None = None) -> None:
+    def __init__(
+        self, *, app_id: int = 4242, app_slug: str = "devdocs-review", app_public_key: str | None = None
+    ) -> None:
         self.app_id = app_id
         self.app_slug = app_slug
         self.app_public_key = app_public_key  # PEM; when None any well-formed JWT is accepted
@@ -197,8 +205,16 @@ class FakeGitHub:
 
     # -- building state ----------------------------------------------------------------------
 
-    def add_repo(self, owner: str, name: str, *, installation_id: int = 1, default_branch: str = "main",
-                 files: dict[str, bytes | str] | None = None, private: bool = False) -> Repo:
+    def add_repo(
+        self,
+        owner: str,
+        name: str,
+        *,
+        installation_id: int = 1,
+        default_branch: str = "main",
+        files: dict[str, bytes | str] | None = None,
+        private: bool = False,
+    ) -> Repo:
         repo = Repo(owner, name, installation_id, self, default_branch, private)
         self.repos[repo.full_name] = repo
         self.installations.add(installation_id)
@@ -210,15 +226,25 @@ class FakeGitHub:
         self.blobs[sha] = data
         return sha
 
-    def open_pull_request(self, repo: Repo, files: dict[str, bytes | str], *, remove: tuple[str, ...] = (),
-                          base: str | None = None, head_ref: str = "feature", fork: str | None = None,
-                          draft: bool = False, number: int | None = None) -> PullRequest:
+    def open_pull_request(
+        self,
+        repo: Repo,
+        files: dict[str, bytes | str],
+        *,
+        remove: tuple[str, ...] = (),
+        base: str | None = None,
+        head_ref: str = "feature",
+        fork: str | None = None,
+        draft: bool = False,
+        number: int | None = None,
+    ) -> PullRequest:
         base_ref = base or repo.default_branch
         base_sha = repo.branches[base_ref]
         head_sha = repo.commit(files, parent=base_sha, remove=remove)
         number = number or (max(repo.pulls, default=0) + 1)
-        pr = PullRequest(repo, number, head_sha, head_ref, base_ref, base_sha, base_sha,
-                         fork or repo.full_name, draft)
+        pr = PullRequest(
+            repo, number, head_sha, head_ref, base_ref, base_sha, base_sha, fork or repo.full_name, draft
+        )
         repo.pulls[number] = pr
         return pr
 
@@ -227,8 +253,9 @@ class FakeGitHub:
         pr.head_sha = pr.repo.commit(files, parent=pr.head_sha, remove=remove)
         return pr.head_sha
 
-    def add_comment(self, repo: Repo, number: int, body: str, *, login: str = "octocat",
-                    user_type: str = USER_TYPE) -> IssueComment:
+    def add_comment(
+        self, repo: Repo, number: int, body: str, *, login: str = "octocat", user_type: str = USER_TYPE
+    ) -> IssueComment:
         now = self.timestamp()
         comment = IssueComment(next(self.ids), repo.full_name, number, body, login, user_type, now, now)
         self.comments[comment.id] = comment
@@ -237,8 +264,17 @@ class FakeGitHub:
     def set_permission(self, repo: Repo, login: str, role: str) -> None:
         repo.collaborators[login] = role
 
-    def fail(self, status: int, *, operation_id: str | None = None, method: str | None = None,
-             headers: dict[str, str] | None = None, body: Any = None, times: int = 1, delay: float = 0.0) -> Fault:
+    def fail(
+        self,
+        status: int,
+        *,
+        operation_id: str | None = None,
+        method: str | None = None,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+        times: int = 1,
+        delay: float = 0.0,
+    ) -> Fault:
         fault = Fault(status, operation_id, method, dict(headers or {}), body, times, delay)
         self.faults.append(fault)
         return fault
@@ -252,21 +288,31 @@ class FakeGitHub:
     # -- reading state -----------------------------------------------------------------------
 
     def comments_on(self, repo: Repo, number: int) -> list[IssueComment]:
-        return sorted((c for c in self.comments.values() if c.repo == repo.full_name and c.issue_number == number),
-                      key=lambda c: c.id)
+        return sorted(
+            (c for c in self.comments.values() if c.repo == repo.full_name and c.issue_number == number),
+            key=lambda c: c.id,
+        )
 
     def bot_comments(self, repo: Repo, number: int) -> list[IssueComment]:
         return [c for c in self.comments_on(repo, number) if c.login == self.bot_login]
 
     def runs_for(self, repo: Repo, sha: str, name: str | None = None) -> list[CheckRun]:
-        return sorted((r for r in self.check_runs.values()
-                       if r.repo == repo.full_name and r.head_sha == sha and (name is None or r.name == name)),
-                      key=lambda r: r.id)
+        return sorted(
+            (
+                r
+                for r in self.check_runs.values()
+                if r.repo == repo.full_name and r.head_sha == sha and (name is None or r.name == name)
+            ),
+            key=lambda r: r.id,
+        )
 
     def count(self, operation_id: str | None = None, *, method: str | None = None) -> int:
-        return sum(1 for r in self.requests
-                   if (operation_id is None or r.operation_id == operation_id)
-                   and (method is None or r.method == method))
+        return sum(
+            1
+            for r in self.requests
+            if (operation_id is None or r.operation_id == operation_id)
+            and (method is None or r.method == method)
+        )
 
     def breakdown(self) -> Counter[str]:
         return Counter(f"{r.method} {r.operation_id or r.path}" for r in self.requests)
@@ -323,14 +369,20 @@ def tree_entries(commit: Commit, folder: str, *, recursive: bool) -> list[dict[s
     for path, sha in sorted(commit.files.items()):
         if not path.startswith(prefix):
             continue
-        rest = path[len(prefix):]
+        rest = path[len(prefix) :]
         parts = rest.split("/")
         depth = len(parts) if recursive else 1
         for i in range(1, min(len(parts), depth + 1)):
             sub = "/".join(parts[:i])
-            entries.setdefault(sub, {"path": sub, "mode": "040000", "type": "tree",
-                                     "sha": tree_sha(commit, prefix + sub)})
+            entries.setdefault(
+                sub, {"path": sub, "mode": "040000", "type": "tree", "sha": tree_sha(commit, prefix + sub)}
+            )
         if recursive or len(parts) == 1:
-            entries[rest] = {"path": rest, "mode": commit.modes.get(path, FILE_MODE), "type": "blob",
-                             "sha": sha, "size": None}
+            entries[rest] = {
+                "path": rest,
+                "mode": commit.modes.get(path, FILE_MODE),
+                "type": "blob",
+                "sha": sha,
+                "size": None,
+            }
     return [entries[k] for k in sorted(entries)]

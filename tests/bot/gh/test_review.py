@@ -9,19 +9,12 @@ from bot.context import AppContext
 from bot.github import GitHubUnavailable, RateLimited
 from bot.review import STATE_PREFIX, decode_state, rerun_for_sha, review_pull_request
 from rules.render.markdown import COMMENT_MARKER
-from tests.bot.ghsupport import (  # noqa: F401  (fixtures)
+from tests.bot.gh.support import (
     BAD_TASK,
     GOOD_TASK,
-    app_keys,
-    clock,
-    ctx,
     demo_files,
-    demo_repo,
-    hub,
     ref,
     repo_ref,
-    settings,
-    sleeps,
     task_files,
 )
 from tests.fakegithub import FakeGitHub, Repo
@@ -42,8 +35,9 @@ def assert_no_request_rejected(hub: FakeGitHub) -> None:
     assert rejected == []
 
 
-async def test_sticky_comment_is_created_once_then_edited_in_place(ctx: AppContext, hub: FakeGitHub,
-                                                                    demo_repo: Repo) -> None:
+async def test_sticky_comment_is_created_once_then_edited_in_place(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
 
     await review_pull_request(ctx, ref(pr), reason="pull_request.opened")
@@ -74,9 +68,12 @@ async def test_a_clean_task_passes_the_gate(ctx: AppContext, hub: FakeGitHub, de
     assert run.details_url.endswith(f"#issuecomment-{hub.comments_on(demo_repo, pr.number)[0].id}")
 
 
-async def test_pr_without_planning_docs_succeeds_without_a_comment(ctx: AppContext, hub: FakeGitHub,
-                                                                   demo_repo: Repo) -> None:
-    pr = hub.open_pull_request(demo_repo, {"src/app.py": "print('hi')\n", "dev/active/README.md": "# Tasks\n"})
+async def test_pr_without_planning_docs_succeeds_without_a_comment(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
+    pr = hub.open_pull_request(
+        demo_repo, {"src/app.py": "print('hi')\n", "dev/active/README.md": "# Tasks\n"}
+    )
 
     await review_pull_request(ctx, ref(pr), reason="test")
 
@@ -86,8 +83,9 @@ async def test_pr_without_planning_docs_succeeds_without_a_comment(ctx: AppConte
     assert hub.count("git/get-tree") == 0 and hub.count("git/get-blob") == 0
 
 
-async def test_an_earlier_sticky_comment_says_when_docs_are_no_longer_changed(ctx: AppContext, hub: FakeGitHub,
-                                                                              demo_repo: Repo) -> None:
+async def test_an_earlier_sticky_comment_says_when_docs_are_no_longer_changed(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
     await review_pull_request(ctx, ref(pr), reason="test")
     hub.push(pr, {}, remove=tuple(task_files(BAD_TASK)))
@@ -99,8 +97,9 @@ async def test_an_earlier_sticky_comment_says_when_docs_are_no_longer_changed(ct
     assert hub.runs_for(demo_repo, pr.head_sha, CHECK)[-1].conclusion == "success"
 
 
-async def test_a_stale_result_completes_only_its_own_check_run(ctx: AppContext, hub: FakeGitHub,
-                                                               demo_repo: Repo) -> None:
+async def test_a_stale_result_completes_only_its_own_check_run(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
     await review_pull_request(ctx, ref(pr), reason="test")
     before = hub.comments_on(demo_repo, pr.number)[0].body
@@ -115,7 +114,9 @@ async def test_a_stale_result_completes_only_its_own_check_run(ctx: AppContext, 
     assert (run.conclusion, run.output["title"]) == ("neutral", f"Superseded by {new_sha[:7]}")
 
 
-async def test_a_stale_first_review_posts_no_comment(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
+async def test_a_stale_first_review_posts_no_comment(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
     old = ref(pr)
     hub.push(pr, {"README.md": "# moved on\n"})
@@ -126,8 +127,12 @@ async def test_a_stale_first_review_posts_no_comment(ctx: AppContext, hub: FakeG
     assert hub.runs_for(demo_repo, old.head_sha, CHECK)[-1].conclusion == "neutral"
 
 
-async def test_an_invalid_base_config_requires_action(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
-    demo_repo.commit({".github/devdocs-review.yml": "gate:\n  min_score: 200\nunknown_key: 1\n"}, branch="main")
+async def test_an_invalid_base_config_requires_action(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
+    demo_repo.commit(
+        {".github/devdocs-review.yml": "gate:\n  min_score: 200\nunknown_key: 1\n"}, branch="main"
+    )
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
 
     await review_pull_request(ctx, ref(pr), reason="test")
@@ -149,14 +154,20 @@ async def test_broken_yaml_is_reported_not_raised(ctx: AppContext, hub: FakeGitH
     assert run.conclusion == "action_required" and "invalid YAML" in run.output["summary"]
 
 
-async def test_the_head_config_cannot_weaken_the_gate(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
-    pr = hub.open_pull_request(demo_repo, {**task_files(BAD_TASK), ".github/devdocs-review.yml": STRICT_CONFIG})
+async def test_the_head_config_cannot_weaken_the_gate(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
+    pr = hub.open_pull_request(
+        demo_repo, {**task_files(BAD_TASK), ".github/devdocs-review.yml": STRICT_CONFIG}
+    )
 
     await review_pull_request(ctx, ref(pr), reason="test")
 
     assert hub.runs_for(demo_repo, pr.head_sha, CHECK)[-1].conclusion == "failure"
     config_reads = [r for r in hub.requests if r.operation_id == "repos/get-content"]
-    assert config_reads and all(r.query.get("ref") == pr.base_sha for r in config_reads if "octo/docs" in r.path)
+    assert config_reads and all(
+        r.query.get("ref") == pr.base_sha for r in config_reads if "octo/docs" in r.path
+    )
 
 
 async def test_the_base_config_sets_the_gate(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
@@ -187,8 +198,9 @@ async def test_a_fork_pr_is_found_by_its_head_sha(ctx: AppContext, hub: FakeGitH
     assert len(hub.bot_comments(demo_repo, pr.number)) == 1
 
 
-async def test_check_suite_requested_skips_a_sha_already_reviewed(ctx: AppContext, hub: FakeGitHub,
-                                                                  demo_repo: Repo) -> None:
+async def test_check_suite_requested_skips_a_sha_already_reviewed(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
     await review_pull_request(ctx, ref(pr), reason="pull_request.opened")
 
@@ -198,7 +210,9 @@ async def test_check_suite_requested_skips_a_sha_already_reviewed(ctx: AppContex
     assert len(hub.runs_for(demo_repo, pr.head_sha, CHECK)) == 1
 
 
-async def test_annotations_beyond_50_are_sent_in_batches(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
+async def test_annotations_beyond_50_are_sent_in_batches(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, {"dev/active/big/big-tasks.md": many_findings_tasks()})
 
     await review_pull_request(ctx, ref(pr), reason="test")
@@ -234,7 +248,9 @@ async def test_secrets_in_docs_never_reach_github(ctx: AppContext, hub: FakeGitH
     assert not any("hunter2-very-secret" in body for body in hub.sent_bodies())
 
 
-async def test_a_draft_is_reviewed_but_never_blocks(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
+async def test_a_draft_is_reviewed_but_never_blocks(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK), draft=True)
 
     await review_pull_request(ctx, ref(pr), reason="test")
@@ -244,7 +260,9 @@ async def test_a_draft_is_reviewed_but_never_blocks(ctx: AppContext, hub: FakeGi
     assert "Draft pull request" in hub.comments_on(demo_repo, pr.number)[0].body
 
 
-async def test_drafts_block_when_the_config_says_so(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
+async def test_drafts_block_when_the_config_says_so(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     demo_repo.commit({".github/devdocs-review.yml": "gate:\n  block_drafts: true\n"}, branch="main")
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK), draft=True)
 
@@ -253,8 +271,9 @@ async def test_drafts_block_when_the_config_says_so(ctx: AppContext, hub: FakeGi
     assert hub.runs_for(demo_repo, pr.head_sha, CHECK)[-1].conclusion == "failure"
 
 
-async def test_a_github_outage_completes_the_check_as_failure(ctx: AppContext, hub: FakeGitHub,
-                                                              demo_repo: Repo) -> None:
+async def test_a_github_outage_completes_the_check_as_failure(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
     hub.fail(502, operation_id="git/get-tree", times=10)
 
@@ -267,12 +286,16 @@ async def test_a_github_outage_completes_the_check_as_failure(ctx: AppContext, h
     assert hub.comments_on(demo_repo, pr.number) == []
 
 
-async def test_a_long_rate_limit_postpones_the_review(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                                      sleeps: object) -> None:
+async def test_a_long_rate_limit_postpones_the_review(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, sleeps: object
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
-    hub.fail(403, operation_id="pulls/list-files", headers={"x-ratelimit-remaining": "0",
-                                                           "x-ratelimit-reset": "9999999999"},
-             body={"message": "API rate limit exceeded"})
+    hub.fail(
+        403,
+        operation_id="pulls/list-files",
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "9999999999"},
+        body={"message": "API rate limit exceeded"},
+    )
 
     with pytest.raises(RateLimited) as raised:
         await review_pull_request(ctx, ref(pr), reason="test")
@@ -282,8 +305,9 @@ async def test_a_long_rate_limit_postpones_the_review(ctx: AppContext, hub: Fake
     assert (run.conclusion, run.output["title"]) == ("failure", "Review postponed: GitHub rate limit")
 
 
-async def test_an_engine_crash_completes_the_check(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_engine_crash_completes_the_check(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
 
     def explode(*args: object, **kwargs: object) -> None:
@@ -298,7 +322,9 @@ async def test_an_engine_crash_completes_the_check(ctx: AppContext, hub: FakeGit
     assert (run.conclusion, run.output["title"]) == ("failure", "Review failed: internal error")
 
 
-async def test_unchanged_blobs_are_never_fetched_twice(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
+async def test_unchanged_blobs_are_never_fetched_twice(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
     await review_pull_request(ctx, ref(pr), reason="test")
     hub.reset_requests()
@@ -313,7 +339,9 @@ async def test_unchanged_blobs_are_never_fetched_twice(ctx: AppContext, hub: Fak
     assert hub.count("repos/get-content") == 0  # config cached by base SHA
 
 
-async def test_a_truncated_tree_is_read_folder_by_folder(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
+async def test_a_truncated_tree_is_read_folder_by_folder(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     hub.tree_entry_limit = 3
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
 
@@ -324,13 +352,16 @@ async def test_a_truncated_tree_is_read_folder_by_folder(ctx: AppContext, hub: F
     assert "STR001" in hub.comments_on(demo_repo, pr.number)[0].body
 
 
-async def test_state_in_the_sticky_comment_survives_a_rerun(ctx: AppContext, hub: FakeGitHub,
-                                                            demo_repo: Repo) -> None:
+async def test_state_in_the_sticky_comment_survives_a_rerun(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
     await review_pull_request(ctx, ref(pr), reason="test")
     (comment,) = hub.comments_on(demo_repo, pr.number)
-    state = (f'{STATE_PREFIX}{{"v":1,"audit":[{{"kind":"waive","actor":"alice","at":"2026-11-25T10:00:00Z",'
-             f'"reason":"known gap","rule":"CTX003"}}]}} -->')
+    state = (
+        f'{STATE_PREFIX}{{"v":1,"audit":[{{"kind":"waive","actor":"alice","at":"2026-11-25T10:00:00Z",'
+        f'"reason":"known gap","rule":"CTX003"}}]}} -->'
+    )
     comment.body += "\n" + state
 
     await review_pull_request(ctx, ref(pr), reason="test")

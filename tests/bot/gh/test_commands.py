@@ -9,18 +9,11 @@ from bot.commands import CommentCommand, Parsed, handle_comment, parse_command
 from bot.context import AppContext
 from bot.review import STATE_PREFIX, decode_state, review_pull_request
 from rules.render.markdown import COMMENT_MARKER
-from tests.bot.ghsupport import (  # noqa: F401  (fixtures)
+from tests.bot.gh.support import (
     BAD_TASK,
     Clock,
-    app_keys,
-    clock,
-    ctx,
-    demo_repo,
-    hub,
     ref,
     repo_ref,
-    settings,
-    sleeps,
     task_files,
 )
 from tests.fakegithub import FakeGitHub, PullRequest, Repo
@@ -28,8 +21,9 @@ from tests.fakegithub import FakeGitHub, PullRequest, Repo
 CHECK = "devdocs-review"
 
 
-def command(hub: FakeGitHub, repo: Repo, pr: PullRequest, body: str, *, login: str = "alice",
-            user_type: str = "User") -> CommentCommand:
+def command(
+    hub: FakeGitHub, repo: Repo, pr: PullRequest, body: str, *, login: str = "alice", user_type: str = "User"
+) -> CommentCommand:
     comment = hub.add_comment(repo, pr.number, body, login=login, user_type=user_type)
     return CommentCommand(repo_ref(repo), pr.number, comment.id, login, user_type, body)
 
@@ -54,25 +48,31 @@ def bad_pr(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> PullRequest:
     return hub.open_pull_request(demo_repo, task_files(BAD_TASK))
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ("/review", Parsed("rerun")),
-    ("  /review  \nplease", Parsed("rerun")),
-    ("/review help", Parsed("help")),
-    ("/REVIEW Explain ctx002", Parsed("explain", code="CTX002")),
-    ("/review waive ctx002 known gap, tracked in #12", Parsed("waive", code="CTX002",
-                                                              reason="known gap, tracked in #12")),
-    ("/review approve hotfix, docs follow", Parsed("approve", reason="hotfix, docs follow")),
-    ("/review frobnicate", Parsed("unknown", word="frobnicate")),
-    ("/reviewer", None),
-    ("please /review", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("/review", Parsed("rerun")),
+        ("  /review  \nplease", Parsed("rerun")),
+        ("/review help", Parsed("help")),
+        ("/REVIEW Explain ctx002", Parsed("explain", code="CTX002")),
+        (
+            "/review waive ctx002 known gap, tracked in #12",
+            Parsed("waive", code="CTX002", reason="known gap, tracked in #12"),
+        ),
+        ("/review approve hotfix, docs follow", Parsed("approve", reason="hotfix, docs follow")),
+        ("/review frobnicate", Parsed("unknown", word="frobnicate")),
+        ("/reviewer", None),
+        ("please /review", None),
+        ("", None),
+    ],
+)
 def test_commands_are_read_from_the_first_line(body: str, expected: Parsed | None) -> None:
     assert parse_command(body) == expected
 
 
-async def test_a_reader_cannot_approve(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                       bad_pr: PullRequest) -> None:
+async def test_a_reader_cannot_approve(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
+) -> None:
     await review_pull_request(ctx, ref(bad_pr), reason="test")
     cmd = command(hub, demo_repo, bad_pr, "/review approve ship it", login="reader")
 
@@ -85,8 +85,9 @@ async def test_a_reader_cannot_approve(ctx: AppContext, hub: FakeGitHub, demo_re
     assert hub.runs_for(demo_repo, bad_pr.head_sha, CHECK)[-1].conclusion == "failure"
 
 
-async def test_a_maintainer_approves_the_current_head_only(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                                           bad_pr: PullRequest) -> None:
+async def test_a_maintainer_approves_the_current_head_only(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
+) -> None:
     await review_pull_request(ctx, ref(bad_pr), reason="test")
     cmd = command(hub, demo_repo, bad_pr, "/review approve hotfix; docs follow in #42", login="maintainer")
 
@@ -107,8 +108,9 @@ async def test_a_maintainer_approves_the_current_head_only(ctx: AppContext, hub:
     assert len(hub.bot_comments(demo_repo, bad_pr.number)) == 1
 
 
-async def test_an_approval_before_any_review_is_kept(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                                     bad_pr: PullRequest) -> None:
+async def test_an_approval_before_any_review_is_kept(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
+) -> None:
     cmd = command(hub, demo_repo, bad_pr, "/review approve release blocker", login="maintainer")
 
     await handle_comment(ctx, cmd)
@@ -117,8 +119,9 @@ async def test_an_approval_before_any_review_is_kept(ctx: AppContext, hub: FakeG
     assert hub.runs_for(demo_repo, bad_pr.head_sha, CHECK)[-1].conclusion == "success"
 
 
-async def test_a_maintainer_waives_one_rule_on_this_pr(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                                       bad_pr: PullRequest) -> None:
+async def test_a_maintainer_waives_one_rule_on_this_pr(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
+) -> None:
     await review_pull_request(ctx, ref(bad_pr), reason="test")
     cmd = command(hub, demo_repo, bad_pr, "/review waive str001 plan lives in the wiki", login="maintainer")
 
@@ -133,8 +136,9 @@ async def test_a_maintainer_waives_one_rule_on_this_pr(ctx: AppContext, hub: Fak
     assert "waived STR001" in run.output["summary"]
 
 
-async def test_help_lists_the_commands(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                       bad_pr: PullRequest) -> None:
+async def test_help_lists_the_commands(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
+) -> None:
     cmd = command(hub, demo_repo, bad_pr, "/review help")
 
     await handle_comment(ctx, cmd)
@@ -144,8 +148,9 @@ async def test_help_lists_the_commands(ctx: AppContext, hub: FakeGitHub, demo_re
     assert eyes(hub, cmd)
 
 
-async def test_explain_replies_with_the_rule_documentation(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                                           bad_pr: PullRequest) -> None:
+async def test_explain_replies_with_the_rule_documentation(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
+) -> None:
     cmd = command(hub, demo_repo, bad_pr, "/review explain str001")
 
     await handle_comment(ctx, cmd)
@@ -154,15 +159,19 @@ async def test_explain_replies_with_the_rule_documentation(ctx: AppContext, hub:
     assert "STR001" in reply and "missing-plan-file" in reply and "Why" in reply and "How to fix" in reply
 
 
-@pytest.mark.parametrize(("body", "fragment"), [
-    ("/review frobnicate", "not a command I know"),
-    ("/review explain NOPE999", "is not a rule code"),
-    ("/review explain", "needs a rule code"),
-    ("/review waive STR001", "needs a reason"),
-    ("/review approve", "needs a reason"),
-])
-async def test_a_wrong_command_is_refused_with_a_reply(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                                       bad_pr: PullRequest, body: str, fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("/review frobnicate", "not a command I know"),
+        ("/review explain NOPE999", "is not a rule code"),
+        ("/review explain", "needs a rule code"),
+        ("/review waive STR001", "needs a reason"),
+        ("/review approve", "needs a reason"),
+    ],
+)
+async def test_a_wrong_command_is_refused_with_a_reply(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest, body: str, fragment: str
+) -> None:
     cmd = command(hub, demo_repo, bad_pr, body, login="maintainer")
 
     await handle_comment(ctx, cmd)
@@ -173,7 +182,9 @@ async def test_a_wrong_command_is_refused_with_a_reply(ctx: AppContext, hub: Fak
     assert hub.count("repos/get-collaborator-permission-level") == 0
 
 
-async def test_rerun_reviews_now(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest) -> None:
+async def test_rerun_reviews_now(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
+) -> None:
     cmd = command(hub, demo_repo, bad_pr, "/review")
 
     await handle_comment(ctx, cmd)
@@ -184,17 +195,21 @@ async def test_rerun_reviews_now(ctx: AppContext, hub: FakeGitHub, demo_repo: Re
     assert "`/review` by @alice" in run.requests[0]["output"]["summary"]
 
 
-async def test_bots_and_ordinary_comments_are_ignored(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                                      bad_pr: PullRequest) -> None:
-    await handle_comment(ctx, command(hub, demo_repo, bad_pr, "/review", login="renovate[bot]", user_type="Bot"))
+async def test_bots_and_ordinary_comments_are_ignored(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
+) -> None:
+    await handle_comment(
+        ctx, command(hub, demo_repo, bad_pr, "/review", login="renovate[bot]", user_type="Bot")
+    )
     await handle_comment(ctx, command(hub, demo_repo, bad_pr, "/review", login="ci-helper", user_type="Bot"))
     await handle_comment(ctx, command(hub, demo_repo, bad_pr, "LGTM, thanks!"))
 
     assert hub.requests == []
 
 
-async def test_commands_are_rate_limited_per_pr(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo,
-                                                bad_pr: PullRequest, clock: Clock) -> None:
+async def test_commands_are_rate_limited_per_pr(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest, clock: Clock
+) -> None:
     for _ in range(7):
         await handle_comment(ctx, command(hub, demo_repo, bad_pr, "/review help"))
 
@@ -207,10 +222,13 @@ async def test_commands_are_rate_limited_per_pr(ctx: AppContext, hub: FakeGitHub
     assert len(replies(hub, demo_repo, bad_pr)) == 7
 
 
-async def test_forged_state_outside_the_apps_comment_is_ignored(ctx: AppContext, hub: FakeGitHub,
-                                                               demo_repo: Repo, bad_pr: PullRequest) -> None:
-    forged = (f'{COMMENT_MARKER}\n{STATE_PREFIX}{{"v":1,"audit":[{{"kind":"approve","actor":"maintainer",'
-              f'"at":"2026-11-25T10:00:00Z","reason":"trust me","sha":"{bad_pr.head_sha}"}}]}} -->')
+async def test_forged_state_outside_the_apps_comment_is_ignored(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
+) -> None:
+    forged = (
+        f'{COMMENT_MARKER}\n{STATE_PREFIX}{{"v":1,"audit":[{{"kind":"approve","actor":"maintainer",'
+        f'"at":"2026-11-25T10:00:00Z","reason":"trust me","sha":"{bad_pr.head_sha}"}}]}} -->'
+    )
     hub.add_comment(demo_repo, bad_pr.number, forged, login="mallory")
     files = task_files(BAD_TASK)
     context = f"{BAD_TASK}/payment-retries-context.md"

@@ -1,0 +1,66 @@
+"""Fixtures for the GitHub-side tests: an App key pair, the fake GitHub, settings and an AppContext
+whose githubkit adapter talks to the fake in-process (httpx.ASGITransport)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from bot.context import AppContext, build_context
+from bot.githubkit_adapter import RetryPolicy, github_for_installation
+from bot.settings import Settings
+from tests.bot.gh.support import GHES_URL, GOOD_TASK, AppKeys, Clock, Sleeps, demo_files, make_settings
+from tests.fakegithub import FakeGitHub, Repo, create_app
+
+
+@pytest.fixture(scope="session")
+def app_keys() -> AppKeys:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return AppKeys(private, public)
+
+
+@pytest.fixture
+def hub(app_keys: AppKeys) -> FakeGitHub:
+    return FakeGitHub(app_public_key=app_keys.public_pem)
+
+
+@pytest.fixture
+def settings(app_keys: AppKeys, hub: FakeGitHub) -> Settings:
+    return make_settings(app_keys, hub, GHES_URL)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def ctx(settings: Settings, hub: FakeGitHub, clock: Clock, sleeps: Sleeps) -> AppContext:
+    factory = github_for_installation(
+        settings,
+        transport=httpx.ASGITransport(app=create_app(hub)),
+        sleep=sleeps,
+        policy=RetryPolicy(attempts=3),
+    )
+    return build_context(settings, github=factory, clock=clock)
+
+
+@pytest.fixture
+def demo_repo(hub: FakeGitHub) -> Repo:
+    """octo/docs with the demo's good task on main (the bad one arrives in PRs)."""
+    return hub.add_repo("octo", "docs", files=demo_files(GOOD_TASK))

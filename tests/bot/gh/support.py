@@ -1,0 +1,94 @@
+"""Helpers for the GitHub-side tests: App keys, a settable clock, recorded sleeps, demo docs and
+refs built from the fake's state. The fixtures are in ``conftest.py`` next to this file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.github import PullRequestRef, RepoRef
+from bot.settings import Settings
+from tests.fakegithub import FakeGitHub, PullRequest, Repo
+
+DEMO = Path(__file__).parents[3] / "examples" / "demo-repo"
+GOOD_TASK = "dev/active/search-indexing"
+BAD_TASK = "dev/active/payment-retries"
+GHES_URL = "https://ghe.example.com/api/v3"
+START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class AppKeys:
+    private_pem: str
+    public_pem: str
+
+
+@dataclass
+class Clock:
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Sleeps:
+    """Records the adapter's back-off sleeps instead of sleeping."""
+
+    calls: list[float] = field(default_factory=list)
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+def make_settings(app_keys: AppKeys, hub: FakeGitHub, url: str) -> Settings:
+    return Settings.model_validate(
+        {
+            "app_id": hub.app_id,
+            "private_key": app_keys.private_pem,
+            "webhook_secret": "It's a Secret to Everybody",
+            "github_api_url": url,
+        }
+    )
+
+
+def demo_files(*tasks: str) -> dict[str, bytes | str]:
+    """Files of the demo repository, keeping only the given task folders (default: all)."""
+    files: dict[str, bytes | str] = {}
+    for path in DEMO.rglob("*"):
+        relative = path.relative_to(DEMO).as_posix()
+        if path.is_file() and (not tasks or not relative.startswith("dev/") or relative.startswith(tasks)):
+            files[relative] = path.read_bytes()
+    return files
+
+
+def task_files(task: str, source: str = BAD_TASK) -> dict[str, bytes | str]:
+    """The demo task *source* copied to *task* (files renamed after the new folder)."""
+    old_name, new_name = source.rsplit("/", 1)[1], task.rsplit("/", 1)[1]
+    return {
+        path.replace(source, task).replace(old_name, new_name): data
+        for path, data in demo_files(source).items()
+        if path.startswith(source + "/")
+    }
+
+
+def ref(pr: PullRequest) -> PullRequestRef:
+    repo = pr.repo
+    return PullRequestRef(
+        RepoRef(repo.owner, repo.name, repo.installation_id),
+        pr.number,
+        pr.head_sha,
+        pr.base_sha,
+        pr.base_ref,
+        pr.head_repo,
+        pr.draft,
+        pr.html_url,
+    )
+
+
+def repo_ref(repo: Repo) -> RepoRef:
+    return RepoRef(repo.owner, repo.name, repo.installation_id)
