@@ -18,7 +18,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from rules.core.redact import is_documentation_host
+from rules.core.placeholders import is_documentation_host
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,9 @@ _VERSION_BEFORE_RE = re.compile(
     r"\s*[:=]?\s*|==|>=|<=|~=|!=|\^|~|§\s*)$"
 )
 # "Upgrade V8 to 3.6.6.7", "bump from 4.1.0.7 to 4.1.0.12": a version word earlier on the line.
-_VERSION_WORDS_RE = re.compile(r"(?i)\b(?:upgrad|updat|bump|patch|downgrad|roll|version|release|changelog|v8\b)")
+_VERSION_WORDS_RE = re.compile(
+    r"(?i)\b(?:upgrad|updat|bump|patch|downgrad|roll|version|release|changelog|v8\b)"
+)
 _OUTLINE_BEFORE_RE = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|>\s*)?(?:\*\*)?$")
 _NOT_INFRASTRUCTURE = frozenset({
     "1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112", "208.67.222.222",
@@ -57,7 +59,9 @@ _CONNECTION_RE = re.compile(
     r"(?::(?P<port>\d{1,5}))?(?![\w.:@-])",
     re.IGNORECASE,
 )
-_PROD_LABEL_RE = re.compile(r"^(?:prod|production|prd)(?:\d+)?$|^(?:prod|production)-|-(?:prod|production|prd)$")
+_PROD_LABEL_RE = re.compile(
+    r"^(?:prod|production|prd)(?:\d+)?$|^(?:prod|production)-|-(?:prod|production|prd)$"
+)
 # Public endpoints of managed databases, caches and TCP proxies (a host here is reachable from anywhere).
 _PROVIDER_SUFFIXES = (
     ".proxy.rlwy.net", ".rlwy.net", ".rds.amazonaws.com", ".cache.amazonaws.com", ".compute.amazonaws.com",

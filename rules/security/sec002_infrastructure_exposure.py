@@ -21,7 +21,7 @@ _MESSAGES = {
     "connection-string": "Connection string to production host {value!r} in the document.",
 }
 _FIXES = {
-    "root-ssh": "Replace the target with a placeholder (`<user>@<server>`); document a named deploy user, not root.",
+    "root-ssh": "Replace the target with a placeholder (`<user>@<server>`); log in as a named user.",
 }
 
 
