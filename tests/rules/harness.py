@@ -10,12 +10,15 @@ Layouts under ``tests/rules/fixtures/<CODE>/``:
 Every ``<!-- expect: CODE -->`` marker (several may share a line: ``expect: CTX001, CTX002``)
 asserts one unwaived finding of that rule on that line of that file; ``<!-- expect-waived: CODE -->``
 asserts a waived one. A fixture with no markers must produce no findings. Fixtures review as of
-``TODAY`` unless the fixture holds ``<!-- today: YYYY-MM-DD -->``.
+``TODAY`` unless the fixture holds ``<!-- today: YYYY-MM-DD -->``; the rule runs with its default
+options unless the fixture holds ``<!-- options: {"max_age_days": 30} -->`` (JSON, validated by
+the rule's ``Options`` model like the repository config).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -27,6 +30,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 1, 15)
 EXPECT = re.compile(r"<!--\s*expect(-waived)?:\s*([A-Z]{3}\d{3}(?:\s*,\s*[A-Z]{3}\d{3})*)\s*-->")
 TODAY_RE = re.compile(r"<!--\s*today:\s*(\d{4}-\d{2}-\d{2})\s*-->")
+OPTIONS_RE = re.compile(r"<!--\s*options:\s*(\{.*?\})\s*-->")
+
+
+def fixture_options(files: dict[str, bytes]) -> dict[str, object]:
+    """Rule options declared in a fixture (``<!-- options: {...} -->``), merged across files."""
+    options: dict[str, object] = {}
+    for data in files.values():
+        for match in OPTIONS_RE.finditer(data.decode("utf-8", errors="replace")):
+            options.update(json.loads(match.group(1)))
+    return options
 
 
 def load_fixture(fixture: Path) -> dict[str, bytes]:

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from rules.registry import RULES_BY_CODE
-from tests.rules.harness import FIXTURES, expected, load_fixture, run_fixture
+from tests.rules.harness import FIXTURES, expected, fixture_options, load_fixture, run_fixture
 
 ALL_FIXTURES = sorted(p for p in FIXTURES.glob("*/*") if p.name.startswith(("pass_", "fail_")))
 
 
 @pytest.mark.parametrize("fixture", ALL_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_rule_reports_exactly_the_marked_lines(fixture: Path) -> None:
-    rule = RULES_BY_CODE[fixture.parent.name]()
+    rule = RULES_BY_CODE[fixture.parent.name](fixture_options(load_fixture(fixture)))
     want_active, want_waived, _today = expected(load_fixture(fixture))
 
     got_active, got_waived = run_fixture(rule, fixture)
