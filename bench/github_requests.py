@@ -48,8 +48,9 @@ def task_docs(root: str, name: str, version: int) -> dict[str, bytes | str]:
             f"Revision {version} in progress.\n\n## Next Steps\n\n1. Finish phase 1.\n"
         ),
         f"{folder}/{name}-tasks.md": (
-            f"# {name} - Tasks\n\n**Last Updated:** 2026-11-2{version % 5}\n\n## Phase 1: Build 🟡 IN PROGRESS\n\n"
-            f"- [x] Start (1h) — verify: unit tests\n- [ ] Finish revision {version} (2h) — verify: CI green\n"
+            f"# {name} - Tasks\n\n**Last Updated:** 2026-11-2{version % 5}\n\n"
+            "## Phase 1: Build 🟡 IN PROGRESS\n\n- [x] Start (1h) — verify: unit tests\n"
+            f"- [ ] Finish revision {version} (2h) — verify: CI green\n"
         ),
     }
 
@@ -68,10 +69,14 @@ class Figures:
 
 def new_keys() -> tuple[str, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -86,8 +91,14 @@ def setup(tasks_in_pr: int) -> tuple[AppContext, FakeGitHub, Repo, PullRequest, 
     repo = hub.add_repo("octo", "docs", files=base)
     names = [f"feature-{i}" for i in range(tasks_in_pr)]
     pr = hub.open_pull_request(repo, pr_files(names, 1))
-    settings = Settings.model_validate({"app_id": hub.app_id, "private_key": private, "webhook_secret": "s",
-                                        "github_api_url": "https://ghe.example.com/api/v3"})
+    settings = Settings.model_validate(
+        {
+            "app_id": hub.app_id,
+            "private_key": private,
+            "webhook_secret": "s",
+            "github_api_url": "https://ghe.example.com/api/v3",
+        }
+    )
     factory = github_for_installation(settings, transport=httpx.ASGITransport(app=create_app(hub)))
     return build_context(settings, github=factory), hub, repo, pr, names
 
@@ -101,8 +112,16 @@ def pr_files(names: list[str], version: int) -> dict[str, bytes | str]:
 
 def ref(pr: PullRequest) -> PullRequestRef:
     repo = pr.repo
-    return PullRequestRef(RepoRef(repo.owner, repo.name, repo.installation_id), pr.number, pr.head_sha,
-                          pr.base_sha, pr.base_ref, pr.head_repo, pr.draft, pr.html_url)
+    return PullRequestRef(
+        RepoRef(repo.owner, repo.name, repo.installation_id),
+        pr.number,
+        pr.head_sha,
+        pr.base_sha,
+        pr.base_ref,
+        pr.head_repo,
+        pr.draft,
+        pr.html_url,
+    )
 
 
 async def measure(ctx: AppContext, hub: FakeGitHub, pr: PullRequest, label: str, changed: int) -> Figures:

@@ -64,6 +64,11 @@ class Parsed:
     word: str = ""  # the unknown sub-command, for the refusal
 
 
+def _token(text: str) -> str:
+    """A user-typed word made safe to quote back (no backticks, mentions or markup; bounded)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "", text)[:40]
+
+
 def parse_command(body: str) -> Parsed | None:
     """The command on the first line of *body*, or ``None`` when it is not a ``/review`` command."""
     lines = body.strip().splitlines()
@@ -79,13 +84,13 @@ def parse_command(body: str) -> Parsed | None:
     if verb == "help":
         return Parsed("help")
     if verb == "explain":
-        return Parsed("explain", code=args.split()[0].upper() if args else None)
+        return Parsed("explain", code=_token(args.split()[0]).upper() or None if args else None)
     if verb == "waive":
         code, _, reason = args.partition(" ")
-        return Parsed("waive", code=code.upper() or None, reason=reason.strip())
+        return Parsed("waive", code=_token(code).upper() or None, reason=reason.strip())
     if verb == "approve":
         return Parsed("approve", reason=args)
-    return Parsed("unknown", word=word)
+    return Parsed("unknown", word=_token(word) or "?")
 
 
 def is_bot(author: str, author_type: str) -> bool:

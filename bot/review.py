@@ -31,7 +31,7 @@ import logging
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
@@ -185,7 +185,7 @@ def compose_body(markdown: str, state: StickyState) -> str:
 
 
 def now_stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,12 +229,16 @@ async def write_sticky(ctx: AppContext, gh: GitHubPort, repo: RepoRef, number: i
                        markdown: str, state: StickyState | None = None) -> Comment:
     """Edit the sticky comment in place (skipped when unchanged), or create it the first time."""
     body = compose_body(markdown, sticky.state if state is None else state)
-    if sticky.comment is None:
-        comment = await gh.create_issue_comment(repo, number, body)
-    elif sticky.comment.body == body:
+    if sticky.comment is not None and sticky.comment.body == body:
         return sticky.comment
-    else:
-        comment = await gh.update_issue_comment(repo, sticky.comment.id, body)
+    comment = None
+    if sticky.comment is not None:
+        try:
+            comment = await gh.update_issue_comment(repo, sticky.comment.id, body)
+        except NotFound:  # deleted by someone since we found it: post it afresh
+            log.info("sticky comment %s disappeared; posting a new one", sticky.comment.id)
+    if comment is None:
+        comment = await gh.create_issue_comment(repo, number, body)
     ctx.cache.sticky_ids.put((repo.full_name, number), comment.id)
     return comment
 

@@ -61,6 +61,7 @@ def bad_pr(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> PullRequest:
         ),
         ("/review approve hotfix, docs follow", Parsed("approve", reason="hotfix, docs follow")),
         ("/review frobnicate", Parsed("unknown", word="frobnicate")),
+        ("/review `x`@everyone", Parsed("unknown", word="xeveryone")),
         ("/reviewer", None),
         ("please /review", None),
         ("", None),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.context import AppContext
-from bot.github import GitHubUnavailable, RateLimited
-from bot.review import STATE_PREFIX, decode_state, rerun_for_sha, review_pull_request
+from bot.github import ChangedFile, GitHubUnavailable, RateLimited
+from bot.review import STATE_PREFIX, decode_state, rerun_for_sha, review_pull_request, touched_tasks
 from rules.render.markdown import COMMENT_MARKER
 from tests.bot.gh.support import (
     BAD_TASK,
@@ -369,3 +369,40 @@ async def test_state_in_the_sticky_comment_survives_a_rerun(
     body = hub.comments_on(demo_repo, pr.number)[0].body
     assert [e.rule for e in decode_state(body).audit] == ["CTX003"]
     assert "known gap" in body
+
+
+@pytest.mark.parametrize(
+    ("changed", "expected"),
+    [
+        ([ChangedFile("dev/active/auth/auth-plan.md", "modified", "a")], ("dev/active/auth",)),
+        ([ChangedFile("dev/active/auth/diagrams/flow.png", "added", "a")], ("dev/active/auth",)),
+        ([ChangedFile("dev/active/magic-inbox-context.md", "added", "a")], ("dev/active/magic-inbox",)),
+        ([ChangedFile("dev/active/README.md", "modified", "a")], ()),
+        ([ChangedFile("docs/dev/active/x/x-plan.md", "modified", "a")], ()),
+        (
+            [
+                ChangedFile(
+                    "dev/archive/old/old-plan.md", "renamed", "a", previous_path="dev/active/old/old-plan.md"
+                )
+            ],
+            ("dev/active/old",),
+        ),
+    ],
+)
+def test_the_tasks_a_pr_touches(changed: list[ChangedFile], expected: tuple[str, ...]) -> None:
+    assert touched_tasks(changed, ("dev/active",)) == expected
+
+
+async def test_a_deleted_sticky_comment_is_posted_again(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
+    pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
+    await review_pull_request(ctx, ref(pr), reason="test")
+    (first,) = hub.comments_on(demo_repo, pr.number)
+    del hub.comments[first.id]
+    hub.push(pr, {f"{BAD_TASK}/notes.md": "# Notes\n"})
+
+    await review_pull_request(ctx, ref(pr), reason="test")
+
+    (second,) = hub.comments_on(demo_repo, pr.number)
+    assert second.id != first.id and second.body.startswith(COMMENT_MARKER)
