@@ -76,6 +76,9 @@ def _status_word(word: str) -> Status | None:
 
 
 _MARK_RE = re.compile(_EMOJI_RE.pattern + "|" + _UPPER_RE.pattern)
+# Cheap pre-tests for _MARK_RE: character classes, which sre scans without backtracking.
+_UPPER3 = re.compile("[A-Z]{3}")
+_EMOJI_CHARS = re.compile("[" + "".join(sorted({e[0] for e in _EMOJI_STATUS})) + "]")
 
 
 def find_status(text: str, *, labelled: bool = True) -> Status | None:
@@ -86,7 +89,8 @@ def find_status(text: str, *, labelled: bool = True) -> Status | None:
     line says "status" (prose lines are not scanned for lower-case words).
     """
     best: tuple[int, Status] | None = None
-    mark = _MARK_RE.search(text)
+    maybe = _UPPER3.search(text) or (not text.isascii() and _EMOJI_CHARS.search(text))
+    mark = _MARK_RE.search(text) if maybe else None
     if mark:
         token = mark.group(0)
         status = _EMOJI_STATUS.get(token) or _status_word(token)
@@ -144,6 +148,10 @@ _SIZE_RE = re.compile(
 
 
 _ESTIMATE_HINT = re.compile(r"\d\s?[mhdwMHDW]|(?i:effort|size|estimate)|[`\[(](?:XXL|XL|XS|S|M|L)[`\])]")
+# The same test as _ESTIMATE_HINT, split so each part starts with a character class or is a
+# plain substring test: both run in C without trying an alternation at every position.
+_DIGIT_UNIT = re.compile(r"\d\s?[mhdwMHDW]")
+_SIZE_TAG = re.compile(r"[`\[(](?:XXL|XL|XS|S|M|L)[`\])]")
 
 
 def _unit_minutes(unit: str) -> int:
@@ -155,22 +163,25 @@ def _unit_minutes(unit: str) -> int:
 
 def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
     """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``."""
-    if not _ESTIMATE_HINT.search(text):
+    durations = _DIGIT_UNIT.search(text) is not None
+    sizes = ("ffort" in text or "ize" in text or "stimate" in text or "EFFORT" in text or "SIZE" in text
+             or "ESTIMATE" in text or _SIZE_TAG.search(text) is not None)
+    if not durations and not sizes:
         return ()
     found: list[Estimate] = []
     spans: list[tuple[int, int]] = []
-    for match in _RANGE_RE.finditer(text):
+    for match in _RANGE_RE.finditer(text) if durations else ():
         per = _unit_minutes(match.group(3))
         low, high = float(match.group(1)), float(match.group(2))
         found.append(Estimate(match.group(0).strip(), line, round(low * per), round(high * per)))
         spans.append(match.span())
-    for match in _SINGLE_RE.finditer(text):
+    for match in _SINGLE_RE.finditer(text) if durations else ():
         if any(a <= match.start() < b for a, b in spans):
             continue
         minutes = round(float(match.group(1)) * _unit_minutes(match.group(2)))
         if minutes > 0:
             found.append(Estimate(match.group(0).strip(), line, minutes, minutes))
-    for match in _SIZE_RE.finditer(text):
+    for match in _SIZE_RE.finditer(text) if sizes else ():
         size = match.group(1).upper()
         if match.group(0)[0] in "`[(" and not match.group(0).rstrip().endswith(("`", "]", ")")):
             continue  # "(S" without a closing mark is prose, not a size tag
@@ -235,9 +246,12 @@ _FRAC_RE = re.compile(
 _PAREN_PCT_RE = re.compile(r"\(\s*(\d{1,3}(?:\.\d+)?)\s*%\s*\)")
 
 
+_PROGRESS_HINT = re.compile(r"\d\s*[/%]")  # starts with a character class: sre scans it fast
+
+
 def find_progress(text: str, line: int) -> Progress | None:
     """A progress claim on a line: a percentage, a fraction, or both (``5.5/6 complete (92%)``)."""
-    if "%" not in text and "/" not in text:
+    if not _PROGRESS_HINT.search(text):
         return None
     frac = _FRAC_RE.search(text)
     if frac:

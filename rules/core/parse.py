@@ -40,10 +40,10 @@ def markdown_parser() -> MarkdownIt:
 
 def parse_document(path: str, text: str, role: Role, *, problems: Sequence[str] = ()) -> Document:
     """Parse *text* once into the frozen model rules read."""
-    lines = tuple(text.splitlines())
+    text, lines = split_lines(text)
     builder = _Builder(lines)
     builder.walk(_MD.parse(text))
-    scan = _scan_lines(lines, builder.code_lines, builder.heading_lines, builder.item_lines)
+    scan = _scan_lines(text, lines, builder.code_lines, builder.heading_lines, builder.item_lines)
     sections = builder.finish_sections(scan)
     return Document(
         path=path,
@@ -229,28 +229,39 @@ class _Scan:
         self.ids: dict[int, tuple[str, ...]] = {}
 
 
-def _scan_lines(lines: tuple[str, ...], code: set[int], headings: set[int], items: set[int]) -> _Scan:
+def _scan_lines(text: str, lines: tuple[str, ...], code: set[int], headings: set[int], items: set[int]) -> _Scan:
     scan = _Scan()
     find_status, find_ids, find_date = extract.find_status, extract.find_ids, extract.find_date
     find_progress, find_estimates = extract.find_progress, extract.find_estimates
-    for number, text in enumerate(lines, start=1):
-        if number in code or not text or text.isspace():
+    for number, line in enumerate(lines, start=1):
+        if number in code or not line:
             continue
-        status = find_status(text, labelled=number in headings or number in items)
+        structural = number in headings or number in items
+        status = find_status(line, labelled=structural)
         ids: tuple[str, ...] = ()
-        if status is not None or number in headings or number in items:
-            ids = scan.ids[number] = find_ids(text)
+        if status is not None or structural:
+            ids = scan.ids[number] = find_ids(line)
         if status is not None:
             scan.line_status[number] = status
-            scan.statuses.append(StatusMark(status, number, text.strip(), ids, number in headings, number in items))
-        if (date := find_date(text, number)) is not None:
+            scan.statuses.append(StatusMark(status, number, line.strip(), ids, number in headings, number in items))
+        if (date := find_date(line, number)) is not None:
             scan.dates.append(date)
-        if (claim := find_progress(text, number)) is not None:
+        if (claim := find_progress(line, number)) is not None:
             scan.progress.append(claim)
-        if found := find_estimates(text, number):
+        if found := find_estimates(line, number):
             scan.line_estimates[number] = found
             scan.estimates.extend(found)
     return scan
+
+
+def split_lines(text: str) -> tuple[str, tuple[str, ...]]:
+    """Normalised text and its lines, split exactly where markdown-it splits (\\n, \\r\\n, \\r) —
+    not on the form feeds and Unicode separators ``str.splitlines`` also splits on."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = normalised.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return normalised, tuple(lines)
 
 
 def _first_line(token: Token) -> int:
