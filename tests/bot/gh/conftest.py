@@ -3,6 +3,8 @@ whose githubkit adapter talks to the fake in-process (httpx.ASGITransport)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -64,3 +66,19 @@ def ctx(settings: Settings, hub: FakeGitHub, clock: Clock, sleeps: Sleeps) -> Ap
 def demo_repo(hub: FakeGitHub) -> Repo:
     """octo/docs with the demo's good task on main (the bad one arrives in PRs)."""
     return hub.add_repo("octo", "docs", files=demo_files(GOOD_TASK))
+
+
+@pytest.fixture(autouse=True)
+def _github_accepted_every_request(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test that used the fake: no request was one GitHub would refuse as malformed
+    or unauthenticated (test_fakegithub sends such requests on purpose)."""
+    checked = "hub" in request.fixturenames and not request.module.__name__.endswith("test_fakegithub")
+    hub: FakeGitHub | None = request.getfixturevalue("hub") if checked else None
+    yield
+    if hub is not None:
+        refused = [
+            (r.method, r.path, r.status)
+            for r in hub.requests
+            if r.status in (400, 401, 422) or r.operation_id is None
+        ]
+        assert refused == [], "requests GitHub would refuse"
