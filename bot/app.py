@@ -31,8 +31,8 @@ from bot.github import GitHubRequestError, PullRequestRef, RepoRef
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue.base import Delivery, DeliveryQueue, Handler
 from bot.settings import Settings
-from bot.webhooks import WebhookReceiver
-from bot.webhooks import router as webhook_router
+from bot.webhooks import PATH as WEBHOOK_PATH
+from bot.webhooks import WebhookReceiver, receive_webhook
 from bot.worker import Worker, WorkerConfig
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def create_app(
     app = FastAPI(title="devdocs-review", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.metrics = app_metrics
-    app.include_router(webhook_router)
+    app.add_route(WEBHOOK_PATH, receive_webhook, methods=["POST"], include_in_schema=False)
     app.include_router(probes)
     return app
 

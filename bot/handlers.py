@@ -158,21 +158,21 @@ def comment_command(event: IssueCommentEvent) -> CommentCommand:
 
 def triage(event: str, payload: Mapping[str, Any]) -> Verdict:
     """Web side: would a worker act on this delivery, and which PR does it concern?"""
-    if not router.match(event, payload):
+    matches = router.match(event, payload)
+    if not matches:
         return Verdict(handled=False)
-    return Verdict(handled=True, coalesce_key=coalesce_key(event, payload))
+    return Verdict(handled=True, coalesce_key=coalesce_key(matches[0].model))
 
 
-def coalesce_key(event: str, payload: Mapping[str, Any]) -> str | None:
+def coalesce_key(model: object) -> str | None:
     """``owner/repo#number`` for ``pull_request`` deliveries: a newer one supersedes a queued one.
 
     Re-runs and commands get no key: a re-run may be for an older SHA, and a command must never
     be dropped in favour of a push.
     """
-    if event != "pull_request":
-        return None
-    parsed = PullRequestEvent.model_validate(payload)
-    return f"{parsed.repository.full_name}#{parsed.pull_request.number}"
+    if isinstance(model, PullRequestEvent):
+        return f"{model.repository.full_name}#{model.pull_request.number}"
+    return None
 
 
 async def dispatch(delivery: Delivery, actions: ReviewActions) -> int:

@@ -25,9 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
-from starlette.requests import ClientDisconnect
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 
 from bot.events import UnreadablePayloadError
 from bot.logs import bind
@@ -41,9 +40,6 @@ SIGNATURE_HEADER = "X-Hub-Signature-256"
 SIGNATURE_PREFIX = "sha256="
 _DELIVERY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 _EVENT_NAME = re.compile(r"[a-z][a-z_]{0,63}")
-
-router = APIRouter()
-
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -173,8 +169,9 @@ class WebhookReceiver:
         return JSONResponse({"error": f"queue refused the delivery ({result.reason})"}, status_code=503)
 
 
-@router.post(PATH, status_code=202)
 async def receive_webhook(request: Request) -> Response:
+    """The ``POST /webhooks/github`` endpoint: a plain Starlette route (mounted by ``create_app``),
+    so no framework dependency-solving or response validation sits on the acknowledgement path."""
     receiver: WebhookReceiver = request.app.state.webhooks
     return await receiver.receive(request)
 

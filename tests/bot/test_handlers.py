@@ -184,7 +184,9 @@ async def test_events_the_app_does_not_handle_are_ignored(event: str) -> None:
 
 
 def test_only_pull_request_deliveries_are_coalesced_per_pull_request() -> None:
-    assert coalesce_key("pull_request", ws.payload("pull_request.opened")) == "Codertocat/Hello-World#2"
+    assert coalesce_key(PullRequestEvent.model_validate(ws.payload("pull_request.opened"))) == (
+        "Codertocat/Hello-World#2"
+    )
     synchronize = ws.payload("pull_request.synchronize")
     assert triage("pull_request", synchronize).coalesce_key == "Codertocat/Hello-World#2"
     assert triage("check_suite", ws.payload("check_suite.rerequested")).coalesce_key is None

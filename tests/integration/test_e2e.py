@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.bot import websupport as ws
-from tests.bot.ghsupport import BAD_TASK, GOOD_TASK, demo_files, task_files
+from tests.bot.gh.support import BAD_TASK, GOOD_TASK, demo_files, task_files
 from tests.fakegithub import CheckRun, FakeGitHub, IssueComment, PullRequest, Repo, serve_in_thread
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
