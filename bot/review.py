@@ -30,8 +30,9 @@ import json
 import logging
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
@@ -522,8 +523,8 @@ async def review_head_and_base(job: Job, config: ReviewConfig, focus: tuple[str,
     waivers = state.waivers()
     files = await repo_files(job, job.pr.head_sha, roots)
     snapshot = await snapshot_at(job, files, config.limits.max_file_bytes)
-    head = run_engine(snapshot, today=today, config=config, focus=focus, extra_waivers=waivers,
-                      head_sha=job.pr.head_sha)
+    head = await engine(snapshot, today=today, config=config, focus=focus, extra_waivers=waivers,
+                        head_sha=job.pr.head_sha)
     key: Hashable = (job.repo.full_name, job.pr.base_sha, config.digest(), focus,
                      tuple(sorted(waivers.items())), today)
     base: Review | None = job.ctx.cache.base_reviews.get(key)
@@ -541,8 +542,14 @@ async def review_base(job: Job, config: ReviewConfig, focus: tuple[str, ...], wa
     except NotFound:
         return None  # the base commit is gone (force-pushed base): no delta
     snapshot = await snapshot_at(job, files, config.limits.max_file_bytes)
-    return run_engine(snapshot, today=job.ctx.clock().date(), config=config, focus=focus,
-                      extra_waivers=waivers, head_sha=job.pr.base_sha)
+    return await engine(snapshot, today=job.ctx.clock().date(), config=config, focus=focus,
+                        extra_waivers=waivers, head_sha=job.pr.base_sha)
+
+
+async def engine(snapshot: Snapshot, **options: Any) -> Review:
+    """The pure engine, in a worker thread so a large review never stalls the event loop
+    (which also answers webhooks when the worker is embedded)."""
+    return await asyncio.to_thread(partial(run_engine, snapshot, **options))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -560,7 +567,6 @@ class Result:
     summary: str
     text: str | None = None
     annotations: tuple[CheckAnnotation, ...] = ()
-    notes: tuple[str, ...] = field(default=())
 
 
 DRAFT_NOTE = ("> 📝 **Draft pull request:** the gate failed, but drafts are reviewed without blocking. "
