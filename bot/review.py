@@ -717,6 +717,15 @@ def describe_failure(pr: PullRequestRef, error: BaseException) -> tuple[str, str
 # ---------------------------------------------------------------------------------------------
 
 
+async def has_own_check_run(ctx: AppContext, gh: GitHubPort, repo: RepoRef, sha: str) -> bool:
+    runs = await gh.list_check_runs(repo, sha, check_name=ctx.settings.check_name)
+    if not runs:
+        return False
+    await bot_login(ctx, gh)
+    slug = ctx.cache.app.slug if ctx.cache.app else None
+    return any(run.app_slug in (None, slug) for run in runs)
+
+
 async def rerun_for_sha(ctx: AppContext, repo: RepoRef, head_sha: str, *, reason: str,
                         skip_if_reviewed: bool | None = None) -> None:
     """Review every open PR whose head is *head_sha* (found via ``/commits/{sha}/pulls``, which
@@ -733,7 +742,7 @@ async def rerun_for_sha(ctx: AppContext, repo: RepoRef, head_sha: str, *, reason
             log.info("no open pull request has head %s in %s; nothing to review",
                      head_sha[:7], repo.full_name)
             return
-        if skip and await gh.list_check_runs(repo, head_sha, check_name=ctx.settings.check_name):
+        if skip and await has_own_check_run(ctx, gh, repo, head_sha):
             return
         for pr in pulls:
             await run_review(ctx, gh, pr, reason=reason)
