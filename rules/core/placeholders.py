@@ -39,8 +39,8 @@ _TEMPLATE_RE = re.compile(
 )
 _ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _MASK_CHARS_RE = re.compile(r"^[*xX.•…_#\-]{3,}$")
-_PLACEHOLDER_WORDS = ("example", "placeholder", "redacted", "changeme", "xxxx", "****", "...", "…", "<", ">",
-                      "your_", "your-")
+_MASK_MARKS = ("xxxx", "****", "...", "…", "<", ">")
+_PLACEHOLDER_WORDS = ("example", "placeholder", "redacted", "changeme", "your_", "your-")
 
 _CODE_REF_RE = re.compile(
     r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$"  # process.env.API_KEY, settings.db.password
@@ -61,13 +61,22 @@ _TEMPLATE_HOSTS = frozenset({"host", "hostname", "server", "your-server", "yours
                              "my-server", "ip", "server-ip", "your-host", "domain", "localhost"})
 
 
-def is_placeholder(value: str) -> bool:
-    """True for values that stand in for a secret rather than being one (see the module doc)."""
+def is_reference(value: str) -> bool:
+    """A value that points elsewhere or is already masked: ``${X}``, ``$X``, ``<x>``, ``DB_PASSWORD``,
+    ``***``, ``xxxx``, ``...``. Redaction leaves these alone; everything else shaped like a secret
+    is masked, illustrations included (masking an example costs nothing)."""
     value = value.strip().strip("\"'`")
     lowered = value.lower()
     if not value or _TEMPLATE_RE.match(value) or _ENV_NAME_RE.match(value) or _MASK_CHARS_RE.match(value):
         return True
-    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+    return any(mark in lowered for mark in _MASK_MARKS)
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values that stand in for a secret rather than being one (see the module doc)."""
+    value = value.strip().strip("\"'`")
+    lowered = value.lower()
+    if is_reference(value) or any(word in lowered for word in _PLACEHOLDER_WORDS):
         return True
     if len(value) >= 12 and len(set(lowered)) < 6:
         return True  # ghp_aaaaaaaa…, sk-000000…: no real key is that repetitive
@@ -89,9 +98,15 @@ def _made_of_vocabulary(word: str) -> bool:
     return reachable[-1]
 
 
+def is_token_shaped(body: str) -> bool:
+    """A token body (after its ``ghp_``-style prefix) with letters and digits, not a reference:
+    worth masking, even when it is only an example."""
+    return any(c.isdigit() for c in body) and any(c.isalpha() for c in body) and not is_reference(body)
+
+
 def is_random_token(body: str) -> bool:
-    """A token body (after its ``ghp_``-style prefix) with letters and digits, not a placeholder."""
-    return any(c.isdigit() for c in body) and any(c.isalpha() for c in body) and not is_placeholder(body)
+    """A token body that is worth reporting: token-shaped and not a placeholder or sample."""
+    return is_token_shaped(body) and not is_placeholder(body)
 
 
 def is_literal_secret(value: str, *, quoted: bool) -> bool:

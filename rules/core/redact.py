@@ -19,7 +19,14 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from rules.core.placeholders import is_documentation_host, is_literal_secret, is_placeholder, is_random_token
+from rules.core.placeholders import (
+    is_documentation_host,
+    is_literal_secret,
+    is_placeholder,
+    is_random_token,
+    is_reference,
+    is_token_shaped,
+)
 
 MASK = "****"
 
@@ -45,12 +52,17 @@ KIND_LABELS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class SecretMatch:
-    """One secret on one line: ``line[start:end]`` is replaced by ``redacted`` when masking."""
+    """One secret on one line: ``line[start:end]`` is replaced by ``redacted`` when masking.
+
+    ``reportable`` is False for illustrations (``postgresql://user:pass@host``, AWS's ``…EXAMPLE``
+    key, a password on ``db.example.com``): redaction masks them anyway, rules do not report them.
+    """
 
     kind: str  # a key of KIND_LABELS
     start: int
     end: int
     redacted: str
+    reportable: bool = True
 
     @property
     def label(self) -> str:
@@ -59,7 +71,8 @@ class SecretMatch:
 
 # --- detectors ----------------------------------------------------------------------------------
 
-_Mask = Callable[[re.Match[str]], "str | None"]  # the redacted text, or None when not a secret
+# (redacted text, reportable), or None when the match is no secret at all (a reference, a mask)
+_Mask = Callable[[re.Match[str]], "tuple[str, bool] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,38 +86,42 @@ class _Detector:
 def _prefix_mask(group: str = "p") -> _Mask:
     """``ghp_****``: keep the recognisable prefix, mask the rest (unless it is a placeholder)."""
 
-    def mask(match: re.Match[str]) -> str | None:
+    def mask(match: re.Match[str]) -> tuple[str, bool] | None:
         body = match.group(0)[len(match.group(group)):]
-        return match.group(group) + MASK if is_random_token(body) else None
+        return (match.group(group) + MASK, is_random_token(body)) if is_token_shaped(body) else None
 
     return mask
 
 
 def _fixed_mask(text: str) -> _Mask:
-    def mask(match: re.Match[str]) -> str | None:
-        return text if not is_placeholder(match.group("v")) else None
+    def mask(match: re.Match[str]) -> tuple[str, bool] | None:
+        value = match.group("v")
+        return None if is_reference(value) else (text, not is_placeholder(value))
 
     return mask
 
 
-def _credential_url(match: re.Match[str]) -> str | None:
+def _credential_url(match: re.Match[str]) -> tuple[str, bool] | None:
     password, host = match.group("pw"), match.group("host").split(":", 1)[0]
-    if len(password) < 6 or is_placeholder(password) or is_documentation_host(host):
-        return None  # https://a:b@…, user:pass@host, app:s3cret@db.example.com: illustrations
-    return f"{match.group('scheme')}{match.group('user')}:{MASK}@{match.group('host')}"
-
-
-def _sentry(match: re.Match[str]) -> str | None:
-    return f"{match.group('scheme')}{MASK}@{match.group('host')}"
-
-
-def _head_mask(match: re.Match[str]) -> str | None:
-    if is_placeholder(match.group("v")):
+    if is_reference(password):
         return None
-    return f"{match.group('head')}{MASK}{match.group('q') or ''}"
+    # https://a:b@…, user:pass@host, app:s3cret@db.example.com: illustrations, masked but not reported
+    real = len(password) >= 6 and not is_placeholder(password) and not is_documentation_host(host)
+    return f"{match.group('scheme')}{match.group('user')}:{MASK}@{match.group('host')}", real
 
 
-def _assignment(match: re.Match[str]) -> str | None:
+def _sentry(match: re.Match[str]) -> tuple[str, bool] | None:
+    return f"{match.group('scheme')}{MASK}@{match.group('host')}", True
+
+
+def _head_mask(match: re.Match[str]) -> tuple[str, bool] | None:
+    value = match.group("v")
+    if is_reference(value):
+        return None
+    return f"{match.group('head')}{MASK}{match.group('q') or ''}", not is_placeholder(value)
+
+
+def _assignment(match: re.Match[str]) -> tuple[str, bool] | None:
     quote = match.group("q") or ""
     value = match.group("v")
     if not quote:
@@ -115,7 +132,7 @@ def _assignment(match: re.Match[str]) -> str | None:
             return None  # prose: "token: 15-minute expiry"
     if not is_literal_secret(value, quoted=bool(quote)):
         return None
-    return f"{match.group('head')}{MASK}{quote}"
+    return f"{match.group('head')}{MASK}{quote}", True
 
 
 _NEXT_TEXT = re.compile(r"\S")  # what follows a bare value on its line
@@ -194,8 +211,11 @@ def _key_block(label: str) -> str:
     return f"-----BEGIN {label}----- {MASK} -----END {label}-----"
 
 
-def find_secrets(line: str) -> list[SecretMatch]:
-    """Secrets on one line, left to right, never overlapping (the more specific detector wins)."""
+def find_secrets(line: str, *, illustrations: bool = False) -> list[SecretMatch]:
+    """Secrets on one line, left to right, never overlapping (the more specific detector wins).
+
+    With *illustrations*, also the matches that are masked but not reported (see SecretMatch).
+    """
     if not _HINT.search(line):
         return []
     found = _private_key(line) if "PRIVATE KEY" in line else []
@@ -209,11 +229,11 @@ def find_secrets(line: str) -> list[SecretMatch]:
             at = bisect.bisect_left(taken, (start, end))
             if (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
                 continue  # a more specific detector already claimed these characters
-            redacted = detector.mask(match)
-            if redacted is not None:
-                found.append(SecretMatch(detector.kind, start, end, redacted))
-                taken.insert(at, (start, end))
-    return sorted(found, key=lambda m: m.start)
+            masked = detector.mask(match)
+            if masked is not None:
+                found.append(SecretMatch(detector.kind, start, end, *masked))
+                taken.insert(at, (start, end))  # an illustration claims its characters too
+    return sorted((m for m in found if illustrations or m.reportable), key=lambda m: m.start)
 
 
 def scan_lines(lines: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
@@ -271,7 +291,7 @@ def redact(text: str) -> str:
     while index < len(lines):
         line = lines[index]
         index += 1
-        matches = find_secrets(line)
+        matches = find_secrets(line, illustrations=True)
         if matches:
             line = _splice(line, matches)
         if any(_opens_block(lines[index - 1], m) for m in matches):

@@ -50,7 +50,7 @@ _SSH_RE = re.compile(
     r"(?P<host>[A-Za-z0-9][\w.-]{0,252}[A-Za-z0-9]|\d{1,3}(?:\.\d{1,3}){3})"
 )
 _HOST_PORT_RE = re.compile(
-    r"(?<![\w.@/-])(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}):(?P<port>\d{2,5})\b",
+    r"(?<![\w./-])(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}):(?P<port>\d{2,5})\b",
     re.IGNORECASE,
 )
 _CONNECTION_RE = re.compile(

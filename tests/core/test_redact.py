@@ -83,18 +83,23 @@ SECRETS = [
      'key = "-----BEGIN PRIVATE KEY----- **** -----END PRIVATE KEY-----\\n"'),
 ]
 
+# Illustrations: masked by redact() (it costs nothing) but not reported as secrets.
+ILLUSTRATIONS = [
+    ("postgresql://user:pass@host:5432/db", "postgresql://user:****@host:5432/db"),  # a template
+    ("postgres://postgres:postgres@localhost:5432/dev", "postgres://postgres:****@localhost:5432/dev"),
+    ("postgresql://app:Zq8vLm2Rt7pX@db.example.com/app", "postgresql://app:****@db.example.com/app"),
+    ("https://abc:xyz@example.com", "https://abc:****@example.com"),
+    ("AKIAIOSFODNN7EXAMPLE", "AKIA****"),  # AWS's documented sample
+    ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = ****"),
+]
+
+# Neither reported nor masked: references, masks, prose and code.
 NOT_SECRETS = [
-    "postgresql://user:pass@host:5432/db",  # a template
     "postgresql://user:${DB_PASSWORD}@db.internal.acme-corp.io:5432/db",
-    "postgres://postgres:postgres@localhost:5432/dev",  # default words only
-    "postgresql://app:Zq8vLm2Rt7pX@db.example.com/app",  # documentation domain
-    "https://abc:xyz@example.com",
     "postgresql://billing:****@db.internal.acme-corp.io:5432",  # already redacted
     "ghp_****",
     "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-    "AKIAIOSFODNN7EXAMPLE",  # AWS's documented sample
-    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
     "pk_live_51OjrPPWg1jKzM8dQbDgjRQh41uH4D480MrHe5",  # publishable: not a secret
     "sk-learn-is-a-library-not-a-key-at-all",
@@ -153,6 +158,13 @@ def test_every_kind_has_a_label_and_an_example() -> None:
 def test_references_placeholders_and_prose_are_not_secrets(line: str) -> None:
     assert find_secrets(line) == []
     assert redact(line) == line
+
+
+@pytest.mark.parametrize(("line", "masked"), ILLUSTRATIONS)
+def test_illustrations_are_masked_but_not_reported(line: str, masked: str) -> None:
+    assert find_secrets(line) == []
+    assert redact(line) == masked
+    assert redact(masked) == masked
 
 
 def test_redaction_is_idempotent_and_keeps_other_text() -> None:
