@@ -112,7 +112,7 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
         findings=tuple(active),
         waived=tuple(waived),
         strengths=insights.strengths(task, active, ctx),
-        scaffolds=insights.scaffolds(task, active),
+        scaffolds=insights.scaffolds(task, active, today=ctx.today),
     )
 
 

@@ -1,0 +1,195 @@
+"""Ready-to-paste Markdown for a missing plan, context or tasks file, and for a missing section.
+
+Files follow the dev-docs pattern; a new tasks file takes its phases from the plan (and a new
+plan from the tasks file), so the scaffold starts where the team already is. Sections answer the
+findings of the plan and context rules (``PLN001`` names the section in its key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from rules.core.discovery import role_of
+from rules.core.finding import Finding
+from rules.core.model import Document, Role, TaskDocs
+from rules.core.report import Scaffold
+
+_ROLE_WORDS = {Role.PLAN: "plan", Role.CONTEXT: "context", Role.TASKS: "tasks"}
+_PHASE_RE = re.compile(r"(?i)\b(?:phase|stage|milestone|sprint)\s+(?:\d+[a-z]?|[a-z])\b")
+MAX_PHASES = 8
+_STATUS_RE = re.compile(
+    r"[✅✔☑⏳⏸🔄🟡⚠❌🚧⬜]\ufe0f?"
+    r"|\((?:[^()]*\b(?:COMPLETE|DONE|PENDING|DEFERRED|OPTIONAL|PRIORITY \d)\b[^()]*)\)"
+    r"|\b(?:COMPLETED?|DONE|PENDING|IN PROGRESS|DEFERRED|NOT STARTED)\b"
+)
+_DEFAULT_PHASES = ("Phase 1: <name>", "Phase 2: <name>")
+
+_PHASE_BLOCK = """### {phase}
+
+- **Goal:** <one sentence: what is true when this phase is done>
+- **Duration:** <e.g. 2 days>
+- **Status:** ⏳ Not started
+- **Depends on:** <previous phase, or none>
+- **Acceptance criteria:**
+  - [ ] <observable result, e.g. "login works with SSO in staging">
+"""
+
+SECTIONS: dict[str, tuple[str, str]] = {  # name → (heading, body)
+    "overview": ("Executive Summary", "<Two or three sentences: what this task delivers, for whom, and why "
+                 "now.>\n"),
+    "current-state": ("Current State", "<Where things stand today: what exists, what is missing or broken, "
+                      "with file paths.>\n"),
+    "future-state": ("Proposed Future State", "<What will be true when the work is done.>\n"),
+    "phases": ("Implementation Phases", _PHASE_BLOCK.format(phase="Phase 1: <name>")),
+    "risks": ("Risks and Mitigation", "| Risk | Probability | Impact | Mitigation | Status |\n"
+              "|------|-------------|--------|------------|--------|\n"
+              "| <what could go wrong> | Medium | High | <how we prevent or absorb it> | Open |\n"),
+    "success-metrics": ("Success Metrics", "- <a measurable result, e.g. p95 latency < 200 ms>\n"
+                        "- <a measurable result, e.g. 0 failed payments in 7 days>\n"),
+    "timeline": ("Timeline", "| Phase | Duration | Target date | Status |\n"
+                 "|-------|----------|-------------|--------|\n"
+                 "| Phase 1: <name> | <days> | <YYYY-MM-DD> | ⏳ |\n"),
+    "related-documents": ("Related Documents", "- [Context](./{context})\n- [Tasks](./{tasks})\n"),
+    "blockers": ("Blockers", "- None right now. <Or: what blocks, who can unblock it, since when.>\n"),
+    "session-log": ("Session Log", "### {today}\n\n- <what was done> (`<commit>`)\n"),
+    "decisions": ("Key Decisions", "| Decision | Rationale | Date |\n|----------|-----------|------|\n"
+                  "| <decision> | <why, and what was rejected> | {today} |\n"),
+    "key-files": ("Key Files", "- `<path>` — <why it matters to this task>\n"),
+    "lessons": ("Lessons", "- <what we learned that the next session should know>\n"),
+    "next-steps": ("Next Steps", "1. <the very next action, small enough to start cold>\n"),
+}
+_PLAN_SECTIONS = ("overview", "current-state", "future-state", "phases", "risks", "success-metrics",
+                  "timeline", "related-documents")
+_CONTEXT_SECTIONS = ("current-state", "blockers", "session-log", "decisions", "key-files", "lessons",
+                     "next-steps")
+
+# Which section a rule's finding asks for: None means "read it from the finding's key or message".
+_RULE_SECTIONS: dict[str, str | None] = {
+    "PLN001": None, "PLN004": "timeline", "CTX001": "last-updated", "CTX003": "current-state",
+    "CTX004": "next-steps", "CTX005": "blockers",
+}
+_SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("executive summary", "overview"), ("overview", "overview"), ("current state", "current-state"),
+    ("future state", "future-state"), ("phases", "phases"), ("risk", "risks"), ("success", "success-metrics"),
+    ("metric", "success-metrics"), ("timeline", "timeline"), ("related", "related-documents"),
+    ("next step", "next-steps"), ("blocker", "blockers"), ("last updated", "last-updated"),
+    ("session", "session-log"), ("decision", "decisions"), ("lesson", "lessons"),
+)
+
+
+def build(task: TaskDocs, findings: Sequence[Finding], *, today: dt.date | None = None
+          ) -> tuple[Scaffold, ...]:
+    """A scaffold for each missing file, then one for each missing section a finding reports."""
+    date = today.isoformat() if today else "YYYY-MM-DD"
+    names = {role: sibling_name(task, role) for role in _ROLE_WORDS}
+    found = [_file(task, role, names, date) for role in _ROLE_WORDS if _missing(task, role)]
+    seen: set[tuple[str, str]] = set()
+    for finding in findings:
+        section = _section_for(finding)
+        if section is None or (finding.path, section) in seen:
+            continue
+        seen.add((finding.path, section))
+        found.append(_section(finding.path, section, names, date))
+    return tuple(found)
+
+
+def sibling_name(task: TaskDocs, role: Role) -> str:
+    """The file name *role* should have, in the task's own naming style (``auth-plan.md``,
+    ``PLAN.md``, ``AUTH_PLAN.md``); ``<task>-<role>.md`` when the task has no file to copy."""
+    word = _ROLE_WORDS[role]
+    existing = task.doc(role) or next((d for d in (task.plan, task.context, task.tasks) if d), None)
+    if existing is None:
+        return f"{task.name}-{word}.md"
+    match = re.search(r"(?i)(plan|context|tasks?|checklist|todos?)(?=\.\w+$)", existing.name)
+    if match is None:
+        return f"{task.name}-{word}.md"
+    found = match.group(1)
+    word = word.upper() if found.isupper() else word.title() if found.istitle() else word
+    return existing.name[: match.start()] + word + existing.name[match.end():]
+
+
+def _missing(task: TaskDocs, role: Role) -> bool:
+    """No document for *role*, and no unreadable file that would have been it (fix that instead)."""
+    if task.doc(role) is not None:
+        return False
+    return not any(role_of(path)[0] is role for path, _reason in task.unreadable)
+
+
+def _section_for(finding: Finding) -> str | None:
+    if finding.rule not in _RULE_SECTIONS:
+        return None
+    fixed = _RULE_SECTIONS[finding.rule]
+    if fixed is not None:
+        return fixed
+    if finding.key in SECTIONS:
+        return finding.key
+    text = f"{finding.key} {finding.message}".lower().replace("-", " ")
+    hits = [(text.find(word), name) for word, name in _SYNONYMS if word in text]
+    return min(hits)[1] if hits else None
+
+
+def _section(path: str, name: str, names: dict[Role, str], date: str) -> Scaffold:
+    file = path.rsplit("/", 1)[-1]
+    if name == "last-updated":
+        return Scaffold(f"Add a Last Updated line to {file}", path, f"**Last Updated:** {date}\n")
+    heading, body = SECTIONS[name]
+    return Scaffold(f"Add `## {heading}` to {file}", path, f"## {heading}\n\n{_fill(body, names, date)}")
+
+
+def _fill(body: str, names: dict[Role, str], date: str) -> str:
+    return body.replace("{today}", date).replace("{context}", names[Role.CONTEXT]).replace(
+        "{tasks}", names[Role.TASKS]).replace("{plan}", names[Role.PLAN])
+
+
+def _file(task: TaskDocs, role: Role, names: dict[Role, str], date: str) -> Scaffold:
+    title = task.name.replace("-", " ").replace("_", " ").strip().title() or "Task"
+    head = f"# {title} — {_ROLE_WORDS[role].title()}\n\n**Last Updated:** {date}\n"
+    if role is Role.PLAN:
+        body = _plan_body(_phase_titles(task.tasks), names, date)
+    elif role is Role.CONTEXT:
+        body = "\n".join(f"## {SECTIONS[name][0]}\n\n{_fill(SECTIONS[name][1], names, date)}"
+                         for name in _CONTEXT_SECTIONS)
+    else:
+        body = _tasks_body(_phase_titles(task.plan))
+    path = f"{task.path}/{names[role]}"
+    return Scaffold(f"Create {names[role]}", path, f"{head}\n{body}")
+
+
+def _plan_body(phases: list[str], names: dict[Role, str], date: str) -> str:
+    parts = []
+    for name in _PLAN_SECTIONS:
+        heading, body = SECTIONS[name]
+        if name == "phases":
+            body = "\n".join(_PHASE_BLOCK.format(phase=phase) for phase in phases or _DEFAULT_PHASES)
+        parts.append(f"## {heading}\n\n{_fill(body, names, date)}")
+    return "\n".join(parts)
+
+
+def _tasks_body(phases: list[str]) -> str:
+    blocks = []
+    for index, phase in enumerate(phases or _DEFAULT_PHASES):
+        depends = f"Depends on: {phases[index - 1] if phases else 'Phase 1'}\n\n" if index else ""
+        blocks.append(f"## {phase}\n\n{depends}- [ ] <task> (<estimate, e.g. 2h>)\n"
+                      "  - Verify: <how we know it is done>\n- [ ] <task> (<estimate>)\n"
+                      "  - Verify: <command, test or observable result>\n")
+    return "\n".join(blocks)
+
+
+def _phase_titles(doc: Document | None) -> list[str]:
+    """Phase headings of an existing plan or tasks file, to carry over into the new file."""
+    if doc is None:
+        return []
+    by_id: dict[str, str] = {}
+    for section in doc.sections:
+        match = _PHASE_RE.search(section.title)
+        if section.level > 1 and match:
+            by_id.setdefault(match.group().lower(), _without_status(section.title))
+    return list(by_id.values())[:MAX_PHASES]
+
+
+def _without_status(title: str) -> str:
+    """``Phase 1: Setup ✅ COMPLETE`` → ``Phase 1: Setup``: a new file starts with nothing done."""
+    title = _STATUS_RE.sub("", title)
+    return re.sub(r"[\s\-—–:|()]+$", "", title).strip() or title
