@@ -1,7 +1,8 @@
 """End to end: `python -m bot serve` under uvicorn on loopback, the fake GitHub on loopback
 (``DEVDOCS_GITHUB_API_URL`` pointing at it), signed deliveries in, comments and check runs out.
 
-One App process and one fake serve the whole module; each test opens its own pull request.
+One App process and one fake serve the whole module (once per embedded queue: memory and SQLite);
+each test opens its own pull request.
 """
 
 from __future__ import annotations
@@ -71,8 +72,9 @@ def wait_for(condition: Callable[[], T | None], what: str, timeout: float = 20.0
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+@pytest.fixture(scope="module", params=["memory", "sqlite"])
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The App with each embedded queue: in-process memory, and the durable SQLite file."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pkcs1 = serialization.PrivateFormat.TraditionalOpenSSL  # GitHub hands out PKCS#1 keys
     private_pem = key.private_bytes(serialization.Encoding.PEM, pkcs1, serialization.NoEncryption()).decode()
@@ -82,7 +84,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     repo = hub.add_repo("octo", "docs", files=demo_files(GOOD_TASK))
     hub.set_permission(repo, MAINTAINER, "maintain")
     hub.set_permission(repo, READER, "read")
-    log = tmp_path_factory.mktemp("e2e") / "app.log"
+    folder = tmp_path_factory.mktemp("e2e")
+    log = folder / "app.log"
+    queue_url = "memory://" if request.param == "memory" else f"sqlite:///{folder / 'queue.db'}"
     with serve_in_thread(hub) as github_url:
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("DEVDOCS_")}
@@ -91,7 +95,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
             "DEVDOCS_PRIVATE_KEY": private_pem,
             "DEVDOCS_WEBHOOK_SECRET": ws.SECRET,
             "DEVDOCS_GITHUB_API_URL": f"{github_url}/api/v3",  # GHES-style base URL on loopback
-            "DEVDOCS_QUEUE_URL": "memory://",
+            "DEVDOCS_QUEUE_URL": queue_url,
             "DEVDOCS_LOG_LEVEL": "INFO",
         })
         with log.open("wb") as sink:
