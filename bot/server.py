@@ -27,7 +27,7 @@ GRACEFUL_SECONDS = 30  # uvicorn's wait for open requests; the worker drains ins
 def serve(*, host: str, port: int, worker: bool = True) -> int:
     """Run the App under uvicorn (with the embedded worker unless ``worker=False``)."""
     settings = _settings()
-    if settings is None:
+    if settings is None or not _queue_url_opens(settings):
         return EXIT_CONFIG
     from bot.app import create_app
 
@@ -57,6 +57,8 @@ def run_worker() -> int:
             "DEVDOCS_QUEUE_URL is memory://, which lives inside one `serve` process; "
             "set sqlite:///path/queue.db or redis://host:6379/0 to run workers separately"
         )
+    if not _queue_url_opens(settings):
+        return EXIT_CONFIG
     configure_logging(level=settings.log_level, secrets=secrets_of(settings))
     return asyncio.run(_work(settings))
 
@@ -97,6 +99,19 @@ def _settings() -> Settings | None:
     except SettingsError as error:
         _fail(str(error))
         return None
+
+
+def _queue_url_opens(settings: Settings) -> bool:
+    """Check ``DEVDOCS_QUEUE_URL``'s options before serving, so a typo is one line, not a traceback."""
+    from bot.app import open_delivery_queue
+
+    try:
+        queue = open_delivery_queue(settings)
+    except ValueError as error:
+        _fail(f"DEVDOCS_QUEUE_URL: {error}")
+        return False
+    asyncio.run(queue.close())
+    return True
 
 
 def _fail(message: str) -> int:

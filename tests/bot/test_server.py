@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.server import run_worker, serve
@@ -48,3 +50,14 @@ def test_a_separate_worker_needs_a_durable_queue(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "DEVDOCS_QUEUE_URL is memory://" in err and "sqlite:///" in err
+
+
+def test_a_queue_url_with_a_bad_option_is_named_before_serving(
+    environment: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    environment.setenv("DEVDOCS_QUEUE_URL", f"sqlite:///{tmp_path / 'q.db'}?synchronus=full")
+
+    assert serve(host="127.0.0.1", port=0) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("devdocs-review: error: DEVDOCS_QUEUE_URL: ")
+    assert "synchronus" in err and err.count("\n") == 1
