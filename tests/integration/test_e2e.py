@@ -7,6 +7,7 @@ each test opens its own pull request.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -88,31 +89,45 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     log = folder / "app.log"
     queue_url = "memory://" if request.param == "memory" else f"sqlite:///{folder / 'queue.db'}"
     with serve_in_thread(hub) as github_url:
+        env = app_environment(hub, private_pem, github_url, queue_url)
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DEVDOCS_")}
-        env.update({
-            "DEVDOCS_APP_ID": str(hub.app_id),
-            "DEVDOCS_PRIVATE_KEY": private_pem,
-            "DEVDOCS_WEBHOOK_SECRET": ws.SECRET,
-            "DEVDOCS_GITHUB_API_URL": f"{github_url}/api/v3",  # GHES-style base URL on loopback
-            "DEVDOCS_QUEUE_URL": queue_url,
-            "DEVDOCS_LOG_LEVEL": "INFO",
-        })
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-            )
+        with started(["serve", "--host", "127.0.0.1", "--port", str(port)], env, log) as process:
             running = App(f"http://127.0.0.1:{port}", hub, repo, log, process, private_pem)
-            try:
-                wait_for(lambda: _ready(running), "the App to be ready")
-                yield running
-            finally:
-                process.send_signal(signal.SIGTERM)
-                process.wait(timeout=30)
+            wait_for(lambda: _ready(running), "the App to be ready")
+            yield running
     # uvicorn re-raises the SIGTERM it handled once shutdown is complete
     assert process.returncode in (0, -signal.SIGTERM), running.logs()[-3000:]
     assert "Application shutdown complete" in running.logs()
+
+
+def app_environment(hub: FakeGitHub, private_pem: str, github_url: str, queue_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVDOCS_")}
+    env.update({
+        "DEVDOCS_APP_ID": str(hub.app_id),
+        "DEVDOCS_PRIVATE_KEY": private_pem,
+        "DEVDOCS_WEBHOOK_SECRET": ws.SECRET,
+        "DEVDOCS_GITHUB_API_URL": f"{github_url}/api/v3",  # GHES-style base URL on loopback
+        "DEVDOCS_QUEUE_URL": queue_url,
+        "DEVDOCS_LOG_LEVEL": "INFO",
+    })
+    return env
+
+
+@contextlib.contextmanager
+def started(arguments: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m bot <arguments>``, stopped with SIGTERM (graceful) at the end."""
+    with log.open("ab") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "bot", *arguments], cwd=ROOT, env=env,
+                                   stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _ready(app: App) -> bool:
@@ -312,3 +327,31 @@ def test_logs_are_json_lines_without_secrets(app: App) -> None:
     assert "PRIVATE KEY" not in text
     assert app.private_pem.splitlines()[3] not in text
     assert "ghs_" not in text
+
+
+def test_web_only_and_a_separate_worker_share_the_sqlite_queue(tmp_path: Path) -> None:
+    """``serve --no-worker`` acknowledges; ``devdocs-review worker`` (another process) reviews."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption()).decode()
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    hub = FakeGitHub(app_public_key=public_pem)
+    repo = hub.add_repo("octo", "split", files=demo_files(GOOD_TASK))
+    log = tmp_path / "split.log"
+    with serve_in_thread(hub) as github_url:
+        env = app_environment(hub, private_pem, github_url, f"sqlite:///{tmp_path / 'queue.db'}")
+        port = free_port()
+        with started(["serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"], env, log) as web:
+            app = App(f"http://127.0.0.1:{port}", hub, repo, log, web, private_pem)
+            wait_for(lambda: _ready(app), "the web process to be ready")
+            pr = hub.open_pull_request(repo, task_files("dev/active/e2e-split"), head_ref="split")
+
+            assert app.deliver("pull_request", pull_request_payload(pr, "opened")).status_code == 202
+            time.sleep(1.0)
+            assert hub.runs_for(repo, pr.head_sha) == []  # nobody works in the web process
+
+            with started(["worker"], env, log) as worker:
+                completed_run(app, pr.head_sha)
+                assert len(hub.bot_comments(repo, pr.number)) == 1
+    assert worker.returncode == 0, app.logs()[-3000:]
