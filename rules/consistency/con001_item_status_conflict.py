@@ -51,7 +51,8 @@ class ItemStatusConflict(Rule):
     Ids are ``CRITICAL-6``, ``Phase 3``, ``1.2``. A status belongs to the id nearest before it on
     its line (``Phase 2 ✅ COMPLETE, Phase 3 🟡 IN PROGRESS`` gives each its own); a line whose
     status comes before several ids is ambiguous and ignored, and so are intentions ("next:
-    proceed to Phase 3", "Phase 4 will be done when …") and history or changelog sections. A
+    proceed to Phase 3", "Phase 4 will be done when …"), and in session-log, history or changelog
+    sections only completions count (a logged "BLOCKED" is history; a logged "COMPLETE" stays true). A
     ticked or open checkbox that starts with an id counts as that id's status, and so does a
     tasks-file phase whose boxes are all ticked (or not).
 
@@ -104,9 +105,12 @@ def _written(doc: Document, seen: dict[str, list[Seen]]) -> set[tuple[int, str]]
     """Statuses written next to an id; returns the (line, id) pairs they settled."""
     attributed = set()
     for mark in doc.statuses:
-        if not mark.item_ids or _in_history(doc, mark.line):
+        if not mark.item_ids:
             continue
+        history = _in_history(doc, mark.line)
         for item_id, status in _attribute(mark):
+            if history and status is not Status.COMPLETE:
+                continue  # a logged "blocked" is history; a logged completion stays true
             if mark.in_heading and doc.role is not Role.TASKS and _NUMERIC_RE.match(item_id):
                 continue  # "### 2.1 Current state ✅" in a plan is a section number, not a task
             if status is Status.PARTIAL and "partial" not in mark.text.lower():
