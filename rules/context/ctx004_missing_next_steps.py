@@ -43,8 +43,8 @@ class MissingNextSteps(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.context
-        if doc is None or has_section(doc, NEXT):
-            return
+        if doc is None or task.archived or has_section(doc, NEXT):
+            return  # a finished (archived) task has nothing left to resume
         yield self.finding(task, doc, anchor_line(doc),
                            f"Context {doc.name!r} has no next-steps section (what to do when work resumes).",
                            key="next-steps")
