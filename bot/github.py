@@ -7,7 +7,9 @@ fake GitHub server in ``tests/fakegithub``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol, TypeVar
@@ -64,6 +66,57 @@ class RateLimited(GitHubError):
         self.retry_after = retry_after
         suffix = f" ({detail})" if detail else ""
         super().__init__(f"GitHub rate limit: retry after {retry_after:.0f} s{suffix}")
+
+
+class BudgetExhausted(GitHubError):
+    """The caller's :class:`RequestBudget` allows no further request (nothing was sent)."""
+
+    retryable = False
+
+    def __init__(self, limit: int, what: str) -> None:
+        self.limit = limit
+        super().__init__(f"request budget of {limit} used up before {what}")
+
+
+# --- request budgets ------------------------------------------------------------------------
+
+
+@dataclass
+class RequestBudget:
+    """At most *limit* GitHub requests, retries included, for the code run inside
+    :func:`spending`. The adapter charges one unit before each attempt it sends."""
+
+    limit: int
+    used: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def charge(self, what: str) -> None:
+        if self.used >= self.limit:
+            raise BudgetExhausted(self.limit, what)
+        self.used += 1
+
+
+_budget: ContextVar[RequestBudget | None] = ContextVar("devdocs_github_budget", default=None)
+
+
+@contextlib.contextmanager
+def spending(budget: RequestBudget) -> Iterator[RequestBudget]:
+    """Charge every GitHub request made inside the block (in this task) to *budget*."""
+    token = _budget.set(budget)
+    try:
+        yield budget
+    finally:
+        _budget.reset(token)
+
+
+def charge_request(what: str) -> None:
+    """Called by port implementations before each request; raises :class:`BudgetExhausted`."""
+    budget = _budget.get()
+    if budget is not None:
+        budget.charge(what)
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -216,6 +269,45 @@ class CheckRunUpdate:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class HookDelivery:
+    """One attempt to deliver a webhook to the App (``GET /app/hook/deliveries``).
+
+    A redelivery is a new attempt with a new ``id`` and the same ``guid`` (the
+    ``X-GitHub-Delivery`` header our receiver saw).
+    """
+
+    id: int
+    guid: str
+    delivered_at: datetime
+    redelivery: bool
+    status: str  # "OK", "Invalid HTTP Response: 503", "failed to connect", "timed out", ...
+    status_code: int  # our answer; 0 when GitHub got none
+    event: str
+    action: str | None = None
+    installation_id: int | None = None
+    repository_id: int | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """Our receiver answered 2xx (GitHub's ``status`` text is informational: ``OK`` for 200)."""
+        if self.status_code:
+            return 200 <= self.status_code < 300
+        return self.status.strip().upper() == "OK"
+
+
+ListingStop = Literal["end", "since", "max_pages", "budget"]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryListing:
+    """The App's most recent deliveries, newest first, back to ``since`` or to a bound."""
+
+    deliveries: tuple[HookDelivery, ...]
+    pages: int
+    stopped: ListingStop  # end: no more pages; since: reached older ones; or the bound that hit
+
+
 def github_timestamp(moment: datetime) -> str:
     """GitHub's ISO 8601 form, ``YYYY-MM-DDTHH:MM:SSZ``."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -282,6 +374,25 @@ class GitHubPort(Protocol):
                               check_name: str | None = None) -> list[CheckRunRef]: ...
 
     async def get_collaborator_permission(self, repo: RepoRef, username: str) -> Permission: ...
+
+    async def get_check_run(self, repo: RepoRef, check_run_id: int) -> CheckRunRef | None:
+        """``GET /repos/{o}/{r}/check-runs/{id}``; ``None`` when it no longer exists."""
+        ...
+
+
+class AppPort(Protocol):
+    """What devdocs-review asks of GitHub as the App itself (a JWT, not an installation token)."""
+
+    async def list_hook_deliveries(self, *, since: datetime, max_pages: int,
+                                   per_page: int = 100) -> DeliveryListing:
+        """Recent deliveries, newest first, following the ``cursor`` of each ``Link: rel="next"``
+        until one older than *since* or *max_pages* pages. A :class:`BudgetExhausted` mid-way
+        ends the listing early (``stopped="budget"``) with what was read."""
+        ...
+
+    async def redeliver_hook_delivery(self, delivery_id: int) -> None:
+        """``POST /app/hook/deliveries/{id}/attempts`` (GitHub answers 202 and re-sends it)."""
+        ...
 
 
 def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:

@@ -13,7 +13,12 @@ rest, each cached until shortly before it expires), builds URLs on ``base_url`` 
 * writes that may already have landed (a POST that timed out or got a 5xx) are not retried, so a
   comment is never posted twice;
 * ``X-GitHub-Api-Version: 2022-11-28``, which github.com and every supported GHES accept;
-* logs name the method and path only, never headers, tokens or the private key.
+* logs name the method and path only, never headers, tokens or the private key;
+* every attempt is charged to the caller's :class:`~bot.github.RequestBudget`, if any (recovery
+  runs inside one), before it is sent.
+
+:class:`GithubkitPort` acts for one installation (installation token); :class:`GithubkitAppPort`
+acts as the App itself (its JWT) for the webhook-delivery routes.
 """
 
 from __future__ import annotations
@@ -25,9 +30,9 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 from githubkit import AppAuthStrategy, GitHub
@@ -44,6 +49,8 @@ from pydantic import SecretStr
 from bot.github import (
     MAX_ANNOTATIONS_PER_REQUEST,
     AppInfo,
+    AppPort,
+    BudgetExhausted,
     ChangedFile,
     CheckAnnotation,
     CheckRunOutput,
@@ -51,10 +58,12 @@ from bot.github import (
     CheckRunUpdate,
     CheckStatus,
     Comment,
+    DeliveryListing,
     GitHubError,
     GitHubPort,
     GitHubRequestError,
     GitHubUnavailable,
+    HookDelivery,
     NotFound,
     Permission,
     PullRequestRef,
@@ -63,6 +72,7 @@ from bot.github import (
     RepoRef,
     Tree,
     TreeEntry,
+    charge_request,
     chunks,
     github_timestamp,
 )
@@ -79,6 +89,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0, pool=10.0)
 
 Sleep = Callable[[float], Awaitable[None]]
 PortFactory = Callable[[int], AbstractAsyncContextManager[GitHubPort]]
+AppPortFactory = Callable[[], AbstractAsyncContextManager[AppPort]]
 
 
 class GitHubMetrics(Protocol):
@@ -206,8 +217,8 @@ def _reason(failure: Failure) -> str:
 # --- the port ---------------------------------------------------------------------------------
 
 
-class GithubkitPort:
-    """:class:`~bot.github.GitHubPort` over one installation's githubkit client."""
+class _Requester:
+    """Sends requests through one githubkit client: budget, bounded retries, metrics."""
 
     def __init__(self, gh: GitHub[Any], *, policy: RetryPolicy | None = None, sleep: Sleep = asyncio.sleep,
                  rng: random.Random | None = None, metrics: GitHubMetrics | None = None) -> None:
@@ -225,6 +236,7 @@ class GithubkitPort:
         headers = {"Accept": accept, "X-GitHub-Api-Version": API_VERSION}
         attempt = 0
         while True:
+            charge_request(what)
             try:
                 response = await self._gh.arequest(method, path, params=dict(params or {}), json=body,
                                                    headers=headers)
@@ -262,6 +274,11 @@ class GithubkitPort:
             if not _has_next_page(response, len(batch)):
                 break
         return items
+
+
+
+class GithubkitPort(_Requester):
+    """:class:`~bot.github.GitHubPort` over one installation's githubkit client."""
 
     # operations
 
@@ -363,8 +380,56 @@ class GithubkitPort:
             return Permission("none")
         return Permission(str(data.get("permission") or "none"), data.get("role_name"))
 
+    async def get_check_run(self, repo: RepoRef, check_run_id: int) -> CheckRunRef | None:
+        try:
+            return parse_check_run(await self._json("GET", f"{_repo(repo)}/check-runs/{check_run_id}"))
+        except NotFound:
+            return None
+
+
+class GithubkitAppPort(_Requester):
+    """:class:`~bot.github.AppPort` over the App's JWT-authenticated githubkit client."""
+
+    async def list_hook_deliveries(self, *, since: datetime, max_pages: int,
+                                   per_page: int = PER_PAGE) -> DeliveryListing:
+        found: list[HookDelivery] = []
+        cursor: str | None = None
+        for page in range(1, max(1, max_pages) + 1):
+            params: dict[str, str | int] = {"per_page": per_page, **({"cursor": cursor} if cursor else {})}
+            try:
+                response = await self._send("GET", "/app/hook/deliveries", params=params)
+            except BudgetExhausted:
+                return DeliveryListing(tuple(found), page - 1, "budget")
+            batch = [parse_hook_delivery(item) for item in response.json() or ()]
+            recent = [d for d in batch if d.delivered_at >= since]
+            found.extend(recent)
+            if len(recent) < len(batch):  # newest first: the rest is older still
+                return DeliveryListing(tuple(found), page, "since")
+            cursor = next_cursor(response)
+            if cursor is None:
+                return DeliveryListing(tuple(found), page, "end")
+        return DeliveryListing(tuple(found), max(1, max_pages), "max_pages")
+
+    async def redeliver_hook_delivery(self, delivery_id: int) -> None:
+        # Not retried after a 5xx or a timeout: GitHub may have queued the redelivery already.
+        await self._send("POST", f"/app/hook/deliveries/{delivery_id}/attempts", idempotent=False)
+
 
 # --- factory ----------------------------------------------------------------------------------
+
+
+def _app_client(settings: GitHubSettings, timeout: httpx.Timeout,
+                transport: httpx.AsyncBaseTransport | None) -> GitHub[Any]:
+    return GitHub(
+        AppAuthStrategy(settings.app_id, settings.private_key.get_secret_value()),
+        base_url=settings.github_api_url,
+        user_agent=USER_AGENT,
+        timeout=timeout,
+        cache_strategy=MemCacheStrategy(),  # this App's JWT and installation tokens, nobody else's
+        http_cache=False,
+        auto_retry=False,
+        async_transport=transport,
+    )
 
 
 def github_for_installation(
@@ -380,16 +445,7 @@ def github_for_installation(
 
     ``transport`` lets tests run the fake GitHub in-process (``httpx.ASGITransport``).
     """
-    app_github = GitHub(
-        AppAuthStrategy(settings.app_id, settings.private_key.get_secret_value()),
-        base_url=settings.github_api_url,
-        user_agent=USER_AGENT,
-        timeout=timeout,
-        cache_strategy=MemCacheStrategy(),  # this App's JWT and installation tokens, nobody else's
-        http_cache=False,
-        auto_retry=False,
-        async_transport=transport,
-    )
+    app_github = _app_client(settings, timeout, transport)
 
     @asynccontextmanager
     async def for_installation(installation_id: int) -> AsyncIterator[GitHubPort]:
@@ -398,6 +454,26 @@ def github_for_installation(
             yield GithubkitPort(gh, policy=policy, sleep=sleep, metrics=metrics)
 
     return for_installation
+
+
+def github_for_app(
+    settings: GitHubSettings,
+    *,
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    policy: RetryPolicy | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    sleep: Sleep = asyncio.sleep,
+    metrics: GitHubMetrics | None = None,
+) -> AppPortFactory:
+    """The App acting as itself: every request carries a JWT signed with its private key."""
+    app_github = _app_client(settings, timeout, transport)
+
+    @asynccontextmanager
+    async def for_app() -> AsyncIterator[AppPort]:
+        async with app_github.with_auth(app_github.auth) as gh:
+            yield GithubkitAppPort(gh, policy=policy, sleep=sleep, metrics=metrics)
+
+    return for_app
 
 
 # --- lenient parsing (pure) -------------------------------------------------------------------
@@ -462,6 +538,41 @@ def parse_check_run(data: Mapping[str, Any]) -> CheckRunRef:
         html_url=str(data.get("html_url") or ""),
         app_slug=app.get("slug"),
     )
+
+
+def parse_hook_delivery(data: Mapping[str, Any]) -> HookDelivery:
+    action = data.get("action")
+    return HookDelivery(
+        id=int(data["id"]),
+        guid=str(data.get("guid") or ""),
+        delivered_at=parse_timestamp(str(data["delivered_at"])),
+        redelivery=bool(data.get("redelivery") or False),
+        status=str(data.get("status") or ""),
+        status_code=int(data.get("status_code") or 0),
+        event=str(data.get("event") or ""),
+        action=str(action) if action else None,
+        installation_id=_optional_int(data.get("installation_id")),
+        repository_id=_optional_int(data.get("repository_id")),
+    )
+
+
+def parse_timestamp(value: str) -> datetime:
+    """GitHub's ISO 8601 timestamps (``...Z`` or an offset) as aware UTC datetimes."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def next_cursor(response: httpx.Response) -> str | None:
+    """The ``cursor`` of the ``Link: <…?cursor=…>; rel="next"`` header, if there is a next page."""
+    link = response.links.get("next")
+    if not link or not link.get("url"):
+        return None
+    values = parse_qs(urlsplit(link["url"]).query).get("cursor")
+    return values[0] if values else None
+
+
+def _optional_int(value: Any) -> int | None:
+    return int(value) if value is not None else None
 
 
 def raw_or_base64(response: httpx.Response) -> bytes:

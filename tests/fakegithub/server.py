@@ -283,7 +283,27 @@ def create_token(call: Call) -> Reply:
 
 
 def list_deliveries(call: Call) -> Reply:
-    return 200, list(call.hub.deliveries), {}
+    """Newest first; ``cursor`` names the first delivery of the page (GitHub's are opaque)."""
+    wanted = call.query.get("status")
+    items = sorted(call.hub.deliveries, key=lambda d: (d["delivered_at"], d["id"]), reverse=True)
+    if wanted is not None:
+        items = [d for d in items if (200 <= d["status_code"] < 400) == (wanted == "success")]
+    per_page = min(100, int(call.query.get("per_page") or 30))
+    start = 0
+    cursor = call.query.get("cursor")
+    if cursor is not None:
+        ids = [f"v1_{d['id']}" for d in items]
+        if cursor not in ids:
+            raise HTTPError(400, "Bad cursor")
+        start = ids.index(cursor)
+    page = items[start : start + per_page]
+    headers = {}
+    if start + per_page < len(items):
+        query = {k: v for k, v in call.query.items() if k != "cursor"}
+        query["cursor"] = f"v1_{items[start + per_page]['id']}"
+        url = f"{call.base_url}{_unprefixed(call.path)}?{urlencode(query)}"
+        headers["link"] = f'<{url}>; rel="next"'
+    return 200, [dict(d) for d in page], headers
 
 
 def get_delivery(call: Call) -> Reply:
@@ -295,7 +315,7 @@ def get_delivery(call: Call) -> Reply:
 
 def redeliver(call: Call) -> Reply:
     _status, delivery, _headers = get_delivery(call)
-    call.hub.deliveries.append({**delivery, "redelivery": True})
+    call.hub.redeliver(delivery)
     return 202, {}, {}
 
 

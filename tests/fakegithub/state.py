@@ -12,6 +12,7 @@ import itertools
 import secrets
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -193,7 +194,11 @@ class FakeGitHub:
         self.installations: set[int] = set()
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
-        self.deliveries: list[dict[str, Any]] = []
+        self.deliveries: list[dict[str, Any]] = []  # the App's webhook delivery attempts
+        self.redelivered: list[int] = []  # ids named by POST /app/hook/deliveries/{id}/attempts
+        # status code of the attempt a redelivery makes (a test may deliver it to the App here)
+        self.on_redeliver: Callable[[dict[str, Any]], int] | None = None
+        self.delivery_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.tree_entry_limit: int | None = None  # recursive trees beyond it come back truncated
         self.token_ttl = timedelta(hours=1)
         self.ids = itertools.count(1000)
@@ -278,6 +283,54 @@ class FakeGitHub:
         fault = Fault(status, operation_id, method, dict(headers or {}), body, times, delay)
         self.faults.append(fault)
         return fault
+
+    def add_delivery(
+        self,
+        guid: str,
+        event: str = "pull_request",
+        action: str | None = "opened",
+        *,
+        status_code: int = 202,
+        status: str | None = None,
+        delivered_at: datetime | None = None,
+        redelivery: bool = False,
+        installation_id: int | None = 1,
+        repository_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Record one delivery attempt as ``GET /app/hook/deliveries`` lists it."""
+        if status is None:
+            status = (
+                "OK" if 200 <= status_code < 300 else
+                "failed to connect to host" if status_code == 0 else
+                f"Invalid HTTP Response: {status_code}"
+            )
+        delivery = {
+            "id": next(self.ids),
+            "guid": guid,
+            "delivered_at": self.timestamp(delivered_at or self.delivery_clock()),
+            "redelivery": redelivery,
+            "duration": 0.05,
+            "status": status,
+            "status_code": status_code,
+            "event": event,
+            "action": action,
+            "installation_id": installation_id,
+            "repository_id": repository_id,
+            "throttled_at": None,
+        }
+        with self.lock:
+            self.deliveries.append(delivery)
+        return delivery
+
+    def redeliver(self, delivery: dict[str, Any]) -> dict[str, Any]:
+        """A new attempt of *delivery* (same guid), as GitHub makes after ``…/attempts``."""
+        self.redelivered.append(int(delivery["id"]))
+        status_code = self.on_redeliver(delivery) if self.on_redeliver is not None else 202
+        return self.add_delivery(
+            delivery["guid"], delivery["event"], delivery["action"], status_code=status_code,
+            redelivery=True, installation_id=delivery["installation_id"],
+            repository_id=delivery["repository_id"],
+        )
 
     def issue_token(self, installation_id: int) -> tuple[str, datetime]:
         token = "ghs_" + secrets.token_hex(18)
