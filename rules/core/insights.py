@@ -93,7 +93,7 @@ def _list_lines(doc: Document, section: Section) -> list[str]:
 
 
 def _has(doc: Document, section: Section, pattern: re.Pattern[str]) -> bool:
-    return any(pattern.search(line) for line in _lines(doc, section))
+    return pattern.search("\n".join(_lines(doc, section))) is not None
 
 
 def _filled(table: Table, column: int) -> list[tuple[str, ...]]:
@@ -160,15 +160,21 @@ def _prose_risks(doc: Document) -> _Strength | None:
     return None
 
 
-_CRITERIA_RE = re.compile(r"(?i)acceptance|done when|definition of done|exit criteria|success criteria|verif|"
-                          r"완료 조건")
+_CRITERIA = ("acceptance", "done when", "definition of done", "exit criteria", "success criteria", "verif",
+             "완료 조건")
+
+
+def _criteria_lines(doc: Document, phase: Section) -> int:
+    text = "\n".join(_lines(doc, phase)).lower()
+    return sum(text.count(word) for word in _CRITERIA)
 
 
 def _acceptance_criteria(task: TaskDocs, ctx: RuleContext) -> _Strength | None:
     for doc in _docs(task.plan, task.tasks):
         phases = _phases(doc)
-        if len(phases) >= 2 and all(_has(doc, p, _CRITERIA_RE) for p in phases):
-            count = sum(1 for p in phases for line in _lines(doc, p) if _CRITERIA_RE.search(line))
+        counts = [_criteria_lines(doc, p) for p in phases]
+        if len(phases) >= 2 and all(counts):
+            count = sum(counts)
             text = f"Acceptance criteria under every phase ({len(phases)}/{len(phases)} phases"
             return _Strength(85, f"{text}, {count} criteria in {doc.name})", doc,
                              (phases[0].line, phases[-1].end_line), "acceptance|criteria|verif")
@@ -331,17 +337,20 @@ def _progress_matches(task: TaskDocs, ctx: RuleContext) -> _Strength | None:
     return None
 
 
-_TEST_RESULT_RE = re.compile(r"(?i)\b\d+\s*/\s*\d+\s+(?:tests?|checks?|specs?)\b"
-                             r"|\b\d+\s+(?:\w+\s+)?(?:tests?|checks?|specs?)\s+pass(?:ed|ing|es)?\b"
-                             r"|\ball\s+\d+\s+tests?\s+pass")
+# "228/228 tests", "27 focused tests passed", "12 checks pass". Starts with a digit class and is
+# case-sensitive on purpose: the regex engine then skips to digits, 5x faster over a whole doc.
+_TESTS = r"(?:[Tt]ests?|[Cc]hecks?|[Ss]pecs?)"
+_TEST_RESULT_RE = re.compile(rf"[0-9](?:[0-9]*[ \t]*/[ \t]*[0-9]+[ \t]+{_TESTS}\b"
+                             rf"|[0-9]*[ \t]+(?:[A-Za-z]+[ \t]+)?{_TESTS}[ \t]+pass(?:ed|ing|es)?\b)")
 
 
 def _verification_evidence(task: TaskDocs, ctx: RuleContext) -> _Strength | None:
     for doc in _docs(task.context, task.tasks, task.plan):
-        for number, line in enumerate(doc.lines, start=1):
-            if match := _TEST_RESULT_RE.search(line):
-                return _Strength(50, f"Verification results recorded: {match.group().strip()!r} "
-                                 f"({_where(doc, number)})", doc, (number, number), "test|verif")
+        text = "\n".join(doc.lines)
+        if match := _TEST_RESULT_RE.search(text):
+            number = text.count("\n", 0, match.start()) + 1
+            return _Strength(50, f"Verification results recorded: {match.group().strip()!r} "
+                             f"({_where(doc, number)})", doc, (number, number), "test|verif")
     return None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -181,7 +182,8 @@ _DETECTORS: tuple[_Detector, ...] = (
     _token("slack-token", ("xox",), r"\b(?P<p>xox[abprs]-)[A-Za-z0-9-]{10,255}"),
     _Detector("bearer-token", ("bearer",), re.compile(
         r"(?P<head>\b[Bb]earer[ \t]{1,8})(?P<q>)(?P<v>[A-Za-z0-9._~+/-]{20,2048}=*)"), _head_mask),
-    _Detector("password-assignment", ("pass", "pwd", "secret", "token", "key"), re.compile(
+    _Detector("password-assignment", ("pass", "pwd", "secret", "token", "apikey", "api_key", "api-key",
+                                      "access", "private_key", "private-key", "privatekey"), re.compile(
         rf"(?i)(?P<head>(?P<key>{_ASSIGNMENT_KEY})[*_\"'\]]{{0,3}}(?P<sep>{_SEPARATOR})(?P<q>[\"'`])?)"
         r"(?P<v>(?(q)[^\"'`\n]{0,256}|[^\s,;|]{1,256}))(?(q)[\"'`])"), _assignment),
 )
@@ -189,11 +191,33 @@ _DETECTORS: tuple[_Detector, ...] = (
 _PRIVATE_KEY_RE = re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----")
 _KEY_BODY_RE = re.compile(r"^[\s\"'>|]*(?:[A-Za-z0-9+/=]*|[A-Za-z-]+: .*)[\s\"',]*$")
 
-# Cheap literal anchors of every detector above: one search per line decides whether to look closer.
-_HINT = re.compile(
-    r"://|gh[pousr]_|github_pat_|A[SK]IA|xox[abprs]-|sk-|[sr]k_(?:live|test)_|AIza|eyJ|PRIVATE KEY"
-    r"|(?i:bearer|pass|pwd|secret|token|api[_-]?key|apikey|access[_-]?key)"
-)
+# Lower-case literal anchors of every detector above: a line holding none of them holds no secret.
+_NEEDLES = ("://", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "akia", "asia", "xox", "sk-",
+            "k_live_", "k_test_", "aiza", "eyj", "bearer", "pass", "pwd", "secret", "token", "private key",
+            "api_key", "api-key", "apikey", "access_key", "access-key", "accesskey", "private_key",
+            "private-key", "privatekey")
+
+
+def lines_containing(lines: Sequence[str], needles: Sequence[str],
+                     patterns: Sequence[re.Pattern[str]] = ()) -> list[int]:
+    """0-based indices of the *lines* whose lower-cased text holds a needle or matches a pattern.
+
+    A few C-speed searches over the whole text instead of a regex per line: the pre-filter that
+    keeps the security rules far below markdown-it's parse time.
+    """
+    lowered = "\n".join(lines).lower()  # lower() never adds or removes a newline
+    positions: list[int] = []
+    for needle in needles:
+        at = lowered.find(needle)
+        while at >= 0:
+            positions.append(at)
+            at = lowered.find(needle, at + len(needle))
+    for pattern in patterns:
+        positions.extend(match.start() for match in pattern.finditer(lowered))
+    if not positions:
+        return []
+    ends = list(itertools.accumulate(len(line) + 1 for line in lowered.split("\n")))
+    return sorted({bisect.bisect_right(ends, position) for position in positions})
 
 
 def _private_key(line: str) -> list[SecretMatch]:
@@ -216,11 +240,15 @@ def find_secrets(line: str, *, illustrations: bool = False) -> list[SecretMatch]
 
     With *illustrations*, also the matches that are masked but not reported (see SecretMatch).
     """
-    if not _HINT.search(line):
+    lowered = line.lower()
+    if not any(needle in lowered for needle in _NEEDLES):
         return []
+    return _find(line, lowered, illustrations)
+
+
+def _find(line: str, lowered: str, illustrations: bool) -> list[SecretMatch]:
     found = _private_key(line) if "PRIVATE KEY" in line else []
     taken = sorted((m.start, m.end) for m in found)
-    lowered = line.lower()
     for detector in _DETECTORS:
         if not any(needle in lowered for needle in detector.needles):
             continue
@@ -242,16 +270,16 @@ def scan_lines(lines: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
     A private key block is one match on its ``BEGIN`` line; its body lines are not scanned again,
     and a block whose body holds no key material (``...``) is a placeholder, not a secret.
     """
-    number = 0
-    while number < len(lines):
-        line = lines[number]
-        number += 1
-        for match in find_secrets(line):
+    resume = 0  # index of the first line after a private key body
+    for index in lines_containing(lines, _NEEDLES):
+        if index < resume:
+            continue
+        line, number = lines[index], index + 1
+        for match in _find(line, line.lower(), illustrations=False):
             if _opens_block(line, match):
-                body_end = _block_end(lines, number)
-                if _has_key_material(lines[number:body_end]):
+                resume = _block_end(lines, number)
+                if _has_key_material(lines[number:resume]):
                     yield number, match
-                number = body_end
             elif match.kind != "private-key" or _has_key_material([line[match.start:match.end]]):
                 yield number, match
 
@@ -283,21 +311,22 @@ def redact(text: str) -> str:
     Private key blocks collapse to ``-----BEGIN … PRIVATE KEY----- **** -----END … PRIVATE KEY-----``
     (placeholder bodies too: when in doubt, mask).
     """
-    if not _HINT.search(text):
-        return text
     lines = text.split("\n")
-    out: list[str] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        matches = find_secrets(line, illustrations=True)
+    candidates = lines_containing(lines, _NEEDLES)
+    if not candidates:
+        return text
+    out: list[str | None] = list(lines)  # None: a line inside a masked private key block
+    resume = 0
+    for index in candidates:
+        if index < resume:
+            continue
+        matches = _find(lines[index], lines[index].lower(), illustrations=True)
         if matches:
-            line = _splice(line, matches)
-        if any(_opens_block(lines[index - 1], m) for m in matches):
-            index = _block_end(lines, index)  # the body and END line are part of the masked block
-        out.append(line)
-    return "\n".join(out)
+            out[index] = _splice(lines[index], matches)
+        if any(_opens_block(lines[index], m) for m in matches):
+            resume = _block_end(lines, index + 1)  # the body and END line are part of the masked block
+            out[index + 1 : resume] = [None] * (resume - index - 1)
+    return "\n".join(line for line in out if line is not None)
 
 
 def _splice(line: str, matches: Sequence[SecretMatch]) -> str:

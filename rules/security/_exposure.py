@@ -29,8 +29,9 @@ class Exposure:
     value: str  # what the message quotes: the address, user@host or host:port
 
 
-_HINT = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\b(?:ssh|scp|sftp|rsync)\b|://|[a-z]\.[a-z]{2,63}:\d{2,5}",
-                   re.IGNORECASE)
+# What every finder needs on a line: the pre-filter over a whole document (see lines_containing).
+NEEDLES = ("ssh", "scp", "sftp", "rsync", "://")
+PATTERNS = (re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d"), re.compile(r":\d\d"))
 _IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)")
 _VERSION_BEFORE_RE = re.compile(
     r"(?i)(?:\b(?:v|ver|version|release|build|rev|revision|section|step|task|phase|item|chapter|rule|oid)\.?"
@@ -74,7 +75,8 @@ _PROVIDER_SUFFIXES = (
 
 def find_exposures(line: str) -> list[Exposure]:
     """Infrastructure details on *line*, left to right, never overlapping."""
-    if not _HINT.search(line):
+    lowered = line.lower()
+    if not any(n in lowered for n in NEEDLES) and not any(p.search(line) for p in PATTERNS):
         return []
     found: list[Exposure] = []
     for finder in (_ssh_targets, _connection_strings, _host_ports, _public_ips):

@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
-from rules.core.redact import find_secrets
+from rules.core.redact import find_secrets, lines_containing
 from rules.core.rule import Rule, RuleContext
-from rules.security._exposure import Exposure, find_exposures
+from rules.security._exposure import NEEDLES, PATTERNS, Exposure, find_exposures
 
 _MESSAGES = {
     "public-ip": "Public IP address {value!r} in the document.",
@@ -72,7 +72,8 @@ class InfrastructureExposure(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         allowed = frozenset(host.lower() for host in self.options.allowed_hosts)
         for doc in task.documents:
-            for number, line in enumerate(doc.lines, start=1):
+            for index in lines_containing(doc.lines, NEEDLES, PATTERNS):
+                number, line = index + 1, doc.lines[index]
                 for exposure in _reportable(line, allowed):
                     message = _MESSAGES[exposure.kind].format(value=exposure.value)
                     yield self.finding(task, doc, number, message, key=f"{exposure.kind}:{exposure.value}",
