@@ -69,6 +69,12 @@ class SecretMatch:
     def label(self) -> str:
         return KIND_LABELS[self.kind]
 
+    @property
+    def excerpt(self) -> str:
+        """``redacted`` without Markdown emphasis, code marks or trailing punctuation: for messages."""
+        text = re.sub(r"\*\*|__|`", "", self.redacted.replace(MASK, "\0")).rstrip(".,;)*_ ")
+        return text.replace("\0", MASK)
+
 
 # --- detectors ----------------------------------------------------------------------------------
 
@@ -124,19 +130,23 @@ def _head_mask(match: re.Match[str]) -> tuple[str, bool] | None:
 
 def _assignment(match: re.Match[str]) -> tuple[str, bool] | None:
     quote = match.group("q") or ""
-    value = match.group("v")
+    value = trailing = match.group("v")
     if not quote:
         value = value.rstrip(".,;)*`")
+        trailing = trailing[len(value):]  # "`", "**", ")" after the value stay in the text
         after = _NEXT_TEXT.search(match.string, match.end("v"))
         shell = match.group("sep") == "="  # KEY=value in a shell line or a .env file
         if after and not shell and not match.string.startswith(_COMMENTS, after.start()):
             return None  # prose: "token: 15-minute expiry"
+    if quote and _INNER_ASSIGNMENT.match(value):
+        return None  # the quoted text is itself an assignment: report that one
     if not is_literal_secret(value, quoted=bool(quote)):
         return None
-    return f"{match.group('head')}{MASK}{quote}", True
+    return f"{match.group('head')}{MASK}{quote or trailing}", True
 
 
 _NEXT_TEXT = re.compile(r"\S")  # what follows a bare value on its line
+_INNER_ASSIGNMENT = re.compile(r"[A-Za-z_][\w.-]{0,64}\s*[=:]\s*[^=\s]")
 _COMMENTS = ("#", "//", "<!--", "}", ",", "|")  # …may end the statement, but prose may not
 
 # Every repetition is bounded, so a pathological 1 MB line costs linear time.
@@ -252,15 +262,18 @@ def _find(line: str, lowered: str, illustrations: bool) -> list[SecretMatch]:
     for detector in _DETECTORS:
         if not any(needle in lowered for needle in detector.needles):
             continue
-        for match in detector.pattern.finditer(line):
+        position = 0
+        while (match := detector.pattern.search(line, position)) is not None:
             start, end = match.span()
             at = bisect.bisect_left(taken, (start, end))
-            if (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
-                continue  # a more specific detector already claimed these characters
-            masked = detector.mask(match)
-            if masked is not None:
-                found.append(SecretMatch(detector.kind, start, end, *masked))
-                taken.insert(at, (start, end))  # an illustration claims its characters too
+            claimed = (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end)
+            masked = None if claimed else detector.mask(match)  # claimed: a more specific detector won
+            if masked is None:
+                position = start + 1  # look again inside: "password: `DB_PASSWORD=…`"
+                continue
+            found.append(SecretMatch(detector.kind, start, end, *masked))
+            taken.insert(at, (start, end))  # an illustration claims its characters too
+            position = max(end, start + 1)
     return sorted((m for m in found if illustrations or m.reportable), key=lambda m: m.start)
 
 

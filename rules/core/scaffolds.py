@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rules.core.discovery import role_of
 from rules.core.finding import Finding
-from rules.core.model import Document, Role, TaskDocs
+from rules.core.model import Document, Role, Section, TaskDocs
 from rules.core.report import Scaffold
 
 _ROLE_WORDS = {Role.PLAN: "plan", Role.CONTEXT: "context", Role.TASKS: "tasks"}
@@ -29,9 +30,9 @@ _DEFAULT_PHASES = ("Phase 1: <name>", "Phase 2: <name>")
 _PHASE_BLOCK = """### {phase}
 
 - **Goal:** <one sentence: what is true when this phase is done>
-- **Duration:** <e.g. 2 days>
+- **Duration:** {duration}
 - **Status:** ⏳ Not started
-- **Depends on:** <previous phase, or none>
+- **Depends on:** {depends}
 - **Acceptance criteria:**
   - [ ] <observable result, e.g. "login works with SSO in staging">
 """
@@ -42,15 +43,14 @@ SECTIONS: dict[str, tuple[str, str]] = {  # name → (heading, body)
     "current-state": ("Current State", "<Where things stand today: what exists, what is missing or broken, "
                       "with file paths.>\n"),
     "future-state": ("Proposed Future State", "<What will be true when the work is done.>\n"),
-    "phases": ("Implementation Phases", _PHASE_BLOCK.format(phase="Phase 1: <name>")),
+    "phases": ("Implementation Phases", ""),  # one block per known phase, see _body
     "risks": ("Risks and Mitigation", "| Risk | Probability | Impact | Mitigation | Status |\n"
               "|------|-------------|--------|------------|--------|\n"
               "| <what could go wrong> | Medium | High | <how we prevent or absorb it> | Open |\n"),
     "success-metrics": ("Success Metrics", "- <a measurable result, e.g. p95 latency < 200 ms>\n"
                         "- <a measurable result, e.g. 0 failed payments in 7 days>\n"),
     "timeline": ("Timeline", "| Phase | Duration | Target date | Status |\n"
-                 "|-------|----------|-------------|--------|\n"
-                 "| Phase 1: <name> | <days> | <YYYY-MM-DD> | ⏳ |\n"),
+                 "|-------|----------|-------------|--------|\n"),  # one row per known phase
     "related-documents": ("Related Documents", "- [Context](./{context})\n- [Tasks](./{tasks})\n"),
     "blockers": ("Blockers", "- None right now. <Or: what blocks, who can unblock it, since when.>\n"),
     "session-log": ("Session Log", "### {today}\n\n- <what was done> (`<commit>`)\n"),
@@ -82,17 +82,41 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (
 def build(task: TaskDocs, findings: Sequence[Finding], *, today: dt.date | None = None
           ) -> tuple[Scaffold, ...]:
     """A scaffold for each missing file, then one for each missing section a finding reports."""
-    date = today.isoformat() if today else "YYYY-MM-DD"
-    names = {role: sibling_name(task, role) for role in _ROLE_WORDS}
-    found = [_file(task, role, names, date) for role in _ROLE_WORDS if _missing(task, role)]
+    fill = _Fill(today.isoformat() if today else "YYYY-MM-DD",
+                 {role: sibling_name(task, role) for role in _ROLE_WORDS},
+                 _known_phases(task.plan) or _known_phases(task.tasks))
+    found = [_file(task, role, fill) for role in _ROLE_WORDS if _missing(task, role)]
     seen: set[tuple[str, str]] = set()
     for finding in findings:
         section = _section_for(finding)
         if section is None or (finding.path, section) in seen:
             continue
         seen.add((finding.path, section))
-        found.append(_section(finding.path, section, names, date))
+        found.append(_section(finding.path, section, fill))
     return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fill:
+    """What a scaffold can already know: the date, sibling file names, phases (title, duration)."""
+
+    date: str
+    names: dict[Role, str]
+    phases: list[tuple[str, str | None]]
+
+    def body(self, name: str, phases: list[tuple[str, str | None]] | None = None) -> str:
+        phases = self.phases if phases is None else phases
+        if name == "phases":
+            known = phases or [(title, None) for title in _DEFAULT_PHASES]
+            return "\n".join(_PHASE_BLOCK.format(phase=t, duration=d or "<e.g. 2 days>",
+                                                 depends=known[i - 1][0] if i else "none")
+                             for i, (t, d) in enumerate(known))
+        text = SECTIONS[name][1]
+        if name == "timeline":
+            known = phases or [(_DEFAULT_PHASES[0], None)]
+            text += "".join(f"| {t} | {d or '<days>'} | <YYYY-MM-DD> | ⏳ |\n" for t, d in known)
+        return text.replace("{today}", self.date).replace("{context}", self.names[Role.CONTEXT]).replace(
+            "{tasks}", self.names[Role.TASKS])
 
 
 def sibling_name(task: TaskDocs, role: Role) -> str:
@@ -130,66 +154,65 @@ def _section_for(finding: Finding) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def _section(path: str, name: str, names: dict[Role, str], date: str) -> Scaffold:
+def _section(path: str, name: str, fill: _Fill) -> Scaffold:
     file = path.rsplit("/", 1)[-1]
     if name == "last-updated":
-        return Scaffold(f"Add a Last Updated line to {file}", path, f"**Last Updated:** {date}\n")
-    heading, body = SECTIONS[name]
-    return Scaffold(f"Add `## {heading}` to {file}", path, f"## {heading}\n\n{_fill(body, names, date)}")
+        return Scaffold(f"Add a Last Updated line to {file}", path, f"**Last Updated:** {fill.date}\n")
+    heading = SECTIONS[name][0]
+    return Scaffold(f"Add `## {heading}` to {file}", path, f"## {heading}\n\n{fill.body(name)}")
 
 
-def _fill(body: str, names: dict[Role, str], date: str) -> str:
-    return body.replace("{today}", date).replace("{context}", names[Role.CONTEXT]).replace(
-        "{tasks}", names[Role.TASKS]).replace("{plan}", names[Role.PLAN])
-
-
-def _file(task: TaskDocs, role: Role, names: dict[Role, str], date: str) -> Scaffold:
+def _file(task: TaskDocs, role: Role, fill: _Fill) -> Scaffold:
     title = task.name.replace("-", " ").replace("_", " ").strip().title() or "Task"
-    head = f"# {title} — {_ROLE_WORDS[role].title()}\n\n**Last Updated:** {date}\n"
-    if role is Role.PLAN:
-        body = _plan_body(_phase_titles(task.tasks), names, date)
-    elif role is Role.CONTEXT:
-        body = "\n".join(f"## {SECTIONS[name][0]}\n\n{_fill(SECTIONS[name][1], names, date)}"
-                         for name in _CONTEXT_SECTIONS)
+    head = f"# {title} — {_ROLE_WORDS[role].title()}\n\n**Last Updated:** {fill.date}\n"
+    if role is Role.TASKS:
+        body = _tasks_body([t for t, _d in fill.phases])
     else:
-        body = _tasks_body(_phase_titles(task.plan))
-    path = f"{task.path}/{names[role]}"
-    return Scaffold(f"Create {names[role]}", path, f"{head}\n{body}")
-
-
-def _plan_body(phases: list[str], names: dict[Role, str], date: str) -> str:
-    parts = []
-    for name in _PLAN_SECTIONS:
-        heading, body = SECTIONS[name]
-        if name == "phases":
-            body = "\n".join(_PHASE_BLOCK.format(phase=phase) for phase in phases or _DEFAULT_PHASES)
-        parts.append(f"## {heading}\n\n{_fill(body, names, date)}")
-    return "\n".join(parts)
+        names = _PLAN_SECTIONS if role is Role.PLAN else _CONTEXT_SECTIONS
+        body = "\n".join(f"## {SECTIONS[name][0]}\n\n{fill.body(name)}" for name in names)
+    path = f"{task.path}/{fill.names[role]}"
+    return Scaffold(f"Create {fill.names[role]}", path, f"{head}\n{body}")
 
 
 def _tasks_body(phases: list[str]) -> str:
     blocks = []
     for index, phase in enumerate(phases or _DEFAULT_PHASES):
-        depends = f"Depends on: {phases[index - 1] if phases else 'Phase 1'}\n\n" if index else ""
+        depends = f"Depends on: {(phases or _DEFAULT_PHASES)[index - 1]}\n\n" if index else ""
         blocks.append(f"## {phase}\n\n{depends}- [ ] <task> (<estimate, e.g. 2h>)\n"
                       "  - Verify: <how we know it is done>\n- [ ] <task> (<estimate>)\n"
                       "  - Verify: <command, test or observable result>\n")
     return "\n".join(blocks)
 
 
-def _phase_titles(doc: Document | None) -> list[str]:
-    """Phase headings of an existing plan or tasks file, to carry over into the new file."""
+def _known_phases(doc: Document | None) -> list[tuple[str, str | None]]:
+    """(title, duration) of the phase headings of an existing plan or tasks file, to carry over."""
     if doc is None:
         return []
-    by_id: dict[str, str] = {}
+    by_id: dict[str, tuple[str, str | None]] = {}
     for section in doc.sections:
         match = _PHASE_RE.search(section.title)
         if section.level > 1 and match:
-            by_id.setdefault(match.group().lower(), _without_status(section.title))
+            duration = _duration(doc, section)
+            by_id.setdefault(match.group().lower(), (_without_status(section.title, duration), duration))
     return list(by_id.values())[:MAX_PHASES]
 
 
-def _without_status(title: str) -> str:
-    """``Phase 1: Setup ✅ COMPLETE`` → ``Phase 1: Setup``: a new file starts with nothing done."""
+def _duration(doc: Document, phase: Section) -> str | None:
+    """The phase's duration: in its heading (``Phase 2 (3 days)``) or on a ``Duration:`` line."""
+    heading = next((e.text for e in phase.estimates if not e.is_effort_size), None)
+    if heading is not None:
+        return heading
+    for estimate in doc.estimates:
+        labelled = any(w in doc.line_text(estimate.line).lower() for w in ("duration", "effort", "estimate"))
+        if phase.line < estimate.line <= phase.end_line and labelled and not estimate.is_effort_size:
+            return estimate.text
+    return None
+
+
+def _without_status(title: str, duration: str | None = None) -> str:
+    """``Phase 1: Setup (2h) ✅ COMPLETE`` → ``Phase 1: Setup``: a new file starts with nothing done
+    (and the duration has its own column)."""
+    if duration:
+        title = title.replace(f"({duration})", "").replace(duration, "")
     title = _STATUS_RE.sub("", title)
     return re.sub(r"[\s\-—–:|()]+$", "", title).strip() or title

@@ -75,5 +75,5 @@ class SecretInDoc(Rule):
                 seen[key] += 1
                 if seen[key] > 1:
                     key = f"{key}#{seen[key]}"  # the same secret again in this file
-                message = f"{match.label} written in the document: {match.redacted!r}."
+                message = f"{match.label} written in the document: {match.excerpt!r}."
                 yield self.finding(task, doc, line, message, key=key)

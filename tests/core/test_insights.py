@@ -243,6 +243,7 @@ def test_missing_files_get_scaffolds_named_in_the_task_style() -> None:
         assert f"\n## {heading}\n" in plan.body
     assert "| Risk | Probability | Impact | Mitigation | Status |" in plan.body
     assert "### Phase 1: Cart API\n" in plan.body and "### Phase 2: Payment step\n" in plan.body
+    assert "- **Depends on:** Phase 1: Cart API\n" in plan.body
     assert "[Tasks](./CHECKOUT_TASKS.md)" in plan.body
     for heading in ("Current State", "Blockers", "Session Log", "Key Decisions", "Lessons", "Next Steps"):
         assert f"\n## {heading}\n" in context.body
@@ -291,6 +292,19 @@ def test_missing_sections_reported_by_rules_get_section_scaffolds() -> None:
     ]
     assert found[0].body.startswith("## Risks and Mitigation\n\n| Risk | Probability | Impact | Mitigation |")
     assert found[2].body == "**Last Updated:** 2026-03-12\n"
+
+
+def test_section_scaffolds_carry_the_known_phases_and_durations() -> None:
+    task = task_of(**FULL)
+    findings = [finding("PLN004", PLAN_PATH, 1, "No timeline summarises the phases.")]
+
+    (timeline,) = insights.scaffolds(task, findings, today=TODAY)
+
+    assert timeline.body.splitlines()[4:] == [
+        "| Phase 1: Cart API | 2 days | <YYYY-MM-DD> | ⏳ |",
+        "| Phase 2: Payment step | 3 days | <YYYY-MM-DD> | ⏳ |",
+        "| Phase 3: Rollout | 1 day | <YYYY-MM-DD> | ⏳ |",
+    ]
 
 
 def test_the_engine_passes_today_to_scaffolds() -> None:

@@ -178,6 +178,29 @@ def test_redaction_is_idempotent_and_keeps_other_text() -> None:
     assert not [raw for _line, _kind, raw, _masked in SECRETS if raw in once]
 
 
+@pytest.mark.parametrize(("line", "excerpt"), [
+    ("- **Password:** Zq8vLm2Rt7.", "Password: ****"),
+    ("Rotate it: `STAGING_DB_PASSWORD=Hx7pQ2mZ9w!`", "STAGING_DB_PASSWORD=****"),
+    ('password: "Tq4#mB8vLz2x"', 'password: "****"'),
+    ("stripe sk_live_eyPp0yypPKfY5yv0cSPaW2pk", "sk_live_****"),
+])
+def test_messages_quote_a_clean_excerpt_while_masking_keeps_the_markup(line: str, excerpt: str) -> None:
+    (match,) = find_secrets(line)
+
+    assert match.excerpt == excerpt
+    assert redact(line).endswith(line[match.end:])
+
+
+def test_an_assignment_quoted_inside_prose_is_reported_as_itself() -> None:
+    line = "- Rotate the staging password: `STAGING_DB_PASSWORD=Hx7pQ2mZ9w!`"
+
+    assert redact(line) == "- Rotate the staging password: `STAGING_DB_PASSWORD=****`"
+
+
+def test_base64_padding_is_not_mistaken_for_an_inner_assignment() -> None:
+    assert redact('password: "bm90IG15IHJlYWw9PQ=="') == 'password: "****"'
+
+
 def test_two_secrets_on_one_line_are_both_masked() -> None:
     line = "DB_PASSWORD=OjrPPWg1jK and REDIS_URL=redis://:zM8dQbDgjRQh@cache.acme-corp.io:6379"
 
