@@ -37,7 +37,7 @@ _VERSION_BEFORE_RE = re.compile(
     r"(?i)(?:\b(?:v|ver|version|release|build|rev|revision|section|step|task|phase|item|chapter|rule|oid)\.?"
     r"\s*[:=]?\s*|==|>=|<=|~=|!=|\^|~|§\s*)$"
 )
-# "Upgrade V8 to 3.6.6.7", "bump from 4.1.0.7 to 4.1.0.12": a version word earlier on the line.
+# "Upgrade libfoo to 3.6.6.7", "bump from 4.1.0.7 to 4.1.0.12": a version word earlier on the line.
 _VERSION_WORDS_RE = re.compile(
     r"(?i)\b(?:upgrad|updat|bump|patch|downgrad|roll|version|release|changelog|v8\b)"
 )

@@ -32,10 +32,10 @@ class InfrastructureExposureOptions(BaseModel):
 
 
 class InfrastructureExposure(Rule):
-    """The doc names reachable infrastructure: a public IP, a root or public-IP SSH target, a
-    production host with its port, or a connection string to a production database.
+    """The doc names reachable infrastructure: a public IP, an SSH target or a production host.
 
-    Private, loopback, link-local and documentation addresses (``10.0.0.5``, ``192.168.1.2``,
+    Reported: public IPv4 addresses, SSH/scp targets that log in as root or name a public IP,
+    production hosts with a port, and connection strings to production databases. Private, loopback, link-local and documentation addresses (``10.0.0.5``, ``192.168.1.2``,
     ``203.0.113.7``), version numbers (``v1.2.3.4``), outline numbers (``### 2.1.3.4``), public
     resolvers (``8.8.8.8``), textbook samples (``1.2.3.4``) and reserved documentation domains
     (``db.prod.example.com``, ``*.test``) are not exposure. Production hosts are those with a
@@ -48,7 +48,7 @@ class InfrastructureExposure(Rule):
     exactly where to aim; only the credentials stand between them and production.
 
     Bad:
-        - [x] Open the database proxy — `mainline.proxy.rlwy.net:34025`
+        - [x] Open the database proxy — `tramway.proxy.rlwy.net:41873`
         - [ ] Deploy: `ssh root@app-01.acme-corp.io`
 
     Good:

@@ -269,6 +269,12 @@ def test_documentation_hosts(host: str, documentation: bool) -> None:
     assert is_documentation_host(host) is documentation
 
 
+def test_line_numbers_survive_text_whose_lower_case_is_longer() -> None:
+    lines = ["İstanbul İzmir İ" * 20, "token: Qm2Lx9Vt4Zp8", "plain"]  # "İ".lower() is two characters
+
+    assert [(n, m.kind) for n, m in scan_lines(lines)] == [(2, "password-assignment")]
+
+
 def test_secret_key_hides_the_value_and_separates_kinds() -> None:
     key = secret_key("password-assignment", "hunter2")
 
@@ -324,11 +330,11 @@ def test_pathological_lines_are_scanned_in_linear_time() -> None:
 @pytest.mark.parametrize(("line", "kinds"), [
     ("ssh root@app-01.acme-corp.io", ["root-ssh"]),
     ("ssh -i key.pem ubuntu@54.210.33.17 uptime", ["ssh-public-ip"]),
-    ("proxy mainline.proxy.rlwy.net:34025", ["provider-endpoint"]),
+    ("proxy tramway.proxy.rlwy.net:41873", ["provider-endpoint"]),
     ("replica.prod.acme-corp.io:5432 and 81.214.77.23", ["production-host", "public-ip"]),
     ("postgresql://worker@db.prod.acme-corp.io:5432/jobs", ["connection-string"]),
     ("X-Forwarded-For: 1.2.3.4; dns 8.8.8.8; lan 10.0.0.4; docs 203.0.113.9", []),
-    ("Upgrade V8 to 3.6.6.7; pin driver==4.1.0.12; v2.10.3.1", []),
+    ("Upgrade libfoo to 3.6.6.7; pin driver==4.1.0.12; v2.10.3.1", []),
     ("### 2.1.3.4 Retry policy", []),
     ("ssh root@host; ssh deploy@<server>; db.prod.example.com:5432", []),
     ("allow 52.94.0.0/16", []),
