@@ -90,6 +90,7 @@ DEAD_LETTERS_KEPT = 1000
 _MAX_SKIPS = 64  # superseded, deferred or dead messages one claim may step over
 _DEFER_MAX_SECONDS = 2.0  # a message for a busy coalesce key comes back at least this often
 _ERROR_PAUSE_SECONDS = 0.2
+_CLOSE_GRACE = 2.0  # seconds close() waits for a read or a heartbeat beyond their own bound
 
 Mode = Literal["done", "retry", "defer", "release", "requeue", "dead"]
 
@@ -406,8 +407,8 @@ class RedisQueue:
         self._closed = True
         if self._beat is not None:
             self._beat.cancel()
-            await asyncio.gather(self._beat, return_exceptions=True)
-        await self._drop_listener(hand_back=True)
+            await _finished(self._beat, _CLOSE_GRACE)
+        await self._stop_listener()
         await self.broker.shutdown()
 
     # -- optional capabilities ------------------------------------------------------------------
@@ -514,21 +515,26 @@ class RedisQueue:
                 await self.broker.ensure_group()
         await asyncio.sleep(_ERROR_PAUSE_SECONDS)
 
-    async def _drop_listener(self, *, hand_back: bool) -> None:
+    async def _stop_listener(self) -> None:
+        """End the read in progress and the listener; a message read but not handed out goes back.
+
+        The read is left to end by itself (``XREADGROUP`` blocks for ``block_seconds`` at most):
+        cancelling a read in flight inside redis-py was seen to be lost (redis-py 8, Python 3.11),
+        leaving the task reading on for ever, so cancelling is only the fallback, and bounded.
+        """
         pending, self._next = self._next, None
-        if pending is not None and not pending.done():
+        if pending is not None and not await _finished(pending, self.options.block_seconds + _CLOSE_GRACE):
             pending.cancel()
-        if pending is not None:
-            await asyncio.gather(pending, return_exceptions=True)
-            message = None if pending.cancelled() or pending.exception() else pending.result()
-            if message is not None and hand_back:  # read but never handed out: back to the stream
-                with contextlib.suppress(RedisError, OSError):
-                    delivery = _delivery(self.broker.formatter.loads(message.data))
-                    await self._settle_entry(delivery, message.entry_id, "requeue", message.data)
-        if self._listener is not None:
+            await _finished(pending, _CLOSE_GRACE)
+        if pending is not None and pending.done() and not pending.cancelled() and pending.exception() is None:
+            message = pending.result()  # read but never handed out: back to the stream
+            with contextlib.suppress(RedisError, OSError):
+                delivery = _delivery(self.broker.formatter.loads(message.data))
+                await self._settle_entry(delivery, message.entry_id, "requeue", message.data)
+        if self._listener is not None and (pending is None or pending.done()):
             with contextlib.suppress(RedisError, OSError, RuntimeError):
                 await self._listener.aclose()
-            self._listener = None
+        self._listener = None
 
     # -- leases -----------------------------------------------------------------------------
 
@@ -611,6 +617,12 @@ class RedisQueue:
             },
         )
         return self.broker.formatter.dumps(message).message
+
+
+async def _finished(task: asyncio.Task[Any], timeout: float) -> bool:
+    """Wait up to *timeout* seconds for *task*; never raises, never waits longer."""
+    done, _ = await asyncio.wait({task}, timeout=timeout)
+    return bool(done)
 
 
 async def _read_one(listener: AsyncGenerator[StreamMessage, None]) -> StreamMessage:

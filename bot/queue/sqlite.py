@@ -233,11 +233,13 @@ def _submit(conn: Conn, delivery: Delivery, now: float) -> Submitted:
         conn.execute(f"DELETE FROM deliveries WHERE {_OLDER_QUEUED}", where)
         if conn.execute(f"SELECT 1 FROM deliveries WHERE {_NEWER_QUEUED} LIMIT 1", where).fetchone():
             return Submitted(accepted=True, reason="superseded")
-    conn.execute(
-        "INSERT INTO deliveries (id, event, body, received_at, coalesce_key, state, attempts,"
+    queued = conn.execute(
+        "INSERT OR IGNORE INTO deliveries (id, event, body, received_at, coalesce_key, state, attempts,"
         " not_before, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
         (delivery.id, delivery.event, delivery.body, delivery.received_at, key, delivery.attempts, now, now),
     )
+    if queued.rowcount == 0:  # its id left the dedup window, but the delivery is still here (dead?)
+        return Submitted(accepted=False, reason="duplicate")
     return Submitted(accepted=True, reason="queued")
 
 
