@@ -95,7 +95,7 @@ def _validator(path: Path) -> jsonschema.Draft202012Validator:
 
 def test_engine_review_renders_in_every_format(engine_review: Review) -> None:
     assert engine_review.findings, "the engine found nothing in deliberately weak docs"
-    assert engine_review.waived and CREDENTIAL in (engine_review.waived[0].waiver_reason or "")
+    assert engine_review.waived and "ops:****@" in (engine_review.waived[0].waiver_reason or "")  # redacted at the source
 
     outputs = {fmt: render(engine_review) for fmt, render in FORMATS.items()}
 
