@@ -35,7 +35,8 @@ class InfrastructureExposure(Rule):
     """The doc names reachable infrastructure: a public IP, an SSH target or a production host.
 
     Reported: public IPv4 addresses, SSH/scp targets that log in as root or name a public IP,
-    production hosts with a port, and connection strings to production databases. Private, loopback, link-local and documentation addresses (``10.0.0.5``, ``192.168.1.2``,
+    production hosts with a port, and connection strings to production databases. Private,
+    loopback, link-local and documentation addresses (``10.0.0.5``, ``192.168.1.2``,
     ``203.0.113.7``), version numbers (``v1.2.3.4``), outline numbers (``### 2.1.3.4``), public
     resolvers (``8.8.8.8``), textbook samples (``1.2.3.4``) and reserved documentation domains
     (``db.prod.example.com``, ``*.test``) are not exposure. Production hosts are those with a
