@@ -102,7 +102,8 @@ def create_app(
             app.state.worker_task = None
             if worker:
                 job_worker = Worker(
-                    delivery_queue, job_handler(bound), metrics=app_metrics, config=worker_config,
+                    delivery_queue, job_handler(bound), metrics=app_metrics,
+                    config=worker_config or WorkerConfig.from_settings(settings),
                     permanent=is_permanent, clock=clock,
                 )
                 await stack.enter_async_context(_running(app, job_worker))

@@ -6,9 +6,10 @@ rest, each cached until shortly before it expires), builds URLs on ``base_url`` 
 
 * requests go through ``GitHub.arequest`` and responses are read leniently as JSON, because
   githubkit's strict generated models reject partial and newer payloads;
-* explicit timeouts; githubkit's own retry (up to an hour on rate limits) and its HTTP cache are
-  off. :class:`RetryPolicy` retries 5xx, timeouts and connection errors with exponential backoff
-  and jitter, honours ``Retry-After`` and ``x-ratelimit-reset``, and never sleeps longer than
+* explicit timeouts (``DEVDOCS_GITHUB_TIMEOUT_SECONDS`` to read or write, 5 s to connect);
+  githubkit's own retry (up to an hour on rate limits) and its HTTP cache are off.
+  :class:`RetryPolicy` retries 5xx, timeouts and connection errors with exponential backoff and
+  jitter, honours ``Retry-After`` and ``x-ratelimit-reset``, and never sleeps longer than
   ``max_wait``: beyond it, :class:`~bot.github.RateLimited` tells the caller to retry the job later;
 * writes that may already have landed (a POST that timed out or got a 5xx) are not retried, so a
   comment is never posted twice;
@@ -85,7 +86,7 @@ RAW_MEDIA = "application/vnd.github.raw+json"
 USER_AGENT = "devdocs-review"
 PER_PAGE = 100
 MAX_PAGES = 30  # 3 000 items: GitHub's own cap on a PR's file list
-DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0, pool=10.0)
+CONNECT_TIMEOUT = 5.0  # seconds; reads and writes wait ``github_timeout_seconds`` (default 20)
 
 Sleep = Callable[[float], Awaitable[None]]
 PortFactory = Callable[[int], AbstractAsyncContextManager[GitHubPort]]
@@ -108,6 +109,14 @@ class GitHubSettings(Protocol):
     def private_key(self) -> SecretStr: ...
     @property
     def github_api_url(self) -> str: ...
+    @property
+    def github_timeout_seconds(self) -> float: ...
+
+
+def timeout_for(settings: GitHubSettings) -> httpx.Timeout:
+    """Read and write time out after ``github_timeout_seconds``; connecting after 5 s at most."""
+    seconds = settings.github_timeout_seconds
+    return httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds), pool=10.0)
 
 
 # --- retries (pure) ---------------------------------------------------------------------------
@@ -435,7 +444,7 @@ def _app_client(settings: GitHubSettings, timeout: httpx.Timeout,
 def github_for_installation(
     settings: GitHubSettings,
     *,
-    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    timeout: httpx.Timeout | None = None,
     policy: RetryPolicy | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     sleep: Sleep = asyncio.sleep,
@@ -445,7 +454,7 @@ def github_for_installation(
 
     ``transport`` lets tests run the fake GitHub in-process (``httpx.ASGITransport``).
     """
-    app_github = _app_client(settings, timeout, transport)
+    app_github = _app_client(settings, timeout or timeout_for(settings), transport)
 
     @asynccontextmanager
     async def for_installation(installation_id: int) -> AsyncIterator[GitHubPort]:
@@ -459,14 +468,14 @@ def github_for_installation(
 def github_for_app(
     settings: GitHubSettings,
     *,
-    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    timeout: httpx.Timeout | None = None,
     policy: RetryPolicy | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     sleep: Sleep = asyncio.sleep,
     metrics: GitHubMetrics | None = None,
 ) -> AppPortFactory:
     """The App acting as itself: every request carries a JWT signed with its private key."""
-    app_github = _app_client(settings, timeout, transport)
+    app_github = _app_client(settings, timeout or timeout_for(settings), transport)
 
     @asynccontextmanager
     async def for_app() -> AsyncIterator[AppPort]:

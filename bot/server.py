@@ -72,7 +72,7 @@ async def _work(settings: Settings) -> int:
     from bot.app import ContextActions, is_permanent, job_handler, open_delivery_queue
     from bot.context import build_context
     from bot.metrics import Metrics
-    from bot.worker import Worker
+    from bot.worker import Worker, WorkerConfig
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -82,7 +82,8 @@ async def _work(settings: Settings) -> int:
     queue = open_delivery_queue(settings)
     context = build_context(settings, metrics=metrics)
     try:
-        worker = Worker(queue, job_handler(ContextActions(context)), metrics=metrics, permanent=is_permanent)
+        worker = Worker(queue, job_handler(ContextActions(context)), metrics=metrics, permanent=is_permanent,
+                        config=WorkerConfig.from_settings(settings))
         await worker.run(stop)
     finally:
         close = getattr(context, "aclose", None)

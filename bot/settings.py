@@ -3,6 +3,11 @@
 Nothing here reads the environment at import time: ``serve`` calls :func:`load_settings` and hands
 the result to ``create_app``; tests build :class:`Settings` directly. A missing or malformed
 setting raises :class:`SettingsError` whose message is one line naming the variable.
+
+``DEVDOCS_QUEUE_URL`` defaults to ``sqlite:///./devdocs-queue.db``: a durable SQLite file in the
+working directory, so an acknowledged delivery survives a restart with no server to run
+(``memory://`` keeps deliveries in the process only, for tests). The ``*_SECONDS`` and
+``*_ATTEMPTS`` tuning settings rarely need changing; the fault tests shorten them.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ MIB = 1024 * 1024
 DEFAULT_MAX_BODY_BYTES = 5 * MIB
 GITHUB_MAX_PAYLOAD_BYTES = 25 * MIB
 QUEUE_SCHEMES = ("memory", "sqlite", "redis", "rediss")
+DEFAULT_QUEUE_URL = "sqlite:///./devdocs-queue.db"  # relative to the working directory
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -49,9 +55,14 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr
     github_api_url: str = "https://api.github.com"
     check_name: str = "devdocs-review"
-    queue_url: str = "memory://"
+    queue_url: str = DEFAULT_QUEUE_URL
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0, le=GITHUB_MAX_PAYLOAD_BYTES)
     log_level: str = "INFO"
+    # Tuning: how long one GitHub response may take, and how workers hold and retry jobs.
+    github_timeout_seconds: float = Field(default=20.0, gt=0)  # read/write timeout of one request
+    worker_lease_seconds: float = Field(default=600.0, gt=0)  # a crashed worker's job returns after it
+    worker_max_attempts: int = Field(default=5, gt=0)  # runs of a job before it is given up
+    worker_retry_seconds: float = Field(default=2.0, gt=0)  # backoff before the 2nd run; doubles
 
     @classmethod
     def settings_customise_sources(
@@ -167,12 +178,15 @@ def describe(error: ErrorDetails) -> str:
         return f"{var} is required"
     if detail is not None:
         return f"{var} {detail}"
+    if error["type"] == "greater_than" and Settings.model_fields[str(loc[0])].annotation is float:
+        return f"{var} must be a positive number"
     return f"{var} {_TYPE_MESSAGES.get(error['type'], 'is malformed: ' + error['msg'].lower())}"
 
 
 _TYPE_MESSAGES = {
     "int_parsing": "must be an integer",
     "int_type": "must be an integer",
+    "float_parsing": "must be a number",
     "greater_than": "must be a positive integer",
     "less_than_equal": f"must be at most {GITHUB_MAX_PAYLOAD_BYTES} (GitHub's payload limit)",
     "string_type": "must be text",

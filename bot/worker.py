@@ -22,6 +22,7 @@ import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.logs import bind
 from bot.metrics import JobOutcome, Metrics
@@ -48,6 +49,17 @@ class RetryPolicy:
         return max(delay, min(retry_after, MAX_RETRY_AFTER)) if retry_after is not None else delay
 
 
+class WorkerSettings(Protocol):
+    """The settings a worker reads (``bot.settings.Settings`` provides them)."""
+
+    @property
+    def worker_lease_seconds(self) -> float: ...
+    @property
+    def worker_max_attempts(self) -> int: ...
+    @property
+    def worker_retry_seconds(self) -> float: ...
+
+
 @dataclass(frozen=True, slots=True)
 class WorkerConfig:
     name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
@@ -56,6 +68,13 @@ class WorkerConfig:
     poll_seconds: float = 0.5  # idle wait between claims (a waking queue answers sooner)
     drain_seconds: float = 25.0  # on stop, how long in-flight jobs may run on
     retry: RetryPolicy = RetryPolicy()
+
+    @classmethod
+    def from_settings(cls, settings: WorkerSettings) -> WorkerConfig:
+        """Lease and retries from ``DEVDOCS_WORKER_LEASE_SECONDS``, ``_MAX_ATTEMPTS``, ``_RETRY_SECONDS``."""
+        retry = RetryPolicy(max_attempts=settings.worker_max_attempts,
+                            base_delay=settings.worker_retry_seconds)
+        return cls(lease_seconds=settings.worker_lease_seconds, retry=retry)
 
 
 def is_permanent(error: BaseException) -> bool:

@@ -37,7 +37,7 @@ def test_minimal_environment_gets_the_documented_defaults() -> None:
     assert settings.webhook_secret.get_secret_value() == SECRET
     assert settings.github_api_url == "https://api.github.com"
     assert settings.check_name == "devdocs-review"
-    assert settings.queue_url == "memory://"
+    assert settings.queue_url == "sqlite:///./devdocs-queue.db"  # durable by default, no server
     assert settings.max_body_bytes == DEFAULT_MAX_BODY_BYTES == 5 * 1024 * 1024
     assert settings.log_level == "INFO"
 
@@ -49,6 +49,10 @@ def test_every_documented_variable_is_read() -> None:
         DEVDOCS_QUEUE_URL="sqlite:///var/lib/devdocs/queue.db",
         DEVDOCS_MAX_BODY_BYTES="1048576",
         DEVDOCS_LOG_LEVEL="debug",
+        DEVDOCS_GITHUB_TIMEOUT_SECONDS="2.5",
+        DEVDOCS_WORKER_LEASE_SECONDS="30",
+        DEVDOCS_WORKER_MAX_ATTEMPTS="3",
+        DEVDOCS_WORKER_RETRY_SECONDS="0.5",
     ))
 
     assert settings.github_api_url == "https://ghe.example.com/api/v3"  # trailing slash stripped
@@ -56,6 +60,8 @@ def test_every_documented_variable_is_read() -> None:
     assert settings.queue_url == "sqlite:///var/lib/devdocs/queue.db"
     assert settings.max_body_bytes == 1048576
     assert settings.log_level == "DEBUG"
+    assert (settings.github_timeout_seconds, settings.worker_lease_seconds) == (2.5, 30.0)
+    assert (settings.worker_max_attempts, settings.worker_retry_seconds) == (3, 0.5)
 
 
 def test_loopback_api_url_is_accepted() -> None:
@@ -147,6 +153,10 @@ def test_a_key_pasted_on_one_line_with_escaped_newlines_is_accepted() -> None:
         ("DEVDOCS_MAX_BODY_BYTES", "0", "DEVDOCS_MAX_BODY_BYTES must be a positive integer"),
         ("DEVDOCS_MAX_BODY_BYTES", str(26 * 1024 * 1024), "DEVDOCS_MAX_BODY_BYTES must be at most"),
         ("DEVDOCS_LOG_LEVEL", "chatty", "DEVDOCS_LOG_LEVEL must be one of"),
+        ("DEVDOCS_GITHUB_TIMEOUT_SECONDS", "soon", "DEVDOCS_GITHUB_TIMEOUT_SECONDS must be a number"),
+        ("DEVDOCS_GITHUB_TIMEOUT_SECONDS", "0", "DEVDOCS_GITHUB_TIMEOUT_SECONDS must be a positive number"),
+        ("DEVDOCS_WORKER_LEASE_SECONDS", "-1", "DEVDOCS_WORKER_LEASE_SECONDS must be a positive number"),
+        ("DEVDOCS_WORKER_MAX_ATTEMPTS", "0", "DEVDOCS_WORKER_MAX_ATTEMPTS must be a positive integer"),
     ],
 )
 def test_a_malformed_setting_is_named(variable: str, value: str, expected: str) -> None:
