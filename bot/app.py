@@ -50,8 +50,10 @@ class ContextActions:
     async def review_pull_request(self, pr: PullRequestRef, *, reason: str) -> None:
         await review.review_pull_request(self.ctx, pr, reason=reason)
 
-    async def rerun_for_sha(self, repo: RepoRef, head_sha: str, *, reason: str) -> None:
-        await review.rerun_for_sha(self.ctx, repo, head_sha, reason=reason)
+    async def rerun_for_sha(self, repo: RepoRef, head_sha: str, *, reason: str,
+                            check_run_id: int | None = None, pr_number: int | None = None) -> None:
+        await review.rerun_for_sha(self.ctx, repo, head_sha, reason=reason, check_run_id=check_run_id,
+                                   pr_number=pr_number)
 
     async def handle_comment(self, command: CommentCommand) -> None:
         await command_handlers.handle_comment(self.ctx, command)

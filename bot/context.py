@@ -8,6 +8,7 @@ everything is bounded (LRU by entries or by weight) so memory stays flat.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -16,7 +17,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from bot.github import AppInfo
-from bot.githubkit_adapter import GitHubMetrics, PortFactory, github_for_installation
+from bot.githubkit_adapter import (
+    AppPortFactory,
+    GitHubMetrics,
+    PortFactory,
+    github_for_app,
+    github_for_installation,
+)
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -25,6 +32,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -174,6 +182,31 @@ class ReviewMetrics(GitHubMetrics, Protocol):
     def review_completed(self, conclusion: str) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class TrackedCheck:
+    """A check run the App created and has not completed yet (see ``bot/recovery.py``)."""
+
+    owner: str
+    repo: str
+    installation_id: int
+    head_sha: str
+    pr_number: int
+    check_run_id: int
+    created_at: float  # epoch seconds
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.repo}"
+
+
+class CheckRegistry(Protocol):
+    """Where the App notes the check runs it has open (``bot/recovery_store.py``)."""
+
+    async def check_started(self, check: TrackedCheck) -> None: ...
+
+    async def check_completed(self, full_name: str, check_run_id: int) -> None: ...
+
+
 @dataclass
 class AppContext:
     settings: Settings
@@ -182,14 +215,39 @@ class AppContext:
     cache: ReviewCache = field(default_factory=ReviewCache)
     limiter: CommandLimiter = field(default_factory=CommandLimiter)
     metrics: ReviewMetrics | None = None
+    github_for_app: AppPortFactory | None = None  # the App's JWT (webhook deliveries); recovery
+    check_registry: CheckRegistry | None = None  # open check runs, for recovery; set by the worker
 
     def review_completed(self, conclusion: str) -> None:
         if self.metrics is not None:
             self.metrics.review_completed(conclusion)
 
+    async def check_started(self, check: TrackedCheck) -> None:
+        """Note an open check run; best effort (a registry failure never fails a review)."""
+        if self.check_registry is None:
+            return
+        try:
+            await self.check_registry.check_started(check)
+        except Exception:
+            log.warning("could not note check run %s as open", check.check_run_id, exc_info=True)
+
+    async def check_completed(self, full_name: str, check_run_id: int) -> None:
+        """Forget a completed check run; best effort."""
+        if self.check_registry is None:
+            return
+        try:
+            await self.check_registry.check_completed(full_name, check_run_id)
+        except Exception:
+            log.warning("could not note check run %s as completed", check_run_id, exc_info=True)
+
 
 def build_context(settings: Settings, *, metrics: ReviewMetrics | None = None,
-                  github: PortFactory | None = None, clock: Clock = utc_now) -> AppContext:
-    """The production context: the githubkit adapter unless *github* (a test fake) is given."""
+                  github: PortFactory | None = None, clock: Clock = utc_now,
+                  github_app: AppPortFactory | None = None) -> AppContext:
+    """The production context: the githubkit adapter unless *github* (a test fake) is given.
+
+    *github_app* (the App's JWT port, for recovery) defaults to the adapter too; no request is
+    made until recovery uses it."""
     factory = github or github_for_installation(settings, metrics=metrics)
-    return AppContext(settings, factory, clock, ReviewCache(clock), CommandLimiter(), metrics)
+    app_factory = github_app or github_for_app(settings, metrics=metrics)
+    return AppContext(settings, factory, clock, ReviewCache(clock), CommandLimiter(), metrics, app_factory)

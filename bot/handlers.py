@@ -14,7 +14,9 @@ Handled:
 - ``check_suite`` requested with no pull request listed → the same (a fork PR's push); with one
   listed, the ``pull_request`` delivery for that push does the review, so this one is ignored
   rather than reviewing every push twice;
-- ``issue_comment`` created on a PR, by a human, whose first line is a ``/review`` command.
+- ``issue_comment`` created on a PR, by a human, whose first line is a ``/review`` command;
+- ``devdocs.rerun`` (never from GitHub: recovery puts it on the queue) → review the PR again in
+  the check run a lost review left open.
 """
 
 from __future__ import annotations
@@ -28,12 +30,15 @@ from bot.events import EventRouter
 from bot.github import PullRequestRef, RepoRef
 from bot.logs import bind
 from bot.payloads import (
+    RERUN_ACTION,
+    RERUN_EVENT,
     CheckRunEvent,
     CheckSuiteEvent,
     Installation,
     IssueCommentEvent,
     PullRequestEvent,
     Repository,
+    StuckCheckRerun,
 )
 from bot.queue.base import Delivery
 from bot.webhooks import Verdict
@@ -47,7 +52,10 @@ class ReviewActions(Protocol):
 
     async def review_pull_request(self, pr: PullRequestRef, *, reason: str) -> None: ...
 
-    async def rerun_for_sha(self, repo: RepoRef, head_sha: str, *, reason: str) -> None: ...
+    async def rerun_for_sha(self, repo: RepoRef, head_sha: str, *, reason: str,
+                            check_run_id: int | None = None, pr_number: int | None = None) -> None:
+        """With *check_run_id*: finish that check run (left open) by reviewing PR *pr_number*."""
+        ...
 
     async def handle_comment(self, command: CommentCommand) -> None: ...
 
@@ -116,6 +124,15 @@ async def run_command(actions: ReviewActions, event: IssueCommentEvent) -> None:
     command = comment_command(event)
     with bind(repo=command.repo.full_name, pr=command.pr_number):
         await actions.handle_comment(command)
+
+
+@router.register(RERUN_EVENT, RERUN_ACTION, model=StuckCheckRerun)
+async def rerun_stuck_check(actions: ReviewActions, event: StuckCheckRerun) -> None:
+    repo = repo_ref(event.repository, event.installation)
+    sha = event.check_run.head_sha
+    with bind(repo=repo.full_name, pr=event.pull_request.number, sha=sha):
+        await actions.rerun_for_sha(repo, sha, reason="recovery", check_run_id=event.check_run.id,
+                                    pr_number=event.pull_request.number)
 
 
 # -- payload -> port values ------------------------------------------------------------------

@@ -122,3 +122,18 @@ class CheckSuiteEvent(_Model):
 class InstallationEvent(_Model):
     action: str
     installation: Installation
+
+
+RERUN_EVENT = "devdocs.rerun"  # not GitHub's: the receiver's event-name check refuses the dot
+RERUN_ACTION = "stuck_check"
+
+
+class StuckCheckRerun(_Model):
+    """A ``devdocs.rerun`` delivery: recovery (``bot/recovery.py``) found check run ``check_run``
+    of ``pull_request`` left open by a lost review, and queued this to finish it."""
+
+    action: str
+    check_run: CheckRun
+    pull_request: PullRequestMini
+    repository: Repository
+    installation: Installation

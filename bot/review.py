@@ -26,6 +26,7 @@ back on every edit, so they survive restarts and work across replicas.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -38,7 +39,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from bot.configfile import CONFIG_PATH, parse_config_text
-from bot.context import AppContext
+from bot.context import AppContext, TrackedCheck
 from bot.github import (
     MAX_CHECK_TEXT_CHARS,
     MAX_COMMENT_CHARS,
@@ -465,10 +466,14 @@ async def review_pull_request(ctx: AppContext, pr: PullRequestRef, *, reason: st
         await run_review(ctx, gh, pr, reason=reason)
 
 
-async def run_review(ctx: AppContext, gh: GitHubPort, pr: PullRequestRef, *, reason: str) -> str:
-    """As :func:`review_pull_request`, on an open port; returns the check run's conclusion."""
+async def run_review(ctx: AppContext, gh: GitHubPort, pr: PullRequestRef, *, reason: str,
+                     check_run_id: int | None = None) -> str:
+    """As :func:`review_pull_request`, on an open port; returns the check run's conclusion.
+
+    *check_run_id*: publish in this existing check run (one recovery found left open) instead of
+    creating a new one."""
     async with ctx.cache.pr_lock(pr.key):
-        job = Job(ctx, gh, pr, reason)
+        job = Job(ctx, gh, pr, reason, check_id=check_run_id)
         await start_check(job)
         try:
             await _review(job)
@@ -482,9 +487,25 @@ async def run_review(ctx: AppContext, gh: GitHubPort, pr: PullRequestRef, *, rea
 async def start_check(job: Job) -> None:
     sha = job.pr.head_sha
     output = CheckRunOutput("Reviewing…", f"Reviewing the planning docs at `{sha[:7]}` ({job.reason}).")
-    run = await job.gh.create_check_run(job.repo, name=job.ctx.settings.check_name, head_sha=sha,
-                                        status="in_progress", started_at=job.ctx.clock(), output=output)
-    job.check_id = run.id
+    if job.check_id is not None and not await _reopened(job, output):
+        job.check_id = None  # the run left open is gone: start a new one
+    if job.check_id is None:
+        run = await job.gh.create_check_run(job.repo, name=job.ctx.settings.check_name, head_sha=sha,
+                                            status="in_progress", started_at=job.ctx.clock(), output=output)
+        job.check_id = run.id
+    await job.ctx.check_started(TrackedCheck(job.repo.owner, job.repo.name, job.repo.installation_id, sha,
+                                             job.pr.number, job.check_id, job.ctx.clock().timestamp()))
+
+
+async def _reopened(job: Job, output: CheckRunOutput) -> bool:
+    """Mark the existing check run ``job.check_id`` in progress again; False when it is gone."""
+    assert job.check_id is not None
+    try:
+        await job.gh.update_check_run(job.repo, job.check_id,
+                                      CheckRunUpdate(status="in_progress", output=output))
+    except NotFound:
+        return False
+    return True
 
 
 async def _review(job: Job) -> None:
@@ -638,6 +659,7 @@ async def complete_check(job: Job, conclusion: CheckConclusion, output: CheckRun
                             details_url=details_url or None, output=output)
     await job.gh.update_check_run(job.repo, job.check_id, update)
     job.conclusion = conclusion
+    await job.ctx.check_completed(job.repo.full_name, job.check_id)
 
 
 NO_DOCS = "No planning docs changed"
@@ -727,13 +749,21 @@ async def has_own_check_run(ctx: AppContext, gh: GitHubPort, repo: RepoRef, sha:
 
 
 async def rerun_for_sha(ctx: AppContext, repo: RepoRef, head_sha: str, *, reason: str,
-                        skip_if_reviewed: bool | None = None) -> None:
+                        skip_if_reviewed: bool | None = None, check_run_id: int | None = None,
+                        pr_number: int | None = None) -> None:
     """Review every open PR whose head is *head_sha* (found via ``/commits/{sha}/pulls``, which
     also finds fork PRs, whose webhook ``pull_requests`` list is empty).
 
     ``skip_if_reviewed`` (default: only for ``check_suite.requested``, which GitHub sends with every
     push alongside ``pull_request.synchronize``) skips a SHA that already has our check run.
+
+    With *check_run_id* (recovery: that check run of ours was left open), PR *pr_number* is
+    reviewed again in that same check run; see :func:`resume_check_run`.
     """
+    if check_run_id is not None:
+        async with ctx.github_for_installation(repo.installation_id) as gh:
+            await resume_check_run(ctx, gh, repo, head_sha, check_run_id, pr_number, reason=reason)
+        return
     skip = reason.startswith("check_suite.requested") if skip_if_reviewed is None else skip_if_reviewed
     async with ctx.github_for_installation(repo.installation_id) as gh:
         pulls = [p for p in await gh.list_pull_requests_for_commit(repo, head_sha)
@@ -746,3 +776,53 @@ async def rerun_for_sha(ctx: AppContext, repo: RepoRef, head_sha: str, *, reason
             return
         for pr in pulls:
             await run_review(ctx, gh, pr, reason=reason)
+
+
+async def resume_check_run(ctx: AppContext, gh: GitHubPort, repo: RepoRef, head_sha: str, check_run_id: int,
+                           pr_number: int | None, *, reason: str) -> None:
+    """Finish check run *check_run_id* of *head_sha*, which a lost review left open.
+
+    If the PR's head is still *head_sha*, the review runs again and publishes in that check run.
+    Otherwise the check run is completed ``neutral`` with why, and an open PR is reviewed at its
+    current head (the recovery delivery may have superseded a queued delivery for that head).
+    """
+    pr = await _pull_for(gh, repo, head_sha, pr_number)
+    if pr is not None and pr.state == "open" and pr.head_sha == head_sha:
+        await run_review(ctx, gh, pr, reason=reason, check_run_id=check_run_id)
+        return
+    await close_stale_check(ctx, gh, repo, head_sha, check_run_id, pr)
+    if pr is not None and pr.state == "open":
+        await run_review(ctx, gh, pr, reason=reason)
+
+
+async def _pull_for(gh: GitHubPort, repo: RepoRef, head_sha: str,
+                    number: int | None) -> PullRequestRef | None:
+    if number is None:
+        pulls = [p for p in await gh.list_pull_requests_for_commit(repo, head_sha)
+                 if p.head_sha == head_sha and p.state == "open"]
+        return pulls[0] if pulls else None
+    try:
+        return await gh.get_pull_request(repo, number)
+    except NotFound:
+        return None
+
+
+async def close_stale_check(ctx: AppContext, gh: GitHubPort, repo: RepoRef, head_sha: str, check_run_id: int,
+                            pr: PullRequestRef | None) -> None:
+    """Complete a check run left open for a commit that is no longer an open PR's head."""
+    sha = head_sha[:7]
+    if pr is None:
+        title, summary = "Not reviewed", f"No open pull request has `{sha}` as its head any more."
+    elif pr.state != "open":
+        title, summary = "Not reviewed", f"The pull request was {pr.state} before `{sha}` could be reviewed."
+    else:
+        new = pr.head_sha[:7]
+        title = f"Superseded by {new}"
+        summary = (f"The pull request moved on to `{new}` before `{sha}` could be reviewed; "
+                   f"`{new}` is reviewed instead.")
+    log.info("completing check run %s left open on %s@%s: %s", check_run_id, repo.full_name, sha, title)
+    update = CheckRunUpdate(status="completed", conclusion="neutral", completed_at=ctx.clock(),
+                            output=CheckRunOutput(title, summary))
+    with contextlib.suppress(NotFound):  # deleted meanwhile: nothing left to complete
+        await gh.update_check_run(repo, check_run_id, update)
+    await ctx.check_completed(repo.full_name, check_run_id)

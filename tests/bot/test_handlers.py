@@ -227,4 +227,5 @@ def test_the_app_router_lists_its_routes_in_a_stable_order() -> None:
         ("check_suite", ["requested"]),
         ("check_suite", ["rerequested"]),
         ("issue_comment", ["created"]),
+        ("devdocs.rerun", ["stuck_check"]),
     ]
