@@ -109,6 +109,14 @@ class PurgeableQueue(Protocol):
 
 
 @runtime_checkable
+class SeenQueue(Protocol):
+    async def seen(self, delivery_id: str) -> bool:
+        """True when *delivery_id* was accepted within the dedup window, i.e. a submit of it now
+        would be a duplicate (recovery asks before it has GitHub redeliver a failed delivery)."""
+        ...
+
+
+@runtime_checkable
 class WaitableQueue(Protocol):
     async def wait_for_work(self, timeout: float) -> None:
         """Return when a delivery may be ready, or after *timeout* seconds (a worker's idle wait).

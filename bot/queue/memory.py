@@ -116,6 +116,12 @@ class MemoryQueue:
         self._check_open()
         return len(self._entries)
 
+    async def seen(self, delivery_id: str) -> bool:
+        """True when *delivery_id* was accepted within the dedup window (a submit would be refused)."""
+        self._check_open()
+        self._forget_old(self._clock())
+        return delivery_id in self._seen
+
     async def close(self) -> None:
         self._closed = True
         self._work.set()
