@@ -177,6 +177,7 @@ class Document:
     estimates: tuple[Estimate, ...] = ()
     comments: tuple[tuple[int, str], ...] = ()  # (line, text) of HTML comments, for waivers
     problems: tuple[str, ...] = ()  # input problems already handled (e.g. decoded with replacement)
+    text: str = ""  # the whole document, newline-normalised: one regex pass beats a loop over lines
 
     @property
     def name(self) -> str:

@@ -60,6 +60,7 @@ def parse_document(path: str, text: str, role: Role, *, problems: Sequence[str] 
         estimates=tuple(scan.estimates),
         comments=tuple(builder.comments),
         problems=tuple(problems),
+        text=text,
     )
 
 

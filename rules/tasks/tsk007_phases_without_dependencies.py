@@ -67,7 +67,7 @@ class PhasesWithoutDependencies(Rule):
         if len(ids) < self.options.min_phases:
             return
         for document in task.documents:
-            if any(_DEPENDENCY_RE.search(line) for line in document.lines):
+            if _DEPENDENCY_RE.search(document.text or "\n".join(document.lines)):
                 return
         anchor = found[0].section.line if found else 1
         shown = ", ".join(ids[:4]) + (", …" if len(ids) > 4 else "")
