@@ -3,7 +3,9 @@
 Everything the App counts goes through a :class:`Metrics` method, so label sets stay bounded:
 event names come only from verified deliveries, reasons and outcomes from fixed sets here.
 The GitHub adapter reports its requests and retries through :meth:`Metrics.github_request` and
-:meth:`Metrics.github_retry`, and the review its result through :meth:`Metrics.review_completed`.
+:meth:`Metrics.github_retry`, and the review its result through :meth:`Metrics.review_completed`;
+recovery counts what it put right through :meth:`Metrics.recovery_redelivered` and
+:meth:`Metrics.recovery_stuck_check`.
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ class Metrics:
         self._reviews = counter("reviews", "Reviews published, by check conclusion", "conclusion")
         self._gh_requests = counter("github_requests", "Requests sent to GitHub", "method", "status")
         self._gh_retries = counter("github_retries", "GitHub requests retried", "reason")
+        self._redeliveries = counter(
+            "recovery_redeliveries", "Failed webhook deliveries recovery asked GitHub to redeliver"
+        )
+        self._stuck_checks = counter(
+            "recovery_stuck_checks", "Check runs left open that recovery queued a re-run for"
+        )
 
     # -- web -----------------------------------------------------------------------------------
 
@@ -98,6 +106,14 @@ class Metrics:
     def github_retry(self, reason: str) -> None:
         """*reason*: a short fixed word such as ``"5xx"``, ``"rate_limit"``, ``"timeout"``."""
         self._gh_retries.labels(reason=reason).inc()
+
+    # -- recovery ------------------------------------------------------------------------------
+
+    def recovery_redelivered(self) -> None:
+        self._redeliveries.inc()
+
+    def recovery_stuck_check(self) -> None:
+        self._stuck_checks.inc()
 
     # -- exposition ----------------------------------------------------------------------------
 
