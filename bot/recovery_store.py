@@ -145,7 +145,12 @@ CREATE TABLE IF NOT EXISTS recovery_leases (
 
 class SqliteRecoveryStore:
     """Tables in the queue's SQLite file, through this store's own connection (WAL, so it never
-    blocks the queue's readers; writes wait up to ``busy_timeout`` for the file's write lock)."""
+    blocks the queue's readers; writes wait up to ``busy_timeout`` for the file's write lock).
+
+    Commits are ``synchronous=NORMAL``: safe against ``kill -9`` (the WAL is in the OS page
+    cache), and no fsync holds the write lock the web process needs for its submits. A power cut
+    may lose the last notes; a check run it forgets is then not recovered, a check run it
+    remembers after completion is read back once and forgotten."""
 
     def __init__(self, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS,
                  clock: Callable[[], float] = time.time) -> None:
@@ -167,7 +172,7 @@ class SqliteRecoveryStore:
             "DELETE FROM recovery_checks WHERE repo = ? AND check_run_id = ?", (full_name, check_run_id)))
 
     async def open_checks(self, *, created_before: float, limit: int) -> list[TrackedCheck]:
-        rows = await self._run(lambda conn: conn.execute(
+        rows = await self._run(write=False, fn=lambda conn: conn.execute(
             "SELECT owner, name, installation_id, head_sha, pr_number, check_run_id, created_at"
             " FROM recovery_checks WHERE created_at < ? ORDER BY created_at, check_run_id LIMIT ?",
             (created_before, limit)).fetchall())
@@ -188,13 +193,13 @@ class SqliteRecoveryStore:
                 self._conn.close()
                 self._conn = None
 
-    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        return await asyncio.to_thread(self._transact, fn)
+    async def _run(self, fn: Callable[[sqlite3.Connection], T], *, write: bool = True) -> T:
+        return await asyncio.to_thread(self._transact, fn, write)
 
-    def _transact(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    def _transact(self, fn: Callable[[sqlite3.Connection], T], write: bool) -> T:
         with self._mutex:
             conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 result = fn(conn)
             except BaseException:
@@ -210,6 +215,7 @@ class SqliteRecoveryStore:
                                    check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")  # no fsync per note; see the class doc
             conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
             self._conn = conn
         return self._conn

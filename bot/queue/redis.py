@@ -312,7 +312,7 @@ class _Held:
 
 
 class RedisQueue:
-    """A :class:`~bot.queue.base.DeliveryQueue` (plus release, wait_for_work, dead) on Redis."""
+    """A :class:`~bot.queue.base.DeliveryQueue` (plus release, seen, wait_for_work, dead) on Redis."""
 
     def __init__(
         self,
@@ -418,6 +418,10 @@ class RedisQueue:
         held = self._held.pop(delivery.id, None)
         if held is not None:
             await self._settle_entry(delivery, held.entry_id, "release", held.data)
+
+    async def seen(self, delivery_id: str) -> bool:
+        """True when *delivery_id* was accepted within the dedup window (its ``seen`` key lives)."""
+        return bool(await self._redis.exists(self.keys.seen(delivery_id)))
 
     async def wait_for_work(self, timeout: float) -> None:
         """Return as soon as a message arrives for this consumer, or after *timeout* seconds."""

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.context import TrackedCheck
+from bot.queue.base import Delivery, DeliveryQueue, SeenQueue
 from bot.queue.memory import MemoryQueue
 from bot.queue.sqlite import SqliteQueue
 from bot.recovery import RecoveryReport, RecoveryRunner
@@ -186,3 +187,29 @@ async def test_each_queue_gets_its_store_next_to_it(tmp_path: Path) -> None:
 
     assert {"deliveries", "seen", "recovery_checks", "recovery_leases"} <= tables
     assert isinstance(recovery_store_for(MemoryQueue()), MemoryRecoveryStore)
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+async def seen_queue(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DeliveryQueue]:
+    from bot.queue.factory import open_queue
+
+    if request.param == "memory":
+        url = "memory://"
+    elif request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'queue.db'}"
+    else:
+        url = f"{request.getfixturevalue('redis_url')}?prefix=t{uuid.uuid4().hex[:8]}"
+    queue = open_queue(url)
+    if not isinstance(queue, SeenQueue):
+        await queue.close()
+        pytest.skip(f"the {request.param} queue does not answer seen() yet")
+    yield queue
+    await queue.close()
+
+
+async def test_a_queue_tells_which_delivery_ids_it_accepted(seen_queue: DeliveryQueue) -> None:
+    await seen_queue.submit(Delivery("guid-accepted", "pull_request", b"{}", received_at=time.time()))
+
+    assert isinstance(seen_queue, SeenQueue)
+    assert await seen_queue.seen("guid-accepted")
+    assert not await seen_queue.seen("guid-never-seen")
