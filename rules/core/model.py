@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -259,11 +260,10 @@ class TaskDocs:
 
 LAST_UPDATED_LABELS = frozenset({"last updated", "updated", "last update", "last modified", "date updated"})
 
-_TITLE_NOISE = str.maketrans({c: " " for c in "#*_`:()[]{}|/\\-—–.,!?\"'"})
+_NOT_WORD = re.compile(r"[\W_]+")  # anything but letters and digits (Unicode-aware), in one C pass
 
 
 def normalise_title(title: str) -> str:
     """``"### 2. Current State (현재 상태) ✅"`` → ``"current state 현재 상태"``."""
-    cleaned = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in title.translate(_TITLE_NOISE))
-    words = [w for w in cleaned.lower().split() if not w.isdigit()]
-    return " ".join(words)
+    words = _NOT_WORD.sub(" ", title).lower().split()
+    return " ".join(w for w in words if not w.isdigit())
