@@ -68,7 +68,8 @@ def _task(task: TaskReport, paint: _Paint) -> list[str]:
     if task.comparison is not None:
         best = task.comparison
         score, grade = best.exemplar_score, best.exemplar_grade
-        lines.append(f"  exemplar     {score:>3}  {grade:<2}  {plain(best.exemplar)}")
+        label = "exemplar" if score > task.score else "next best"  # this task is the repo's best
+        lines.append(f"  {label:<12} {score:>3}  {grade:<2}  {plain(best.exemplar)}")
     lines += [""] + [line for f in task.findings for line in _finding(f, paint)] if task.findings else []
     total = minutes(task.effort_minutes)
     fixes = len({(f.rule, f.fix) for f in task.findings})
