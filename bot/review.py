@@ -59,6 +59,7 @@ from bot.github import (
     RepoRef,
     TreeEntry,
 )
+from bot.worker import current_attempt
 from rules.core.config import ConfigError, ReviewConfig
 from rules.core.discovery import Snapshot, is_markdown, role_of
 from rules.core.engine import review as run_engine
@@ -471,9 +472,12 @@ async def run_review(ctx: AppContext, gh: GitHubPort, pr: PullRequestRef, *, rea
     """As :func:`review_pull_request`, on an open port; returns the check run's conclusion.
 
     *check_run_id*: publish in this existing check run (one recovery found left open) instead of
-    creating a new one."""
+    creating a new one. A retried job (:func:`~bot.worker.current_attempt` > 1) publishes in the
+    check run an earlier attempt left open, if any: a worker killed mid-review leaves one."""
     async with ctx.cache.pr_lock(pr.key):
         job = Job(ctx, gh, pr, reason, check_id=check_run_id)
+        if job.check_id is None and current_attempt() > 1:
+            job.check_id = await open_check_run(ctx, gh, pr.repo, pr.head_sha)
         await start_check(job)
         try:
             await _review(job)
@@ -746,6 +750,20 @@ async def has_own_check_run(ctx: AppContext, gh: GitHubPort, repo: RepoRef, sha:
     await bot_login(ctx, gh)
     slug = ctx.cache.app.slug if ctx.cache.app else None
     return any(run.app_slug in (None, slug) for run in runs)
+
+
+async def open_check_run(ctx: AppContext, gh: GitHubPort, repo: RepoRef, sha: str) -> int | None:
+    """The newest check run of ours on *sha* that is still ``queued`` or ``in_progress``, if any."""
+    runs = await gh.list_check_runs(repo, sha, check_name=ctx.settings.check_name)
+    if not runs:
+        return None
+    await bot_login(ctx, gh)
+    slug = ctx.cache.app.slug if ctx.cache.app else None
+    left = [run.id for run in runs
+            if run.status in ("queued", "in_progress") and run.app_slug in (None, slug)]
+    if left:
+        log.info("an earlier attempt left check run %s open on %s; reviewing in it", max(left), sha[:7])
+    return max(left, default=None)
 
 
 async def rerun_for_sha(ctx: AppContext, repo: RepoRef, head_sha: str, *, reason: str,

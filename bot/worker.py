@@ -8,7 +8,8 @@ finish for up to ``drain_seconds``; jobs still running then are cancelled and re
 another worker.
 
 This module is the one catch-all of the job path: every handler error lands in
-:meth:`Worker.process`, logged once, with the delivery id.
+:meth:`Worker.process`, logged once, with the delivery id. While a handler runs,
+:func:`current_attempt` tells it which run of its delivery this is (a crashed run counts).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import random
 import socket
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,6 +34,14 @@ log = logging.getLogger(__name__)
 
 GiveUp = Callable[[Delivery, BaseException], Awaitable[None]]
 MAX_RETRY_AFTER = 3600.0  # never park a job longer than this, whatever the server asks
+
+_attempt: ContextVar[int] = ContextVar("devdocs_job_attempt", default=1)
+
+
+def current_attempt() -> int:
+    """Which run of its delivery the job in progress is: 1 for the first; more after a failed run
+    or one whose worker died (its lease ran out). Outside a job: 1."""
+    return _attempt.get()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +140,7 @@ class Worker:
         """Run one claimed delivery to an outcome; never raises (but lets cancellation through)."""
         started = time.perf_counter()
         with bind(delivery_id=delivery.id, event=delivery.event, attempt=delivery.attempts):
+            attempt = _attempt.set(max(1, delivery.attempts))
             try:
                 await self.handler(delivery)
             except asyncio.CancelledError:
@@ -140,6 +151,8 @@ class Worker:
             else:
                 await self._settle("complete", self.queue.complete(delivery))
                 outcome = "completed"
+            finally:
+                _attempt.reset(attempt)
             self._record(delivery, outcome, started)
             return outcome
 

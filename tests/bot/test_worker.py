@@ -13,7 +13,7 @@ import pytest
 from bot.metrics import Metrics
 from bot.queue.base import Delivery
 from bot.queue.memory import MemoryQueue
-from bot.worker import RetryPolicy, Worker, WorkerConfig
+from bot.worker import RetryPolicy, Worker, WorkerConfig, current_attempt
 from tests.bot.test_metrics import samples
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, jitter=0.0)
@@ -91,6 +91,22 @@ async def test_a_failing_job_is_retried_until_it_succeeds(queue: MemoryQueue) ->
 
     assert attempts == [1, 2, 3]
     assert await queue.depth() == 0
+
+
+async def test_a_handler_knows_which_attempt_it_runs(queue: MemoryQueue) -> None:
+    seen: list[int] = []
+
+    async def handler(d: Delivery) -> None:
+        seen.append(current_attempt())
+        if len(seen) < 2:
+            raise Flaky("GitHub 502")
+
+    await queue.submit(delivery("a"))
+
+    await run_until(Worker(queue, handler, metrics=Metrics(), config=config()), lambda: len(seen) == 2)
+
+    assert seen == [1, 2]
+    assert current_attempt() == 1  # outside a job
 
 
 async def test_after_max_attempts_the_job_is_given_up_and_reported(queue: MemoryQueue) -> None:
