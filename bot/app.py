@@ -2,7 +2,8 @@
 
 ``create_app(settings)`` builds everything from explicit settings (nothing is read from the
 environment here). Its lifespan opens the delivery queue, builds the GitHub context and, unless
-``worker=False`` (``serve --no-worker``), runs a :class:`~bot.worker.Worker` beside the web server;
+``worker=False`` (``serve --no-worker``), runs a :class:`~bot.worker.Worker` beside the web server,
+and recovery (``bot/recovery.py``, every ``DEVDOCS_RECOVERY_INTERVAL`` seconds) beside the worker;
 on shutdown the worker stops claiming and finishes (or releases) what it holds.
 
 Tests inject ``queue``, ``context`` or ``actions`` (a fake of :class:`~bot.handlers.ReviewActions`),
@@ -30,6 +31,7 @@ from bot.events import UnreadablePayloadError
 from bot.github import GitHubRequestError, PullRequestRef, RepoRef
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue.base import Delivery, DeliveryQueue, Handler
+from bot.recovery import recovery_running
 from bot.settings import Settings
 from bot.webhooks import PATH as WEBHOOK_PATH
 from bot.webhooks import WebhookReceiver, receive_webhook
@@ -108,6 +110,11 @@ def create_app(
                     config=worker_config or WorkerConfig.from_settings(settings),
                     permanent=is_permanent, clock=clock,
                 )
+                recovery_context = context or getattr(bound, "ctx", None)
+                if isinstance(recovery_context, AppContext):  # left after the worker stopped
+                    await stack.enter_async_context(recovery_running(
+                        recovery_context, delivery_queue, interval=settings.recovery_interval,
+                        metrics=app_metrics))
                 await stack.enter_async_context(_running(app, job_worker))
             yield
 

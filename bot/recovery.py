@@ -482,18 +482,8 @@ async def recovery_running(ctx: AppContext, queue: DeliveryQueue, *, interval: f
         yield runner
     finally:
         stop.set()
-        await _finish(task)
+        task.cancel()  # a run in progress is cut short: every step of it is safe to repeat
+        await asyncio.gather(task, return_exceptions=True)
         ctx.check_registry = None
         await store.close()
-
-
-async def _finish(task: asyncio.Task[None]) -> None:
-    """Let a run in progress end (it is bounded in time), or cancel it if we are cancelled."""
-    try:
-        await asyncio.shield(task)
-    except asyncio.CancelledError:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        raise
 

@@ -72,6 +72,7 @@ async def _work(settings: Settings) -> int:
     from bot.app import ContextActions, is_permanent, job_handler, open_delivery_queue
     from bot.context import build_context
     from bot.metrics import Metrics
+    from bot.recovery import recovery_running
     from bot.worker import Worker, WorkerConfig
 
     stop = asyncio.Event()
@@ -84,7 +85,8 @@ async def _work(settings: Settings) -> int:
     try:
         worker = Worker(queue, job_handler(ContextActions(context)), metrics=metrics, permanent=is_permanent,
                         config=WorkerConfig.from_settings(settings))
-        await worker.run(stop)
+        async with recovery_running(context, queue, interval=settings.recovery_interval, metrics=metrics):
+            await worker.run(stop)
     finally:
         close = getattr(context, "aclose", None)
         if close is not None:

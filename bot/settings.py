@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     worker_lease_seconds: float = Field(default=600.0, gt=0)  # a crashed worker's job returns after it
     worker_max_attempts: int = Field(default=5, gt=0)  # runs of a job before it is given up
     worker_retry_seconds: float = Field(default=2.0, gt=0)  # backoff before the 2nd run; doubles
+    # Recovery (bot/recovery.py): seconds between runs in each worker process; 0 disables it.
+    recovery_interval: float = Field(default=600.0, ge=0)
 
     @classmethod
     def settings_customise_sources(
@@ -188,6 +190,7 @@ _TYPE_MESSAGES = {
     "int_type": "must be an integer",
     "float_parsing": "must be a number",
     "greater_than": "must be a positive integer",
+    "greater_than_equal": "must not be negative",
     "less_than_equal": f"must be at most {GITHUB_MAX_PAYLOAD_BYTES} (GitHub's payload limit)",
     "string_type": "must be text",
     "path_type": "must be a file path",
