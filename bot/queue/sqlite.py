@@ -134,7 +134,7 @@ class SqliteOptions:
 
 
 class SqliteQueue:
-    """A :class:`~bot.queue.base.DeliveryQueue` (plus release, purge_seen, wait_for_work, dead)."""
+    """A :class:`~bot.queue.base.DeliveryQueue` (plus release, seen, purge_seen, wait_for_work, dead)."""
 
     def __init__(
         self,
@@ -191,6 +191,10 @@ class SqliteQueue:
         now = self._clock()
         await self._run(lambda conn: _release(conn, delivery, now))
         self._wake()
+
+    async def seen(self, delivery_id: str) -> bool:
+        """True when a submit of *delivery_id* now would be refused as a duplicate."""
+        return await self._run(lambda conn: _seen(conn, delivery_id))
 
     async def purge_seen(self, older_than: float) -> int:
         """Forget delivery ids first seen before epoch *older_than*."""
@@ -299,6 +303,14 @@ def _release(conn: Conn, delivery: Delivery, now: float) -> None:
 def _depth(conn: Conn) -> int:
     row = conn.execute("SELECT COUNT(*) FROM deliveries WHERE state IN ('queued', 'leased')").fetchone()
     return int(row[0])
+
+
+def _seen(conn: Conn, delivery_id: str) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM seen WHERE id = ? UNION ALL SELECT 1 FROM deliveries WHERE id = ? LIMIT 1",
+        (delivery_id, delivery_id),
+    ).fetchone()
+    return found is not None
 
 
 def _purge_seen(conn: Conn, older_than: float) -> int:
