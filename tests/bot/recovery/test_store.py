@@ -210,3 +210,24 @@ async def test_a_queue_tells_which_delivery_ids_it_accepted(seen_queue: Delivery
     assert isinstance(seen_queue, SeenQueue)
     assert await seen_queue.seen("guid-accepted")
     assert not await seen_queue.seen("guid-never-seen")
+
+
+async def test_a_redis_queue_gets_its_store_in_the_same_redis_under_its_prefix(redis_url: str) -> None:
+    from redis.asyncio import Redis
+
+    from bot.queue.factory import open_queue
+
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    queue = open_queue(f"{redis_url}?prefix={prefix}")
+    raw = Redis.from_url(redis_url)
+    try:
+        store = recovery_store_for(queue)
+        await store.check_started(check(1, 1.0))
+        keys = sorted(k.decode() for k in await raw.keys(f"{prefix}:recovery:*"))
+        await store.close()
+    finally:
+        await queue.close()
+        await raw.aclose()
+
+    assert isinstance(store, RedisRecoveryStore)
+    assert keys == [f"{prefix}:recovery:checks", f"{prefix}:recovery:checks:by_age"]
