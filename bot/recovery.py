@@ -366,6 +366,11 @@ async def _rerun(ctx: AppContext, queue: DeliveryQueue, report: RecoveryReport, 
         await _settle(ctx, report, check, "rerun_known",
                       "a re-run of this check run was queued before; forgotten", delivery.id)
         return
+    if submitted.reason == "superseded":  # a newer delivery for the PR is queued and reviews it
+        report.checks_settled["superseded"] += 1
+        _note("rerun_superseded", "check run left open; a newer delivery for its PR is queued",
+              check_fields(check, delivery.id))
+        return
     report.reruns.append(delivery.id)
     if metrics is not None:
         metrics.recovery_stuck_check()

@@ -172,3 +172,23 @@ async def test_reading_check_runs_honours_the_request_budget(
     assert hub.count("apps/list-webhook-deliveries") == 1 and hub.count("checks/get") == 2
     assert (report.requests, report.budget_exhausted, len(report.reruns)) == (3, True, 2)
     assert len(await noted(ctx)) == 4  # two re-runs queued (noted until they finish), two for next time
+
+
+async def test_a_re_run_superseded_by_a_newer_delivery_for_the_pr_is_not_counted_as_queued(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, clock: Clock, queue: MemoryQueue
+) -> None:
+    from bot.queue.base import Delivery
+
+    pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
+    await open_check_of_a_lost_review(ctx, hub, pr)
+    clock.advance(16 * 60)
+    newer = Delivery("guid-push", "pull_request", b"{}", received_at=clock().timestamp() + 1,
+                     coalesce_key=f"octo/docs#{pr.number}")
+    await queue.submit(newer)
+
+    report = await recover(ctx, queue, now=clock(), stuck_after=STUCK_AFTER)
+
+    assert report.reruns == [] and report.checks_settled["superseded"] == 1
+    claimed = await queue.claim("w", lease_seconds=60)
+    assert claimed is not None and claimed.id == "guid-push"  # the re-run was never queued
+    assert len(await noted(ctx)) == 1  # still noted: read again next run
