@@ -1,9 +1,9 @@
 """Scale-out queue on Redis Streams through taskiq-redis (``DEVDOCS_QUEUE_URL=redis://host:6379/0``).
 
 Web replicas and workers on any number of machines share one Redis. Every delivery is one taskiq
-message (``TaskiqMessage`` named :data:`TASK_NAME`, serialised by the broker's formatter) in a
-Redis stream read through a consumer group by :class:`DeliveryStreamBroker`, a
-:class:`taskiq_redis.RedisStreamBroker`.
+message (``TaskiqMessage`` named :data:`TASK_NAME`, serialised by the broker's formatter; the body
+zlib-compressed and base64-encoded in its kwargs) in a Redis stream read through a consumer group
+by :class:`DeliveryStreamBroker`, a :class:`taskiq_redis.RedisStreamBroker`.
 
 How the pull-style :class:`~bot.queue.base.DeliveryQueue` maps onto the broker
     taskiq normally pushes messages into a ``Receiver`` that runs task functions and acks them.
@@ -69,6 +69,7 @@ import os
 import socket
 import time
 import uuid
+import zlib
 from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -90,6 +91,7 @@ DEAD_LETTERS_KEPT = 1000
 _MAX_SKIPS = 64  # superseded, deferred or dead messages one claim may step over
 _DEFER_MAX_SECONDS = 2.0  # a message for a busy coalesce key comes back at least this often
 _ERROR_PAUSE_SECONDS = 0.2
+_ZLIB_LEVEL = 1  # webhook JSON shrinks ~7x: less to send, keep in memory and append to the AOF
 _CLOSE_GRACE = 2.0  # seconds close() waits for a read or a heartbeat beyond their own bound
 
 Mode = Literal["done", "retry", "defer", "release", "requeue", "dead"]
@@ -104,6 +106,9 @@ class RedisOptions:
     block_seconds: float = 0.5  # XREADGROUP block; also how late a delayed retry may come back
     claim_wait: float = 0.05  # how long claim() waits for a message before returning None
     consumer: str | None = None  # consumer name in the group; default host-pid-random
+    # Connections per process. Past it, commands wait for a free one (the pool blocks) instead of
+    # opening more: a burst that opened a connection per request spent its time in handshakes.
+    max_connections: int = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +163,9 @@ return 1
 """
 
 # KEYS stream, latest, inflight, attempts · ARGV group, entry, consumer, id, at, has_key,
-# inflight_ms, max_attempts, ttl → {verdict, n}: ok (n = attempts), superseded, busy (n = ms
-# left on the running review), dead (n = attempts), lost (another consumer took the entry over)
+# inflight_ms, max_attempts, ttl → {verdict, n}: ok (n = attempts), superseded (already acked and
+# deleted: one round trip for the common case of a burst), busy (n = ms left on the running
+# review), dead (n = attempts), lost (another consumer took the entry over)
 _LEASE = """
 local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
 if #p == 0 or p[1][2] ~= ARGV[3] then return {'lost', 0} end
@@ -167,6 +173,9 @@ if ARGV[6] == '1' then
   local cur = redis.call('HMGET', KEYS[2], 'at', 'id')
   local at = tonumber(ARGV[5])
   if cur[1] and (tonumber(cur[1]) > at or (tonumber(cur[1]) == at and cur[2] > ARGV[4])) then
+    redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+    redis.call('XDEL', KEYS[1], ARGV[2])
+    redis.call('DEL', KEYS[4])
     return {'superseded', 0}
   end
   local holder = redis.call('GET', KEYS[3])
@@ -247,6 +256,7 @@ class DeliveryStreamBroker(RedisStreamBroker):
             idle_timeout=max(1, int(options.idle_timeout * 1000)),
             xread_count=1,
             unacknowledged_batch_size=1,
+            max_connection_pool_size=options.max_connections,
             **connection_kwargs,
         )
         self.keys = keys
@@ -258,12 +268,21 @@ class DeliveryStreamBroker(RedisStreamBroker):
         await self._declare_consumer_group()
 
     async def listen(self) -> AsyncGenerator[StreamMessage, None]:
+        """Read one message at a time; between reads, now and then, bring back due retries and
+        take over abandoned messages (every ``block`` ms at most, and whenever a read came back
+        empty), so a busy stream costs one round trip per message."""
         async with Redis(connection_pool=self.connection_pool) as conn:
+            chores_due = 0.0
             while True:
-                await self._promote(keys=[self.keys.delayed, self.keys.stream], args=[self.clock(), 100])
-                for message in await self._reclaim(conn):
-                    yield message
-                for message in await self._read(conn):
+                if time.monotonic() >= chores_due:
+                    chores_due = time.monotonic() + self.block / 1000
+                    await self._promote(keys=[self.keys.delayed, self.keys.stream], args=[self.clock(), 100])
+                    for message in await self._reclaim(conn):
+                        yield message
+                messages = await self._read(conn)
+                if not messages:
+                    chores_due = 0.0
+                for message in messages:
                     yield message
 
     async def _reclaim(self, conn: Redis) -> list[StreamMessage]:
@@ -380,7 +399,7 @@ class RedisQueue:
         if held is None:
             log.warning("complete(%s): not claimed through this queue; nothing to acknowledge", delivery.id)
             return
-        await self._settle_entry(delivery, held.entry_id, "done", held.data)
+        await self._settle_entry(delivery, held.entry_id, "done", b"")
 
     async def retry(self, delivery: Delivery, *, error: str, delay_seconds: float) -> None:
         held = self._held.pop(delivery.id, None)
@@ -470,7 +489,6 @@ class RedisQueue:
             )
         if verdict == "superseded":
             log.info("delivery %s superseded by a newer one for %s; dropped", delivery.id, key)
-            await self._settle_entry(delivery, message.entry_id, "done", message.data)
         elif verdict == "busy":
             later = self._clock() + min(max(int(number), 50) / 1000, _DEFER_MAX_SECONDS)
             await self._settle_entry(delivery, message.entry_id, "defer", message.data, score=later)
@@ -615,7 +633,7 @@ class RedisQueue:
             kwargs={
                 "id": delivery.id,
                 "event": delivery.event,
-                "body": base64.b64encode(delivery.body).decode("ascii"),
+                "body_zlib": base64.b64encode(zlib.compress(delivery.body, _ZLIB_LEVEL)).decode("ascii"),
                 "received_at": delivery.received_at,
                 "coalesce_key": delivery.coalesce_key,
             },
@@ -638,7 +656,7 @@ def _delivery(message: TaskiqMessage) -> Delivery:
     return Delivery(
         id=str(fields["id"]),
         event=str(fields["event"]),
-        body=base64.b64decode(fields["body"]),
+        body=zlib.decompress(base64.b64decode(fields["body_zlib"])),
         received_at=float(fields["received_at"]),
         coalesce_key=fields.get("coalesce_key"),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 
 import pytest
@@ -43,23 +43,42 @@ def test_sqlite_queue_satisfies_the_protocol_and_the_optional_capabilities(queue
     assert isinstance(queue, WaitableQueue)
 
 
-async def test_the_file_is_in_wal_mode_and_commits_with_a_full_fsync(queue: SqliteQueue) -> None:
-    synchronous = await queue._store.run(lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0])
+def synchronous_of(queue: SqliteQueue, *, durable: bool) -> Awaitable[int]:
+    return queue._store.run(
+        lambda conn: int(conn.execute("PRAGMA synchronous").fetchone()[0]), durable=durable
+    )
+
+
+async def test_the_file_is_in_wal_mode_and_submits_commit_with_a_full_fsync(queue: SqliteQueue) -> None:
     with sqlite3.connect(queue.path) as other:
         journal_mode = other.execute("PRAGMA journal_mode").fetchone()[0]
 
     assert journal_mode == "wal"
-    assert synchronous == 2  # FULL
+    assert await synchronous_of(queue, durable=True) == 2  # FULL: a submit is fsync'ed before it returns
+    assert await synchronous_of(queue, durable=False) == 1  # NORMAL: claims and completes may be re-run
 
 
-async def test_synchronous_normal_can_be_chosen(tmp_path: Path) -> None:
+async def test_synchronous_normal_can_be_chosen_for_submits_too(tmp_path: Path) -> None:
     queue = SqliteQueue(tmp_path / "normal.db", SqliteOptions(synchronous="NORMAL"))
     try:
-        synchronous = await queue._store.run(lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0])
+        synchronous = await synchronous_of(queue, durable=True)
     finally:
         await queue.close()
 
-    assert synchronous == 1  # NORMAL
+    assert synchronous == 1
+
+
+async def test_bodies_are_stored_compressed_and_come_back_byte_for_byte(queue: SqliteQueue) -> None:
+    body = b'{"action": "synchronize", "url": "' + b"https://api.github.com/repos/octo/repo/" * 500 + b'"}'
+    await queue.submit(delivery("big", body=body))
+
+    stored = await queue._store.run(
+        lambda conn: len(conn.execute("SELECT body FROM deliveries").fetchone()[0])
+    )
+    claimed = await queue.claim("w", lease_seconds=60)
+
+    assert stored < len(body) / 5
+    assert claimed is not None and claimed.body == body
 
 
 async def test_a_delivery_id_is_forgotten_once_the_dedup_window_has_passed(
