@@ -96,7 +96,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
     last_error   TEXT NOT NULL DEFAULT '',
     updated_at   REAL NOT NULL
 );
-CREATE INDEX IF NOT EXISTS deliveries_by_state ON deliveries (state, not_before);
+CREATE INDEX IF NOT EXISTS deliveries_waiting ON deliveries (state);
+CREATE INDEX IF NOT EXISTS deliveries_leased ON deliveries (state, leased_until);
 CREATE INDEX IF NOT EXISTS deliveries_by_key ON deliveries (coalesce_key, state);
 CREATE TABLE IF NOT EXISTS seen (
     id      TEXT PRIMARY KEY,
@@ -107,18 +108,23 @@ CREATE INDEX IF NOT EXISTS seen_by_age ON seen (seen_at);
 
 _COLUMNS = "seq, id, event, body, received_at, coalesce_key, state, attempts"
 
-# The oldest row that is ready (queued and due, or leased with a lapsed lease) and whose coalesce
-# key no other row holds under a live lease.
-_NEXT_READY = f"""
+# A candidate is free unless another row with its coalesce key is under a live lease.
+_KEY_IS_FREE = """(d.coalesce_key IS NULL OR NOT EXISTS (
+    SELECT 1 FROM deliveries AS o
+    WHERE o.coalesce_key = d.coalesce_key AND o.state = 'leased' AND o.leased_until > :now
+      AND o.seq != d.seq))"""
+# The oldest waiting row that is due: walks deliveries_waiting, which keeps each state's rows in
+# seq order, and stops at the first match (no sort, however long the backlog).
+_NEXT_WAITING = f"""
 SELECT {_COLUMNS} FROM deliveries AS d
-WHERE ((d.state = 'queued' AND d.not_before <= :now)
-       OR (d.state = 'leased' AND d.leased_until <= :now))
-  AND (d.coalesce_key IS NULL OR NOT EXISTS (
-        SELECT 1 FROM deliveries AS o
-        WHERE o.coalesce_key = d.coalesce_key AND o.state = 'leased'
-          AND o.leased_until > :now AND o.seq != d.seq))
-ORDER BY d.seq
-LIMIT 1
+WHERE d.state = 'queued' AND d.not_before <= :now AND {_KEY_IS_FREE}
+ORDER BY d.seq LIMIT 1
+"""
+# The oldest row whose lease ran out (its worker died); there are never more than the workers.
+_NEXT_LAPSED = f"""
+SELECT {_COLUMNS} FROM deliveries AS d
+WHERE d.state = 'leased' AND d.leased_until <= :now AND {_KEY_IS_FREE}
+ORDER BY d.seq LIMIT 1
 """
 
 # Queued rows with the same key that GitHub sent before (:at, :id) / after it.
@@ -264,7 +270,7 @@ def _submit(conn: Conn, delivery: Delivery, packed: bytes, now: float) -> Submit
 
 def _claim(conn: Conn, worker: str, now: float, leased_until: float, max_attempts: int) -> Delivery | None:
     for _ in range(_MAX_SKIPS):
-        row = conn.execute(_NEXT_READY, {"now": now}).fetchone()
+        row = _next_ready(conn, now)
         if row is None:
             return None
         if row["state"] == "leased" and _newer_waiting(conn, row):
@@ -280,6 +286,13 @@ def _claim(conn: Conn, worker: str, now: float, leased_until: float, max_attempt
         )
         return _delivery(row, attempts=row["attempts"] + 1)
     return None
+
+
+def _next_ready(conn: Conn, now: float) -> sqlite3.Row | None:
+    """The oldest claimable row: waiting and due, or leased with a lapsed lease."""
+    rows = [conn.execute(query, {"now": now}).fetchone() for query in (_NEXT_LAPSED, _NEXT_WAITING)]
+    ready = [row for row in rows if row is not None]
+    return min(ready, key=lambda row: int(row["seq"])) if ready else None
 
 
 def _complete(conn: Conn, delivery: Delivery) -> None:

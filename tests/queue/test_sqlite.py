@@ -216,3 +216,14 @@ async def test_a_closed_queue_says_so(queue: SqliteQueue) -> None:
 
     with pytest.raises(RuntimeError, match="closed"):
         await queue.depth()
+
+
+async def test_claiming_from_a_long_backlog_needs_no_sort(queue: SqliteQueue) -> None:
+    from bot.queue.sqlite import _NEXT_WAITING
+
+    plan = await queue._store.run(
+        lambda conn: [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {_NEXT_WAITING}", {"now": 0.0})]
+    )
+
+    assert any("USING INDEX deliveries_waiting" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
