@@ -13,15 +13,19 @@ How the pull-style :class:`~bot.queue.base.DeliveryQueue` maps onto the broker
     ============  ===============================================================================
     submit        one Lua script: ``SET seen:<id> NX EX 259200`` (dedup, 3 days) + ``XADD`` (the
                   same entry ``broker.kick`` writes) + record the newest delivery per coalesce key.
-                  Atomic, so a delivery is never marked seen without being queued.
+                  Atomic, so a delivery is never marked seen without being queued. A delivery
+                  older than the newest one already recorded for its key is accepted but not
+                  queued (``Submitted(True, "superseded")``).
     claim         the next message from ``listen()`` (``XREADGROUP`` one at a time, or an
                   abandoned one taken over with ``XAUTOCLAIM``), then a Lua "lease" script:
-                  superseded? key busy? attempts left? → hand out, drop, defer or bury.
+                  superseded? key busy? attempts left? → hand out, drop (acked in the same
+                  script), defer or bury. The ``worker`` name is only logged: the consumer name
+                  (one per :class:`RedisQueue`) is what the consumer group knows.
     complete      ``XACK`` (the broker's ack) + ``XDEL`` (acked entries would otherwise stay in
                   the stream for ever) + bookkeeping, in one script.
     retry         the message, re-encoded, goes into a ``delayed`` ZSET scored by ``not_before``
                   and the stream entry is acked, atomically; ``listen()`` moves due entries back
-                  into the stream (atomically too) before each read.
+                  into the stream (atomically too) every ``block_seconds``.
     lease         Redis has no per-message lease: an entry in the consumer group's pending list
                   (PEL) may be taken over by another consumer once idle for ``idle_timeout``. A
                   heartbeat resets the idle time (``XCLAIM … JUSTID`` to ourselves) while the
@@ -35,8 +39,9 @@ Why :class:`DeliveryStreamBroker` overrides ``listen()`` (taskiq-redis 1.2.4)
       a quiet queue a crashed worker's delivery is never reclaimed;
     * it reads and reclaims in batches (100 by default) into one consumer, which then sits on
       messages other workers could run; we read one at a time;
-    * its ``XAUTOCLAIM`` is wrapped in a lock without expiry; ``XAUTOCLAIM`` is atomic and its
-      ``min-idle-time`` already makes one consumer win, so we drop the lock.
+    * it guards ``XAUTOCLAIM`` with a Redis lock whose expiry is off by default; ``XAUTOCLAIM`` is
+      atomic and its ``min-idle-time`` already lets only one consumer take an entry, so we do
+      without the lock.
     Connection pool, consumer-group creation, stream and group names stay the broker's.
 
 Coalescing across replicas

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bot.queue.base import Delivery, DeliveryQueue, ReleasableQueue
+from bot.queue.base import Delivery, DeliveryQueue, ReleasableQueue, SeenQueue
 from tests.queue.conftest import OpenQueue, delivery
 
 LEASE = 0.3  # seconds; the Redis backend's idle_timeout is set to the same value
@@ -226,3 +226,15 @@ async def test_a_closed_queue_refuses_submits(open_queue: OpenQueue) -> None:
 
     with pytest.raises(RuntimeError, match="closed"):
         await queue.submit(delivery("too-late"))
+
+
+async def test_seen_tells_whether_a_submit_now_would_be_a_duplicate(open_queue: OpenQueue) -> None:
+    queue = await open_queue()
+    if not isinstance(queue, SeenQueue):
+        pytest.skip("this backend has no seen()")
+
+    before = await queue.seen("d-seen")
+    await queue.submit(delivery("d-seen"))
+    await drain(queue)
+
+    assert (before, await queue.seen("d-seen"), await queue.seen("never-sent")) == (False, True, False)
