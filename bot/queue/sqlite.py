@@ -20,12 +20,14 @@ Threading and group commit
     operation; coroutines hand it closures and await futures. The thread takes everything waiting
     and runs it in one ``BEGIN IMMEDIATE … COMMIT`` (a ``SAVEPOINT`` per operation, so a failing
     operation fails only its own caller). Under load ten submits cost one fsync; a caller's future
-    resolves only after ``COMMIT``, i.e. once its write is durable.
+    resolves only after ``COMMIT``, i.e. once its write is durable. A second thread checkpoints
+    the WAL into the database file every second, so no commit ever pays for a checkpoint.
 
 Several processes
-    Each process has its own thread and connection. ``BEGIN IMMEDIATE`` takes the file's write
-    lock (waiting up to ``busy_timeout`` for it), so dedup, coalescing and claims are atomic across every
-    web and worker process sharing the file. Same machine only: WAL needs shared memory, not NFS.
+    Each process has its own threads and connections. ``BEGIN IMMEDIATE`` takes the file's write
+    lock, polled every few milliseconds for up to ``busy_timeout`` (SQLite's own busy handler
+    backs off to 100 ms sleeps), so dedup, coalescing and claims are atomic across every web and
+    worker process sharing the file. Same machine only: WAL needs shared memory, not NFS.
 
 Rows
     ``deliveries`` holds work: ``queued`` (ready once ``not_before`` has passed), ``leased``
