@@ -35,7 +35,7 @@ from bot.recovery import recovery_running
 from bot.settings import Settings
 from bot.webhooks import PATH as WEBHOOK_PATH
 from bot.webhooks import WebhookReceiver, receive_webhook
-from bot.worker import Worker, WorkerConfig
+from bot.worker import GiveUp, Worker, WorkerConfig
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,7 @@ def create_app(
                     delivery_queue, job_handler(bound), metrics=app_metrics,
                     config=worker_config or WorkerConfig.from_settings(settings),
                     permanent=is_permanent, clock=clock,
+                    on_give_up=give_up_reporter(bound.ctx) if isinstance(bound, ContextActions) else None,
                 )
                 recovery_context = context or getattr(bound, "ctx", None)
                 if isinstance(recovery_context, AppContext):  # left after the worker stopped
@@ -168,6 +169,18 @@ def job_handler(actions: handlers.ReviewActions) -> Handler:
             log.info("nothing to do for this delivery")
 
     return handle
+
+
+def give_up_reporter(ctx: AppContext) -> GiveUp:
+    """The worker's hook for a job given up: the delivery's commit gets a ``failure`` check run
+    (:func:`bot.review.publish_gave_up`), unless the payload names no commit."""
+    async def report(delivery: Delivery, error: BaseException) -> None:
+        target = handlers.commit_of(delivery)
+        if target is not None:
+            repo, head_sha = target
+            await review.publish_gave_up(ctx, repo, head_sha, error)
+
+    return report
 
 
 @contextlib.asynccontextmanager

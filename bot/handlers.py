@@ -196,3 +196,22 @@ async def dispatch(delivery: Delivery, actions: ReviewActions) -> int:
     """Worker side: run the routes matching *delivery*; returns how many ran."""
     payload = json.loads(delivery.body)
     return await router.dispatch(delivery.event, payload, actions)
+
+
+def commit_of(delivery: Delivery) -> tuple[RepoRef, str] | None:
+    """The repository and commit a delivery's review is about, when its payload names them
+    (``pull_request``, ``check_run``, ``check_suite``, recovery's re-run); else None. A comment
+    command names only its PR (its head is not in the payload)."""
+    try:
+        matches = router.match(delivery.event, json.loads(delivery.body))
+    except (ValueError, RecursionError):  # UnreadablePayloadError is a ValueError too
+        return None
+    for found in matches:
+        model = found.model
+        if isinstance(model, PullRequestEvent):
+            return pull_request_ref(model).repo, model.pull_request.head.sha
+        if isinstance(model, CheckRunEvent | StuckCheckRerun):
+            return repo_ref(model.repository, model.installation), model.check_run.head_sha
+        if isinstance(model, CheckSuiteEvent):
+            return repo_ref(model.repository, model.installation), model.check_suite.head_sha
+    return None

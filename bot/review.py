@@ -16,7 +16,8 @@ The flow (issue 3, "What happens on a PR"):
 
 Any failure after step 1 completes the check run as ``failure`` with the error before the
 exception goes on to the worker (which logs and retries it): a broken or rate-limited review must
-not let a PR merge unreviewed, and a check is never left ``in_progress``.
+not let a PR merge unreviewed, and a check is never left ``in_progress``. When the worker gives up
+(:func:`publish_gave_up`), a job that never got as far as its check run still leaves one.
 
 Waivers and approvals (``/review waive``, ``/review approve``) live as hidden JSON at the end of
 the sticky comment (no database): read from the App's own comment only, validated, and written
@@ -705,7 +706,8 @@ async def fail_check(job: Job, error: BaseException) -> None:
     """Best effort: complete the check run ``failure`` with what went wrong (never raises)."""
     if job.check_id is None or job.conclusion is not None:
         return
-    title, summary = describe_failure(job.pr, error)
+    final = current_attempt() >= job.ctx.settings.worker_max_attempts
+    title, summary = describe_failure(job.pr, error, final=final)
     try:
         await complete_check(job, "failure", CheckRunOutput(title, summary))
     except (GitHubError, OSError) as second:
@@ -713,19 +715,26 @@ async def fail_check(job: Job, error: BaseException) -> None:
     job.ctx.review_completed("error")
 
 
-def describe_failure(pr: PullRequestRef, error: BaseException) -> tuple[str, str]:
-    """Check-run title and summary for a review that failed (pure)."""
-    sha = pr.head_sha[:7]
+def describe_failure(pr: PullRequestRef, error: BaseException, *, final: bool = False) -> tuple[str, str]:
+    """Check-run title and summary for a review that failed (pure); *final*: no retry will follow."""
+    return describe_failure_at(pr.head_sha, error, final=final)
+
+
+def describe_failure_at(head_sha: str, error: BaseException, *, final: bool = False) -> tuple[str, str]:
+    """As :func:`describe_failure`, for a commit."""
+    sha = head_sha[:7]
     detail = redact(str(error)) or type(error).__name__
+    stopped = "devdocs-review has stopped retrying; comment `/review` to try again."
     if isinstance(error, RateLimited):
-        return ("Review postponed: GitHub rate limit",
-                f"GitHub asked devdocs-review to slow down while reviewing `{sha}` ({detail}). The review "
-                f"will be retried automatically in about {error.retry_after:.0f} s; comment `/review` to "
-                "retry sooner.")
+        later = stopped if final else (f"The review will be retried automatically in about "
+                                       f"{error.retry_after:.0f} s; comment `/review` to retry sooner.")
+        return ("Review failed: GitHub rate limit" if final else "Review postponed: GitHub rate limit",
+                f"GitHub asked devdocs-review to slow down while reviewing `{sha}` ({detail}). {later}")
     if isinstance(error, GitHubUnavailable):
+        later = stopped if final else ("The review will be retried automatically; comment `/review` to "
+                                       "retry now.")
         return ("Review failed: GitHub unavailable",
-                f"GitHub kept failing while `{sha}` was reviewed ({detail}). The review will be retried "
-                "automatically; comment `/review` to retry now.")
+                f"GitHub kept failing while `{sha}` was reviewed ({detail}). {later}")
     if isinstance(error, GitHubRequestError):
         return ("Review failed: GitHub refused a request",
                 f"GitHub refused a request while `{sha}` was reviewed: {detail}. Check the App's "
@@ -764,6 +773,34 @@ async def open_check_run(ctx: AppContext, gh: GitHubPort, repo: RepoRef, sha: st
     if left:
         log.info("an earlier attempt left check run %s open on %s; reviewing in it", max(left), sha[:7])
     return max(left, default=None)
+
+
+async def publish_gave_up(ctx: AppContext, repo: RepoRef, head_sha: str, error: BaseException) -> None:
+    """The worker gave up on a job about *head_sha*: make sure a check run of ours there says so.
+
+    Our runs still open on that commit end ``failure`` with *error*; if the job failed before it
+    created one (no installation token, GitHub down), one is created, so a required check shows
+    the failure instead of waiting for ever. A run already completed (``fail_check`` did it) stays.
+    """
+    title, summary = describe_failure_at(head_sha, error, final=True)
+    output = CheckRunOutput(title, summary)
+    async with ctx.github_for_installation(repo.installation_id) as gh:
+        runs = await gh.list_check_runs(repo, head_sha, check_name=ctx.settings.check_name)
+        await bot_login(ctx, gh)
+        slug = ctx.cache.app.slug if ctx.cache.app else None
+        mine = [run for run in runs if run.app_slug in (None, slug)]
+        left_open = [run.id for run in mine if run.status != "completed"]
+        if not mine:
+            created = await gh.create_check_run(repo, name=ctx.settings.check_name, head_sha=head_sha,
+                                                status="in_progress", started_at=ctx.clock(), output=output)
+            left_open = [created.id]
+        for run_id in left_open:
+            log.info("completing check run %s on %s@%s: the job was given up", run_id, repo.full_name,
+                     head_sha[:7])
+            update = CheckRunUpdate(status="completed", conclusion="failure", completed_at=ctx.clock(),
+                                    output=output)
+            await gh.update_check_run(repo, run_id, update)
+            await ctx.check_completed(repo.full_name, run_id)
 
 
 async def rerun_for_sha(ctx: AppContext, repo: RepoRef, head_sha: str, *, reason: str,

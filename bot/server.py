@@ -69,7 +69,7 @@ def secrets_of(settings: Settings) -> list[str]:
 
 
 async def _work(settings: Settings) -> int:
-    from bot.app import ContextActions, is_permanent, job_handler, open_delivery_queue
+    from bot.app import ContextActions, give_up_reporter, is_permanent, job_handler, open_delivery_queue
     from bot.context import build_context
     from bot.metrics import Metrics
     from bot.recovery import recovery_running
@@ -84,7 +84,7 @@ async def _work(settings: Settings) -> int:
     context = build_context(settings, metrics=metrics)
     try:
         worker = Worker(queue, job_handler(ContextActions(context)), metrics=metrics, permanent=is_permanent,
-                        config=WorkerConfig.from_settings(settings))
+                        config=WorkerConfig.from_settings(settings), on_give_up=give_up_reporter(context))
         async with recovery_running(context, queue, interval=settings.recovery_interval, metrics=metrics):
             await worker.run(stop)
     finally:

@@ -138,10 +138,11 @@ class Fake:
                                      files=demo_files(GOOD_TASK))
 
     def open_pr(self, repo: Repo, task: str, files: dict[str, bytes | str] | None = None) -> PullRequest:
-        """A PR adding the demo's failing task as ``dev/active/<task>`` (plus *files*)."""
+        """A PR adding the demo's passing task as ``dev/active/<task>`` (plus *files*): its review
+        ends ``success``, so a ``failure`` can only be an error."""
+        docs = task_files(f"dev/active/{task}", source=GOOD_TASK)
         with self.hub.lock:
-            return self.hub.open_pull_request(repo, {**task_files(f"dev/active/{task}"), **(files or {})},
-                                              head_ref=task)
+            return self.hub.open_pull_request(repo, {**docs, **(files or {})}, head_ref=task)
 
     def push(self, pr: PullRequest, files: dict[str, bytes | str]) -> str:
         with self.hub.lock:
@@ -315,9 +316,16 @@ class Processes:
     def logs(self) -> str:
         return "\n".join(proc.text() for proc in self.started)
 
-    def close(self) -> None:
-        for proc in self.started:
-            if proc.alive():
+    def close(self, grace: float = 10.0) -> None:
+        """SIGTERM whatever still runs, then SIGKILL what has not exited within *grace* seconds."""
+        running = [proc for proc in self.started if proc.alive()]
+        for proc in running:
+            proc.popen.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for proc in running:
+            try:
+                proc.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
                 proc.kill()
 
 
@@ -370,12 +378,19 @@ class Web:
     def new_delivery_id(self) -> str:
         return f"{self.proc.name}-{os.getpid()}-{time.monotonic_ns()}-{next(self._ids)}"
 
-    def post(self, body: bytes, headers: dict[str, str], timeout: float = 10.0) -> httpx.Response:
-        return httpx.post(f"{self.url}/webhooks/github", content=body, headers=headers, timeout=timeout)
+    def post(self, body: bytes, headers: dict[str, str], timeout: float = 10.0,
+             client: httpx.Client | None = None) -> httpx.Response:
+        """POST to the webhook route (on *client*'s kept-alive connection, if given)."""
+        url = f"{self.url}/webhooks/github"
+        if client is not None:
+            return client.post(url, content=body, headers=headers, timeout=timeout)
+        return httpx.post(url, content=body, headers=headers, timeout=timeout)
 
-    def deliver(self, event: str, payload: dict[str, Any], *, delivery: str | None = None) -> httpx.Response:
+    def deliver(self, event: str, payload: dict[str, Any], *, delivery: str | None = None,
+                client: httpx.Client | None = None) -> httpx.Response:
         body = ws.encode(payload)
-        return self.post(body, ws.signed_headers(body, event, delivery or self.new_delivery_id()))
+        headers = ws.signed_headers(body, event, delivery or self.new_delivery_id())
+        return self.post(body, headers, client=client)
 
     def queue_depth(self) -> int:
         data = httpx.get(f"{self.url}/readyz", timeout=5).json()

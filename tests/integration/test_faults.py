@@ -7,12 +7,19 @@ opens its own pull request and starts (and kills) its own workers.
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tests.bot import websupport as ws
 from tests.fakegithub import PullRequest, Repo
 from tests.integration.procs import (
     Fake,
@@ -28,7 +35,7 @@ from tests.integration.procs import (
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-REVIEWED = ("success", "failure")  # a real verdict: not neutral (superseded), not left open
+REVIEWED = ("success",)  # the docs pass the gate: not neutral (superseded), not failure (an error)
 LEASE_SECONDS = 5.0  # SQLite: a killed worker's job is claimed again after this
 REDIS_IDLE_SECONDS = 2.0  # Redis: ... after this long without a heartbeat
 SLOW_BLOBS = r"/git/blobs/"
@@ -73,7 +80,8 @@ def procs(tmp_path: Path) -> Iterator[Processes]:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "redis"])
-def stack(request: pytest.FixtureRequest, fake: Fake, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(request: pytest.FixtureRequest, fake: Fake,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     mode: str = request.param
     folder = tmp_path_factory.mktemp(f"faults-{mode}")
     module_procs = Processes(folder)
@@ -101,7 +109,8 @@ def in_progress_run(fake: Fake, repo: Repo, sha: str) -> bool:
 # -- 1. kill -9 of a worker in the middle of a review -------------------------------------------------
 
 
-def test_a_worker_killed_mid_review_leaves_the_review_to_the_next_worker(stack: Stack, procs: Processes) -> None:
+def test_a_worker_killed_mid_review_leaves_the_review_to_the_next_worker(
+        stack: Stack, procs: Processes) -> None:
     fake, repo = stack.fake, stack.repo
     pr = stack.open_pr("kill-worker")
     fake.latency.slow(SLOW_BLOBS, 1.0)  # the review takes seconds: there is a middle to kill it in
@@ -116,6 +125,228 @@ def test_a_worker_killed_mid_review_leaves_the_review_to_the_next_worker(stack: 
     run = fake.completed_run(repo, pr.head_sha, conclusions=REVIEWED, timeout=40)
     stack.web.wait_until_drained()
     runs = fake.runs(repo, pr.head_sha)
-    assert [r.status for r in runs] == ["completed"], "the killed attempt's check run was finished, not left open"
+    assert [r.status for r in runs] == ["completed"], "the killed attempt's run is finished, not left open"
     assert runs[0].id == run.id
     assert len(fake.bot_comments(repo, pr.number)) == 1
+
+
+# -- 2. kill -9 of the web process right after it acknowledged -----------------------------------------
+
+
+def test_a_delivery_acknowledged_just_before_the_web_process_died_is_reviewed(
+        stack: Stack, procs: Processes) -> None:
+    fake, repo = stack.fake, stack.repo
+    pr = stack.open_pr("kill-web")
+    web = procs.web(stack.env(), name="web-killed")  # --no-worker: nothing runs in it
+
+    response = web.deliver("pull_request", pull_request_payload(pr, "opened"))
+    web.proc.kill()
+    assert (response.status_code, response.json()) == (202, {"status": "queued"})
+    assert fake.runs(repo, pr.head_sha) == []
+
+    procs.worker(stack.env(), "worker-after-web")
+
+    fake.completed_run(repo, pr.head_sha, conclusions=REVIEWED)
+    stack.web.wait_until_drained()
+    assert len(fake.bot_comments(repo, pr.number)) == 1
+
+
+# -- 3. one delivery redelivered 50 times at once ------------------------------------------------------
+
+
+def test_the_same_delivery_fifty_times_at_once_is_reviewed_once(stack: Stack, procs: Processes) -> None:
+    fake, repo = stack.fake, stack.repo
+    pr = stack.open_pr("redelivered")
+    body = ws.encode(pull_request_payload(pr, "opened"))
+    headers = ws.signed_headers(body, "pull_request", stack.web.new_delivery_id())
+    procs.worker(stack.env())
+    barrier = threading.Barrier(50)
+
+    def send(_: int) -> httpx.Response:
+        barrier.wait(timeout=20)
+        return stack.web.post(body, headers, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        responses = list(pool.map(send, range(50)))
+
+    assert {r.status_code for r in responses} == {202}
+    assert Counter(r.json()["status"] for r in responses) == {"queued": 1, "duplicate": 49}
+    fake.completed_run(repo, pr.head_sha, conclusions=REVIEWED)
+    stack.web.wait_until_drained()
+    assert fake.check_runs_created(pr.head_sha) == 1
+    assert fake.comments_posted(repo, pr.number) == 1
+
+
+# -- 4. a burst of pushes ----------------------------------------------------------------------------
+
+
+def test_twenty_pushes_within_a_second_review_the_newest_head_at_most_twice(
+        stack: Stack, procs: Processes) -> None:
+    fake, repo = stack.fake, stack.repo
+    pr = stack.open_pr("burst")
+    fake.latency.slow(SLOW_BLOBS, 0.5)  # the first review is still running while the burst arrives
+    wait_started(procs.worker(stack.env()))
+    heads: list[str] = []
+
+    with httpx.Client() as client:  # one kept-alive connection, as GitHub's deliveries would use
+        started = time.monotonic()
+        for push in range(20):
+            heads.append(fake.push(pr, {f"dev/active/burst-{stack.mode}/notes.md": f"# push {push}\n"}))
+            sent = stack.web.deliver("pull_request", pull_request_payload(pr, "synchronize"), client=client)
+            assert sent.status_code == 202
+        took = time.monotonic() - started
+    assert took < 1.0, f"the burst took {took:.2f} s"
+
+    fake.completed_run(repo, heads[-1], conclusions=REVIEWED)
+    stack.web.wait_until_drained()
+    reviews = {sha: fake.check_runs_created(sha) for sha in heads}
+    assert sum(reviews.values()) <= 2, reviews
+    assert reviews[heads[-1]] == 1
+    left_open = [run for sha in heads for run in fake.runs(repo, sha) if run.status != "completed"]
+    assert left_open == []  # an older head that was reviewed ends "superseded", never open
+    assert len(fake.bot_comments(repo, pr.number)) == 1
+
+
+# -- 7. graceful shutdown ----------------------------------------------------------------------------
+
+
+def test_sigterm_mid_review_finishes_the_job_claims_nothing_more_and_exits_zero(
+        stack: Stack, procs: Processes) -> None:
+    fake, repo = stack.fake, stack.repo
+    pr, later = stack.open_pr("sigterm"), stack.open_pr("after-sigterm")
+    fake.latency.slow(SLOW_BLOBS, 1.0)
+    worker = procs.worker(stack.env(), "worker-stopped")
+    assert stack.web.deliver("pull_request", pull_request_payload(pr, "opened")).status_code == 202
+    wait_for(lambda: in_progress_run(fake, repo, pr.head_sha), "the review to be in progress", 30)
+
+    worker.popen.send_signal(signal.SIGTERM)
+    assert stack.web.deliver("pull_request", pull_request_payload(later, "opened")).status_code == 202
+
+    assert worker.terminate() == 0
+    assert worker.logged("waiting for 1 job(s) to finish")
+    finished = fake.runs(repo, pr.head_sha)
+    assert [(r.status, r.conclusion) for r in finished] == [("completed", "success")]
+    assert fake.runs(repo, later.head_sha) == []  # claimed by nobody while stopping
+
+    procs.worker(stack.env(), "worker-next")
+    fake.completed_run(repo, later.head_sha, conclusions=REVIEWED)
+    stack.web.wait_until_drained()
+    assert fake.check_runs_created(pr.head_sha) == 1  # the interrupted job ran exactly once
+    assert fake.comments_posted(repo, pr.number) == 1
+
+
+# -- 5. GitHub failing: errors, rate limits, timeouts --------------------------------------------------
+
+GITHUB_TIMEOUT_SECONDS = 1.0  # the adapter's read timeout in these tests; the fake is made slower
+
+
+@dataclass
+class Faulty:
+    """``serve`` with its embedded worker on SQLite, tuned to fail fast: 1 s GitHub timeout, two
+    runs per job with 0.5 s backoff."""
+
+    web: Web
+    fake: Fake
+    repo: Repo
+
+    def open_pr(self, task: str) -> PullRequest:
+        return self.fake.open_pr(self.repo, task)
+
+    def gave_up(self) -> bool:
+        return self.web.proc.logged("job failed for good")
+
+
+@pytest.fixture(scope="module")
+def faulty(fake: Fake, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
+    folder = tmp_path_factory.mktemp("faulty")
+    module_procs = Processes(folder)
+    env = app_env(fake, f"sqlite:///{folder / 'queue.db'}", github_timeout_seconds=GITHUB_TIMEOUT_SECONDS,
+                  worker_max_attempts=2, worker_retry_seconds=0.5)
+    try:
+        yield Faulty(module_procs.web(env, worker=True, name="faulty"), fake, fake.add_repo("faulty"))
+    finally:
+        module_procs.close()
+        print(module_procs.logs()[-6000:])
+
+
+def test_failures_github_recovers_from_are_retried_within_the_request_bounds(faulty: Faulty) -> None:
+    fake, repo = faulty.fake, faulty.repo
+    pr = faulty.open_pr("transient")
+    fake.hub.fail(500, operation_id="pulls/list-files")
+    fake.hub.fail(502, operation_id="pulls/list-files")
+    fake.hub.fail(429, operation_id="git/get-tree", headers={"Retry-After": "1"})
+    fake.hub.fail(403, operation_id="repos/get-content", headers={"Retry-After": "1"},
+                  body={"message": "You have exceeded a secondary rate limit. Please wait a few minutes."})
+    fake.hub.fail(504, operation_id="git/get-blob", delay=GITHUB_TIMEOUT_SECONDS + 1)  # a read timeout
+
+    assert faulty.web.deliver("pull_request", pull_request_payload(pr, "opened")).status_code == 202
+
+    fake.completed_run(repo, pr.head_sha, conclusions=REVIEWED)
+    faulty.web.wait_until_drained()
+    assert fake.check_runs_created(pr.head_sha) == 1  # all absorbed inside the first run of the job
+    assert all(fault.times == 0 for fault in fake.hub.faults)  # every fault was met, and retried
+    retries = metric_values(faulty.web.metrics(), "devdocs_github_retries_total")
+    assert retries['reason="5xx"'] >= 2 and retries['reason="rate_limit"'] >= 2
+    assert retries['reason="timeout"'] >= 1
+
+
+def test_a_rate_limit_outlasting_the_request_retries_parks_the_job_and_retries_it_later(
+        faulty: Faulty) -> None:
+    fake, repo = faulty.fake, faulty.repo
+    pr = faulty.open_pr("rate-limited")
+    fake.hub.fail(429, operation_id="pulls/list-files", headers={"Retry-After": "1"}, times=4)  # 4 tries
+
+    assert faulty.web.deliver("pull_request", pull_request_payload(pr, "opened")).status_code == 202
+
+    run = fake.completed_run(repo, pr.head_sha, conclusions=REVIEWED)
+    faulty.web.wait_until_drained()
+    first, second = fake.runs(repo, pr.head_sha)
+    assert (first.status, first.conclusion) == ("completed", "failure")  # never left in progress
+    assert first.output["title"] == "Review postponed: GitHub rate limit"
+    assert "retried automatically" in first.output["summary"]
+    assert second.id == run.id
+    assert faulty.web.proc.logged("job attempt 1 failed, retrying in")
+
+
+def test_github_failing_for_good_ends_the_check_run_in_failure_after_bounded_retries(faulty: Faulty) -> None:
+    fake, repo = faulty.fake, faulty.repo
+    pr = faulty.open_pr("outage")
+    fake.hub.fail(502, operation_id="pulls/list-files", times=1000)
+
+    assert faulty.web.deliver("pull_request", pull_request_payload(pr, "opened")).status_code == 202
+
+    wait_for(faulty.gave_up, "the worker to give up on the job", 40)
+    faulty.web.wait_until_drained()
+    runs = fake.runs(repo, pr.head_sha)
+    assert [(r.status, r.conclusion) for r in runs] == [("completed", "failure")] * 2  # one per run
+    assert fake.requests_for("pulls/list-files") >= 8  # 4 tries in each of the 2 runs, then no more
+    last = runs[-1].output
+    assert last["title"] == "Review failed: GitHub unavailable"
+    assert "HTTP 502" in last["summary"] and "stopped retrying" in last["summary"]
+
+
+def test_a_job_given_up_before_its_check_run_existed_still_publishes_a_failed_one(faulty: Faulty) -> None:
+    fake = faulty.fake
+    repo = fake.add_repo("faulty-tokens", installation_id=77)  # no token cached for it yet
+    pr = fake.open_pr(repo, "no-token")
+    suspended = {"message": "This installation has been suspended"}  # retrying cannot help: given up at once
+    fake.hub.fail(403, operation_id="apps/create-installation-access-token", body=suspended)
+
+    assert faulty.web.deliver("pull_request", pull_request_payload(pr, "opened")).status_code == 202
+
+    run = fake.completed_run(repo, pr.head_sha, conclusions=("failure",))
+    faulty.web.wait_until_drained()
+    assert faulty.gave_up()
+    assert fake.check_runs_created(pr.head_sha) == 1  # by the give-up path: the review never got to it
+    assert run.output["title"] == "Review failed: GitHub refused a request"
+    assert "suspended" in run.output["summary"]
+
+
+def metric_values(text: str, name: str) -> dict[str, float]:
+    """``{'label="value"': sample}`` for the samples of metric *name* in Prometheus text."""
+    found: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith(name + "{"):
+            labels, _, value = line[len(name) + 1:].rpartition("} ")
+            found[labels] = float(value)
+    return found
