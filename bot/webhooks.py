@@ -9,8 +9,10 @@ Order of checks, each before the next is even looked at:
 5. missing or malformed ``X-GitHub-Event`` / ``X-GitHub-Delivery`` → 400; not a JSON object → 400;
 6. ``ping`` → 200; an event/action the App does not handle → 202, not queued;
 7. otherwise the delivery is submitted to the queue, which makes it durable before returning,
-   and only then → 202. A duplicate delivery id → 202, not queued again. Queue down → 503, so
-   GitHub records a failed delivery that can be redelivered.
+   and only then → 202. A duplicate delivery id → 202, not queued again; so is a body already
+   accepted under another id (the signature does not cover ``X-GitHub-Delivery``, so a captured
+   delivery replayed under a new id is a duplicate too: the queue dedups on the body's digest).
+   Queue down → 503, so GitHub records a failed delivery that can be redelivered.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from starlette.responses import JSONResponse, Response
 from bot.events import UnreadablePayloadError
 from bot.logs import bind
 from bot.metrics import Metrics, RejectReason
-from bot.queue.base import Delivery, DeliveryQueue, Submitted
+from bot.queue.base import Delivery, DeliveryQueue, Submitted, body_digest
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +119,8 @@ class WebhookReceiver:
             if not verdict.handled:
                 self.metrics.delivery_ignored(event)
                 return JSONResponse({"status": "ignored"}, status_code=202)
-            delivery = Delivery(delivery_id, event, body, self.clock(), verdict.coalesce_key)
+            delivery = Delivery(delivery_id, event, body, self.clock(), verdict.coalesce_key,
+                                digest=body_digest(body))
             return await self._submit(delivery)
 
     def _check_declared_length(self, header: str | None) -> None:

@@ -8,12 +8,20 @@ died is claimed again once its lease runs out (at-least-once); the handler is id
 ``claim`` returns the delivery with ``attempts`` counting this claim (1 on the first), so a worker
 that crashes mid-job still uses up an attempt. A coalesce key is never leased twice at once.
 
+Dedup: ``submit`` reports a duplicate (``accepted=False, reason="duplicate"``) for a delivery id
+accepted within :data:`DEDUP_SECONDS`, and, when the delivery carries a ``digest`` (the receiver
+sets :func:`body_digest` of the raw body), for a body accepted within the same window under any
+id: GitHub's signature covers the body but not the ``X-GitHub-Delivery`` header, so a captured
+signed body replayed under a new id must queue nothing. Both keys live in the same dedup store,
+for the same time, and are checked and recorded atomically with the enqueue.
+
 Implementations: ``memory`` (tests only), ``sqlite`` (embedded default, WAL, leases) and
 ``redis`` (taskiq + taskiq-redis stream broker, for several machines).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -31,6 +39,12 @@ class Delivery:
     received_at: float  # epoch seconds, from the clock the shell passes in
     coalesce_key: str | None = None  # e.g. "octo/repo#12": newer deliveries supersede older ones
     attempts: int = 0
+    digest: str | None = None  # body_digest(body): dedup on the body as well (submit only, not kept)
+
+
+def body_digest(body: bytes) -> str:
+    """``sha256=<hex>`` of a raw body: its dedup key (the ``=`` keeps it apart from delivery ids)."""
+    return "sha256=" + hashlib.sha256(body).hexdigest()
 
 
 class SubmitResult(Protocol):

@@ -65,11 +65,13 @@ class MemoryQueue:
         self._check_open()
         now = self._clock()
         self._forget_old(now)
-        if delivery.id in self._seen:
+        if delivery.id in self._seen or (delivery.digest is not None and delivery.digest in self._seen):
             return Submitted(accepted=False, reason="duplicate")
         if len(self._entries) >= self._max_depth:
             return Submitted(accepted=False, reason="full")
         self._seen[delivery.id] = now
+        if delivery.digest is not None:  # the body's dedup key, kept as long as the id
+            self._seen[delivery.digest] = now
         kept = self._enqueue(_Entry(delivery, next(self._seq), ready_at=now))
         return Submitted(accepted=True, reason="queued" if kept else "superseded")
 

@@ -11,8 +11,9 @@ How the pull-style :class:`~bot.queue.base.DeliveryQueue` maps onto the broker
     :class:`RedisQueue` reads ``broker.listen()`` itself, one message at a time:
 
     ============  ===============================================================================
-    submit        one Lua script: ``SET seen:<id> NX EX 259200`` (dedup, 3 days) + ``XADD`` (the
-                  same entry ``broker.kick`` writes) + record the newest delivery per coalesce key.
+    submit        one Lua script: ``SET seen:<id> NX EX 259200`` (dedup, 3 days; the body's
+                  ``seen-body:<digest>`` too, when the delivery carries one) + ``XADD`` (the same
+                  entry ``broker.kick`` writes) + record the newest delivery per coalesce key.
                   Atomic, so a delivery is never marked seen without being queued. A delivery
                   older than the newest one already recorded for its key is accepted but not
                   queued (``Submitted(True, "superseded")``).
@@ -139,6 +140,9 @@ class Keys:
     def seen(self, delivery_id: str) -> str:
         return f"{self.prefix}:seen:{delivery_id}"
 
+    def seen_body(self, digest: str | None) -> str:
+        return f"{self.prefix}:seen-body:{digest or ''}"
+
     def attempts(self, delivery_id: str) -> str:
         return f"{self.prefix}:attempts:{delivery_id}"
 
@@ -151,9 +155,12 @@ class Keys:
 
 # -- Lua: each runs atomically on the server ---------------------------------------------------------
 
-# KEYS seen, stream, latest · ARGV ttl, data, id, at, has_key → 0 duplicate, 1 queued, 2 superseded
+# KEYS seen, stream, latest, seen-body · ARGV ttl, data, id, at, has_key, has_digest
+# → 0 duplicate (id or body), 1 queued, 2 superseded
 _SUBMIT = """
+if ARGV[6] == '1' and redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+if ARGV[6] == '1' then redis.call('SET', KEYS[4], '1', 'EX', ARGV[1]) end
 if ARGV[5] == '1' then
   local cur = redis.call('HMGET', KEYS[3], 'at', 'id')
   local at = tonumber(ARGV[4])
@@ -374,13 +381,19 @@ class RedisQueue:
         await self._start()
         key = delivery.coalesce_key
         verdict = await self._submit(
-            keys=[self.keys.seen(delivery.id), self.keys.stream, self.keys.latest(key)],
+            keys=[
+                self.keys.seen(delivery.id),
+                self.keys.stream,
+                self.keys.latest(key),
+                self.keys.seen_body(delivery.digest),
+            ],
             args=[
                 self.options.dedup_seconds,
                 self._encode(delivery),
                 delivery.id,
                 repr(delivery.received_at),
                 "1" if key is not None else "0",
+                "1" if delivery.digest is not None else "0",
             ],
         )
         return {0: Submitted(False, "duplicate"), 2: Submitted(True, "superseded")}.get(

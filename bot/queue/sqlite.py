@@ -33,8 +33,9 @@ Rows
     ``deliveries`` holds work: ``queued`` (ready once ``not_before`` has passed), ``leased``
     (``worker`` holds it until ``leased_until``; afterwards anyone may claim it again) and
     ``dead`` (gave up after ``max_attempts`` claims; kept for :meth:`SqliteQueue.dead`).
-    Completed and superseded rows are deleted. ``seen`` remembers every accepted delivery id for
-    ``dedup_seconds`` (3 days), independently of the work rows; it is purged hourly.
+    Completed and superseded rows are deleted. ``seen`` remembers every accepted delivery id, and
+    the body digest of those that carry one, for ``dedup_seconds`` (3 days), independently of the
+    work rows; it is purged hourly.
 
 Coalescing
     A delivery with a coalesce key (``owner/repo#12``) deletes the *queued* deliveries with that key
@@ -251,9 +252,14 @@ class SqliteQueue:
 
 
 def _submit(conn: Conn, delivery: Delivery, packed: bytes, now: float) -> Submitted:
+    digest = delivery.digest
+    if digest is not None and conn.execute("SELECT 1 FROM seen WHERE id = ?", (digest,)).fetchone():
+        return Submitted(accepted=False, reason="duplicate")  # the same body under another id
     inserted = conn.execute("INSERT OR IGNORE INTO seen (id, seen_at) VALUES (?, ?)", (delivery.id, now))
     if inserted.rowcount == 0:
         return Submitted(accepted=False, reason="duplicate")
+    if digest is not None:
+        conn.execute("INSERT OR IGNORE INTO seen (id, seen_at) VALUES (?, ?)", (digest, now))
     key = delivery.coalesce_key
     if key is not None:
         where = {"key": key, "seq": -1, "at": delivery.received_at, "id": delivery.id}

@@ -282,10 +282,20 @@ async def test_a_queue_failure_gets_503_so_github_records_a_failed_delivery() ->
         assert (await web.client.get("/readyz")).status_code == 503
 
 
+async def test_a_signed_body_replayed_under_a_new_delivery_id_is_a_duplicate(web: Harness) -> None:
+    first = await web.deliver(OPENED, "pull_request", "original-guid")
+    replay = await web.deliver(OPENED, "pull_request", "attacker-chosen-guid")  # same signed bytes
+
+    assert (first.status_code, first.json()) == (202, {"status": "queued"})
+    assert (replay.status_code, replay.json()) == (202, {"status": "duplicate"})
+    assert [d.id for d in await web.queued()] == ["original-guid"]
+
+
 async def test_a_full_queue_gets_503() -> None:
+    reopened = ws.encode({**ws.payload("pull_request.opened"), "action": "reopened"})
     async with start(MemoryQueue(max_depth=1)) as web:
         assert (await web.deliver(OPENED, "pull_request", "a")).status_code == 202
-        assert (await web.deliver(OPENED, "pull_request", "b")).status_code == 503
+        assert (await web.deliver(reopened, "pull_request", "b")).status_code == 503
 
 
 # -- probes and metrics ----------------------------------------------------------------------

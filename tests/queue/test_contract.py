@@ -7,11 +7,12 @@ SqliteQueue on the file, a second RedisQueue (its own consumer) on the server.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 
 import pytest
 
-from bot.queue.base import Delivery, DeliveryQueue, ReleasableQueue, SeenQueue
+from bot.queue.base import Delivery, DeliveryQueue, ReleasableQueue, SeenQueue, body_digest
 from tests.queue.conftest import OpenQueue, delivery
 
 LEASE = 0.3  # seconds; the Redis backend's idle_timeout is set to the same value
@@ -238,3 +239,21 @@ async def test_seen_tells_whether_a_submit_now_would_be_a_duplicate(open_queue: 
     await drain(queue)
 
     assert (before, await queue.seen("d-seen"), await queue.seen("never-sent")) == (False, True, False)
+
+
+async def test_a_signed_body_replayed_under_a_new_id_is_a_duplicate(open_queue: OpenQueue) -> None:
+    queue, other_client = await open_queue(), await open_queue()
+    body = b'{"action": "synchronize", "number": 7}'
+
+    def webhook(id: str, data: bytes = body) -> Delivery:  # as the receiver submits it
+        return dataclasses.replace(delivery(id, key="octo/repo#7", body=data), digest=body_digest(data))
+
+    first = await queue.submit(webhook("d-1"))
+    await drain(queue)
+    replayed = await other_client.submit(webhook("d-2"))  # same bytes, a new X-GitHub-Delivery
+    other_body = await queue.submit(webhook("d-3", body.replace(b"7", b"8")))
+    no_digest = await queue.submit(delivery("d-4", body=body))  # e.g. recovery's own deliveries
+
+    assert (first.accepted, replayed.accepted, replayed.reason) == (True, False, "duplicate")
+    assert other_body.accepted and no_digest.accepted
+    assert [d.id for d in await drain(queue)] == ["d-3", "d-4"]
