@@ -41,6 +41,10 @@ _AUTH_SCHEME = re.compile(  # Authorization header values: any Bearer value, tok
 )
 QUIET_LOGGERS = ("httpx", "httpcore")
 _MIN_LITERAL = 4  # shorter "secrets" would mask ordinary text; settings reject blank ones
+# Short texts recur on every line (event, action, repo, "delivery queued (coalesce key o/r#12)"):
+# their scrubbed form is remembered, so a delivery's log line costs about one scrub, not five.
+_CACHE_TEXT_MAX = 256
+_CACHE_ENTRIES = 4096
 
 
 def bind(**fields: object) -> contextlib.AbstractContextManager[None]:
@@ -70,8 +74,20 @@ class Scrubber:
             literals.update(_literal_forms(secret))
         # longest first, so a secret containing another is masked whole
         self._literals = sorted((s for s in literals if len(s) >= _MIN_LITERAL), key=len, reverse=True)
+        self._known: dict[str, str] = {}  # short text -> its scrubbed form (a pure function of it)
 
     def scrub(self, text: str) -> str:
+        if len(text) > _CACHE_TEXT_MAX:
+            return self._scrub(text)
+        scrubbed = self._known.get(text)
+        if scrubbed is None:
+            scrubbed = self._scrub(text)
+            if len(self._known) >= _CACHE_ENTRIES:
+                self._known.clear()
+            self._known[text] = scrubbed
+        return scrubbed
+
+    def _scrub(self, text: str) -> str:
         for literal in self._literals:
             if literal in text:
                 text = text.replace(literal, MASK)

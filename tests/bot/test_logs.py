@@ -104,6 +104,16 @@ def test_bearer_and_token_authorization_values_are_masked() -> None:
     assert scrubber.scrub("installation token cached for 3600 s") == "installation token cached for 3600 s"
 
 
+def test_a_text_seen_before_is_masked_again_and_long_texts_too() -> None:
+    scrubber = Scrubber([SECRET])
+    short = f"delivery for o/r#1 with {SECRET}"
+    long = f"{'x' * 300} {PERSONAL_TOKEN}"
+
+    assert [scrubber.scrub(short) for _ in range(3)] == ["delivery for o/r#1 with ****"] * 3
+    assert [scrubber.scrub(long) for _ in range(2)] == [f"{'x' * 300} ****"] * 2
+    assert scrubber.scrub("o/r#1") == "o/r#1"
+
+
 def test_uvicorn_loggers_go_through_the_same_scrubbed_handler(stream: io.StringIO) -> None:
     logging.getLogger("uvicorn.error").error("startup with %s", SECRET)
 
