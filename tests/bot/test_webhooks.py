@@ -204,6 +204,21 @@ async def test_a_signed_body_that_is_not_a_json_object_gets_400(web: Harness, bo
     assert await web.queue.depth() == 0
 
 
+async def test_json_that_only_the_standard_library_parser_accepts_is_still_queued(web: Harness) -> None:
+    # a lone surrogate escape (a title cut inside an emoji; json.dumps writes it as \\ud83d) and a
+    # UTF-8 byte order mark: the fast parser refuses both, json.loads takes them
+    data = ws.payload("pull_request.opened")
+    data["pull_request"]["title"] = "cut \ud83d"
+    data["number"] = data["pull_request"]["number"] = 77
+    bodies = [ws.encode(data), b"\xef\xbb\xbf" + OPENED]
+
+    statuses = [(await web.deliver(b, "pull_request", f"d-{n}")).status_code for n, b in enumerate(bodies)]
+
+    assert b"\\ud83d" in bodies[0]
+    assert statuses == [202, 202]
+    assert sorted(d.body for d in await web.queued()) == sorted(bodies)
+
+
 @pytest.mark.parametrize("header", ["X-GitHub-Event", "X-GitHub-Delivery"])
 async def test_a_missing_github_header_gets_400(web: Harness, header: str) -> None:
     headers = {k: v for k, v in ws.signed_headers(OPENED, "pull_request").items() if k != header}
