@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
+import socket
 import sys
 
 import uvicorn
@@ -42,9 +44,24 @@ def serve(*, host: str, port: int, worker: bool = True) -> int:
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config)
     server.run()
     return EXIT_OK if server.started else EXIT_STARTUP
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which moves the start-up heap out of the garbage collector's way.
+
+    Once the App has started (~90 000 objects: FastAPI, pydantic, githubkit's models), a full
+    collection walks all of them, ~60 ms here, stalling every request in flight at that moment.
+    ``gc.freeze()`` parks them in a generation the collector never scans; requests' own
+    garbage is still collected as usual.
+    """
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        gc.collect()
+        gc.freeze()
 
 
 def run_worker() -> int:
