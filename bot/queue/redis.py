@@ -59,9 +59,11 @@ Durability
     Redis loses nothing, but a power cut or kernel crash can lose the last second, up to two when
     the disk stalls). The tests run ``always`` and kill -9 Redis mid-run.
 
-Failure handling: a Redis error in ``submit`` propagates (the web process must not answer 202);
-in ``claim`` it is logged, the listener is rebuilt (and the consumer group re-created if Redis lost
-it) and ``None`` is returned; settling a claim raises, and the delivery is then reclaimed later.
+Failure handling: a Redis error in ``submit`` propagates (the web process must not answer 202).
+A failed stream read in ``claim`` is logged, the listener is rebuilt (and the consumer group
+re-created if Redis lost it) and ``None`` is returned; other errors in ``claim`` propagate (the
+worker logs them and polls again). When settling a claim fails, the error propagates and the
+delivery is reclaimed ``idle_timeout`` later (at-least-once).
 """
 
 from __future__ import annotations

@@ -448,6 +448,13 @@ class _Store:
     def stop(self) -> None:
         self._calls.put(None)
         self._thread.join()
+        while True:  # a call that raced close() must not wait for ever
+            try:
+                late = self._calls.get_nowait()
+            except queue.Empty:
+                return
+            if late is not None:
+                _resolve([_Outcome(late, error=QueueClosedError("the delivery queue is closed"))])
 
     def _main(self, ready: concurrent.futures.Future[None]) -> None:
         try:
@@ -465,8 +472,7 @@ class _Store:
         while True:
             batch, stopping = self._next_batch()
             if batch:
-                self._set_synchronous(conn, batch)
-                _resolve(_transact(conn, batch, self.options.busy_timeout))
+                _resolve(self._run_batch(conn, batch))
             if stopping:
                 return
             self._maybe_purge(conn)
@@ -485,6 +491,15 @@ class _Store:
                 return batch, True
             batch.append(call)
         return batch, False
+
+    def _run_batch(self, conn: Conn, batch: list[_Call]) -> list[_Outcome]:
+        try:
+            self._set_synchronous(conn, batch)
+            return _transact(conn, batch, self.options.busy_timeout)
+        except Exception as exc:  # the thread must outlive any error, or every caller would hang
+            log.exception("the SQLite queue's store thread hit an unexpected error")
+            _rollback(conn)
+            return [_Outcome(call, error=exc) for call in batch]
 
     def _set_synchronous(self, conn: Conn, batch: list[_Call]) -> None:
         """FULL (fsync on commit) only for batches that carry a submit; see the module doc."""

@@ -227,3 +227,26 @@ async def test_claiming_from_a_long_backlog_needs_no_sort(queue: SqliteQueue) ->
 
     assert any("USING INDEX deliveries_waiting" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+async def test_the_store_thread_survives_an_unexpected_error(
+    queue: SqliteQueue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.queue.sqlite as module
+
+    real = module._transact
+    calls = iter([True])
+
+    def broken_once(*args: object, **kwargs: object) -> object:
+        if next(calls, False):
+            raise MemoryError("simulated")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "_transact", broken_once)
+
+    with pytest.raises(MemoryError):
+        await queue.submit(delivery("unlucky"))
+    again = await queue.submit(delivery("lucky"))
+
+    assert again.accepted
+    assert await queue.depth() == 1
