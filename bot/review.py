@@ -31,7 +31,7 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -60,6 +60,7 @@ from bot.github import (
     RepoRef,
     TreeEntry,
 )
+from bot.logs import Scrubber
 from bot.worker import current_attempt
 from rules.core.config import ConfigError, ReviewConfig
 from rules.core.discovery import Snapshot, is_markdown, role_of
@@ -707,7 +708,7 @@ async def fail_check(job: Job, error: BaseException) -> None:
     if job.check_id is None or job.conclusion is not None:
         return
     final = current_attempt() >= job.ctx.settings.worker_max_attempts
-    title, summary = describe_failure(job.pr, error, final=final)
+    title, summary = describe_failure(job.pr, error, final=final, scrub=error_scrubber(job.ctx))
     try:
         await complete_check(job, "failure", CheckRunOutput(title, summary))
     except (GitHubError, OSError) as second:
@@ -715,15 +716,26 @@ async def fail_check(job: Job, error: BaseException) -> None:
     job.ctx.review_completed("error")
 
 
-def describe_failure(pr: PullRequestRef, error: BaseException, *, final: bool = False) -> tuple[str, str]:
-    """Check-run title and summary for a review that failed (pure); *final*: no retry will follow."""
-    return describe_failure_at(pr.head_sha, error, final=final)
+def error_scrubber(ctx: AppContext) -> Callable[[str], str]:
+    """For error texts we publish: masks the App's own secrets (an error may quote anything) as
+    well as every secret :func:`~rules.core.redact.redact` recognises."""
+    settings = ctx.settings
+    own = [settings.webhook_secret.get_secret_value(), settings.private_key.get_secret_value()]
+    return Scrubber(own).scrub
 
 
-def describe_failure_at(head_sha: str, error: BaseException, *, final: bool = False) -> tuple[str, str]:
+def describe_failure(pr: PullRequestRef, error: BaseException, *, final: bool = False,
+                     scrub: Callable[[str], str] = redact) -> tuple[str, str]:
+    """Check-run title and summary for a review that failed (pure); *final*: no retry will follow;
+    *scrub* masks secrets in the error's text."""
+    return describe_failure_at(pr.head_sha, error, final=final, scrub=scrub)
+
+
+def describe_failure_at(head_sha: str, error: BaseException, *, final: bool = False,
+                        scrub: Callable[[str], str] = redact) -> tuple[str, str]:
     """As :func:`describe_failure`, for a commit."""
     sha = head_sha[:7]
-    detail = redact(str(error)) or type(error).__name__
+    detail = scrub(str(error)) or type(error).__name__
     stopped = "devdocs-review has stopped retrying; comment `/review` to try again."
     if isinstance(error, RateLimited):
         later = stopped if final else (f"The review will be retried automatically in about "
@@ -782,7 +794,7 @@ async def publish_gave_up(ctx: AppContext, repo: RepoRef, head_sha: str, error: 
     created one (no installation token, GitHub down), one is created, so a required check shows
     the failure instead of waiting for ever. A run already completed (``fail_check`` did it) stays.
     """
-    title, summary = describe_failure_at(head_sha, error, final=True)
+    title, summary = describe_failure_at(head_sha, error, final=True, scrub=error_scrubber(ctx))
     output = CheckRunOutput(title, summary)
     async with ctx.github_for_installation(repo.installation_id) as gh:
         runs = await gh.list_check_runs(repo, head_sha, check_name=ctx.settings.check_name)
