@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rules.core.discovery import Snapshot  # noqa: E402
-from rules.core.engine import review  # noqa: E402
-from rules.core.parse import markdown_parser  # noqa: E402
+from rules.core.discovery import Snapshot
+from rules.core.engine import review
+from rules.core.parse import markdown_parser
 
 TODAY = dt.date(2026, 11, 25)
 Repos = list[dict[str, bytes]]

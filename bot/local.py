@@ -113,7 +113,8 @@ def _read(repo_root: Path, rel: str, max_bytes: int, files: dict[str, bytes]) ->
         if not full.is_file():
             return "not a regular file"
         if size > max_bytes:
-            return f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB review limit; not reviewed"
+            return (f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB review limit; "
+                    "not reviewed")
         with full.open("rb") as handle:
             files[rel] = handle.read(max_bytes + 1)
     except OSError as error:

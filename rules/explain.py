@@ -42,5 +42,6 @@ def _options(properties: dict[str, dict[str, object]]) -> list[str]:
     lines = ["- Options:"]
     for name, spec in properties.items():
         default = spec.get("default")
-        lines.append(f"  - `{name}` (default `{default}`)" + (f": {spec['description']}" if "description" in spec else ""))
+        described = f": {spec['description']}" if "description" in spec else ""
+        lines.append(f"  - `{name}` (default `{default}`){described}")
     return lines

@@ -147,7 +147,7 @@ class ReviewConfig(_Strict):
 def _messages(error: ValidationError, prefix: str = "") -> list[str]:
     lines = []
     for item in error.errors():
-        location = ".".join(str(part) for part in item["loc"] if part not in ("function-after[_known_rules(), ReviewConfig]",))
+        location = ".".join(str(part) for part in item["loc"] if not str(part).startswith("function-after["))
         key = ".".join(p for p in (prefix, location) if p)
         message = str(item["msg"]).removeprefix("Value error, ")
         if "\n" in message:  # nested errors from _known_rules already name their keys

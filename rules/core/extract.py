@@ -112,7 +112,9 @@ _ID_RE = re.compile(
     r"|\b(Phase|Stage|Step|Milestone|Sprint|Part|Task)\s+"
     r"(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?\b|[A-Z](?!\w)(?!\s+[a-z]))"  # Phase 3, Phase 1A, Stage B
 )
-_LEADING_NUM_RE = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*)?(?:\[[ xX]\]\s+)?(?:\*\*)?(?:Task\s+)?(\d{1,3}(?:\.\d{1,3}){1,2})\b")
+_LEADING_NUM_RE = re.compile(
+    r"^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*)?(?:\[[ xX]\]\s+)?(?:\*\*)?(?:Task\s+)?(\d{1,3}(?:\.\d{1,3}){1,2})\b"
+)
 _NOT_IDS = frozenset({"UTF-8", "SHA-256", "SHA-1", "ISO-8601", "RFC-3339", "PEP-8", "HTTP-2", "MD-5"})
 
 

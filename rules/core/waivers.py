@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from rules.core.model import Document
 
-_WAIVER_RE = re.compile(r"devdocs-review-disable\s+(?P<codes>[A-Za-z]{3}\d{3}(?:\s*,\s*[A-Za-z]{3}\d{3})*)(?P<rest>.*?)(?:-->|$)",
-                        re.DOTALL)
+_WAIVER_RE = re.compile(
+    r"devdocs-review-disable\s+(?P<codes>[A-Za-z]{3}\d{3}(?:\s*,\s*[A-Za-z]{3}\d{3})*)(?P<rest>.*?)(?:-->|$)",
+    re.DOTALL,
+)
 _REASON_RE = re.compile(r"""reason\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 _UNTIL_RE = re.compile(r"until\s*=\s*(?P<until>\S+)")
 

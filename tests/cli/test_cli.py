@@ -45,6 +45,7 @@ def test_exit_zero_and_min_score_override(capsys: pytest.CaptureFixture[str]) ->
     capsys.readouterr()
     code, report = _json(capsys, str(DEMO / "dev" / "active" / "search-indexing"), "--min-score", "0")
     assert report["gate"]["min_score"] == 0  # type: ignore[index]
+    assert code == 0  # a single task with no blocking findings passes a gate of 0
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "sarif"])
