@@ -96,9 +96,7 @@ def webhook_body(size: int) -> bytes:
     return json.dumps({"action": "synchronize", "pull_request": fields}).encode()
 
 
-async def measure(
-    queue: DeliveryQueue, *, rate: int, seconds: float, body: bytes, tag: str
-) -> tuple[list[float], int]:
+async def measure(queue: DeliveryQueue, *, rate: int, seconds: float, body: bytes, tag: str) -> tuple[list[float], int]:
     """Latencies (s) of ``rate * seconds`` submits started on an open-loop schedule, and errors."""
     loop = asyncio.get_running_loop()
     count = int(rate * seconds)
@@ -130,17 +128,13 @@ async def bench_backend(name: str, url: str, args: argparse.Namespace, body: byt
     queue = open_queue(url)
     rows = []
     try:
-        await measure(
-            queue, rate=max(args.rates), seconds=1.0, body=body, tag="warmup"
-        )  # connections, caches
+        await measure(queue, rate=max(args.rates), seconds=1.0, body=body, tag="warmup")  # connections, caches
         if not args.no_gc_freeze:
             gc.freeze()  # what a long-running web process does after start-up (see --no-gc-freeze)
         for rate in args.rates:
             with _worker(url, enabled=not args.no_worker):
                 started = time.perf_counter()
-                latencies, errors = await measure(
-                    queue, rate=rate, seconds=args.seconds, body=body, tag=f"r{rate}"
-                )
+                latencies, errors = await measure(queue, rate=rate, seconds=args.seconds, body=body, tag=f"r{rate}")
                 elapsed = time.perf_counter() - started
             rows.append(_row(name, rate, not args.no_worker, latencies, errors, elapsed))
             print(_format_row(rows[-1]), file=sys.stderr, flush=True)
@@ -192,9 +186,7 @@ def _worker(url: str, *, enabled: bool) -> Iterator[None]:
 def _redis_server(directory: Path, appendfsync: str) -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
-        raise SystemExit(
-            "redis-server is not installed (bash .ci/services.sh installs it); or pass --redis-url"
-        )
+        raise SystemExit("redis-server is not installed (bash .ci/services.sh installs it); or pass --redis-url")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -251,9 +243,7 @@ async def main(args: argparse.Namespace) -> list[Row]:
             redis_dir = Path(scratch) / "redis"
             redis_dir.mkdir()
             if args.redis_url:
-                rows += await bench_backend(
-                    "redis", f"{args.redis_url}?prefix=bench{os.getpid()}", args, body
-                )
+                rows += await bench_backend("redis", f"{args.redis_url}?prefix=bench{os.getpid()}", args, body)
             else:
                 with _redis_server(redis_dir, args.appendfsync) as url:
                     rows += await bench_backend(f"redis (AOF {args.appendfsync})", url, args, body)
@@ -261,9 +251,7 @@ async def main(args: argparse.Namespace) -> list[Row]:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backends", type=lambda s: s.split(","), default=["sqlite", "redis"])
     parser.add_argument("--rates", type=lambda s: [int(r) for r in s.split(",")], default=[100, 300, 500])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per rate")

@@ -100,6 +100,7 @@ _MAX_SKIPS = 64  # superseded, deferred or dead messages one claim may step over
 _DEFER_MAX_SECONDS = 2.0  # a message for a busy coalesce key comes back at least this often
 _ERROR_PAUSE_SECONDS = 0.2
 _ZLIB_LEVEL = 1  # webhook JSON shrinks ~7x: less to send, keep in memory and append to the AOF
+_PIPELINE_MAX = 256  # submits per round trip
 _CLOSE_GRACE = 2.0  # seconds close() waits for a read or a heartbeat beyond their own bound
 
 Mode = Literal["done", "retry", "defer", "release", "requeue", "dead"]
@@ -328,9 +329,7 @@ class DeliveryStreamBroker(RedisStreamBroker):
                 continue
             entry = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
             messages.append(
-                StreamMessage(
-                    data=fields[b"data"], ack=self._ack_generator(entry, self.queue_name), entry_id=entry
-                )
+                StreamMessage(data=fields[b"data"], ack=self._ack_generator(entry, self.queue_name), entry_id=entry)
             )
         return messages
 
@@ -361,7 +360,7 @@ class RedisQueue:
         self.broker.clock = clock
         self._clock = clock
         self._redis = Redis(connection_pool=self.broker.connection_pool)
-        self._submit = self._redis.register_script(_SUBMIT)
+        self._submits = _Pipelined(self._redis, _SUBMIT)
         self._lease = self._redis.register_script(_LEASE)
         self._settle = self._redis.register_script(_SETTLE)
         self._heartbeat = self._redis.register_script(_HEARTBEAT)
@@ -382,7 +381,7 @@ class RedisQueue:
     async def submit(self, delivery: Delivery) -> Submitted:
         await self._start()
         key = delivery.coalesce_key
-        verdict = await self._submit(
+        verdict = await self._submits.run(
             keys=[
                 self.keys.seen(delivery.id),
                 self.keys.stream,
@@ -448,6 +447,7 @@ class RedisQueue:
             self._beat.cancel()
             await _finished(self._beat, _CLOSE_GRACE)
         await self._stop_listener()
+        await self._submits.drain(_CLOSE_GRACE)
         await self.broker.shutdown()
 
     # -- optional capabilities ------------------------------------------------------------------
@@ -504,9 +504,7 @@ class RedisQueue:
         )
         verdict = verdict.decode() if isinstance(verdict, bytes) else str(verdict)
         if verdict == "ok":
-            return self._hold(
-                dataclasses.replace(delivery, attempts=int(number)), message, lease_seconds, worker
-            )
+            return self._hold(dataclasses.replace(delivery, attempts=int(number)), message, lease_seconds, worker)
         if verdict == "superseded":
             log.info("delivery %s superseded by a newer one for %s; dropped", delivery.id, key)
         elif verdict == "busy":
@@ -518,9 +516,7 @@ class RedisQueue:
             await self._settle_entry(delivery, message.entry_id, "dead", self._encode(delivery, error=error))
         return None
 
-    def _hold(
-        self, delivery: Delivery, message: StreamMessage, lease_seconds: float, worker: str
-    ) -> Delivery:
+    def _hold(self, delivery: Delivery, message: StreamMessage, lease_seconds: float, worker: str) -> Delivery:
         self._held[delivery.id] = _Held(message.entry_id, message.data, self._clock() + lease_seconds)
         if self._beat is None or self._beat.done():
             self._beat = asyncio.create_task(self._keep_leases(), name="redis-queue heartbeat")
@@ -659,6 +655,65 @@ class RedisQueue:
             },
         )
         return self.broker.formatter.dumps(message).message
+
+
+class _Pipelined:
+    """Runs one Lua script for many concurrent callers, in pipelines on one pooled connection.
+
+    The first call sends its ``EVAL`` at once; calls that arrive while a round trip is in flight
+    go together in the next one (up to :data:`_PIPELINE_MAX`), like a group commit. Under load
+    this costs one write, one read and one pooled connection per round trip instead of per call,
+    and the number of connections no longer grows with the number of requests waiting (which,
+    with a connection each, slowed every request further the more of them were waiting).
+    Each caller gets its own result or error; a failed round trip fails its calls (the web
+    process then answers 503). ``EVAL`` rather than ``EVALSHA``: Redis caches the compiled
+    script by its SHA1 either way, and a restarted Redis needs no reload.
+    """
+
+    def __init__(self, redis: Redis, script: str) -> None:
+        self._redis = redis
+        self._script = script
+        self._waiting: list[tuple[Sequence[Any], asyncio.Future[Any]]] = []
+        self._sender: asyncio.Task[None] | None = None
+
+    async def run(self, *, keys: Sequence[Any], args: Sequence[Any]) -> Any:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiting.append(([self._script, len(keys), *keys, *args], future))
+        if self._sender is None or self._sender.done():
+            self._sender = asyncio.create_task(self._send(), name="redis-queue submits")
+        return await future
+
+    async def drain(self, timeout: float) -> None:
+        if self._sender is not None and not await _finished(self._sender, timeout):
+            self._sender.cancel()
+            await _finished(self._sender, timeout)
+
+    async def _send(self) -> None:
+        batch: list[tuple[Sequence[Any], asyncio.Future[Any]]] = []
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[:_PIPELINE_MAX], self._waiting[_PIPELINE_MAX:]
+                try:
+                    async with self._redis.pipeline(transaction=False) as pipe:
+                        for command, _ in batch:
+                            pipe.execute_command("EVAL", *command)
+                        replies = await pipe.execute(raise_on_error=False)
+                except Exception as exc:
+                    replies = [exc] * len(batch)
+                for (_, future), reply in zip(batch, replies, strict=True):
+                    if future.done():  # its caller gave up waiting
+                        continue
+                    if isinstance(reply, Exception):
+                        future.set_exception(reply)
+                    else:
+                        future.set_result(reply)
+        except asyncio.CancelledError:  # close() gave up on Redis: nobody is left waiting
+            closed = QueueClosedError("the delivery queue was closed before Redis answered")
+            for _, future in [*batch, *self._waiting]:
+                if not future.done():
+                    future.set_exception(closed)
+            self._waiting = []
+            raise
 
 
 async def _finished(task: asyncio.Task[Any], timeout: float) -> bool:

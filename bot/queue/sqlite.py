@@ -307,9 +307,7 @@ def _complete(conn: Conn, delivery: Delivery) -> None:
     conn.execute("DELETE FROM deliveries WHERE id = ?", (delivery.id,))
 
 
-def _retry(
-    conn: Conn, delivery: Delivery, error: str, now: float, not_before: float, max_attempts: int
-) -> None:
+def _retry(conn: Conn, delivery: Delivery, error: str, now: float, not_before: float, max_attempts: int) -> None:
     row = _held_row(conn, delivery)
     if row is None:
         return
@@ -355,8 +353,7 @@ def _purge_seen(conn: Conn, older_than: float) -> int:
 
 def _dead(conn: Conn, limit: int) -> list[DeadLetter]:
     rows = conn.execute(
-        f"SELECT {_COLUMNS}, last_error FROM deliveries WHERE state = 'dead'"
-        " ORDER BY updated_at DESC LIMIT ?",
+        f"SELECT {_COLUMNS}, last_error FROM deliveries WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?",
         (limit,),
     ).fetchall()
     return [DeadLetter(_delivery(row, attempts=row["attempts"]), row["last_error"]) for row in rows]
@@ -364,9 +361,7 @@ def _dead(conn: Conn, limit: int) -> list[DeadLetter]:
 
 def _held_row(conn: Conn, delivery: Delivery) -> sqlite3.Row | None:
     """The row if the claim that returned *delivery* still holds it (fencing by attempts)."""
-    row: sqlite3.Row | None = conn.execute(
-        f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", (delivery.id,)
-    ).fetchone()
+    row: sqlite3.Row | None = conn.execute(f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", (delivery.id,)).fetchone()
     if row is None or row["state"] != "leased" or row["attempts"] != delivery.attempts:
         log.info("delivery %s is no longer held by this claim; leaving it alone", delivery.id)
         return None
@@ -430,9 +425,7 @@ class _Store:
         self._next_purge = 0.0
         self._synchronous = options.synchronous
         ready: concurrent.futures.Future[None] = concurrent.futures.Future()
-        self._thread = threading.Thread(
-            target=self._main, args=(ready,), name=f"sqlite-queue {path.name}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._main, args=(ready,), name=f"sqlite-queue {path.name}", daemon=True)
         self._thread.start()
         try:
             ready.result(timeout=options.busy_timeout + 5.0)

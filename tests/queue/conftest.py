@@ -161,9 +161,7 @@ def run_python(code: str, *args: str, timeout: float = 60.0) -> subprocess.Compl
     )
 
 
-def run_python_in_lockstep(
-    code: str, argsets: list[list[str]], timeout: float = 60.0
-) -> list[tuple[int, str, str]]:
+def run_python_in_lockstep(code: str, argsets: list[list[str]], timeout: float = 60.0) -> list[tuple[int, str, str]]:
     """Start one interpreter per argset; release them together once all printed ``ready``.
 
     Returns (returncode, stdout after ``ready``, stderr) per child.
@@ -185,9 +183,7 @@ def run_python_in_lockstep(
         for child in children:
             assert child.stdout is not None
             line = child.stdout.readline()
-            assert line.strip() == "ready", (
-                f"child said {line!r}: {child.stderr.read() if child.stderr else ''}"
-            )
+            assert line.strip() == "ready", f"child said {line!r}: {child.stderr.read() if child.stderr else ''}"
         for child in children:
             assert child.stdin is not None
             child.stdin.write("go\n")
@@ -212,9 +208,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def open_queue(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[OpenQueue]:
+async def new_queue(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[OpenQueue]:
     """Open queues on one shared store: each call is another process's view (another client)."""
     opened: list[DeliveryQueue] = []
     shared: list[DeliveryQueue] = []
@@ -236,9 +230,7 @@ async def open_queue(
             from bot.queue.redis import RedisOptions, RedisQueue
 
             server: RedisServer = request.getfixturevalue("redis_server")
-            options = RedisOptions(
-                prefix=prefix, idle_timeout=lease_tick, max_attempts=max_attempts, block_seconds=0.1
-            )
+            options = RedisOptions(prefix=prefix, idle_timeout=lease_tick, max_attempts=max_attempts, block_seconds=0.1)
             queue = RedisQueue(server.url, options)
         opened.append(queue)
         return queue

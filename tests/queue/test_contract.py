@@ -46,8 +46,8 @@ async def drain(queue: DeliveryQueue, worker: str = "w", *, within: float = 10.0
     raise AssertionError(f"the queue did not drain within {within} s; handed out {[d.id for d in handed]}")
 
 
-async def test_a_submitted_delivery_is_claimed_once_then_completed(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_a_submitted_delivery_is_claimed_once_then_completed(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     sent = delivery("d-1", key="octo/repo#1", body=b'{"action": "opened", "x": "\\u00e9"}')
 
     submitted = await queue.submit(sent)
@@ -70,8 +70,8 @@ async def test_a_submitted_delivery_is_claimed_once_then_completed(open_queue: O
     assert await queue.claim("w", lease_seconds=60) is None
 
 
-async def test_a_redelivered_id_is_refused_even_after_completion(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_a_redelivered_id_is_refused_even_after_completion(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
 
     first = await queue.submit(delivery("same"))
     while_queued = await queue.submit(delivery("same"))
@@ -85,9 +85,9 @@ async def test_a_redelivered_id_is_refused_even_after_completion(open_queue: Ope
 
 
 async def test_fifty_concurrent_submits_of_one_id_from_two_clients_accept_exactly_one(
-    open_queue: OpenQueue,
+    new_queue: OpenQueue,
 ) -> None:
-    one, two = await open_queue(), await open_queue()
+    one, two = await new_queue(), await new_queue()
     same = delivery("redelivered-50x")
 
     results = await asyncio.gather(*(queue.submit(same) for queue in [one, two] * 25))
@@ -97,8 +97,8 @@ async def test_fifty_concurrent_submits_of_one_id_from_two_clients_accept_exactl
     assert [d.id for d in await drain(one)] == ["redelivered-50x"]
 
 
-async def test_a_lapsed_lease_is_claimed_by_another_worker(open_queue: OpenQueue) -> None:
-    crashed, survivor = await open_queue(lease_tick=LEASE), await open_queue(lease_tick=LEASE)
+async def test_a_lapsed_lease_is_claimed_by_another_worker(new_queue: OpenQueue) -> None:
+    crashed, survivor = await new_queue(lease_tick=LEASE), await new_queue(lease_tick=LEASE)
     await crashed.submit(delivery("d-crash", key="octo/repo#2"))
     first = await claim_soon(crashed, "dies", lease=LEASE)  # ... and never completes: the worker died
 
@@ -116,8 +116,8 @@ async def test_a_lapsed_lease_is_claimed_by_another_worker(open_queue: OpenQueue
     assert await survivor.depth() == 0
 
 
-async def test_a_retry_waits_for_its_delay(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_a_retry_waits_for_its_delay(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     await queue.submit(delivery("d-retry"))
     claimed = await claim_soon(queue)
     assert claimed is not None
@@ -134,8 +134,8 @@ async def test_a_retry_waits_for_its_delay(open_queue: OpenQueue) -> None:
     assert time.monotonic() - retried_at >= 0.75
 
 
-async def test_a_burst_for_one_pr_hands_out_at_most_two_and_always_the_newest(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_a_burst_for_one_pr_hands_out_at_most_two_and_always_the_newest(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     start = time.time()
     burst = [delivery(f"sync-{n:02d}", key="octo/repo#7", at=start + n / 100) for n in range(20)]
 
@@ -151,22 +151,19 @@ async def test_a_burst_for_one_pr_hands_out_at_most_two_and_always_the_newest(op
     assert handed[-1].id == "sync-19"
 
 
-async def test_a_burst_queued_before_any_worker_is_reviewed_once_at_the_newest(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_a_burst_queued_before_any_worker_is_reviewed_once_at_the_newest(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     start = time.time()
 
-    results = [
-        await queue.submit(delivery(f"push-{n:02d}", key="octo/repo#8", at=start + n / 100))
-        for n in range(20)
-    ]
+    results = [await queue.submit(delivery(f"push-{n:02d}", key="octo/repo#8", at=start + n / 100)) for n in range(20)]
     handed = await drain(queue)
 
     assert all(result.accepted for result in results)
     assert [d.id for d in handed] == ["push-19"]
 
 
-async def test_an_older_delivery_arriving_late_does_not_displace_the_newer(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_an_older_delivery_arriving_late_does_not_displace_the_newer(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     now = time.time()
 
     await queue.submit(delivery("newer", key="octo/repo#9", at=now))
@@ -176,8 +173,8 @@ async def test_an_older_delivery_arriving_late_does_not_displace_the_newer(open_
     assert [d.id for d in await drain(queue)] == ["newer"]
 
 
-async def test_one_pr_is_never_leased_twice_at_once(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_one_pr_is_never_leased_twice_at_once(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     await queue.submit(delivery("first", key="octo/repo#3"))
     running = await claim_soon(queue)
     await queue.submit(delivery("second", key="octo/repo#3"))
@@ -193,8 +190,8 @@ async def test_one_pr_is_never_leased_twice_at_once(open_queue: OpenQueue) -> No
     assert [d.id for d in await drain(queue)] == ["second"]
 
 
-async def test_depth_counts_waiting_and_leased_deliveries(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_depth_counts_waiting_and_leased_deliveries(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     for n in range(3):
         await queue.submit(delivery(f"d-{n}"))
 
@@ -207,8 +204,8 @@ async def test_depth_counts_waiting_and_leased_deliveries(open_queue: OpenQueue)
     assert await queue.depth() == 2
 
 
-async def test_release_hands_a_delivery_back_without_using_an_attempt(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_release_hands_a_delivery_back_without_using_an_attempt(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     if not isinstance(queue, ReleasableQueue):
         pytest.skip("this backend has no release()")
     await queue.submit(delivery("d-release"))
@@ -221,16 +218,16 @@ async def test_release_hands_a_delivery_back_without_using_an_attempt(open_queue
     assert again is not None and (again.id, again.attempts) == ("d-release", 1)
 
 
-async def test_a_closed_queue_refuses_submits(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_a_closed_queue_refuses_submits(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     await queue.close()
 
     with pytest.raises(RuntimeError, match="closed"):
         await queue.submit(delivery("too-late"))
 
 
-async def test_seen_tells_whether_a_submit_now_would_be_a_duplicate(open_queue: OpenQueue) -> None:
-    queue = await open_queue()
+async def test_seen_tells_whether_a_submit_now_would_be_a_duplicate(new_queue: OpenQueue) -> None:
+    queue = await new_queue()
     if not isinstance(queue, SeenQueue):
         pytest.skip("this backend has no seen()")
 
@@ -241,8 +238,8 @@ async def test_seen_tells_whether_a_submit_now_would_be_a_duplicate(open_queue: 
     assert (before, await queue.seen("d-seen"), await queue.seen("never-sent")) == (False, True, False)
 
 
-async def test_a_signed_body_replayed_under_a_new_id_is_a_duplicate(open_queue: OpenQueue) -> None:
-    queue, other_client = await open_queue(), await open_queue()
+async def test_a_signed_body_replayed_under_a_new_id_is_a_duplicate(new_queue: OpenQueue) -> None:
+    queue, other_client = await new_queue(), await new_queue()
     body = b'{"action": "synchronize", "number": 7}'
 
     def webhook(id: str, data: bytes = body) -> Delivery:  # as the receiver submits it

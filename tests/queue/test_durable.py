@@ -142,9 +142,7 @@ async def test_a_delivery_survives_kill_9_right_after_submit_returned(url: str, 
     )
 
 
-async def test_a_worker_killed_mid_job_leaves_the_delivery_to_another_process(
-    url: str, opener: Opener
-) -> None:
+async def test_a_worker_killed_mid_job_leaves_the_delivery_to_another_process(url: str, opener: Opener) -> None:
     queue = await opener()
     await queue.submit(delivery("mid-review", key="octo/repo#5"))
 
@@ -161,9 +159,7 @@ async def test_a_worker_killed_mid_job_leaves_the_delivery_to_another_process(
 
 
 @pytest.mark.slow
-async def test_fifty_submits_of_one_id_from_two_processes_accept_exactly_one(
-    url: str, opener: Opener
-) -> None:
+async def test_fifty_submits_of_one_id_from_two_processes_accept_exactly_one(url: str, opener: Opener) -> None:
     children = await asyncio.to_thread(run_python_in_lockstep, SUBMIT_SAME_ID, [[url, "same-id", "25"]] * 2)
 
     assert [code for code, _, _ in children] == [0, 0], [err for _, _, err in children]
@@ -208,9 +204,7 @@ async def test_a_delivery_is_buried_after_its_last_attempt_and_kept_for_inspecti
     for _ in range(2):
         claimed = await claim_within(queue, 3)
         assert claimed is not None
-        await queue.retry(
-            claimed, error=f"GitHub answered 500 on attempt {claimed.attempts}", delay_seconds=0
-        )
+        await queue.retry(claimed, error=f"GitHub answered 500 on attempt {claimed.attempts}", delay_seconds=0)
 
     assert await claim_within(queue, 0.5) is None
     assert await queue.depth() == 0

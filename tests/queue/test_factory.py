@@ -38,9 +38,7 @@ async def test_sqlite_url_opens_the_file_after_three_slashes(
 async def test_redis_url_keeps_its_own_options_and_passes_the_rest_to_redis_py() -> None:
     from bot.queue.redis import RedisQueue
 
-    queue = open_queue(
-        "redis://:s3cret@127.0.0.1:6399/2?prefix=app1&idle_timeout=45&consumer=web-1&socket_timeout=5"
-    )
+    queue = open_queue("redis://:s3cret@127.0.0.1:6399/2?prefix=app1&idle_timeout=45&consumer=web-1&socket_timeout=5")
 
     assert isinstance(queue, RedisQueue)
     assert (queue.options.prefix, queue.options.idle_timeout, queue.consumer) == ("app1", 45.0, "web-1")

@@ -44,9 +44,7 @@ def test_sqlite_queue_satisfies_the_protocol_and_the_optional_capabilities(queue
 
 
 def synchronous_of(queue: SqliteQueue, *, durable: bool) -> Awaitable[int]:
-    return queue._store.run(
-        lambda conn: int(conn.execute("PRAGMA synchronous").fetchone()[0]), durable=durable
-    )
+    return queue._store.run(lambda conn: int(conn.execute("PRAGMA synchronous").fetchone()[0]), durable=durable)
 
 
 async def test_the_file_is_in_wal_mode_and_submits_commit_with_a_full_fsync(queue: SqliteQueue) -> None:
@@ -72,18 +70,14 @@ async def test_bodies_are_stored_compressed_and_come_back_byte_for_byte(queue: S
     body = b'{"action": "synchronize", "url": "' + b"https://api.github.com/repos/octo/repo/" * 500 + b'"}'
     await queue.submit(delivery("big", body=body))
 
-    stored = await queue._store.run(
-        lambda conn: len(conn.execute("SELECT body FROM deliveries").fetchone()[0])
-    )
+    stored = await queue._store.run(lambda conn: len(conn.execute("SELECT body FROM deliveries").fetchone()[0]))
     claimed = await queue.claim("w", lease_seconds=60)
 
     assert stored < len(body) / 5
     assert claimed is not None and claimed.body == body
 
 
-async def test_a_delivery_id_is_forgotten_once_the_dedup_window_has_passed(
-    queue: SqliteQueue, clock: Clock
-) -> None:
+async def test_a_delivery_id_is_forgotten_once_the_dedup_window_has_passed(queue: SqliteQueue, clock: Clock) -> None:
     await queue.submit(delivery("old"))
     claimed = await queue.claim("w", lease_seconds=60)
     assert claimed is not None
@@ -157,9 +151,7 @@ async def test_a_failing_operation_fails_alone_and_its_batch_goes_on(queue: Sqli
     assert await queue.depth() == 3
 
 
-async def test_a_lapsed_lease_superseded_by_a_newer_push_is_dropped_not_rerun(
-    queue: SqliteQueue, clock: Clock
-) -> None:
+async def test_a_lapsed_lease_superseded_by_a_newer_push_is_dropped_not_rerun(queue: SqliteQueue, clock: Clock) -> None:
     await queue.submit(delivery("old-head", key="octo/repo#1", at=1.0))
     crashed = await queue.claim("dies", lease_seconds=10)
     await queue.submit(delivery("new-head", key="octo/repo#1", at=2.0))
