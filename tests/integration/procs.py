@@ -316,28 +316,12 @@ class Processes:
     def logs(self) -> str:
         return "\n".join(proc.text() for proc in self.started)
 
-    def close(self, grace: float = 10.0) -> None:
-        """SIGTERM whatever still runs, then SIGKILL what has not exited within *grace* seconds."""
-        running = [proc for proc in self.started if proc.alive()]
-        for proc in running:
-            proc.popen.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        for proc in running:
-            try:
-                proc.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
+    def close(self) -> None:
+        """kill -9 whatever still runs: a test that needs a graceful stop asks for one itself
+        (:meth:`Proc.terminate`), and every test waits for the queue to drain before it ends."""
+        for proc in self.started:
+            if proc.alive():
                 proc.kill()
-
-
-def wait_started(worker: Proc, timeout: float = 30.0) -> None:
-    """Wait until *worker* claims jobs (its "worker … started" line)."""
-    def started() -> bool:
-        if not worker.alive():
-            raise AssertionError(f"{worker.name} exited with {worker.popen.returncode}:\n"
-                                 f"{worker.text()[-3000:]}")
-        return worker.logged("started (concurrency")
-
-    wait_for(started, f"{worker.name} to start", timeout)
 
 
 def app_env(fake: Fake, queue_url: str, **settings: str | float) -> dict[str, str]:
