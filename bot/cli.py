@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--no-worker", action="store_true", help="web only (workers run separately)")
+    serve.add_argument("--workers", type=_positive, default=1, metavar="N",
+                       help="web processes sharing the port (default 1; more needs --no-worker and a "
+                       "sqlite or redis DEVDOCS_QUEUE_URL)")
     sub.add_parser("worker", help="run review workers for a durable queue (DEVDOCS_QUEUE_URL)")
     return parser
 
@@ -166,7 +169,7 @@ def _schema(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from bot.server import serve
 
-    return serve(host=args.host, port=args.port, worker=not args.no_worker)
+    return serve(host=args.host, port=args.port, worker=not args.no_worker, workers=args.workers)
 
 
 def _worker(args: argparse.Namespace) -> int:
@@ -198,6 +201,16 @@ def _score(value: str) -> int:
     if not 0 <= score <= 100:
         raise argparse.ArgumentTypeError(f"--min-score must be between 0 and 100, got {score}")
     return score
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
+    return number
 
 
 def _date(value: str) -> dt.date:

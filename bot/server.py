@@ -12,13 +12,18 @@ import contextlib
 import gc
 import logging
 import signal
-import socket
 import sys
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 
@@ -26,42 +31,70 @@ EXIT_OK, EXIT_CONFIG, EXIT_STARTUP = 0, 2, 3
 GRACEFUL_SECONDS = 30  # uvicorn's wait for open requests; the worker drains inside the lifespan
 
 
-def serve(*, host: str, port: int, worker: bool = True) -> int:
-    """Run the App under uvicorn (with the embedded worker unless ``worker=False``)."""
+def serve(*, host: str, port: int, worker: bool = True, workers: int = 1) -> int:
+    """Run the App under uvicorn (with the embedded worker unless ``worker=False``).
+
+    ``workers > 1`` runs that many web processes on one listening socket (uvicorn's supervisor
+    restarts any that dies): web only, so it needs ``worker=False`` and a queue they share.
+    """
     settings = _settings()
     if settings is None or not _queue_url_opens(settings):
         return EXIT_CONFIG
+    if workers > 1 and worker:
+        return _fail("--workers runs web processes only: add --no-worker and run `devdocs-review worker`")
+    if workers > 1 and settings.queue_url.startswith("memory:"):
+        return _fail("--workers needs a queue the web processes share: set DEVDOCS_QUEUE_URL to sqlite or redis")
+    configure_logging(level=settings.log_level, secrets=secrets_of(settings))
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "lifespan": "on",
+        "log_config": None,  # our JSON handler on the root logger
+        "access_log": False,  # one line per delivery is logged by the receiver instead
+        "server_header": False,
+        "timeout_graceful_shutdown": GRACEFUL_SECONDS,
+    }
+    if workers > 1:
+        config = uvicorn.Config(f"{__name__}:web_app", factory=True, workers=workers, **options)
+        with contextlib.closing(config.bind_socket()) as sock:
+            Multiprocess(config, sockets=[sock]).run()
+        return EXIT_OK
     from bot.app import create_app
 
-    configure_logging(level=settings.log_level, secrets=secrets_of(settings))
-    config = uvicorn.Config(
-        create_app(settings, worker=worker),
-        host=host,
-        port=port,
-        lifespan="on",
-        log_config=None,  # our JSON handler on the root logger
-        access_log=False,  # one line per delivery is logged by the receiver instead
-        server_header=False,
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
-    )
-    server = _Server(config)
+    server = uvicorn.Server(uvicorn.Config(_heap_frozen_after_startup(create_app(settings, worker=worker)), **options))
     server.run()
     return EXIT_OK if server.started else EXIT_STARTUP
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, which moves the start-up heap out of the garbage collector's way.
+def web_app() -> FastAPI:
+    """uvicorn's app factory in each process of ``serve --workers N``: settings from the environment
+    (checked by the parent before it started them), web only."""
+    from bot.app import create_app
 
-    Once the App has started (~90 000 objects: FastAPI, pydantic, githubkit's models), a full
-    collection walks all of them, ~60 ms here, stalling every request in flight at that moment.
-    ``gc.freeze()`` parks them in a generation the collector never scans; requests' own
-    garbage is still collected as usual.
+    settings = load_settings()
+    configure_logging(level=settings.log_level, secrets=secrets_of(settings))
+    return _heap_frozen_after_startup(create_app(settings, worker=False))
+
+
+def _heap_frozen_after_startup(app: FastAPI) -> FastAPI:
+    """Move the start-up heap out of the garbage collector's way once the App has started.
+
+    After start-up (~90 000 objects: FastAPI, pydantic, githubkit's models) a full collection walks
+    all of them, ~60 ms here, stalling every request in flight at that moment. ``gc.freeze()``
+    parks them in a generation the collector never scans; requests' own garbage is still
+    collected as usual.
     """
+    started = app.router.lifespan_context
 
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        gc.collect()
-        gc.freeze()
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        async with started(app) as state:
+            gc.collect()
+            gc.freeze()
+            yield state
+
+    app.router.lifespan_context = lifespan
+    return app
 
 
 def run_worker() -> int:

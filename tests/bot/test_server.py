@@ -61,3 +61,22 @@ def test_a_queue_url_with_a_bad_option_is_named_before_serving(
     err = capsys.readouterr().err
     assert err.startswith("devdocs-review: error: DEVDOCS_QUEUE_URL: ")
     assert "synchronus" in err and err.count("\n") == 1
+
+
+def test_several_web_processes_are_web_only(environment: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                            tmp_path: Path) -> None:
+    environment.setenv("DEVDOCS_QUEUE_URL", f"sqlite:///{tmp_path / 'q.db'}")
+
+    assert serve(host="127.0.0.1", port=0, workers=2) == 2
+    err = capsys.readouterr().err
+    assert "--no-worker" in err and err.count("\n") == 1
+
+
+def test_several_web_processes_need_a_queue_they_share(
+    environment: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    environment.setenv("DEVDOCS_QUEUE_URL", "memory://")
+
+    assert serve(host="127.0.0.1", port=0, worker=False, workers=2) == 2
+    err = capsys.readouterr().err
+    assert "sqlite or redis" in err and err.count("\n") == 1

@@ -355,3 +355,32 @@ def test_web_only_and_a_separate_worker_share_the_sqlite_queue(tmp_path: Path) -
                 completed_run(app, pr.head_sha)
                 assert len(hub.bot_comments(repo, pr.number)) == 1
     assert worker.returncode == 0, app.logs()[-3000:]
+
+
+def test_two_web_processes_share_the_port_and_the_sqlite_queue(tmp_path: Path) -> None:
+    """``serve --no-worker --workers 2``: both processes acknowledge into one queue; a worker reviews."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption()).decode()
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    hub = FakeGitHub(app_public_key=public_pem)
+    repo = hub.add_repo("octo", "pair", files=demo_files(GOOD_TASK))
+    log = tmp_path / "pair.log"
+    with serve_in_thread(hub) as github_url:
+        env = app_environment(hub, private_pem, github_url, f"sqlite:///{tmp_path / 'queue.db'}")
+        port = free_port()
+        arguments = ["serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker", "--workers", "2"]
+        with started(arguments, env, log) as web:
+            app = App(f"http://127.0.0.1:{port}", hub, repo, log, web, private_pem)
+            wait_for(lambda: _ready(app), "the web processes to be ready")
+            pulls = [hub.open_pull_request(repo, task_files(f"dev/active/e2e-pair-{n}"), head_ref=f"pair-{n}")
+                     for n in range(4)]
+
+            assert [app.deliver("pull_request", pull_request_payload(pr, "opened")).status_code
+                    for pr in pulls] == [202] * 4
+            with started(["worker"], env, log) as worker:
+                for pr in pulls:
+                    completed_run(app, pr.head_sha)
+    assert worker.returncode == 0, app.logs()[-3000:]
+    assert web.returncode == 0, app.logs()[-3000:]
