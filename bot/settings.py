@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     worker_lease_seconds: float = Field(default=600.0, gt=0)  # a crashed worker's job returns after it
     worker_max_attempts: int = Field(default=5, gt=0)  # runs of a job before it is given up
     worker_retry_seconds: float = Field(default=2.0, gt=0)  # backoff before the 2nd run; doubles
+    worker_concurrency: int = Field(default=4, gt=0)  # jobs in flight per worker process (I/O-bound)
     # Recovery (bot/recovery.py): seconds between runs in each worker process; 0 disables it.
     recovery_interval: float = Field(default=600.0, ge=0)
 

@@ -68,6 +68,8 @@ class WorkerSettings(Protocol):
     def worker_max_attempts(self) -> int: ...
     @property
     def worker_retry_seconds(self) -> float: ...
+    @property
+    def worker_concurrency(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +83,11 @@ class WorkerConfig:
 
     @classmethod
     def from_settings(cls, settings: WorkerSettings) -> WorkerConfig:
-        """Lease and retries from ``DEVDOCS_WORKER_LEASE_SECONDS``, ``_MAX_ATTEMPTS``, ``_RETRY_SECONDS``."""
+        """Lease, retries and jobs in flight from ``DEVDOCS_WORKER_LEASE_SECONDS``, ``_MAX_ATTEMPTS``,
+        ``_RETRY_SECONDS`` and ``_CONCURRENCY``."""
         retry = RetryPolicy(max_attempts=settings.worker_max_attempts,
                             base_delay=settings.worker_retry_seconds)
-        return cls(lease_seconds=settings.worker_lease_seconds, retry=retry)
+        return cls(lease_seconds=settings.worker_lease_seconds, retry=retry, concurrency=settings.worker_concurrency)
 
 
 def is_permanent(error: BaseException) -> bool:

@@ -53,6 +53,7 @@ def test_every_documented_variable_is_read() -> None:
         DEVDOCS_WORKER_LEASE_SECONDS="30",
         DEVDOCS_WORKER_MAX_ATTEMPTS="3",
         DEVDOCS_WORKER_RETRY_SECONDS="0.5",
+        DEVDOCS_WORKER_CONCURRENCY="16",
     ))
 
     assert settings.github_api_url == "https://ghe.example.com/api/v3"  # trailing slash stripped
@@ -62,6 +63,7 @@ def test_every_documented_variable_is_read() -> None:
     assert settings.log_level == "DEBUG"
     assert (settings.github_timeout_seconds, settings.worker_lease_seconds) == (2.5, 30.0)
     assert (settings.worker_max_attempts, settings.worker_retry_seconds) == (3, 0.5)
+    assert settings.worker_concurrency == 16
 
 
 def test_loopback_api_url_is_accepted() -> None:
@@ -157,6 +159,7 @@ def test_a_key_pasted_on_one_line_with_escaped_newlines_is_accepted() -> None:
         ("DEVDOCS_GITHUB_TIMEOUT_SECONDS", "0", "DEVDOCS_GITHUB_TIMEOUT_SECONDS must be a positive number"),
         ("DEVDOCS_WORKER_LEASE_SECONDS", "-1", "DEVDOCS_WORKER_LEASE_SECONDS must be a positive number"),
         ("DEVDOCS_WORKER_MAX_ATTEMPTS", "0", "DEVDOCS_WORKER_MAX_ATTEMPTS must be a positive integer"),
+        ("DEVDOCS_WORKER_CONCURRENCY", "0", "DEVDOCS_WORKER_CONCURRENCY must be a positive integer"),
     ],
 )
 def test_a_malformed_setting_is_named(variable: str, value: str, expected: str) -> None:
