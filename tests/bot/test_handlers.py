@@ -10,7 +10,7 @@ import pytest
 from bot.commands import CommentCommand
 from bot.events import EventRouter, UnreadablePayloadError
 from bot.github import PullRequestRef, RepoRef
-from bot.handlers import coalesce_key, dispatch, is_review_command, router, triage
+from bot.handlers import coalesce_key, commit_of, dispatch, is_review_command, router, triage
 from bot.payloads import PullRequestEvent
 from bot.queue.base import Delivery
 from tests.bot import websupport as ws
@@ -229,3 +229,32 @@ def test_the_app_router_lists_its_routes_in_a_stable_order() -> None:
         ("issue_comment", ["created"]),
         ("devdocs.rerun", ["stuck_check"]),
     ]
+
+
+def _delivery(event: str, payload: dict[str, Any] | bytes) -> Delivery:
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    return Delivery(id="d-1", event=event, body=body, received_at=0.0)
+
+
+@pytest.mark.parametrize(
+    ("event", "name", "sha"),
+    [
+        ("pull_request", "pull_request.opened", lambda d: d["pull_request"]["head"]["sha"]),
+        ("check_run", "check_run.rerequested", lambda d: d["check_run"]["head_sha"]),
+        ("check_suite", "check_suite.rerequested", lambda d: d["check_suite"]["head_sha"]),
+    ],
+)
+def test_commit_of_names_the_commit_a_failed_job_was_about(event: str, name: str, sha: Any) -> None:
+    data = ws.payload(name)
+
+    repo = RepoRef(data["repository"]["owner"]["login"], data["repository"]["name"], data["installation"]["id"])
+
+    assert commit_of(_delivery(event, data)) == (repo, sha(data))
+
+
+def test_commit_of_is_none_without_a_commit_in_the_payload() -> None:
+    command = ws.comment_on_pull_request("/review")
+
+    assert commit_of(_delivery("issue_comment", command)) is None  # a command names only its PR
+    assert commit_of(_delivery("pull_request", b"{not json")) is None
+    assert commit_of(_delivery("pull_request", {"action": "opened"})) is None  # unreadable payload

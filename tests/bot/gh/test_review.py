@@ -406,3 +406,28 @@ async def test_a_deleted_sticky_comment_is_posted_again(
 
     (second,) = hub.comments_on(demo_repo, pr.number)
     assert second.id != first.id and second.body.startswith(COMMENT_MARKER)
+
+
+async def test_a_job_given_up_completes_the_run_left_open_or_creates_a_failed_one(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
+    from bot.review import publish_gave_up
+
+    left_open, never_started = (hub.open_pull_request(demo_repo, task_files(BAD_TASK), head_ref=name)
+                                for name in ("left-open", "never-started"))
+    hub.fail(503, operation_id="pulls/list-files", times=10)
+    with pytest.raises(GitHubUnavailable):
+        await review_pull_request(ctx, ref(left_open), reason="pull_request.opened")
+    hub.check_runs[hub.runs_for(demo_repo, left_open.head_sha, CHECK)[-1].id].status = "in_progress"  # as if killed
+    hub.faults.clear()
+
+    error = GitHubUnavailable("GET /repos/octo/docs/pulls/1/files failed 4 times (last: HTTP 503)")
+    await publish_gave_up(ctx, repo_ref(demo_repo), left_open.head_sha, error)
+    await publish_gave_up(ctx, repo_ref(demo_repo), never_started.head_sha, error)
+
+    for pr in (left_open, never_started):
+        (run,) = hub.runs_for(demo_repo, pr.head_sha, CHECK)
+        assert (run.status, run.conclusion) == ("completed", "failure")
+        assert run.output["title"] == "Review failed: GitHub unavailable"
+        assert "stopped retrying" in run.output["summary"] and "HTTP 503" in run.output["summary"]
+    assert_no_request_rejected(hub)
