@@ -11,14 +11,13 @@ import contextlib
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -27,13 +26,19 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.bot import websupport as ws
 from tests.bot.gh.support import BAD_TASK, GOOD_TASK, demo_files, task_files
-from tests.fakegithub import CheckRun, FakeGitHub, IssueComment, PullRequest, Repo, serve_in_thread
+from tests.fakegithub import CheckRun, FakeGitHub, PullRequest, Repo, serve_in_thread
+from tests.integration.procs import (
+    check_suite_payload,
+    comment_payload,
+    free_port,
+    pull_request_payload,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ROOT = Path(__file__).parents[2]
 MAINTAINER, READER = "mona-maintainer", "rita-reader"
-T = TypeVar("T")
 _ids = itertools.count(1)
 
 
@@ -54,23 +59,6 @@ class App:
 
     def logs(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_for(condition: Callable[[], T | None], what: str, timeout: float = 20.0) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module", params=["memory", "sqlite"])
@@ -140,47 +128,6 @@ def _ready(app: App) -> bool:
 
 
 # -- payloads matching the fake's state ----------------------------------------------------------
-
-
-def repository_json(repo: Repo) -> dict[str, Any]:
-    data = ws.payload("pull_request.opened")["repository"]
-    data.update(name=repo.name, full_name=repo.full_name, owner={**data["owner"], "login": repo.owner})
-    return data
-
-
-def pull_request_payload(pr: PullRequest, action: str) -> dict[str, Any]:
-    data = ws.payload("pull_request.opened")
-    data["action"] = action
-    data["number"] = pr.number
-    data["repository"] = repository_json(pr.repo)
-    data["installation"] = {"id": pr.repo.installation_id}
-    head_repo = dict(data["repository"])
-    if pr.head_repo != pr.repo.full_name:
-        owner, name = (pr.head_repo or "gone/gone").split("/")
-        head_repo.update(name=name, full_name=pr.head_repo, owner={**head_repo["owner"], "login": owner})
-    data["pull_request"].update(
-        number=pr.number, state=pr.state, draft=pr.draft, html_url=pr.html_url,
-        head={"ref": pr.head_ref, "sha": pr.head_sha, "repo": head_repo},
-        base={"ref": pr.base_ref, "sha": pr.base_sha, "repo": data["repository"]},
-    )
-    return data
-
-
-def check_suite_payload(repo: Repo, head_sha: str, action: str = "rerequested") -> dict[str, Any]:
-    data = ws.payload(f"check_suite.{action}")
-    data["repository"] = repository_json(repo)
-    data["installation"] = {"id": repo.installation_id}
-    data["check_suite"].update(head_sha=head_sha, pull_requests=[])  # as GitHub sends for forks
-    return data
-
-
-def comment_payload(repo: Repo, comment: IssueComment) -> dict[str, Any]:
-    data = ws.comment_on_pull_request(comment.body, login=comment.login)
-    data["repository"] = repository_json(repo)
-    data["installation"] = {"id": repo.installation_id}
-    data["issue"]["number"] = comment.issue_number
-    data["comment"]["id"] = comment.id
-    return data
 
 
 # -- reading the outcome ---------------------------------------------------------------------
