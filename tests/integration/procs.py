@@ -178,8 +178,9 @@ class Fake:
         suffix = f"/repos/{repo.full_name}/issues/{number}/comments"
         return sum(1 for r in self._requests("issues/create-comment", "POST") if r.path.endswith(suffix))
 
-    def requests_for(self, operation_id: str) -> int:
-        return len(self._requests(operation_id, None))
+    def requests_for(self, operation_id: str, path_suffix: str = "") -> int:
+        """Requests the fake answered for *operation_id* (whose path ends with *path_suffix*)."""
+        return sum(1 for r in self._requests(operation_id, None) if r.path.endswith(path_suffix))
 
     def request_count(self) -> int:
         with self.hub.lock:

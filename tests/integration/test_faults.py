@@ -325,7 +325,9 @@ def test_github_failing_for_good_ends_the_check_run_in_failure_after_bounded_ret
     faulty.web.wait_until_drained()
     runs = fake.runs(repo, pr.head_sha)
     assert [(r.status, r.conclusion) for r in runs] == [("completed", "failure")] * 2  # one per run
-    assert fake.requests_for("pulls/list-files") >= 8  # 4 tries in each of the 2 runs, then no more
+    tries = fake.requests_for("pulls/list-files", f"/repos/{repo.full_name}/pulls/{pr.number}/files")
+    assert tries == 8  # 4 tries (the adapter's bound) in each of the 2 runs (the worker's), no more
+    assert faulty.web.proc.logged("job attempt 1 failed, retrying in")  # the second run came later
     last = runs[-1].output
     assert last["title"] == "Review failed: GitHub unavailable"
     assert "HTTP 502" in last["summary"] and "stopped retrying" in last["summary"]
