@@ -263,8 +263,10 @@ class Proc:
                 found.append(entry)
         return found
 
-    def logged(self, fragment: str) -> bool:
-        return any(fragment in str(entry.get("msg", "")) for entry in self.lines())
+    def logged(self, fragment: str, **fields: object) -> bool:
+        """A JSON line whose message contains *fragment* and whose bound *fields* match was logged."""
+        return any(fragment in str(entry.get("msg", "")) and all(entry.get(k) == v for k, v in fields.items())
+                   for entry in self.lines())
 
     def kill(self) -> None:
         """kill -9: no handler runs, nothing is flushed or released."""

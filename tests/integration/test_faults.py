@@ -258,8 +258,15 @@ class Faulty:
     def open_pr(self, task: str) -> PullRequest:
         return self.fake.open_pr(self.repo, task)
 
-    def gave_up(self) -> bool:
-        return self.web.proc.logged("job failed for good")
+    def deliver_opened(self, pr: PullRequest) -> str:
+        """Deliver ``pull_request.opened`` for *pr*; its delivery id (the worker logs it)."""
+        delivery_id = self.web.new_delivery_id()
+        assert self.web.deliver("pull_request", pull_request_payload(pr, "opened"),
+                                delivery=delivery_id).status_code == 202
+        return delivery_id
+
+    def logged(self, fragment: str, delivery_id: str) -> bool:
+        return self.web.proc.logged(fragment, delivery_id=delivery_id)
 
 
 @pytest.fixture(scope="module")
@@ -302,7 +309,7 @@ def test_a_rate_limit_outlasting_the_request_retries_parks_the_job_and_retries_i
     pr = faulty.open_pr("rate-limited")
     fake.hub.fail(429, operation_id="pulls/list-files", headers={"Retry-After": "1"}, times=4)  # 4 tries
 
-    assert faulty.web.deliver("pull_request", pull_request_payload(pr, "opened")).status_code == 202
+    delivery = faulty.deliver_opened(pr)
 
     run = fake.completed_run(repo, pr.head_sha, conclusions=REVIEWED)
     faulty.web.wait_until_drained()
@@ -311,7 +318,7 @@ def test_a_rate_limit_outlasting_the_request_retries_parks_the_job_and_retries_i
     assert first.output["title"] == "Review postponed: GitHub rate limit"
     assert "retried automatically" in first.output["summary"]
     assert second.id == run.id
-    assert faulty.web.proc.logged("job attempt 1 failed, retrying in")
+    assert faulty.logged("job attempt 1 failed, retrying in", delivery)
 
 
 def test_github_failing_for_good_ends_the_check_run_in_failure_after_bounded_retries(faulty: Faulty) -> None:
@@ -319,15 +326,15 @@ def test_github_failing_for_good_ends_the_check_run_in_failure_after_bounded_ret
     pr = faulty.open_pr("outage")
     fake.hub.fail(502, operation_id="pulls/list-files", times=1000)
 
-    assert faulty.web.deliver("pull_request", pull_request_payload(pr, "opened")).status_code == 202
+    delivery = faulty.deliver_opened(pr)
 
-    wait_for(faulty.gave_up, "the worker to give up on the job", 40)
+    wait_for(lambda: faulty.logged("job failed for good", delivery), "the worker to give up on the job", 40)
     faulty.web.wait_until_drained()
     runs = fake.runs(repo, pr.head_sha)
     assert [(r.status, r.conclusion) for r in runs] == [("completed", "failure")] * 2  # one per run
     tries = fake.requests_for("pulls/list-files", f"/repos/{repo.full_name}/pulls/{pr.number}/files")
     assert tries == 8  # 4 tries (the adapter's bound) in each of the 2 runs (the worker's), no more
-    assert faulty.web.proc.logged("job attempt 1 failed, retrying in")  # the second run came later
+    assert faulty.logged("job attempt 1 failed, retrying in", delivery)  # the second run came later
     last = runs[-1].output
     assert last["title"] == "Review failed: GitHub unavailable"
     assert "HTTP 502" in last["summary"] and "stopped retrying" in last["summary"]
@@ -340,11 +347,11 @@ def test_a_job_given_up_before_its_check_run_existed_still_publishes_a_failed_on
     suspended = {"message": "This installation has been suspended"}  # retrying cannot help: given up at once
     fake.hub.fail(403, operation_id="apps/create-installation-access-token", body=suspended)
 
-    assert faulty.web.deliver("pull_request", pull_request_payload(pr, "opened")).status_code == 202
+    delivery = faulty.deliver_opened(pr)
 
     run = fake.completed_run(repo, pr.head_sha, conclusions=("failure",))
     faulty.web.wait_until_drained()
-    assert faulty.gave_up()
+    assert faulty.logged("job failed for good after 1 attempt(s)", delivery)
     assert fake.check_runs_created(pr.head_sha) == 1  # by the give-up path: the review never got to it
     assert run.output["title"] == "Review failed: GitHub refused a request"
     assert "suspended" in run.output["summary"]
