@@ -53,11 +53,15 @@ Coalescing across replicas
 
 Durability
     A delivery is acknowledged to GitHub once the submit script returned, i.e. once Redis applied
-    it. Run Redis with AOF: ``appendonly yes`` and ``appendfsync always`` (fsync before the reply:
-    nothing acknowledged is lost even on power loss; costs one fsync per write, well under 1 ms on
-    local SSD) or ``everysec`` (Redis writes the AOF before replying, so a killed or restarted
-    Redis loses nothing, but a power cut or kernel crash can lose the last second, up to two when
-    the disk stalls). The tests run ``always`` and kill -9 Redis mid-run.
+    it. Run Redis with AOF: ``appendonly yes`` and ``appendfsync always`` (write and fsync before
+    the reply: nothing acknowledged is lost, even on power loss; one fsync per event-loop turn,
+    shared by every write in it) or ``everysec``. With ``everysec`` Redis normally write()s the AOF
+    before replying, so the data is in the kernel and survives a killed Redis; but while its
+    background fsync is still running it postpones that write (for up to 2 s) and replies anyway
+    (``flushAppendOnlyFile`` in Redis 7), so a kill -9 of Redis, and a power cut or kernel crash,
+    can lose up to about the last 2 s of acknowledged deliveries when the disk is slow (the last
+    second or so otherwise). GitHub never redelivers on its own: use ``always`` when no
+    acknowledged delivery may be lost. The tests run ``always`` and kill -9 Redis mid-run.
 
 Failure handling: a Redis error in ``submit`` propagates (the web process must not answer 202).
 A failed stream read in ``claim`` is logged, the listener is rebuilt (and the consumer group
