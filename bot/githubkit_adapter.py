@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import logging
 import random
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -427,6 +429,14 @@ class GithubkitAppPort(_Requester):
 # --- factory ----------------------------------------------------------------------------------
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The TLS context every client of this process shares, with httpx's own choice of CAs
+    (``SSL_CERT_FILE``, ``SSL_CERT_DIR`` or certifi). Left to httpx, each job's client would build
+    its own and load the whole CA bundle again: ~40 ms of CPU per review, a third of a worker's."""
+    return httpx.create_ssl_context()
+
+
 def _app_client(settings: GitHubSettings, timeout: httpx.Timeout,
                 transport: httpx.AsyncBaseTransport | None) -> GitHub[Any]:
     return GitHub(
@@ -434,6 +444,7 @@ def _app_client(settings: GitHubSettings, timeout: httpx.Timeout,
         base_url=settings.github_api_url,
         user_agent=USER_AGENT,
         timeout=timeout,
+        ssl_verify=_tls_context(),
         cache_strategy=MemCacheStrategy(),  # this App's JWT and installation tokens, nobody else's
         http_cache=False,
         auto_retry=False,

@@ -7,6 +7,7 @@ import json
 import logging
 import random
 import re
+import ssl
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -286,6 +287,20 @@ async def test_ghes_and_loopback_base_urls_work(
         f"{url}/repos/octocat/Hello-World/pulls/1347",
     ]
     assert github.invalid == []
+
+
+async def test_jobs_share_one_tls_context_instead_of_loading_the_ca_bundle_each(
+    monkeypatch: pytest.MonkeyPatch, factory: PortFactory
+) -> None:
+    built: list[object] = []
+    real = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: built.append(a) or real(*a, **k))
+
+    for _ in range(3):
+        async with factory(7):
+            pass
+
+    assert built == []  # the process-wide context was built when the factory was
 
 
 async def test_pages_are_followed_by_the_link_header(github: ValidatedGitHub, factory: PortFactory) -> None:
