@@ -78,11 +78,12 @@ def app_env(*, secret: str, queue_url: str, key_pem: str, api_url: str = "http:/
 
 @contextlib.contextmanager
 def process(command: Sequence[str], *, env: Mapping[str, str] | None = None, name: str = "child",
-            keep_log: Path | None = None, stop_timeout: float = 30.0) -> Iterator[subprocess.Popen[bytes]]:
-    """Run *command* (cwd: the repository); SIGTERM on exit, SIGKILL after *stop_timeout* s."""
+            keep_log: Path | None = None, stop_timeout: float = 30.0,
+            cwd: Path = ROOT) -> Iterator[subprocess.Popen[bytes]]:
+    """Run *command* (in *cwd*, the repository by default); SIGTERM on exit, SIGKILL after *stop_timeout* s."""
     log: IO[bytes]
     with (keep_log.open("wb") if keep_log else tempfile.TemporaryFile(prefix=f"bench-{name}-")) as log:
-        child = subprocess.Popen(list(command), cwd=ROOT, env=dict(env) if env else None,
+        child = subprocess.Popen(list(command), cwd=cwd, env=dict(env) if env else None,
                                  stdout=log, stderr=subprocess.STDOUT)
         try:
             yield child

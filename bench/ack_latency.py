@@ -123,6 +123,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--redis-fsync", choices=("everysec", "always"), default="everysec")
     parser.add_argument("--web-workers", type=int, default=1, help="serve --workers N (default 1)")
     parser.add_argument("--log-level", default="INFO", help="DEVDOCS_LOG_LEVEL of the server")
+    parser.add_argument("--app-dir", type=Path, default=harness.ROOT,
+                        help="run the server from this checkout of the repository (e.g. an older commit, "
+                        "unpacked with git archive, to compare before and after a change)")
     parser.add_argument("--dump", type=Path, help="write every request's due time and latency (CSV) here")
     parser.add_argument("--nice", type=int, default=0,
                         help="scheduling priority of this generator, the server and redis-server (a negative "
@@ -163,7 +166,7 @@ def server(queue_url: str, args: argparse.Namespace) -> Iterator[tuple[int, int 
     command = [sys.executable, "-m", "bot", "serve", "--host", harness.HOST, "--port", str(port), "--no-worker"]
     if args.web_workers > 1:
         command += ["--workers", str(args.web_workers)]
-    with harness.process(command, env=env, name="serve", keep_log=args.server_log) as child:
+    with harness.process(command, env=env, name="serve", keep_log=args.server_log, cwd=args.app_dir) as child:
         harness.wait_http(f"http://{harness.HOST}:{port}/readyz", child)
         yield port, child.pid
 
@@ -440,6 +443,8 @@ def print_row(r: Result, *, header: bool = False) -> None:
 def print_table(results: list[Result], args: argparse.Namespace) -> None:
     redis = f", Redis AOF appendfsync {args.redis_fsync}" if "redis" in args.stores else ""
     web = f", serve --workers {args.web_workers}" if args.web_workers > 1 else ""
+    if args.app_dir.resolve() != harness.ROOT:
+        web += f", server code from {args.app_dir}"
     print(f"acknowledgement latency, serve --no-worker{web}: SQLite synchronous=FULL{redis}; "
           f"{args.seconds:g} s per rate, {args.prs} PRs, latency from the scheduled send time; "
           f"loopback, {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
