@@ -20,7 +20,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -33,7 +32,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-import pytest
 import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -42,6 +40,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tests.bot import websupport as ws
 from tests.bot.gh.support import GOOD_TASK, demo_files, task_files
 from tests.fakegithub import CheckRun, FakeGitHub, IssueComment, PullRequest, Repo, create_app
+from tests.redisproc import (
+    free_port,
+    kill_process,
+    redis_log_tail,
+    redis_pong,
+    redis_server_binary,
+    spawn_redis,
+    stop_process,
+)
 
 ROOT = Path(__file__).parents[2]
 CHECK_NAME = "devdocs-review"
@@ -62,12 +69,6 @@ def wait_for(condition: Callable[[], T | None], what: str, timeout: float = 20.0
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(interval)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # -- the App's key ---------------------------------------------------------------------------------
@@ -394,17 +395,6 @@ class Web:
 # -- redis-server ------------------------------------------------------------------------------------
 
 
-def redis_server_binary() -> str:
-    """The redis-server path, or skip (locally) / fail (under CI) the calling test."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        message = "redis-server is not installed (.ci/services.sh installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must not skip the Redis tests")
-        pytest.skip(message)
-    return binary
-
-
 @dataclass
 class RedisServer:
     """redis-server on loopback with AOF (``appendfsync always``); ``kill`` + ``start`` keep port and data."""
@@ -419,37 +409,20 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0" + (f"?{query}" if query else "")
 
     def start(self) -> None:
-        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.directory)]
-        with (self.directory / "redis.log").open("ab") as log:
-            self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
+        self.proc = spawn_redis(self.binary, self.port, self.directory)
         wait_for(self._pong, f"redis-server on port {self.port}", 10, interval=0.02)
 
     def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        kill_process(self.proc)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process(self.proc)
 
     def _pong(self) -> bool:
         assert self.proc is not None
         if self.proc.poll() is not None:
-            raise AssertionError(f"redis-server exited with {self.proc.returncode}: "
-                                 f"{(self.directory / 'redis.log').read_text(errors='replace')[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
+            raise AssertionError(f"redis-server exited with {self.proc.returncode}: {redis_log_tail(self.directory)}")
+        return redis_pong(self.port)
 
 
 # -- payloads matching the fake's state --------------------------------------------------------------

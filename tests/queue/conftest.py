@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import faulthandler
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +21,15 @@ from pathlib import Path
 import pytest
 
 from bot.queue.base import Delivery, DeliveryQueue
+from tests.redisproc import (
+    free_port,
+    kill_process,
+    redis_log_tail,
+    redis_pong,
+    redis_server_binary,
+    spawn_redis,
+    stop_process,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 OpenQueue = Callable[..., Awaitable[DeliveryQueue]]
@@ -36,23 +42,6 @@ def hang_guard() -> Iterator[None]:
     faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)
     yield
     faulthandler.cancel_dump_traceback_later()
-
-
-def redis_server_binary() -> str:
-    """The redis-server path, or skip (locally) / fail (under CI) the calling test."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        message = "redis-server is not installed (.ci/services.sh installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must not skip the Redis tests")
-        pytest.skip(message)
-    return binary
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -69,53 +58,27 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        command = [
-            self.binary,
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--save", "",
-            "--appendonly", "yes",
-            "--appendfsync", "always",
-            "--dir", str(self.directory),
-        ]  # fmt: skip
-        log = (self.directory / "redis.log").open("ab")
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        self.process = spawn_redis(self.binary, self.port, self.directory)
         self._wait_for_ping()
 
     def kill(self) -> None:
         """kill -9: no shutdown hook runs, only what reached the AOF survives."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
+        kill_process(self.process)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process(self.process)
 
     def _wait_for_ping(self, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                log = (self.directory / "redis.log").read_text(errors="replace")
-                raise RuntimeError(f"redis-server exited with {self.process.returncode}:\n{log[-2000:]}")
-            if _pong(self.port):
+                raise RuntimeError(f"redis-server exited with {self.process.returncode}:\n"
+                                   f"{redis_log_tail(self.directory)}")
+            if redis_pong(self.port):
                 return
             time.sleep(0.02)
         raise RuntimeError(f"redis-server on port {self.port} did not answer PING within {timeout} s")
-
-
-def _pong(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="session")
