@@ -467,18 +467,23 @@ async def test_retry_after_is_honoured(
     assert len(sleeps.calls) == 1 and 7 <= sleeps.calls[0] <= 8
 
 
+def primary_rate_limit(*, reset_in: int) -> httpx.Response:
+    """A 403 for an exhausted primary rate limit that resets *reset_in* seconds from now."""
+    reset = int(datetime.now(UTC).timestamp()) + reset_in
+    return httpx.Response(
+        403,
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
+        json={"message": "API rate limit exceeded"},
+    )
+
+
 async def test_a_short_primary_rate_limit_waits_for_the_reset(
     github: ValidatedGitHub, factory: PortFactory, sleeps: Sleeps
 ) -> None:
-    reset = int(datetime.now(UTC).timestamp()) + 20
     github.on(
         "GET",
         repo_path(r"/pulls/1347"),
-        httpx.Response(
-            403,
-            headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
-            json={"message": "API rate limit exceeded"},
-        ),
+        primary_rate_limit(reset_in=20),
         httpx.Response(200, json=recorded("pull-request")),
     )
 
@@ -491,15 +496,10 @@ async def test_a_short_primary_rate_limit_waits_for_the_reset(
 async def test_a_long_rate_limit_raises_instead_of_sleeping(
     github: ValidatedGitHub, factory: PortFactory, sleeps: Sleeps
 ) -> None:
-    reset = int(datetime.now(UTC).timestamp()) + 1800
     github.on(
         "GET",
         repo_path(r"/pulls/1347"),
-        httpx.Response(
-            403,
-            headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
-            json={"message": "API rate limit exceeded"},
-        ),
+        primary_rate_limit(reset_in=1800),
     )
 
     async with factory(7) as gh:
