@@ -4,19 +4,18 @@ reading a check run, and the request budget."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-import respx
 
 from bot.github import BudgetExhausted, GitHubUnavailable, RequestBudget, spending
 from bot.githubkit_adapter import AppPortFactory, RetryPolicy, github_for_app, github_for_installation
 from bot.settings import Settings
 from tests.bot.gh.support import AppKeys, Sleeps, make_settings
 from tests.bot.gh.test_githubkit_adapter import API, REPO, ValidatedGitHub, recorded
+from tests.bot.gh.test_githubkit_adapter import github as github  # the fixture: every request valid
 from tests.bot.websupport import rsa_pem
 from tests.fakegithub import FakeGitHub
 
@@ -40,13 +39,6 @@ def page(items: list[dict[str, Any]], next_cursor: str | None = None) -> httpx.R
     if next_cursor:
         headers["link"] = f'<{API}/app/hook/deliveries?per_page=2&cursor={next_cursor}>; rel="next"'
     return httpx.Response(200, json=items, headers=headers)
-
-
-@pytest.fixture
-def github(respx_mock: respx.MockRouter) -> Iterator[ValidatedGitHub]:
-    gh = ValidatedGitHub(respx_mock)
-    yield gh
-    assert gh.invalid == [], "requests GitHub would reject"
 
 
 @pytest.fixture
