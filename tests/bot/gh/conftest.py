@@ -7,28 +7,17 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.context import AppContext, build_context
 from bot.githubkit_adapter import RetryPolicy, github_for_installation
 from bot.settings import Settings
-from tests.bot.gh.support import GHES_URL, GOOD_TASK, AppKeys, Clock, Sleeps, demo_files, make_settings
+from tests.bot.gh.support import GHES_URL, GOOD_TASK, AppKeys, Clock, Sleeps, demo_files, make_settings, new_app_keys
 from tests.fakegithub import FakeGitHub, Repo, create_app
 
 
 @pytest.fixture(scope="session")
 def app_keys() -> AppKeys:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return AppKeys(private, public)
+    return new_app_keys()
 
 
 @pytest.fixture

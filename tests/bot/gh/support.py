@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from bot.github import PullRequestRef, RepoRef
 from bot.settings import Settings
 from tests.fakegithub import FakeGitHub, PullRequest, Repo
@@ -22,6 +25,18 @@ START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 class AppKeys:
     private_pem: str
     public_pem: str
+
+
+def new_app_keys() -> AppKeys:
+    """A fresh RSA key pair for the App (PKCS#8 private key)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+    return AppKeys(private, public)
 
 
 @dataclass

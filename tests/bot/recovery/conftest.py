@@ -16,8 +16,7 @@ from bot.githubkit_adapter import RetryPolicy, github_for_app, github_for_instal
 from bot.queue.memory import MemoryQueue
 from bot.recovery_store import MemoryRecoveryStore
 from bot.settings import Settings
-from tests.bot.gh.support import GHES_URL, GOOD_TASK, AppKeys, Clock, Sleeps, demo_files, make_settings
-from tests.bot.recovery.support import new_app_keys
+from tests.bot.gh.support import GHES_URL, GOOD_TASK, AppKeys, Clock, Sleeps, demo_files, make_settings, new_app_keys
 from tests.fakegithub import FakeGitHub, Repo, create_app
 
 

@@ -5,25 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 from bot.app import ContextActions, job_handler
 from bot.context import AppContext, TrackedCheck
 from bot.queue.base import Delivery, DeliveryQueue
-from tests.bot.gh.support import AppKeys, Clock
+from tests.bot.gh.support import Clock
 from tests.fakegithub import FakeGitHub, PullRequest
-
-
-def new_app_keys() -> AppKeys:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
-    return AppKeys(private, public)
 
 
 def failed(hub: FakeGitHub, guid: str, clock: Clock, *, minutes_ago: float = 30, status_code: int = 503,
