@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.bot import websupport as ws
-from tests.bot.gh.support import BAD_TASK, GOOD_TASK, demo_files, task_files
+from tests.bot.gh.support import BAD_TASK, GOOD_TASK, demo_files, new_app_keys, task_files
 from tests.fakegithub import CheckRun, FakeGitHub, PullRequest, Repo, serve_in_thread
 from tests.integration.procs import (
     check_suite_payload,
@@ -278,11 +278,8 @@ def test_logs_are_json_lines_without_secrets(app: App) -> None:
 
 def test_web_only_and_a_separate_worker_share_the_sqlite_queue(tmp_path: Path) -> None:
     """``serve --no-worker`` acknowledges; ``devdocs-review worker`` (another process) reviews."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption()).decode()
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    keys = new_app_keys()
+    private_pem, public_pem = keys.private_pem, keys.public_pem
     hub = FakeGitHub(app_public_key=public_pem)
     repo = hub.add_repo("octo", "split", files=demo_files(GOOD_TASK))
     log = tmp_path / "split.log"
@@ -306,11 +303,8 @@ def test_web_only_and_a_separate_worker_share_the_sqlite_queue(tmp_path: Path) -
 
 def test_two_web_processes_share_the_port_and_the_sqlite_queue(tmp_path: Path) -> None:
     """``serve --no-worker --workers 2``: both processes acknowledge into one queue; a worker reviews."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption()).decode()
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    keys = new_app_keys()
+    private_pem, public_pem = keys.private_pem, keys.public_pem
     hub = FakeGitHub(app_public_key=public_pem)
     repo = hub.add_repo("octo", "pair", files=demo_files(GOOD_TASK))
     log = tmp_path / "pair.log"
