@@ -20,14 +20,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 import httpx
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.context import AppContext, build_context
-from bot.github import PullRequestRef, RepoRef
 from bot.githubkit_adapter import github_for_installation
 from bot.review import review_pull_request
 from bot.settings import Settings
+from tests.bot.gh.support import new_app_keys, ref
 from tests.fakegithub import FakeGitHub, PullRequest, Repo, create_app
 
 ROLES = ("plan", "context", "tasks")
@@ -67,22 +65,9 @@ class Figures:
         return self.changed_docs + 4
 
 
-def new_keys() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
-
-
 def setup(tasks_in_pr: int) -> tuple[AppContext, FakeGitHub, Repo, PullRequest, list[str]]:
-    private, public = new_keys()
-    hub = FakeGitHub(app_public_key=public)
+    keys = new_app_keys()
+    hub = FakeGitHub(app_public_key=keys.public_pem)
     base: dict[str, bytes | str] = {"README.md": "# repo\n"}
     for i in range(6):
         base.update(task_docs("dev/active", f"other-{i}", 0))
@@ -94,7 +79,7 @@ def setup(tasks_in_pr: int) -> tuple[AppContext, FakeGitHub, Repo, PullRequest, 
     settings = Settings.model_validate(
         {
             "app_id": hub.app_id,
-            "private_key": private,
+            "private_key": keys.private_pem,
             "webhook_secret": "s",
             "github_api_url": "https://ghe.example.com/api/v3",
         }
@@ -108,20 +93,6 @@ def pr_files(names: list[str], version: int) -> dict[str, bytes | str]:
     for name in names:
         files.update(task_docs("dev/active", name, version))
     return files
-
-
-def ref(pr: PullRequest) -> PullRequestRef:
-    repo = pr.repo
-    return PullRequestRef(
-        RepoRef(repo.owner, repo.name, repo.installation_id),
-        pr.number,
-        pr.head_sha,
-        pr.base_sha,
-        pr.base_ref,
-        pr.head_repo,
-        pr.draft,
-        pr.html_url,
-    )
 
 
 async def measure(ctx: AppContext, hub: FakeGitHub, pr: PullRequest, label: str, changed: int) -> Figures:
