@@ -21,15 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.queue.base import Delivery, DeliveryQueue
-from tests.redisproc import (
-    free_port,
-    kill_process,
-    redis_log_tail,
-    redis_pong,
-    redis_server_binary,
-    spawn_redis,
-    stop_process,
-)
+from tests import redisproc
 
 REPO = Path(__file__).resolve().parents[2]
 OpenQueue = Callable[..., Awaitable[DeliveryQueue]]
@@ -50,7 +42,7 @@ class RedisServer:
 
     binary: str
     directory: Path
-    port: int = field(default_factory=free_port)
+    port: int = field(default_factory=redisproc.free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -58,15 +50,15 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = spawn_redis(self.binary, self.port, self.directory)
+        self.process = redisproc.spawn_redis(self.binary, self.port, self.directory)
         self._wait_for_ping()
 
     def kill(self) -> None:
         """kill -9: no shutdown hook runs, only what reached the AOF survives."""
-        kill_process(self.process)
+        redisproc.kill_process(self.process)
 
     def stop(self) -> None:
-        stop_process(self.process)
+        redisproc.stop_process(self.process)
 
     def _wait_for_ping(self, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -74,8 +66,8 @@ class RedisServer:
             assert self.process is not None
             if self.process.poll() is not None:
                 raise RuntimeError(f"redis-server exited with {self.process.returncode}:\n"
-                                   f"{redis_log_tail(self.directory)}")
-            if redis_pong(self.port):
+                                   f"{redisproc.redis_log_tail(self.directory)}")
+            if redisproc.redis_pong(self.port):
                 return
             time.sleep(0.02)
         raise RuntimeError(f"redis-server on port {self.port} did not answer PING within {timeout} s")
@@ -84,7 +76,7 @@ class RedisServer:
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """One server for the session; tests keep apart by key prefix."""
-    server = RedisServer(redis_server_binary(), tmp_path_factory.mktemp("redis"))
+    server = RedisServer(redisproc.redis_server_binary(), tmp_path_factory.mktemp("redis"))
     server.start()
     yield server
     server.stop()
@@ -95,7 +87,7 @@ def own_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     """A server for one test, which may kill and restart it."""
     directory = tmp_path / "redis"
     directory.mkdir()
-    server = RedisServer(redis_server_binary(), directory)
+    server = RedisServer(redisproc.redis_server_binary(), directory)
     server.start()
     yield server
     server.stop()

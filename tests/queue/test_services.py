@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.queue.conftest import redis_server_binary
+from tests.redisproc import redis_server_binary
 
 
 def test_a_missing_redis_server_fails_the_redis_tests_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
