@@ -86,7 +86,7 @@ def main() -> int:
         os.setpriority(os.PRIO_PROCESS, 0, args.nice)  # inherited by the server and redis-server
     results: list[Result] = []
     for store in args.stores:
-        with store_url(store, args.redis_fsync, args.attach) as (queue_url, store_pids), \
+        with store_url(store, args.redis_fsync, args.attach, args.sqlite_synchronous) as (queue_url, store_pids), \
                 server(queue_url, args) as (port, server_pid):
             runner = asyncio.Runner(loop_factory=uvloop.new_event_loop)
             with runner:
@@ -121,6 +121,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds a request may take")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds of quiet between rates")
     parser.add_argument("--redis-fsync", choices=("everysec", "always"), default="everysec")
+    parser.add_argument("--sqlite-synchronous", choices=("full", "normal"), default="full",
+                        help="normal: no fsync per submit (not durable on power loss; to see what the fsync costs)")
     parser.add_argument("--web-workers", type=int, default=1, help="serve --workers N (default 1)")
     parser.add_argument("--log-level", default="INFO", help="DEVDOCS_LOG_LEVEL of the server")
     parser.add_argument("--app-dir", type=Path, default=harness.ROOT,
@@ -142,13 +144,14 @@ def parse_args() -> argparse.Namespace:
 
 
 @contextlib.contextmanager
-def store_url(store: str, redis_fsync: str, attach: int | None = None) -> Iterator[tuple[str, list[int]]]:
+def store_url(store: str, redis_fsync: str, attach: int | None = None,
+              sqlite_synchronous: str = "full") -> Iterator[tuple[str, list[int]]]:
     """The queue URL for *store*, and the processes that serve it (redis-server)."""
     if store == "memory" or attach:
         yield "memory://", []
     elif store == "sqlite":
         with tempfile.TemporaryDirectory(prefix="bench-sqlite-") as directory:
-            yield f"sqlite:///{directory}/queue.db", []  # synchronous=FULL, the default
+            yield f"sqlite:///{directory}/queue.db?synchronous={sqlite_synchronous}", []
     else:
         with harness.redis_server(redis_fsync) as redis:
             yield redis.url, [redis.pid]
@@ -445,7 +448,8 @@ def print_table(results: list[Result], args: argparse.Namespace) -> None:
     web = f", serve --workers {args.web_workers}" if args.web_workers > 1 else ""
     if args.app_dir.resolve() != harness.ROOT:
         web += f", server code from {args.app_dir}"
-    print(f"acknowledgement latency, serve --no-worker{web}: SQLite synchronous=FULL{redis}; "
+    sync = args.sqlite_synchronous.upper()
+    print(f"acknowledgement latency, serve --no-worker{web}: SQLite synchronous={sync}{redis}; "
           f"{args.seconds:g} s per rate, {args.prs} PRs, latency from the scheduled send time; "
           f"loopback, {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
           f"Python {platform.python_version()}, nice {args.nice}, {time.strftime('%Y-%m-%d')}")
