@@ -132,6 +132,8 @@ async def _work(settings: Settings) -> int:
     metrics = Metrics()
     queue = open_delivery_queue(settings)
     context = build_context(settings, metrics=metrics)
+    gc.collect()
+    gc.freeze()  # as in serve: full collections no longer walk the start-up heap
     try:
         worker = Worker(queue, job_handler(ContextActions(context)), metrics=metrics, permanent=is_permanent,
                         config=WorkerConfig.from_settings(settings), on_give_up=give_up_reporter(context))
