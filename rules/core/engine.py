@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from rules import ENGINE_VERSION
 from rules.core import insights, scoring
@@ -166,8 +167,6 @@ def review(
 
 
 def _with_comparison(report: TaskReport, reports: Sequence[TaskReport]) -> TaskReport:
-    from dataclasses import replace
-
     return replace(report, comparison=compare(report, reports))
 
 

@@ -72,7 +72,7 @@ _LABELLED_RE = re.compile(
 
 
 def _status_word(word: str) -> Status | None:
-    return _WORD_STATUS.get(re.sub(r"[ _-]+", " ", word.lower()).replace("in progress", "in progress"))
+    return _WORD_STATUS.get(re.sub(r"[ _-]+", " ", word.lower()))
 
 
 _MARK_RE = re.compile(_EMOJI_RE.pattern + "|" + _UPPER_RE.pattern)
@@ -149,9 +149,8 @@ _SIZE_RE = re.compile(
 )
 
 
-_ESTIMATE_HINT = re.compile(r"\d\s?[mhdwMHDW]|(?i:effort|size|estimate)|[`\[(](?:XXL|XL|XS|S|M|L)[`\])]")
-# The same test as _ESTIMATE_HINT, split so each part starts with a character class or is a
-# plain substring test: both run in C without trying an alternation at every position.
+# Pre-tests for find_estimates: each starts with a character class or is a plain substring test,
+# so it runs in C without trying an alternation at every position.
 _DIGIT_UNIT = re.compile(r"\d\s?[mhdwMHDW]")
 _SIZE_TAG = re.compile(r"[`\[(](?:XXL|XL|XS|S|M|L)[`\])]")
 
