@@ -380,9 +380,11 @@ class Web:
         headers = ws.signed_headers(body, event, delivery or self.new_delivery_id())
         return self.post(body, headers, client=client)
 
-    def queue_depth(self) -> int:
+    def queue_depth(self) -> int | None:
+        """The queue depth /readyz reports, or None while its probe cannot reach the queue
+        (e.g. just after Redis restarted): unknown, which is never "drained"."""
         data = httpx.get(f"{self.url}/readyz", timeout=5).json()
-        return int(data["queue_depth"])
+        return int(data["queue_depth"]) if "queue_depth" in data else None
 
     def wait_until_drained(self, timeout: float = 30.0) -> None:
         """Wait until no delivery is queued, leased or waiting for a retry."""
