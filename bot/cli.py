@@ -16,7 +16,7 @@ from typing import NoReturn
 from rules.core.config import ConfigError, ReviewConfig, load_config
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "markdown", "json", "sarif")
+FORMATS = ("text", "markdown", "json", "sarif", "html")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -103,6 +103,10 @@ def render(result: object, fmt: str, *, color: bool = False) -> str:
         from rules.render.sarif import render_sarif
 
         return render_sarif(result)
+    if fmt == "html":
+        from rules.render.html import render_html
+
+        return render_html(result)
     if fmt == "markdown":
         from rules.render.markdown import render_markdown
 

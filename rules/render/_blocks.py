@@ -188,12 +188,19 @@ def _severity_group(view: View, task: TaskReport, severity: Severity, group: Seq
     return f"**{title}**\n\n{items}\n"
 
 
-def checklist_block(view: View, task: TaskReport, detail: Detail) -> str:
-    """One ``- [ ]`` per rule and fix, with where, how long, and a total."""
+def fix_groups(task: TaskReport, min_severity: Severity = Severity.INFO) -> dict[tuple[str, str], list[Finding]]:
+    """The checklist's items: the task's findings at or above *min_severity* by (rule, fix), in
+    the order of their first finding (most severe first)."""
     groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in task.findings:
-        if finding.severity >= detail.min_severity:
+        if finding.severity >= min_severity:
             groups.setdefault((finding.rule, finding.fix), []).append(finding)
+    return groups
+
+
+def checklist_block(view: View, task: TaskReport, detail: Detail) -> str:
+    """One ``- [ ]`` per rule and fix, with where, how long, and a total."""
+    groups = fix_groups(task, detail.min_severity)
     if not groups:
         return ""
     lines = ["#### Checklist of fixes\n"]

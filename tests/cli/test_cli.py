@@ -48,7 +48,7 @@ def test_exit_zero_and_min_score_override(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0  # a single task with no blocking findings passes a gate of 0
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "sarif", "html"])
 def test_every_format_writes_to_output_file(tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / f"report.{fmt}"
 
@@ -60,6 +60,15 @@ def test_every_format_writes_to_output_file(tmp_path: Path, fmt: str, capsys: py
     assert "Hunter2Secret" not in text  # the password in the demo's session log is redacted
     if fmt in ("json", "sarif"):
         json.loads(text)
+
+
+def test_html_without_output_goes_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(DEMO), "--format", "html", *TODAY])
+
+    page = capsys.readouterr().out
+    assert code == 1
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    assert "Gate failed" in page and "payment-retries" in page and "Hunter2Secret" not in page
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from rules.core.engine import review as run_review
 from rules.core.report import Review
 from rules.render.audit import AuditEntry
 from rules.render.check import render_check
+from rules.render.html import render_html
 from rules.render.json import render_json
 from rules.render.markdown import COMMENT_MARKER, render_markdown
 from rules.render.sarif import render_sarif
@@ -47,6 +48,7 @@ FORMATS: dict[str, Callable[[Review], str]] = {
     "sarif": render_sarif,
     "text": render_text,
     "text-color": lambda r: render_text(r, color=True),
+    "html": lambda r: render_html(r, link=link, audit=[_audit_with_secret()]),
 }
 
 
@@ -123,9 +125,10 @@ def test_output_does_not_depend_on_the_hash_seed() -> None:
         "from rules.render.markdown import render_markdown\n"
         "from rules.render.json import render_json\n"
         "from rules.render.sarif import render_sarif\n"
+        "from rules.render.html import render_html\n"
         "head, base = big_review(per_task=30), big_review(per_task=20)\n"
         "out = render_markdown(head, base=base, link=link) + render_json(head, base=base)\n"
-        "out += render_sarif(head)\n"
+        "out += render_sarif(head) + render_html(head, base=base, link=link)\n"
         "print(hashlib.sha256(out.encode()).hexdigest())\n"
     )
     digests = {
