@@ -229,7 +229,8 @@ def test_scaffolds_are_collapsed_and_keep_their_lines() -> None:
 
 
 def _chart(out: str, index: int = 1) -> str:
-    return re.findall(r'<figure class="chart">(.*?)</figure>', out, re.S)[index - 1]
+    charts: list[str] = re.findall(r'<figure class="chart">(.*?)</figure>', out, re.S)
+    return charts[index - 1]
 
 
 def test_chart_has_a_bar_per_category_and_the_exemplars_beside_them() -> None:
