@@ -113,7 +113,7 @@ font-weight:800;color:#fff;background:var(--band);font-size:.9rem}
 .band-f{--band:var(--f);--band-fill:var(--f-fill)}
 @media (prefers-color-scheme:dark){.grade{color:#0d1117}}
 .fill{fill:var(--band-fill)}
-.pair{display:grid;grid-template-columns:1fr 1fr;gap:1.25rem;align-items:start}
+.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:1.25rem;align-items:start}
 .pair>section{margin:0}
 .marks{list-style:none;margin:0;padding:0}
 .marks li{position:relative;padding:.35rem 0 .35rem 1.7rem;border-top:1px solid var(--border);overflow-wrap:anywhere}
