@@ -27,9 +27,9 @@ from rules.core.redact import redact
 from rules.core.report import Review, Scaffold, TaskReport
 from rules.render import _blocks as b
 from rules.render._html_css import STYLE
-from rules.render._md import _CODE_SPAN, LinkFn, arrow, minutes, plain, plural, severity_counts, stamp_line
+from rules.render._md import _CODE_SPAN, LinkFn, arrow, minutes, plain, plural, stamp_line
 from rules.render.audit import AuditEntry
-from rules.render.markdown import make_view
+from rules.render.markdown import make_view, state_line
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 SEVERITIES = tuple(sorted(Severity, reverse=True))
@@ -144,6 +144,10 @@ def _minibar(score: int) -> str:
             f'<rect class="fill" width="{width}" height="8" rx="4"/></svg>')
 
 
+def _strong(markup: str) -> str:
+    return f"<b>{markup}</b>"
+
+
 def _verdict(view: b.View) -> str:
     if view.review.gate.passed:
         return "passed"
@@ -169,15 +173,13 @@ def _top(review: Review, title: str) -> str:
 def _hero(view: b.View, title: str) -> str:
     review = view.review
     change = view.delta.overall.change if view.delta is not None and view.delta.has_base else None
-    effort = minutes(sum(t.effort_minutes for t in review.tasks))
-    facts = (f'{_chips(review.findings, label="Open findings by severity")}'
-             f'<p class="facts muted">{plural(len(review.tasks), "task")} reviewed · {effort} of fixes</p>')
     return (
         f'<section class="hero card {_verdict(view)}" aria-labelledby="verdict">{_ring(review)}<div>'
         f'<p class="eyebrow">Overall review</p>'
         f'<h1 id="verdict">Grade {esc(review.grade)} <span class="score">· {review.score}/100</span>'
         f'{_change(change, suffix=" vs base")}</h1>'
-        f'{_gate(view)}<p class="summary">{_state(review)}</p>{facts}</div></section>\n'
+        f'{_gate(view)}<p class="summary">{state_line(review, strong=_strong, text=esc)}</p>'
+        f'{_chips(review.findings, label="Open findings by severity")}</div></section>\n'
     )
 
 
@@ -216,22 +218,6 @@ def _gate(view: b.View) -> str:
                        f"<i>{esc(entry.reason)}</i></li>")
     listed = f'<ul class="reasons" aria-label="Gate reasons">{"".join(reasons)}</ul>' if reasons else ""
     return f'<div class="gate">{pill}{policy}</div>{listed}'
-
-
-def _state(review: Review) -> str:
-    """One sentence on where the docs stand, like the memo's executive summary."""
-    if not review.tasks:
-        return "No planning tasks were reviewed."
-    findings = review.findings
-    issues = (f"{plural(len(findings), 'open finding')} ({severity_counts(findings)})"
-              if findings else "no open findings")
-    if len(review.tasks) == 1:
-        task = review.tasks[0]
-        return f"<b>{esc(task.name)}</b> grades <b>{esc(task.grade)} ({task.score}/100)</b> with {issues}."
-    worst = min(review.tasks, key=lambda t: (t.score, t.path))
-    best = max(review.tasks, key=lambda t: (t.score, t.path))
-    return (f"{len(review.tasks)} tasks, from <b>{esc(worst.grade)} ({worst.score})</b> in {esc(worst.name)} "
-            f"to <b>{esc(best.grade)} ({best.score})</b> in {esc(best.name)}; {issues}.")
 
 
 def _notes(review: Review) -> str:

@@ -11,7 +11,7 @@ lists, then the task sections, then whole trailing sections; a closing note says
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rules.core.delta import Delta, compare
 from rules.core.finding import Finding, Severity
@@ -112,7 +112,9 @@ def summary_block(view: b.View) -> str:
     return f"> {state_line(view.review)}\n> {blocking_line(view)}\n\n"
 
 
-def state_line(review: Review) -> str:
+def state_line(review: Review, *, strong: Callable[[str], str] = lambda s: f"**{s}**",
+               text: Callable[[str], str] = escape) -> str:
+    """Where the docs stand, in one sentence; *strong* and *text* make it Markdown (default) or HTML."""
     findings = review.findings
     effort = minutes(sum(t.effort_minutes for t in review.tasks))
     issues = (f"{plural(len(findings), 'open finding')} ({severity_counts(findings)}), {effort} of fixes"
@@ -121,11 +123,11 @@ def state_line(review: Review) -> str:
         return "No planning tasks were reviewed."
     if len(review.tasks) == 1:
         task = review.tasks[0]
-        return f"**{escape(task.name)}** grades **{task.grade} ({task.score}/100)** with {issues}."
+        return f"{strong(text(task.name))} grades {strong(f'{text(task.grade)} ({task.score}/100)')} with {issues}."
     worst = min(review.tasks, key=lambda t: (t.score, t.path))
     best = max(review.tasks, key=lambda t: (t.score, t.path))
-    return (f"{len(review.tasks)} tasks reviewed, from **{worst.grade} ({worst.score})** in "
-            f"{escape(worst.name)} to **{best.grade} ({best.score})** in {escape(best.name)}; {issues}.")
+    return (f"{len(review.tasks)} tasks reviewed, from {strong(f'{text(worst.grade)} ({worst.score})')} in "
+            f"{text(worst.name)} to {strong(f'{text(best.grade)} ({best.score})')} in {text(best.name)}; {issues}.")
 
 
 def blocking_line(view: b.View) -> str:

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,9 @@ def _dismiss(loaded: Loaded, dialog: Any) -> None:
     dialog.dismiss()
 
 
-def _open(browser: Any, path: Path, *, scheme: str = "light", viewport: dict[str, int] = DESKTOP) -> Loaded:
+@contextmanager
+def _open(browser: Any, path: Path, *, scheme: str = "light", viewport: dict[str, int] = DESKTOP) -> Iterator[Loaded]:
+    """*path* opened in a new page (closed afterwards), recording what the browser reports."""
     page = browser.new_page(color_scheme=scheme, viewport=viewport)
     loaded = Loaded(page, path.as_uri())
     page.on("request", lambda r: loaded.requests.append(r.url))
@@ -84,8 +87,11 @@ def _open(browser: Any, path: Path, *, scheme: str = "light", viewport: dict[str
     page.on("console", lambda m: loaded.console.append(f"{m.type}: {m.text}"))
     page.on("pageerror", lambda e: loaded.errors.append(str(e)))
     page.on("dialog", lambda d: _dismiss(loaded, d))
-    page.goto(loaded.url, wait_until="load")
-    return loaded
+    try:
+        page.goto(loaded.url, wait_until="load")
+        yield loaded
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="module")
@@ -97,19 +103,15 @@ def demo_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_demo_report_loads_with_no_errors_and_no_requests(browser: Any, demo_page: Path) -> None:
-    loaded = _open(browser, demo_page)
-    try:
+    with _open(browser, demo_page) as loaded:
         assert loaded.requests == [loaded.url]  # the document itself, nothing else
         assert loaded.failed == [] and loaded.errors == [] and loaded.dialogs == []
         assert [m for m in loaded.console if m.startswith(("error", "warning"))] == []
-    finally:
-        loaded.page.close()
 
 
 def test_grade_gate_and_charts_are_visible_and_sized(browser: Any, demo_page: Path) -> None:
-    loaded = _open(browser, demo_page)
-    page = loaded.page
-    try:
+    with _open(browser, demo_page) as loaded:
+        page = loaded.page
         heading = page.get_by_role("heading", level=1)
         assert heading.is_visible() and re.fullmatch(r"Grade [A-F][+-]? · \d+/100", heading.inner_text())
         pill = page.locator(".gate .pill")
@@ -131,8 +133,6 @@ def test_grade_gate_and_charts_are_visible_and_sized(browser: Any, demo_page: Pa
         tracks = first.locator("rect.track, rect.missing").first.bounding_box()
         assert tracks is not None and len(scores) == 7 and 0 in scores and 100 in scores
         assert widths == pytest.approx([tracks["width"] * score / 100 for score in scores], abs=1.5)
-    finally:
-        page.close()
 
 
 def _box(locator: Any) -> dict[str, float]:
@@ -168,9 +168,8 @@ def test_markup_from_a_doc_stays_text_and_nothing_executes(browser: Any, tmp_pat
     out = tmp_path / "hostile.html"
     out.write_text(render_html(result), encoding="utf-8")
 
-    loaded = _open(browser, out)
-    page = loaded.page
-    try:
+    with _open(browser, out) as loaded:
+        page = loaded.page
         assert page.evaluate("window.__pwned") is None
         assert "pwned" not in page.title() and loaded.dialogs == [] and loaded.errors == []
         assert page.locator("img, script, iframe, a[href^='javascript:'], [onload], [onerror]").count() == 0
@@ -179,15 +178,12 @@ def test_markup_from_a_doc_stays_text_and_nothing_executes(browser: Any, tmp_pat
         assert '<img src=x onerror="document.title=' in shown  # the payload is there, as text
         assert '"><svg onload="document.title=' in shown
         assert loaded.requests == [loaded.url]  # not even the img src=x was fetched
-    finally:
-        page.close()
 
 
 def test_the_policy_blocks_what_escaping_would_have_let_through(browser: Any, demo_page: Path) -> None:
     """Defence in depth: the page's CSP forbids loading anything, even if markup slipped in."""
-    loaded = _open(browser, demo_page)
-    page = loaded.page
-    try:
+    with _open(browser, demo_page) as loaded:
+        page = loaded.page
         with page.expect_event("requestfailed") as blocked:
             violated = page.evaluate("""() => new Promise(resolve => {
                 document.addEventListener('securitypolicyviolation', e => resolve(e.violatedDirective));
@@ -197,8 +193,6 @@ def test_the_policy_blocks_what_escaping_would_have_let_through(browser: Any, de
             })""")
         assert violated == "img-src"
         assert (blocked.value.url, blocked.value.failure) == ("http://127.0.0.1:9/tracker.png", "csp")
-    finally:
-        page.close()
 
 
 CONTRAST = """(selector) => {
@@ -222,9 +216,8 @@ TEXT_SELECTORS = ["h1", "h2", ".summary", ".muted", ".policy", ".pill", ".chip",
 def test_both_colour_schemes_render_with_readable_contrast(
     browser: Any, demo_page: Path, scheme: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    loaded = _open(browser, demo_page, scheme=scheme)
-    page = loaded.page
-    try:
+    with _open(browser, demo_page, scheme=scheme) as loaded:
+        page = loaded.page
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert background == ("rgb(245, 246, 248)" if scheme == "light" else "rgb(13, 17, 23)")
         low = {sel: ratio for sel in TEXT_SELECTORS for ratio in page.evaluate(CONTRAST, sel) if ratio < 4.5}
@@ -232,8 +225,6 @@ def test_both_colour_schemes_render_with_readable_contrast(
         shot = _screenshot_dir(tmp_path_factory) / f"demo-{scheme}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
-    finally:
-        page.close()
 
 
 def _screenshot_dir(factory: pytest.TempPathFactory) -> Path:
@@ -248,25 +239,19 @@ def _screenshot_dir(factory: pytest.TempPathFactory) -> Path:
 def test_a_phone_sees_the_whole_width_without_scrolling_sideways(
     browser: Any, demo_page: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    loaded = _open(browser, demo_page, viewport=PHONE)
-    page = loaded.page
-    try:
+    with _open(browser, demo_page, viewport=PHONE) as loaded:
+        page = loaded.page
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         chart = page.locator("figure.chart svg").first.bounding_box()
         assert chart is not None and 250 < chart["width"] <= PHONE["width"]
         page.screenshot(path=str(_screenshot_dir(tmp_path_factory) / "demo-phone.png"), full_page=True)
-    finally:
-        page.close()
 
 
 def test_scaffolds_start_collapsed_and_open_on_click(browser: Any, demo_page: Path) -> None:
-    loaded = _open(browser, demo_page)
-    page = loaded.page
-    try:
+    with _open(browser, demo_page) as loaded:
+        page = loaded.page
         scaffold = page.locator("details.scaffold").first
         body = scaffold.locator("pre")
         assert not body.is_visible()
         scaffold.locator("summary").click()
         assert body.is_visible() and "## " in body.inner_text()
-    finally:
-        page.close()
