@@ -39,7 +39,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from bot.configfile import CONFIG_PATH, parse_config_text
+from bot.configfile import CONFIG_PATH
+from bot.configfile import parse_config_bytes as parse_config
 from bot.context import AppContext, TrackedCheck
 from bot.github import (
     MAX_CHECK_TEXT_CHARS,
@@ -288,12 +289,9 @@ async def _org_config(gh: GitHubPort, org: RepoRef) -> bytes | None:
 
 
 def parse_config_bytes(data: bytes, source: str) -> ConfigOutcome:
+    """The config file's bytes → a config, or the errors (size, encoding, YAML, values) to publish."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return ConfigOutcome(None, source, ("the file is not valid UTF-8",))
-    try:
-        return ConfigOutcome(parse_config_text(text, source), source)
+        return ConfigOutcome(parse_config(data, source), source)
     except ConfigError as error:
         return ConfigOutcome(None, source, tuple(error.errors))
 

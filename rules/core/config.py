@@ -1,7 +1,10 @@
 """Repository configuration (``.github/devdocs-review.yml``), validated with pydantic.
 
-Parsing YAML is the shell's job; this module validates the resulting mapping. An unknown key or
-a bad value raises :class:`ConfigError` whose messages name the key (``rules.CTX002.max_age_days``).
+Parsing YAML is the shell's job (``bot/configfile.py``); this module validates the resulting
+mapping, strictly: the data is validated as JSON in pydantic's strict mode, so ``true`` is not
+the integer 1, ``"80"`` is not a number and ``null`` is not a folder name. An unknown key or a bad
+value raises :class:`ConfigError` whose messages name the key (``rules.CTX002.max_age_days``), and
+so does a config that could review nothing (no doc root, every weight 0, every rule disabled).
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ class RuleConfig(_Strict):
     severity: SeverityName | None = None
 
 
+_ON = RuleConfig()
+
+
 class GateConfig(_Strict):
     min_score: Annotated[int, Field(ge=0, le=100)] = 80
     blocking_severities: tuple[SeverityName, ...] = ("critical",)
@@ -78,11 +84,22 @@ class ReviewConfig(_Strict):
     def _roots(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = (value,)
-        if isinstance(value, list | tuple):
-            cleaned = tuple(str(v).strip().strip("/") for v in value)
-            if any(not v or v.startswith("..") or "/../" in f"/{v}/" for v in cleaned):
-                raise ValueError("roots must be repository-relative folders without '..'")
-            return cleaned
+        if not isinstance(value, list | tuple):
+            return value
+        cleaned = tuple(v.strip().strip("/") if isinstance(v, str) else v for v in value)
+        folders = [v for v in cleaned if isinstance(v, str)]
+        if any(not v or v.startswith("..") or "/../" in f"/{v}/" for v in folders):
+            raise ValueError("roots must be repository-relative folders without '..'")
+        if len(set(folders)) != len(folders):
+            raise ValueError("a folder is listed twice")
+        return cleaned
+
+    @field_validator("roots")
+    @classmethod
+    def _some_root(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("no doc root is listed, so nothing would be reviewed; list at least one folder "
+                             "(the default is dev/active)")
         return value
 
     @field_validator("rules", mode="before")
@@ -93,6 +110,8 @@ class ReviewConfig(_Strict):
             return value
         expanded: dict[str, Any] = {}
         for code, entry in value.items():
+            if str(code).upper() in expanded:
+                raise ValueError(f"{str(code).upper()} is configured twice (rule codes ignore case)")
             if entry is False or (isinstance(entry, str) and entry.lower() in {"off", "disable", "disabled"}):
                 expanded[str(code).upper()] = {"enabled": False}
             elif entry is True or (isinstance(entry, str) and entry.lower() == "on"):
@@ -112,9 +131,24 @@ class ReviewConfig(_Strict):
             raise ValueError("the lowest grade must start at 0 so every score has a grade")
         return value
 
+    @field_validator("weights")
+    @classmethod
+    def _some_weight(cls, value: dict[Category, int]) -> dict[Category, int]:
+        if not any(value.values()):
+            raise ValueError("every category weighs 0, so every task would score 100; give one a weight")
+        return value
+
+    @model_validator(mode="after")
+    def _roots_apart(self) -> ReviewConfig:
+        both = sorted(set(self.roots) & set(self.archive_roots))
+        if both:
+            raise ValueError(f"archive_roots: {', '.join(both)} is also in roots (a folder is either reviewed "
+                             "and gated or archived)")
+        return self
+
     @model_validator(mode="after")
     def _known_rules(self) -> ReviewConfig:
-        from rules.registry import RULES_BY_CODE  # local import: the registry imports every rule
+        from rules.registry import ALL_RULES, RULES_BY_CODE  # local: the registry imports every rule
 
         errors = []
         for code, entry in self.rules.items():
@@ -123,9 +157,11 @@ class ReviewConfig(_Strict):
                 errors.append(f"rules.{code}: unknown rule code (see `devdocs-review rules`)")
                 continue
             try:
-                rule.Options.model_validate(entry.model_extra or {})
+                rule.Options.model_validate_json(json.dumps(entry.model_extra or {}), strict=True)
             except ValidationError as error:
                 errors.extend(_messages(error, f"rules.{code}"))
+        if not errors and all(not self.rules.get(r.code, _ON).enabled for r in ALL_RULES):
+            errors.append("rules: every rule is disabled, so nothing would be reviewed")
         if errors:
             raise ValueError("\n".join(errors))
         return self
@@ -150,6 +186,8 @@ def _messages(error: ValidationError, prefix: str = "") -> list[str]:
         location = ".".join(str(part) for part in item["loc"] if not str(part).startswith("function-after["))
         key = ".".join(p for p in (prefix, location) if p)
         message = str(item["msg"]).removeprefix("Value error, ")
+        if str(item["type"]).endswith("_type") and "input" in item:
+            message += f", got {_shown(item['input'])}"
         if "\n" in message:  # nested errors from _known_rules already name their keys
             lines.extend(message.splitlines())
         else:
@@ -157,13 +195,31 @@ def _messages(error: ValidationError, prefix: str = "") -> list[str]:
     return lines
 
 
+def _shown(value: object) -> str:
+    """A value as the config author wrote it (JSON spelling), cut short."""
+    text = json.dumps(value, default=repr)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def load_config(data: Mapping[str, Any] | None, *, source: str = "config") -> ReviewConfig:
-    """Validate a parsed config mapping (``None`` or empty gives the defaults)."""
+    """Validate a parsed config mapping (``None`` or empty gives the defaults).
+
+    The mapping is plain data (what YAML or JSON gives); it is validated as JSON in strict mode."""
     if data is None:
         return ReviewConfig()
     if not isinstance(data, Mapping):
-        raise ConfigError([f"top level must be a mapping, got {type(data).__name__}"], source)
+        raise ConfigError([f"(top level): the top level must be a mapping (keys such as roots, gate, rules), "
+                           f"got {_kind(data)}"], source)
     try:
-        return ReviewConfig.model_validate(dict(data))
+        text = json.dumps(dict(data))
+    except (TypeError, ValueError) as error:  # not plain data: a caller's bug (YAML gives plain data)
+        raise ConfigError([f"(top level): not plain data: {error}"], source) from None
+    try:
+        return ReviewConfig.model_validate_json(text, strict=True)
     except ValidationError as error:
         raise ConfigError(_messages(error), source) from None
+
+
+def _kind(value: object) -> str:
+    return {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(
+        type(value), type(value).__name__)
