@@ -525,8 +525,8 @@ async def _review(job: Job) -> None:
         return
     sticky = await find_sticky(job.ctx, job.gh, job.repo, job.pr.number)
     head, base = await review_head_and_base(job, config, focus, sticky.state)
-    if not head.tasks:
-        await publish_no_docs(job, removed=True)
+    if not head.reviewed:  # the touched tasks were removed or archived
+        await publish_no_docs(job, nothing=head)
         return
     await publish_review(job, config, head, base, sticky)
 
@@ -669,19 +669,24 @@ async def complete_check(job: Job, conclusion: CheckConclusion, output: CheckRun
 NO_DOCS = "No planning docs changed"
 
 
-async def publish_no_docs(job: Job, *, removed: bool = False) -> None:
-    sha = job.pr.head_sha[:7]
-    if removed:
-        message = f"The planning tasks this pull request touches were removed or archived as of `{sha}`."
+async def publish_no_docs(job: Job, *, nothing: Review | None = None) -> None:
+    """The check succeeds with nothing to review: the PR changes no planning docs, or (*nothing*,
+    the engine's neutral result) the tasks it touches are gone. Only an earlier sticky is updated."""
+    if nothing is None:
+        message = (f"This pull request changes no planning docs as of `{job.pr.head_sha[:7]}`; "
+                   "there is nothing to review.")
+        output = CheckRunOutput(NO_DOCS, message)
+        markdown = f"{COMMENT_MARKER}\n## 📋 {TITLE}: {NO_DOCS.lower()}\n\n{message}\n"
     else:
-        message = f"This pull request changes no planning docs as of `{sha}`; there is nothing to review."
+        check = render_check(nothing)
+        output = CheckRunOutput(check.title, check.summary)
+        markdown = render_markdown(nothing, title=TITLE)
     sticky = await find_sticky(job.ctx, job.gh, job.repo, job.pr.number)
     if sticky.comment is not None:  # only an earlier review is corrected; no new comment
         if await superseded(job):
             return
-        markdown = f"{COMMENT_MARKER}\n## 📋 {TITLE}: {NO_DOCS.lower()}\n\n{message}\n"
         await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, markdown)
-    await complete_check(job, "success", CheckRunOutput(NO_DOCS, message))
+    await complete_check(job, "success", output)
 
 
 async def publish_config_error(job: Job, outcome: ConfigOutcome, changed: Sequence[ChangedFile]) -> None:

@@ -51,8 +51,11 @@ class Delta:
 
 
 def compare(head: Review, base: Review | None) -> Delta:
-    """Compare *head* with *base* (the same tasks reviewed at the base commit)."""
-    if base is None:
+    """Compare *head* with *base* (the same tasks reviewed at the base commit). A base with nothing
+    to review counts as no base: every finding is new."""
+    if head.score is None or head.grade is None:
+        raise ValueError("only a graded review has a delta (this one had nothing to review)")
+    if base is None or base.score is None:
         tasks = tuple(TaskDelta(t.path, t.name, ScoreChange(t.score, t.grade)) for t in head.tasks)
         return Delta(False, ScoreChange(head.score, head.grade), tasks, head.findings, (), ())
     base_tasks = {t.path: t for t in (*base.others, *base.tasks)}

@@ -18,7 +18,7 @@ from rules.core.discovery import Snapshot, discover
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Role, TaskDocs
 from rules.core.redact import redact
-from rules.core.report import Comparison, Review, Stamp, TaskReport
+from rules.core.report import Comparison, Gate, Review, ReviewStatus, Stamp, TaskReport
 from rules.core.rule import Rule, RuleContext
 from rules.core.waivers import find_waivers
 
@@ -156,14 +156,26 @@ def review(
     with_comparison = [_with_comparison(r, reports) for r in reports]
     focused = tuple(r for r in with_comparison if r.path in focus_set)
     others = tuple(r for r in with_comparison if r.path not in focus_set)
-    notes: list[str] = []
+    stamp = Stamp(ENGINE_VERSION, RULES_VERSION, config.digest(), today, head_sha)
     if not focused:
-        notes.append(f"no planning tasks found under {', '.join(config.roots)}")
-    score = round(sum(r.score for r in focused) / len(focused)) if focused else 100
+        return nothing_to_review(config, stamp, others, focus=focus_set if focus is not None else None)
+    score = round(sum(r.score for r in focused) / len(focused))
     findings = [f for r in focused for f in r.findings]
     gate = scoring.gate(score, findings, min_score=config.gate.min_score, blocking=config.blocking)
-    stamp = Stamp(ENGINE_VERSION, RULES_VERSION, config.digest(), today, head_sha)
-    return Review(score, scoring.grade_for(score, config.grades), gate, focused, stamp, tuple(notes), others)
+    return Review(score, scoring.grade_for(score, config.grades), gate, focused, stamp, (), others)
+
+
+def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskReport, ...], *,
+                      focus: Collection[str] | None) -> Review:
+    """No task to grade: a neutral result (no score, no grade, the gate passes), saying why."""
+    if focus:
+        shown = ", ".join(sorted(focus)[:3]) + (f" and {len(focus) - 3} more" if len(focus) > 3 else "")
+        note = f"no planning task at {shown}"
+    else:
+        note = f"no planning task found under {', '.join(config.roots)}"
+    reason = "nothing to review, so nothing blocks the merge"
+    gate = Gate(True, (reason,), config.gate.min_score, tuple(sorted(config.blocking, reverse=True)))
+    return Review(None, None, gate, (), stamp, (note,), others, ReviewStatus.NOTHING_TO_REVIEW)
 
 
 def _with_comparison(report: TaskReport, reports: Sequence[TaskReport]) -> TaskReport:

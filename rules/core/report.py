@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 
 from rules.core.finding import Category, Finding, Severity
@@ -82,17 +83,39 @@ class Stamp:
     head_sha: str | None = None
 
 
+class ReviewStatus(enum.StrEnum):
+    """Whether there was anything to grade. A repository without an active task is not a perfect
+    score: it has no score at all, and every output says "nothing to review" instead."""
+
+    REVIEWED = "reviewed"
+    NOTHING_TO_REVIEW = "nothing_to_review"
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
-    """The whole review: what every renderer and the GitHub App read."""
+    """The whole review: what every renderer and the GitHub App read.
 
-    score: int
-    grade: str
+    ``score`` and ``grade`` are ``None`` exactly when ``status`` is ``NOTHING_TO_REVIEW`` (no task
+    to grade: the gate passes, and ``notes`` say why there was nothing)."""
+
+    score: int | None
+    grade: str | None
     gate: Gate
     tasks: tuple[TaskReport, ...]  # the reviewed tasks (focus), best first is NOT implied: path order
     stamp: Stamp
     notes: tuple[str, ...] = ()  # e.g. "no planning tasks found under dev/active"
     others: tuple[TaskReport, ...] = field(default=())  # tasks graded only for the exemplar
+    status: ReviewStatus = ReviewStatus.REVIEWED
+
+    def __post_init__(self) -> None:
+        graded = self.score is not None and self.grade is not None
+        if graded != (self.status is ReviewStatus.REVIEWED) or (self.tasks and not graded):
+            raise ValueError(f"a {self.status} review has score {self.score!r} and {len(self.tasks)} task(s)")
+
+    @property
+    def reviewed(self) -> bool:
+        """True when tasks were graded (``score`` and ``grade`` are set)."""
+        return self.status is ReviewStatus.REVIEWED
 
     @property
     def findings(self) -> tuple[Finding, ...]:

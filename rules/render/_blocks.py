@@ -62,7 +62,9 @@ def html(text: str) -> str:
 
 
 def headline(review: Review, delta: Delta | None) -> str:
-    """``B+ (85/100) ▲6 vs base``."""
+    """``B+ (85/100) ▲6 vs base``, or ``nothing to review``."""
+    if not review.reviewed:
+        return "nothing to review"
     change = arrow(delta.overall.change) if delta is not None and delta.has_base else ""
     return f"{review.grade} ({review.score}/100)" + (f" {change} vs base" if change else "")
 

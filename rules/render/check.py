@@ -17,7 +17,7 @@ from rules.core.report import Review, TaskReport
 from rules.render import _blocks as b
 from rules.render._md import KEEP, Block, LinkFn, fit, minutes, plain, plural, stamp_line
 from rules.render.audit import AuditEntry
-from rules.render.markdown import LEVELS, make_view
+from rules.render.markdown import LEVELS, make_view, notes_block
 
 MAX_OUTPUT_CHARS = 65_535
 MAX_TITLE_CHARS = 255
@@ -86,6 +86,8 @@ def batches(annotations: Sequence[Annotation],
 
 def _title(view: b.View, approval: AuditEntry | None) -> str:
     gate = view.review.gate
+    if not view.review.reviewed:
+        return "Nothing to review"
     if gate.passed:
         state = "gate passed"
     elif approval is not None:
@@ -100,7 +102,7 @@ def _blocking_summary(review: Review) -> str:
     parts = []
     if blockers:
         parts.append(plural(len(blockers), "blocking finding"))
-    if review.score < review.gate.min_score:
+    if review.score is not None and review.score < review.gate.min_score:
         parts.append(f"score below {review.gate.min_score}")
     return ", ".join(parts) or "see summary"
 
@@ -111,6 +113,7 @@ def _summary(view: b.View, *, left_out: int, untied: int) -> str:
         Block(f"## {b.headline(review, view.delta)}\n\n", KEEP),
         Block(b.gate_block(view), KEEP),
         Block(_annotation_notes(left_out, untied), KEEP),
+        Block(notes_block(review), KEEP),
         Block("### 📊 Scorecard\n\n" + b.overview_table(view) if review.tasks else "", 50, "the scorecard"),
         Block(b.category_matrix(review), 40, "the category table"),
         Block(b.delta_block(view), 30, "the changes since base"),

@@ -15,7 +15,7 @@ from rules.core.finding import Finding, Severity
 from rules.core.report import CategoryScore, Comparison, Review, Scaffold, Stamp, TaskReport
 from rules.render._md import redact_values
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_PATH = "rules/data/review.schema.json"
 
 
@@ -32,6 +32,7 @@ def review_data(review: Review) -> dict[str, Any]:
     stamp = review.stamp
     return {
         "schema_version": SCHEMA_VERSION,
+        "status": review.status.value,
         "score": review.score,
         "grade": review.grade,
         "gate": {"passed": gate.passed, "reasons": list(gate.reasons), "min_score": gate.min_score,

@@ -70,7 +70,7 @@ def render_markdown(
 
 def make_view(review: Review, *, base: Review | None, link: LinkFn | None,
               audit: Sequence[AuditEntry]) -> b.View:
-    delta: Delta | None = compare(review, base) if base is not None else None
+    delta: Delta | None = compare(review, base) if base is not None and review.reviewed else None
     new_ids = frozenset(id(f) for f in delta.new) if delta is not None else frozenset()
     approval = active_approval(audit, review.stamp.head_sha) if not review.gate.passed else None
     return b.View(review, delta, link, tuple(audit), approval, new_ids)
@@ -88,7 +88,7 @@ def memo_blocks(view: b.View, detail: b.Detail, title: str) -> list[Block]:
     blocks = [
         Block(headline, KEEP),
         Block(b.gate_block(view), 90, "the gate reasons"),
-        Block(summary_block(view), 80, "the executive summary"),
+        Block(summary_block(view) if review.reviewed else "", 80, "the executive summary"),
         Block(notes_block(review), 70, "the review notes"),
         Block(strengths_block(review), 30, "the key strengths"),
         Block(gaps_block(view), 40, "the critical gaps"),
@@ -138,7 +138,7 @@ def blocking_line(view: b.View) -> str:
         start = f"; start with the {plural(high, 'high-severity finding')}" if high else ""
         return f"Nothing blocks the merge{start}."
     parts = []
-    if review.score < gate.min_score:
+    if review.score is not None and review.score < gate.min_score:
         parts.append(f"the score {review.score} is below the minimum of {gate.min_score}")
     blockers = [f for f in review.findings if f.severity in gate.blocking]
     if blockers:

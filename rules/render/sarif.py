@@ -119,6 +119,7 @@ def uri(path: str) -> str:
 
 def _run_properties(review: Review) -> dict[str, Any]:
     return {
+        "status": review.status.value,
         "score": review.score,
         "grade": review.grade,
         "gate": {"passed": review.gate.passed, "reasons": list(review.gate.reasons),

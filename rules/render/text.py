@@ -47,7 +47,8 @@ def render_text(review: Review, *, color: bool = False) -> str:
 def _head(review: Review, paint: _Paint) -> list[str]:
     gate = review.gate
     verdict = paint("PASSED", _GREEN) if gate.passed else paint("FAILED", _RED)
-    lines = [paint(f"devdocs-review: {review.grade} ({review.score}/100)", _BOLD) + f"   gate {verdict}"]
+    grade = f"{review.grade} ({review.score}/100)" if review.reviewed else "nothing to review"
+    lines = [paint(f"devdocs-review: {grade}", _BOLD) + f"   gate {verdict}"]
     lines += [f"  {plain(reason)}" for reason in gate.reasons]
     lines += [f"  note: {plain(note)}" for note in review.notes]
     findings = review.findings

@@ -9,7 +9,7 @@ from rules.core import scoring
 from rules.core.config import DEFAULT_GRADES, DEFAULT_WEIGHTS
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Role
-from rules.core.report import Comparison, Review, Scaffold, Stamp, TaskReport
+from rules.core.report import Comparison, Gate, Review, ReviewStatus, Scaffold, Stamp, TaskReport
 
 TODAY = dt.date(2026, 1, 15)
 WEIGHTS = {Category(k): v for k, v in DEFAULT_WEIGHTS.items()}
@@ -70,10 +70,13 @@ def task_report(
 
 def review(*tasks: TaskReport, head_sha: str | None = None, min_score: int = 80,
            notes: Sequence[str] = ()) -> Review:
-    score = round(sum(t.score for t in tasks) / len(tasks)) if tasks else 100
+    stamp = Stamp("0.1.0", "9-abcdef12", "cafe1234", TODAY, head_sha)
+    if not tasks:  # what the engine gives: no score, a passing gate, the reason in the notes
+        gate = Gate(True, ("nothing to review, so nothing blocks the merge",), min_score, (Severity.CRITICAL,))
+        return Review(None, None, gate, (), stamp, tuple(notes), status=ReviewStatus.NOTHING_TO_REVIEW)
+    score = round(sum(t.score for t in tasks) / len(tasks))
     gate = scoring.gate(score, [f for t in tasks for f in t.findings], min_score=min_score,
                         blocking=frozenset({Severity.CRITICAL}))
-    stamp = Stamp("0.1.0", "9-abcdef12", "cafe1234", TODAY, head_sha)
     return Review(score, scoring.grade_for(score, DEFAULT_GRADES), gate, tuple(tasks), stamp, tuple(notes))
 
 

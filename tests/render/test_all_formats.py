@@ -138,3 +138,31 @@ def test_output_does_not_depend_on_the_hash_seed() -> None:
     }
 
     assert len(digests) == 1 and len(digests.pop().strip()) == 64
+
+
+def test_nothing_to_review_is_neutral_in_every_format() -> None:
+    """A repository without an active task has no score: not 'A+ (100/100)' anywhere."""
+    subject = run_review(Snapshot({"dev/archive/old/old-plan.md": b"# Old - Plan\n"}), today=dt.date(2026, 1, 15))
+
+    outputs = {fmt: render(subject) for fmt, render in FORMATS.items()}
+
+    assert (subject.status, subject.score, subject.grade, subject.gate.passed) == ("nothing_to_review", None,
+                                                                                    None, True)
+    assert all("100/100" not in out and "A+" not in out for out in outputs.values())
+    assert all("nothing to review" in outputs[fmt].lower() for fmt in ("markdown", "check", "text", "json"))
+    data = json.loads(outputs["json"])
+    _validator(ROOT / "rules" / "data" / "review.schema.json").validate(data)
+    assert (data["status"], data["score"], data["grade"], data["tasks"]) == ("nothing_to_review", None, None, [])
+    assert data["notes"] == ["no planning task found under dev/active"]
+    sarif = json.loads(outputs["sarif"])
+    _validator(ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").validate(sarif)
+    assert sarif["runs"][0]["results"] == [] and sarif["runs"][0]["properties"]["status"] == "nothing_to_review"
+    assert render_check(subject).conclusion == "success"
+
+
+def test_the_schema_ties_a_null_score_to_nothing_to_review(engine_review: Review) -> None:
+    validator = _validator(ROOT / "rules" / "data" / "review.schema.json")
+    graded = json.loads(render_json(engine_review))
+
+    assert not validator.is_valid({**graded, "score": None})
+    assert not validator.is_valid({**graded, "status": "nothing_to_review"})

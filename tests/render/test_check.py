@@ -120,10 +120,13 @@ def test_batches_split_annotations_fifty_per_request() -> None:
     assert [len(batch) for batch in batches(notes, size=100)] == [100, 20]
 
 
-def test_no_tasks_passes_with_a_plain_text() -> None:
-    output = render_check(review(notes=["no planning tasks found under dev/active"]))
+def test_nothing_to_review_succeeds_saying_so_without_a_grade() -> None:
+    output = render_check(review(notes=["no planning task found under dev/active"]))
 
-    assert output.conclusion == "success"
+    assert (output.conclusion, output.title) == ("success", "Nothing to review")
+    assert output.summary.startswith("## nothing to review\n")
+    assert "> ℹ️ no planning task found under dev/active" in output.summary
+    assert "/100" not in output.summary and "A+" not in output.summary
     assert output.text == "No planning tasks were reviewed."
     assert output.annotations == ()
 

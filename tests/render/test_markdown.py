@@ -208,11 +208,13 @@ def test_rendering_is_deterministic() -> None:
     assert first == second
 
 
-def test_no_tasks_says_so() -> None:
-    memo = render_markdown(review(notes=["no planning tasks found under dev/active"]))
+def test_nothing_to_review_says_so_without_a_grade() -> None:
+    memo = render_markdown(review(notes=["no planning task found under dev/active"]))
 
-    assert "> No planning tasks were reviewed.\n> Nothing blocks the merge.\n" in memo
-    assert "> ℹ️ no planning tasks found under dev/active" in memo
+    assert memo.splitlines()[1] == "## 📋 devdocs-review: nothing to review"
+    assert "**Gate: ✅ passed** — nothing to review, so nothing blocks the merge" in memo
+    assert "> ℹ️ no planning task found under dev/active" in memo
+    assert "/100" not in memo and "A+" not in memo and "Scorecard" not in memo
 
 
 def test_exemplar_row_says_which_side_is_better() -> None:
