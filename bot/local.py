@@ -2,7 +2,9 @@
 
 Only planning docs under the configured roots are read; every other path is only listed (for
 link checks). A symlink that leaves the repository, an unreadable file or one over the size limit
-becomes an ``unreadable`` entry with a reason, and the review goes on.
+becomes an ``unreadable`` entry with a reason, and the review goes on. A doc root or a folder
+under one that is a symlink is never followed (GitHub does not follow it either): it becomes an
+``unreadable`` entry too, so the review reports it (STR011) instead of silently finding nothing.
 """
 
 from __future__ import annotations
@@ -76,16 +78,59 @@ def load_snapshot(repo_root: Path, config: ReviewConfig) -> Snapshot:
     """Read planning docs under every root; list every other path."""
     roots = tuple(r.strip("/") for r in (*config.roots, *config.archive_roots))
     files: dict[str, bytes] = {}
-    unreadable: dict[str, str] = {}
+    unreadable = {root: reason for root in roots if (reason := _root_problem(repo_root, root)) is not None}
     paths = _list_paths(repo_root)
     for rel in sorted(paths):
-        if not is_markdown(rel) or not any(rel.startswith(root + "/") for root in roots):
+        if not any(rel.startswith(root + "/") for root in roots):
+            continue
+        if not is_markdown(rel):
+            if _is_folder_link(repo_root / rel):
+                unreadable[rel] = symlink_reason(repo_root, rel)
             continue
         reason = _read(repo_root, rel, config.limits.max_file_bytes, files)
         if reason is not None:
             unreadable[rel] = reason
     return Snapshot(files=files, paths=frozenset(paths), unreadable=unreadable,
                     has_tree=len(paths) < MAX_LISTED_PATHS)
+
+
+def _root_problem(repo_root: Path, root: str) -> str | None:
+    """Why a doc root cannot be read (a symlink on the way, or not a folder); None if it can."""
+    parts = root.split("/")
+    for depth in range(1, len(parts) + 1):
+        if (repo_root / "/".join(parts[:depth])).is_symlink():
+            return symlink_reason(repo_root, "/".join(parts[:depth]))
+    full = repo_root / root
+    return "not a folder; nothing in it was reviewed" if full.exists() and not full.is_dir() else None
+
+
+def _is_folder_link(path: Path) -> bool:
+    """A symlink to a folder, or one whose target is missing (it may have been a folder)."""
+    return path.is_symlink() and (path.is_dir() or not path.exists())
+
+
+def symlink_reason(repo_root: Path, rel: str) -> str:
+    """Why the symlink *rel* is not followed, naming where it points when that is in the repo."""
+    target, root = _resolved(repo_root / rel), repo_root.resolve()
+    if target is None:
+        return "symlink loop; not followed"
+    if not target.is_relative_to(root):
+        return "symlink points outside the repository; not followed"
+    if not target.exists():
+        return "symlink to a path that does not exist; not followed"
+    return f"symlink to {target.relative_to(root).as_posix()!r} in the repository; not followed"
+
+
+def _inside(repo_root: Path, rel: str) -> bool:
+    target = _resolved(repo_root / rel)
+    return target is not None and target.is_relative_to(repo_root.resolve())
+
+
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return None
 
 
 def _list_paths(repo_root: Path) -> set[str]:
@@ -104,10 +149,8 @@ def _list_paths(repo_root: Path) -> set[str]:
 def _read(repo_root: Path, rel: str, max_bytes: int, files: dict[str, bytes]) -> str | None:
     """Read one doc into *files*; return a reason instead when it cannot be reviewed."""
     full = repo_root / rel
-    if full.is_symlink():
-        target = full.resolve()
-        if not target.is_relative_to(repo_root.resolve()):
-            return "symlink points outside the repository; not followed"
+    if full.is_symlink() and not _inside(repo_root, rel):
+        return symlink_reason(repo_root, rel)
     try:
         size = full.stat().st_size
         if not full.is_file():

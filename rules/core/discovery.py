@@ -35,7 +35,8 @@ class Snapshot:
 
     ``files`` holds only the files the engine needs (planning docs); ``paths`` lists every path
     in the repository (for link checks). ``unreadable`` maps a path to a reason given by the
-    shell (a symlink leaving the repo, a permission error, a fetch that failed).
+    shell (a symlink leaving the repo, a permission error, a fetch that failed); the path may be
+    a doc root or a folder under one (a symlinked folder the shell did not follow).
     """
 
     files: Mapping[str, bytes]
@@ -109,13 +110,17 @@ def discover(
 
 
 def _tasks_under(snapshot: Snapshot, root: str, *, archived: bool, max_bytes: int) -> list[TaskDocs]:
+    if root in snapshot.unreadable:  # the root itself could not be read: one task stands for it
+        reason = snapshot.unreadable[root]
+        return [TaskDocs(name=root, root=root, path=root, archived=archived, unreadable=((root, reason),),
+                         all_paths=(root,))]
     prefix = root + "/"
     folders: dict[str, list[str]] = {}
     loose: list[str] = []
     candidates = sorted(p for p in (set(snapshot.files) | set(snapshot.unreadable)) if p.startswith(prefix))
     for path in candidates:
         rest = path[len(prefix):]
-        if "/" in rest:
+        if "/" in rest or (path in snapshot.unreadable and not is_markdown(path)):  # a folder or in one
             folders.setdefault(rest.split("/", 1)[0], []).append(path)
         elif is_markdown(path):
             loose.append(path)
@@ -123,7 +128,7 @@ def _tasks_under(snapshot: Snapshot, root: str, *, archived: bool, max_bytes: in
         _build_task(snapshot, name, root, f"{prefix}{name}", paths, archived=archived, loose=False,
                     max_bytes=max_bytes)
         for name, paths in sorted(folders.items())
-        if any(is_markdown(p) for p in paths)
+        if any(is_markdown(p) or p in snapshot.unreadable for p in paths)
     ]
     groups: dict[str, list[str]] = {}
     for path in loose:
@@ -155,6 +160,8 @@ def _build_task(
     folder_depth = path.count("/") + 1
     for file_path in sorted(paths, key=lambda p: (_preference(p, name), p)):
         if not is_markdown(file_path):
+            if file_path in snapshot.unreadable:  # a folder the shell could not read (a symlink)
+                unreadable.append((file_path, snapshot.unreadable[file_path]))
             continue
         role, _stem = role_of(file_path)
         if not loose and file_path.count("/") > folder_depth:

@@ -17,6 +17,7 @@ from rules.structure.str007_unreadable_file import UnreadableFile
 from rules.structure.str008_file_not_utf8 import FileNotUtf8
 from rules.structure.str009_duplicate_role_file import DuplicateRoleFile
 from rules.structure.str010_empty_document import EmptyDocument
+from rules.structure.str011_unreadable_folder import UnreadableFolder
 from rules.structure.wvr001_invalid_waiver import InvalidWaiver
 
 RULES: tuple[type[Rule], ...] = (
@@ -30,6 +31,7 @@ RULES: tuple[type[Rule], ...] = (
     FileNotUtf8,
     DuplicateRoleFile,
     EmptyDocument,
+    UnreadableFolder,
     InvalidWaiver,
     BrokenRelativeLink,
 )

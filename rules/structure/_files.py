@@ -32,6 +32,11 @@ def missing_role(rule: Rule, task: TaskDocs, role: Role, others: tuple[Role, Rol
     *others* are the roles to anchor the finding on; *contents* says what the file should hold."""
     if task.doc(role) is not None:
         return
+    if any(path == task.path for path, _reason in task.unreadable):  # the folder itself (STR011)
+        message = f"Task {task.name!r} has no readable {role} file: its folder could not be read."
+        fix = f"Make {task.path!r} a folder committed in the repository (see STR011)."
+        yield rule.finding(task, task.path, 1, message, fix=fix, penalty=100)
+        return
     for path, reason in task.unreadable:
         if _directly_in(task, path) and role_of(path)[0] is role:
             message = (f"Task {task.name!r} has no readable {role} file: {basename(path)!r} "

@@ -48,6 +48,8 @@ class UnreadableFile(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         for path, reason in task.unreadable:
+            if path == task.path:
+                continue  # the task's folder itself: STR011
             name = path.removeprefix(task.path + "/") if not task.loose else basename(path)
             message = f"{name!r} could not be reviewed: {reason.removesuffix('; not reviewed')}."
             yield self.finding(task, path, 1, message, key=name, fix=_fix_for(reason))
