@@ -172,6 +172,8 @@ def _top(review: Review, title: str) -> str:
 
 def _hero(view: b.View, title: str) -> str:
     review = view.review
+    if review.score is None or review.grade is None:
+        return _nothing_to_review(review)
     change = view.delta.overall.change if view.delta is not None and view.delta.has_base else None
     return (
         f'<section class="hero card {_verdict(view)}" aria-labelledby="verdict">{_ring(review)}<div>'
@@ -183,7 +185,19 @@ def _hero(view: b.View, title: str) -> str:
     )
 
 
+def _nothing_to_review(review: Review) -> str:
+    """No active task: no grade and no ring, the neutral verdict and why (the notes follow)."""
+    return (
+        '<section class="hero card passed" aria-labelledby="verdict"><div>'
+        '<p class="eyebrow">Overall review</p><h1 id="verdict">Nothing to review</h1>'
+        '<div class="gate"><span class="pill pass"><span aria-hidden="true">&#10003;</span> Gate passed</span>'
+        f'<span class="policy">{esc(review.gate.reasons[0]) if review.gate.reasons else "no active task"}</span>'
+        '</div></div></section>\n'
+    )
+
+
 def _ring(review: Review) -> str:
+    assert review.score is not None and review.grade is not None  # _hero renders the ungraded case
     radius = 52
     circumference = 2 * math.pi * radius
     filled = circumference * max(0, min(100, review.score)) / 100
@@ -229,7 +243,7 @@ def _notes(review: Review) -> str:
 
 def _overview(view: b.View) -> str:
     review = view.review
-    if not review.tasks:
+    if not review.tasks or review.score is None or review.grade is None:
         return ""
     with_base = view.delta is not None and view.delta.has_base
     head = ("<tr><th scope=\"col\">Task</th><th scope=\"col\">Grade</th><th scope=\"col\">Score</th>"

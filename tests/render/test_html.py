@@ -288,8 +288,8 @@ def test_notes_are_shown_and_an_empty_review_still_renders() -> None:
     page = Page(render_html(empty))
 
     assert "No planning docs under dev/active: nothing to review." in page.joined
-    assert "No planning tasks were reviewed." in page.joined
-    assert page.all("section", "task") == [] and page.all("table") == []
+    assert "Nothing to review" in page.joined and "Grade" not in page.joined  # no score, no ring
+    assert page.all("section", "task") == [] and page.all("table") == [] and page.all("svg") == []
 
 
 def test_waived_findings_and_audit_are_listed() -> None:
