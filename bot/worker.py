@@ -1,11 +1,15 @@
 """The worker loop over any :class:`~bot.queue.base.DeliveryQueue`.
 
-Claim with a lease, run the handler, complete. A failing job is retried with exponential backoff
-and jitter (a ``retry_after`` attribute on the error, as on ``RateLimited``, is honoured), up to
-``max_attempts``; an error that retrying cannot fix gives up at once. Giving up is logged and
-handed to ``on_give_up``. Stopping (``stop`` event set) ends claiming and lets in-flight jobs
-finish for up to ``drain_seconds``; jobs still running then are cancelled and released for
-another worker.
+Claim with a short lease, renew it while the job runs (a heartbeat every third of the lease), run
+the handler, complete. When it starts, and every heartbeat, the worker asks the queue to reclaim
+the claims of processes that no longer run on this host (``kill -9``), so a restarted worker
+resumes an interrupted job at once instead of after the dead one's lease.
+
+A failing job is retried with exponential backoff and jitter (a ``retry_after`` attribute on the
+error, as on ``RateLimited``, is honoured), up to ``max_attempts``; an error that retrying cannot
+fix gives up at once. Giving up is logged and handed to ``on_give_up``. Stopping (``stop`` event
+set) ends claiming and lets in-flight jobs finish for up to ``drain_seconds``; jobs still running
+then are cancelled and released for another worker.
 
 This module is the one catch-all of the job path: every handler error lands in
 :meth:`Worker.process`, logged once, with the delivery id. While a handler runs,
@@ -17,9 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import random
-import socket
 import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -28,7 +30,16 @@ from typing import Protocol
 
 from bot.logs import bind
 from bot.metrics import JobOutcome, Metrics
-from bot.queue.base import Delivery, DeliveryQueue, Handler, ReleasableQueue, WaitableQueue
+from bot.queue.base import (
+    Delivery,
+    DeliveryQueue,
+    Handler,
+    OrphanReclaimingQueue,
+    ReleasableQueue,
+    RenewableQueue,
+    WaitableQueue,
+)
+from bot.queue.owner import owner_name
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +85,17 @@ class WorkerSettings(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class WorkerConfig:
-    name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    name: str = field(default_factory=owner_name)  # recorded on claims: see bot/queue/owner.py
     concurrency: int = 4
-    lease_seconds: float = 600.0  # longer than any review; a crashed worker's job returns after it
+    lease_seconds: float = 30.0  # renewed while the job runs; a crashed worker's job returns after it
     poll_seconds: float = 0.5  # idle wait between claims (a waking queue answers sooner)
     drain_seconds: float = 25.0  # on stop, how long in-flight jobs may run on
     retry: RetryPolicy = RetryPolicy()
+
+    @property
+    def heartbeat_seconds(self) -> float:
+        """How often held leases are renewed (and orphaned claims looked for): a third of the lease."""
+        return max(0.05, self.lease_seconds / 3)
 
     @classmethod
     def from_settings(cls, settings: WorkerSettings) -> WorkerConfig:
@@ -119,11 +135,14 @@ class Worker:
         self._clock = clock
         self._rand = rand
         self._in_flight: set[asyncio.Task[JobOutcome]] = set()
+        self._held: dict[str, Delivery] = {}  # claimed and not yet settled: leases to renew
 
     async def run(self, stop: asyncio.Event) -> None:
         """Claim and run jobs (up to ``concurrency`` at once) until *stop* is set, then drain."""
         slots = asyncio.Semaphore(self.config.concurrency)
         log.info("worker %s started (concurrency %d)", self.config.name, self.config.concurrency)
+        await self._reclaim_orphans()
+        keeper = asyncio.create_task(self._keep_claims(), name="devdocs-worker heartbeat")
         try:
             while not stop.is_set():
                 await _wait_either(slots.acquire(), stop)
@@ -137,6 +156,9 @@ class Worker:
                 self._start(delivery, slots)
         finally:
             await self._drain()
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
             log.info("worker %s stopped", self.config.name)
 
     async def process(self, delivery: Delivery) -> JobOutcome:
@@ -164,9 +186,11 @@ class Worker:
     def _start(self, delivery: Delivery, slots: asyncio.Semaphore) -> None:
         task = asyncio.create_task(self.process(delivery), name=f"job {delivery.id}")
         self._in_flight.add(task)
+        self._held[delivery.id] = delivery
 
         def done(finished: asyncio.Task[JobOutcome]) -> None:
             self._in_flight.discard(finished)
+            self._held.pop(delivery.id, None)
             slots.release()
 
         task.add_done_callback(done)
@@ -177,6 +201,36 @@ class Worker:
         except Exception:  # the queue is down: say so, wait, try again; never crash the loop
             log.exception("worker %s could not claim from the queue", self.config.name)
             return None
+
+    async def _keep_claims(self) -> None:
+        """Every heartbeat: renew the leases of jobs in flight, then look for orphaned claims."""
+        while True:
+            await asyncio.sleep(self.config.heartbeat_seconds)
+            await self._renew_leases()
+            await self._reclaim_orphans()
+
+    async def _renew_leases(self) -> None:
+        if not isinstance(self.queue, RenewableQueue):
+            return
+        for delivery in list(self._held.values()):
+            try:
+                kept = await self.queue.renew(delivery, lease_seconds=self.config.lease_seconds)
+            except Exception:
+                log.warning("could not renew the lease of %s", delivery.id, exc_info=True)
+                continue
+            if not kept and delivery.id in self._held:
+                log.warning("the lease of %s was lost; another worker may run it too", delivery.id)
+
+    async def _reclaim_orphans(self) -> None:
+        if not isinstance(self.queue, OrphanReclaimingQueue):
+            return
+        try:
+            reclaimed = await self.queue.reclaim_orphans()
+        except Exception:
+            log.warning("could not look for claims of workers that are gone", exc_info=True)
+            return
+        if reclaimed:
+            log.warning("reclaimed %d job(s) whose worker no longer runs", reclaimed)
 
     async def _idle(self, stop: asyncio.Event) -> None:
         if isinstance(self.queue, WaitableQueue):

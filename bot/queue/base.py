@@ -138,3 +138,21 @@ class WaitableQueue(Protocol):
         A hint only: :meth:`DeliveryQueue.claim` may still return None afterwards.
         """
         ...
+
+
+@runtime_checkable
+class RenewableQueue(Protocol):
+    async def renew(self, delivery: Delivery, *, lease_seconds: float) -> bool:
+        """Extend the lease of a delivery this claim still holds to *lease_seconds* from now (the
+        worker's heartbeat while a job runs). False when the claim lost it (its lease ran out and
+        another worker took it): the job may then run twice, which the work tolerates."""
+        ...
+
+
+@runtime_checkable
+class OrphanReclaimingQueue(Protocol):
+    async def reclaim_orphans(self) -> int:
+        """Make the deliveries claimed by processes that certainly no longer run (on this host:
+        see ``bot/queue/owner.py``) claimable at once, instead of when their lease runs out.
+        Returns how many. A worker calls it when it starts and now and then while it runs."""
+        ...

@@ -114,6 +114,14 @@ class MemoryQueue:
         await self.retry(delivery, error="released", delay_seconds=0)
         entry.delivery = dataclasses.replace(entry.delivery, attempts=max(0, entry.delivery.attempts - 1))
 
+    async def renew(self, delivery: Delivery, *, lease_seconds: float) -> bool:
+        """Extend a held lease to *lease_seconds* from now; False when this claim lost it."""
+        entry = self._leased.get(delivery.id)
+        if entry is None or entry.delivery.attempts != delivery.attempts:
+            return False
+        entry.lease_until = self._clock() + lease_seconds
+        return True
+
     async def depth(self) -> int:
         self._check_open()
         return len(self._entries)

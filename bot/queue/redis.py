@@ -32,7 +32,13 @@ How the pull-style :class:`~bot.queue.base.DeliveryQueue` maps onto the broker
                   heartbeat resets the idle time (``XCLAIM … JUSTID`` to ourselves) while the
                   lease lasts, so the effective lease is ``max(lease_seconds, idle_timeout)``
                   (to within a third of ``idle_timeout``), and a killed worker's delivery is
-                  reclaimed ``idle_timeout`` after its last heartbeat.
+                  reclaimed ``idle_timeout`` after its last heartbeat. The worker's own
+                  heartbeat (``renew``) extends the lease while its job runs.
+    orphans       a consumer is named after its process's owner identity
+                  (``bot/queue/owner.py``); ``reclaim_orphans`` (at worker start) finds this
+                  host's consumers whose process is gone and makes their pending entries
+                  claimable at once (``XCLAIM … IDLE``), so a restart does not wait out
+                  ``idle_timeout``.
     ============  ===============================================================================
 
 Why :class:`DeliveryStreamBroker` overrides ``listen()`` (taskiq-redis 1.2.4)
@@ -77,8 +83,6 @@ import base64
 import contextlib
 import dataclasses
 import logging
-import os
-import socket
 import time
 import uuid
 import zlib
@@ -93,6 +97,7 @@ from taskiq.message import TaskiqMessage
 from taskiq_redis import RedisStreamBroker
 
 from bot.queue.base import DEDUP_SECONDS, DeadLetter, Delivery, QueueClosedError, Submitted
+from bot.queue.owner import is_gone, owner_name
 
 log = logging.getLogger(__name__)
 
@@ -348,7 +353,8 @@ class _Held:
 
 
 class RedisQueue:
-    """A :class:`~bot.queue.base.DeliveryQueue` (plus release, seen, wait_for_work, dead) on Redis."""
+    """A :class:`~bot.queue.base.DeliveryQueue` (plus release, renew, reclaim_orphans, seen,
+    wait_for_work, dead) on Redis."""
 
     def __init__(
         self,
@@ -461,6 +467,39 @@ class RedisQueue:
         held = self._held.pop(delivery.id, None)
         if held is not None:
             await self._settle_entry(delivery, held.entry_id, "release", held.data)
+
+    async def renew(self, delivery: Delivery, *, lease_seconds: float) -> bool:
+        """Extend a held lease to *lease_seconds* from now and reset its idle time at once."""
+        held = self._held.get(delivery.id)
+        if held is None:
+            return False
+        held.lease_until = self._clock() + lease_seconds
+        return await self._beat_once(delivery.id, held)
+
+    async def reclaim_orphans(self) -> int:
+        """Hand back at once the entries pending for consumers of this host that no longer run.
+
+        They move to this consumer with their idle time set past ``idle_timeout`` (``XCLAIM …
+        IDLE``), so the next reclaim (``XAUTOCLAIM``) of any consumer hands them out; the dead
+        consumer is then deleted.
+        """
+        await self._start()
+        reclaimed = 0
+        for consumer in await self._redis.xinfo_consumers(self.keys.stream, self.keys.group):
+            name = _text(consumer.get("name"))
+            if not int(consumer.get("pending") or 0) or not is_gone(name.split("~", 1)[0]):
+                continue
+            entries = await self._redis.xpending_range(self.keys.stream, self.keys.group, min="-", max="+",
+                                                       count=1000, consumername=name)
+            ids: list[Any] = [entry["message_id"] for entry in entries]
+            if ids:  # to this consumer, idle already: the next XAUTOCLAIM hands them out
+                await self._redis.xclaim(self.keys.stream, self.keys.group, self.consumer, 0, ids,
+                                         idle=int(self.options.idle_timeout * 1000) + 1, justid=True)
+            log.warning("consumer %s no longer runs; %d delivery(ies) it held can be claimed now", name, len(ids))
+            reclaimed += len(ids)
+            if len(ids) < 1000:
+                await self._redis.xgroup_delconsumer(self.keys.stream, self.keys.group, name)
+        return reclaimed
 
     async def seen(self, delivery_id: str) -> bool:
         """True when *delivery_id* was accepted within the dedup window (its ``seen`` key lives)."""
@@ -590,7 +629,7 @@ class RedisQueue:
                 if now + self.options.idle_timeout <= held.lease_until:
                     await self._beat_once(delivery_id, held)
 
-    async def _beat_once(self, delivery_id: str, held: _Held) -> None:
+    async def _beat_once(self, delivery_id: str, held: _Held) -> bool:
         delivery = _delivery(self.broker.formatter.loads(held.data))
         try:
             kept = await self._heartbeat(
@@ -605,9 +644,10 @@ class RedisQueue:
             )
         except (RedisError, OSError) as exc:
             log.warning("lease heartbeat for %s failed: %s", delivery_id, exc)
-            return
+            return True  # not known to be lost; the next heartbeat tries again
         if not int(kept):
             log.warning("delivery %s was taken over by another consumer", delivery_id)
+        return bool(int(kept))
 
     async def _settle_entry(
         self, delivery: Delivery, entry_id: str, mode: Mode, data: bytes, *, score: float = 0.0
@@ -742,4 +782,10 @@ def _delivery(message: TaskiqMessage) -> Delivery:
 
 
 def _default_consumer() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    """The process's owner identity (``bot/queue/owner.py``), so a restarted process on this host
+    can tell that a consumer's process is gone, plus a random part: one per queue object."""
+    return f"{owner_name()}~{uuid.uuid4().hex[:6]}"
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

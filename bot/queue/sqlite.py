@@ -43,9 +43,18 @@ Coalescing
     leased twice at once, so a burst of 20 pushes gives at most two reviews: the one already running
     and the newest. A lease that ran out while a newer delivery waits is dropped, not re-run.
 
-Attempts and leases are fenced: ``retry`` and ``release`` act only if the row is still held by the
-claim that returned *delivery* (same ``attempts``); ``complete`` always deletes, since the work is
-done whoever finished it.
+Attempts and leases are fenced: ``retry``, ``release`` and ``renew`` act only if the row is still
+held by the claim that returned *delivery* (same ``attempts``); ``complete`` always deletes, since
+the work is done whoever finished it.
+
+Owners and heartbeats
+    ``worker`` records the claim's owner (``bot/queue/owner.py``: host, boot, PID namespace, pid,
+    process start time). :meth:`SqliteQueue.reclaim_orphans` ends at once the leases whose owner
+    certainly no longer runs on this host (a worker killed with ``kill -9``), so a restarted
+    process takes its interrupted job straight back instead of waiting for the lease. Leases are
+    short (``DEVDOCS_WORKER_LEASE_SECONDS``, 30 s) and the worker renews them (:meth:`renew`)
+    every third of that while the job runs; a worker on another host that dies loses its claim
+    when the lease runs out.
 """
 
 from __future__ import annotations
@@ -65,6 +74,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from bot.queue.base import DEDUP_SECONDS, DeadLetter, Delivery, QueueClosedError, Submitted
+from bot.queue.owner import is_gone
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +165,8 @@ class SqliteOptions:
 
 
 class SqliteQueue:
-    """A :class:`~bot.queue.base.DeliveryQueue` (plus release, seen, purge_seen, wait_for_work, dead)."""
+    """A :class:`~bot.queue.base.DeliveryQueue` (plus release, renew, reclaim_orphans, seen,
+    purge_seen, wait_for_work, dead)."""
 
     def __init__(
         self,
@@ -218,6 +229,16 @@ class SqliteQueue:
         now = self._clock()
         await self._run(lambda conn: _release(conn, delivery, now))
         self._wake()
+
+    async def renew(self, delivery: Delivery, *, lease_seconds: float) -> bool:
+        """Extend a held lease to *lease_seconds* from now; False when this claim lost it."""
+        now = self._clock()
+        return await self._run(lambda conn: _renew(conn, delivery, now + lease_seconds))
+
+    async def reclaim_orphans(self, gone: Callable[[str], bool] = is_gone) -> int:
+        """End the leases whose owner *gone* says no longer runs; they can be claimed at once."""
+        now = self._clock()
+        return await self._run(lambda conn: _reclaim_orphans(conn, gone, now))
 
     async def seen(self, delivery_id: str) -> bool:
         """True when a submit of *delivery_id* now would be refused as a duplicate."""
@@ -335,6 +356,27 @@ def _release(conn: Conn, delivery: Delivery, now: float) -> None:
         " attempts = MAX(attempts - 1, 0), updated_at = ? WHERE seq = ?",
         (now, now, row["seq"]),
     )
+
+
+def _renew(conn: Conn, delivery: Delivery, leased_until: float) -> bool:
+    renewed = conn.execute(
+        "UPDATE deliveries SET leased_until = ? WHERE id = ? AND state = 'leased' AND attempts = ?",
+        (leased_until, delivery.id, delivery.attempts),
+    )
+    return renewed.rowcount == 1
+
+
+def _reclaim_orphans(conn: Conn, gone: Callable[[str], bool], now: float) -> int:
+    rows = conn.execute(
+        "SELECT seq, id, worker FROM deliveries WHERE state = 'leased' AND leased_until > ?", (now,)
+    ).fetchall()
+    orphans = [row for row in rows if row["worker"] and gone(row["worker"])]
+    for row in orphans:
+        log.warning("delivery %s was claimed by %s, which no longer runs; reclaiming it now",
+                    row["id"], row["worker"])
+        conn.execute("UPDATE deliveries SET leased_until = ?, updated_at = ? WHERE seq = ?",
+                     (now, now, row["seq"]))
+    return len(orphans)
 
 
 def _depth(conn: Conn) -> int:
