@@ -27,6 +27,7 @@ from bot import commands as command_handlers
 from bot import handlers, review
 from bot.commands import CommentCommand
 from bot.context import AppContext, build_context
+from bot.engine_pool import engine_running
 from bot.events import UnreadablePayloadError
 from bot.github import GitHubRequestError, PullRequestRef, RepoRef
 from bot.metrics import CONTENT_TYPE, Metrics
@@ -112,6 +113,10 @@ def create_app(
                     on_give_up=give_up_reporter(bound.ctx) if isinstance(bound, ContextActions) else None,
                 )
                 recovery_context = context or getattr(bound, "ctx", None)
+                if isinstance(recovery_context, AppContext) and recovery_context.engine is None:
+                    await stack.enter_async_context(engine_running(
+                        recovery_context, processes=settings.review_processes,
+                        grace=settings.review_grace_seconds))
                 if isinstance(recovery_context, AppContext):  # left after the worker stopped
                     await stack.enter_async_context(recovery_running(
                         recovery_context, delivery_queue, interval=settings.recovery_interval,

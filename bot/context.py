@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from bot.engine_pool import EngineRunner
 from bot.github import AppInfo
 from bot.githubkit_adapter import (
     AppPortFactory,
@@ -217,6 +218,7 @@ class AppContext:
     metrics: ReviewMetrics | None = None
     github_for_app: AppPortFactory | None = None  # the App's JWT (webhook deliveries); recovery
     check_registry: CheckRegistry | None = None  # open check runs, for recovery; set by the worker
+    engine: EngineRunner | None = None  # the review process pool; set by the worker (else a thread)
 
     def review_completed(self, conclusion: str) -> None:
         if self.metrics is not None:

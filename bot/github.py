@@ -199,6 +199,7 @@ class Comment:
     author_login: str
     author_type: str
     html_url: str = ""
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +232,7 @@ class CheckRunRef:
     conclusion: str | None = None
     html_url: str = ""
     app_slug: str | None = None
+    started_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -544,6 +544,7 @@ def parse_comment(data: Mapping[str, Any]) -> Comment:
         author_login=str(user.get("login") or ""),
         author_type=str(user.get("type") or ""),
         html_url=str(data.get("html_url") or ""),
+        created_at=_optional_timestamp(data.get("created_at")),
     )
 
 
@@ -557,7 +558,17 @@ def parse_check_run(data: Mapping[str, Any]) -> CheckRunRef:
         conclusion=data.get("conclusion"),
         html_url=str(data.get("html_url") or ""),
         app_slug=app.get("slug"),
+        started_at=_optional_timestamp(data.get("started_at")),
     )
+
+
+def _optional_timestamp(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_timestamp(str(value))
+    except ValueError:
+        return None
 
 
 def parse_hook_delivery(data: Mapping[str, Any]) -> HookDelivery:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from bot.commands import CommentCommand
@@ -167,7 +168,19 @@ def comment_command(event: IssueCommentEvent) -> CommentCommand:
         author=event.comment.user.login,
         author_type=event.comment.user.type,
         body=event.comment.body,
+        created_at=_timestamp(event.comment.created_at),
     )
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """GitHub's ``created_at``; None when absent or unreadable (the command then fetches it)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # -- the two entry points --------------------------------------------------------------------

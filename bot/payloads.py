@@ -75,6 +75,7 @@ class Comment(_Model):
     id: int
     body: str = ""
     user: Account
+    created_at: str | None = None  # when it was written (an approval binds to the head then)
 
 
 class IssueCommentEvent(_Model):

@@ -19,29 +19,29 @@ exception goes on to the worker (which logs and retries it): a broken or rate-li
 not let a PR merge unreviewed, and a check is never left ``in_progress``. When the worker gives up
 (:func:`publish_gave_up`), a job that never got as far as its check run still leaves one.
 
-Waivers and approvals (``/review waive``, ``/review approve``) live as hidden JSON at the end of
-the sticky comment (no database): read from the App's own comment only, validated, and written
-back on every edit, so they survive restarts and work across replicas.
+Waivers and approvals (``/review waive``, ``/review approve``), the head timeline and the findings
+each review showed live as hidden JSON at the end of the sticky comment (``bot/sticky_state.py``),
+so they survive restarts and work across replicas; ``bot/approvals.py`` binds a command to the
+head its author saw.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
+import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from functools import partial
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
-
+from bot.approvals import audit_to_render
 from bot.configfile import CONFIG_PATH
 from bot.configfile import parse_config_bytes as parse_config
 from bot.context import AppContext, TrackedCheck
+from bot.engine_pool import ReviewTimedOut, ThreadEngine
 from bot.github import (
     MAX_CHECK_TEXT_CHARS,
     MAX_COMMENT_CHARS,
@@ -62,133 +62,29 @@ from bot.github import (
     TreeEntry,
 )
 from bot.logs import Scrubber
+from bot.sticky_state import (
+    StickyState,
+    compose_body,
+    decode_state,
+    encode_state,
+)
 from bot.worker import current_attempt
 from rules.core.config import ConfigError, ReviewConfig
 from rules.core.discovery import Snapshot, is_markdown, role_of
-from rules.core.engine import review as run_engine
+from rules.core.engine import INCOMPLETE, ExtraWaivers, is_incomplete
 from rules.core.model import Role
 from rules.core.redact import redact
 from rules.core.report import Review
-from rules.render.audit import AuditEntry
 from rules.render.check import CheckOutput, render_check
 from rules.render.markdown import COMMENT_MARKER, render_markdown
 
 log = logging.getLogger(__name__)
 
 FETCH_CONCURRENCY = 8
+MIN_ENGINE_SECONDS = 1.0  # the base review's budget when the head review used up the job's
+THREAD_ENGINE = ThreadEngine()  # when no worker set up a process pool (tests, the CLI's helpers)
 ORG_CONFIG_TTL = timedelta(minutes=10)
-MAX_AUDIT_ENTRIES = 50
-STATE_PREFIX = "<!-- devdocs-review:state "
-STATE_SUFFIX = " -->"
-_DEFUSED_STATE = "<!-- devdocs-review: state "
 TITLE = "devdocs-review"
-
-# ---------------------------------------------------------------------------------------------
-# Sticky state: the audit trail, as hidden JSON in the App's own comment (pure)
-# ---------------------------------------------------------------------------------------------
-
-Login = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")]
-
-
-class AuditEntryModel(BaseModel):
-    """One audit entry as stored in the state block; anything else is rejected on read."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: Literal["waive", "approve"]
-    actor: Login
-    at: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")]
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}\d{3}$")] | None = None
-    sha: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{7,64}$")] | None = None
-
-    @model_validator(mode="after")
-    def _target(self) -> AuditEntryModel:
-        if self.kind == "waive" and not self.rule:
-            raise ValueError("a waiver names a rule")
-        if self.kind == "approve" and not self.sha:
-            raise ValueError("an approval names a head SHA")
-        return self
-
-
-class _State(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    v: Literal[1]
-    audit: Annotated[list[AuditEntryModel], Field(max_length=MAX_AUDIT_ENTRIES)]
-
-
-@dataclass(frozen=True, slots=True)
-class StickyState:
-    audit: tuple[AuditEntry, ...] = ()
-
-    def waivers(self) -> dict[str, str]:
-        """``{rule: reason}`` for the engine; the latest waiver of a rule wins."""
-        found: dict[str, str] = {}
-        for entry in sorted(self.audit, key=lambda e: e.at):
-            if entry.kind == "waive" and entry.rule:
-                found[entry.rule] = f"{entry.reason} (waived by @{entry.actor})"
-        return found
-
-    def add(self, entry: AuditEntry) -> StickyState:
-        return StickyState((*self.audit, entry)[-MAX_AUDIT_ENTRIES:])
-
-
-def encode_state(state: StickyState) -> str:
-    """The hidden block (empty without entries); ``<``/``>`` escaped so it cannot close early."""
-    if not state.audit:
-        return ""
-    payload = json.dumps({"v": 1, "audit": [_entry_json(e) for e in state.audit]}, ensure_ascii=True,
-                         sort_keys=True, separators=(",", ":"))
-    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e")
-    return f"\n{STATE_PREFIX}{payload}{STATE_SUFFIX}\n"
-
-
-def _entry_json(entry: AuditEntry) -> dict[str, Any]:
-    return {k: v for k, v in asdict(entry).items() if v is not None}
-
-
-def decode_state(body: str) -> StickyState:
-    """The state in the last block of *body*; empty when there is none or it is invalid."""
-    start = body.rfind(STATE_PREFIX)
-    if start < 0:
-        return StickyState()
-    end = body.find(STATE_SUFFIX, start + len(STATE_PREFIX))
-    if end < 0:
-        return StickyState()
-    try:
-        state = _State.model_validate_json(body[start + len(STATE_PREFIX):end])
-    except ValidationError as error:
-        log.warning("ignoring an invalid state block in the sticky comment (%d errors)", error.error_count())
-        return StickyState()
-    return StickyState(tuple(AuditEntry(**e.model_dump()) for e in state.audit))
-
-
-def is_valid_entry(entry: AuditEntry) -> bool:
-    try:
-        AuditEntryModel.model_validate(_entry_json(entry))
-    except ValidationError:
-        return False
-    return True
-
-
-def strip_state(body: str) -> str:
-    """*body* without its state block."""
-    start = body.rfind(STATE_PREFIX)
-    return (body[:start].rstrip() + "\n") if start >= 0 else body
-
-
-def compose_body(markdown: str, state: StickyState) -> str:
-    """Comment body = markdown (marker first, any quoted state defused) + the state block."""
-    text = markdown.replace(STATE_PREFIX, _DEFUSED_STATE)
-    if not text.startswith(COMMENT_MARKER):
-        text = f"{COMMENT_MARKER}\n{text}"
-    block = encode_state(state)
-    room = MAX_COMMENT_CHARS - len(block)
-    if len(text) > room:
-        text = text[:room - 2] + "…\n"
-    return text + block
-
 
 def now_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -202,7 +98,7 @@ def now_stamp(moment: datetime) -> str:
 @dataclass(frozen=True, slots=True)
 class Sticky:
     comment: Comment | None
-    state: StickyState = StickyState()
+    state: StickyState = field(default_factory=StickyState)
 
 
 async def bot_login(ctx: AppContext, gh: GitHubPort) -> str:
@@ -348,6 +244,7 @@ class Job:
     reason: str
     check_id: int | None = None
     conclusion: str | None = None
+    engine_seconds: float = 0.0  # time the engine has taken so far (the budget is per review)
 
     @property
     def repo(self) -> RepoRef:
@@ -548,10 +445,10 @@ async def review_head_and_base(job: Job, config: ReviewConfig, focus: tuple[str,
     waivers = state.waivers()
     files = await repo_files(job, job.pr.head_sha, roots)
     snapshot = await snapshot_at(job, files, config.limits.max_file_bytes)
-    head = await engine(snapshot, today=today, config=config, focus=focus, extra_waivers=waivers,
+    head = await engine(job, snapshot, today=today, config=config, focus=focus, extra_waivers=waivers,
                         head_sha=job.pr.head_sha)
     key: Hashable = (job.repo.full_name, job.pr.base_sha, config.digest(), focus,
-                     tuple(sorted(waivers.items())), today)
+                     tuple(sorted(waivers.findings.items())), tuple(sorted(waivers.rules.items())), today)
     base: Review | None = job.ctx.cache.base_reviews.get(key)
     if base is None:
         base = await review_base(job, config, focus, waivers, roots)
@@ -560,21 +457,28 @@ async def review_head_and_base(job: Job, config: ReviewConfig, focus: tuple[str,
     return head, base
 
 
-async def review_base(job: Job, config: ReviewConfig, focus: tuple[str, ...], waivers: Mapping[str, str],
+async def review_base(job: Job, config: ReviewConfig, focus: tuple[str, ...], waivers: ExtraWaivers,
                       roots: tuple[str, ...]) -> Review | None:
     try:
         files = await repo_files(job, job.pr.base_sha, roots)
     except NotFound:
         return None  # the base commit is gone (force-pushed base): no delta
     snapshot = await snapshot_at(job, files, config.limits.max_file_bytes)
-    return await engine(snapshot, today=job.ctx.clock().date(), config=config, focus=focus,
+    return await engine(job, snapshot, today=job.ctx.clock().date(), config=config, focus=focus,
                         extra_waivers=waivers, head_sha=job.pr.base_sha)
 
 
-async def engine(snapshot: Snapshot, **options: Any) -> Review:
-    """The pure engine, in a worker thread so a large review never stalls the event loop
-    (which also answers webhooks when the worker is embedded)."""
-    return await asyncio.to_thread(partial(run_engine, snapshot, **options))
+async def engine(job: Job, snapshot: Snapshot, **options: Any) -> Review:
+    """The pure engine, off the event loop (``bot/engine_pool.py``: the worker's process pool, or a
+    thread), within what is left of the job's time budget (head and base share it)."""
+    runner = job.ctx.engine or THREAD_ENGINE
+    budget = job.ctx.settings.review_budget_seconds
+    left = max(MIN_ENGINE_SECONDS, budget - job.engine_seconds)
+    started = time.monotonic()
+    try:
+        return await runner.review(snapshot, budget=left, **options)
+    finally:
+        job.engine_seconds += time.monotonic() - started
 
 
 # ---------------------------------------------------------------------------------------------
@@ -604,17 +508,24 @@ def render_result(pr: PullRequestRef, config: ReviewConfig, head: Review, base: 
     base = base if base is not None and base.tasks else None  # no reviewed task at base: all is new
     block_len = len(encode_state(state))
     budget = min(config.limits.max_comment_chars, MAX_COMMENT_CHARS) - block_len - len(DRAFT_NOTE) - 8
-    markdown = render_markdown(head, base=base, link=pr.blob_url, max_chars=budget, audit=state.audit,
+    audit = audit_to_render(state, pr.head_sha, survives_push=config.gate.approval_survives_push,
+                            complete=not is_incomplete(head))
+    markdown = render_markdown(head, base=base, link=pr.blob_url, max_chars=budget, audit=audit,
                                title=TITLE)
-    check = render_check(head, base=base, link=pr.blob_url, audit=state.audit,
+    check = render_check(head, base=base, link=pr.blob_url, audit=audit,
                          max_annotations=config.limits.max_annotations)
     conclusion: CheckConclusion = check.conclusion
     summary = check.summary
+    title = check.title
+    if is_incomplete(head):  # never passes, and says so first
+        conclusion, title = "failure", f"Review incomplete: time budget exceeded ({head.grade}, {head.score}/100)"
+        summary = fit_text("\n".join(f"> ⏱️ {redact(n)}" for n in head.notes if INCOMPLETE in n) + "\n\n" + summary,
+                           MAX_CHECK_TEXT_CHARS)
     if conclusion == "failure" and pr.draft and not config.gate.block_drafts:
         conclusion = "neutral"
         markdown = with_note(markdown, DRAFT_NOTE)
         summary = fit_text(f"{DRAFT_NOTE}\n\n{summary}", MAX_CHECK_TEXT_CHARS)
-    return Result(markdown, conclusion, check.title, summary, check.text or None, check_annotations(check))
+    return Result(markdown, conclusion, title, summary, check.text or None, check_annotations(check))
 
 
 def check_annotations(check: CheckOutput) -> tuple[CheckAnnotation, ...]:
@@ -636,10 +547,12 @@ def fit_text(text: str, limit: int) -> str:
 
 async def publish_review(job: Job, config: ReviewConfig, head: Review, base: Review | None,
                          sticky: Sticky) -> None:
-    result = render_result(job.pr, config, head, base, sticky.state)
     if await superseded(job):
         return
-    comment = await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, result.markdown)
+    now = job.ctx.clock().timestamp()  # the head was confirmed just now
+    state = sticky.state.saw_head(job.pr.head_sha, now).showed(head, now)
+    result = render_result(job.pr, config, head, base, state)
+    comment = await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, result.markdown, state)
     output = CheckRunOutput(result.title, result.summary, result.text, result.annotations)
     await complete_check(job, result.conclusion, output, details_url=comment.html_url)
 
@@ -754,6 +667,13 @@ def describe_failure_at(head_sha: str, error: BaseException, *, final: bool = Fa
         return ("Review failed: GitHub refused a request",
                 f"GitHub refused a request while `{sha}` was reviewed: {detail}. Check the App's "
                 "permissions and installation, then comment `/review` to re-run.")
+    if isinstance(error, ReviewTimedOut):
+        return ("Review stopped: time budget exceeded",
+                f"Reviewing `{sha}` took longer than its time budget ({error.budget:g} s) and the "
+                f"{error.grace:g} s of grace after it, so the review process was stopped and replaced; "
+                "nothing was published and the gate fails. A document with a pathological input (a "
+                "very long line, an unclosed construct) is the usual cause: shorten it, then comment "
+                "`/review` to re-run.")
     if isinstance(error, asyncio.CancelledError):
         return ("Review interrupted", f"The review of `{sha}` was interrupted (the service is restarting); "
                                       "it will be retried. Comment `/review` to re-run it now.")

@@ -121,6 +121,7 @@ def secrets_of(settings: Settings) -> list[str]:
 async def _work(settings: Settings) -> int:
     from bot.app import ContextActions, give_up_reporter, is_permanent, job_handler, open_delivery_queue
     from bot.context import build_context
+    from bot.engine_pool import engine_running
     from bot.metrics import Metrics
     from bot.recovery import recovery_running
     from bot.worker import Worker, WorkerConfig
@@ -137,7 +138,10 @@ async def _work(settings: Settings) -> int:
     try:
         worker = Worker(queue, job_handler(ContextActions(context)), metrics=metrics, permanent=is_permanent,
                         config=WorkerConfig.from_settings(settings), on_give_up=give_up_reporter(context))
-        async with recovery_running(context, queue, interval=settings.recovery_interval, metrics=metrics):
+        async with (
+            engine_running(context, processes=settings.review_processes, grace=settings.review_grace_seconds),
+            recovery_running(context, queue, interval=settings.recovery_interval, metrics=metrics),
+        ):
             await worker.run(stop)
     finally:
         close = getattr(context, "aclose", None)

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     worker_max_attempts: int = Field(default=5, gt=0)  # runs of a job before it is given up
     worker_retry_seconds: float = Field(default=2.0, gt=0)  # backoff before the 2nd run; doubles
     worker_concurrency: int = Field(default=4, gt=0)  # jobs in flight per worker process (I/O-bound)
+    # Reviews (bot/engine_pool.py): processes per worker process (0: a thread, no hard stop), and
+    # each review's time budget; a process still running past budget + grace is killed.
+    review_processes: int = Field(default=2, ge=0, le=64)
+    review_budget_seconds: float = Field(default=30.0, gt=0)
+    review_grace_seconds: float = Field(default=10.0, gt=0)
     # Recovery (bot/recovery.py): seconds between runs in each worker process; 0 disables it.
     recovery_interval: float = Field(default=600.0, ge=0)
 

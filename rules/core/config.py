@@ -57,6 +57,9 @@ class GateConfig(_Strict):
     min_score: Annotated[int, Field(ge=0, le=100)] = 80
     blocking_severities: tuple[SeverityName, ...] = ("critical",)
     block_drafts: bool = False  # GitHub App: drafts are reviewed but never blocked by default
+    # GitHub App: a `/review approve` covers the commit that was the head when it was written;
+    # true lets it also cover later pushes to the pull request
+    approval_survives_push: bool = False
 
 
 class LimitsConfig(_Strict):

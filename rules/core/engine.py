@@ -2,14 +2,23 @@
 
 Pure and deterministic: ``today`` and the configuration are passed in; nothing here reads the
 clock, the environment, the file system or the network.
+
+Two things come from the shell as values:
+
+- a time budget, as a ``should_stop`` callable (the shell owns the clock). It is asked before each
+  rule on each task and before each task's insights; once it says stop, nothing more runs, and
+  the review says what was not run (``notes``) and fails its gate with :data:`INCOMPLETE`, so
+  an incomplete review can never pass silently;
+- PR-level waivers (:class:`ExtraWaivers`): per finding by fingerprint (``/review waive``), or,
+  only where the shell allows it, rule-wide.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from rules import ENGINE_VERSION
 from rules.core import insights, scoring
@@ -25,6 +34,7 @@ from rules.core.waivers import find_waivers
 log = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "BOT000"
+INCOMPLETE = "review incomplete: time budget exceeded"
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 
 
@@ -42,11 +52,61 @@ def build_rules(config: ReviewConfig) -> list[Rule]:
     return built
 
 
-def run_rules(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, *, strict: bool = False) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class ExtraWaivers:
+    """PR-level waivers: ``findings`` by fingerprint, ``rules`` rule-wide (each ``-> reason``)."""
+
+    findings: Mapping[str, str] = field(default_factory=dict)
+    rules: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, extra: Mapping[str, str] | ExtraWaivers | None) -> ExtraWaivers:
+        """A plain ``{rule: reason}`` mapping is rule-wide (the engine's earlier API)."""
+        if isinstance(extra, ExtraWaivers):
+            return extra
+        return cls(rules=dict(extra or {}))
+
+    def reason_for(self, finding: Finding) -> str | None:
+        return self.findings.get(finding.fingerprint) or self.rules.get(finding.rule)
+
+
+@dataclass(slots=True)
+class Budget:
+    """The shell's ``should_stop``, asked between rules and tasks; remembers what was not run."""
+
+    should_stop: Callable[[], bool] | None = None
+    stopped: bool = False
+    not_run: dict[str, list[str]] = field(default_factory=dict)  # task path -> rule codes
+
+    def exhausted(self) -> bool:
+        if not self.stopped and self.should_stop is not None and self.should_stop():
+            self.stopped = True
+        return self.stopped
+
+    def skip(self, task: str, rules: Iterable[Rule]) -> None:
+        self.not_run.setdefault(task, []).extend(rule.code for rule in rules)
+
+    def note(self) -> str:
+        """What was not run, for ``Review.notes`` (bounded; rule codes and task paths only)."""
+        checks = sum(len(codes) for codes in self.not_run.values())
+        rules = len({code for codes in self.not_run.values() for code in codes})
+        shown = "; ".join(f"{task}: {', '.join(codes[:8])}{' …' if len(codes) > 8 else ''}"
+                          for task, codes in list(self.not_run.items())[:5])
+        more = f"; and {len(self.not_run) - 5} more task(s)" if len(self.not_run) > 5 else ""
+        return (f"{INCOMPLETE}: {checks} rule check(s) were not run ({rules} rule(s) × "
+                f"{len(self.not_run)} task(s)) — {shown}{more}. The gate fails until a complete review runs.")
+
+
+def run_rules(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, *, strict: bool = False,
+              budget: Budget | None = None) -> list[Finding]:
     """Apply every rule to one task. A crashing rule raises with ``strict`` (tests) and otherwise
-    becomes an internal-error finding, so one buggy rule cannot sink the review."""
+    becomes an internal-error finding, so one buggy rule cannot sink the review. Once *budget*
+    is exhausted the remaining rules are not run (and recorded in it)."""
     findings: list[Finding] = []
-    for rule in rules:
+    for index, rule in enumerate(rules):
+        if budget is not None and budget.exhausted():
+            budget.skip(task.path, rules[index:])
+            break
         try:
             findings.extend(_scrubbed(f) for f in rule.check(task, ctx))
         except Exception as error:
@@ -72,8 +132,10 @@ def _scrubbed(finding: Finding) -> Finding:
 
 
 def apply_waivers(task: TaskDocs, findings: Iterable[Finding], *, today: dt.date,
-                  extra: Mapping[str, str]) -> list[Finding]:
-    """Mark findings waived by a valid in-document waiver (per file) or a PR-level waiver."""
+                  extra: Mapping[str, str] | ExtraWaivers) -> list[Finding]:
+    """Mark findings waived by a valid in-document waiver (per file) or a PR-level waiver: by
+    fingerprint, or rule-wide (a plain ``{rule: reason}`` mapping is rule-wide)."""
+    pr_waivers = ExtraWaivers.of(extra)
     by_file: dict[str, dict[str, str]] = {}
     for doc in task.documents:
         for waiver in find_waivers(doc):
@@ -82,7 +144,7 @@ def apply_waivers(task: TaskDocs, findings: Iterable[Finding], *, today: dt.date
                     by_file.setdefault(doc.path, {})[code] = waiver.reason or ""
     result = []
     for finding in findings:
-        reason = by_file.get(finding.path, {}).get(finding.rule) or extra.get(finding.rule)
+        reason = by_file.get(finding.path, {}).get(finding.rule) or pr_waivers.reason_for(finding)
         reason = redact(reason) if reason is not None else None
         if reason is not None and finding.rule != INTERNAL_ERROR and not finding.rule.startswith("WVR"):
             finding = finding.with_changes(waived=True, waiver_reason=reason)
@@ -91,8 +153,9 @@ def apply_waivers(task: TaskDocs, findings: Iterable[Finding], *, today: dt.date
 
 
 def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: ReviewConfig, *,
-               extra_waivers: Mapping[str, str] = {}, strict: bool = False) -> TaskReport:
-    raw = run_rules(task, rules, ctx, strict=strict)
+               extra_waivers: Mapping[str, str] | ExtraWaivers = ExtraWaivers(), strict: bool = False,
+               budget: Budget | None = None) -> TaskReport:
+    raw = run_rules(task, rules, ctx, strict=strict, budget=budget)
     waived_applied = apply_waivers(task, raw, today=ctx.today, extra=extra_waivers)
     scored = scoring.attribute_points(waived_applied)
     missing = frozenset(cat for role, cat in _ROLE_CATEGORY.items() if task.doc(role) is None)
@@ -100,6 +163,7 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
     score = scoring.overall(categories, config.weights)
     active = sorted((f for f in scored if not f.waived), key=Finding.sort_key)
     waived = sorted((f for f in scored if f.waived), key=Finding.sort_key)
+    insightful = budget is None or not budget.exhausted()
     return TaskReport(
         name=task.name,
         path=task.path,
@@ -112,8 +176,8 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
         grade=scoring.grade_for(score, config.grades),
         findings=tuple(active),
         waived=tuple(waived),
-        strengths=insights.strengths(task, active, ctx),
-        scaffolds=insights.scaffolds(task, active, today=ctx.today),
+        strengths=insights.strengths(task, active, ctx) if insightful else (),
+        scaffolds=insights.scaffolds(task, active, today=ctx.today) if insightful else (),
     )
 
 
@@ -134,11 +198,14 @@ def review(
     config: ReviewConfig | None = None,
     focus: Collection[str] | None = None,
     rules: Sequence[Rule] | None = None,
-    extra_waivers: Mapping[str, str] | None = None,
+    extra_waivers: Mapping[str, str] | ExtraWaivers | None = None,
     strict: bool = False,
     head_sha: str | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Review:
-    """Review every task in *snapshot*; grade and gate the *focus* tasks (default: all active)."""
+    """Review every task in *snapshot*; grade and gate the *focus* tasks (default: all active).
+
+    *should_stop* (the shell's time budget) is asked between rules and tasks; see the module doc."""
     from rules.registry import RULES_VERSION
 
     config = config or ReviewConfig()
@@ -146,13 +213,17 @@ def review(
     tasks = discover(snapshot, active_roots=config.roots, archive_roots=config.archive_roots,
                      max_bytes=config.limits.max_file_bytes)
     all_paths = snapshot.all_paths()
+    focus_set = {p.strip("/") for p in focus} if focus is not None else {t.path for t in tasks if not t.archived}
     ctx = RuleContext(
         today=today, tasks=tuple(tasks), repo_paths=all_paths, repo_dirs=_folders(all_paths),
         active_roots=config.roots, has_tree=snapshot.has_tree,
     )
-    focus_set = {p.strip("/") for p in focus} if focus is not None else {t.path for t in tasks if not t.archived}
-    reports = [grade_task(t, chosen_rules, ctx, config, extra_waivers=extra_waivers or {}, strict=strict)
-               for t in tasks]
+    budget = Budget(should_stop)
+    waivers = ExtraWaivers.of(extra_waivers)
+    focus_first = sorted(tasks, key=lambda t: t.path not in focus_set)  # the gated tasks use the budget first
+    graded = {t.path: grade_task(t, chosen_rules, ctx, config, extra_waivers=waivers, strict=strict,
+                                 budget=budget) for t in focus_first}
+    reports = [graded[t.path] for t in tasks]
     with_comparison = [_with_comparison(r, reports) for r in reports]
     focused = tuple(r for r in with_comparison if r.path in focus_set)
     others = tuple(r for r in with_comparison if r.path not in focus_set)
@@ -162,7 +233,12 @@ def review(
     score = round(sum(r.score for r in focused) / len(focused))
     findings = [f for r in focused for f in r.findings]
     gate = scoring.gate(score, findings, min_score=config.gate.min_score, blocking=config.blocking)
-    return Review(score, scoring.grade_for(score, config.grades), gate, focused, stamp, (), others)
+    notes: list[str] = []
+    if budget.not_run:
+        notes.append(budget.note())
+    if any(path in focus_set for path in budget.not_run):  # the gated tasks were not fully checked
+        gate = replace(gate, passed=False, reasons=(INCOMPLETE, *(r for r in gate.reasons if not gate.passed)))
+    return Review(score, scoring.grade_for(score, config.grades), gate, focused, stamp, tuple(notes), others)
 
 
 def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskReport, ...], *,
@@ -176,6 +252,11 @@ def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskRepo
     reason = "nothing to review, so nothing blocks the merge"
     gate = Gate(True, (reason,), config.gate.min_score, tuple(sorted(config.blocking, reverse=True)))
     return Review(None, None, gate, (), stamp, (note,), others, ReviewStatus.NOTHING_TO_REVIEW)
+
+
+def is_incomplete(review: Review) -> bool:
+    """True when the time budget stopped *review* before every rule ran."""
+    return INCOMPLETE in review.gate.reasons
 
 
 def _with_comparison(report: TaskReport, reports: Sequence[TaskReport]) -> TaskReport:

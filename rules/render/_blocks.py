@@ -77,7 +77,8 @@ def gate_block(view: View) -> str:
     lines = ["**Gate: ❌ failed**" + (" — ✅ overridden by approval" if view.approval else "")]
     lines += [f"- {escape(reason)}" for reason in gate.reasons]
     if view.approval is not None:
-        lines.append(f"- Approved by {actor(view.approval.actor)} at {escape(view.approval.at)}: "
+        sha = f" at {code(view.approval.sha[:7])}" if view.approval.sha else ""
+        lines.append(f"- Approved by {actor(view.approval.actor)}{sha} ({escape(view.approval.at)}): "
                      f"*{escape(view.approval.reason)}*")
     return "\n".join(lines) + "\n\n"
 

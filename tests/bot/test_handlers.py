@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 from typing import Any
 
@@ -141,6 +143,7 @@ async def test_a_review_command_on_a_pull_request_is_handled() -> None:
         author="octo-maintainer",
         author_type="User",
         body="/review approve docs are fine\nmore text",
+        created_at=dt.datetime(2019, 5, 15, 15, 20, 21, tzinfo=dt.UTC),  # the payload's comment.created_at
     )
 
 

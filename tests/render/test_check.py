@@ -43,7 +43,7 @@ def test_override_turns_failure_into_success_and_names_the_approver() -> None:
     assert output.conclusion == "success"
     assert output.title.endswith("— gate overridden by @lead")
     assert "overridden by approval" in output.summary
-    assert "Approved by `@lead` at 2026-01-15T11:00:00Z: *release blocker, docs follow*" in output.summary
+    assert "Approved by `@lead` at `fffffff` (2026-01-15T11:00:00Z): *release blocker, docs follow*" in output.summary
     assert "| `@lead` | approved fffffff (gate override) | release blocker, docs follow |" in output.summary
 
 

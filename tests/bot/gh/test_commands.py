@@ -7,7 +7,8 @@ import pytest
 
 from bot.commands import CommentCommand, Parsed, handle_comment, parse_command
 from bot.context import AppContext
-from bot.review import STATE_PREFIX, decode_state, review_pull_request
+from bot.review import review_pull_request
+from bot.sticky_state import STATE_PREFIX, decode_state
 from rules.render.markdown import COMMENT_MARKER
 from tests.bot.gh.support import (
     BAD_TASK,
@@ -109,15 +110,18 @@ async def test_a_maintainer_approves_the_current_head_only(
     assert len(hub.bot_comments(demo_repo, bad_pr.number)) == 1
 
 
-async def test_an_approval_before_any_review_is_kept(
+async def test_an_approval_before_any_review_binds_to_nothing_and_says_so(
     ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, bad_pr: PullRequest
 ) -> None:
     cmd = command(hub, demo_repo, bad_pr, "/review approve release blocker", login="maintainer")
 
     await handle_comment(ctx, cmd)
 
-    assert len(hub.bot_comments(demo_repo, bad_pr.number)) == 1
-    assert hub.runs_for(demo_repo, bad_pr.head_sha, CHECK)[-1].conclusion == "success"
+    (reply,) = replies(hub, demo_repo, bad_pr)
+    assert "could not tell which commit was the head" in reply and "nothing was approved" in reply
+    assert bad_pr.head_sha[:7] in reply
+    assert decode_state(sticky_body(hub, demo_repo, bad_pr)).audit == ()
+    assert hub.runs_for(demo_repo, bad_pr.head_sha, CHECK)[-1].conclusion == "failure"
 
 
 async def test_a_maintainer_waives_one_rule_on_this_pr(

@@ -7,7 +7,8 @@ import pytest
 
 from bot.context import AppContext
 from bot.github import ChangedFile, GitHubUnavailable, RateLimited
-from bot.review import STATE_PREFIX, decode_state, rerun_for_sha, review_pull_request, touched_tasks
+from bot.review import rerun_for_sha, review_pull_request, touched_tasks
+from bot.sticky_state import STATE_PREFIX, decode_state
 from rules.render.markdown import COMMENT_MARKER
 from tests.bot.gh.support import (
     BAD_TASK,
@@ -313,7 +314,7 @@ async def test_an_engine_crash_completes_the_check(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.review.run_engine", explode)
+    monkeypatch.setattr("bot.engine_pool.run_engine", explode)
 
     with pytest.raises(RuntimeError):
         await review_pull_request(ctx, ref(pr), reason="test")
