@@ -1,8 +1,14 @@
-"""A test hook for the time budget: a rule that spins in pure Python, holding the GIL (not a sleep,
-which would let other threads run), as a pathological regex does."""
+"""A test hook for the time budget: a rule stuck in a pathological regex for a given time.
+
+Not a sleep, which lets other threads run: a backtracking ``re`` match holds the GIL for its whole
+length (the C matcher never releases it), so in a thread it stalls the event loop as the issue's
+regexes did; in a process of the review pool it stalls nothing else."""
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -48,10 +54,32 @@ class BusyLoop(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         end = time.monotonic() + self.options.seconds
-        spins = 0
-        while time.monotonic() < end:
-            spins += 1
+        while (left := end - time.monotonic()) > 0:
+            stuck_in_regex(min(left, 2.0))
         return iter(())
+
+
+_CATASTROPHIC = re.compile(r"^(a+)+$")
+
+
+@functools.cache
+def _calibration() -> tuple[int, float]:
+    """(length, seconds) of one catastrophic match on this machine (time doubles per extra ``a``)."""
+    length = 14
+    while True:
+        started = time.monotonic()
+        _CATASTROPHIC.match("a" * length + "b")
+        took = time.monotonic() - started
+        if took >= 0.02:
+            return length, took
+        length += 1
+
+
+def stuck_in_regex(seconds: float) -> None:
+    """One backtracking match that holds the GIL for about *seconds*."""
+    length, took = _calibration()
+    extra = max(0, round(math.log2(max(seconds, took) / took)))
+    _CATASTROPHIC.match("a" * (length + extra) + "b")
 
 
 class SlowEngine(ProcessEngine):
