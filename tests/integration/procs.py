@@ -469,4 +469,5 @@ def comment_payload(repo: Repo, comment: IssueComment) -> dict[str, Any]:
     data["installation"] = {"id": repo.installation_id}
     data["issue"]["number"] = comment.issue_number
     data["comment"]["id"] = comment.id
+    data["comment"]["created_at"] = comment.created_at  # as GitHub sends it (approvals bind to it)
     return data
