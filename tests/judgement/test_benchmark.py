@@ -1,0 +1,122 @@
+"""bench/judgement.py end to end: the sample label against examples/demo-repo, served as an extra corpus."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.judgement import labelled_task, main
+from bench.judgement_labels import load_label
+from rules.core.discovery import Snapshot, discover
+
+HERE = Path(__file__).resolve().parent
+SAMPLE = HERE / "sample"
+DEMO_REPO = HERE.parents[1] / "examples" / "demo-repo"
+DEMO_PASSWORD = "Hunter2Secret"  # written in the demo context on purpose
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """An extra corpus whose only repository is the demo repository."""
+    (tmp_path / "devdocs-review__demo-repo").symlink_to(DEMO_REPO, target_is_directory=True)
+    return tmp_path
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    code, out, _err = _run(capsys, *argv, "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+def test_the_sample_label_is_scored_against_a_review_of_the_whole_demo_repository(
+        corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = _json(capsys, "--labels", str(SAMPLE), "--extra-corpus", str(corpus))
+
+    [folder] = report["folders"]
+    assert folder["task"] == "dev/active/payment-retries"
+    assert folder["expected"] == 7
+    assert "E1" not in {m["id"] for m in folder["missed"]}, "the credential URL is the engine's oldest catch"
+    assert folder["recalled"] == folder["expected"] - len(folder["missed"])
+    assert folder["false_alarms"] == len(folder["false_alarm_list"]) <= folder["findings"]
+    assert folder["delta"] == abs(folder["engine_score"] - folder["expert_score"])
+    assert set(report["splits"]) == {"tune", "holdout", "all"}
+    assert report["splits"]["holdout"]["folders"] == 0
+    assert report["splits"]["all"]["recalled"] == folder["recalled"]
+
+
+def test_no_output_quotes_the_password_written_in_the_demo(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert DEMO_PASSWORD in (DEMO_REPO / "dev/active/payment-retries/payment-retries-context.md").read_text()
+
+    for extra in (["--json"], ["--verbose"]):
+        code, out, err = _run(capsys, "--labels", str(SAMPLE), "--extra-corpus", str(corpus), *extra)
+
+        assert code == 0
+        assert DEMO_PASSWORD not in out + err
+
+
+def test_the_text_report_prints_each_split_then_all(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = _run(capsys, "--labels", str(SAMPLE), "--extra-corpus", str(corpus), "--verbose")
+
+    titles = [line.split(":")[0] for line in out.splitlines() if line.startswith("== ")]
+    assert code == 0
+    assert titles == ["== tune", "== holdout", "== all"]
+    assert out.count("demo-repo:dev/active/payment-retries") == 2  # under tune and under all
+
+
+def test_a_split_can_be_chosen(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = _json(capsys, "--labels", str(SAMPLE), "--extra-corpus", str(corpus), "--split", "holdout")
+
+    assert report["folders"] == []
+    assert list(report["splits"]) == ["holdout"]
+
+
+def test_a_folder_whose_corpus_is_absent_is_skipped_with_a_note(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DEVDOCS_EXTRA_CORPUS", raising=False)
+
+    without = _json(capsys, "--labels", str(SAMPLE))
+    elsewhere = _json(capsys, "--labels", str(SAMPLE), "--extra-corpus", str(tmp_path))
+
+    assert without["folders"] == elsewhere["folders"] == []
+    assert "no extra corpus given" in without["notes"][0]
+    assert "not found; skipped" in elsewhere["notes"][0]
+
+
+def test_an_unreadable_label_file_exits_2_and_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "o__r__t.yaml").write_text("repo: o/r\nsplit: train\n", encoding="utf-8")
+
+    code, out, err = _run(capsys, "--labels", str(tmp_path))
+
+    assert (code, out) == (2, "")
+    assert "o__r__t.yaml" in err and "'commit' is a required property" in err
+
+
+def test_a_missing_labels_directory_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = _run(capsys, "--labels", str(tmp_path / "nowhere"))
+
+    assert code == 2
+    assert "no such label directory" in err
+
+
+def test_loose_files_are_found_through_the_directory_they_sit_in() -> None:
+    label = load_label(next(SAMPLE.glob("*.yaml")))
+    snapshot = Snapshot({
+        "dev/active/payment-retries-context.md": b"# c\n",
+        "dev/active/payment-retries-tasks.md": b"# t\n- [ ] a\n",
+        "dev/active/other-context.md": b"# c\n",
+    })
+
+    task = labelled_task(discover(snapshot), replace(label, folder="dev/active"))
+
+    assert task is not None
+    assert (task.path, task.loose) == ("dev/active/payment-retries", True)
