@@ -71,11 +71,14 @@ def repository_snapshot(repo_dir: Path) -> Snapshot:
 
 
 def labelled_task(tasks: Sequence[TaskDocs], label: Label) -> TaskDocs | None:
-    """The engine's task for the labelled folder; loose files are labelled by their directory."""
+    """The engine's task for the labelled folder. Loose files are labelled by the directory they sit
+    in and their ``task`` prefix; without one, the loose task holding the labelled files."""
+    loose = [t for t in tasks if t.loose and t.root == label.folder]
+    if label.task is not None:
+        return next((t for t in loose if t.name == label.task), None)
     for task in tasks:
         if task.path == label.folder:
             return task
-    loose = [t for t in tasks if t.loose and t.root == label.folder]
     wanted = {f"{label.folder}/{p.file}" for e in label.entries for p in e.where}
     named = [t for t in loose if wanted & set(t.all_paths)]
     return named[0] if len(named) == 1 else loose[0] if len(loose) == 1 else None
@@ -92,7 +95,7 @@ def evaluate(label: Label, repo_dir: Path, config: ReviewConfig) -> FolderScore 
                      max_bytes=config.limits.max_file_bytes)
     task = labelled_task(tasks, label)
     if task is None:
-        return f"{label.name}: the engine finds no task at {label.folder!r}; skipped"
+        return f"{label.name}: the engine finds no such task; skipped"
     result = review(snapshot, today=label.today, config=config, focus=[task.path])
     report = result.tasks[0]
     folder = task_dir(task)
@@ -135,7 +138,7 @@ HEADER = (f"{'folder':<56} {'exp':>3} {'rec':>3} {'recall':>6} {'c/h':>5} {'find
 
 
 def folder_row(s: FolderScore) -> str:
-    name = _short(f"{s.label.repo.split('/')[-1]}:{s.label.folder}", 56)
+    name = _short(f"{s.label.repo.split('/')[-1]}:{s.task}", 56)
     recall = len(s.recalled) / len(s.expected) if s.expected else None
     rate = len(s.false_alarms) / len(s.judged) if s.judged else None
     return (f"{name:<56} {len(s.expected):>3} {len(s.recalled):>3} {_pct(recall):>6}"
@@ -181,7 +184,8 @@ def text_report(groups: Sequence[tuple[str, Sequence[FolderScore]]], notes: Sequ
 
 def folder_json(s: FolderScore) -> dict[str, object]:
     return {
-        "repo": s.label.repo, "commit": s.label.commit, "folder": s.label.folder, "task": s.task,
+        "repo": s.label.repo, "commit": s.label.commit, "folder": s.label.folder, "label_task": s.label.task,
+        "task": s.task,
         "split": s.label.split, "labeller": s.label.labeller,
         "expected": len(s.expected), "recalled": len(s.recalled),
         "high_expected": len(s.high_expected), "high_recalled": s.high_recalled,

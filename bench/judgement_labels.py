@@ -58,7 +58,8 @@ class Label:
     repo: str
     commit: str
     corpus: str  # "shared" or "extra"
-    folder: str
+    folder: str  # the task folder, or the doc root holding a loose task's files
+    task: str | None  # a loose task's common file prefix (the engine's task name); None for a folder
     today: dt.date
     labeller: str
     split: str  # "tune" or "holdout"
@@ -69,7 +70,7 @@ class Label:
 
     @property
     def name(self) -> str:
-        return f"{self.repo}:{self.folder}"
+        return f"{self.repo}:{self.folder}" + (f" ({self.task})" if self.task else "")
 
     def group(self, group: Group) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if e.group == group)
@@ -140,7 +141,7 @@ def _label(path: Path, data: Any) -> Label:
     entries = tuple(_entry(raw, group) for key, group in _GROUP_KEYS for raw in data.get(key) or ())
     return Label(
         source=path, repo=data["repo"], commit=data["commit"], corpus=data["corpus"],
-        folder=data["folder"].strip("/"), today=dt.date.fromisoformat(data["today"]),
+        folder=data["folder"].strip("/"), task=data.get("task"), today=dt.date.fromisoformat(data["today"]),
         labeller=data["labeller"], split=data["split"], expert_score=expert["score"],
         expert_grade=expert["grade"], summary=expert["summary"], entries=entries,
     )

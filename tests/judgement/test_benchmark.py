@@ -108,15 +108,20 @@ def test_a_missing_labels_directory_exits_2(tmp_path: Path, capsys: pytest.Captu
     assert "no such label directory" in err
 
 
-def test_loose_files_are_found_through_the_directory_they_sit_in() -> None:
+def test_loose_files_are_found_through_their_directory_and_prefix() -> None:
     label = load_label(next(SAMPLE.glob("*.yaml")))
     snapshot = Snapshot({
         "dev/active/payment-retries-context.md": b"# c\n",
         "dev/active/payment-retries-tasks.md": b"# t\n- [ ] a\n",
         "dev/active/other-context.md": b"# c\n",
     })
+    tasks = discover(snapshot)
 
-    task = labelled_task(discover(snapshot), replace(label, folder="dev/active"))
+    by_prefix = labelled_task(tasks, replace(label, folder="dev/active", task="payment-retries"))
+    by_files = labelled_task(tasks, replace(label, folder="dev/active"))
 
-    assert task is not None
-    assert (task.path, task.loose) == ("dev/active/payment-retries", True)
+    assert by_prefix is not None and by_files is not None
+    assert (by_prefix.path, by_prefix.loose) == ("dev/active/payment-retries", True)
+    assert by_files == by_prefix
+    assert labelled_task(tasks, replace(label, folder="dev/active", task="other")).path == "dev/active/other"
+    assert labelled_task(tasks, replace(label, folder="dev/active", task="missing")) is None

@@ -121,6 +121,7 @@ def test_the_labelled_commit_is_the_corpus_commit(path: Path) -> None:
     (lambda d: d.update(today="14 Nov 2025"), "today"),
     (lambda d: d["expert"].update(score=101), "expert.score"),
     (lambda d: d.update(reviewer="x"), "(top level)"),
+    (lambda d: d.update(task="dev/active/x"), "task"),
 ])
 def test_the_schema_names_the_field_of_a_bad_label(change: Any, field: str) -> None:
     data = copy.deepcopy(_sample_data())

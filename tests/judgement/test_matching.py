@@ -37,7 +37,7 @@ def seen(category: str = "tasks", *places: tuple[str, int], rule: str = "ANY001"
 
 def label(*entries: Entry, score: int = 70) -> Label:
     return Label(
-        source=Path("x.yaml"), repo="o/r", commit="0" * 40, corpus="shared", folder="dev/active/t",
+        source=Path("x.yaml"), repo="o/r", commit="0" * 40, corpus="shared", folder="dev/active/t", task=None,
         today=dt.date(2026, 1, 1), labeller="test", split="tune", expert_score=score, expert_grade="C",
         summary="s", entries=entries,
     )
