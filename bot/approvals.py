@@ -5,13 +5,15 @@ comment carries no commit, only its ``created_at``, and the job that handles it 
 further pushes. So the App keeps a push timeline and reads the head at comment time from it:
 
 - the head timeline in the sticky comment's state (``bot/sticky_state.py``): every time the App
-  writes its comment it notes the head it has just confirmed, with the time;
+  writes its comment it notes the head it has just confirmed, with the time the App learnt of it
+  (the receipt of the ``pull_request`` delivery that named it, else the time it read the head);
 - the ``started_at`` of the App's own check runs on the current head (``GET
   /commits/{ref}/check-runs``): that commit was a head of the pull request by then (GitHub gives
   seconds; the next whole second is used, never an earlier one).
 
-The head at comment time is the SHA of the latest sighting at or before ``created_at`` (which
-GitHub truncates to the second, so a sighting counts only if it is certainly earlier). When no
+The head at comment time is the SHA of the latest sighting at or before the comment's moment
+(:func:`comment_moment`: its delivery's receipt, bounded by ``created_at`` + 1 s since GitHub
+truncates ``created_at`` to the second), so sightings and comments are ordered as GitHub sent them. When no
 sighting precedes the comment, nothing is bound: the command is refused (fail safe), never
 applied to the current head. A bound SHA that is not the current head is recorded for that SHA and
 the author is told the pull request moved on.
@@ -25,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.github import GitHubPort, PullRequestRef
 from bot.sticky_state import HeadSeen, StickyState
@@ -42,6 +44,22 @@ class Binding:
     @property
     def is_current(self) -> bool:
         return self.seen == self.current
+
+
+def comment_moment(created_at: datetime, received_at: float | None) -> datetime:
+    """When a comment was written, as finely as the App can tell.
+
+    GitHub's ``created_at`` is truncated to the second, so the comment was written in
+    ``[created_at, created_at + 1 s)``; its delivery reached the App at *received_at* (the App's
+    clock, sub-second), no earlier than it was written. The earlier of ``created_at + 1 s`` and
+    *received_at* bounds it from above; the App's sightings (receipt times of the deliveries that
+    announced each head) compare with that in the order GitHub sent the events, so a review posted
+    and approved within one second binds, and a push sent after the comment does not. Without a
+    receipt time (the comment was read from the API) only ``created_at`` is certain.
+    """
+    if received_at is None:
+        return created_at
+    return min(created_at + timedelta(seconds=1), datetime.fromtimestamp(received_at, tz=UTC))
 
 
 def head_at(moment: datetime, sightings: Sequence[HeadSeen]) -> str | None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.approvals import Binding, bind, check_run_sightings
+from bot.approvals import Binding, bind, check_run_sightings, comment_moment
 from bot.context import AppContext
 from bot.github import GitHubPort, PullRequestRef, RepoRef
 from bot.review import TITLE, bot_login, find_sticky, now_stamp, run_review, write_sticky
@@ -75,6 +75,7 @@ class CommentCommand:
     author_type: str
     body: str
     created_at: datetime | None = None  # None: read from GitHub when a command needs it
+    received_at: float | None = None  # when the App received the comment's delivery (epoch s, its clock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +239,7 @@ async def binding_of(ctx: AppContext, gh: GitHubPort, cmd: CommentCommand, pr: P
     await bot_login(ctx, gh)
     slug = ctx.cache.app.slug if ctx.cache.app else None
     sightings = await check_run_sightings(gh, pr, ctx.settings.check_name, slug)
-    return bind(created, pr, state, sightings)
+    return bind(comment_moment(created, cmd.received_at), pr, state, sightings)
 
 
 def _done(parsed: Parsed) -> str:

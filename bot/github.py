@@ -144,6 +144,9 @@ class PullRequestRef:
     draft: bool
     html_url: str
     state: str = "open"
+    # When the App learnt that head_sha is the head: the receipt time (epoch s, the App's clock) of the
+    # pull_request delivery that named it; None when the PR was read from the API (then: when read).
+    announced_at: float | None = None
 
     @property
     def is_fork(self) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -157,6 +158,7 @@ def pull_request_ref(event: PullRequestEvent) -> PullRequestRef:
         draft=pr.draft,
         html_url=pr.html_url,
         state=pr.state,
+        announced_at=_received_at.get(),
     )
 
 
@@ -169,6 +171,7 @@ def comment_command(event: IssueCommentEvent) -> CommentCommand:
         author_type=event.comment.user.type,
         body=event.comment.body,
         created_at=_timestamp(event.comment.created_at),
+        received_at=_received_at.get(),
     )
 
 
@@ -208,7 +211,16 @@ def coalesce_key(model: object) -> str | None:
 async def dispatch(delivery: Delivery, actions: ReviewActions) -> int:
     """Worker side: run the routes matching *delivery*; returns how many ran."""
     payload = json.loads(delivery.body)
-    return await router.dispatch(delivery.event, payload, actions)
+    token = _received_at.set(delivery.received_at)
+    try:
+        return await router.dispatch(delivery.event, payload, actions)
+    finally:
+        _received_at.reset(token)
+
+
+# The receipt time of the delivery being dispatched: the App's own clock, finer than GitHub's
+# whole-second ``created_at``, and in the order GitHub sent the events (approvals bind with it).
+_received_at: ContextVar[float | None] = ContextVar("received_at", default=None)
 
 
 def commit_of(delivery: Delivery) -> tuple[RepoRef, str] | None:

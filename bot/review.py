@@ -550,7 +550,9 @@ async def publish_review(job: Job, config: ReviewConfig, head: Review, base: Rev
     if await superseded(job):
         return
     now = job.ctx.clock().timestamp()  # the head was confirmed just now
-    state = sticky.state.saw_head(job.pr.head_sha, now).showed(head, now)
+    # ... and known since the delivery that announced it arrived (approvals compare with that)
+    seen = min(now, job.pr.announced_at) if job.pr.announced_at is not None else now
+    state = sticky.state.saw_head(job.pr.head_sha, seen).showed(head, now)
     result = render_result(job.pr, config, head, base, state)
     comment = await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, result.markdown, state)
     output = CheckRunOutput(result.title, result.summary, result.text, result.annotations)

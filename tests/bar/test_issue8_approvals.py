@@ -8,7 +8,8 @@ Reproduces the issue's two examples against the shared fake GitHub:
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot.commands import CommentCommand, handle_comment
 from bot.context import AppContext
@@ -170,3 +171,52 @@ async def test_an_old_rule_wide_sec001_waiver_no_longer_hides_secrets(
     (entry,) = decode_state(sticky(hub, demo_repo, pr)).audit
     assert (entry.rule, entry.scope) == ("SEC001", "retired")
     assert "no longer applied" in sticky(hub, demo_repo, pr)
+
+
+def at_second(clock: Clock, seconds: float) -> datetime:
+    """GitHub's ``created_at`` for a comment written *seconds* past the clock's start: whole seconds."""
+    return (clock.now + timedelta(seconds=seconds)).replace(microsecond=0)
+
+
+async def test_an_approval_written_within_the_second_the_review_was_posted_binds(
+        ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, clock: Clock) -> None:
+    hub.set_permission(demo_repo, "maintainer", "maintain")
+    pr = hub.open_pull_request(demo_repo, task_files(TASK))
+    start = clock.now.timestamp()
+    clock.advance(0.4)  # the opened delivery arrived at +0.1 s; its review is posted at +0.4 s
+    await review_pull_request(ctx, replace(ref(pr), announced_at=start + 0.1), reason="pull_request.opened")
+    body = "/review approve hotfix, docs follow"
+    created = hub.add_comment(demo_repo, pr.number, body, login="maintainer")
+    approve = CommentCommand(repo_ref(demo_repo), pr.number, created.id, "maintainer", "User", body,
+                             created_at=at_second(clock, 0.3), received_at=start + 0.75)  # written at +0.7 s
+    clock.advance(2)
+
+    await handle_comment(ctx, approve)
+
+    assert conclusion(hub, demo_repo, pr.head_sha) == "success"
+    assert replies(hub, demo_repo, pr) == []
+
+
+async def test_a_push_sent_after_the_approve_comment_within_the_same_second_is_not_approved(
+        ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, clock: Clock) -> None:
+    hub.set_permission(demo_repo, "maintainer", "maintain")
+    files = task_files(TASK)
+    pr = hub.open_pull_request(demo_repo, files)
+    await review_pull_request(ctx, replace(ref(pr), announced_at=clock.now.timestamp()), reason="pull_request.opened")
+    seen = pr.head_sha
+    clock.advance(60)
+    start = clock.now.timestamp()
+    body = "/review approve hotfix, docs follow"
+    created = hub.add_comment(demo_repo, pr.number, body, login="maintainer")
+    approve = CommentCommand(repo_ref(demo_repo), pr.number, created.id, "maintainer", "User", body,
+                             created_at=at_second(clock, 0.2), received_at=start + 0.25)
+    pushed = hub.push(pr, with_line(files, f"aws_access_key_id = {FIRST_KEY}"))
+    clock.advance(0.9)  # the push's delivery arrived at +0.55 s and was reviewed first
+    await review_pull_request(ctx, replace(ref(pr), announced_at=start + 0.55), reason="pull_request.synchronize")
+    clock.advance(1)
+
+    await handle_comment(ctx, approve)
+
+    (entry,) = decode_state(sticky(hub, demo_repo, pr)).audit
+    assert (entry.kind, entry.sha) == ("approve", seen)
+    assert conclusion(hub, demo_repo, pushed) == "failure"

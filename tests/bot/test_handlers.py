@@ -19,9 +19,12 @@ from tests.bot import websupport as ws
 REPO = RepoRef(owner="Codertocat", name="Hello-World", installation_id=1)
 
 
+RECEIVED_AT = 1_700_000_000.25  # the App's clock when the delivery arrived
+
+
 async def run(event: str, payload: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
     actions = ws.RecordingActions()
-    delivery = Delivery(id="d-1", event=event, body=json.dumps(payload).encode(), received_at=0.0)
+    delivery = Delivery(id="d-1", event=event, body=json.dumps(payload).encode(), received_at=RECEIVED_AT)
     ran = await dispatch(delivery, actions)
     assert ran == len(actions.calls)
     assert triage(event, payload).handled == bool(actions.calls)
@@ -46,6 +49,7 @@ async def test_pull_request_changes_are_reviewed(action: str) -> None:
         draft=False,
         html_url=data["pull_request"]["html_url"],
         state=data["pull_request"]["state"],
+        announced_at=RECEIVED_AT,  # the head is known since the delivery naming it arrived
     )
 
 
@@ -143,6 +147,7 @@ async def test_a_review_command_on_a_pull_request_is_handled() -> None:
         author_type="User",
         body="/review approve docs are fine\nmore text",
         created_at=dt.datetime(2019, 5, 15, 15, 20, 21, tzinfo=dt.UTC),  # the payload's comment.created_at
+        received_at=RECEIVED_AT,
     )
 
 
