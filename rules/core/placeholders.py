@@ -17,6 +17,7 @@ exposure rule (rules/security). The decisions, each tested in tests/core/test_re
 
 from __future__ import annotations
 
+import functools
 import re
 
 _VOCABULARY = frozenset({
@@ -53,6 +54,7 @@ _DURATION_RE = re.compile(
 _VARIABLE_RE = re.compile(r"[A-Za-z_$][\w$]*")
 _CREDENTIAL_WORD_RE = re.compile(r"(?i)pass|pwd|secret|token|key")
 _SLUG_RE = re.compile(r"[a-z]+(?:[-_][a-z]+)+")
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
 
 _RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 _RESERVED_SUBDOMAINS = tuple("." + domain for domain in _RESERVED_DOMAINS)
@@ -72,6 +74,7 @@ def is_reference(value: str) -> bool:
     return any(mark in lowered for mark in _MASK_MARKS)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_placeholder(value: str) -> bool:
     """True for values that stand in for a secret rather than being one (see the module doc)."""
     value = value.strip().strip("\"'`")
@@ -109,6 +112,7 @@ def is_random_token(body: str) -> bool:
     return is_token_shaped(body) and not is_placeholder(body)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_literal_secret(value: str, *, quoted: bool) -> bool:
     """Is the right-hand side of ``password: …`` a literal credential (not prose, code or a stand-in)?
 
@@ -127,6 +131,19 @@ def is_literal_secret(value: str, *, quoted: bool) -> bool:
     has_other = any(not c.isalpha() and c not in "-_." for c in value)
     mixed_case = any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
     return has_letter and (has_other or (mixed_case and len(value) >= 10))
+
+
+def is_strong_secret(value: str) -> bool:
+    """A value random enough to be a credential even when prose follows it on the line
+    (``set password: Hunter2Xyz!Qw on the replica``): eight or more characters, mixed case or a
+    symbol, and digits interleaved with letters (two digit runs, or a digit and a symbol).
+    ``1Password``, ``OAuth2Client``, ``SHA-256``, ``v2.3.1-rc4`` and ``15-minute`` are not."""
+    if len(value) < 8 or not any(c.isalpha() for c in value):
+        return False
+    symbol = any(not c.isalnum() and c not in "-_." for c in value)
+    mixed_case = any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+    digit_runs = len(_DIGIT_RUN_RE.findall(value))
+    return (mixed_case or symbol) and (digit_runs >= 2 or (digit_runs == 1 and symbol))
 
 
 def is_documentation_host(host: str) -> bool:

@@ -30,14 +30,22 @@ class SecretInDocOptions(BaseModel):
 class SecretInDoc(Rule):
     """A credential is written in a planning doc: a token, a key, a password or a URL carrying one.
 
-    Found on every line, code blocks included: credential URLs (``postgresql://user:pass@host``),
-    Sentry DSNs, GitHub / Slack / OpenAI / Anthropic / Stripe / Google tokens, AWS access key ids
-    and secret keys, JWTs, bearer tokens, private key blocks, Slack and Discord webhooks, and
-    ``password:`` / ``secret=`` / ``api_key:`` / ``token:`` assignments with a literal value.
-    References and stand-ins are not secrets: ``${DB_PASSWORD}``, ``$TOKEN``, ``<password>``,
-    ``***``, ``your-password``, ``changeme``, ``DB_PASSWORD`` (a variable name), AWS's documented
-    ``…EXAMPLE`` keys. The finding shows the secret redacted (``postgresql://app:****@db:5432``);
-    the value never appears in any output.
+    Found on every line, code blocks included: credential URLs (``postgresql://user:pass@host``)
+    and tokens as URL user names (``https://<token>@host``) or in query strings (``?access_token=``,
+    ``api_key=``, SAS ``sig=``), Sentry DSNs (every region, self-hosted), GitHub / GitLab / Slack /
+    npm / PyPI / SendGrid / Hugging Face / Twilio / OpenAI / Anthropic / Stripe / Google / Vault
+    and other prefixed tokens, AWS access key ids and secret keys, Azure storage and service bus
+    keys (``AccountKey=``), JWTs, bearer and basic authorization headers, private key blocks, Slack
+    and Discord webhooks, passwords on command lines (``curl -u user:pass``, ``mysql -pPASS``,
+    ``docker login -p``, ``--password``), ``.netrc`` lines, ``PGPASSWORD=`` / ``*_SECRET=`` /
+    ``*_TOKEN=`` environment lines, and ``password:`` / ``secret=`` / ``api_key:`` / ``token:``
+    assignments with a literal value — followed by prose too when the value looks random
+    (``## Phase 1: set password: Hunter2Xyz!Qw on the replica``). References and stand-ins are not
+    secrets: ``${DB_PASSWORD}``, ``$TOKEN``, ``<password>``, ``***``, ``your-password``,
+    ``changeme``, ``DB_PASSWORD`` (a variable name), AWS's documented ``…EXAMPLE`` keys, passwords
+    on documentation hosts (``db.example.com``). The finding shows the secret redacted
+    (``postgresql://app:****@db:5432``); the value never appears in any output: the engine masks
+    every value found here wherever another rule quotes it.
 
     Why: planning docs are committed, reviewed in pull requests, copied into agent prompts and
     kept in git history forever. A secret in them is a leaked secret: removing the line does not

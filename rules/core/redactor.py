@@ -1,0 +1,187 @@
+"""The review's redaction boundary: every string that leaves the engine passes one :class:`Redactor`.
+
+``redact()`` recognises a secret by its shape *in context* (``password: …``, ``ghp_…``). Once a
+rule has quoted a phase heading, a blocker line or a bold label, that context may be gone, cut
+short or re-worded. So the engine first collects every secret *value* found anywhere in the
+snapshot's documents (illustrations included) and builds one :class:`Redactor` that masks
+
+* what ``redact()`` recognises, and
+* each of those literal values wherever it reappears, whatever the case, markup, escaping or
+  punctuation around or inside it (values are compared on their letters and digits only:
+  ``Hunter2Xyz!Qw`` is found in ``hunter2xyz qw`` and in ``Hunter2Xyz\\!Qw``), and
+* a value a rule cut short: its first (last) four or more letters and digits right before (after)
+  an ellipsis, a quote or the end (start) of the text (``Hunter2X…``).
+
+:func:`redact_review` applies it to every string of a :class:`~rules.core.report.Review` (finding
+messages, fixes, keys, waiver reasons, task names, strengths, scaffolds, gate reasons, notes),
+walking the dataclasses generically so a field added later is redacted too. File paths are
+identities, not quoted text (links and annotations must name the real file): they are left to
+the renderers' last-line ``redact()``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from collections.abc import Iterable, Sequence
+from typing import TypeVar, cast
+
+from rules.core.placeholders import is_placeholder
+from rules.core.redact import MASK, redact, secret_values
+
+MIN_VALUE = 6  # letters and digits a value needs to be masked wherever it appears
+MIN_PARTIAL = 4  # letters and digits of a cut-short value that are still masked
+IDENTITIES = frozenset({"path", "task", "root", "files", "exemplar", "stamp", "rule"})
+
+_DROP = re.compile(r"[\W_]+")  # everything but letters and digits (Unicode-aware, like str.isalnum)
+_CUTS = re.compile(r"…|\.\.\.|['\"`]")  # where a rule may have cut a quoted value short
+_LOOK = 64  # characters around a cut searched for a value's letters and digits
+_CACHE_ENTRIES = 8192
+
+T = TypeVar("T")
+
+
+class Redactor:
+    """Masks secret *values* (and everything ``redact()`` recognises) in any text."""
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        forms = {_canonical(v) for v in values if not is_placeholder(v)}
+        self._values = tuple(sorted((f for f in forms if len(f) >= MIN_VALUE), key=len, reverse=True))
+        self._ends = frozenset(v[k - MIN_PARTIAL:k] for v in self._values for k in range(MIN_PARTIAL, len(v)))
+        self._starts = frozenset(v[k:k + MIN_PARTIAL] for v in self._values for k in range(1, len(v) - 3))
+        self._known: dict[str, str] = {}
+
+    @classmethod
+    def for_documents(cls, documents: Iterable[Sequence[str]]) -> Redactor:
+        """A redactor for every secret value found in *documents* (each a sequence of lines)."""
+        return cls(value for lines in documents for value in secret_values(lines))
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
+
+    def __call__(self, text: str) -> str:
+        known = self._known.get(text)
+        if known is None:
+            known = self._mask_values(redact(text)) if self._values else redact(text)
+            if len(self._known) >= _CACHE_ENTRIES:
+                self._known.clear()
+            self._known[text] = known
+        return text if known == text else known  # the caller's own object when nothing changed
+
+    def _mask_values(self, text: str) -> str:
+        canon = _canonical(text)
+        whole = [v for v in self._values if v in canon]
+        cuts = _cuts(text)
+        if not whole and not any(self._cut_at(text, cut) for cut in cuts):
+            return text
+        chars, index = _canonical_map(text)
+        spans = [span for v in whole for span in _occurrences(chars, index, v)]
+        for before, after in cuts:
+            spans += self._prefix_before(text, chars, index, before) + self._suffix_after(text, chars, index, after)
+        return _masked(text, spans)
+
+    def _cut_at(self, text: str, cut: tuple[int, int]) -> bool:
+        """Cheap test: are a value's letters right before or right after this cut?"""
+        before, after = cut
+        return (_canonical(text[max(0, before - _LOOK):before])[-MIN_PARTIAL:] in self._ends
+                or _canonical(text[after:after + _LOOK])[:MIN_PARTIAL] in self._starts)
+
+    def _prefix_before(self, text: str, chars: str, index: list[int], cut: int) -> list[tuple[int, int]]:
+        end = bisect.bisect_left(index, cut)  # letters and digits before the cut
+        if chars[max(0, end - MIN_PARTIAL):end] not in self._ends:
+            return []
+        k = self._longest(chars, end, prefix=True)
+        return [(index[end - k], index[end - 1] + 1)] if k and _word_start(text, index[end - k]) else []
+
+    def _suffix_after(self, text: str, chars: str, index: list[int], cut: int) -> list[tuple[int, int]]:
+        begin = bisect.bisect_left(index, cut)
+        if chars[begin:begin + MIN_PARTIAL] not in self._starts:
+            return []
+        k = self._longest(chars, begin, prefix=False)
+        return [(index[begin], index[begin + k - 1] + 1)] if k and _word_end(text, index[begin + k - 1]) else []
+
+    def _longest(self, chars: str, at: int, *, prefix: bool) -> int:
+        """The most letters and digits of one value that end (prefix) or start (suffix) at *at*."""
+        best = 0
+        for value in self._values:
+            room = at if prefix else len(chars) - at
+            for k in range(min(len(value) - 1, room), max(best, MIN_PARTIAL - 1), -1):
+                if (chars[at - k:at] == value[:k]) if prefix else (chars[at:at + k] == value[-k:]):
+                    best = k
+                    break
+        return best
+
+
+def _cuts(text: str) -> list[tuple[int, int]]:
+    """``(before, after)`` of every place a quoted value may have been cut: each ellipsis or
+    quote, and the two ends of the text."""
+    return [(0, 0), *((m.start(), m.end()) for m in _CUTS.finditer(text)), (len(text), len(text))]
+
+
+def _canonical(text: str) -> str:
+    return _DROP.sub("", text.lower())
+
+
+def _canonical_map(text: str) -> tuple[str, list[int]]:
+    """*text*'s letters and digits, lower-cased, and for each the index of its source character."""
+    chars: list[str] = []
+    index: list[int] = []
+    for position, char in enumerate(text):
+        for lowered in char.lower():
+            if lowered.isalnum():
+                chars.append(lowered)
+                index.append(position)
+    return "".join(chars), index
+
+
+def _occurrences(chars: str, index: list[int], value: str) -> list[tuple[int, int]]:
+    spans = []
+    at = chars.find(value)
+    while at >= 0:
+        spans.append((index[at], index[at + len(value) - 1] + 1))
+        at = chars.find(value, at + 1)
+    return spans
+
+
+def _word_start(text: str, position: int) -> bool:
+    return position == 0 or not text[position - 1].isalnum()
+
+
+def _word_end(text: str, position: int) -> bool:
+    return position + 1 >= len(text) or not text[position + 1].isalnum()
+
+
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """*text* with each span (merged where they overlap) replaced by the mask."""
+    parts: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        if end <= position:
+            continue
+        parts += [text[position:max(start, position)], MASK] if start >= position else []
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def redact_review(value: T, redactor: Redactor) -> T:
+    """*value* (a Review, or any of its parts) with every string redacted, identities excepted."""
+    return cast(T, _scrub(value, redactor))
+
+
+def _scrub(value: object, redactor: Redactor) -> object:
+    if type(value) is str:
+        return redactor(value)
+    if type(value) is tuple:
+        items = tuple(_scrub(item, redactor) for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for field in dataclasses.fields(value):
+            if field.name not in IDENTITIES:
+                old = getattr(value, field.name)
+                if (new := _scrub(old, redactor)) is not old:
+                    changes[field.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
