@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import traceback
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -26,7 +27,7 @@ from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot, discover
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Role, TaskDocs
-from rules.core.redact import redact
+from rules.core.redactor import Redactor, redact_review
 from rules.core.report import Comparison, Gate, Review, ReviewStatus, Stamp, TaskReport
 from rules.core.rule import Rule, RuleContext
 from rules.core.waivers import find_waivers
@@ -98,21 +99,27 @@ class Budget:
 
 
 def run_rules(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, *, strict: bool = False,
-              budget: Budget | None = None) -> list[Finding]:
+              budget: Budget | None = None, redactor: Redactor | None = None) -> list[Finding]:
     """Apply every rule to one task. A crashing rule raises with ``strict`` (tests) and otherwise
     becomes an internal-error finding, so one buggy rule cannot sink the review. Once *budget*
-    is exhausted the remaining rules are not run (and recorded in it)."""
+    is exhausted the remaining rules are not run (and recorded in it).
+
+    Each finding leaves through *redactor* (the review's, see :func:`review`), so its fingerprint
+    is computed on the text every output shows and a waiver by fingerprint matches it; a crash's
+    traceback is logged through it too (an exception message may quote the document)."""
+    redactor = redactor or Redactor()
     findings: list[Finding] = []
     for index, rule in enumerate(rules):
         if budget is not None and budget.exhausted():
             budget.skip(task.path, rules[index:])
             break
         try:
-            findings.extend(_scrubbed(f) for f in rule.check(task, ctx))
+            findings.extend(redact_review(f, redactor) for f in rule.check(task, ctx))
         except Exception as error:
             if strict:
                 raise
-            log.exception("rule %s crashed on %s", rule.code, task.path)
+            details = redactor("".join(traceback.format_exception(error)))
+            log.error("rule %s crashed on %s\n%s", rule.code, task.path, details)
             findings.append(Finding(
                 rule=INTERNAL_ERROR, name="internal-error", severity=Severity.INFO, category=Category.STRUCTURE,
                 task=task.path, path=task.path, line=1,
@@ -121,14 +128,6 @@ def run_rules(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, *, strict
                 effort_minutes=0, key=rule.code,
             ))
     return findings
-
-
-def _scrubbed(finding: Finding) -> Finding:
-    """A finding never carries a secret, whatever text a rule quoted from the doc."""
-    message, fix, key = redact(finding.message), redact(finding.fix), redact(finding.key)
-    if (message, fix, key) == (finding.message, finding.fix, finding.key):
-        return finding
-    return finding.with_changes(message=message, fix=fix, key=key)
 
 
 def apply_waivers(task: TaskDocs, findings: Iterable[Finding], *, today: dt.date,
@@ -145,7 +144,6 @@ def apply_waivers(task: TaskDocs, findings: Iterable[Finding], *, today: dt.date
     result = []
     for finding in findings:
         reason = by_file.get(finding.path, {}).get(finding.rule) or pr_waivers.reason_for(finding)
-        reason = redact(reason) if reason is not None else None
         if reason is not None and finding.rule != INTERNAL_ERROR and not finding.rule.startswith("WVR"):
             finding = finding.with_changes(waived=True, waiver_reason=reason)
         result.append(finding)
@@ -154,8 +152,10 @@ def apply_waivers(task: TaskDocs, findings: Iterable[Finding], *, today: dt.date
 
 def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: ReviewConfig, *,
                extra_waivers: Mapping[str, str] | ExtraWaivers = ExtraWaivers(), strict: bool = False,
-               budget: Budget | None = None) -> TaskReport:
-    raw = run_rules(task, rules, ctx, strict=strict, budget=budget)
+               budget: Budget | None = None, redactor: Redactor | None = None) -> TaskReport:
+    """One task's report. Findings are redacted as the rules yield them; the rest of the report
+    (strengths, scaffolds, names) when :func:`review` redacts the whole review."""
+    raw = run_rules(task, rules, ctx, strict=strict, budget=budget, redactor=redactor)
     waived_applied = apply_waivers(task, raw, today=ctx.today, extra=extra_waivers)
     scored = scoring.attribute_points(waived_applied)
     missing = frozenset(cat for role, cat in _ROLE_CATEGORY.items() if task.doc(role) is None)
@@ -205,7 +205,11 @@ def review(
 ) -> Review:
     """Review every task in *snapshot*; grade and gate the *focus* tasks (default: all active).
 
-    *should_stop* (the shell's time budget) is asked between rules and tasks; see the module doc."""
+    *should_stop* (the shell's time budget) is asked between rules and tasks; see the module doc.
+
+    The redaction boundary: every string of the returned review has passed one :class:`Redactor`
+    that knows every secret value in the snapshot's documents, so no rule can quote one.
+    """
     from rules.registry import RULES_VERSION
 
     config = config or ReviewConfig()
@@ -219,17 +223,19 @@ def review(
         active_roots=config.roots, has_tree=snapshot.has_tree,
     )
     budget = Budget(should_stop)
+    redactor = Redactor.for_documents(doc.lines for task in tasks for doc in task.documents)
     waivers = ExtraWaivers.of(extra_waivers)
     focus_first = sorted(tasks, key=lambda t: t.path not in focus_set)  # the gated tasks use the budget first
     graded = {t.path: grade_task(t, chosen_rules, ctx, config, extra_waivers=waivers, strict=strict,
-                                 budget=budget) for t in focus_first}
+                                 budget=budget, redactor=redactor) for t in focus_first}
     reports = [graded[t.path] for t in tasks]
     with_comparison = [_with_comparison(r, reports) for r in reports]
     focused = tuple(r for r in with_comparison if r.path in focus_set)
     others = tuple(r for r in with_comparison if r.path not in focus_set)
     stamp = Stamp(ENGINE_VERSION, RULES_VERSION, config.digest(), today, head_sha)
     if not focused:
-        return nothing_to_review(config, stamp, others, focus=focus_set if focus is not None else None)
+        empty = nothing_to_review(config, stamp, others, focus=focus_set if focus is not None else None)
+        return redact_review(empty, redactor)
     score = round(sum(r.score for r in focused) / len(focused))
     findings = [f for r in focused for f in r.findings]
     gate = scoring.gate(score, findings, min_score=config.gate.min_score, blocking=config.blocking)
@@ -238,7 +244,8 @@ def review(
         notes.append(budget.note())
     if any(path in focus_set for path in budget.not_run):  # the gated tasks were not fully checked
         gate = replace(gate, passed=False, reasons=(INCOMPLETE, *(r for r in gate.reasons if not gate.passed)))
-    return Review(score, scoring.grade_for(score, config.grades), gate, focused, stamp, tuple(notes), others)
+    result = Review(score, scoring.grade_for(score, config.grades), gate, focused, stamp, tuple(notes), others)
+    return redact_review(result, redactor)
 
 
 def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskReport, ...], *,

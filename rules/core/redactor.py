@@ -48,8 +48,14 @@ class Redactor:
     def __init__(self, values: Iterable[str] = ()) -> None:
         forms = {_canonical(v) for v in values if not is_placeholder(v)}
         self._values = tuple(sorted((f for f in forms if len(f) >= MIN_VALUE), key=len, reverse=True))
-        self._ends = frozenset(v[k - MIN_PARTIAL:k] for v in self._values for k in range(MIN_PARTIAL, len(v)))
-        self._starts = frozenset(v[k:k + MIN_PARTIAL] for v in self._values for k in range(1, len(v) - 3))
+        # a cut-short value, found by the letters next to the cut: the prefixes of each value by their
+        # last MIN_PARTIAL letters, the suffixes by their first
+        self._ends: dict[str, list[str]] = {}
+        self._starts: dict[str, list[str]] = {}
+        for value in self._values:
+            for k in range(MIN_PARTIAL, len(value)):
+                self._ends.setdefault(value[k - MIN_PARTIAL:k], []).append(value[:k])
+                self._starts.setdefault(value[-k:][:MIN_PARTIAL], []).append(value[-k:])
         self._known: dict[str, str] = {}
 
     @classmethod
@@ -78,7 +84,7 @@ class Redactor:
         chars, index = _canonical_map(text)
         spans = [span for v in whole for span in _occurrences(chars, index, v)]
         for before, after in cuts:
-            spans += self._prefix_before(text, chars, index, before) + self._suffix_after(text, chars, index, after)
+            spans += self._prefix_before(chars, index, before) + self._suffix_after(chars, index, after)
         return _masked(text, spans)
 
     def _cut_at(self, text: str, cut: tuple[int, int]) -> bool:
@@ -87,30 +93,17 @@ class Redactor:
         return (_canonical(text[max(0, before - _LOOK):before])[-MIN_PARTIAL:] in self._ends
                 or _canonical(text[after:after + _LOOK])[:MIN_PARTIAL] in self._starts)
 
-    def _prefix_before(self, text: str, chars: str, index: list[int], cut: int) -> list[tuple[int, int]]:
+    def _prefix_before(self, chars: str, index: list[int], cut: int) -> list[tuple[int, int]]:
         end = bisect.bisect_left(index, cut)  # letters and digits before the cut
-        if chars[max(0, end - MIN_PARTIAL):end] not in self._ends:
-            return []
-        k = self._longest(chars, end, prefix=True)
-        return [(index[end - k], index[end - 1] + 1)] if k and _word_start(text, index[end - k]) else []
+        fits = [p for p in self._ends.get(chars[max(0, end - MIN_PARTIAL):end], ()) if chars.endswith(p, 0, end)]
+        k = max(map(len, fits), default=0)
+        return [(index[end - k], index[end - 1] + 1)] if k else []
 
-    def _suffix_after(self, text: str, chars: str, index: list[int], cut: int) -> list[tuple[int, int]]:
+    def _suffix_after(self, chars: str, index: list[int], cut: int) -> list[tuple[int, int]]:
         begin = bisect.bisect_left(index, cut)
-        if chars[begin:begin + MIN_PARTIAL] not in self._starts:
-            return []
-        k = self._longest(chars, begin, prefix=False)
-        return [(index[begin], index[begin + k - 1] + 1)] if k and _word_end(text, index[begin + k - 1]) else []
-
-    def _longest(self, chars: str, at: int, *, prefix: bool) -> int:
-        """The most letters and digits of one value that end (prefix) or start (suffix) at *at*."""
-        best = 0
-        for value in self._values:
-            room = at if prefix else len(chars) - at
-            for k in range(min(len(value) - 1, room), max(best, MIN_PARTIAL - 1), -1):
-                if (chars[at - k:at] == value[:k]) if prefix else (chars[at:at + k] == value[-k:]):
-                    best = k
-                    break
-        return best
+        fits = [p for p in self._starts.get(chars[begin:begin + MIN_PARTIAL], ()) if chars.startswith(p, begin)]
+        k = max(map(len, fits), default=0)
+        return [(index[begin], index[begin + k - 1] + 1)] if k else []
 
 
 def _cuts(text: str) -> list[tuple[int, int]]:
@@ -142,14 +135,6 @@ def _occurrences(chars: str, index: list[int], value: str) -> list[tuple[int, in
         spans.append((index[at], index[at + len(value) - 1] + 1))
         at = chars.find(value, at + 1)
     return spans
-
-
-def _word_start(text: str, position: int) -> bool:
-    return position == 0 or not text[position - 1].isalnum()
-
-
-def _word_end(text: str, position: int) -> bool:
-    return position + 1 >= len(text) or not text[position + 1].isalnum()
 
 
 def _masked(text: str, spans: list[tuple[int, int]]) -> str:

@@ -29,6 +29,7 @@ REDACTOR = Redactor([PASSWORD, "Zq8vLm2Rt7pX"])
     ("set password: Hunt", "set password: ****"),  # cut at the end of the text
     ("…xyz!Qw on the replica", "…**** on the replica"),  # cut at the start
     ("connect with app:Zq8vLm2Rt7pX then", "connect with app:**** then"),
+    ("'mysql -pZq8vLm2R…'", "'mysql -p****…'"),  # cut short right after a flag or a token prefix
 ])
 def test_a_value_is_masked_wherever_and_however_it_reappears(text: str, masked: str) -> None:
     assert REDACTOR(text) == masked
