@@ -14,6 +14,7 @@ Speed: one combined pre-filter regex per line; the detectors run only on lines i
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
 import re
@@ -148,18 +149,34 @@ def scan_lines(lines: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
     A private key block is one match on its ``BEGIN`` line; its body lines are not scanned again,
     and a block whose body holds no key material (``...``) is a placeholder, not a secret.
     """
+    for index, match, body_end in _scan(tuple(lines)):
+        if not match.reportable:
+            continue
+        line = lines[index]
+        if _opens_block(line, match):
+            if _has_key_material(lines[index + 1:body_end]):
+                yield index + 1, match
+        elif match.kind != "private-key" or _has_key_material([line[match.start:match.end]]):
+            yield index + 1, match
+
+
+@functools.lru_cache(maxsize=64)
+def _scan(lines: tuple[str, ...]) -> tuple[tuple[int, SecretMatch, int], ...]:
+    """Every match in a document, illustrations included, as ``(index, match, body_end)`` where
+    ``body_end`` is the index just past a private key body that starts on the next line (else
+    ``index + 1``). Cached: SEC001 and the review's redactor read the same documents."""
+    found = []
     resume = 0  # index of the first line after a private key body
     for index in lines_containing(lines, NEEDLES, HINTS):
         if index < resume:
             continue
-        line, number = lines[index], index + 1
-        for match in _find(line, line.lower(), illustrations=False):
+        line = lines[index]
+        for match in _find(line, line.lower(), illustrations=True):
+            body_end = index + 1
             if _opens_block(line, match):
-                resume = _block_end(lines, number)
-                if _has_key_material(lines[number:resume]):
-                    yield number, match
-            elif match.kind != "private-key" or _has_key_material([line[match.start:match.end]]):
-                yield number, match
+                body_end = resume = _block_end(lines, index + 1)
+            found.append((index, match, body_end))
+    return tuple(found)
 
 
 def _opens_block(line: str, match: SecretMatch) -> bool:
@@ -211,19 +228,11 @@ def secret_values(lines: Sequence[str]) -> Iterator[str]:
     """Every secret value in a document, illustrations included: what a review must never show.
 
     The body lines of a private key block count as values too (each is key material)."""
-    resume = 0
-    for index in lines_containing(lines, NEEDLES, HINTS):
-        if index < resume:
-            continue
-        line = lines[index]
-        for match in _find(line, line.lower(), illustrations=True):
-            if match.kind == "private-key":
-                yield from _key_material([match.value])
-            else:
-                yield match.value
-            if _opens_block(line, match):
-                resume = _block_end(lines, index + 1)
-                yield from _key_material(lines[index + 1:resume])
+    for index, match, body_end in _scan(tuple(lines)):
+        if match.kind == "private-key":
+            yield from _key_material([match.value, *lines[index + 1:body_end]])
+        else:
+            yield match.value
 
 
 def _key_material(body: Sequence[str]) -> Iterator[str]:
