@@ -11,21 +11,10 @@ from dataclasses import dataclass, field
 
 from rules.core.delta import Delta
 from rules.core.finding import Finding, Severity
-from rules.core.redact import redact
 from rules.core.report import Review, Scaffold, TaskReport
-from rules.render._md import (
-    CONTROL,
-    SEVERITY_ICON,
-    LinkFn,
-    arrow,
-    code,
-    escape,
-    location,
-    minutes,
-    plain,
-    plural,
-)
+from rules.render._md import SEVERITY_ICON, LinkFn, arrow, location, minutes, plural
 from rules.render.audit import AuditEntry
+from rules.render.neutral import code, escape, fenced, html, plain
 
 LONG_TASK = 15  # findings in a task above which medium and lower groups are collapsed
 LIST_CAP = 20  # items shown in the summary lists (critical gaps, new, fixed, waived)
@@ -54,11 +43,6 @@ class View:
 
     def is_new(self, finding: Finding) -> bool:
         return self.delta is not None and id(finding) in self.new_ids
-
-
-def html(text: str) -> str:
-    """Doc-derived text inside an HTML element (``<summary>``), where Markdown is not rendered."""
-    return plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def headline(review: Review, delta: Delta | None) -> str:
@@ -243,27 +227,8 @@ def _better(mine: int, theirs: int) -> str:
 
 
 def scaffold_block(scaffold: Scaffold) -> str:
-    body = plain_block(scaffold.body)
-    longest = max((len(run) for run in _backtick_runs(body)), default=0)
-    fence = "`" * max(4, longest + 1)
     return (f"<details>\n<summary>📄 Scaffold: {html(scaffold.title)} → <code>{html(scaffold.path)}</code>"
-            f"</summary>\n\n{fence}markdown\n{body}\n{fence}\n\n</details>\n\n")
-
-
-def plain_block(text: str) -> str:
-    """Multi-line doc-derived text for a code block: redacted, control characters removed."""
-    return CONTROL.sub("", redact(text.replace("\r\n", "\n").replace("\r", "\n"))).rstrip("\n")
-
-
-def _backtick_runs(text: str) -> list[str]:
-    runs, current = [], ""
-    for char in text:
-        if char == "`":
-            current += char
-        elif current:
-            runs.append(current)
-            current = ""
-    return [*runs, current] if current else runs
+            f"</summary>\n\n{fenced(scaffold.body, 'markdown')}\n</details>\n\n")
 
 
 def task_section(view: View, task: TaskReport, detail: Detail, *, open_: bool) -> str:

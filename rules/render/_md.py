@@ -1,14 +1,10 @@
-"""Markdown building blocks shared by the comment and the check run: escaping, code spans, links,
-effort and delta formatting, and fitting blocks into a character budget.
-
-Doc-derived text is redacted *before* it is escaped: escaping (``ghp_x`` → ``ghp\\_x``) could
-otherwise hide a secret from the patterns that the final redaction pass looks for.
+"""Markdown building blocks shared by the comment and the check run: locations, effort and delta
+formatting, and fitting blocks into a character budget. Doc-derived text goes through
+rules/render/neutral.py (redacted, then made inert) before it is placed in any of them.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +12,7 @@ from typing import Any
 from rules.core.finding import Finding, Severity
 from rules.core.redact import redact
 from rules.core.report import Stamp
+from rules.render.neutral import code, url
 
 LinkFn = Callable[[str, int], str]
 
@@ -26,52 +23,6 @@ SEVERITY_ICON = {
     Severity.LOW: "🔵",
     Severity.INFO: "⚪",
 }
-
-_CODE_SPAN = re.compile(r"(`+)([^`]|[^`].*?[^`])\1(?!`)")
-_SPECIAL = re.compile(r"([\\`*_\[\]~|])")
-_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_URL_UNSAFE = str.maketrans({c: f"%{ord(c):02X}" for c in [*" ()<>\"'`", *map(chr, range(32))]})
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-@functools.lru_cache(maxsize=8192)
-def plain(text: str) -> str:
-    """One line of doc-derived text, redacted, without control characters."""
-    return CONTROL.sub("", redact(text)).replace("\r", " ").replace("\n", " ").replace("\t", " ").strip()
-
-
-@functools.lru_cache(maxsize=8192)
-def escape(text: str, *, cell: bool = False) -> str:
-    """Doc-derived text as inert Markdown: code spans are kept (rule fixes use them), everything
-    else has Markdown and HTML specials escaped. ``cell``: also safe inside a table cell."""
-    parts: list[str] = []
-    position = 0
-    source = plain(text)
-    for match in _CODE_SPAN.finditer(source):
-        parts.append(_escape_prose(source[position:match.start()]))
-        parts.append(code(match.group(2), cell=cell))
-        position = match.end()
-    parts.append(_escape_prose(source[position:]))
-    return "".join(parts)
-
-
-def _escape_prose(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text.translate(_ENTITIES))
-
-
-def code(text: str, *, cell: bool = False) -> str:
-    """*text* as a code span that no backtick inside it can close early."""
-    text = plain(text)
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    padded = f" {text} " if text.startswith("`") or text.endswith("`") or not text.strip() else text
-    span = f"{fence}{padded}{fence}"
-    return span.replace("|", "\\|") if cell else span
-
-
-def url(target: str) -> str:
-    """A link destination that cannot end the Markdown link early."""
-    return target.translate(_URL_UNSAFE)
 
 
 def location(finding: Finding, link: LinkFn | None, *, relative_to: str | None = None,

@@ -15,9 +15,10 @@ from rules.core.finding import Finding, Severity
 from rules.core.redact import redact
 from rules.core.report import Review, TaskReport
 from rules.render import _blocks as b
-from rules.render._md import KEEP, Block, LinkFn, fit, minutes, plain, plural, stamp_line
+from rules.render._md import KEEP, Block, LinkFn, fit, minutes, plural, stamp_line
 from rules.render.audit import AuditEntry
 from rules.render.markdown import LEVELS, make_view, notes_block
+from rules.render.neutral import clip, clip_bytes, defuse, html, plain
 
 MAX_OUTPUT_CHARS = 65_535
 MAX_TITLE_CHARS = 255
@@ -94,7 +95,7 @@ def _title(view: b.View, approval: AuditEntry | None) -> str:
         state = f"gate overridden by @{plain(approval.actor).lstrip('@')}"
     else:
         state = f"gate failed: {_blocking_summary(view.review)}"
-    return _clip(redact(f"{b.headline(view.review, view.delta)} — {state}"), MAX_TITLE_CHARS)
+    return clip(redact(f"{b.headline(view.review, view.delta)} — {state}"), MAX_TITLE_CHARS)
 
 
 def _blocking_summary(review: Review) -> str:
@@ -118,7 +119,7 @@ def _summary(view: b.View, *, left_out: int, untied: int) -> str:
         Block(b.category_matrix(review), 40, "the category table"),
         Block(b.delta_block(view), 30, "the changes since base"),
         Block(b.audit_block(view), 60, "the audit"),
-        Block(f"---\n<sub>{b.html(stamp_line(review.stamp))}</sub>\n", KEEP),
+        Block(f"---\n<sub>{html(stamp_line(review.stamp))}</sub>\n", KEEP),
     ]
     return fit([block for block in blocks if block.text], MAX_OUTPUT_CHARS, note=_cut_note)
 
@@ -183,22 +184,10 @@ def level_for(severity: Severity) -> Level:
 
 
 def annotation(finding: Finding) -> Annotation:
-    title = _clip(redact(plain(f"{finding.rule} {finding.name} ({finding.severity.label})")), MAX_TITLE_CHARS)
-    message = redact(f"{plain(finding.message)}\nFix: {plain(finding.fix)}")
+    title = clip(redact(plain(f"{finding.rule} {finding.name} ({finding.severity.label})")), MAX_TITLE_CHARS)
+    message = redact(f"{defuse(plain(finding.message))}\nFix: {defuse(plain(finding.fix))}")
     details = redact(f"Category: {finding.category.value} · effort {minutes(finding.effort_minutes)} · "
                      f"fingerprint {finding.fingerprint}")
     return Annotation(finding.path, finding.line, finding.line, level_for(finding.severity), title,
-                      _clip_bytes(message, MAX_MESSAGE_BYTES), details)
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def _clip_bytes(text: str, limit: int) -> str:
-    """*text* within *limit* UTF-8 bytes, cut at a character boundary."""
-    data = text.encode("utf-8")
-    if len(data) <= limit:
-        return text
-    return data[:limit - 3].decode("utf-8", errors="ignore") + "…"
+                      clip_bytes(message, MAX_MESSAGE_BYTES), details)
 

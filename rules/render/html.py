@@ -9,7 +9,8 @@ and the reproducibility stamp close it.
 Safe to open from a workflow artifact: no scripts, no external resources (inline CSS and SVG), a
 ``Content-Security-Policy`` that forbids anything else, and every doc-supplied string — task
 names, paths, messages, fixes, strengths, gate reasons, notes, scaffold bodies, audit entries —
-redacted, stripped of control characters and escaped with ``html.escape(quote=True)`` before it is
+goes through rules/render/neutral.py (redacted, stripped of control characters, escaped with
+``html.escape(quote=True)``; mentions are kept as written: a file notifies no one) before it is
 placed in an element or a quoted attribute. Doc text never becomes markup: code spans in messages
 and fixes are shown as ``<code>`` around escaped text, nothing else. The whole page goes through
 ``redact`` once more at the end, as every renderer's output does.
@@ -26,10 +27,12 @@ from rules.core.finding import Finding, Severity
 from rules.core.redact import redact
 from rules.core.report import Review, Scaffold, TaskReport
 from rules.render import _blocks as b
+from rules.render import neutral
 from rules.render._html_css import STYLE
-from rules.render._md import _CODE_SPAN, LinkFn, arrow, minutes, plain, plural, stamp_line
+from rules.render._md import LinkFn, arrow, minutes, plural, stamp_line
 from rules.render.audit import AuditEntry
 from rules.render.markdown import make_view, state_line
+from rules.render.neutral import plain
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 SEVERITIES = tuple(sorted(Severity, reverse=True))
@@ -71,21 +74,13 @@ def _page(title: str, body: str) -> str:
 # --- doc-supplied text -------------------------------------------------------------------------
 
 def esc(text: str) -> str:
-    """Doc-supplied text for an element or a quoted attribute: one line, redacted, escaped."""
-    return html.escape(plain(text), quote=True)
+    """Doc-supplied text for an element or a quoted attribute (rules/render/neutral.py)."""
+    return neutral.html(text, on_github=False)
 
 
 def rich(text: str) -> str:
     """Like :func:`esc`, with Markdown code spans (rule fixes use them) shown as ``<code>``."""
-    source = plain(text)
-    parts: list[str] = []
-    position = 0
-    for match in _CODE_SPAN.finditer(source):
-        parts.append(html.escape(source[position:match.start()], quote=True))
-        parts.append(f"<code>{html.escape(match.group(2), quote=True)}</code>")
-        position = match.end()
-    parts.append(html.escape(source[position:], quote=True))
-    return "".join(parts)
+    return neutral.html_rich(text, on_github=False)
 
 
 def _href(link: LinkFn | None, path: str, line: int) -> str | None:
@@ -486,7 +481,7 @@ def _scaffolds(task: TaskReport) -> str:
 
 
 def _scaffold(scaffold: Scaffold) -> str:
-    body = html.escape(b.plain_block(scaffold.body), quote=True)
+    body = html.escape(neutral.block_text(scaffold.body), quote=True)
     return (f'<details class="scaffold"><summary>{rich(scaffold.title)} → <code>{esc(scaffold.path)}</code>'
             f"</summary><pre><code>{body}</code></pre></details>")
 

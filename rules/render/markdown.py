@@ -18,20 +18,9 @@ from rules.core.finding import Finding, Severity
 from rules.core.redact import redact
 from rules.core.report import Review
 from rules.render import _blocks as b
-from rules.render._md import (
-    KEEP,
-    Block,
-    LinkFn,
-    escape,
-    fit,
-    location,
-    minutes,
-    plain,
-    plural,
-    severity_counts,
-    stamp_line,
-)
+from rules.render._md import KEEP, Block, LinkFn, fit, location, minutes, plural, severity_counts, stamp_line
 from rules.render.audit import AuditEntry, active_approval
+from rules.render.neutral import escape, html, plain
 
 COMMENT_MARKER = "<!-- devdocs-review:sticky -->"
 _DEFUSED_MARKER = "<!-- devdocs-review: sticky -->"
@@ -179,7 +168,7 @@ def gaps_block(view: b.View) -> str:
 
 
 def footer(review: Review, title: str) -> str:
-    return f"---\n<sub>📋 {b.html(title)} · {b.html(stamp_line(review.stamp))}</sub>\n"
+    return f"---\n<sub>📋 {html(title)} · {html(stamp_line(review.stamp))}</sub>\n"
 
 
 def left_out_note(review: Review, detail: b.Detail, max_chars: int, dropped: Sequence[Block] = ()) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from rules.core.finding import Finding, Severity
 from rules.core.redact import redact
 from rules.core.report import Review, TaskReport
-from rules.render._md import minutes, plain, plural, severity_counts, stamp_line
+from rules.render._md import minutes, plural, severity_counts, stamp_line
+from rules.render.neutral import plain
 
 _RESET = "\x1b[0m"
 _COLORS = {
