@@ -38,6 +38,7 @@ _DROP = re.compile(r"[\W_]+")  # everything but letters and digits (Unicode-awar
 _CUTS = re.compile(r"…|\.\.\.|['\"`]")  # where a rule may have cut a quoted value short
 _LOOK = 64  # characters around a cut searched for a value's letters and digits
 _CACHE_ENTRIES = 8192
+_FEW = 32  # values searched one by one; more are looked up by their first letters
 
 T = TypeVar("T")
 
@@ -56,6 +57,9 @@ class Redactor:
             for k in range(MIN_PARTIAL, len(value)):
                 self._ends.setdefault(value[k - MIN_PARTIAL:k], []).append(value[:k])
                 self._starts.setdefault(value[-k:][:MIN_PARTIAL], []).append(value[-k:])
+        self._heads: dict[str, list[str]] = {}  # values by their first MIN_VALUE letters: for many values
+        for value in self._values:
+            self._heads.setdefault(value[:MIN_VALUE], []).append(value)
         self._known: dict[str, str] = {}
 
     @classmethod
@@ -77,7 +81,7 @@ class Redactor:
 
     def _mask_values(self, text: str) -> str:
         canon = _canonical(text)
-        whole = [v for v in self._values if v in canon]
+        whole = self._within(canon)
         cuts = _cuts(text)
         if not whole and not any(self._cut_at(text, cut) for cut in cuts):
             return text
@@ -86,6 +90,16 @@ class Redactor:
         for before, after in cuts:
             spans += self._prefix_before(chars, index, before) + self._suffix_after(chars, index, after)
         return _masked(text, spans)
+
+    def _within(self, canon: str) -> list[str]:
+        """The values *canon* holds: a C-speed search per value when there are few, else one pass
+        over *canon* looking each position up by its first letters (a doc full of secrets must
+        not make every string cost a search per secret)."""
+        if len(self._values) <= _FEW:
+            return [v for v in self._values if v in canon]
+        found = {v for i in range(len(canon) - MIN_VALUE + 1) for v in self._heads.get(canon[i:i + MIN_VALUE], ())
+                 if canon.startswith(v, i)}
+        return sorted(found, key=len, reverse=True)
 
     def _cut_at(self, text: str, cut: tuple[int, int]) -> bool:
         """Cheap test: are a value's letters right before or right after this cut?"""

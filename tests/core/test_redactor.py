@@ -109,3 +109,12 @@ def test_every_identity_names_a_field_of_the_report_model() -> None:
     models = (Review, TaskReport, Finding, Comparison, Scaffold)
 
     assert {f.name for model in models for f in dataclasses.fields(model)} >= IDENTITIES
+
+
+def test_with_many_values_each_is_still_found_whole_and_cut_short() -> None:
+    others = [f"Xq{n:03d}vLm2Rt" for n in range(100)]  # more values than are searched one by one
+    redactor = Redactor([*others, PASSWORD])
+
+    assert redactor("set password hunter2xyz qw and Xq042vLm2Rt") == "set password **** and ****"
+    assert redactor("first: 'Hunter2X…'") == "first: '****…'"
+    assert redactor("nothing to hide here") == "nothing to hide here"
