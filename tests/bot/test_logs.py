@@ -127,3 +127,15 @@ def test_a_bad_format_call_still_logs_a_line(stream: io.StringIO) -> None:
 
     (line,) = lines(stream)
     assert "items" in line["msg"]
+
+
+@pytest.mark.parametrize(("line", "value"), [
+    ("running curl -u deploy:IIbASeEVtmC1 https://api.acme-corp.io", "IIbASeEVtmC1"),
+    ("fetch https://api.acme-corp.io/v1?access_token=VZ5kloXPFh3Qe9vE failed", "VZ5kloXPFh3Qe9vE"),
+    ("config AccountKey=V3XM4Z4U2htVAZDVxGm5frKvHxBj3OIgKfdvGHnaZox= rejected", "V3XM4Z4U2htVAZDVxGm5"),
+    ("doc said set password: Hunter2Xyz!Qw on the replica", "Hunter2Xyz!Qw"),
+])
+def test_every_shape_the_detectors_know_is_masked_in_logs(stream: io.StringIO, line: str, value: str) -> None:
+    logging.getLogger("bot.test").warning("%s", line)
+
+    assert value not in stream.getvalue() and "****" in stream.getvalue()
