@@ -21,7 +21,7 @@ from rules.core.config import ReviewConfig
 from rules.core.engine import review
 from rules.render.check import render_check
 
-FORMATS = ("text", "markdown", "json", "sarif")
+FORMATS = ("text", "markdown", "json", "sarif", "html")
 TODAY = "2026-01-15"
 SENTRY_KEY = "b8b660840c11c6ffa9b58bf0498b812d"
 JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJRNHZMbTJSIiwidHMiOjE3Nn0.x9VqTm2Lk8Rz4Wp7Yc1Nb6Hd3Gf0Js5A"

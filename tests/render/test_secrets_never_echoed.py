@@ -7,12 +7,13 @@ labels, code spans and blocks, link text and URL, blocker and status lines, the 
 waiver reason, and task lines long enough for a rule to cut them short inside the secret). Every
 registered rule runs on it (strict: a crash fails the test), then every renderer: text (plain and
 coloured), Markdown (whole and shrunk), JSON, SARIF, the check run (title, summary, text and each
-annotation) and the comparison with a base review. A canary word beside each seeded secret
+annotation), the HTML report, and the comparison with a base review. A canary word beside each seeded secret
 proves the position was quoted somewhere; the secret itself must never be.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import logging
@@ -29,6 +30,7 @@ from rules.core.report import Review
 from rules.core.rule import Rule, RuleContext
 from rules.render.audit import AuditEntry
 from rules.render.check import render_check
+from rules.render.html import render_html
 from rules.render.json import render_json
 from rules.render.markdown import render_markdown
 from rules.render.sarif import render_sarif
@@ -139,6 +141,7 @@ def outputs(head: Review) -> dict[str, str]:
         "json": lambda: render_json(head, base=base),
         "sarif": lambda: render_sarif(head),
         "check": lambda: _check_text(head, base, audit),
+        "html": lambda: render_html(head, base=base, audit=audit),
     }
     return {name: render() for name, render in renders.items()}
 
@@ -182,7 +185,7 @@ def _canonical(text: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["text", "text-color", "markdown", "markdown-comment", "markdown-small", "json",
-                                 "sarif", "check"])
+                                 "sarif", "check", "html"])
 def test_no_secret_value_appears_in_any_output(outputs: dict[str, str], fmt: str) -> None:
     out = _Haystack(outputs[fmt])
 
@@ -244,3 +247,25 @@ def test_a_crashing_rule_logs_its_traceback_without_the_secret(caplog: pytest.Lo
     assert [f.rule for f in result.tasks[0].findings] == ["BOT000"]
     assert "TST999 crashed" in caplog.text and "ValueError" in caplog.text
     assert "Hunter2Xyz" not in caplog.text and "password: ****" in caplog.text
+
+
+@pytest.mark.parametrize("focus", [None, ["dev/active/no-such-task"]], ids=["reviewed", "nothing-to-review"])
+def test_no_string_of_the_review_itself_holds_a_secret(focus: list[str] | None) -> None:
+    result = review(_snapshot(), today=TODAY, strict=True, focus=focus)
+
+    text = _Haystack("\n".join(_strings(result)))
+
+    assert result.others or result.tasks
+    assert {name: how for name, _written, value in SEEDS if (how := text.leaks(value))} == {}
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string reachable from a review value (dataclasses and tuples)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from _strings(getattr(value, field.name))
