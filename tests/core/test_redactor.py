@@ -79,8 +79,8 @@ def test_every_string_of_a_review_is_redacted_but_paths_stay_identities() -> Non
 
     redacted = redact_review(subject, REDACTOR)
 
-    strings = _strings(redacted)
-    assert not [s for s in strings if PASSWORD.lower() in s.lower()
+    found = strings(redacted)
+    assert not [s for s in found if PASSWORD.lower() in s.lower()
                 and not s.startswith("dev/active/Hunter2Xyz")]
     assert redacted.tasks[0].waived[0].path == "dev/active/Hunter2Xyz!Qw/x-plan.md"
     assert redacted.tasks[0].waived[0].waiver_reason == "because ****"
@@ -94,14 +94,14 @@ def test_an_untouched_review_is_returned_as_it_is() -> None:
     assert redact_review(subject, REDACTOR) is subject
 
 
-def _strings(value: object) -> list[str]:
-    """Every string reachable from *value*, identities included."""
+def strings(value: object) -> list[str]:
+    """Every string reachable from *value* (dataclasses and tuples), identities included."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, tuple):
-        return [s for item in value for s in _strings(item)]
+        return [s for item in value for s in strings(item)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [s for f in dataclasses.fields(value) for s in _strings(getattr(value, f.name))]
+        return [s for f in dataclasses.fields(value) for s in strings(getattr(value, f.name))]
     return []
 
 

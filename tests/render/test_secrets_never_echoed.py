@@ -13,7 +13,6 @@ proves the position was quoted somewhere; the secret itself must never be.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import logging
@@ -35,6 +34,7 @@ from rules.render.json import render_json
 from rules.render.markdown import render_markdown
 from rules.render.sarif import render_sarif
 from rules.render.text import render_text
+from tests.core.test_redactor import strings
 
 TODAY = dt.date(2026, 1, 15)
 HEAD = "c" * 40
@@ -253,19 +253,8 @@ def test_a_crashing_rule_logs_its_traceback_without_the_secret(caplog: pytest.Lo
 def test_no_string_of_the_review_itself_holds_a_secret(focus: list[str] | None) -> None:
     result = review(_snapshot(), today=TODAY, strict=True, focus=focus)
 
-    text = _Haystack("\n".join(_strings(result)))
+    text = _Haystack("\n".join(strings(result)))
 
     assert result.others or result.tasks
     assert {name: how for name, _written, value in SEEDS if (how := text.leaks(value))} == {}
 
-
-def _strings(value: object) -> Iterator[str]:
-    """Every string reachable from a review value (dataclasses and tuples)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _strings(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            yield from _strings(getattr(value, field.name))
