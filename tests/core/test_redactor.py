@@ -4,13 +4,19 @@ are masked wherever they reappear, however a rule quoted, re-cased, escaped or c
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 
 import pytest
 
+from rules.core.discovery import Snapshot
+from rules.core.engine import ExtraWaivers
+from rules.core.engine import review as review_snapshot
 from rules.core.finding import Category, Finding, Severity
 from rules.core.redact import secret_values
 from rules.core.redactor import IDENTITIES, Redactor, redact_review
 from rules.core.report import Comparison, Review, Scaffold, TaskReport
+from rules.render.json import render_json
 from tests.render.factories import review, task_report
 
 PASSWORD = "Hunter2Xyz!Qw"
@@ -118,3 +124,18 @@ def test_with_many_values_each_is_still_found_whole_and_cut_short() -> None:
     assert redactor("set password hunter2xyz qw and Xq042vLm2Rt") == "set password **** and ****"
     assert redactor("first: 'Hunter2X…'") == "first: '****…'"
     assert redactor("nothing to hide here") == "nothing to hide here"
+
+
+def test_a_waiver_by_the_fingerprint_an_output_shows_matches_a_finding_that_quoted_a_secret() -> None:
+    plan = (f"# Pay - Plan\n\n## Overview\nx\n\n## Known risks\n\n### Risk 1: the password: {PASSWORD} "
+            "leaks\n\nThe replica may lag.\n")  # PLN003 keys the finding by the risk's own text
+    snapshot = Snapshot({"dev/active/pay/pay-plan.md": plan.encode()})
+    first = review_snapshot(snapshot, today=dt.date(2026, 1, 15))
+    (risk,) = [f for f in first.findings if f.rule == "PLN003"]
+    shown = json.loads(render_json(first))["tasks"][0]["findings"]
+
+    again = review_snapshot(snapshot, today=dt.date(2026, 1, 15),
+                            extra_waivers=ExtraWaivers(findings={risk.fingerprint: "accepted for now"}))
+
+    assert "****" in risk.key and risk.fingerprint in {f["fingerprint"] for f in shown}
+    assert [(f.rule, f.waiver_reason) for f in again.waived] == [("PLN003", "accepted for now")]
