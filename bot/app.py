@@ -29,7 +29,8 @@ from bot.commands import CommentCommand
 from bot.context import AppContext, build_context
 from bot.engine_pool import engine_running
 from bot.events import UnreadablePayloadError
-from bot.github import GitHubRequestError, PullRequestRef, RepoRef
+from bot.github.errors import GitHubRequestError
+from bot.github.values import PullRequestRef, RepoRef
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.queue.base import Delivery, DeliveryQueue, Handler
 from bot.recovery import recovery_running

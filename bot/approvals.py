@@ -29,7 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from bot.github import GitHubPort, PullRequestRef
+from bot.github.port import GitHubPort
+from bot.github.values import PullRequestRef
 from bot.sticky_state import HeadSeen, StickyState
 from rules.render.audit import AuditEntry
 

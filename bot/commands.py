@@ -33,7 +33,8 @@ from typing import Literal
 
 from bot.approvals import Binding, bind, check_run_sightings, comment_moment
 from bot.context import AppContext
-from bot.github import GitHubPort, PullRequestRef, RepoRef
+from bot.github.port import GitHubPort
+from bot.github.values import PullRequestRef, RepoRef
 from bot.review import TITLE, bot_login, find_sticky, now_stamp, run_review, write_sticky
 from bot.sticky_state import MAX_WAIVED_FINDINGS, Record, StickyState, is_security_rule, is_valid_entry, strip_state
 from rules.registry import RULES_BY_CODE

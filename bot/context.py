@@ -17,14 +17,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from bot.engine_pool import EngineRunner
-from bot.github import AppInfo
-from bot.githubkit_adapter import (
-    AppPortFactory,
-    GitHubMetrics,
-    PortFactory,
-    github_for_app,
-    github_for_installation,
-)
+from bot.github.client import GitHubMetrics
+from bot.github.connect import github_for_app, github_for_installation
+from bot.github.port import AppPortFactory, PortFactory
+from bot.github.values import AppInfo
 
 if TYPE_CHECKING:
     from bot.settings import Settings

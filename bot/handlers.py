@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from bot.commands import CommentCommand
 from bot.events import EventRouter
-from bot.github import PullRequestRef, RepoRef
+from bot.github.values import PullRequestRef, RepoRef
 from bot.logs import bind
 from bot.payloads import (
     RERUN_ACTION,

@@ -28,7 +28,7 @@ Stuck check runs
 
 Bounds
     Every GitHub request of a run, retries included, is charged to one
-    :class:`~bot.github.RequestBudget` of ``max_calls``; when it runs out the run stops where it is
+    :class:`~bot.github.budget.RequestBudget` of ``max_calls``; when it runs out the run stops where it is
     and says so. (githubkit's installation-token exchange, at most one per installation per hour
     and shared with the reviews, happens inside its auth flow and is not charged.) The runner
     also bounds each run in time, and a lock in the store lets one worker at a time run it.
@@ -55,18 +55,10 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.context import AppContext, TrackedCheck
-from bot.github import (
-    AppPort,
-    BudgetExhausted,
-    DeliveryListing,
-    GitHubError,
-    GitHubPort,
-    HookDelivery,
-    RateLimited,
-    RepoRef,
-    RequestBudget,
-    spending,
-)
+from bot.github.budget import RequestBudget, spending
+from bot.github.errors import BudgetExhausted, GitHubError, RateLimited
+from bot.github.port import AppPort, GitHubPort
+from bot.github.values import DeliveryListing, HookDelivery, RepoRef
 from bot.logs import bind
 from bot.payloads import RERUN_ACTION, RERUN_EVENT
 from bot.queue.base import Delivery, DeliveryQueue, SeenQueue

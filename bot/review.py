@@ -42,7 +42,9 @@ from bot.configfile import CONFIG_PATH
 from bot.configfile import parse_config_bytes as parse_config
 from bot.context import AppContext, TrackedCheck
 from bot.engine_pool import ReviewTimedOut, ThreadEngine
-from bot.github import (
+from bot.github.errors import GitHubError, GitHubRequestError, GitHubUnavailable, NotFound, RateLimited
+from bot.github.port import GitHubPort
+from bot.github.values import (
     MAX_CHECK_TEXT_CHARS,
     MAX_COMMENT_CHARS,
     ChangedFile,
@@ -51,13 +53,7 @@ from bot.github import (
     CheckRunOutput,
     CheckRunUpdate,
     Comment,
-    GitHubError,
-    GitHubPort,
-    GitHubRequestError,
-    GitHubUnavailable,
-    NotFound,
     PullRequestRef,
-    RateLimited,
     RepoRef,
     TreeEntry,
 )

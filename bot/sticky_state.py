@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from bot.github import MAX_COMMENT_CHARS
+from bot.github.values import MAX_COMMENT_CHARS
 from rules.core.engine import ExtraWaivers
 from rules.core.finding import Category
 from rules.core.report import Review

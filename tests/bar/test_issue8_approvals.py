@@ -16,7 +16,7 @@ from bot.context import AppContext
 from bot.review import review_pull_request
 from bot.sticky_state import STATE_PREFIX, decode_state
 from rules.render.markdown import COMMENT_MARKER
-from tests.bot.gh.support import GOOD_TASK, Clock, ref, repo_ref, task_files
+from tests.bot.support import GOOD_TASK, Clock, ref, repo_ref, task_files
 from tests.fakegithub import FakeGitHub, PullRequest, Repo
 
 CHECK = "devdocs-review"

@@ -20,9 +20,10 @@ import httpx
 import pytest
 
 from bot.context import AppContext, build_context
-from bot.githubkit_adapter import RetryPolicy, github_for_installation
+from bot.github.connect import github_for_installation
+from bot.github.retry import RetryPolicy
 from bot.review import parse_config_bytes, review_pull_request
-from tests.bot.gh.support import DEMO, GHES_URL, GOOD_TASK, Clock, Sleeps, demo_files, make_settings, new_app_keys, ref
+from tests.bot.support import DEMO, GHES_URL, GOOD_TASK, Clock, Sleeps, demo_files, make_settings, new_app_keys, ref
 from tests.fakegithub import FakeGitHub, Repo, create_app
 
 ROOT = Path(__file__).parents[2]

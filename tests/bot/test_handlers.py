@@ -10,7 +10,7 @@ import pytest
 
 from bot.commands import CommentCommand
 from bot.events import EventRouter, UnreadablePayloadError
-from bot.github import PullRequestRef, RepoRef
+from bot.github.values import PullRequestRef, RepoRef
 from bot.handlers import coalesce_key, commit_of, dispatch, is_review_command, router, triage
 from bot.payloads import PullRequestEvent
 from bot.queue.base import Delivery

@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tests.bot import websupport as ws
-from tests.bot.gh.support import GOOD_TASK, demo_files, task_files
+from tests.bot.support import GOOD_TASK, demo_files, task_files
 from tests.fakegithub import CheckRun, FakeGitHub, IssueComment, PullRequest, Repo, create_app
 from tests.redisproc import (
     free_port,

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from tests.bot import websupport as ws
-from tests.bot.gh.support import GOOD_TASK, demo_files, new_app_keys, task_files
+from tests.bot.support import GOOD_TASK, demo_files, new_app_keys, task_files
 from tests.fakegithub import CheckRun, FakeGitHub, Repo, serve_in_thread
 from tests.integration.procs import free_port, pull_request_payload, wait_for
 

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.bot import websupport as ws
-from tests.bot.gh.support import BAD_TASK, GOOD_TASK, demo_files, new_app_keys, task_files
+from tests.bot.support import BAD_TASK, GOOD_TASK, demo_files, new_app_keys, task_files
 from tests.fakegithub import CheckRun, FakeGitHub, PullRequest, Repo, serve_in_thread
 from tests.integration.procs import (
     check_suite_payload,

@@ -10,7 +10,7 @@ from bot.context import AppContext
 from bot.review import review_pull_request
 from bot.sticky_state import STATE_PREFIX, decode_state
 from rules.render.markdown import COMMENT_MARKER
-from tests.bot.gh.support import (
+from tests.bot.support import (
     BAD_TASK,
     Clock,
     ref,

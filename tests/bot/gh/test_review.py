@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.context import AppContext
-from bot.github import ChangedFile, GitHubUnavailable, RateLimited
+from bot.github.errors import GitHubUnavailable, RateLimited
+from bot.github.values import ChangedFile
 from bot.review import rerun_for_sha, review_pull_request, touched_tasks
 from bot.sticky_state import STATE_PREFIX, decode_state
 from rules.render.markdown import COMMENT_MARKER
-from tests.bot.gh.support import (
+from tests.bot.support import (
     BAD_TASK,
     GOOD_TASK,
     demo_files,

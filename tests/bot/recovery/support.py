@@ -8,7 +8,7 @@ from typing import Any
 from bot.app import ContextActions, job_handler
 from bot.context import AppContext, TrackedCheck
 from bot.queue.base import Delivery, DeliveryQueue
-from tests.bot.gh.support import Clock
+from tests.bot.support import Clock
 from tests.fakegithub import FakeGitHub, PullRequest
 
 
@@ -29,7 +29,7 @@ def succeeded(hub: FakeGitHub, guid: str, clock: Clock, *, minutes_ago: float = 
 async def open_check_of_a_lost_review(ctx: AppContext, hub: FakeGitHub, pr: PullRequest) -> int:
     """What a worker killed mid-review leaves behind: a check run ``in_progress`` on GitHub, noted
     as open in the registry, and nothing else."""
-    from bot.github import CheckRunOutput, RepoRef
+    from bot.github.values import CheckRunOutput, RepoRef
 
     repo = RepoRef(pr.repo.owner, pr.repo.name, pr.repo.installation_id)
     async with ctx.github_for_installation(repo.installation_id) as gh:

@@ -10,12 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.github import BudgetExhausted, GitHubUnavailable, RequestBudget, spending
-from bot.githubkit_adapter import AppPortFactory, RetryPolicy, github_for_app, github_for_installation
+from bot.github.budget import RequestBudget, spending
+from bot.github.connect import github_for_app, github_for_installation
+from bot.github.errors import BudgetExhausted, GitHubUnavailable
+from bot.github.port import AppPortFactory
+from bot.github.retry import RetryPolicy
 from bot.settings import Settings
-from tests.bot.gh.support import AppKeys, Sleeps, make_settings
-from tests.bot.gh.test_githubkit_adapter import API, REPO, ValidatedGitHub, recorded
-from tests.bot.gh.test_githubkit_adapter import github as github  # the fixture: every request valid
+from tests.bot.github.test_client import API, REPO, ValidatedGitHub, recorded
+from tests.bot.github.test_client import github as github  # the fixture: every request valid
+from tests.bot.support import AppKeys, Sleeps, make_settings
 from tests.bot.websupport import rsa_pem
 from tests.fakegithub import FakeGitHub
 

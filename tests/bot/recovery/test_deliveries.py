@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 
 from bot.context import AppContext
-from bot.github import HookDelivery
+from bot.github.values import HookDelivery
 from bot.metrics import Metrics
 from bot.queue.base import Delivery
 from bot.queue.memory import MemoryQueue
 from bot.recovery import GuidHistory, group_by_guid, recover, verdict
-from tests.bot.gh.support import START, Clock
 from tests.bot.recovery.support import failed, succeeded
+from tests.bot.support import START, Clock
 from tests.fakegithub import FakeGitHub
 
 LIST = "apps/list-webhook-deliveries"

@@ -16,8 +16,8 @@ from bot.queue.memory import MemoryQueue
 from bot.recovery import recover
 from bot.recovery_store import MemoryRecoveryStore
 from bot.review import review_pull_request
-from tests.bot.gh.support import BAD_TASK, Clock, ref, task_files
 from tests.bot.recovery.support import open_check_of_a_lost_review, work_off
+from tests.bot.support import BAD_TASK, Clock, ref, task_files
 from tests.fakegithub import FakeGitHub, Repo
 
 CHECK = "devdocs-review"

@@ -20,8 +20,8 @@ from bot.recovery import recover
 from bot.recovery_store import SqliteRecoveryStore
 from bot.server import _work
 from bot.settings import Settings
-from tests.bot.gh.support import BAD_TASK, AppKeys, Clock, make_settings, task_files
 from tests.bot.recovery.support import failed, open_check_of_a_lost_review, work_off
+from tests.bot.support import BAD_TASK, AppKeys, Clock, make_settings, task_files
 from tests.fakegithub import FakeGitHub, Repo, serve_in_thread
 
 LIST = "apps/list-webhook-deliveries"

@@ -13,9 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.github import GitHubUnavailable, RepoRef
-from bot.githubkit_adapter import RetryPolicy, github_for_installation
-from tests.bot.gh.support import AppKeys, Sleeps, make_settings, repo_ref
+from bot.github.connect import github_for_installation
+from bot.github.errors import GitHubUnavailable
+from bot.github.retry import RetryPolicy
+from bot.github.values import RepoRef
+from tests.bot.support import AppKeys, Sleeps, make_settings, repo_ref
 from tests.fakegithub import FakeGitHub, create_app, serve_in_thread
 
 ROOT = Path(__file__).parents[3]

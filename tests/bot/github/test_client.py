@@ -17,24 +17,13 @@ import httpx
 import pytest
 import respx
 
-from bot.github import (
-    CheckAnnotation,
-    CheckRunOutput,
-    CheckRunUpdate,
-    GitHubRequestError,
-    GitHubUnavailable,
-    RateLimited,
-    RepoRef,
-)
-from bot.githubkit_adapter import (
-    RAW_MEDIA,
-    Failure,
-    PortFactory,
-    RetryPolicy,
-    decide,
-    github_for_installation,
-)
-from tests.bot.gh.support import AppKeys, Sleeps, make_settings
+from bot.github.client import RAW_MEDIA
+from bot.github.connect import github_for_installation
+from bot.github.errors import GitHubRequestError, GitHubUnavailable, RateLimited
+from bot.github.port import PortFactory
+from bot.github.retry import Failure, RetryPolicy, decide
+from bot.github.values import CheckAnnotation, CheckRunOutput, CheckRunUpdate, RepoRef
+from tests.bot.support import AppKeys, Sleeps, make_settings
 from tests.fakegithub import FakeGitHub
 from tests.fakegithub.openapi import validator
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.github import PullRequestRef, RepoRef
+from bot.github.values import PullRequestRef, RepoRef
 from bot.settings import Settings
 from tests.fakegithub import FakeGitHub, PullRequest, Repo
 
-DEMO = Path(__file__).parents[3] / "examples" / "demo-repo"
+DEMO = Path(__file__).parents[2] / "examples" / "demo-repo"
 GOOD_TASK = "dev/active/search-indexing"
 BAD_TASK = "dev/active/payment-retries"
 GHES_URL = "https://ghe.example.com/api/v3"
