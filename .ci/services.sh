@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Services and browsers the test suite needs, installed from Debian packages when missing.
 # Sourced by .ci/run (CI runs as root on Debian); safe to run by hand too.
-# Tests start their OWN redis-server on a free loopback port (tests/queue/conftest.py) and their own
+# Tests start their OWN redis-server on a free loopback port (tests/bot/jobs/queue/conftest.py) and their own
 # headless Chromium (tests/render/test_html_browser.py, through Playwright with the system browser);
 # this script only makes sure the binaries exist. Nothing is started here.
 

@@ -46,12 +46,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.queue.base import Delivery, DeliveryQueue  # noqa: E402
-from bot.queue.factory import open_queue  # noqa: E402
+from bot.jobs.factory import open_queue  # noqa: E402
+from bot.jobs.queue import Delivery, DeliveryQueue  # noqa: E402
 
 WORKER = """
 import asyncio, sys
-from bot.queue.factory import open_queue
+from bot.jobs.factory import open_queue
 
 async def main() -> None:
     queue = open_queue(sys.argv[1])

@@ -169,8 +169,8 @@ def _usage(workers: list[int], fake: list[int], store: list[int]) -> tuple[float
 async def submit_all(queue_url: str, deliveries: list[dict[str, str]]) -> None:
     """Every delivery into the queue at once, as the web process would have put them there."""
     from bot.handlers import triage
-    from bot.queue.base import Delivery
-    from bot.queue.factory import open_queue
+    from bot.jobs.factory import open_queue
+    from bot.jobs.queue import Delivery
 
     queue = open_queue(queue_url)
     try:

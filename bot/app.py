@@ -2,7 +2,7 @@
 
 ``create_app(settings)`` builds everything from explicit settings (nothing is read from the
 environment here). Its lifespan opens the delivery queue, builds the GitHub context and, unless
-``worker=False`` (``serve --no-worker``), runs a :class:`~bot.worker.Worker` beside the web server,
+``worker=False`` (``serve --no-worker``), runs a :class:`~bot.jobs.worker.Worker` beside the web server,
 and recovery (``bot/recovery.py``, every ``DEVDOCS_RECOVERY_INTERVAL`` seconds) beside the worker;
 on shutdown the worker stops claiming and finishes (or releases) what it holds.
 
@@ -27,17 +27,17 @@ from bot import commands as command_handlers
 from bot import handlers, review
 from bot.commands import CommentCommand
 from bot.context import AppContext, build_context
-from bot.engine_pool import engine_running
 from bot.events import UnreadablePayloadError
 from bot.github.errors import GitHubRequestError
 from bot.github.values import PullRequestRef, RepoRef
+from bot.jobs.engine_pool import engine_running
+from bot.jobs.queue import Delivery, DeliveryQueue, Handler
+from bot.jobs.worker import GiveUp, Worker, WorkerConfig
 from bot.metrics import CONTENT_TYPE, Metrics
-from bot.queue.base import Delivery, DeliveryQueue, Handler
 from bot.recovery import recovery_running
 from bot.settings import Settings
 from bot.webhooks import PATH as WEBHOOK_PATH
 from bot.webhooks import WebhookReceiver, receive_webhook
-from bot.worker import GiveUp, Worker, WorkerConfig
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class ContextActions:
 
 def open_delivery_queue(settings: Settings) -> DeliveryQueue:
     """The queue ``DEVDOCS_QUEUE_URL`` names (memory, SQLite or Redis)."""
-    from bot.queue.factory import open_queue
+    from bot.jobs.factory import open_queue
 
     return open_queue(settings.queue_url)
 

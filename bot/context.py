@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from bot.engine_pool import EngineRunner
 from bot.github.client import GitHubMetrics
 from bot.github.connect import github_for_app, github_for_installation
 from bot.github.port import AppPortFactory, PortFactory
 from bot.github.values import AppInfo
+from bot.jobs.engine_pool import EngineRunner
 
 if TYPE_CHECKING:
     from bot.settings import Settings

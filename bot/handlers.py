@@ -30,6 +30,7 @@ from typing import Any, Protocol
 from bot.commands import CommentCommand
 from bot.events import EventRouter
 from bot.github.values import PullRequestRef, RepoRef
+from bot.jobs.queue import Delivery
 from bot.logs import bind
 from bot.payloads import (
     RERUN_ACTION,
@@ -42,7 +43,6 @@ from bot.payloads import (
     Repository,
     StuckCheckRerun,
 )
-from bot.queue.base import Delivery
 from bot.webhooks import Verdict
 
 COMMAND_PREFIX = "/review"

@@ -59,9 +59,9 @@ from bot.github.budget import RequestBudget, spending
 from bot.github.errors import BudgetExhausted, GitHubError, RateLimited
 from bot.github.port import AppPort, GitHubPort
 from bot.github.values import DeliveryListing, HookDelivery, RepoRef
+from bot.jobs.queue import Delivery, DeliveryQueue, SeenQueue
 from bot.logs import bind
 from bot.payloads import RERUN_ACTION, RERUN_EVENT
-from bot.queue.base import Delivery, DeliveryQueue, SeenQueue
 from bot.recovery_store import RecoveryStore, recovery_store_for
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from bot.context import CheckRegistry, TrackedCheck
-from bot.queue.base import DeliveryQueue
+from bot.jobs.queue import DeliveryQueue
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -64,7 +64,7 @@ class RecoveryStore(CheckRegistry, Protocol):
 
 def recovery_store_for(queue: DeliveryQueue) -> RecoveryStore:
     """The store that lives where *queue* keeps its deliveries (see the module table)."""
-    from bot.queue.sqlite import SqliteQueue
+    from bot.jobs.sqlite.queue import SqliteQueue
 
     if isinstance(queue, SqliteQueue):
         return SqliteRecoveryStore(queue.path, busy_timeout=queue.options.busy_timeout)
@@ -75,7 +75,7 @@ def _redis_store_for(queue: DeliveryQueue) -> RecoveryStore | None:
     try:
         from redis.asyncio import Redis
 
-        from bot.queue.redis import RedisQueue
+        from bot.jobs.redis.queue import RedisQueue
     except ImportError:  # pragma: no cover - the redis extra is not installed
         return None
     if not isinstance(queue, RedisQueue):

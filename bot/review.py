@@ -41,7 +41,6 @@ from bot.approvals import audit_to_render
 from bot.configfile import CONFIG_PATH
 from bot.configfile import parse_config_bytes as parse_config
 from bot.context import AppContext, TrackedCheck
-from bot.engine_pool import ReviewTimedOut, ThreadEngine
 from bot.github.errors import GitHubError, GitHubRequestError, GitHubUnavailable, NotFound, RateLimited
 from bot.github.port import GitHubPort
 from bot.github.values import (
@@ -57,6 +56,8 @@ from bot.github.values import (
     RepoRef,
     TreeEntry,
 )
+from bot.jobs.engine_pool import ReviewTimedOut, ThreadEngine
+from bot.jobs.worker import current_attempt
 from bot.logs import Scrubber
 from bot.sticky_state import (
     StickyState,
@@ -64,7 +65,6 @@ from bot.sticky_state import (
     decode_state,
     encode_state,
 )
-from bot.worker import current_attempt
 from rules.core.config import ConfigError, ReviewConfig
 from rules.core.discovery import Snapshot, is_markdown, role_of
 from rules.core.engine import INCOMPLETE, ExtraWaivers, is_incomplete
@@ -365,7 +365,7 @@ async def run_review(ctx: AppContext, gh: GitHubPort, pr: PullRequestRef, *, rea
     """As :func:`review_pull_request`, on an open port; returns the check run's conclusion.
 
     *check_run_id*: publish in this existing check run (one recovery found left open) instead of
-    creating a new one. A retried job (:func:`~bot.worker.current_attempt` > 1) publishes in the
+    creating a new one. A retried job (:func:`~bot.jobs.worker.current_attempt` > 1) publishes in the
     check run an earlier attempt left open, if any: a worker killed mid-review leaves one."""
     async with ctx.cache.pr_lock(pr.key):
         job = Job(ctx, gh, pr, reason, check_id=check_run_id)
@@ -465,7 +465,7 @@ async def review_base(job: Job, config: ReviewConfig, focus: tuple[str, ...], wa
 
 
 async def engine(job: Job, snapshot: Snapshot, **options: Any) -> Review:
-    """The pure engine, off the event loop (``bot/engine_pool.py``: the worker's process pool, or a
+    """The pure engine, off the event loop (``bot/jobs/engine_pool.py``: the worker's process pool, or a
     thread), within what is left of the job's time budget (head and base share it)."""
     runner = job.ctx.engine or THREAD_ENGINE
     budget = job.ctx.settings.review_budget_seconds

@@ -61,12 +61,12 @@ class Settings(BaseSettings):
     # Tuning: how long one GitHub response may take, and how workers hold and retry jobs.
     github_timeout_seconds: float = Field(default=20.0, gt=0)  # read/write timeout of one request
     # A claim's lease, renewed every third of it while the job runs; a job whose worker died on
-    # another host returns after it (on this host, at once: bot/queue/owner.py).
+    # another host returns after it (on this host, at once: bot/jobs/owner.py).
     worker_lease_seconds: float = Field(default=30.0, gt=0)
     worker_max_attempts: int = Field(default=5, gt=0)  # runs of a job before it is given up
     worker_retry_seconds: float = Field(default=2.0, gt=0)  # backoff before the 2nd run; doubles
     worker_concurrency: int = Field(default=4, gt=0)  # jobs in flight per worker process (I/O-bound)
-    # Reviews (bot/engine_pool.py): processes per worker process (0: a thread, no hard stop), and
+    # Reviews (bot/jobs/engine_pool.py): processes per worker process (0: a thread, no hard stop), and
     # each review's time budget; a process still running past budget + grace is killed.
     review_processes: int = Field(default=2, ge=0, le=64)
     review_budget_seconds: float = Field(default=30.0, gt=0)

@@ -32,9 +32,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from bot.events import UnreadablePayloadError
+from bot.jobs.queue import Delivery, DeliveryQueue, Submitted, body_digest
 from bot.logs import bind
 from bot.metrics import Metrics, RejectReason
-from bot.queue.base import Delivery, DeliveryQueue, Submitted, body_digest
 
 log = logging.getLogger(__name__)
 

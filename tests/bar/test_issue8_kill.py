@@ -4,7 +4,7 @@ Drives ``devdocs-review serve`` (embedded worker, SQLite queue, the default) aga
 GitHub: ``kill -9`` right after the 202 and ``kill -9`` mid-review, then a restart on the same queue
 file. The interrupted review must land within 30 s of the restart, once (one sticky comment, one
 check run, completed). The lease is set to 600 s, the old default, so only the restart's
-reclaiming of the dead process's claim (``bot/queue/owner.py``) can make it in time.
+reclaiming of the dead process's claim (``bot/jobs/owner.py``) can make it in time.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.engine_pool import ProcessEngine
+from bot.jobs.engine_pool import ProcessEngine
 from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot
 from rules.core.engine import build_rules

@@ -198,8 +198,8 @@ class Watched(dict):
     def get(self, key, default=None): seen.append(key); return super().get(key, default)
     def __contains__(self, key): seen.append(key); return super().__contains__(key)
 os.environ = Watched(os.environ)
-import bot.settings, bot.webhooks, bot.worker, bot.logs, bot.metrics, bot.events, bot.payloads
-import bot.queue.memory
+import bot.settings, bot.webhooks, bot.jobs.worker, bot.logs, bot.metrics, bot.events, bot.payloads
+import bot.jobs.memory
 print(sorted({k for k in seen if isinstance(k, str) and k.startswith("DEVDOCS_")}))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

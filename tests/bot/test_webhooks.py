@@ -12,11 +12,11 @@ import pytest
 from fastapi import FastAPI
 
 from bot.app import create_app
+from bot.jobs.memory import MemoryQueue
+from bot.jobs.queue import Delivery, Submitted
+from bot.jobs.worker import WorkerConfig
 from bot.metrics import Metrics
-from bot.queue.base import Delivery, Submitted
-from bot.queue.memory import MemoryQueue
 from bot.webhooks import signature_for, verify_signature
-from bot.worker import WorkerConfig
 from tests.bot import websupport as ws
 from tests.bot.test_metrics import samples
 

@@ -315,7 +315,7 @@ async def test_an_engine_crash_completes_the_check(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.engine_pool.run_engine", explode)
+    monkeypatch.setattr("bot.jobs.engine_pool.run_engine", explode)
 
     with pytest.raises(RuntimeError):
         await review_pull_request(ctx, ref(pr), reason="test")

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.app import ContextActions, job_handler
 from bot.context import AppContext, TrackedCheck
-from bot.queue.base import Delivery, DeliveryQueue
+from bot.jobs.queue import Delivery, DeliveryQueue
 from tests.bot.support import Clock
 from tests.fakegithub import FakeGitHub, PullRequest
 

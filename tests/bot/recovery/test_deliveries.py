@@ -10,9 +10,9 @@ import pytest
 
 from bot.context import AppContext
 from bot.github.values import HookDelivery
+from bot.jobs.memory import MemoryQueue
+from bot.jobs.queue import Delivery
 from bot.metrics import Metrics
-from bot.queue.base import Delivery
-from bot.queue.memory import MemoryQueue
 from bot.recovery import GuidHistory, group_by_guid, recover, verdict
 from tests.bot.recovery.support import failed, succeeded
 from tests.bot.support import START, Clock

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from bot.context import TrackedCheck
-from bot.queue.base import Delivery, DeliveryQueue, SeenQueue
-from bot.queue.memory import MemoryQueue
-from bot.queue.sqlite import SqliteQueue
+from bot.jobs.memory import MemoryQueue
+from bot.jobs.queue import Delivery, DeliveryQueue, SeenQueue
+from bot.jobs.sqlite.queue import SqliteQueue
 from bot.recovery import RecoveryReport, RecoveryRunner
 from bot.recovery_store import (
     MemoryRecoveryStore,
@@ -191,7 +191,7 @@ async def test_each_queue_gets_its_store_next_to_it(tmp_path: Path) -> None:
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])
 async def seen_queue(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DeliveryQueue]:
-    from bot.queue.factory import open_queue
+    from bot.jobs.factory import open_queue
 
     if request.param == "memory":
         url = "memory://"
@@ -215,7 +215,7 @@ async def test_a_queue_tells_which_delivery_ids_it_accepted(seen_queue: Delivery
 async def test_a_redis_queue_gets_its_store_in_the_same_redis_under_its_prefix(redis_url: str) -> None:
     from redis.asyncio import Redis
 
-    from bot.queue.factory import open_queue
+    from bot.jobs.factory import open_queue
 
     prefix = f"t{uuid.uuid4().hex[:8]}"
     queue = open_queue(f"{redis_url}?prefix={prefix}")

@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 
 from bot.context import AppContext
+from bot.jobs.memory import MemoryQueue
 from bot.metrics import Metrics
-from bot.queue.memory import MemoryQueue
 from bot.recovery import recover
 from bot.recovery_store import MemoryRecoveryStore
 from bot.review import review_pull_request
@@ -177,7 +177,7 @@ async def test_reading_check_runs_honours_the_request_budget(
 async def test_a_re_run_superseded_by_a_newer_delivery_for_the_pr_is_not_counted_as_queued(
     ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, clock: Clock, queue: MemoryQueue
 ) -> None:
-    from bot.queue.base import Delivery
+    from bot.jobs.queue import Delivery
 
     pr = hub.open_pull_request(demo_repo, task_files(BAD_TASK))
     await open_check_of_a_lost_review(ctx, hub, pr)

@@ -15,7 +15,7 @@ import pytest
 
 from bot.app import create_app
 from bot.context import AppContext
-from bot.queue.sqlite import SqliteQueue
+from bot.jobs.sqlite.queue import SqliteQueue
 from bot.recovery import recover
 from bot.recovery_store import SqliteRecoveryStore
 from bot.server import _work

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.queue.base import Delivery, DeliveryQueue
-from bot.queue.memory import MemoryQueue, QueueClosedError
+from bot.jobs.memory import MemoryQueue, QueueClosedError
+from bot.jobs.queue import Delivery, DeliveryQueue
 
 
 class Clock:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.queue.base import Delivery, DeliveryQueue
+from bot.jobs.queue import Delivery, DeliveryQueue
 from tests import redisproc
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[4]
 OpenQueue = Callable[..., Awaitable[DeliveryQueue]]
 HANG_SECONDS = 180.0  # no queue test takes a tenth of this; past it, dump every stack and exit
 
@@ -158,7 +158,7 @@ BACKENDS = ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.integrat
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     if name == "memory":
-        pytest.importorskip("bot.queue.memory")  # written by another engineer; may not exist yet
+        pytest.importorskip("bot.jobs.memory")  # written by another engineer; may not exist yet
     return name
 
 
@@ -172,17 +172,19 @@ async def new_queue(backend: str, request: pytest.FixtureRequest, tmp_path: Path
     async def open_one(*, lease_tick: float = 0.3, max_attempts: int = 8) -> DeliveryQueue:
         queue: DeliveryQueue
         if backend == "memory":
-            from bot.queue.memory import MemoryQueue
+            from bot.jobs.memory import MemoryQueue
 
             if not shared:  # in one process "another client" is the same object
                 shared.append(MemoryQueue())
             return shared[0]
         if backend == "sqlite":
-            from bot.queue.sqlite import SqliteOptions, SqliteQueue
+            from bot.jobs.sqlite.queue import SqliteQueue
+            from bot.jobs.sqlite.store import SqliteOptions
 
             queue = SqliteQueue(tmp_path / "queue.db", SqliteOptions(max_attempts=max_attempts))
         else:
-            from bot.queue.redis import RedisOptions, RedisQueue
+            from bot.jobs.redis.keys import RedisOptions
+            from bot.jobs.redis.queue import RedisQueue
 
             server: RedisServer = request.getfixturevalue("redis_server")
             options = RedisOptions(prefix=prefix, idle_timeout=lease_tick, max_attempts=max_attempts, block_seconds=0.1)

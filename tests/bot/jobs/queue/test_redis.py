@@ -11,10 +11,11 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.queue.base import DEDUP_SECONDS, Delivery, DeliveryQueue
-from bot.queue.factory import open_queue
-from bot.queue.redis import TASK_NAME, RedisQueue
-from tests.queue.conftest import RedisServer, delivery
+from bot.jobs.factory import open_queue
+from bot.jobs.queue import DEDUP_SECONDS, Delivery, DeliveryQueue
+from bot.jobs.redis.broker import TASK_NAME
+from bot.jobs.redis.queue import RedisQueue
+from tests.bot.jobs.queue.conftest import RedisServer, delivery
 
 pytestmark = pytest.mark.integration
 

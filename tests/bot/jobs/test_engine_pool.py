@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.engine_pool import ProcessEngine, ReviewTimedOut, ThreadEngine
+from bot.jobs.engine_pool import ProcessEngine, ReviewTimedOut, ThreadEngine
 from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot
 from rules.core.engine import INCOMPLETE, build_rules, is_incomplete

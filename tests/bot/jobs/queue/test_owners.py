@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.queue.owner import Owner, _start_ticks, is_gone, owner_name, this_process
-from bot.queue.redis import RedisOptions, RedisQueue
-from bot.queue.sqlite import SqliteQueue
-from tests.queue.conftest import RedisServer, delivery
+from bot.jobs.owner import Owner, _start_ticks, is_gone, owner_name, this_process
+from bot.jobs.redis.keys import RedisOptions
+from bot.jobs.redis.queue import RedisQueue
+from bot.jobs.sqlite.queue import SqliteQueue
+from tests.bot.jobs.queue.conftest import RedisServer, delivery
 
 LONG_LEASE = 600.0  # no test here waits for a lease to run out
 

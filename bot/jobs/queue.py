@@ -153,6 +153,6 @@ class RenewableQueue(Protocol):
 class OrphanReclaimingQueue(Protocol):
     async def reclaim_orphans(self) -> int:
         """Make the deliveries claimed by processes that certainly no longer run (on this host:
-        see ``bot/queue/owner.py``) claimable at once, instead of when their lease runs out.
+        see ``bot/jobs/owner.py``) claimable at once, instead of when their lease runs out.
         Returns how many. A worker calls it when it starts and now and then while it runs."""
         ...

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.queue.factory import open_queue
-from bot.queue.sqlite import SqliteQueue
+from bot.jobs.factory import open_queue
+from bot.jobs.sqlite.queue import SqliteQueue
 
 
 async def test_memory_url_opens_the_in_process_queue() -> None:
-    memory = pytest.importorskip("bot.queue.memory")
+    memory = pytest.importorskip("bot.jobs.memory")
 
     queue = open_queue("memory://")
 
@@ -36,7 +36,7 @@ async def test_sqlite_url_opens_the_file_after_three_slashes(
 
 
 async def test_redis_url_keeps_its_own_options_and_passes_the_rest_to_redis_py() -> None:
-    from bot.queue.redis import RedisQueue
+    from bot.jobs.redis.queue import RedisQueue
 
     queue = open_queue("redis://:s3cret@127.0.0.1:6399/2?prefix=app1&idle_timeout=45&consumer=web-1&socket_timeout=5")
 

@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.queue.base import Delivery, DeliveryQueue
-from bot.queue.factory import open_queue
-from tests.queue.conftest import RedisServer, delivery, run_python, run_python_in_lockstep
+from bot.jobs.factory import open_queue
+from bot.jobs.queue import Delivery, DeliveryQueue
+from tests.bot.jobs.queue.conftest import RedisServer, delivery, run_python, run_python_in_lockstep
 
 LEASE = 0.3
 
 SUBMIT_THEN_DIE = """
 import asyncio, os, signal, sys, time
-from bot.queue.base import Delivery
-from bot.queue.factory import open_queue
+from bot.jobs.queue import Delivery
+from bot.jobs.factory import open_queue
 
 async def main() -> None:
     queue = open_queue(sys.argv[1])
@@ -38,7 +38,7 @@ asyncio.run(main())
 
 CLAIM_THEN_DIE = """
 import asyncio, os, signal, sys, time
-from bot.queue.factory import open_queue
+from bot.jobs.factory import open_queue
 
 async def main() -> None:
     queue = open_queue(sys.argv[1])
@@ -54,8 +54,8 @@ asyncio.run(main())
 
 SUBMIT_SAME_ID = """
 import asyncio, sys, time
-from bot.queue.base import Delivery
-from bot.queue.factory import open_queue
+from bot.jobs.queue import Delivery
+from bot.jobs.factory import open_queue
 
 async def main() -> None:
     queue = open_queue(sys.argv[1])
@@ -72,7 +72,7 @@ asyncio.run(main())
 
 CLAIM_ALL = """
 import asyncio, sys, time
-from bot.queue.factory import open_queue
+from bot.jobs.factory import open_queue
 
 async def main() -> None:
     queue = open_queue(sys.argv[1])

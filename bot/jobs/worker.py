@@ -1,4 +1,4 @@
-"""The worker loop over any :class:`~bot.queue.base.DeliveryQueue`.
+"""The worker loop over any :class:`~bot.jobs.queue.DeliveryQueue`.
 
 Claim with a short lease, renew it while the job runs (a heartbeat every third of the lease), run
 the handler, complete. When it starts, and every heartbeat, the worker asks the queue to reclaim
@@ -28,9 +28,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.logs import bind
-from bot.metrics import JobOutcome, Metrics
-from bot.queue.base import (
+from bot.jobs.owner import owner_name
+from bot.jobs.queue import (
     Delivery,
     DeliveryQueue,
     Handler,
@@ -39,7 +38,8 @@ from bot.queue.base import (
     RenewableQueue,
     WaitableQueue,
 )
-from bot.queue.owner import owner_name
+from bot.logs import bind
+from bot.metrics import JobOutcome, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class WorkerSettings(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class WorkerConfig:
-    name: str = field(default_factory=owner_name)  # recorded on claims: see bot/queue/owner.py
+    name: str = field(default_factory=owner_name)  # recorded on claims: see bot/jobs/owner.py
     concurrency: int = 4
     lease_seconds: float = 30.0  # renewed while the job runs; a crashed worker's job returns after it
     poll_seconds: float = 0.5  # idle wait between claims (a waking queue answers sooner)

@@ -1,4 +1,4 @@
-"""An in-process :class:`~bot.queue.base.DeliveryQueue`: tests and the simplest embedded mode.
+"""An in-process :class:`~bot.jobs.queue.DeliveryQueue`: tests and the simplest embedded mode.
 
 Same semantics as the durable queues, minus durability (a restart loses what is queued):
 
@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.queue.base import DEDUP_SECONDS, Delivery, QueueClosedError, Submitted
+from bot.jobs.queue import DEDUP_SECONDS, Delivery, QueueClosedError, Submitted
 
 MAX_DEPTH = 10_000
 __all__ = ["MemoryQueue", "QueueClosedError"]

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from bot.jobs.memory import MemoryQueue
+from bot.jobs.queue import Delivery
+from bot.jobs.worker import RetryPolicy, Worker, WorkerConfig, current_attempt
 from bot.metrics import Metrics
-from bot.queue.base import Delivery
-from bot.queue.memory import MemoryQueue
-from bot.worker import RetryPolicy, Worker, WorkerConfig, current_attempt
 from tests.bot.test_metrics import samples
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, jitter=0.0)

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
-    from bot.queue.base import DeliveryQueue
-    from bot.queue.sqlite import Synchronous
+    from bot.jobs.queue import DeliveryQueue
+    from bot.jobs.sqlite.store import Synchronous
 
 N = TypeVar("N", int, float)
 
@@ -54,13 +54,14 @@ def _open_memory(url: str) -> DeliveryQueue:
     parts = urlsplit(url)
     if parts.netloc or parts.path or parts.query:
         raise ValueError(f"queue URL {url!r}: memory:// takes no host, path or options")
-    from bot.queue.memory import MemoryQueue
+    from bot.jobs.memory import MemoryQueue
 
     return MemoryQueue()
 
 
 def _open_sqlite(url: str) -> DeliveryQueue:
-    from bot.queue.sqlite import SqliteOptions, SqliteQueue
+    from bot.jobs.sqlite.queue import SqliteQueue
+    from bot.jobs.sqlite.store import SqliteOptions
 
     if not url.lower().startswith(_SQLITE_PREFIX):
         raise ValueError(
@@ -83,7 +84,8 @@ def _open_sqlite(url: str) -> DeliveryQueue:
 
 def _open_redis(url: str) -> DeliveryQueue:
     try:
-        from bot.queue.redis import RedisOptions, RedisQueue
+        from bot.jobs.redis.keys import RedisOptions
+        from bot.jobs.redis.queue import RedisQueue
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         raise ValueError(
             f"queue URL {_safe(url)!r} needs the redis extra: pip install 'devdocs-review[redis]' ({exc})"

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from bot.queue.base import Delivery, DeliveryQueue, ReleasableQueue, SeenQueue, body_digest
-from tests.queue.conftest import OpenQueue, delivery
+from bot.jobs.queue import Delivery, DeliveryQueue, ReleasableQueue, SeenQueue, body_digest
+from tests.bot.jobs.queue.conftest import OpenQueue, delivery
 
 LEASE = 0.3  # seconds; the Redis backend's idle_timeout is set to the same value
 

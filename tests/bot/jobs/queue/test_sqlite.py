@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.queue.base import DEDUP_SECONDS, DeliveryQueue, PurgeableQueue, ReleasableQueue, WaitableQueue
-from bot.queue.sqlite import SqliteOptions, SqliteQueue, SqliteQueueError
-from tests.queue.conftest import delivery
+from bot.jobs.queue import DEDUP_SECONDS, DeliveryQueue, PurgeableQueue, ReleasableQueue, WaitableQueue
+from bot.jobs.sqlite.queue import SqliteQueue
+from bot.jobs.sqlite.store import SqliteOptions, SqliteQueueError
+from tests.bot.jobs.queue.conftest import delivery
 
 
 class Clock:
@@ -217,10 +218,10 @@ async def test_a_closed_queue_says_so(queue: SqliteQueue) -> None:
 
 
 async def test_claiming_from_a_long_backlog_needs_no_sort(queue: SqliteQueue) -> None:
-    from bot.queue.sqlite import _NEXT_WAITING
+    from bot.jobs.sqlite.schema import NEXT_WAITING
 
     plan = await queue._store.run(
-        lambda conn: [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {_NEXT_WAITING}", {"now": 0.0})]
+        lambda conn: [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {NEXT_WAITING}", {"now": 0.0})]
     )
 
     assert any("USING INDEX deliveries_waiting" in step for step in plan), plan
@@ -230,7 +231,7 @@ async def test_claiming_from_a_long_backlog_needs_no_sort(queue: SqliteQueue) ->
 async def test_the_store_thread_survives_an_unexpected_error(
     queue: SqliteQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.queue.sqlite as module
+    import bot.jobs.sqlite.store as module
 
     real = module._transact
     calls = iter([True])
