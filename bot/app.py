@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import time
@@ -23,10 +24,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot import commands as command_handlers
-from bot import handlers, review
-from bot.commands import CommentCommand
-from bot.context import AppContext, build_context
+from bot import handlers
 from bot.events import UnreadablePayloadError
 from bot.github.errors import GitHubRequestError
 from bot.github.values import PullRequestRef, RepoRef
@@ -35,6 +33,9 @@ from bot.jobs.queue import Delivery, DeliveryQueue, Handler
 from bot.jobs.worker import GiveUp, Worker, WorkerConfig
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.recovery import recovery_running
+from bot.review import commands, failure, flow, rerun
+from bot.review.context import AppContext, build_context
+from bot.review.syntax import CommentCommand
 from bot.settings import Settings
 from bot.webhooks import PATH as WEBHOOK_PATH
 from bot.webhooks import WebhookReceiver, receive_webhook
@@ -50,17 +51,21 @@ class ContextActions:
     """:class:`~bot.handlers.ReviewActions` bound to the GitHub helpers and one AppContext."""
 
     ctx: AppContext
+    attempt: int = 1  # which run of its delivery the job is (the worker's count)
+
+    def on_attempt(self, attempt: int) -> ContextActions:
+        return dataclasses.replace(self, attempt=attempt)
 
     async def review_pull_request(self, pr: PullRequestRef, *, reason: str) -> None:
-        await review.review_pull_request(self.ctx, pr, reason=reason)
+        await flow.review_pull_request(self.ctx, pr, reason=reason, attempt=self.attempt)
 
     async def rerun_for_sha(self, repo: RepoRef, head_sha: str, *, reason: str,
                             check_run_id: int | None = None, pr_number: int | None = None) -> None:
-        await review.rerun_for_sha(self.ctx, repo, head_sha, reason=reason, check_run_id=check_run_id,
-                                   pr_number=pr_number)
+        await rerun.rerun_for_sha(self.ctx, repo, head_sha, reason=reason, check_run_id=check_run_id,
+                                  pr_number=pr_number, attempt=self.attempt)
 
     async def handle_comment(self, command: CommentCommand) -> None:
-        await command_handlers.handle_comment(self.ctx, command)
+        await commands.handle_comment(self.ctx, command, attempt=self.attempt)
 
 
 def open_delivery_queue(settings: Settings) -> DeliveryQueue:
@@ -168,9 +173,11 @@ async def metrics_endpoint(request: Request) -> Response:
 
 
 def job_handler(actions: handlers.ReviewActions) -> Handler:
-    """The worker's handler: run the routes matching a delivery."""
+    """The worker's handler: run the routes matching a delivery (the review told which attempt
+    of it this is)."""
     async def handle(delivery: Delivery) -> None:
-        ran = await handlers.dispatch(delivery, actions)
+        bound = actions.on_attempt(max(1, delivery.attempts)) if isinstance(actions, ContextActions) else actions
+        ran = await handlers.dispatch(delivery, bound)
         if not ran:
             log.info("nothing to do for this delivery")
 
@@ -179,12 +186,12 @@ def job_handler(actions: handlers.ReviewActions) -> Handler:
 
 def give_up_reporter(ctx: AppContext) -> GiveUp:
     """The worker's hook for a job given up: the delivery's commit gets a ``failure`` check run
-    (:func:`bot.review.publish_gave_up`), unless the payload names no commit."""
+    (:func:`bot.review.failure.publish_gave_up`), unless the payload names no commit."""
     async def report(delivery: Delivery, error: BaseException) -> None:
         target = handlers.commit_of(delivery)
         if target is not None:
             repo, head_sha = target
-            await review.publish_gave_up(ctx, repo, head_sha, error)
+            await failure.publish_gave_up(ctx, repo, head_sha, error)
 
     return report
 

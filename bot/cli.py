@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from bot.local import InputError, load_snapshot, resolve_target
+    from bot.review.local import InputError, load_snapshot, resolve_target
     from rules.core.engine import review
 
     try:
@@ -117,14 +117,14 @@ def render(result: object, fmt: str, *, color: bool = False) -> str:
 
 
 def _load_config(args: argparse.Namespace) -> ReviewConfig:
-    from bot.configfile import load_config_file
+    from bot.review.configfile import load_config_file
 
     config = load_config_file(args.config) if args.config is not None else load_config(None)
     return _with_overrides(config, args)
 
 
 def _repo_config(repo_root: Path, args: argparse.Namespace) -> ReviewConfig | None:
-    from bot.configfile import find_config_file, load_config_file
+    from bot.review.configfile import find_config_file, load_config_file
 
     found = find_config_file(repo_root)
     return _with_overrides(load_config_file(found), args) if found is not None else None

@@ -27,7 +27,6 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot.commands import CommentCommand
 from bot.events import EventRouter
 from bot.github.values import PullRequestRef, RepoRef
 from bot.jobs.queue import Delivery
@@ -43,6 +42,7 @@ from bot.payloads import (
     Repository,
     StuckCheckRerun,
 )
+from bot.review.syntax import CommentCommand
 from bot.webhooks import Verdict
 
 COMMAND_PREFIX = "/review"

@@ -23,7 +23,7 @@ Stuck check runs
     ``stuck_after`` are read back from GitHub (one ``GET`` each, at most ``max_checks``): one still
     ``queued``/``in_progress`` gets a re-run, a synthetic delivery (event ``devdocs.rerun``, id
     ``rerun:<repo>:<sha>:<check_run_id>``, coalesced with the PR's other deliveries) that
-    ``bot/handlers.py`` routes to :func:`bot.review.rerun_for_sha`, which reviews the PR again in
+    ``bot/handlers.py`` routes to :func:`bot.review.rerun.rerun_for_sha`, which reviews the PR again in
     that same check run. One completed or deleted meanwhile is forgotten and left alone.
 
 Bounds
@@ -54,7 +54,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from bot.context import AppContext, TrackedCheck
 from bot.github.budget import RequestBudget, spending
 from bot.github.errors import BudgetExhausted, GitHubError, RateLimited
 from bot.github.port import AppPort, GitHubPort
@@ -63,6 +62,7 @@ from bot.jobs.queue import Delivery, DeliveryQueue, SeenQueue
 from bot.logs import bind
 from bot.payloads import RERUN_ACTION, RERUN_EVENT
 from bot.recovery_store import RecoveryStore, recovery_store_for
+from bot.review.context import AppContext, TrackedCheck
 
 log = logging.getLogger(__name__)
 

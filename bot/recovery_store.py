@@ -12,7 +12,7 @@ queue                 open check runs                               recovery loc
 ====================  ============================================  ================================
 
 A review notes its check run when it creates it (``check_started``) and forgets it when it
-completes it (``check_completed``), through :class:`~bot.context.CheckRegistry` on the
+completes it (``check_completed``), through :class:`~bot.review.context.CheckRegistry` on the
 AppContext. Whatever is still noted long after it was created belongs to a review that was lost
 (crash, deploy, GitHub down while completing it); ``bot/recovery.py`` looks those up.
 
@@ -32,8 +32,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
-from bot.context import CheckRegistry, TrackedCheck
 from bot.jobs.queue import DeliveryQueue
+from bot.review.context import CheckRegistry, TrackedCheck
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis

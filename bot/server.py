@@ -120,11 +120,11 @@ def secrets_of(settings: Settings) -> list[str]:
 
 async def _work(settings: Settings) -> int:
     from bot.app import ContextActions, give_up_reporter, is_permanent, job_handler, open_delivery_queue
-    from bot.context import build_context
     from bot.jobs.engine_pool import engine_running
     from bot.jobs.worker import Worker, WorkerConfig
     from bot.metrics import Metrics
     from bot.recovery import recovery_running
+    from bot.review.context import build_context
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -44,6 +44,7 @@ SIGNATURE_PREFIX = "sha256="
 _DELIVERY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 _EVENT_NAME = re.compile(r"[a-z][a-z_]{0,63}")
 
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What the App would do with a verified delivery."""

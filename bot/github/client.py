@@ -144,7 +144,6 @@ class _Requester:
         return items
 
 
-
 class GithubkitPort(_Requester):
     """:class:`~bot.github.port.GitHubPort` over one installation's githubkit client."""
 

@@ -27,6 +27,7 @@ from bot.github.retry import RetryPolicy
 USER_AGENT = "devdocs-review"
 CONNECT_TIMEOUT = 5.0  # seconds; reads and writes wait ``github_timeout_seconds`` (default 20)
 
+
 class GitHubSettings(Protocol):
     """The settings the adapter reads (``bot.settings.Settings`` provides them)."""
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.commands import CommentCommand, handle_comment
-from bot.context import AppContext
-from bot.review import review_pull_request
-from bot.sticky_state import STATE_PREFIX, decode_state
+from bot.review.commands import handle_comment
+from bot.review.context import AppContext
+from bot.review.flow import review_pull_request
+from bot.review.state import STATE_PREFIX, decode_state
+from bot.review.syntax import CommentCommand
 from rules.render.markdown import COMMENT_MARKER
 from tests.bot.support import GOOD_TASK, Clock, ref, repo_ref, task_files
 from tests.fakegithub import FakeGitHub, PullRequest, Repo

@@ -19,10 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.context import AppContext, build_context
 from bot.github.connect import github_for_installation
 from bot.github.retry import RetryPolicy
-from bot.review import parse_config_bytes, review_pull_request
+from bot.review.config import parse_config_bytes
+from bot.review.context import AppContext, build_context
+from bot.review.flow import review_pull_request
 from tests.bot.support import DEMO, GHES_URL, GOOD_TASK, Clock, Sleeps, demo_files, make_settings, new_app_keys, ref
 from tests.fakegithub import FakeGitHub, Repo, create_app
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.local import load_snapshot
+from bot.review.local import load_snapshot
 from rules.core.config import ReviewConfig
 from rules.core.engine import review
 from rules.render.check import render_check

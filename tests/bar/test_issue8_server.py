@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 
 from bot.app import create_app
-from bot.context import build_context
+from bot.review.context import build_context
 from bot.settings import Settings
 from rules.core.engine import INCOMPLETE
 from tests.bot import websupport as ws

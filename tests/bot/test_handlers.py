@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from bot.commands import CommentCommand
 from bot.events import EventRouter, UnreadablePayloadError
 from bot.github.values import PullRequestRef, RepoRef
 from bot.handlers import coalesce_key, commit_of, dispatch, is_review_command, router, triage
 from bot.jobs.queue import Delivery
 from bot.payloads import PullRequestEvent
+from bot.review.syntax import CommentCommand
 from tests.bot import websupport as ws
 
 REPO = RepoRef(owner="Codertocat", name="Hello-World", installation_id=1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.configfile import MAX_CONFIG_BYTES, load_config_file, parse_config_bytes, parse_config_text
+from bot.review.configfile import MAX_CONFIG_BYTES, load_config_file, parse_config_bytes, parse_config_text
 from rules.core.config import ConfigError, ReviewConfig, load_config
 from rules.core.finding import Severity
 from rules.registry import ALL_RULES

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bot.review import StickyState, compose_body, decode_state
+from bot.review.state import StickyState, compose_body, decode_state
 from rules.core.discovery import Snapshot
 from rules.core.engine import review as engine_review
 from rules.core.finding import Category, Severity

@@ -59,7 +59,7 @@ def load_unreadable(fixture: Path) -> dict[str, str]:
     """What the CLI's shell cannot read in a whole-repository fixture (symlinked folders)."""
     if not (fixture / "dev").is_dir():
         return {}
-    from bot.local import load_snapshot
+    from bot.review.local import load_snapshot
     from rules.core.config import ReviewConfig
 
     return dict(load_snapshot(fixture, ReviewConfig()).unreadable)

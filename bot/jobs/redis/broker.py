@@ -34,6 +34,7 @@ from bot.jobs.redis.scripts import PROMOTE
 TASK_NAME = "devdocs.review_delivery"
 _ZLIB_LEVEL = 1  # webhook JSON shrinks ~7x: less to send, keep in memory and append to the AOF
 
+
 class StreamMessage(AckableMessage):
     """An :class:`AckableMessage` that also names its stream entry (needed to lease and settle)."""
 
@@ -116,6 +117,7 @@ class DeliveryStreamBroker(RedisStreamBroker):
             )
         return messages
 
+
 def encode(formatter: TaskiqFormatter, delivery: Delivery, *, error: str = "", not_before: float = 0.0) -> bytes:
     """*delivery* as the taskiq message the stream holds (the body zlib-compressed, base64-encoded)."""
     message = TaskiqMessage(
@@ -132,6 +134,7 @@ def encode(formatter: TaskiqFormatter, delivery: Delivery, *, error: str = "", n
         },
     )
     return formatter.dumps(message).message
+
 
 def decode(message: TaskiqMessage) -> Delivery:
     """The delivery a stream message carries (its attempts are counted apart, in Redis)."""

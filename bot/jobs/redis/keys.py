@@ -10,6 +10,7 @@ IDLE_TIMEOUT_SECONDS = 30.0
 MAX_ATTEMPTS = 8
 DEAD_LETTERS_KEPT = 1000
 
+
 @dataclass(frozen=True, slots=True)
 class RedisOptions:
     prefix: str = "devdocs"  # every key starts with it; one Redis can host several apps

@@ -31,6 +31,7 @@ _DEFER_MAX_SECONDS = 2.0  # a message for a busy coalesce key comes back at leas
 
 Mode = Literal["done", "retry", "defer", "release", "requeue", "dead"]
 
+
 @dataclass(slots=True)
 class _Held:
     """A delivery this process has leased and not yet settled."""

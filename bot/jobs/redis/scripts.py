@@ -107,6 +107,7 @@ if redis.call('GET', KEYS[2]) == ARGV[4] then redis.call('PEXPIRE', KEYS[2], ARG
 return 1
 """
 
+
 class Pipelined:
     """Runs one Lua script for many concurrent callers, in pipelines on one pooled connection.
 

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 MAX_SKIPS = 64  # superseded or dead rows one claim may step over
 
+
 def submit(conn: Conn, delivery: Delivery, packed: bytes, now: float) -> Submitted:
     digest = delivery.digest
     if digest is not None and conn.execute("SELECT 1 FROM seen WHERE id = ?", (digest,)).fetchone():

@@ -77,6 +77,7 @@ T = TypeVar("T")
 POLL_SECONDS = 0.25  # wait_for_work: other processes' submits are only seen by polling
 _ZLIB_LEVEL = 1  # fast; webhook JSON still shrinks ~7x (28 KB → 4 KB): less WAL to write and fsync
 
+
 class SqliteQueue:
     """A :class:`~bot.jobs.queue.DeliveryQueue` (plus release, renew, reclaim_orphans, seen,
     purge_seen, wait_for_work, dead)."""

@@ -54,6 +54,7 @@ class SqliteOptions:
     dedup_seconds: float = DEDUP_SECONDS
     purge_every: float = PURGE_EVERY_SECONDS
 
+
 @dataclass(slots=True)
 class _Call:
     fn: Callable[[Conn], Any]

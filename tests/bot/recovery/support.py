@@ -6,8 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot.app import ContextActions, job_handler
-from bot.context import AppContext, TrackedCheck
 from bot.jobs.queue import Delivery, DeliveryQueue
+from bot.review.context import AppContext, TrackedCheck
 from tests.bot.support import Clock
 from tests.fakegithub import FakeGitHub, PullRequest
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot.context import AppContext
 from bot.github.values import HookDelivery
 from bot.jobs.memory import MemoryQueue
 from bot.jobs.queue import Delivery
 from bot.metrics import Metrics
 from bot.recovery import GuidHistory, group_by_guid, recover, verdict
+from bot.review.context import AppContext
 from tests.bot.recovery.support import failed, succeeded
 from tests.bot.support import START, Clock
 from tests.fakegithub import FakeGitHub

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.context import TrackedCheck
 from bot.jobs.memory import MemoryQueue
 from bot.jobs.queue import Delivery, DeliveryQueue, SeenQueue
 from bot.jobs.sqlite.queue import SqliteQueue
@@ -29,6 +28,7 @@ from bot.recovery_store import (
     SqliteRecoveryStore,
     recovery_store_for,
 )
+from bot.review.context import TrackedCheck
 
 OpenStore = Callable[[], Awaitable[RecoveryStore]]
 

@@ -10,12 +10,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot.context import AppContext
 from bot.jobs.memory import MemoryQueue
 from bot.metrics import Metrics
 from bot.recovery import recover
 from bot.recovery_store import MemoryRecoveryStore
-from bot.review import review_pull_request
+from bot.review.context import AppContext
+from bot.review.flow import review_pull_request
 from tests.bot.recovery.support import open_check_of_a_lost_review, work_off
 from tests.bot.support import BAD_TASK, Clock, ref, task_files
 from tests.fakegithub import FakeGitHub, Repo

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import create_app
-from bot.context import AppContext
 from bot.jobs.sqlite.queue import SqliteQueue
 from bot.recovery import recover
 from bot.recovery_store import SqliteRecoveryStore
+from bot.review.context import AppContext
 from bot.server import _work
 from bot.settings import Settings
 from tests.bot.recovery.support import failed, open_check_of_a_lost_review, work_off

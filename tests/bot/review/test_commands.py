@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import CommentCommand, Parsed, handle_comment, parse_command
-from bot.context import AppContext
-from bot.review import review_pull_request
-from bot.sticky_state import STATE_PREFIX, decode_state
+from bot.review.commands import handle_comment
+from bot.review.context import AppContext
+from bot.review.flow import review_pull_request
+from bot.review.state import STATE_PREFIX, decode_state
+from bot.review.syntax import CommentCommand, Parsed, parse_command
 from rules.render.markdown import COMMENT_MARKER
 from tests.bot.support import (
     BAD_TASK,

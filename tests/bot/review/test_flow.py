@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.context import AppContext
 from bot.github.errors import GitHubUnavailable, RateLimited
 from bot.github.values import ChangedFile
-from bot.review import rerun_for_sha, review_pull_request, touched_tasks
-from bot.sticky_state import STATE_PREFIX, decode_state
+from bot.review.context import AppContext
+from bot.review.flow import review_pull_request
+from bot.review.rerun import rerun_for_sha
+from bot.review.snapshot import touched_tasks
+from bot.review.state import STATE_PREFIX, decode_state
 from rules.render.markdown import COMMENT_MARKER
 from tests.bot.support import (
     BAD_TASK,
@@ -413,7 +415,7 @@ async def test_a_deleted_sticky_comment_is_posted_again(
 async def test_a_job_given_up_completes_the_run_left_open_or_creates_a_failed_one(
     ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
 ) -> None:
-    from bot.review import publish_gave_up
+    from bot.review.failure import publish_gave_up
 
     left_open, never_started = (hub.open_pull_request(demo_repo, task_files(BAD_TASK), head_ref=name)
                                 for name in ("left-open", "never-started"))

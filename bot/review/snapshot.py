@@ -1,0 +1,175 @@
+"""What a review reads from GitHub: the PR's changed files and the tasks they touch, then each
+commit's tree and the planning docs' blobs, as a :class:`~rules.core.discovery.Snapshot`.
+
+The recursive tree gives every path (for link checks) and the docs' blob SHAs; blobs are fetched
+by SHA through a bounded process cache (a blob never changes under its SHA), a few at a time.
+A truncated tree is completed by walking the doc roots one folder level at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from bot.github.errors import NotFound
+from bot.github.values import ChangedFile, TreeEntry
+from bot.review.job import Job
+from rules.core.discovery import Snapshot, is_markdown, role_of
+from rules.core.model import Role
+
+log = logging.getLogger(__name__)
+
+FETCH_CONCURRENCY = 8
+
+
+def task_of(path: str, roots: Sequence[str]) -> str | None:
+    """The task a path belongs to: ``<root>/<folder>``, or a loose ``<root>/<stem>`` group."""
+    for root in roots:
+        prefix = root.strip("/") + "/"
+        if not path.startswith(prefix):
+            continue
+        rest = path[len(prefix):]
+        if "/" in rest:
+            return prefix + rest.split("/", 1)[0]
+        if not is_markdown(path):
+            return None
+        role, stem = role_of(path)
+        return None if role is Role.EXTRA else prefix + (stem or "(unnamed)")
+    return None
+
+
+def touched_tasks(changed: Iterable[ChangedFile], roots: Sequence[str]) -> tuple[str, ...]:
+    tasks = {task for f in changed for p in (f.path, f.previous_path) if p and (task := task_of(p, roots))}
+    return tuple(sorted(tasks))
+
+
+def under_roots(path: str, roots: Sequence[str]) -> bool:
+    return any(path.startswith(root.strip("/") + "/") for root in roots)
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshots from the tree and blobs
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RepoFiles:
+    """At one commit: every file path (link checks) and the planning docs' tree entries."""
+
+    paths: frozenset[str]
+    docs: Mapping[str, TreeEntry]
+    complete: bool = True  # False when GitHub truncated the tree
+
+
+async def pr_files(job: Job) -> tuple[ChangedFile, ...]:
+    pr = job.pr
+    key = (pr.repo.full_name, pr.number, pr.head_sha, pr.base_sha)
+    cached: tuple[ChangedFile, ...] | None = job.ctx.cache.pr_files.get(key)
+    if cached is None:
+        cached = tuple(await job.gh.list_pull_request_files(pr.repo, pr.number))
+        job.ctx.cache.pr_files.put(key, cached)
+    return cached
+
+
+async def repo_files(job: Job, sha: str, roots: tuple[str, ...]) -> RepoFiles:
+    key = (job.repo.full_name, sha, roots)
+    cached: RepoFiles | None = job.ctx.cache.trees.get(key)
+    if cached is not None:
+        return cached
+    tree = await job.gh.get_tree(job.repo, sha, recursive=True)
+    entries = list(tree.entries)
+    if tree.truncated:
+        log.warning("tree of %s@%s is truncated; reading the doc roots one folder at a time",
+                    job.repo.full_name, sha)
+        entries += await _root_entries(job, sha, roots)
+    blobs = [e for e in entries if e.type == "blob"]
+    files = RepoFiles(
+        paths=frozenset(e.path for e in blobs),
+        docs={e.path: e for e in blobs if is_markdown(e.path) and under_roots(e.path, roots)},
+        complete=not tree.truncated,
+    )
+    job.ctx.cache.trees.put(key, files)
+    return files
+
+
+async def _root_entries(job: Job, sha: str, roots: Sequence[str]) -> list[TreeEntry]:
+    """Each doc root's subtree, reached one folder level at a time (for truncated trees)."""
+    levels: dict[str, tuple[TreeEntry, ...]] = {}
+    found: list[TreeEntry] = []
+    for root in roots:
+        folder = root.strip("/")
+        subtree = await _descend(job, sha, folder.split("/"), levels)
+        if subtree is not None:
+            sub = await job.gh.get_tree(job.repo, subtree, recursive=True)
+            found += [replace(e, path=f"{folder}/{e.path}") for e in sub.entries]
+    return found
+
+
+async def _descend(job: Job, tree_sha: str, segments: Sequence[str],
+                   levels: dict[str, tuple[TreeEntry, ...]]) -> str | None:
+    for segment in segments:
+        if tree_sha not in levels:
+            levels[tree_sha] = (await job.gh.get_tree(job.repo, tree_sha, recursive=False)).entries
+        child = next((e.sha for e in levels[tree_sha] if e.path == segment and e.type == "tree"), None)
+        if child is None:
+            return None
+        tree_sha = child
+    return tree_sha
+
+
+async def fetch_blobs(job: Job, shas: Iterable[str]) -> dict[str, bytes | None]:
+    """Blob bytes by SHA: from the cache, else fetched (a few at a time) and cached."""
+    cache = job.ctx.cache.blobs
+    repo = job.repo.full_name
+    found: dict[str, bytes | None] = {}
+    missing: list[str] = []
+    for sha in dict.fromkeys(shas):
+        data = cache.get((repo, sha))
+        if data is None:
+            missing.append(sha)
+        else:
+            found[sha] = data
+    limit = asyncio.Semaphore(FETCH_CONCURRENCY)
+
+    async def one(sha: str) -> None:
+        async with limit:
+            try:
+                data = await job.gh.get_blob(job.repo, sha)
+            except NotFound:
+                found[sha] = None
+                return
+        cache.put((repo, sha), data)
+        found[sha] = data
+
+    async with asyncio.TaskGroup() as group:
+        for sha in missing:
+            group.create_task(one(sha))
+    return found
+
+
+async def snapshot_at(job: Job, files: RepoFiles, max_bytes: int) -> Snapshot:
+    unreadable: dict[str, str] = {}
+    wanted: dict[str, TreeEntry] = {}
+    for path, entry in files.docs.items():
+        if entry.is_symlink:
+            unreadable[path] = "is a symbolic link; not followed"
+        elif entry.size is not None and entry.size > max_bytes:
+            unreadable[path] = (f"file is {_size(entry.size)}, over the {_size(max_bytes)} review limit; "
+                                "not reviewed")
+        else:
+            wanted[path] = entry
+    blobs = await fetch_blobs(job, (e.sha for e in wanted.values()))
+    contents: dict[str, bytes] = {}
+    for path, entry in wanted.items():
+        data = blobs.get(entry.sha)
+        if data is None:
+            unreadable[path] = "could not be fetched from GitHub (blob not found)"
+        else:
+            contents[path] = data
+    return Snapshot(contents, files.paths, unreadable, has_tree=files.complete)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
