@@ -168,7 +168,7 @@ def _usage(workers: list[int], fake: list[int], store: list[int]) -> tuple[float
 
 async def submit_all(queue_url: str, deliveries: list[dict[str, str]]) -> None:
     """Every delivery into the queue at once, as the web process would have put them there."""
-    from bot.handlers import triage
+    from bot.intake.routes import triage
     from bot.jobs.factory import open_queue
     from bot.jobs.queue import Delivery
 

@@ -6,7 +6,7 @@ environment here). Its lifespan opens the delivery queue, builds the GitHub cont
 and recovery (``bot/recovery.py``, every ``DEVDOCS_RECOVERY_INTERVAL`` seconds) beside the worker;
 on shutdown the worker stops claiming and finishes (or releases) what it holds.
 
-Tests inject ``queue``, ``context`` or ``actions`` (a fake of :class:`~bot.handlers.ReviewActions`),
+Tests inject ``queue``, ``context`` or ``actions`` (a fake of :class:`~bot.routes.ReviewActions`),
 and a ``clock``.
 """
 
@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot import handlers
-from bot.events import UnreadablePayloadError
 from bot.github.errors import GitHubRequestError
 from bot.github.values import PullRequestRef, RepoRef
+from bot.intake import routes
+from bot.intake.events import UnreadablePayloadError
+from bot.intake.webhooks import PATH as WEBHOOK_PATH
+from bot.intake.webhooks import WebhookReceiver, receive_webhook
 from bot.jobs.engine_pool import engine_running
 from bot.jobs.queue import Delivery, DeliveryQueue, Handler
 from bot.jobs.worker import GiveUp, Worker, WorkerConfig
@@ -37,8 +39,6 @@ from bot.review import commands, failure, flow, rerun
 from bot.review.context import AppContext, build_context
 from bot.review.syntax import CommentCommand
 from bot.settings import Settings
-from bot.webhooks import PATH as WEBHOOK_PATH
-from bot.webhooks import WebhookReceiver, receive_webhook
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ probes = APIRouter()
 
 @dataclass(frozen=True, slots=True)
 class ContextActions:
-    """:class:`~bot.handlers.ReviewActions` bound to the GitHub helpers and one AppContext."""
+    """:class:`~bot.routes.ReviewActions` bound to the GitHub helpers and one AppContext."""
 
     ctx: AppContext
     attempt: int = 1  # which run of its delivery the job is (the worker's count)
@@ -89,7 +89,7 @@ def create_app(
     queue: DeliveryQueue | None = None,
     clock: Callable[[], float] = time.time,
     worker: bool = True,
-    actions: handlers.ReviewActions | None = None,
+    actions: routes.ReviewActions | None = None,
     metrics: Metrics | None = None,
     worker_config: WorkerConfig | None = None,
 ) -> FastAPI:
@@ -106,7 +106,7 @@ def create_app(
                 secret=settings.webhook_secret.get_secret_value().encode(),
                 max_body_bytes=settings.max_body_bytes,
                 queue=delivery_queue,
-                triage=handlers.triage,
+                triage=routes.triage,
                 metrics=app_metrics,
                 clock=clock,
             )
@@ -172,12 +172,12 @@ async def metrics_endpoint(request: Request) -> Response:
 # -- internals ---------------------------------------------------------------------------------
 
 
-def job_handler(actions: handlers.ReviewActions) -> Handler:
+def job_handler(actions: routes.ReviewActions) -> Handler:
     """The worker's handler: run the routes matching a delivery (the review told which attempt
     of it this is)."""
     async def handle(delivery: Delivery) -> None:
         bound = actions.on_attempt(max(1, delivery.attempts)) if isinstance(actions, ContextActions) else actions
-        ran = await handlers.dispatch(delivery, bound)
+        ran = await routes.dispatch(delivery, bound)
         if not ran:
             log.info("nothing to do for this delivery")
 
@@ -188,7 +188,7 @@ def give_up_reporter(ctx: AppContext) -> GiveUp:
     """The worker's hook for a job given up: the delivery's commit gets a ``failure`` check run
     (:func:`bot.review.failure.publish_gave_up`), unless the payload names no commit."""
     async def report(delivery: Delivery, error: BaseException) -> None:
-        target = handlers.commit_of(delivery)
+        target = routes.commit_of(delivery)
         if target is not None:
             repo, head_sha = target
             await failure.publish_gave_up(ctx, repo, head_sha, error)

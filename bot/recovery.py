@@ -12,7 +12,7 @@ Failed deliveries
     * no attempt of it succeeded (our receiver answered 2xx only after the delivery was durable);
     * its latest failure may pass (no answer, 408, 429 or 5xx; a 4xx such as 400, 401 or 413 is our
       receiver refusing that payload, and would be refused again);
-    * its event and action are ones the App handles (``bot.handlers.router``);
+    * its event and action are ones the App handles (``bot.intake.routes.router``);
     * GitHub shows fewer than :data:`MAX_REDELIVERIES_PER_GUID` redeliveries of it already;
     * our queue has not accepted it (``SeenQueue.seen``), and fewer than ``max_redeliveries``
       were asked for in this run.
@@ -23,7 +23,7 @@ Stuck check runs
     ``stuck_after`` are read back from GitHub (one ``GET`` each, at most ``max_checks``): one still
     ``queued``/``in_progress`` gets a re-run, a synthetic delivery (event ``devdocs.rerun``, id
     ``rerun:<repo>:<sha>:<check_run_id>``, coalesced with the PR's other deliveries) that
-    ``bot/handlers.py`` routes to :func:`bot.review.rerun.rerun_for_sha`, which reviews the PR again in
+    ``bot/intake/routes.py`` routes to :func:`bot.review.rerun.rerun_for_sha`, which reviews the PR again in
     that same check run. One completed or deleted meanwhile is forgotten and left alone.
 
 Bounds
@@ -58,9 +58,9 @@ from bot.github.budget import RequestBudget, spending
 from bot.github.errors import BudgetExhausted, GitHubError, RateLimited
 from bot.github.port import AppPort, GitHubPort
 from bot.github.values import DeliveryListing, HookDelivery, RepoRef
+from bot.intake.payloads import RERUN_ACTION, RERUN_EVENT
 from bot.jobs.queue import Delivery, DeliveryQueue, SeenQueue
 from bot.logs import bind
-from bot.payloads import RERUN_ACTION, RERUN_EVENT
 from bot.recovery_store import RecoveryStore, recovery_store_for
 from bot.review.context import AppContext, TrackedCheck
 
@@ -170,8 +170,8 @@ def verdict(history: GuidHistory, handles: EventFilter) -> Verdict:
 
 
 def handled_by_router(event: str, action: str | None) -> bool:
-    """Would ``bot.handlers`` route this event and action (its predicates aside)?"""
-    from bot.handlers import router
+    """Would ``bot.intake.routes`` route this event and action (its predicates aside)?"""
+    from bot.intake.routes import router
 
     return any(route.wants(event, action) for route in router.routes)
 

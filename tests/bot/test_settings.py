@@ -198,7 +198,7 @@ class Watched(dict):
     def get(self, key, default=None): seen.append(key); return super().get(key, default)
     def __contains__(self, key): seen.append(key); return super().__contains__(key)
 os.environ = Watched(os.environ)
-import bot.settings, bot.webhooks, bot.jobs.worker, bot.logs, bot.metrics, bot.events, bot.payloads
+import bot.settings, bot.intake.webhooks, bot.jobs.worker, bot.logs, bot.metrics, bot.intake.events, bot.intake.payloads
 import bot.jobs.memory
 print(sorted({k for k in seen if isinstance(k, str) and k.startswith("DEVDOCS_")}))
 """

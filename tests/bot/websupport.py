@@ -107,7 +107,7 @@ def check_suite_with_pull_request(action: str = "requested") -> dict[str, Any]:
     return data
 
 
-# --- a fake of bot.handlers.ReviewActions ----------------------------------------------------
+# --- a fake of bot.intake.routes.ReviewActions ----------------------------------------------------
 
 
 class RecordingActions:

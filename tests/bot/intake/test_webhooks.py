@@ -12,11 +12,11 @@ import pytest
 from fastapi import FastAPI
 
 from bot.app import create_app
+from bot.intake.signature import signature_for, verify_signature
 from bot.jobs.memory import MemoryQueue
 from bot.jobs.queue import Delivery, Submitted
 from bot.jobs.worker import WorkerConfig
 from bot.metrics import Metrics
-from bot.webhooks import signature_for, verify_signature
 from tests.bot import websupport as ws
 from tests.bot.test_metrics import samples
 

@@ -17,8 +17,6 @@ Order of checks, each before the next is even looked at:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import re
@@ -31,7 +29,8 @@ from pydantic_core import from_json
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from bot.events import UnreadablePayloadError
+from bot.intake.events import UnreadablePayloadError
+from bot.intake.signature import SIGNATURE_HEADER, verify_signature
 from bot.jobs.queue import Delivery, DeliveryQueue, Submitted, body_digest
 from bot.logs import bind
 from bot.metrics import Metrics, RejectReason
@@ -39,8 +38,6 @@ from bot.metrics import Metrics, RejectReason
 log = logging.getLogger(__name__)
 
 PATH = "/webhooks/github"
-SIGNATURE_HEADER = "X-Hub-Signature-256"
-SIGNATURE_PREFIX = "sha256="
 _DELIVERY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 _EVENT_NAME = re.compile(r"[a-z][a-z_]{0,63}")
 
@@ -62,22 +59,6 @@ class Rejected(Exception):
         self.status = status
         self.reason = reason
         self.detail = detail
-
-
-def signature_for(secret: bytes, body: bytes) -> str:
-    """The ``X-Hub-Signature-256`` value GitHub sends for *body*."""
-    return SIGNATURE_PREFIX + hmac.new(secret, body, hashlib.sha256).hexdigest()
-
-
-def verify_signature(secret: bytes, body: bytes, header: str | None) -> bool:
-    """Constant-time check of *header* against the HMAC of the raw *body*.
-
-    The ``sha256=`` prefix is required: a bare digest (or githubkit's SHA-1 fallback) is refused.
-    """
-    if not header or not header.startswith(SIGNATURE_PREFIX):
-        return False
-    expected = signature_for(secret, body).encode("ascii")
-    return hmac.compare_digest(expected, header.encode("latin-1", "replace"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from bot.events import EventRouter, UnreadablePayloadError
 from bot.github.values import PullRequestRef, RepoRef
-from bot.handlers import coalesce_key, commit_of, dispatch, is_review_command, router, triage
+from bot.intake.events import EventRouter, UnreadablePayloadError
+from bot.intake.payloads import PullRequestEvent
+from bot.intake.routes import coalesce_key, commit_of, dispatch, is_review_command, router, triage
 from bot.jobs.queue import Delivery
-from bot.payloads import PullRequestEvent
 from bot.review.syntax import CommentCommand
 from tests.bot import websupport as ws
 

@@ -1,6 +1,6 @@
 """Which webhook deliveries the App acts on, and what it does with each.
 
-Every route reads its payload through a lenient model (``bot/payloads.py``), turns it into the
+Every route reads its payload through a lenient model (``payloads.py``), turns it into the
 GitHub port's values and calls one of the three :class:`ReviewActions`. The web process uses
 :func:`triage` to decide, before acknowledging, whether a delivery is queued at all; the worker
 calls :func:`dispatch`. Routes run in registration order.
@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot.events import EventRouter
 from bot.github.values import PullRequestRef, RepoRef
-from bot.jobs.queue import Delivery
-from bot.logs import bind
-from bot.payloads import (
+from bot.intake.events import EventRouter
+from bot.intake.payloads import (
     RERUN_ACTION,
     RERUN_EVENT,
     CheckRunEvent,
@@ -42,8 +40,10 @@ from bot.payloads import (
     Repository,
     StuckCheckRerun,
 )
+from bot.intake.webhooks import Verdict
+from bot.jobs.queue import Delivery
+from bot.logs import bind
 from bot.review.syntax import CommentCommand
-from bot.webhooks import Verdict
 
 COMMAND_PREFIX = "/review"
 REVIEW_ACTIONS = ("opened", "synchronize", "reopened", "ready_for_review")
@@ -62,7 +62,17 @@ class ReviewActions(Protocol):
     async def handle_comment(self, command: CommentCommand) -> None: ...
 
 
-router: EventRouter[ReviewActions] = EventRouter()
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """What a route acts through: the review actions, and when its delivery arrived."""
+
+    actions: ReviewActions
+    # The App's own clock (epoch s) at receipt: finer than GitHub's whole-second ``created_at``,
+    # and in the order GitHub sent the events (approvals bind with it). None: not from a delivery.
+    received_at: float | None = None
+
+
+router: EventRouter[Inbound] = EventRouter()
 
 
 # -- predicates ------------------------------------------------------------------------------
@@ -100,40 +110,40 @@ def _is_command_on_pr(event: IssueCommentEvent) -> bool:
 
 @router.register("pull_request", *REVIEW_ACTIONS, model=PullRequestEvent, when=_installed)
 @router.register("pull_request", "edited", model=PullRequestEvent, when=_base_changed)
-async def review_on_change(actions: ReviewActions, event: PullRequestEvent) -> None:
-    pr = pull_request_ref(event)
+async def review_on_change(inbound: Inbound, event: PullRequestEvent) -> None:
+    pr = pull_request_ref(event, received_at=inbound.received_at)
     with bind(repo=pr.repo.full_name, pr=pr.number, sha=pr.head_sha):
-        await actions.review_pull_request(pr, reason=f"pull_request.{event.action}")
+        await inbound.actions.review_pull_request(pr, reason=f"pull_request.{event.action}")
 
 
 @router.register("check_run", "rerequested", model=CheckRunEvent, when=_installed)
-async def rerun_check_run(actions: ReviewActions, event: CheckRunEvent) -> None:
+async def rerun_check_run(inbound: Inbound, event: CheckRunEvent) -> None:
     repo = repo_ref(event.repository, event.installation)
     with bind(repo=repo.full_name, sha=event.check_run.head_sha):
-        await actions.rerun_for_sha(repo, event.check_run.head_sha, reason="check_run.rerequested")
+        await inbound.actions.rerun_for_sha(repo, event.check_run.head_sha, reason="check_run.rerequested")
 
 
 @router.register("check_suite", "rerequested", model=CheckSuiteEvent, when=_installed)
 @router.register("check_suite", "requested", model=CheckSuiteEvent, when=_suite_without_pr)
-async def rerun_check_suite(actions: ReviewActions, event: CheckSuiteEvent) -> None:
+async def rerun_check_suite(inbound: Inbound, event: CheckSuiteEvent) -> None:
     repo = repo_ref(event.repository, event.installation)
     with bind(repo=repo.full_name, sha=event.check_suite.head_sha):
-        await actions.rerun_for_sha(repo, event.check_suite.head_sha, reason=f"check_suite.{event.action}")
+        await inbound.actions.rerun_for_sha(repo, event.check_suite.head_sha, reason=f"check_suite.{event.action}")
 
 
 @router.register("issue_comment", "created", model=IssueCommentEvent, when=_is_command_on_pr)
-async def run_command(actions: ReviewActions, event: IssueCommentEvent) -> None:
-    command = comment_command(event)
+async def run_command(inbound: Inbound, event: IssueCommentEvent) -> None:
+    command = comment_command(event, received_at=inbound.received_at)
     with bind(repo=command.repo.full_name, pr=command.pr_number):
-        await actions.handle_comment(command)
+        await inbound.actions.handle_comment(command)
 
 
 @router.register(RERUN_EVENT, RERUN_ACTION, model=StuckCheckRerun)
-async def rerun_stuck_check(actions: ReviewActions, event: StuckCheckRerun) -> None:
+async def rerun_stuck_check(inbound: Inbound, event: StuckCheckRerun) -> None:
     repo = repo_ref(event.repository, event.installation)
     sha = event.check_run.head_sha
     with bind(repo=repo.full_name, pr=event.pull_request.number, sha=sha):
-        await actions.rerun_for_sha(repo, sha, reason="recovery", check_run_id=event.check_run.id,
+        await inbound.actions.rerun_for_sha(repo, sha, reason="recovery", check_run_id=event.check_run.id,
                                     pr_number=event.pull_request.number)
 
 
@@ -146,7 +156,9 @@ def repo_ref(repository: Repository, installation: Installation | None) -> RepoR
     return RepoRef(owner=repository.owner.login, name=repository.name, installation_id=installation.id)
 
 
-def pull_request_ref(event: PullRequestEvent) -> PullRequestRef:
+def pull_request_ref(event: PullRequestEvent, *, received_at: float | None = None) -> PullRequestRef:
+    """The PR a delivery names; *received_at* (the delivery's receipt) is when the App learnt of
+    its head."""
     pr = event.pull_request
     return PullRequestRef(
         repo=repo_ref(event.repository, event.installation),
@@ -158,11 +170,11 @@ def pull_request_ref(event: PullRequestEvent) -> PullRequestRef:
         draft=pr.draft,
         html_url=pr.html_url,
         state=pr.state,
-        announced_at=_received_at.get(),
+        announced_at=received_at,
     )
 
 
-def comment_command(event: IssueCommentEvent) -> CommentCommand:
+def comment_command(event: IssueCommentEvent, *, received_at: float | None = None) -> CommentCommand:
     return CommentCommand(
         repo=repo_ref(event.repository, event.installation),
         pr_number=event.issue.number,
@@ -171,7 +183,7 @@ def comment_command(event: IssueCommentEvent) -> CommentCommand:
         author_type=event.comment.user.type,
         body=event.comment.body,
         created_at=_timestamp(event.comment.created_at),
-        received_at=_received_at.get(),
+        received_at=received_at,
     )
 
 
@@ -211,16 +223,7 @@ def coalesce_key(model: object) -> str | None:
 async def dispatch(delivery: Delivery, actions: ReviewActions) -> int:
     """Worker side: run the routes matching *delivery*; returns how many ran."""
     payload = json.loads(delivery.body)
-    token = _received_at.set(delivery.received_at)
-    try:
-        return await router.dispatch(delivery.event, payload, actions)
-    finally:
-        _received_at.reset(token)
-
-
-# The receipt time of the delivery being dispatched: the App's own clock, finer than GitHub's
-# whole-second ``created_at``, and in the order GitHub sent the events (approvals bind with it).
-_received_at: ContextVar[float | None] = ContextVar("received_at", default=None)
+    return await router.dispatch(delivery.event, payload, Inbound(actions, delivery.received_at))
 
 
 def commit_of(delivery: Delivery) -> tuple[RepoRef, str] | None:
