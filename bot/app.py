@@ -3,7 +3,7 @@
 ``create_app(settings)`` builds everything from explicit settings (nothing is read from the
 environment here). Its lifespan opens the delivery queue, builds the GitHub context and, unless
 ``worker=False`` (``serve --no-worker``), runs a :class:`~bot.jobs.worker.Worker` beside the web server,
-and recovery (``bot/recovery.py``, every ``DEVDOCS_RECOVERY_INTERVAL`` seconds) beside the worker;
+and recovery (``bot/recovery/``, every ``DEVDOCS_RECOVERY_INTERVAL`` seconds) beside the worker;
 on shutdown the worker stops claiming and finishes (or releases) what it holds.
 
 Tests inject ``queue``, ``context`` or ``actions`` (a fake of :class:`~bot.routes.ReviewActions`),
@@ -34,7 +34,7 @@ from bot.jobs.engine_pool import engine_running
 from bot.jobs.queue import Delivery, DeliveryQueue, Handler
 from bot.jobs.worker import GiveUp, Worker, WorkerConfig
 from bot.metrics import CONTENT_TYPE, Metrics
-from bot.recovery import recovery_running
+from bot.recovery.run import recovery_running
 from bot.review import commands, failure, flow, rerun
 from bot.review.context import AppContext, build_context
 from bot.review.syntax import CommentCommand

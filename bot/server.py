@@ -123,7 +123,7 @@ async def _work(settings: Settings) -> int:
     from bot.jobs.engine_pool import engine_running
     from bot.jobs.worker import Worker, WorkerConfig
     from bot.metrics import Metrics
-    from bot.recovery import recovery_running
+    from bot.recovery.run import recovery_running
     from bot.review.context import build_context
 
     stop = asyncio.Event()

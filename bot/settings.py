@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     review_processes: int = Field(default=2, ge=0, le=64)
     review_budget_seconds: float = Field(default=30.0, gt=0)
     review_grace_seconds: float = Field(default=10.0, gt=0)
-    # Recovery (bot/recovery.py): seconds between runs in each worker process; 0 disables it.
+    # Recovery (bot/recovery/): seconds between runs in each worker process; 0 disables it.
     recovery_interval: float = Field(default=600.0, ge=0)
 
     @classmethod

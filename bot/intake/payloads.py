@@ -130,7 +130,7 @@ RERUN_ACTION = "stuck_check"
 
 
 class StuckCheckRerun(_Model):
-    """A ``devdocs.rerun`` delivery: recovery (``bot/recovery.py``) found check run ``check_run``
+    """A ``devdocs.rerun`` delivery: recovery (``bot/recovery/``) found check run ``check_run``
     of ``pull_request`` left open by a lost review, and queued this to finish it."""
 
     action: str

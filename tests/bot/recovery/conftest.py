@@ -14,7 +14,7 @@ import pytest
 from bot.github.connect import github_for_app, github_for_installation
 from bot.github.retry import RetryPolicy
 from bot.jobs.memory import MemoryQueue
-from bot.recovery_store import MemoryRecoveryStore
+from bot.recovery.store.memory import MemoryRecoveryStore
 from bot.review.context import AppContext, build_context
 from bot.settings import Settings
 from tests.bot.support import GHES_URL, GOOD_TASK, AppKeys, Clock, Sleeps, demo_files, make_settings, new_app_keys

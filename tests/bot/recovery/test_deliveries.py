@@ -12,7 +12,8 @@ from bot.github.values import HookDelivery
 from bot.jobs.memory import MemoryQueue
 from bot.jobs.queue import Delivery
 from bot.metrics import Metrics
-from bot.recovery import GuidHistory, group_by_guid, recover, verdict
+from bot.recovery.deliveries import GuidHistory, group_by_guid, verdict
+from bot.recovery.run import recover
 from bot.review.context import AppContext
 from tests.bot.recovery.support import failed, succeeded
 from tests.bot.support import START, Clock
@@ -63,7 +64,7 @@ def test_which_guids_deserve_a_redelivery(attempts: list[HookDelivery], expected
 
 
 def test_events_the_app_does_not_handle_are_not_redelivered() -> None:
-    from bot.recovery import handled_by_router
+    from bot.recovery.deliveries import handled_by_router
 
     history = GuidHistory("g", (attempt(1, "g", 5, 503, event="installation", action="created"),))
     handled = GuidHistory("g", (attempt(1, "g", 5, 503, event="issue_comment", action="created"),))

@@ -20,14 +20,13 @@ import pytest
 from bot.jobs.memory import MemoryQueue
 from bot.jobs.queue import Delivery, DeliveryQueue, SeenQueue
 from bot.jobs.sqlite.queue import SqliteQueue
-from bot.recovery import RecoveryReport, RecoveryRunner
-from bot.recovery_store import (
-    MemoryRecoveryStore,
-    RecoveryStore,
-    RedisRecoveryStore,
-    SqliteRecoveryStore,
-    recovery_store_for,
-)
+from bot.recovery.report import RecoveryReport
+from bot.recovery.run import RecoveryRunner
+from bot.recovery.store.base import RecoveryStore
+from bot.recovery.store.factory import recovery_store_for
+from bot.recovery.store.memory import MemoryRecoveryStore
+from bot.recovery.store.redis import RedisRecoveryStore
+from bot.recovery.store.sqlite import SqliteRecoveryStore
 from bot.review.context import TrackedCheck
 
 OpenStore = Callable[[], Awaitable[RecoveryStore]]

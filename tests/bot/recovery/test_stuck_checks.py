@@ -12,8 +12,8 @@ import pytest
 
 from bot.jobs.memory import MemoryQueue
 from bot.metrics import Metrics
-from bot.recovery import recover
-from bot.recovery_store import MemoryRecoveryStore
+from bot.recovery.run import recover
+from bot.recovery.store.memory import MemoryRecoveryStore
 from bot.review.context import AppContext
 from bot.review.flow import review_pull_request
 from tests.bot.recovery.support import open_check_of_a_lost_review, work_off

@@ -15,8 +15,8 @@ import pytest
 
 from bot.app import create_app
 from bot.jobs.sqlite.queue import SqliteQueue
-from bot.recovery import recover
-from bot.recovery_store import SqliteRecoveryStore
+from bot.recovery.run import recover
+from bot.recovery.store.sqlite import SqliteRecoveryStore
 from bot.review.context import AppContext
 from bot.server import _work
 from bot.settings import Settings
