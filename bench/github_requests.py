@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import httpx
 
+from bot.entry.settings import Settings
 from bot.github.connect import github_for_installation
 from bot.review.context import AppContext, build_context
 from bot.review.flow import review_pull_request
-from bot.settings import Settings
 from tests.bot.support import new_app_keys, ref
 from tests.fakegithub import FakeGitHub, PullRequest, Repo, create_app
 

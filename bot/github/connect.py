@@ -29,7 +29,7 @@ CONNECT_TIMEOUT = 5.0  # seconds; reads and writes wait ``github_timeout_seconds
 
 
 class GitHubSettings(Protocol):
-    """The settings the adapter reads (``bot.settings.Settings`` provides them)."""
+    """The settings the adapter reads (``bot.entry.settings.Settings`` provides them)."""
 
     @property
     def app_id(self) -> int: ...

@@ -50,7 +50,7 @@ REVIEW_ACTIONS = ("opened", "synchronize", "reopened", "ready_for_review")
 
 
 class ReviewActions(Protocol):
-    """What a delivery can ask for; bound to the GitHub helpers in ``bot/app.py``."""
+    """What a delivery can ask for; bound to the review in ``bot/entry/wiring.py``."""
 
     async def review_pull_request(self, pr: PullRequestRef, *, reason: str) -> None: ...
 

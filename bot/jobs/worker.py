@@ -71,7 +71,7 @@ class RetryPolicy:
 
 
 class WorkerSettings(Protocol):
-    """The settings a worker reads (``bot.settings.Settings`` provides them)."""
+    """The settings a worker reads (``bot.entry.settings.Settings`` provides them)."""
 
     @property
     def worker_lease_seconds(self) -> float: ...

@@ -70,7 +70,7 @@ def _limits() -> None:  # runs in the child before exec
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
                           timeout=TIMEOUT_S, preexec_fn=_limits, check=False)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.entry.cli import main
 from bot.review.local import load_snapshot
 from rules.core.config import ReviewConfig
 from rules.core.engine import review

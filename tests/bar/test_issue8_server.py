@@ -18,9 +18,9 @@ import httpx
 import pytest
 import uvicorn
 
-from bot.app import create_app
+from bot.entry.app import create_app
+from bot.entry.settings import Settings
 from bot.review.context import build_context
-from bot.settings import Settings
 from rules.core.engine import INCOMPLETE
 from tests.bot import websupport as ws
 from tests.bot.slowrule import SlowEngine

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from bot.entry.settings import Settings
 from bot.github.connect import github_for_installation
 from bot.github.retry import RetryPolicy
 from bot.review.context import AppContext, build_context
-from bot.settings import Settings
 from tests.bot.support import GHES_URL, GOOD_TASK, AppKeys, Clock, Sleeps, demo_files, make_settings, new_app_keys
 from tests.fakegithub import FakeGitHub, Repo, create_app
 

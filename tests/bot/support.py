@@ -10,8 +10,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bot.entry.settings import Settings
 from bot.github.values import PullRequestRef, RepoRef
-from bot.settings import Settings
 from tests.fakegithub import FakeGitHub, PullRequest, Repo
 
 DEMO = Path(__file__).parents[2] / "examples" / "demo-repo"

@@ -17,7 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.settings import Settings
+from bot.entry.settings import Settings
 
 SECRET = "It's a Secret to Everybody"
 PAYLOADS = Path(__file__).parent / "payloads"

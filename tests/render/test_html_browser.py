@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.entry.cli import main
 from rules.core.discovery import Snapshot
 from rules.core.engine import review as run_review
 from rules.render.html import render_html

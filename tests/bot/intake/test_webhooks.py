@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.app import create_app
+from bot.entry.app import create_app
 from bot.intake.signature import signature_for, verify_signature
 from bot.jobs.memory import MemoryQueue
 from bot.jobs.queue import Delivery, Submitted

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.app import ContextActions, job_handler
+from bot.entry.wiring import ContextActions, job_handler
 from bot.jobs.queue import Delivery, DeliveryQueue
 from bot.review.context import AppContext, TrackedCheck
 from tests.bot.support import Clock

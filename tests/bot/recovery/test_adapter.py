@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.entry.settings import Settings
 from bot.github.budget import RequestBudget, spending
 from bot.github.connect import github_for_app, github_for_installation
 from bot.github.errors import BudgetExhausted, GitHubUnavailable
 from bot.github.port import AppPortFactory
 from bot.github.retry import RetryPolicy
-from bot.settings import Settings
 from tests.bot.github.test_client import API, REPO, ValidatedGitHub, recorded
 from tests.bot.github.test_client import github as github  # the fixture: every request valid
 from tests.bot.support import AppKeys, Sleeps, make_settings

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import create_app
+from bot.entry.app import create_app
+from bot.entry.server import _work
+from bot.entry.settings import Settings
 from bot.jobs.sqlite.queue import SqliteQueue
 from bot.recovery.run import recover
 from bot.recovery.store.sqlite import SqliteRecoveryStore
 from bot.review.context import AppContext
-from bot.server import _work
-from bot.settings import Settings
 from tests.bot.recovery.support import failed, open_check_of_a_lost_review, work_off
 from tests.bot.support import BAD_TASK, AppKeys, Clock, make_settings, task_files
 from tests.fakegithub import FakeGitHub, Repo, serve_in_thread

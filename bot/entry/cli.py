@@ -171,13 +171,13 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from bot.server import serve
+    from bot.entry.server import serve
 
     return serve(host=args.host, port=args.port, worker=not args.no_worker, workers=args.workers)
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from bot.server import run_worker
+    from bot.entry.server import run_worker
 
     return run_worker()
 

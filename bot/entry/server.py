@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+from bot.entry.settings import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -59,7 +59,7 @@ def serve(*, host: str, port: int, worker: bool = True, workers: int = 1) -> int
         with contextlib.closing(config.bind_socket()) as sock:
             Multiprocess(config, sockets=[sock]).run()
         return EXIT_OK
-    from bot.app import create_app
+    from bot.entry.app import create_app
 
     server = uvicorn.Server(uvicorn.Config(_heap_frozen_after_startup(create_app(settings, worker=worker)), **options))
     server.run()
@@ -69,7 +69,7 @@ def serve(*, host: str, port: int, worker: bool = True, workers: int = 1) -> int
 def web_app() -> FastAPI:
     """uvicorn's app factory in each process of ``serve --workers N``: settings from the environment
     (checked by the parent before it started them), web only."""
-    from bot.app import create_app
+    from bot.entry.app import create_app
 
     settings = load_settings()
     configure_logging(level=settings.log_level, secrets=secrets_of(settings))
@@ -119,7 +119,7 @@ def secrets_of(settings: Settings) -> list[str]:
 
 
 async def _work(settings: Settings) -> int:
-    from bot.app import ContextActions, give_up_reporter, is_permanent, job_handler, open_delivery_queue
+    from bot.entry.wiring import ContextActions, give_up_reporter, is_permanent, job_handler, open_delivery_queue
     from bot.jobs.engine_pool import engine_running
     from bot.jobs.worker import Worker, WorkerConfig
     from bot.metrics import Metrics
@@ -162,7 +162,7 @@ def _settings() -> Settings | None:
 
 def _queue_url_opens(settings: Settings) -> bool:
     """Check ``DEVDOCS_QUEUE_URL``'s options before serving, so a typo is one line, not a traceback."""
-    from bot.app import open_delivery_queue
+    from bot.entry.wiring import open_delivery_queue
 
     try:
         queue = open_delivery_queue(settings)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.server import run_worker, serve
+from bot.entry.server import run_worker, serve
 from tests.bot.websupport import SECRET, rsa_pem
 
 

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from bot.settings import DEFAULT_MAX_BODY_BYTES, SettingsError, load_settings
+from bot.entry.settings import DEFAULT_MAX_BODY_BYTES, SettingsError, load_settings
 from tests.bot.websupport import SECRET, rsa_pem
 
 
@@ -198,8 +198,8 @@ class Watched(dict):
     def get(self, key, default=None): seen.append(key); return super().get(key, default)
     def __contains__(self, key): seen.append(key); return super().__contains__(key)
 os.environ = Watched(os.environ)
-import bot.settings, bot.intake.webhooks, bot.jobs.worker, bot.logs, bot.metrics, bot.intake.events, bot.intake.payloads
-import bot.jobs.memory
+import bot.entry.settings, bot.intake.webhooks, bot.jobs.worker, bot.logs, bot.metrics
+import bot.intake.events, bot.intake.payloads, bot.jobs.memory
 print(sorted({k for k in seen if isinstance(k, str) and k.startswith("DEVDOCS_")}))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
