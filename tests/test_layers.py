@@ -1,0 +1,44 @@
+"""The import graph of bot/ and rules/, function-level imports included.
+
+Layers (bot/) and the pure core (rules/ never imports bot/) are import-linter contracts in
+pyproject.toml (``[tool.importlinter]``), run here; ``lint-imports`` runs the same from a shell.
+No module may import itself back through others: a cycle is reported with its path.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from pathlib import Path
+
+import grimp
+import pytest
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+ACYCLIC = ("bot",)
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("bot", "rules", cache_dir=None)
+
+
+def test_the_layer_contracts_are_kept(capsys: pytest.CaptureFixture[str]) -> None:
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+
+    assert code == 0, capsys.readouterr().out
+
+
+def test_imports_inside_functions_are_in_the_graph(graph: grimp.ImportGraph) -> None:
+    # bot.entry.cli imports the server only inside a function: the contracts above see it too
+    assert graph.direct_import_exists(importer="bot.entry.cli", imported="bot.entry.server")
+
+
+@pytest.mark.parametrize("package", ACYCLIC)
+def test_no_import_cycle(graph: grimp.ImportGraph, package: str) -> None:
+    modules = {m for m in graph.modules if m == package or m.startswith(package + ".")}
+    imports = {m: graph.find_modules_directly_imported_by(m) & modules for m in modules}
+    try:
+        graphlib.TopologicalSorter(imports).prepare()
+    except graphlib.CycleError as cycle:
+        pytest.fail("import cycle: " + " -> ".join(cycle.args[1]))
