@@ -1,7 +1,8 @@
 """GitHub requests per review, counted at the fake GitHub (the real githubkit adapter in-process).
 
-Scenarios: a PR that changes the three docs of 1 task, and one that changes the docs of 5 tasks,
-in a repository with 6 other active and 4 archived tasks (all reviewed for the exemplar). For each:
+Scenarios: a PR that adds the three docs of 1 task, one that adds the docs of 5 tasks, and one
+that edits the three docs of a task already on the base branch, in a repository with 6 other
+active and 4 archived tasks (all reviewed for the exemplar). For each:
 
 * cold: the first review in a fresh process (no token, bot login, config, tree or blob cached);
 * warm push: the process reviewed this PR before; a new push rewrites the PR's docs (the usual
@@ -65,7 +66,7 @@ class Figures:
         return self.changed_docs + 4
 
 
-def setup(tasks_in_pr: int) -> tuple[AppContext, FakeGitHub, Repo, PullRequest, list[str]]:
+def setup(tasks_in_pr: int, *, edit: bool = False) -> tuple[AppContext, FakeGitHub, Repo, PullRequest, list[str]]:
     keys = new_app_keys()
     hub = FakeGitHub(app_public_key=keys.public_pem)
     base: dict[str, bytes | str] = {"README.md": "# repo\n"}
@@ -74,7 +75,7 @@ def setup(tasks_in_pr: int) -> tuple[AppContext, FakeGitHub, Repo, PullRequest, 
     for i in range(4):
         base.update(task_docs("dev/archive", f"done-{i}", 0))
     repo = hub.add_repo("octo", "docs", files=base)
-    names = [f"feature-{i}" for i in range(tasks_in_pr)]
+    names = [f"other-{i}" if edit else f"feature-{i}" for i in range(tasks_in_pr)]
     pr = hub.open_pull_request(repo, pr_files(names, 1))
     settings = Settings.model_validate(
         {
@@ -103,13 +104,14 @@ async def measure(ctx: AppContext, hub: FakeGitHub, pr: PullRequest, label: str,
     return Figures(label, changed, len(hub.requests), hub.breakdown())
 
 
-async def scenario(tasks_in_pr: int) -> list[Figures]:
-    ctx, hub, _repo, pr, names = setup(tasks_in_pr)
+async def scenario(tasks_in_pr: int, *, edit: bool = False) -> list[Figures]:
+    ctx, hub, _repo, pr, names = setup(tasks_in_pr, edit=edit)
     changed = len(names) * len(ROLES)
-    cold = await measure(ctx, hub, pr, f"{tasks_in_pr}-task PR, cold process", changed)
+    what = f"{tasks_in_pr}-task edit" if edit else f"{tasks_in_pr}-task PR"
+    cold = await measure(ctx, hub, pr, f"{what}, cold process", changed)
     hub.push(pr, pr_files(names, 2))
-    push = await measure(ctx, hub, pr, f"{tasks_in_pr}-task PR, warm, new push", changed)
-    rerun = await measure(ctx, hub, pr, f"{tasks_in_pr}-task PR, warm, re-run same SHA", changed)
+    push = await measure(ctx, hub, pr, f"{what}, warm, new push", changed)
+    rerun = await measure(ctx, hub, pr, f"{what}, warm, re-run same SHA", changed)
     return [cold, push, rerun]
 
 
@@ -126,7 +128,7 @@ def report(figures: list[Figures]) -> str:
 
 
 async def main() -> None:
-    figures = [*await scenario(1), *await scenario(5)]
+    figures = [*await scenario(1), *await scenario(5), *await scenario(1, edit=True)]
     print(report(figures))
 
 

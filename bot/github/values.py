@@ -74,6 +74,7 @@ class ChangedFile:
     status: FileStatus | str
     blob_sha: str | None  # None for removed files
     previous_path: str | None = None
+    patch: str | None = None  # the diff against the merge base; GitHub leaves it out for large or binary files
 
 
 @dataclass(frozen=True, slots=True)

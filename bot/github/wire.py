@@ -55,6 +55,7 @@ def parse_changed_file(data: Mapping[str, Any]) -> ChangedFile:
         status=status,
         blob_sha=str(sha) if sha and status != "removed" else None,
         previous_path=data.get("previous_filename"),
+        patch=patch if isinstance(patch := data.get("patch"), str) else None,
     )
 
 

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from bot.github.errors import NotFound
 from bot.github.port import GitHubPort
-from bot.github.values import PullRequestRef
+from bot.github.values import ChangedFile, PullRequestRef
 from bot.jobs.engine_pool import ThreadEngine
 from bot.review.checks import open_check_run, start_check
 from bot.review.config import load_repo_config
@@ -41,7 +41,7 @@ from bot.review.context import AppContext
 from bot.review.failure import fail_check
 from bot.review.job import Job
 from bot.review.publish import publish_config_error, publish_no_docs, publish_review
-from bot.review.snapshot import pr_files, repo_files, snapshot_at, touched_tasks
+from bot.review.snapshot import pr_files, repo_files, seed_from_patches, snapshot_at, touched_tasks
 from bot.review.state import StickyState
 from bot.review.sticky import find_sticky
 from rules.core.config import ReviewConfig
@@ -94,20 +94,21 @@ async def _review(job: Job) -> None:
         await publish_no_docs(job)
         return
     sticky = await find_sticky(job.ctx, job.gh, job.repo, job.pr.number)
-    head, base = await review_head_and_base(job, config, focus, sticky.state)
+    head, base = await review_head_and_base(job, config, focus, sticky.state, changed)
     if not head.reviewed:  # the touched tasks were removed or archived
         await publish_no_docs(job, nothing=head)
         return
     await publish_review(job, config, head, base, sticky)
 
 
-async def review_head_and_base(job: Job, config: ReviewConfig, focus: tuple[str, ...],
-                               state: StickyState) -> tuple[Review, Review | None]:
+async def review_head_and_base(job: Job, config: ReviewConfig, focus: tuple[str, ...], state: StickyState,
+                               changed: Sequence[ChangedFile] = ()) -> tuple[Review, Review | None]:
     """The engine's review of the head, and of the base (cached: for the delta)."""
     today = job.ctx.clock().date()
     roots = (*config.roots, *config.archive_roots)
     waivers = state.waivers()
     files = await repo_files(job, job.pr.head_sha, roots)
+    seed_from_patches(job, changed, roots)
     snapshot = await snapshot_at(job, files, config.limits.max_file_bytes)
     head = await engine(job, snapshot, today=today, config=config, focus=focus, extra_waivers=waivers,
                         head_sha=job.pr.head_sha)

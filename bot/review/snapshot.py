@@ -2,7 +2,8 @@
 commit's tree and the planning docs' blobs, as a :class:`~rules.core.discovery.Snapshot`.
 
 The recursive tree gives every path (for link checks) and the docs' blob SHAs; blobs are fetched
-by SHA through a bounded process cache (a blob never changes under its SHA), a few at a time.
+by SHA through a bounded process cache (a blob never changes under its SHA), a few at a time. A
+changed doc whose patch (sent with the file list) rebuilds it exactly needs no fetch at all.
 A truncated tree is completed by walking the doc roots one folder level at a time.
 """
 
@@ -16,12 +17,14 @@ from dataclasses import dataclass, replace
 from bot.github.errors import NotFound
 from bot.github.values import ChangedFile, TreeEntry
 from bot.review.job import Job
+from bot.review.patches import rebuild
 from rules.core.discovery import Snapshot, is_markdown, role_of
 from rules.core.model import Role
 
 log = logging.getLogger(__name__)
 
 FETCH_CONCURRENCY = 8
+MAX_PATCH_CHARS = 256 * 1024  # a longer patch is dropped: the blob is fetched instead
 
 
 def task_of(path: str, roots: Sequence[str]) -> str | None:
@@ -64,13 +67,39 @@ class RepoFiles:
 
 
 async def pr_files(job: Job) -> tuple[ChangedFile, ...]:
+    """The PR's changed files (cached per head and base); only markdown files keep their patch."""
     pr = job.pr
     key = (pr.repo.full_name, pr.number, pr.head_sha, pr.base_sha)
     cached: tuple[ChangedFile, ...] | None = job.ctx.cache.pr_files.get(key)
     if cached is None:
-        cached = tuple(await job.gh.list_pull_request_files(pr.repo, pr.number))
+        listed = await job.gh.list_pull_request_files(pr.repo, pr.number)
+        cached = tuple(f if _keeps_patch(f) else replace(f, patch=None) for f in listed)
         job.ctx.cache.pr_files.put(key, cached)
     return cached
+
+
+def _keeps_patch(changed: ChangedFile) -> bool:
+    return changed.patch is not None and is_markdown(changed.path) and len(changed.patch) <= MAX_PATCH_CHARS
+
+
+def seed_from_patches(job: Job, changed: Iterable[ChangedFile], roots: tuple[str, ...]) -> int:
+    """Put the changed docs' new blobs in the cache, rebuilt from their patches (``patches.py``)
+    where that gives the exact bytes: no request for them. Returns how many were rebuilt."""
+    cache, repo = job.ctx.cache.blobs, job.repo.full_name
+    base: RepoFiles | None = job.ctx.cache.trees.get((repo, job.pr.base_sha, roots))
+    rebuilt = 0
+    for f in changed:
+        if f.patch is None or f.blob_sha is None or (repo, f.blob_sha) in cache or not under_roots(f.path, roots):
+            continue
+        old: bytes | None = b""
+        if f.status != "added":  # the old bytes: the base commit's, if the review has them
+            entry = base.docs.get(f.previous_path or f.path) if base is not None else None
+            old = cache.get((repo, entry.sha)) if entry is not None else None
+        data = rebuild(f.patch, old, f.blob_sha) if old is not None else None
+        if data is not None:
+            cache.put((repo, f.blob_sha), data)
+            rebuilt += 1
+    return rebuilt
 
 
 async def repo_files(job: Job, sha: str, roots: tuple[str, ...]) -> RepoFiles:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import difflib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -388,18 +390,42 @@ def list_pull_files(call: Call) -> Reply:
         if old == new:
             continue
         status = "added" if old is None else "removed" if new is None else "modified"
-        files.append(
-            {
-                "sha": new or old,
-                "filename": path,
-                "status": status,
-                "additions": 0,
-                "deletions": 0,
-                "changes": 0,
-                "blob_url": f"https://github.com/{repo.full_name}/blob/{pr.head_sha}/{path}",
-            }
-        )
+        entry = {
+            "sha": new or old,
+            "filename": path,
+            "status": status,
+            "additions": 0,
+            "deletions": 0,
+            "changes": 0,
+            "blob_url": f"https://github.com/{repo.full_name}/blob/{pr.head_sha}/{path}",
+        }
+        patch = text_patch(call.hub.blobs.get(old or ""), call.hub.blobs.get(new or ""))
+        if patch is not None:
+            entry["patch"] = patch
+        files.append(entry)
     return _page(call, files)
+
+
+def text_patch(old: bytes | None, new: bytes | None) -> str | None:
+    """GitHub's ``patch`` of a changed file: the unified diff's hunks (3 lines of context, no
+    ``---``/``+++`` lines, a ``\\ No newline at end of file`` marker where one applies); None for
+    a file that is not UTF-8 text (GitHub sends no patch for binary files)."""
+    try:
+        before, after = (old or b"").decode("utf-8"), (new or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines: list[str] = []
+    for line in list(difflib.unified_diff(_lines(before), _lines(after), n=3))[2:]:
+        if line.endswith("\n"):
+            lines.append(line[:-1])
+        else:
+            lines += [line, "\\ No newline at end of file"]
+    return "\n".join(lines) or None
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as git sees them: split after each ``\\n`` only."""
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
 
 
 def commit_pulls(call: Call) -> Reply:

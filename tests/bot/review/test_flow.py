@@ -22,6 +22,7 @@ from tests.bot.support import (
     task_files,
 )
 from tests.fakegithub import FakeGitHub, Repo
+from tests.fakegithub.state import blob_sha
 
 CHECK = "devdocs-review"
 STRICT_CONFIG = "gate:\n  min_score: 0\n  blocking_severities: []\n"
@@ -336,7 +337,7 @@ async def test_unchanged_blobs_are_never_fetched_twice(
 
     await review_pull_request(ctx, ref(pr), reason="test")
 
-    assert hub.count("git/get-blob") == 1
+    assert hub.count("git/get-blob") == 0  # unchanged: cached; the changed one: rebuilt from its patch (issue 10)
     assert hub.count("apps/create-installation-access-token") == 0
     assert hub.count("apps/get-authenticated") == 0
     assert hub.count("issues/list-comments") == 0  # the sticky comment's id is cached
@@ -435,3 +436,33 @@ async def test_a_job_given_up_completes_the_run_left_open_or_creates_a_failed_on
         assert run.output["title"] == "Review failed: GitHub unavailable"
         assert "stopped retrying" in run.output["summary"] and "HTTP 503" in run.output["summary"]
     assert_no_request_rejected(hub)
+
+
+async def test_a_push_fetches_no_blob_for_a_changed_doc_its_patch_rebuilds(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
+    plan = f"{GOOD_TASK}/search-indexing-plan.md"
+    pr = hub.open_pull_request(demo_repo, {plan: demo_files(GOOD_TASK)[plan] + b"\nOne more line.\n"})
+    await review_pull_request(ctx, ref(pr), reason="pull_request.opened")
+    new_plan = demo_files(GOOD_TASK)[plan] + b"\nOne more line, edited.\n"
+    hub.push(pr, {plan: new_plan})
+    hub.reset_requests()
+
+    await review_pull_request(ctx, ref(pr), reason="pull_request.synchronize")
+
+    assert hub.count("git/get-blob") == 0  # the modified plan came from its patch and the base blob
+    assert ctx.cache.blobs.get((demo_repo.full_name, blob_sha(new_plan))) == new_plan
+    assert [r.conclusion for r in hub.runs_for(demo_repo, pr.head_sha, CHECK)] == ["success"]
+
+
+async def test_a_doc_its_patch_cannot_rebuild_is_fetched(ctx: AppContext, hub: FakeGitHub, demo_repo: Repo) -> None:
+    tasks = f"{BAD_TASK}/payment-retries-tasks.md"
+    crlf = b"# Payment retries - Tasks\r\n\r\n- [ ] Retry\r\n"
+    pr = hub.open_pull_request(demo_repo, {**task_files(BAD_TASK), tasks: crlf})
+    await review_pull_request(ctx, ref(pr), reason="pull_request.opened")
+    hub.push(pr, {tasks: crlf.replace(b"Retry", b"Retry twice")})
+    hub.reset_requests()
+
+    await review_pull_request(ctx, ref(pr), reason="pull_request.synchronize")
+
+    assert hub.count("git/get-blob") == 1  # CRLF line ends: the blob is read from GitHub instead
