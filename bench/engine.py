@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from rules.api import review
 from rules.core.discovery import Snapshot
-from rules.core.engine import review
 from rules.core.parse import markdown_parser
 
 TODAY = dt.date(2026, 11, 25)

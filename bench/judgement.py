@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.judgement_labels import Label, LabelError, load_labels
 from bench.judgement_match import FolderScore, Summary, observe, score_folder, summarise
+from rules.api import review
 from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot, discover
-from rules.core.engine import review
 from rules.core.model import TaskDocs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from rules.core.config import ConfigError, ReviewConfig, load_config
+from rules.core.config import ConfigError, ReviewConfig
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "markdown", "json", "sarif", "html")
@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from bot.review.local import InputError, load_snapshot, resolve_target
-    from rules.core.engine import review
+    from rules.api import review
 
     try:
         config = _load_config(args)
@@ -118,6 +118,7 @@ def render(result: object, fmt: str, *, color: bool = False) -> str:
 
 def _load_config(args: argparse.Namespace) -> ReviewConfig:
     from bot.review.configfile import load_config_file
+    from rules.api import load_config
 
     config = load_config_file(args.config) if args.config is not None else load_config(None)
     return _with_overrides(config, args)

@@ -34,8 +34,8 @@ from typing import Any, Protocol
 
 from pebble import ProcessPool
 
+from rules.api import review as run_engine
 from rules.core.discovery import Snapshot
-from rules.core.engine import review as run_engine
 from rules.core.report import Review
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class ReviewTimedOut(Exception):
 
 class EngineRunner(Protocol):
     async def review(self, snapshot: Snapshot, *, budget: float, **options: Any) -> Review:
-        """The engine's review of *snapshot* (``options`` as for :func:`rules.core.engine.review`),
+        """The engine's review of *snapshot* (``options`` as for :func:`rules.api.review`),
         stopped cooperatively after *budget* seconds."""
         ...
 

@@ -26,7 +26,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from rules.core.config import ConfigError, ReviewConfig, load_config
+from rules.api import load_config
+from rules.core.config import ConfigError, ReviewConfig
 
 CONFIG_PATH = ".github/devdocs-review.yml"
 ALTERNATE_PATHS = (".github/devdocs-review.yaml", ".devdocs-review.yml")

@@ -14,10 +14,11 @@ import json
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from rules.core.discovery import DEFAULT_ACTIVE_ROOTS, DEFAULT_ARCHIVE_ROOTS
 from rules.core.finding import Category, Severity
+from rules.core.rule import Rule
 
 SeverityName = Literal["critical", "high", "medium", "low", "info"]
 
@@ -150,12 +151,15 @@ class ReviewConfig(_Strict):
         return self
 
     @model_validator(mode="after")
-    def _known_rules(self) -> ReviewConfig:
-        from rules.registry import ALL_RULES, RULES_BY_CODE  # local: the registry imports every rule
-
+    def _known_rules(self, info: ValidationInfo) -> ReviewConfig:
+        """``rules.<CODE>`` names a known rule and its options are valid; the rules come from
+        :func:`load_config`'s *rules* (the registry, passed in by ``rules.api``)."""
+        known: Mapping[str, type[Rule]] | None = (info.context or {}).get("rules")
+        if known is None:
+            return self
         errors = []
         for code, entry in self.rules.items():
-            rule = RULES_BY_CODE.get(code)
+            rule = known.get(code)
             if rule is None:
                 errors.append(f"rules.{code}: unknown rule code (see `devdocs-review rules`)")
                 continue
@@ -163,7 +167,7 @@ class ReviewConfig(_Strict):
                 rule.Options.model_validate_json(json.dumps(entry.model_extra or {}), strict=True)
             except ValidationError as error:
                 errors.extend(_messages(error, f"rules.{code}"))
-        if not errors and all(not self.rules.get(r.code, _ON).enabled for r in ALL_RULES):
+        if not errors and all(not self.rules.get(code, _ON).enabled for code in known):
             errors.append("rules: every rule is disabled, so nothing would be reviewed")
         if errors:
             raise ValueError("\n".join(errors))
@@ -204,10 +208,13 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def load_config(data: Mapping[str, Any] | None, *, source: str = "config") -> ReviewConfig:
+def load_config(data: Mapping[str, Any] | None, *, source: str = "config",
+                rules: Mapping[str, type[Rule]] | None = None) -> ReviewConfig:
     """Validate a parsed config mapping (``None`` or empty gives the defaults).
 
-    The mapping is plain data (what YAML or JSON gives); it is validated as JSON in strict mode."""
+    The mapping is plain data (what YAML or JSON gives); it is validated as JSON in strict mode.
+    *rules* (code → rule class: the registry) checks ``rules.<CODE>`` entries and their options;
+    ``rules.api.load_config`` passes it."""
     if data is None:
         return ReviewConfig()
     if not isinstance(data, Mapping):
@@ -218,7 +225,7 @@ def load_config(data: Mapping[str, Any] | None, *, source: str = "config") -> Re
     except (TypeError, ValueError) as error:  # not plain data: a caller's bug (YAML gives plain data)
         raise ConfigError([f"(top level): not plain data: {error}"], source) from None
     try:
-        return ReviewConfig.model_validate_json(text, strict=True)
+        return ReviewConfig.model_validate_json(text, strict=True, context={"rules": rules})
     except ValidationError as error:
         raise ConfigError(_messages(error), source) from None
 

@@ -19,12 +19,10 @@ import datetime as dt
 import logging
 import traceback
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from rules import ENGINE_VERSION
 from rules.core import insights, scoring
 from rules.core.config import ReviewConfig
-from rules.core.discovery import Snapshot, discover
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Role, TaskDocs
 from rules.core.redactor import Redactor, redact_review
@@ -37,20 +35,6 @@ log = logging.getLogger(__name__)
 INTERNAL_ERROR = "BOT000"
 INCOMPLETE = "review incomplete: time budget exceeded"
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
-
-
-def build_rules(config: ReviewConfig) -> list[Rule]:
-    """Instantiate every enabled rule with its configured options and severity."""
-    from rules.registry import ALL_RULES  # the registry imports every rule module
-
-    built = []
-    for rule_cls in ALL_RULES:
-        entry = config.rules.get(rule_cls.code)
-        if entry is not None and not entry.enabled:
-            continue
-        severity = Severity.parse(entry.severity) if entry is not None and entry.severity else None
-        built.append(rule_cls(config.rule_options(rule_cls.code), severity=severity))
-    return built
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,63 +175,6 @@ def compare(report: TaskReport, others: Sequence[TaskReport]) -> Comparison | No
     return Comparison(best.path, best.score, best.grade, rows)
 
 
-def review(
-    snapshot: Snapshot,
-    *,
-    today: dt.date,
-    config: ReviewConfig | None = None,
-    focus: Collection[str] | None = None,
-    rules: Sequence[Rule] | None = None,
-    extra_waivers: Mapping[str, str] | ExtraWaivers | None = None,
-    strict: bool = False,
-    head_sha: str | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> Review:
-    """Review every task in *snapshot*; grade and gate the *focus* tasks (default: all active).
-
-    *should_stop* (the shell's time budget) is asked between rules and tasks; see the module doc.
-
-    The redaction boundary: every string of the returned review has passed one :class:`Redactor`
-    that knows every secret value in the snapshot's documents, so no rule can quote one.
-    """
-    from rules.registry import RULES_VERSION
-
-    config = config or ReviewConfig()
-    chosen_rules = list(rules) if rules is not None else build_rules(config)
-    tasks = discover(snapshot, active_roots=config.roots, archive_roots=config.archive_roots,
-                     max_bytes=config.limits.max_file_bytes)
-    all_paths = snapshot.all_paths()
-    focus_set = {p.strip("/") for p in focus} if focus is not None else {t.path for t in tasks if not t.archived}
-    ctx = RuleContext(
-        today=today, tasks=tuple(tasks), repo_paths=all_paths, repo_dirs=_folders(all_paths),
-        active_roots=config.roots, has_tree=snapshot.has_tree,
-    )
-    budget = Budget(should_stop)
-    redactor = Redactor.for_documents(doc.lines for task in tasks for doc in task.documents)
-    waivers = ExtraWaivers.of(extra_waivers)
-    focus_first = sorted(tasks, key=lambda t: t.path not in focus_set)  # the gated tasks use the budget first
-    graded = {t.path: grade_task(t, chosen_rules, ctx, config, extra_waivers=waivers, strict=strict,
-                                 budget=budget, redactor=redactor) for t in focus_first}
-    reports = [graded[t.path] for t in tasks]
-    with_comparison = [_with_comparison(r, reports) for r in reports]
-    focused = tuple(r for r in with_comparison if r.path in focus_set)
-    others = tuple(r for r in with_comparison if r.path not in focus_set)
-    stamp = Stamp(ENGINE_VERSION, RULES_VERSION, config.digest(), today, head_sha)
-    if not focused:
-        empty = nothing_to_review(config, stamp, others, focus=focus_set if focus is not None else None)
-        return redact_review(empty, redactor)
-    score = round(sum(r.score for r in focused) / len(focused))
-    findings = [f for r in focused for f in r.findings]
-    gate = scoring.gate(score, findings, min_score=config.gate.min_score, blocking=config.blocking)
-    notes: list[str] = []
-    if budget.not_run:
-        notes.append(budget.note())
-    if any(path in focus_set for path in budget.not_run):  # the gated tasks were not fully checked
-        gate = replace(gate, passed=False, reasons=(INCOMPLETE, *(r for r in gate.reasons if not gate.passed)))
-    result = Review(score, scoring.grade_for(score, config.grades), gate, focused, stamp, tuple(notes), others)
-    return redact_review(result, redactor)
-
-
 def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskReport, ...], *,
                       focus: Collection[str] | None) -> Review:
     """No task to grade: a neutral result (no score, no grade, the gate passes), saying why."""
@@ -264,16 +191,3 @@ def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskRepo
 def is_incomplete(review: Review) -> bool:
     """True when the time budget stopped *review* before every rule ran."""
     return INCOMPLETE in review.gate.reasons
-
-
-def _with_comparison(report: TaskReport, reports: Sequence[TaskReport]) -> TaskReport:
-    return replace(report, comparison=compare(report, reports))
-
-
-def _folders(paths: Iterable[str]) -> frozenset[str]:
-    folders: set[str] = set()
-    for path in paths:
-        parts = path.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            folders.add("/".join(parts[:i]))
-    return frozenset(folders)

@@ -30,6 +30,7 @@ class RuleContext:
     repo_dirs: frozenset[str] = field(default_factory=frozenset)  # every folder path in the repo
     active_roots: tuple[str, ...] = ("dev/active",)
     has_tree: bool = True  # False when repo_paths is incomplete: link rules stay quiet
+    known_codes: frozenset[str] = frozenset()  # every rule code the review knows (WVR001 checks waivers)
 
 
 class Rule(abc.ABC):

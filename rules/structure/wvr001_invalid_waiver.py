@@ -39,8 +39,7 @@ class InvalidWaiver(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        from rules.registry import RULES_BY_CODE  # lazy: the registry imports this module
-
+        known = ctx.known_codes  # the registry's codes, passed in (the registry imports this module)
         for doc in task.documents:
             for waiver in find_waivers(doc):
                 if (problem := waiver.problem(ctx.today)) is not None:
@@ -50,11 +49,11 @@ class InvalidWaiver(Rule):
                     yield self.finding(task, doc, waiver.line, message, key=f"{codes}:{kind}",
                                        fix=_FIXES[kind].format(codes=codes))
                 for code in waiver.codes:
-                    if code.startswith("WVR") or code not in RULES_BY_CODE:
-                        what = "cannot be waived" if code in RULES_BY_CODE else "is not a devdocs-review rule"
+                    if code.startswith("WVR") or code not in known:
+                        what = "cannot be waived" if code in known else "is not a devdocs-review rule"
                         message = f"Waiver names {code!r}, which {what}; it waives nothing."
                         yield self.finding(task, doc, waiver.line, message, key=f"{code}:unknown",
-                                           fix=_FIXES["self" if code in RULES_BY_CODE else "unknown"])
+                                           fix=_FIXES["self" if code in known else "unknown"])
             for line, comment in doc.comments:
                 for match in _BARE_RE.finditer(comment):
                     text = comment[match.start():].split("-->")[0].strip()[:60]

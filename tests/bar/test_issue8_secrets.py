@@ -17,8 +17,8 @@ import pytest
 
 from bot.entry.cli import main
 from bot.review.local import load_snapshot
+from rules.api import review
 from rules.core.config import ReviewConfig
-from rules.core.engine import review
 from rules.render.check import render_check
 
 FORMATS = ("text", "markdown", "json", "sarif", "html")

@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from bot.jobs.engine_pool import ProcessEngine
+from rules.api import build_rules
 from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot
-from rules.core.engine import build_rules
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.report import Review

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from rules.api import review
 from rules.core.discovery import Snapshot, decode
-from rules.core.engine import review
 from rules.core.model import Role
 
 TODAY = dt.date(2026, 1, 15)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rules.api import review
 from rules.core import insights
 from rules.core.discovery import Snapshot, discover
-from rules.core.engine import review
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import RuleContext

@@ -10,8 +10,8 @@ import datetime as dt
 
 import pytest
 
+from rules.api import review
 from rules.core.discovery import Snapshot
-from rules.core.engine import review
 from rules.core.placeholders import is_documentation_host, is_placeholder
 from rules.core.redact import find_secrets, redact, scan_lines, secret_key
 from rules.security._exposure import find_exposures

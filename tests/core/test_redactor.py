@@ -9,9 +9,9 @@ import json
 
 import pytest
 
+from rules.api import review as review_snapshot
 from rules.core.discovery import Snapshot
 from rules.core.engine import ExtraWaivers
-from rules.core.engine import review as review_snapshot
 from rules.core.finding import Category, Finding, Severity
 from rules.core.redact import secret_values
 from rules.core.redactor import IDENTITIES, Redactor, redact_review

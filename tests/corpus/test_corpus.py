@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from rules.api import review
 from rules.core.discovery import Snapshot
-from rules.core.engine import review
 from rules.core.redact import redact
 from rules.core.report import Review
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from rules.api import review as run_review
 from rules.core.discovery import Snapshot
-from rules.core.engine import review as run_review
 from rules.core.report import Review
 from rules.render.audit import AuditEntry
 from rules.render.check import render_check

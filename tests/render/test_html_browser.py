@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from bot.entry.cli import main
+from rules.api import review as run_review
 from rules.core.discovery import Snapshot
-from rules.core.engine import review as run_review
 from rules.render.html import render_html
 
 pytestmark = pytest.mark.integration

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from bot.review.state import StickyState, compose_body, decode_state
+from rules.api import review as engine_review
 from rules.core.discovery import Snapshot
-from rules.core.engine import review as engine_review
 from rules.core.finding import Category, Severity
 from rules.core.report import Review, Scaffold
 from rules.render.audit import AuditEntry

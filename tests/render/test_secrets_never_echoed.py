@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from rules.api import review
 from rules.core.discovery import Snapshot
-from rules.core.engine import review
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.report import Review

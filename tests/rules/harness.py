@@ -25,8 +25,8 @@ import json
 import re
 from pathlib import Path
 
+from rules.api import review
 from rules.core.discovery import Snapshot
-from rules.core.engine import review
 from rules.core.rule import Rule
 
 FIXTURES = Path(__file__).parent / "fixtures"

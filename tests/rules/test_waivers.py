@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rules.api import review
 from rules.core.discovery import Snapshot
-from rules.core.engine import review
 from rules.core.finding import Category, Finding
 from rules.core.report import TaskReport
 from rules.structure.lnk001_broken_relative_link import BrokenRelativeLink

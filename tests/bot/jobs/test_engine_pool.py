@@ -10,10 +10,11 @@ import time
 import pytest
 
 from bot.jobs.engine_pool import ProcessEngine, ReviewTimedOut, ThreadEngine
+from rules.api import build_rules
+from rules.api import review as run_engine
 from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot
-from rules.core.engine import INCOMPLETE, build_rules, is_incomplete
-from rules.core.engine import review as run_engine
+from rules.core.engine import INCOMPLETE, is_incomplete
 from tests.bot.slowrule import BusyLoop, SlowEngine
 
 TODAY = dt.date(2026, 1, 15)
