@@ -33,6 +33,9 @@ from rules.core.redact import MASK, redact, secret_values
 MIN_VALUE = 6  # letters and digits a value needs to be masked wherever it appears
 MIN_PARTIAL = 4  # letters and digits of a cut-short value that are still masked
 IDENTITIES = frozenset({"path", "task", "root", "files", "exemplar", "stamp", "rule"})
+# The engine's own vocabulary, never doc text: a finding's rule name (``secret-in-doc``). A value's
+# tail can look like its first word (``…Secret`` / ``secret-in-doc``), so it is never matched.
+VOCABULARY = frozenset({("Finding", "name")})
 
 _DROP = re.compile(r"[\W_]+")  # everything but letters and digits (Unicode-aware, like str.isalnum)
 _CUTS = re.compile(r"…|\.\.\.|['\"`]")  # where a rule may have cut a quoted value short
@@ -178,7 +181,7 @@ def _scrub(value: object, redactor: Redactor) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
         for field in dataclasses.fields(value):
-            if field.name not in IDENTITIES:
+            if field.name not in IDENTITIES and (type(value).__name__, field.name) not in VOCABULARY:
                 old = getattr(value, field.name)
                 if (new := _scrub(old, redactor)) is not old:
                     changes[field.name] = new

@@ -139,3 +139,14 @@ def test_a_waiver_by_the_fingerprint_an_output_shows_matches_a_finding_that_quot
 
     assert "****" in risk.key and risk.fingerprint in {f["fingerprint"] for f in shown}
     assert [(f.rule, f.waiver_reason) for f in again.waived] == [("PLN003", "accepted for now")]
+
+
+def test_a_rule_name_is_never_masked_even_when_a_value_ends_with_its_first_word() -> None:
+    redactor = Redactor(["Hunter2Secret"])  # the demo's staging password ends with "Secret"
+    finding = dataclasses.replace(_finding("postgresql://payments:Hunter2Secret@db"), name="secret-in-doc")
+
+    redacted = redact_review(review(task_report("auth", [finding])), redactor)
+
+    (kept,) = (*redacted.tasks[0].findings, *redacted.tasks[0].waived)
+    assert kept.name == "secret-in-doc"
+    assert "Hunter2Secret" not in kept.message
