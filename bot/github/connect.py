@@ -1,9 +1,12 @@
-"""The App's authenticated githubkit clients: one per process, a pooled one per job.
+"""The authenticated githubkit clients: the App's (one per process, a pooled one per job), and a
+plain token's (the GitHub Action's workflow token).
 
 githubkit signs a JWT for ``/app`` routes and exchanges it for installation tokens, each cached
 until shortly before it expires (``MemCacheStrategy``: this App's tokens, nobody else's), so every
-job of a process reuses them. Timeouts are explicit (``DEVDOCS_GITHUB_TIMEOUT_SECONDS`` to read or
-write, 5 s to connect) and one TLS context is shared by every client of the process.
+job of a process reuses them. The Action has no App key: :func:`github_for_token` sends the
+workflow's ``GITHUB_TOKEN`` as it is (``TokenAuthStrategy``), never a JWT. Timeouts are explicit
+(``DEVDOCS_GITHUB_TIMEOUT_SECONDS`` to read or write, 5 s to connect) and one TLS context is
+shared by every client of the process.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 import httpx
-from githubkit import AppAuthStrategy, GitHub
+from githubkit import AppAuthStrategy, GitHub, TokenAuthStrategy
+from githubkit.auth.base import BaseAuthStrategy
 from githubkit.cache import MemCacheStrategy
 from pydantic import SecretStr
 
@@ -41,7 +45,23 @@ class GitHubSettings(Protocol):
     def github_timeout_seconds(self) -> float: ...
 
 
-def timeout_for(settings: GitHubSettings) -> httpx.Timeout:
+class TokenSettings(Protocol):
+    """What :func:`github_for_token` reads (``bot.action.env.ActionSettings`` provides them)."""
+
+    @property
+    def token(self) -> SecretStr: ...
+    @property
+    def github_api_url(self) -> str: ...
+    @property
+    def github_timeout_seconds(self) -> float: ...
+
+
+class _Timeouts(Protocol):
+    @property
+    def github_timeout_seconds(self) -> float: ...
+
+
+def timeout_for(settings: _Timeouts) -> httpx.Timeout:
     """Read and write time out after ``github_timeout_seconds``; connecting after 5 s at most."""
     seconds = settings.github_timeout_seconds
     return httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds), pool=10.0)
@@ -57,13 +77,19 @@ def _tls_context() -> ssl.SSLContext:
 
 def _app_client(settings: GitHubSettings, timeout: httpx.Timeout,
                 transport: httpx.AsyncBaseTransport | None) -> GitHub[Any]:
+    auth = AppAuthStrategy(settings.app_id, settings.private_key.get_secret_value())
+    return _client(auth, settings.github_api_url, timeout, transport)
+
+
+def _client(auth: BaseAuthStrategy, base_url: str, timeout: httpx.Timeout,
+            transport: httpx.AsyncBaseTransport | None) -> GitHub[Any]:
     return GitHub(
-        AppAuthStrategy(settings.app_id, settings.private_key.get_secret_value()),
-        base_url=settings.github_api_url,
+        auth,
+        base_url=base_url,
         user_agent=USER_AGENT,
         timeout=timeout,
         ssl_verify=_tls_context(),
-        cache_strategy=MemCacheStrategy(),  # this App's JWT and installation tokens, nobody else's
+        cache_strategy=MemCacheStrategy(),  # the JWT and installation tokens of this process, nobody else's
         http_cache=False,
         auto_retry=False,
         async_transport=transport,
@@ -112,3 +138,26 @@ def github_for_app(
             yield GithubkitAppPort(gh, policy=policy, sleep=sleep, metrics=metrics)
 
     return for_app
+
+
+def github_for_token(
+    settings: TokenSettings,
+    *,
+    timeout: httpx.Timeout | None = None,
+    policy: RetryPolicy | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    sleep: Sleep = asyncio.sleep,
+    metrics: GitHubMetrics | None = None,
+) -> PortFactory:
+    """A port acting with one plain token (a workflow's ``GITHUB_TOKEN``): ``Authorization: token
+    …`` on every request, no JWT and no token exchange. The factory's installation id is ignored:
+    the token already names what it may touch."""
+    auth = TokenAuthStrategy(settings.token.get_secret_value())
+    token_github = _client(auth, settings.github_api_url, timeout or timeout_for(settings), transport)
+
+    @asynccontextmanager
+    async def for_token(_installation_id: int) -> AsyncIterator[GitHubPort]:
+        async with token_github.with_auth(token_github.auth) as gh:
+            yield GithubkitPort(gh, policy=policy, sleep=sleep, metrics=metrics)
+
+    return for_token

@@ -164,6 +164,11 @@ class AppInfo:
         return f"{self.slug}[bot]"
 
 
+# The app behind a workflow's GITHUB_TOKEN: its comments are by ``github-actions[bot]`` and its check
+# runs name the app ``github-actions`` (the Action cannot ask ``GET /app``: that needs an App's JWT).
+GITHUB_ACTIONS_APP = AppInfo(15368, "github-actions", "GitHub Actions")
+
+
 @dataclass(frozen=True, slots=True)
 class CheckRunUpdate:
     """A PATCH to a check run; ``None`` fields are left out of the request."""
