@@ -1,7 +1,10 @@
 """What every review shares: settings, the GitHub port factories, the clock and the process caches.
 
 :class:`AppContext` is all a review needs from its surroundings; the App builds one per process
-(:func:`build_context`), tests and other front ends may build their own around a fake port.
+(:func:`build_context`), tests and other front ends may build their own around a fake port. The
+GitHub Action (``bot/action/``) builds one around its workflow token: it gives the bot's
+``identity`` (``github-actions``, whose comments are ``github-actions[bot]``'s) instead of asking
+``GET /app``, and an ``observer`` that sees each published :class:`~bot.review.outcome.Outcome`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from bot.github.values import AppInfo
 from bot.jobs.engine_pool import EngineRunner
 from bot.review.cache import Clock, ReviewCache, utc_now
 from bot.review.limiter import CommandLimiter
+from bot.review.outcome import Observer, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +86,24 @@ class AppContext:
     github_for_app: AppPortFactory | None = None  # the App's JWT (webhook deliveries); recovery
     check_registry: CheckRegistry | None = None  # open check runs, for recovery; set by the worker
     engine: EngineRunner | None = None  # the review process pool; set by the worker (else a thread)
+    # Who we are on GitHub when the port's credential is not the App's own (the Action's workflow
+    # token: bot.github.values.GITHUB_ACTIONS_APP); None: ask GET /app.
+    identity: AppInfo | None = None
+    observer: Observer | None = None  # told of each published outcome (the Action's reports)
 
     async def app(self, gh: GitHubPort) -> AppInfo:
-        """The App itself (``GET /app``, once per process): its slug names our check runs, and
-        ``<slug>[bot]`` is the author of our comments."""
+        """Who we are: the given ``identity``, else the App itself (``GET /app``, once per
+        process). Its slug names our check runs, and ``<slug>[bot]`` is the author of our
+        comments (the sticky comment is looked for among that user's comments only)."""
+        if self.identity is not None:
+            return self.identity
         if self.cache.app is None:
             self.cache.app = await gh.get_app()
         return self.cache.app
+
+    def published(self, outcome: Outcome) -> None:
+        if self.observer is not None:
+            self.observer.published(outcome)
 
     def review_completed(self, conclusion: str) -> None:
         if self.metrics is not None:

@@ -3,7 +3,8 @@
 A stale result is never published: if the PR's head moved while it was reviewed, only its own
 check run is completed, ``neutral`` "superseded" (the new head gets its own review). A PR that
 changes no planning docs gets a ``success`` check (a required check must never hang), and a
-comment only if an earlier review left one; an invalid config gets ``action_required``.
+comment only if an earlier review left one; an invalid config gets ``action_required``. Each
+result is also handed to the context's observer, if any (``outcome.py``: the Action's reports).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.review.checks import complete_check
 from bot.review.config import ConfigOutcome
 from bot.review.configfile import CONFIG_PATH
 from bot.review.job import Job
+from bot.review.outcome import Outcome
 from bot.review.snapshot import touched_tasks
 from bot.review.state import StickyState, encode_state
 from bot.review.sticky import TITLE, Sticky, find_sticky, write_sticky
@@ -33,6 +35,7 @@ from rules.core.config import ReviewConfig
 from rules.core.engine import INCOMPLETE, is_incomplete
 from rules.core.redact import redact
 from rules.core.report import Review
+from rules.render.audit import AuditEntry
 from rules.render.check import CheckOutput, render_check
 from rules.render.markdown import COMMENT_MARKER, render_markdown
 
@@ -47,6 +50,7 @@ class Result:
     summary: str
     text: str | None = None
     annotations: tuple[CheckAnnotation, ...] = ()
+    audit: tuple[AuditEntry, ...] = ()  # the waivers and approvals both were rendered with
 
 
 DRAFT_NOTE = ("> 📝 **Draft pull request:** the gate failed, but drafts are reviewed without blocking. "
@@ -76,7 +80,7 @@ def render_result(pr: PullRequestRef, config: ReviewConfig, head: Review, base: 
         conclusion = "neutral"
         markdown = with_note(markdown, DRAFT_NOTE)
         summary = fit_text(f"{DRAFT_NOTE}\n\n{summary}", MAX_CHECK_TEXT_CHARS)
-    return Result(markdown, conclusion, title, summary, check.text or None, check_annotations(check))
+    return Result(markdown, conclusion, title, summary, check.text or None, check_annotations(check), audit)
 
 
 def check_annotations(check: CheckOutput) -> tuple[CheckAnnotation, ...]:
@@ -108,6 +112,8 @@ async def publish_review(job: Job, config: ReviewConfig, head: Review, base: Rev
     comment = await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, result.markdown, state)
     output = CheckRunOutput(result.title, result.summary, result.text, result.annotations)
     await complete_check(job, result.conclusion, output, details_url=comment.html_url)
+    job.ctx.published(Outcome("reviewed", job.pr, result.conclusion, output, result.markdown, head,
+                              base if base is not None and base.tasks else None, config, result.audit))
 
 
 async def superseded(job: Job) -> bool:
@@ -118,7 +124,9 @@ async def superseded(job: Job) -> bool:
     sha, new = job.pr.head_sha[:7], current.head_sha[:7]
     summary = (f"The pull request's head moved from `{sha}` to `{new}` while `{sha}` was being reviewed, so "
                f"this result was not published. `{new}` gets its own review and check run.")
-    await complete_check(job, "neutral", CheckRunOutput(f"Superseded by {new}", summary))
+    output = CheckRunOutput(f"Superseded by {new}", summary)
+    await complete_check(job, "neutral", output)
+    job.ctx.published(Outcome("superseded", job.pr, "neutral", output, summary))
     return True
 
 
@@ -143,6 +151,7 @@ async def publish_no_docs(job: Job, *, nothing: Review | None = None) -> None:
             return
         await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, markdown)
     await complete_check(job, "success", output)
+    job.ctx.published(Outcome("no_docs", job.pr, "success", output, markdown, head=nothing))
 
 
 async def publish_config_error(job: Job, outcome: ConfigOutcome, changed: Sequence[ChangedFile]) -> None:
@@ -150,13 +159,15 @@ async def publish_config_error(job: Job, outcome: ConfigOutcome, changed: Sequen
     summary = (f"The configuration `{outcome.source}` is invalid, so this pull request was not reviewed:\n\n"
                f"{errors}\n\nFix the file on the base branch (a pull request cannot change its own gate), "
                "then comment `/review` to re-run.")
+    markdown = f"{COMMENT_MARKER}\n## 📋 {TITLE}: configuration error\n\n{summary}\n"
     sticky = await find_sticky(job.ctx, job.gh, job.repo, job.pr.number)
     default_roots = ReviewConfig().roots
     docs_touched = bool(touched_tasks(changed, default_roots)) or any(f.path == CONFIG_PATH for f in changed)
     if sticky.comment is not None or docs_touched:
         if await superseded(job):
             return
-        markdown = f"{COMMENT_MARKER}\n## 📋 {TITLE}: configuration error\n\n{summary}\n"
         await write_sticky(job.ctx, job.gh, job.repo, job.pr.number, sticky, markdown)
-    await complete_check(job, "action_required", CheckRunOutput("Invalid devdocs-review configuration",
-                                                                fit_text(summary, MAX_CHECK_TEXT_CHARS)))
+    output = CheckRunOutput("Invalid devdocs-review configuration", fit_text(summary, MAX_CHECK_TEXT_CHARS))
+    await complete_check(job, "action_required", output)
+    job.ctx.published(Outcome("config_error", job.pr, "action_required", output, markdown,
+                              config_errors=outcome.errors))
