@@ -1,6 +1,9 @@
 """The fake GitHub's ASGI app: every request is validated against the OpenAPI description and
 authenticated like GitHub would (401 without a valid ``Authorization``, 422 for an invalid body,
 404 for an unknown route or an inaccessible repository), then served from :class:`FakeGitHub`.
+A workflow token (``FakeGitHub.issue_workflow_token``) acts as the ``github-actions`` app: its
+comments are ``github-actions[bot]``'s, its check runs ``github-actions``'; a read-only one gets
+403 "Resource not accessible by integration" for any write, as a fork PR's token does.
 
 Injected faults (``FakeGitHub.fail``) answer after validation and authentication, with their
 status, headers (``Retry-After``, ``x-ratelimit-*``) and an optional delay.
@@ -30,6 +33,7 @@ from starlette.routing import Route
 
 from tests.fakegithub.openapi import GHES_PREFIX, validator
 from tests.fakegithub.state import (
+    ACTIONS_SLUG,
     BOT_TYPE,
     CheckRun,
     FakeGitHub,
@@ -75,6 +79,11 @@ class Call:
     base_url: str
     path: str
     installation_id: int | None
+    app_slug: str  # whose app the credential acts as: its comments are "<slug>[bot]"'s
+
+    @property
+    def bot_login(self) -> str:
+        return f"{self.app_slug}[bot]"
 
     def repo(self) -> Repo:
         repo = self.hub.repos.get(f"{self.params['owner']}/{self.params['repo']}")
@@ -124,7 +133,7 @@ async def _serve(hub: FakeGitHub, request: Request) -> Response:
         if outcome.errors:
             raise HTTPError(422, "Invalid request.", errors=list(outcome.errors))
         auth_kind, installation_id = _authenticate(
-            hub, request.headers.get("authorization"), outcome.operation_id
+            hub, request.headers.get("authorization"), outcome.operation_id, request.method
         )
         fault = _take_fault(hub, request.method, outcome.operation_id)
         if fault is not None:
@@ -146,6 +155,7 @@ async def _serve(hub: FakeGitHub, request: Request) -> Response:
                 base_url,
                 raw_path,
                 installation_id,
+                ACTIONS_SLUG if auth_kind == "workflow" else hub.app_slug,
             )
             with hub.lock:
                 status, payload, headers = HANDLERS[outcome.operation_id](call)
@@ -194,11 +204,20 @@ def _json(status: int, payload: Any) -> Response:
 # --- authentication ---------------------------------------------------------------------------
 
 
-def _authenticate(hub: FakeGitHub, header: str | None, operation_id: str) -> tuple[str, int | None]:
+def _authenticate(
+    hub: FakeGitHub, header: str | None, operation_id: str, method: str = "GET"
+) -> tuple[str, int | None]:
     scheme, _, credential = (header or "").partition(" ")
     if scheme.lower() not in ("bearer", "token") or not credential.strip():
         raise HTTPError(401, "Requires authentication")
     credential = credential.strip()
+    workflow = hub.workflow_tokens.get(credential)
+    if workflow is not None:
+        if operation_id in APP_OPERATIONS:
+            raise HTTPError(401, "A JSON web token is required to access this endpoint")
+        if workflow.read_only and method.upper() != "GET":
+            raise HTTPError(403, "Resource not accessible by integration")
+        return "workflow", workflow.installation_id
     if credential.count(".") == 2 and scheme.lower() == "bearer":
         _verify_jwt(hub, credential)
         if operation_id not in APP_OPERATIONS:
@@ -553,7 +572,7 @@ def create_comment(call: Call) -> Reply:
     body = str(call.body["body"])
     _check_body_length(body)
     comment = call.hub.add_comment(
-        repo, call.int_param("issue_number"), body, login=call.hub.bot_login, user_type=BOT_TYPE
+        repo, call.int_param("issue_number"), body, login=call.bot_login, user_type=BOT_TYPE
     )
     return 201, comment_json(comment), {}
 
@@ -572,7 +591,7 @@ def get_comment(call: Call) -> Reply:
 
 def update_comment(call: Call) -> Reply:
     comment = _comment(call)
-    if comment.login != call.hub.bot_login:
+    if comment.login != call.bot_login:
         raise HTTPError(403, "Resource not accessible by integration")
     body = str(call.body["body"])
     _check_body_length(body)
@@ -591,7 +610,7 @@ def delete_comment(call: Call) -> Reply:
 def add_reaction(call: Call) -> Reply:
     comment = _comment(call)
     content = str(call.body["content"])
-    entry = (call.hub.bot_login, content)
+    entry = (call.bot_login, content)
     status = 200 if entry in comment.reactions else 201
     if status == 201:
         comment.reactions.append(entry)
@@ -600,7 +619,7 @@ def add_reaction(call: Call) -> Reply:
         {
             "id": next(call.hub.ids),
             "content": content,
-            "user": {"login": call.hub.bot_login, "type": BOT_TYPE},
+            "user": {"login": call.bot_login, "type": BOT_TYPE},
         },
         {},
     )
@@ -664,7 +683,7 @@ def create_check(call: Call) -> Reply:
         [],
         None,
         None,
-        call.hub.app_slug,
+        call.app_slug,
     )
     _apply_check_body(run, body, call.hub, creating=True)
     call.hub.check_runs[run.id] = run

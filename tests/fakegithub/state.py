@@ -1,5 +1,7 @@
 """In-memory GitHub: repositories with commits (content-addressed blobs and trees), pull requests,
-issue comments with reactions, check runs, collaborators, the App and its installation tokens.
+issue comments with reactions, check runs, collaborators, the App and its installation tokens, and
+the workflow tokens of GitHub Actions (``issue_workflow_token``: the ``github-actions`` app's, read-only
+like a fork PR's ``GITHUB_TOKEN`` if asked).
 
 Test code builds state with the helpers here and reads it back after a review; the server in
 ``server.py`` serves it over GitHub's REST routes.
@@ -19,6 +21,7 @@ from typing import Any
 
 BOT_TYPE = "Bot"
 USER_TYPE = "User"
+ACTIONS_SLUG = "github-actions"  # the app a workflow's GITHUB_TOKEN belongs to
 FILE_MODE = "100644"
 SYMLINK_MODE = "120000"
 
@@ -167,6 +170,15 @@ class Fault:
 
 
 @dataclass(frozen=True)
+class WorkflowToken:
+    """A workflow's ``GITHUB_TOKEN``: acts as the ``github-actions`` app on one installation's
+    repositories; a read-only one (a fork PR's) gets 403 for every write."""
+
+    installation_id: int
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
 class Recorded:
     method: str
     path: str
@@ -174,7 +186,7 @@ class Recorded:
     query: dict[str, str]
     body: Any
     status: int
-    auth: str | None  # "jwt", "installation" or None
+    auth: str | None  # "jwt", "installation", "workflow" or None
 
 
 class FakeGitHub:
@@ -191,6 +203,7 @@ class FakeGitHub:
         self.comments: dict[int, IssueComment] = {}
         self.check_runs: dict[int, CheckRun] = {}
         self.tokens: dict[str, tuple[int, datetime]] = {}
+        self.workflow_tokens: dict[str, WorkflowToken] = {}
         self.installations: set[int] = set()
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
@@ -337,6 +350,12 @@ class FakeGitHub:
         expires = datetime.now(UTC) + self.token_ttl
         self.tokens[token] = (installation_id, expires)
         return token, expires
+
+    def issue_workflow_token(self, installation_id: int = 1, *, read_only: bool = False) -> str:
+        """A ``GITHUB_TOKEN`` for a workflow run in the repositories of *installation_id*."""
+        token = "ghs_" + secrets.token_hex(18)
+        self.workflow_tokens[token] = WorkflowToken(installation_id, read_only)
+        return token
 
     # -- reading state -----------------------------------------------------------------------
 
