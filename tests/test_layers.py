@@ -43,3 +43,17 @@ def test_no_import_cycle(graph: grimp.ImportGraph, package: str) -> None:
         graphlib.TopologicalSorter(imports).prepare()
     except graphlib.CycleError as cycle:
         pytest.fail("import cycle: " + " -> ".join(cycle.args[1]))
+
+
+def test_the_action_is_a_front_end_of_the_review(graph: grimp.ImportGraph) -> None:
+    """bot/action/ sits beside bot/recovery/ (the contract's ``action | recovery`` layer): the CLI
+    calls it, and it drives bot/review/ over bot/github/, reading events with bot/intake/'s
+    payload models, never the App's queue, workers, webhooks receiver or recovery."""
+    action = {m for m in graph.modules if m.startswith("bot.action.")}
+    imported = {m for module in action for m in graph.find_modules_directly_imported_by(module)
+                if m.startswith("bot.") and not m.startswith("bot.action")}
+    allowed = ("bot.review.", "bot.github.", "bot.intake.payloads", "bot.intake.routes", "bot.logs")
+
+    assert graph.direct_import_exists(importer="bot.entry.cli", imported="bot.action.run")
+    assert imported and all(m.startswith(allowed) for m in imported), sorted(imported)
+    assert "bot.review.flow" in imported and "bot.review.commands" in imported

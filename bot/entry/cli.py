@@ -58,13 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="web processes sharing the port (default 1; more needs --no-worker and a "
                        "sqlite or redis DEVDOCS_QUEUE_URL)")
     sub.add_parser("worker", help="run review workers for a durable queue (DEVDOCS_QUEUE_URL)")
+
+    action = sub.add_parser("action", help="review a pull request from a GitHub Actions step (action.yml)")
+    action.add_argument("--check-name", help="the check run's name (default: $DEVDOCS_CHECK_NAME or devdocs-review)")
+    action.add_argument("--html-report", metavar="FILE", help="write the HTML report here ($DEVDOCS_HTML_REPORT)")
+    action.add_argument("--sarif-file", metavar="FILE", help="write the SARIF log here ($DEVDOCS_SARIF_FILE)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"check": _check, "rules": _rules, "explain": _explain, "schema": _schema,
-                "serve": _serve, "worker": _worker}
+                "serve": _serve, "worker": _worker, "action": _action}
     try:
         return handlers[args.command](args)
     except ConfigError as error:
@@ -181,6 +186,20 @@ def _worker(args: argparse.Namespace) -> int:
     from bot.entry.server import run_worker
 
     return run_worker()
+
+
+def _action(args: argparse.Namespace) -> int:
+    import os
+
+    from bot.action.run import main as run_action
+    from bot.entry.settings import LOG_LEVELS
+    from bot.logs import configure_logging
+
+    level = os.environ.get("DEVDOCS_LOG_LEVEL", "WARNING").upper()  # JSON lines on stderr, scrubbed
+    configure_logging(level=level if level in LOG_LEVELS else "WARNING",
+                      secrets=[os.environ.get("GITHUB_TOKEN", "")])
+    return run_action(os.environ, check_name=args.check_name, html_report=args.html_report,
+                      sarif_file=args.sarif_file)
 
 
 def _write(text: str, output: Path | None) -> None:
