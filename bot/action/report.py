@@ -14,6 +14,7 @@ whose only user-supplied parts (logins, paths, GitHub's error text) pass through
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ Gate = Literal["passed", "failed", "nothing-to-review"]
 OUTPUT_NAMES = ("score", "grade", "gate", "sarif-file", "html-report")
 LEVELS = {"failure": "error", "warning": "warning", "notice": "notice"}
 TITLE = "devdocs-review"
+ANNOTATIONS_PER_KIND = 10  # errors, warnings and notices GitHub shows per step (50 per job)
 
 
 def escape_data(text: str) -> str:
@@ -45,12 +47,24 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 
 
 def annotation_commands(annotations: Iterable[CheckAnnotation]) -> list[str]:
-    """The check run's annotations as workflow commands (GitHub shows them on the files' lines)."""
-    return [
-        command(LEVELS.get(a.annotation_level, "warning"), a.message, file=a.path, line=a.start_line,
-                endLine=a.end_line if a.end_line != a.start_line else None, title=a.title)
-        for a in annotations
-    ]
+    """The check run's annotations (most severe first) as workflow commands, which GitHub shows on
+    the files' lines: at most 10 of a kind per step, so the rest are counted in one notice."""
+    lines: list[str] = []
+    shown: Counter[str] = Counter()
+    left = 0
+    for a in annotations:
+        level = LEVELS.get(a.annotation_level, "warning")
+        if shown[level] >= ANNOTATIONS_PER_KIND - (level == "notice"):  # a notice slot for the count
+            left += 1
+            continue
+        shown[level] += 1
+        lines.append(command(level, a.message, file=a.path, line=a.start_line,
+                             endLine=a.end_line if a.end_line != a.start_line else None, title=a.title))
+    if left:
+        lines.append(command("notice", f"{left} more finding(s) are not shown as annotations (GitHub shows "
+                                       f"{ANNOTATIONS_PER_KIND} of a kind per step): see the job summary.",
+                             title=TITLE))
+    return lines
 
 
 def output_text(values: Mapping[str, str]) -> str:

@@ -49,6 +49,17 @@ def test_levels_and_single_line_annotations() -> None:
     assert command("warning", "once", title="devdocs-review") == "::warning title=devdocs-review::once"
 
 
+def test_at_most_ten_annotations_of_a_kind_and_a_notice_counting_the_rest() -> None:
+    notes = [CheckAnnotation("p.md", i, i, "failure", f"e{i}") for i in range(1, 15)]
+    notes += [CheckAnnotation("p.md", i, i, "warning", f"w{i}") for i in range(1, 4)]
+
+    lines = annotation_commands(notes)
+
+    assert [line.split(" ", 1)[0] for line in lines] == ["::error"] * 10 + ["::warning"] * 3 + ["::notice"]
+    assert lines[-1] == ("::notice title=devdocs-review::4 more finding(s) are not shown as annotations "
+                         "(GitHub shows 10 of a kind per step): see the job summary.")
+
+
 @given(st.dictionaries(st.sampled_from(["score", "grade", "gate", "sarif-file", "html-report"]),
                        st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
                                max_size=40)))
