@@ -32,36 +32,32 @@ USER_AGENT = "devdocs-review"
 CONNECT_TIMEOUT = 5.0  # seconds; reads and writes wait ``github_timeout_seconds`` (default 20)
 
 
-class GitHubSettings(Protocol):
-    """The settings the adapter reads (``bot.entry.settings.Settings`` provides them)."""
+class EndpointSettings(Protocol):
+    """Where GitHub's API is, and how long one request may take."""
+
+    @property
+    def github_api_url(self) -> str: ...
+    @property
+    def github_timeout_seconds(self) -> float: ...
+
+
+class GitHubSettings(EndpointSettings, Protocol):
+    """The settings the App's adapter reads (``bot.entry.settings.Settings`` provides them)."""
 
     @property
     def app_id(self) -> int: ...
     @property
     def private_key(self) -> SecretStr: ...
-    @property
-    def github_api_url(self) -> str: ...
-    @property
-    def github_timeout_seconds(self) -> float: ...
 
 
-class TokenSettings(Protocol):
+class TokenSettings(EndpointSettings, Protocol):
     """What :func:`github_for_token` reads (``bot.action.env.ActionSettings`` provides them)."""
 
     @property
     def token(self) -> SecretStr: ...
-    @property
-    def github_api_url(self) -> str: ...
-    @property
-    def github_timeout_seconds(self) -> float: ...
 
 
-class _Timeouts(Protocol):
-    @property
-    def github_timeout_seconds(self) -> float: ...
-
-
-def timeout_for(settings: _Timeouts) -> httpx.Timeout:
+def timeout_for(settings: EndpointSettings) -> httpx.Timeout:
     """Read and write time out after ``github_timeout_seconds``; connecting after 5 s at most."""
     seconds = settings.github_timeout_seconds
     return httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds), pool=10.0)
