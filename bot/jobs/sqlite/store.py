@@ -180,7 +180,11 @@ def _connect(path: Path, options: SqliteOptions) -> Conn:
     conn = sqlite3.connect(path, timeout=options.busy_timeout, isolation_level=None, check_same_thread=True)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {int(options.busy_timeout * 1000)}")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    try:
+        mode = _switch_to_wal(conn, options.busy_timeout)
+    except sqlite3.Error:
+        conn.close()
+        raise
     if str(mode).lower() != "wal":
         conn.close()
         raise sqlite3.OperationalError(f"the file system refused WAL mode (journal_mode is {mode!r})")
@@ -229,6 +233,25 @@ class Checkpointer:
             log.warning("WAL checkpoints stopped: %s", exc)
         finally:
             conn.close()
+
+
+def _switch_to_wal(conn: Conn, timeout: float) -> str:
+    """``PRAGMA journal_mode = WAL``, waiting up to *timeout* seconds while another process does it.
+
+    Two processes opening a new queue file at once race to convert it: the loser can get
+    ``SQLITE_BUSY`` at once, without SQLite's busy handler ever running (the lock it needs is taken
+    during the other's WAL recovery), so the wait is ours.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode not in _BUSY_CODES or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def _begin(conn: Conn, timeout: float) -> None:
