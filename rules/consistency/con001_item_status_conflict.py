@@ -13,9 +13,7 @@ from rules.core.rule import Rule, RuleContext
 from rules.tasks._phases import (
     ancestors,
     is_open,
-    items_under,
     phases,
-    section_index,
     section_status,
     short,
 )
@@ -165,13 +163,13 @@ def _leading_id(text: str, ids: tuple[str, ...]) -> str | None:
 
 
 def _in_history(doc: Document, line: int) -> bool:
-    return any(_HISTORY_RE.search(s.title) for s in ancestors(doc, section_index(doc, line)))
+    return any(_HISTORY_RE.search(s.title) for s in ancestors(doc, doc.section_index(line)))
 
 
 def _phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:
     """A tasks-file phase without a written status is as done as its checkboxes say."""
     for phase in phases(doc):
-        items = items_under(doc, phase.section)
+        items = doc.items_in(phase.section)
         if not items or section_status(doc, phase.section) is not None:
             continue
         still_open = sum(1 for item in items if is_open(item))
@@ -182,14 +180,21 @@ def _phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:
 
 
 def _conflict(seen: list[Seen]) -> tuple[Seen, Seen] | None:
-    """The first done/not-done pair across two files, or in one file when a checkbox is involved."""
+    """The first done/not-done pair across two files, or in one file when a checkbox is involved.
+
+    Whether a pair counts depends only on each side's file, ``derived`` and ``checkbox``, so for each
+    done statement the first fitting not-done one is the earliest of the first of each such kind:
+    linear in the statements, however often an id is repeated.
+    """
+    firsts: dict[tuple[int, bool, bool], int] = {}  # (file, derived, checkbox) of a not-done one → first index
+    others = [s for s in seen if not s.done]
+    for index, other in enumerate(others):
+        firsts.setdefault((id(other.doc), other.derived, other.checkbox), index)
     for done in (s for s in seen if s.done):
-        for other in (s for s in seen if not s.done):
-            if done.derived and other.derived:
-                continue
-            if done.doc is other.doc and not (done.checkbox or other.checkbox):
-                continue
-            first, second = sorted((done, other), key=lambda s: (_ORDER[s.doc.role], s.line))
+        fitting = [index for (doc, derived, checkbox), index in firsts.items()
+                   if not (done.derived and derived) and (doc != id(done.doc) or done.checkbox or checkbox)]
+        if fitting:
+            first, second = sorted((done, others[min(fitting)]), key=lambda s: (_ORDER[s.doc.role], s.line))
             return first, second
     return None
 

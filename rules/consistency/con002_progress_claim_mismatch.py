@@ -16,7 +16,6 @@ from rules.tasks._phases import (
     is_phase_tracker,
     is_set_aside,
     phases,
-    section_index,
     short,
 )
 
@@ -80,11 +79,11 @@ class ProgressClaimMismatch(Rule):
         for doc in (task.plan, task.context, task.tasks):
             if doc is None:
                 continue
-            whole = _whole_task_claims(doc)
+            whole = {claim.line for claim in _whole_task_claims(doc)}  # one claim per line at most
             for claim in doc.progress:
                 if (problem := _arithmetic(claim)) is not None:
                     yield self.finding(task, doc, claim.line, problem, key=short(claim.text, 80))
-                elif claim in whole and task.tasks is not None and len(boxes) >= self.options.min_boxes:
+                elif claim.line in whole and task.tasks is not None and len(boxes) >= self.options.min_boxes:
                     yield from self._compare(task, doc, claim, boxes, task.tasks)
 
     def _compare(self, task: TaskDocs, doc: Document, claim: Progress, boxes: list[CheckItem],
@@ -135,7 +134,7 @@ def _whole_task_claims(doc: Document) -> list[Progress]:
             continue
         if doc.role is not Role.TASKS and not _WHOLE_TASK_RE.search(claim.text):
             continue
-        if any(index in in_phase for index in enclosing(doc, section_index(doc, claim.line))):
+        if any(index in in_phase for index in enclosing(doc, doc.section_index(claim.line))):
             continue
         claims.append(claim)
     return claims

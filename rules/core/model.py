@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 
@@ -179,6 +180,10 @@ class Document:
     comments: tuple[tuple[int, str], ...] = ()  # (line, text) of HTML comments, for waivers
     problems: tuple[str, ...] = ()  # input problems already handled (e.g. decoded with replacement)
     text: str = ""  # the whole document, newline-normalised: one regex pass beats a loop over lines
+    # Derived once by the parser and shared by every rule (rules/core/parse.py):
+    lower: str = field(default="", repr=False, compare=False)  # text.lower(): keyword pre-tests
+    code_lines: frozenset[int] = field(default=frozenset(), repr=False, compare=False)  # lines in code blocks
+    child_sections: tuple[tuple[int, ...], ...] = field(default=(), repr=False, compare=False)  # by index
 
     @property
     def name(self) -> str:
@@ -209,23 +214,47 @@ class Document:
                 return section
         return None
 
+    def section_index(self, line: int) -> int | None:
+        """Index of the innermost section containing *line* (by bisection, then up the parents)."""
+        return innermost_section(self.sections, line)
+
     def section_of(self, line: int) -> Section | None:
         """Innermost section containing *line*."""
-        found = None
-        for section in self.sections:
-            if section.line > line:
-                break
-            if section.contains(line):
-                found = section
-        return found
+        index = self.section_index(line)
+        return self.sections[index] if index is not None else None
 
     def children(self, index: int) -> Iterator[Section]:
-        for section in self.sections:
-            if section.parent == index:
-                yield section
+        """The sections directly under the section at *index*, in document order."""
+        for child in self.child_sections[index]:
+            yield self.sections[child]
+
+    def subsections(self, section: Section) -> list[Section]:
+        """The sections directly under *section* (one of this document's), in document order."""
+        index = bisect_left(self.sections, section.line, key=_section_line)
+        return list(self.children(index))
 
     def items_in(self, section: Section) -> tuple[CheckItem, ...]:
-        return tuple(item for item in self.items if section.line < item.line <= section.end_line)
+        """The checkboxes under *section*'s heading, sub-sections included (items are in line order)."""
+        items = self.items
+        return items[bisect_right(items, section.line, key=_item_line): bisect_right(items, section.end_line,
+                                                                                     key=_item_line)]
+
+    def sections_within(self, section: Section) -> tuple[Section, ...]:
+        """Every section nested under *section* (at any depth), in document order."""
+        sections = self.sections
+        return sections[bisect_right(sections, section.line, key=_section_line):
+                        bisect_right(sections, section.end_line, key=_section_line)]
+
+    def tables_in(self, section: Section) -> tuple[Table, ...]:
+        """The tables that start inside *section* (its sub-sections included), in document order."""
+        tables = self.tables
+        return tables[bisect_left(tables, section.line, key=_table_line):
+                      bisect_right(tables, section.end_line, key=_table_line)]
+
+    def estimates_in(self, first: int, last: int) -> tuple[Estimate, ...]:
+        """The estimates on lines *first* to *last* (inclusive; estimates are in line order)."""
+        found = self.estimates
+        return found[bisect_left(found, first, key=_estimate_line): bisect_right(found, last, key=_estimate_line)]
 
     def body(self, section: Section) -> tuple[str, ...]:
         """The lines under a heading, the heading itself excluded."""
@@ -267,3 +296,29 @@ def normalise_title(title: str) -> str:
     """``"### 2. Current State (현재 상태) ✅"`` → ``"current state 현재 상태"``."""
     words = _NOT_WORD.sub(" ", title).lower().split()
     return " ".join(w for w in words if not w.isdigit())
+
+
+def innermost_section(sections: Sequence[Section], line: int) -> int | None:
+    """Index of the innermost of *sections* (in line order, properly nested) containing *line*."""
+    index: int | None = bisect_right(sections, line, key=_section_line) - 1
+    while index is not None and index >= 0:
+        if sections[index].contains(line):
+            return index
+        index = sections[index].parent
+    return None
+
+
+def _section_line(section: Section) -> int:
+    return section.line
+
+
+def _item_line(item: CheckItem) -> int:
+    return item.line
+
+
+def _estimate_line(estimate: Estimate) -> int:
+    return estimate.line
+
+
+def _table_line(table: Table) -> int:
+    return table.line

@@ -26,7 +26,9 @@ from rules.core.model import (
     Status,
     StatusMark,
     Table,
+    innermost_section,
 )
+from rules.core.text import clip
 
 # `tasklists` is a core option since markdown-it-py 4.1: it sets list_item_open.meta["checked"]
 # and strips the "[ ] " marker from the item text.
@@ -61,6 +63,9 @@ def parse_document(path: str, text: str, role: Role, *, problems: Sequence[str] 
         comments=tuple(builder.comments),
         problems=tuple(problems),
         text=text,
+        lower=text.lower(),
+        code_lines=frozenset(builder.code_lines),
+        child_sections=_children(sections),
     )
 
 
@@ -192,7 +197,7 @@ class _Builder:
                     line=line,
                     end_line=max(line, end),
                     depth=depth,
-                    section=_innermost(sections, line),
+                    section=innermost_section(sections, line),
                     status=scan.line_status.get(line),
                     item_ids=scan.ids.get(line, ()),
                     estimates=tuple(e for n in spanned for e in scan.line_estimates.get(n, ())),
@@ -209,7 +214,7 @@ class _Builder:
                     header=tuple(header),
                     rows=tuple(tuple(r) for r in rows),
                     row_lines=tuple(row_lines[1 : 1 + len(rows)]),
-                    section=_innermost(sections, line),
+                    section=innermost_section(sections, line),
                 )
             )
         return tuple(tables)
@@ -234,9 +239,10 @@ def _scan_lines(text: str, lines: tuple[str, ...], code: set[int], headings: set
     scan = _Scan()
     find_status, find_ids, find_date = extract.find_status, extract.find_ids, extract.find_date
     find_progress, find_estimates = extract.find_progress, extract.find_estimates
-    for number, line in enumerate(lines, start=1):
-        if number in code or not line:
+    for number, full in enumerate(lines, start=1):
+        if number in code or not full:
             continue
+        line = clip(full)  # a 200 KB line is data: its first few KB say all a reviewer reads
         structural = number in headings or number in items
         status = find_status(line, labelled=structural)
         ids: tuple[str, ...] = ()
@@ -282,11 +288,9 @@ def _plain(token: Token) -> str:
     return "".join(parts).strip()
 
 
-def _innermost(sections: tuple[Section, ...], line: int) -> int | None:
-    found = None
+def _children(sections: tuple[Section, ...]) -> tuple[tuple[int, ...], ...]:
+    children: list[list[int]] = [[] for _ in sections]
     for index, section in enumerate(sections):
-        if section.line > line:
-            break
-        if section.line <= line <= section.end_line:
-            found = index
-    return found
+        if section.parent is not None:
+            children[section.parent].append(index)
+    return tuple(map(tuple, children))

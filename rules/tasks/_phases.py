@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rules.core.model import CheckItem, Document, Section, Status, StatusMark
+from rules.core.text import strip_comments
 
 # "Phase 3", "Phase 1A", "Phase 2.1", "Stage B" at the start of a heading (after emoji, "**", "4.").
 PHASE_ID = r"([Pp]hase|[Ss]tage)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?|[A-Z])(?![\w-])"
@@ -18,7 +19,6 @@ _HEADING_RE = re.compile(rf"^[^\w]*(?:\d{{1,2}}[.)]\s+)?{PHASE_ID}")
 MENTION_RE = re.compile(rf"\b{PHASE_ID}")
 _STATUS_LINE_RE = re.compile(r"(?i)^[^\w]*status\b")
 _CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria")
-_COMMENT_RE = re.compile(r"<!--.*?-->")
 _LATER_RE = re.compile(r"(?i)\b(?:optional|future|later|deferred|out of scope|stretch|nice[- ]to[- ]have)\b")
 SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
 
@@ -74,13 +74,6 @@ def section_status(doc: Document, section: Section) -> Status | None:
     return None
 
 
-def items_under(doc: Document, section: Section) -> tuple[CheckItem, ...]:
-    """The checkboxes under a heading, sub-sections included (``Document.items_in``, by bisection)."""
-    items = doc.items
-    return items[bisect_right(items, section.line, key=_item_line): bisect_right(items, section.end_line,
-                                                                                   key=_item_line)]
-
-
 def is_deferred_phase(doc: Document, section: Section) -> bool:
     """A phase marked optional or deferred, or titled as future / stretch / nice-to-have work."""
     return section_status(doc, section) in SET_ASIDE or _LATER_RE.search(section.title) is not None
@@ -103,16 +96,6 @@ def is_phase_tracker(item: CheckItem) -> bool:
 def is_open_task(doc: Document, item: CheckItem) -> bool:
     """An open checkbox that is a task: not a phase summary, not an acceptance criterion."""
     return is_open(item) and not is_phase_tracker(item) and not in_criteria_section(doc, item)
-
-
-def section_index(doc: Document, line: int) -> int | None:
-    """Index of the innermost section containing *line*."""
-    index: int | None = bisect_right(doc.sections, line, key=_section_line) - 1
-    while index is not None and index >= 0:
-        if doc.sections[index].contains(line):
-            return index
-        index = doc.sections[index].parent
-    return None
 
 
 def enclosing(doc: Document, index: int | None) -> Iterable[int]:
@@ -149,18 +132,10 @@ def parent_items(items: tuple[CheckItem, ...]) -> list[int | None]:
 
 def short(text: str, limit: int = 60) -> str:
     """First line of *text*, cut to *limit* characters for a message."""
-    text = _COMMENT_RE.sub("", text).strip()
+    text = strip_comments(text).strip()
     first = text.splitlines()[0].strip() if text else ""
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def _mark_line(mark: StatusMark) -> int:
     return mark.line
-
-
-def _item_line(item: CheckItem) -> int:
-    return item.line
-
-
-def _section_line(section: Section) -> int:
-    return section.line

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import is_deferred_phase, items_under, phases, section_status
+from rules.tasks._phases import is_deferred_phase, phases, section_status
 
 
 class EmptyPhase(Rule):
@@ -59,6 +59,6 @@ class EmptyPhase(Rule):
 
 
 def _has_tasks(doc: Document, section: Section) -> bool:
-    if items_under(doc, section):
+    if doc.items_in(section):
         return True
-    return any(section.contains(table.line) and table.rows for table in doc.tables)
+    return any(table.rows for table in doc.tables_in(section))
