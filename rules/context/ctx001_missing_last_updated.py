@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import strip_comments
 from rules.plan._common import anchor_line
-
-_COMMENT_RE = re.compile(r"<!--.*?-->")
 
 
 class MissingLastUpdated(Rule):
@@ -49,6 +47,6 @@ class MissingLastUpdated(Rule):
             message = f"Context {doc.name!r} has no `Last Updated:` line."
             yield self.finding(task, doc, anchor_line(doc), message, key="missing")
         elif ref.date is None:
-            value = _COMMENT_RE.sub("", ref.raw).strip()
+            value = strip_comments(ref.raw).strip()
             yield self.finding(task, doc, ref.line, f"`Last Updated:` value {value!r} is not a date.",
                                key="not-a-date", fix="Write the date as `YYYY-MM-DD` (e.g. `2026-01-14`).")

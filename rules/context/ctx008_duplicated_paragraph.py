@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import strip_comments
 
 
 class DuplicatedParagraph(Rule):
@@ -68,7 +68,5 @@ def _paragraphs(doc: Document) -> Iterator[tuple[int, str]]:
             start, parts = 0, list[str]()
         else:
             start = start or number
-            parts.append(_COMMENT_RE.sub("", text) if "<!--" in text else text)
+            parts.append(strip_comments(text))
 
-
-_COMMENT_RE = re.compile(r"<!--.*?-->")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rules.core.model import Document
+from rules.core.text import LineCounter
 
 _WAIVER_RE = re.compile(
     r"devdocs-review-disable\s+(?P<codes>[A-Za-z]{3}\d{3}(?:\s*,\s*[A-Za-z]{3}\d{3})*)(?P<rest>.*?)(?:-->|$)",
@@ -44,6 +45,7 @@ class Waiver:
 def find_waivers(doc: Document) -> tuple[Waiver, ...]:
     waivers = []
     for line, comment in doc.comments:
+        lines = LineCounter(comment)
         for match in _WAIVER_RE.finditer(comment):
             codes = tuple(c.strip().upper() for c in match.group("codes").split(","))
             rest = match.group("rest")
@@ -52,8 +54,7 @@ def find_waivers(doc: Document) -> tuple[Waiver, ...]:
             until_match = _UNTIL_RE.search(rest)
             until_raw = until_match.group("until").strip("\"'") if until_match else None
             until = _date(until_raw) if until_raw else None
-            offset = comment[: match.start()].count("\n")
-            waivers.append(Waiver(codes, doc.path, line + offset, reason, until, until_raw))
+            waivers.append(Waiver(codes, doc.path, line + lines.before(match.start()), reason, until, until_raw))
     return tuple(waivers)
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from rules.core.model import Document, Estimate, Section, Table, normalise_title
+from rules.core.text import strip_comments
 
 _LABEL_RE = re.compile(r"^\s*(?:[-*+>]\s+)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
 _PHASE_TITLE_RE = re.compile(r"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:phase|stage|milestone|sprint)\s+\w")
@@ -127,7 +128,7 @@ def has_timeline(doc: Document) -> bool:
 
 def phase_estimates(doc: Document, phase: Section) -> tuple[Estimate, ...]:
     """The phase's duration: estimates in its heading, else any estimate inside the phase."""
-    return phase.estimates or tuple(e for e in doc.estimates if phase.line < e.line <= phase.end_line)
+    return phase.estimates or doc.estimates_in(phase.line + 1, phase.end_line)
 
 
 def timed_phases(doc: Document) -> list[Section]:
@@ -135,11 +136,10 @@ def timed_phases(doc: Document) -> list[Section]:
     return [p for p in phase_sections(doc) if phase_estimates(doc, p)]
 
 
-_COMMENT_RE = re.compile(r"<!--.*?-->")
 _MARKER_RE = re.compile(r"^\s*(?:[-*+>]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?")
 
 
 def snippet(text: str, limit: int = 80) -> str:
     """A line as quoted in a message: no HTML comments, list marker or checkbox, at most *limit* chars."""
-    plain = _MARKER_RE.sub("", _COMMENT_RE.sub("", text)).replace("**", "").strip()
+    plain = _MARKER_RE.sub("", strip_comments(text)).replace("**", "").strip()
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import strip_comments_to_end
 
 _SETTLED = frozenset({Status.COMPLETE, Status.OPTIONAL})
-_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)")
 
 
 class FinishedTaskStillActive(Rule):
@@ -71,7 +70,7 @@ def _finished(doc: Document) -> tuple[int, str]:
 
 
 def _quote(text: str) -> str:
-    text = _COMMENT_RE.sub("", text).strip()
+    text = strip_comments_to_end(text).strip()
     return repr(text if len(text) <= 60 else text[:59] + "…")
 
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import strip_comments
 
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
-_COMMENT_RE = re.compile(r"<!--.*?-->")
 _FILLER_RE = re.compile(  # a line that says nothing: rules, bare bullets, TBD-style placeholders
     r"(?i)^[\s>*_#|:=`~\[\]()-]*(?:(?:tbd|tba|todo|to do|n/?a|none(?: yet)?|wip|placeholder|coming soon"
     r"|fill (?:me )?in|lorem ipsum|\.{3}|…)[\s.!*_`)\]]*)?$"
@@ -83,7 +83,7 @@ def _without_comments(text: str, in_comment: bool) -> tuple[str, bool]:
         if end < 0:
             return "", True
         text = text[end + 3:]
-    text = _COMMENT_RE.sub("", text)
+    text = strip_comments(text)
     start = text.find("<!--")
     return (text, False) if start < 0 else (text[:start], True)
 

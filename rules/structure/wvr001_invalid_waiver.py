@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import LineCounter
 from rules.core.waivers import Waiver, find_waivers
 
+_NOT_BLANK = re.compile(r"\S")
 _BARE_RE = re.compile(r"devdocs-review-disable(?!\s+[A-Za-z]{3}\d{3}(?![A-Za-z0-9]))")
 
 
@@ -55,9 +57,10 @@ class InvalidWaiver(Rule):
                         yield self.finding(task, doc, waiver.line, message, key=f"{code}:unknown",
                                            fix=_FIXES["self" if code in known else "unknown"])
             for line, comment in doc.comments:
+                lines = LineCounter(comment)
                 for match in _BARE_RE.finditer(comment):
-                    text = comment[match.start():].split("-->")[0].strip()[:60]
-                    yield self.finding(task, doc, line + comment[: match.start()].count("\n"),
+                    text = _quoted(comment, match.start())
+                    yield self.finding(task, doc, line + lines.before(match.start()),
                                        f"Waiver comment {text!r} names no rule code; it waives nothing.",
                                        key="no-code")
 
@@ -75,3 +78,12 @@ _FIXES = {
     "self": "Delete this waiver; WVR001 findings go away when the waivers they name are fixed.",
     "unknown": "Correct the rule code (`devdocs-review rules` lists them) or delete the waiver.",
 }
+
+
+def _quoted(comment: str, start: int) -> str:
+    """``comment[start:].split("-->")[0].strip()[:60]`` without copying the rest of a long comment
+    once per waiver in it (*start* is where a waiver's text starts, never a blank)."""
+    close = comment.find("-->", start)
+    end = len(comment) if close < 0 else close
+    head = comment[start:min(end, start + 60)]
+    return head if _NOT_BLANK.search(comment, start + 60, end) else head.rstrip()
