@@ -66,8 +66,10 @@ _UPPER_RE = re.compile(
     r"(?<![A-Za-z0-9_-])(COMPLETED?|DONE|FINISHED|RESOLVED|FIXED|PENDING|TODO|IN[ _-]PROGRESS|WIP|BLOCKED|"
     r"NOT[ _-]STARTED|OPTIONAL|PARTIAL(?:LY COMPLETE)?|PAUSED|ON[ _-]HOLD|DEFERRED|FAILED)(?![A-Za-z0-9_-])"
 )
+# Possessive runs (``*+``, ``++``): a run of blanks or stars is never given back to an overlapping run,
+# so a long run costs linear time (``\s*\**\s*`` backtracking over 100 KB of blanks is quadratic).
 _LABELLED_RE = re.compile(
-    rf"(?i)(?:\bstatus\b\**\s*[:=]\s*\**\s*|[(\[]\s*|\s[—–-]\s+|:\s+)({_WORDS})\b(?!\s*:|\()"
+    rf"(?i)(?:\bstatus\b\**+\s*+[:=]\s*+\**+\s*+|[(\[]\s*+|\s[—–-]\s++|:\s++)({_WORDS})\b(?!\s*:|\()"
 )
 
 
@@ -145,7 +147,8 @@ _RANGE_RE = re.compile(rf"(?i)(?<![\w.]){_BOUND}{_NUM}\s*(?:-|–|—|to)\s*{_NU
 _SINGLE_RE = re.compile(rf"(?i)(?<![\w.\-/]){_BOUND}{_NUM}\s?{_UNIT}(?![\w])")
 _SIZE_MINUTES = {"XS": 30, "S": 60, "M": 180, "L": 480, "XL": 960, "XXL": 1920}
 _SIZE_RE = re.compile(
-    r"(?:\b(?:effort|size|estimate)\b\**\s*[:=]?\s*\**\s*|[`\[(]\s*)(XXL|XL|XS|S|M|L)(?:\s*[`\])]|\b)", re.IGNORECASE
+    r"(?:\b(?:effort|size|estimate)\b\**+\s*+[:=]?\s*+\**+\s*+|[`\[(]\s*+)(XXL|XL|XS|S|M|L)(?:\s*[`\])]|\b)",
+    re.IGNORECASE,
 )
 
 
@@ -241,7 +244,7 @@ _PCT_RE = re.compile(
 )
 _FRAC_RE = re.compile(
     r"(?i)(?<![\d/.-])(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)(?![\d/.-])"
-    r"(?=\s*(?:tasks?|items?|phases?|steps?)?\s*(?:complete[d]?|done|finished|\(\s*\d{1,3}(?:\.\d+)?\s*%|\)))"
+    r"(?=\s*+(?:tasks?|items?|phases?|steps?)?\s*+(?:complete[d]?|done|finished|\(\s*\d{1,3}(?:\.\d+)?\s*%|\)))"
     r"|(?i:progress|complete[d]?|done|status)\b[^0-9\n]{0,12}?(?<![\d/.-])(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)(?![\d/.-])"
 )
 _PAREN_PCT_RE = re.compile(r"\(\s*(\d{1,3}(?:\.\d+)?)\s*%\s*\)")

@@ -20,11 +20,13 @@ from rules.core.report import Scaffold
 _ROLE_WORDS = {Role.PLAN: "plan", Role.CONTEXT: "context", Role.TASKS: "tasks"}
 _PHASE_RE = re.compile(r"(?i)\b(?:phase|stage|milestone|sprint)\s+(?:\d+[a-z]?|[a-z])\b")
 MAX_PHASES = 8
-_STATUS_RE = re.compile(
-    r"[✅✔☑⏳⏸🔄🟡⚠❌🚧⬜]\ufe0f?"
-    r"|\((?:[^()]*\b(?:COMPLETE|DONE|PENDING|DEFERRED|OPTIONAL|PRIORITY \d)\b[^()]*)\)"
-    r"|\b(?:COMPLETED?|DONE|PENDING|IN PROGRESS|DEFERRED|NOT STARTED)\b"
-)
+# Status marks in a heading: an emoji, a status word, or a parenthesis that holds one ("(DONE 2025-01-03)").
+# A parenthesis is matched whole and tested for a word afterwards: "[^()]*WORD[^()]*" backtracks over
+# every word of a long parenthesis (quadratic); one without a word keeps its text, minus its marks.
+_MARK_RE = re.compile(r"[✅✔☑⏳⏸🔄🟡⚠❌🚧⬜]\ufe0f?|\b(?:COMPLETED?|DONE|PENDING|IN PROGRESS|DEFERRED|NOT STARTED)\b")
+_STATUS_RE = re.compile(_MARK_RE.pattern.replace("|", r"|\([^()]*\)|", 1))
+_PAREN_WORD_RE = re.compile(r"\b(?:COMPLETE|DONE|PENDING|DEFERRED|OPTIONAL|PRIORITY \d)\b")
+_TRAILING_RE = re.compile(r"(?<![\s\-—–:|()])[\s\-—–:|()]+$")  # starts only where a run starts: linear
 _DEFAULT_PHASES = ("Phase 1: <name>", "Phase 2: <name>")
 
 _PHASE_BLOCK = """### {phase}
@@ -191,10 +193,12 @@ def _known_phases(doc: Document | None) -> list[tuple[str, str | None]]:
     by_id: dict[str, tuple[str, str | None]] = {}
     for section in doc.sections:
         match = _PHASE_RE.search(section.title)
-        if section.level > 1 and match:
+        if section.level > 1 and match and match.group().lower() not in by_id:
             duration = _duration(doc, section)
-            by_id.setdefault(match.group().lower(), (_without_status(section.title, duration), duration))
-    return list(by_id.values())[:MAX_PHASES]
+            by_id[match.group().lower()] = (_without_status(section.title, duration), duration)
+            if len(by_id) == MAX_PHASES:
+                break
+    return list(by_id.values())
 
 
 def _duration(doc: Document, phase: Section) -> str | None:
@@ -202,9 +206,9 @@ def _duration(doc: Document, phase: Section) -> str | None:
     heading = next((e.text for e in phase.estimates if not e.is_effort_size), None)
     if heading is not None:
         return heading
-    for estimate in doc.estimates:
+    for estimate in doc.estimates_in(phase.line + 1, phase.end_line):
         labelled = any(w in doc.line_text(estimate.line).lower() for w in ("duration", "effort", "estimate"))
-        if phase.line < estimate.line <= phase.end_line and labelled and not estimate.is_effort_size:
+        if labelled and not estimate.is_effort_size:
             return estimate.text
     return None
 
@@ -214,5 +218,13 @@ def _without_status(title: str, duration: str | None = None) -> str:
     (and the duration has its own column)."""
     if duration:
         title = title.replace(f"({duration})", "").replace(duration, "")
-    title = _STATUS_RE.sub("", title)
-    return re.sub(r"[\s\-—–:|()]+$", "", title).strip() or title
+    title = _STATUS_RE.sub(_unmarked, title)
+    return _TRAILING_RE.sub("", title).strip() or title
+
+
+def _unmarked(match: re.Match[str]) -> str:
+    """Nothing for a status mark or a parenthesis with a status word; other parentheses lose their marks."""
+    text = match.group()
+    if not text.startswith("(") or _PAREN_WORD_RE.search(text):
+        return ""
+    return _MARK_RE.sub("", text)

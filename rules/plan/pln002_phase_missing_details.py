@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.plan._common import phase_estimates, phase_id, phase_sections, preamble_labels
 
-_LEAD = r"^[\s>*_#+\-\d.|]*"
+# The lead of a line (blanks, quote and list marks, numbering) up to a label. It stops at a line end and
+# is possessive: a lead running over many lines, or given back one character at a time, is quadratic.
+_LEAD = r"^(?:[^\S\n]|[>*_#+\-\d.|])*+"
 _GOAL_RE = re.compile(
     rf"(?im){_LEAD}(?:goals?|objectives?|purpose|aim|intent|outcomes?|why|approach|scope|summary)\b[\s*_]*(?:[:：]|$)"
     r"|\((?:goal|objective)\s*[:：]|목표"
@@ -25,7 +29,9 @@ _DURATION_RE = re.compile(
     r"|target(?: date)?|timeline)\b[\s*_]*[:：]|\b(?:weeks?|days?|sprint)\s+\d+\b|기간|소요"
 )
 _STATUS_RE = re.compile(rf"(?im){_LEAD}status\b[\s*_]*[:：]")
-_PROSE_RE = re.compile(r"^(?![\s>]*(?:[-*+|#<`]|\d+[.)]\s|\**[^:*]{1,30}[:：]))\W*(?:\S+\s+){5}\S")
+# Six words or more (not a list item, table, heading or label): \s*+ and possessive words behave as
+# \W* and \S+\s+ would here, without their quadratic backtracking over a line of punctuation.
+_PROSE_RE = re.compile(r"^(?![\s>]*(?:[-*+|#<`]|\d+[.)]\s|\**[^:*]{1,30}[:：]))\s*+(?:\S++\s++){5}\S")
 _GOAL_WORDS = ("goal", "objective", "purpose", "aim", "intent", "outcome", "why", "approach", "scope",
                "summary", "목표")
 _DURATION_WORDS = ("duration", "estimat", "effort", "time", "eta", "due", "deadline", "target", "week",
@@ -72,11 +78,11 @@ class PhaseMissingDetails(Rule):
         by_id: dict[str, list[Section]] = {}  # a phase described twice (design, then schedule) is one phase
         for phase in phase_sections(doc):
             by_id.setdefault(phase_id(phase), []).append(phase)
-        plan_status = _plan_status_covers_phases(doc)
+        facts = _Facts.of(doc)
         for ident, phases in by_id.items():
             if any(p.status in _SHELVED for p in phases):
                 continue
-            missing = set.intersection(*(set(_missing(doc, p, plan_status)) for p in phases))
+            missing = set.intersection(*(set(_missing(doc, p, facts)) for p in phases))
             if not missing:
                 continue
             parts = [d for d in _DETAILS if d in missing]
@@ -106,24 +112,45 @@ def _plan_status_covers_phases(doc: Document) -> bool:
     return bool(lines) and all(marks.get(n) not in _ONGOING for n in lines)
 
 
-def _missing(doc: Document, phase: Section, plan_status: bool) -> list[str]:
+_MENTION_RE = re.compile(r"(?=(Phase|Stage|Milestone|Sprint) ([\w.]+))")  # every phase id a line names
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What every phase of one plan is checked against, gathered once (not once per phase)."""
+
+    plan_status: bool  # a plan-level status covers every phase
+    timed_ids: frozenset[str]  # phase ids named on a line that holds an estimate (a timeline row)
+    status_ids: frozenset[str]  # ids a status line names
+    status_lines: tuple[int, ...]  # lines with a status outside a checkbox, in order
+
+    @classmethod
+    def of(cls, doc: Document) -> _Facts:
+        estimate_lines = dict.fromkeys(e.line for e in doc.estimates)
+        timed = frozenset(f"{m.group(1)} {m.group(2)}" for n in estimate_lines
+                          for m in _MENTION_RE.finditer(doc.line_text(n)))
+        return cls(_plan_status_covers_phases(doc), timed,
+                   frozenset(i for m in doc.statuses for i in m.item_ids),
+                   tuple(m.line for m in doc.statuses if not m.in_checkbox))
+
+
+def _missing(doc: Document, phase: Section, facts: _Facts) -> list[str]:
     text = "\n".join(doc.lines[phase.line - 1 : phase.end_line])
     low = text.lower()
 
     def says(pattern: re.Pattern[str], words: tuple[str, ...]) -> bool:  # keywords first: cheap
         return any(w in low for w in words) and pattern.search(text) is not None
 
-    mention = re.compile(re.escape(phase_id(phase)) + r"(?![\w.])")
     missing = []
     if not says(_GOAL_RE, _GOAL_WORDS) and not _PROSE_RE.match(_first_body_line(doc, phase)):
         missing.append("goal")
     if phase.status is not Status.COMPLETE and not (
         phase_estimates(doc, phase) or says(_DURATION_RE, _DURATION_WORDS)
-        or any(mention.search(doc.line_text(e.line)) for e in doc.estimates)  # a timeline row or line
+        or _named_with_estimate(doc, phase, facts)  # a timeline row or line
     ):
         missing.append("duration")
-    if not (plan_status or phase.status or doc.items_in(phase) or says(_STATUS_RE, ("status",))
-            or _status_nearby(doc, phase)):
+    if not (facts.plan_status or phase.status or doc.items_in(phase) or says(_STATUS_RE, ("status",))
+            or _status_nearby(phase, facts)):
         missing.append("status")
     if not says(_ACCEPT_RE, _ACCEPT_WORDS):
         missing.append("acceptance criteria")
@@ -134,8 +161,17 @@ def _first_body_line(doc: Document, phase: Section) -> str:
     return next((line for line in doc.body(phase) if line.strip()), "")
 
 
-def _status_nearby(doc: Document, phase: Section) -> bool:
-    """A status just under the heading, or a status line elsewhere naming the phase (a status table)."""
+def _named_with_estimate(doc: Document, phase: Section, facts: _Facts) -> bool:
+    """The phase's id (``Phase 2``, not ``Phase 2.1``) stands on a line that holds an estimate."""
     ident = phase_id(phase)
-    return any((phase.line < m.line <= phase.line + 3 and not m.in_checkbox) or ident in m.item_ids
-               for m in doc.statuses)
+    if ident.startswith(("Phase ", "Stage ", "Milestone ", "Sprint ")):
+        return ident in facts.timed_ids
+    mention = re.compile(re.escape(ident) + r"(?![\w.])")  # not a phase id: search the lines themselves
+    return any(mention.search(doc.line_text(e.line)) for e in doc.estimates)
+
+
+def _status_nearby(phase: Section, facts: _Facts) -> bool:
+    """A status just under the heading, or a status line elsewhere naming the phase (a status table)."""
+    lines = facts.status_lines
+    after = bisect_right(lines, phase.line)
+    return (after < len(lines) and lines[after] <= phase.line + 3) or phase_id(phase) in facts.status_ids

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Table, TaskDocs
@@ -12,10 +12,10 @@ from rules.plan._common import RISKS, headings, snippet, synonyms
 
 _MITIGATION_RE = re.compile(
     r"(?i)mitigat|→|⇒|(?<!-)->|\bcontingenc|\bfall ?back|\bworkaround|\bcountermeasure|\bplan b\b"
-    r"|\b(?:addressed|handled) by\b|\b(?:response|action|solution|remedy)\s*\**\s*[:：]|대응|완화|해결|방지"
+    r"|\b(?:addressed|handled) by\b|\b(?:response|action|solution|remedy)\s*+\**+\s*+[:：]|대응|완화|해결|방지"
 )
 _RISK_ITEM_RE = re.compile(r"(?i)^\W*(?:risk|r)\s*#?\d+\b|^\W*risk\s*[:：—–-]")
-_RISK_ATTRS_RE = re.compile(r"(?i)\b(?:likelihood|probability|impact|severity)\b\s*\**\s*[:：]")
+_RISK_ATTRS_RE = re.compile(r"(?i)\b(?:likelihood|probability|impact|severity)\b\s*+\**+\s*+[:：]")
 _BULLET_RE = re.compile(r"^ ?(?:[-*+]|\d+[.)])\s+(.*)")
 _ATTR_RE = re.compile(
     r"(?i)^\W*(?:likelihood|probability|impact|severity|status|owner|trigger|detection)\W{0,3}[:：(]"
@@ -69,18 +69,18 @@ class RiskWithoutMitigation(Rule):
         doc = task.plan
         if doc is None:
             return
-        done: list[Section] = []
+        done: Section | None = None  # the last risk section reported on; the next may be inside it
         for section in headings(doc, RISKS):
-            if not any(d.contains(section.line) for d in done):
-                done.append(section)
+            if done is None or not done.contains(section.line):
+                done = section
                 yield from self._section(task, doc, section)
 
     def _section(self, task: TaskDocs, doc: Document, section: Section) -> Iterator[Finding]:
-        tables = [t for t in doc.tables if section.contains(t.line) and _is_risk_table(t)]
+        tables = [t for t in doc.tables_in(section) if _is_risk_table(t)]
         for table in tables:
             for line, name, message in _table_gaps(table):
                 yield self.finding(task, doc, line, message, key=f"risk:{name}")
-        inner = [s for s in doc.sections if section.line < s.line <= section.end_line]
+        inner = doc.sections_within(section)
         if any(_MITIGATIONS.search(s.key) for s in inner):
             return  # a separate "Mitigation" section covers the prose risks
         prose = list(_prose_risks(doc, section, inner))
@@ -112,18 +112,18 @@ def _table_gaps(table: Table) -> Iterator[tuple[int, str, str]]:
             yield line, name, f"Risk {name!r} has an empty mitigation."
 
 
-def _prose_risks(doc: Document, root: Section, inner: list[Section]) -> Iterator[tuple[int, str, bool]]:
+def _prose_risks(doc: Document, root: Section, inner: Sequence[Section]) -> Iterator[tuple[int, str, bool]]:
     """(line, name, has a mitigation) for each prose risk: ``### Risk 1`` sub-sections, bullets."""
-    individual: list[Section] = []
-    for section in (root, *inner):
-        if any(p.contains(section.line) for p in individual) or _NO_RISK.search(section.key):
+    individual: Section | None = None  # the last risk sub-section; the next sections may be inside it
+    for position, section in enumerate((root, *inner)):
+        if (individual is not None and individual.contains(section.line)) or _NO_RISK.search(section.key):
             continue
         text = "\n".join(doc.body(section))  # not the heading: "(mitigation pending)" there is none
         if section is not root and (_RISK_ITEM_RE.match(section.title) or _RISK_ATTRS_RE.search(text)):
-            individual.append(section)
+            individual = section
             yield section.line, section.title, _mitigated(text)
         else:
-            stop = next((s.line - 1 for s in inner if s.line > section.line), section.end_line)
+            stop = inner[position].line - 1 if position < len(inner) else section.end_line  # up to the next heading
             yield from _bullet_risks(doc, section.line + 1, stop)
 
 
@@ -131,6 +131,7 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
     """Top-level bullets are risks; ``Mitigation:`` bullets and nested lines cover the one above."""
     found: list[tuple[int, str]] = []
     covered: list[bool] = []
+    all_before = 0  # bullets found[:all_before] are covered by a "Mitigation: …" line after them
     for number in range(start, stop + 1):
         text = doc.line_text(number)
         match = _BULLET_RE.match(text)
@@ -138,15 +139,15 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
             if covered and text.startswith((" ", "\t")) and _mitigated(text):
                 covered[-1] = True  # a nested line under the risk
             elif _MITIGATION_LABEL_RE.match(text):
-                covered = [True] * len(covered)  # "Mitigation: …" after the list covers all of it
+                all_before = len(covered)  # "Mitigation: …" after the list covers all of it
         elif _MITIGATION_LABEL_RE.match(body := match.group(1).strip()):
             if covered:
                 covered[-1] = True
         elif not _ATTR_RE.match(body) and not body.startswith(("✅", "✔")):
             found.append((number, snippet(body, 60).strip("*_` ")))
             covered.append(_mitigated(body))
-    for (line, name), ok in zip(found, covered, strict=True):
-        yield line, name, ok
+    for index, ((line, name), ok) in enumerate(zip(found, covered, strict=True)):
+        yield line, name, ok or index < all_before
 
 
 def _mitigated(text: str) -> bool:

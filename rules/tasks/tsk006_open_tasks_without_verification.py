@@ -17,7 +17,7 @@ _IN_TASK_RE = re.compile(
 )
 # A line of the phase that states criteria: "**Acceptance criteria**: …", "- Verify: …", "Done when …".
 _IN_PHASE_RE = re.compile(
-    r"(?i)^[\s>*_#|+-]*(?:\d+[.)]\s*)?(?:\[[ xX]\]\s*)?[*_]*\s*"
+    r"(?i)^[\s>*_#|+-]*+(?:\d+[.)]\s*)?(?:\[[ xX]\]\s*)?[*_]*+\s*+"  # possessive: a line of stars is linear
     r"(?:acceptance|verif(?:y|ication)|validat(?:e|ion)|done when|definition of done|exit criteria"
     r"|success criteria|expected (?:result|outcome|behaviou?r)|tests?\b|testing|검증|테스트)"
 )
