@@ -69,7 +69,7 @@ class PhaseCoverageMismatch(Rule):
 
 
 def _missing(source: Document, target: Document) -> list[Phase]:
-    named = mentioned_phases(target.lines)
+    named = _Named(mentioned_phases(target.lines))
     seen: set[str] = set()
     missing = []
     for phase in phases(source):
@@ -81,12 +81,20 @@ def _missing(source: Document, target: Document) -> list[Phase]:
     return missing
 
 
-def _covered(phase_id: str, named: frozenset[str]) -> bool:
+class _Named:
+    """The phase ids a file names, and every prefix of one that a non-digit follows (``Phase 1`` of
+    ``Phase 1A`` and ``Phase 1.2``, not of ``Phase 12``), so that coverage is a set lookup."""
+
+    def __init__(self, ids: frozenset[str]) -> None:
+        self.ids = ids
+        self.stems = frozenset(i[:cut] for i in ids for cut in range(1, len(i)) if not i[cut].isdigit())
+
+
+def _covered(phase_id: str, named: _Named) -> bool:
     """``Phase 1`` is covered by ``Phase 1``, ``Phase 1A`` or ``Phase 1.2``; ``Phase 1A`` by ``Phase 1``."""
-    if phase_id in named:
+    if phase_id in named.ids:
         return True
     parent = phase_id.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").split(".")[0]
-    if parent != phase_id and parent in named:
+    if parent != phase_id and parent in named.ids:
         return True
-    size = len(phase_id)
-    return any(len(n) > size and n.startswith(phase_id) and not n[size].isdigit() for n in named)
+    return phase_id in named.stems

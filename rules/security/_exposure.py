@@ -78,12 +78,26 @@ def find_exposures(line: str) -> list[Exposure]:
     lowered = line.lower()
     if not any(n in lowered for n in NEEDLES) and not any(p.search(line) for p in PATTERNS):
         return []
-    found: list[Exposure] = []
+    found: list[Exposure] = []  # by start, never overlapping: an earlier finder wins
     for finder in (_ssh_targets, _connection_strings, _host_ports, _public_ips):
-        for exposure in finder(line):
-            if not any(exposure.start < e.end and e.start < exposure.end for e in found):
-                found.append(exposure)
-    return sorted(found, key=lambda e: e.start)
+        found = sorted(found + _clear_of(finder(line), found), key=_start)
+    return found
+
+
+def _clear_of(fresh: list[Exposure], found: list[Exposure]) -> list[Exposure]:
+    """The exposures of *fresh* (by start, not overlapping each other) that overlap none of *found*
+    (likewise): one pass over both, not a comparison of every pair (a line of 10 000 addresses)."""
+    kept, index = [], 0
+    for exposure in fresh:
+        while index < len(found) and found[index].end <= exposure.start:
+            index += 1
+        if index == len(found) or found[index].start >= exposure.end:
+            kept.append(exposure)
+    return kept
+
+
+def _start(exposure: Exposure) -> int:
+    return exposure.start
 
 
 def is_public_ipv4(text: str) -> bool:
@@ -112,18 +126,35 @@ def host_kind(host: str) -> str | None:
 
 def _public_ips(line: str) -> list[Exposure]:
     found = []
-    for match in _IPV4_RE.finditer(line):
-        address = match.group()
+    for number, match in enumerate(_IPV4_RE.finditer(line)):
+        address, start = match.group(), match.start()
         if not is_public_ipv4(address) or line[match.end():match.end() + 1] == "/":
             continue  # not public, or a CIDR range rather than a host
-        before = line[: match.start()]
-        if _VERSION_BEFORE_RE.search(before) or _OUTLINE_BEFORE_RE.match(before) or \
-                _VERSION_WORDS_RE.search(before[-60:]):
+        # Only the first address can follow an outline mark alone: later ones follow an address.
+        if _version_before(line, start) or (number == 0 and _OUTLINE_BEFORE_RE.match(line, 0, start)) or \
+                _VERSION_WORDS_RE.search(line[max(0, start - 60):start]):
             continue
         if re.match(r"[-+][A-Za-z]", line[match.end():match.end() + 2]):
             continue  # 1.2.3.4-beta, 1.2.3.4+build
         found.append(Exposure("public-ip", match.start(), match.end(), address))
     return found
+
+
+def _version_before(line: str, end: int) -> bool:
+    """``_VERSION_BEFORE_RE.search(line[:end])``, searched only over the few characters such a
+    match can span (a word, a colon and the blanks around it), not over the whole line once per
+    address."""
+    start = _blanks_before(line, end)
+    if start > 0 and line[start - 1] in ":=":
+        start = _blanks_before(line, start - 1)
+    return _VERSION_BEFORE_RE.search(line, max(0, start - 10), end) is not None  # \b still sees line[start - 11]
+
+
+def _blanks_before(line: str, end: int) -> int:
+    """Where the run of whitespace that ends at *end* starts."""
+    while end > 0 and line[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _ssh_targets(line: str) -> list[Exposure]:

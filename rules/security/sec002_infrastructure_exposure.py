@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict
@@ -85,11 +87,19 @@ def _reportable(line: str, allowed: frozenset[str]) -> list[Exposure]:
     exposures = find_exposures(line)
     if not exposures:
         return []
-    secrets = find_secrets(line)  # a credential URL is SEC001's (critical) finding: do not report it twice
+    secrets = sorted(find_secrets(line), key=lambda s: s.start)  # a credential URL is SEC001's (critical)
+    starts = [s.start for s in secrets]  # finding: do not report it twice
+    reach = list(itertools.accumulate((s.end for s in secrets), max))  # furthest end of secrets[:i + 1]
     return [
         e for e in exposures
-        if not any(e.start < s.end and s.start < e.end for s in secrets) and not _allowed(e.value, allowed)
+        if not _overlapped(e, starts, reach) and not _allowed(e.value, allowed)
     ]
+
+
+def _overlapped(exposure: Exposure, starts: list[int], reach: list[int]) -> bool:
+    """A secret starting before the exposure ends reaches past its start."""
+    before = bisect.bisect_left(starts, exposure.end)
+    return before > 0 and reach[before - 1] > exposure.start
 
 
 def _allowed(value: str, allowed: frozenset[str]) -> bool:

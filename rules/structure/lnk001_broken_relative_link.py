@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -45,6 +46,7 @@ class BrokenRelativeLink(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         if not ctx.has_tree:
             return
+        depth = 0  # most segments of any repository path, counted once a suggestion is needed
         for doc in task.documents:
             folder = doc.path.rsplit("/", 1)[0] if "/" in doc.path else ""
             seen: set[str] = set()
@@ -60,7 +62,8 @@ class BrokenRelativeLink(Rule):
                     yield self.finding(task, doc, link.line, message, key=target, fix=_ESCAPING_FIX)
                 elif resolved and not _exists(resolved, ctx):
                     message = f"Link {target!r} points to {resolved!r}, which is not in the repository."
-                    fix = _suggest(path, folder, ctx)
+                    depth = depth or _repo_depth(ctx)
+                    fix = _suggest(path, folder, ctx, depth)
                     yield self.finding(task, doc, link.line, message, key=target, fix=fix)
 
 
@@ -68,20 +71,26 @@ def _exists(path: str, ctx: RuleContext) -> bool:
     return path in ctx.repo_paths or path in ctx.repo_dirs
 
 
-def _suggest(path: str, folder: str, ctx: RuleContext) -> str | None:
+def _repo_depth(ctx: RuleContext) -> int:
+    return max((p.count("/") + 1 for p in itertools.chain(ctx.repo_paths, ctx.repo_dirs)), default=1)
+
+
+def _suggest(path: str, folder: str, ctx: RuleContext, depth: int) -> str | None:
     """A fix naming the existing path the link probably meant: the same path seen from an ancestor
     folder (written from the root, or one ``../`` short), or a file at the end of a local path
-    (``/home/me/app/src/x.py``), without an editor-style ``:42`` suffix. A few set lookups."""
+    (``/home/me/app/src/x.py``), without an editor-style ``:42`` suffix. A few set lookups: tails
+    with more segments than the deepest repository path (*depth*) cannot exist and are not built."""
     line = _LINE_SUFFIX_RE.search(path)
     anchor, path = (f"#L{line.group(1)}", path[: line.start()]) if line else ("", path)
     segments = [s for s in path.split("/") if s not in ("", ".", "..")]
     folders = folder.split("/") if folder else []
-    for drop in range(len(segments) if segments and "." in segments[-1] else min(1, len(segments))):
+    drops = len(segments) if segments and "." in segments[-1] else min(1, len(segments))
+    for drop in range(max(0, len(segments) - depth), drops):
         tail = "/".join(segments[drop:])
-        for depth in range(len(folders), -1, -1):
-            candidate = "/".join([*folders[:depth], tail])
+        for level in range(min(len(folders), depth - len(segments) + drop), -1, -1):
+            candidate = "/".join([*folders[:level], tail])
             if _exists(candidate, ctx):
-                relative = "../" * (len(folders) - depth) + tail + anchor
+                relative = "../" * (len(folders) - level) + tail + anchor
                 return f"Point it at {relative!r} (or {'/' + candidate + anchor!r} from the repository root)."
     return None
 
