@@ -33,6 +33,11 @@ from rules.core.text import clip
 # `tasklists` is a core option since markdown-it-py 4.1: it sets list_item_open.meta["checked"]
 # and strips the "[ ] " marker from the item text.
 _MD = MarkdownIt("commonmark", {"tasklists": True}).enable("table")
+# The same parser without its core "inline" step: inline parsing is about half of markdown-it's time
+# and most of it is paragraph text the model never reads. The walk inline-parses (with _MD's own
+# inline parser and the same env) only what it reads: headings, checkbox items and table cells,
+# and any text that can hold a link or an HTML comment (a "[" or a "<"; no linkify in commonmark).
+_BLOCKS = MarkdownIt("commonmark", {"tasklists": True}).enable("table").disable("inline")
 
 
 def markdown_parser() -> MarkdownIt:
@@ -44,7 +49,8 @@ def parse_document(path: str, text: str, role: Role, *, problems: Sequence[str] 
     """Parse *text* once into the frozen model rules read."""
     text, lines = split_lines(text)
     builder = _Builder(lines)
-    builder.walk(_MD.parse(text))
+    env: dict[str, object] = {}  # link reference definitions found by the block pass
+    builder.walk(_BLOCKS.parse(text, env), env)
     scan = _scan_lines(text, lines, builder.code_lines, builder.heading_lines, builder.item_lines)
     sections = builder.finish_sections(scan)
     return Document(
@@ -84,7 +90,7 @@ class _Builder:
         self.heading_lines: set[int] = set()
         self.item_lines: set[int] = set()
 
-    def walk(self, tokens: list[Token]) -> None:
+    def walk(self, tokens: list[Token], env: dict[str, object]) -> None:
         depth = 0
         pending_items: list[tuple[bool, int, int, int]] = []  # checked, line, end, depth
         table: tuple[int, list[str], list[list[str]], list[int]] | None = None
@@ -93,6 +99,8 @@ class _Builder:
         for token in tokens:
             kind = token.type
             if kind == "inline":
+                if heading is not None or pending_items or row is not None or _may_hold_markup(token):
+                    token.children = _MD.inline.parse(token.content, _MD, env, [])
                 self._inline(token)
                 if heading is not None:
                     level, line = heading
@@ -275,11 +283,17 @@ def _first_line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 1
 
 
+def _may_hold_markup(token: Token) -> bool:
+    """Whether an inline token's text can hold a link, an image or an HTML comment."""
+    return "[" in token.content or "<" in token.content
+
+
 def _plain(token: Token) -> str:
-    """Visible text of an inline token: markup and HTML comments removed."""
+    """Visible text of an inline token: markup and HTML comments removed (``text_special`` is an
+    escaped character or an entity: text, as markdown-it's text_join step would make it)."""
     parts = []
     for child in token.children or ():
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "text_special"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
