@@ -13,6 +13,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from rules.core.text import fold
+
 
 class Role(enum.StrEnum):
     """What a file is for inside one task folder."""
@@ -180,10 +182,20 @@ class Document:
     comments: tuple[tuple[int, str], ...] = ()  # (line, text) of HTML comments, for waivers
     problems: tuple[str, ...] = ()  # input problems already handled (e.g. decoded with replacement)
     text: str = ""  # the whole document, newline-normalised: one regex pass beats a loop over lines
-    # Derived once by the parser and shared by every rule (rules/core/parse.py):
-    lower: str = field(default="", repr=False, compare=False)  # text.lower(): keyword pre-tests
-    code_lines: frozenset[int] = field(default=frozenset(), repr=False, compare=False)  # lines in code blocks
-    child_sections: tuple[tuple[int, ...], ...] = field(default=(), repr=False, compare=False)  # by index
+    # Derived from the fields above once, when the document is built, and shared by every rule:
+    lower: str = field(init=False, repr=False, compare=False)  # fold(text): lower case, same offsets
+    code_lines: frozenset[int] = field(init=False, repr=False, compare=False)  # lines in code blocks
+    child_sections: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)  # by index
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lower", fold(self.text))
+        object.__setattr__(self, "code_lines", frozenset(
+            n for block in self.code_blocks for n in range(block.line, block.end_line + 1)))
+        children: list[list[int]] = [[] for _ in self.sections]
+        for index, section in enumerate(self.sections):
+            if section.parent is not None:
+                children[section.parent].append(index)
+        object.__setattr__(self, "child_sections", tuple(map(tuple, children)))
 
     @property
     def name(self) -> str:

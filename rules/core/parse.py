@@ -69,9 +69,6 @@ def parse_document(path: str, text: str, role: Role, *, problems: Sequence[str] 
         comments=tuple(builder.comments),
         problems=tuple(problems),
         text=text,
-        lower=text.lower(),
-        code_lines=frozenset(builder.code_lines),
-        child_sections=_children(sections),
     )
 
 
@@ -300,11 +297,3 @@ def _plain(token: Token) -> str:
         elif child.type == "image":
             parts.append(child.content)
     return "".join(parts).strip()
-
-
-def _children(sections: tuple[Section, ...]) -> tuple[tuple[int, ...], ...]:
-    children: list[list[int]] = [[] for _ in sections]
-    for index, section in enumerate(sections):
-        if section.parent is not None:
-            children[section.parent].append(index)
-    return tuple(map(tuple, children))

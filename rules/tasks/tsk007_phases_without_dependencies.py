@@ -10,11 +10,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import has_cue
 from rules.tasks._phases import phases
 
-_DEPENDENCY_RE = re.compile(
-    r"(?i)depend|blocked[ -]by|\bblocks\b|\b(?:after|before|once) (?:phase|stage)\b|\brequires\b|prerequisite"
-    r"|(?:phase|stage) \w+\s*(?:→|->)|선행|의존"
+# Ways to note a dependency: depends on, blocked by, blocks, after/before/once phase N, requires,
+# prerequisite, "Phase 2 → Phase 3". Each is a literal that starts the match and what must follow it,
+# searched in the folded text (Document.lower), case-insensitively in effect.
+_CUES: tuple[tuple[str, re.Pattern[str] | None], ...] = (
+    ("depend", None), ("prerequisite", None), ("선행", None), ("의존", None),
+    ("blocked", re.compile(r"blocked[ -]by")),
+    ("blocks", re.compile(r"\bblocks\b")),
+    ("requires", re.compile(r"\brequires\b")),
+    *((f"{word} ", re.compile(rf"\b{word} (?:phase|stage)\b")) for word in ("after", "before", "once")),
+    *((f"{word} ", re.compile(rf"{word} \w+\s*(?:→|->)")) for word in ("phase", "stage")),
 )
 
 
@@ -67,7 +75,7 @@ class PhasesWithoutDependencies(Rule):
         if len(ids) < self.options.min_phases:
             return
         for document in task.documents:
-            if _DEPENDENCY_RE.search(document.text or "\n".join(document.lines)):
+            if has_cue(document.lower, _CUES):
                 return
         anchor = found[0].section.line if found else 1
         shown = ", ".join(ids[:4]) + (", …" if len(ids) > 4 else "")
