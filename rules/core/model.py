@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
@@ -186,9 +187,12 @@ class Document:
     lower: str = field(init=False, repr=False, compare=False)  # fold(text): lower case, same offsets
     code_lines: frozenset[int] = field(init=False, repr=False, compare=False)  # lines in code blocks
     child_sections: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)  # by index
+    line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)  # offset of each line in text
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lower", fold(self.text))
+        object.__setattr__(self, "line_starts", tuple(itertools.accumulate(
+            (len(line) + 1 for line in self.lines[:-1]), initial=0)))
         object.__setattr__(self, "code_lines", frozenset(
             n for block in self.code_blocks for n in range(block.line, block.end_line + 1)))
         children: list[list[int]] = [[] for _ in self.sections]
@@ -215,6 +219,25 @@ class Document:
             if ref.label in LAST_UPDATED_LABELS:
                 return ref
         return None
+
+    def line_at(self, offset: int) -> int:
+        """The line (1-based) that holds character *offset* of ``text`` (and of ``lower``)."""
+        return bisect_right(self.line_starts, offset)
+
+    def lines_containing(self, needles: Sequence[str], patterns: Sequence[re.Pattern[str]] = ()) -> list[int]:
+        """The lines (1-based, in order) whose folded text holds one of *needles* (lower case) or a
+        match of one of *patterns* (which must not span lines): a few C-speed searches of the
+        whole text instead of a search per line."""
+        lower, found = self.lower, set()
+        for needle in needles:
+            at = lower.find(needle)
+            while at >= 0:
+                line = self.line_at(at)
+                found.add(line)
+                at = lower.find(needle, self.line_starts[line]) if line < len(self.line_starts) else -1
+        for pattern in patterns:
+            found.update(self.line_at(match.start()) for match in pattern.finditer(lower))
+        return sorted(found)
 
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
-from rules.core.redact import find_secrets, lines_containing
+from rules.core.redact import find_secrets
 from rules.core.rule import Rule, RuleContext
 from rules.security._exposure import NEEDLES, PATTERNS, Exposure, find_exposures
 
@@ -75,8 +75,8 @@ class InfrastructureExposure(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         allowed = frozenset(host.lower() for host in self.options.allowed_hosts)
         for doc in task.documents:
-            for index in lines_containing(doc.lines, NEEDLES, PATTERNS):
-                number, line = index + 1, doc.lines[index]
+            for number in doc.lines_containing(NEEDLES, PATTERNS):
+                line = doc.lines[number - 1]
                 for exposure in _reportable(line, allowed):
                     message = _MESSAGES[exposure.kind].format(value=exposure.value)
                     yield self.finding(task, doc, number, message, key=f"{exposure.kind}:{exposure.value}",
