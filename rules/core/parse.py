@@ -7,6 +7,7 @@ estimates, dates and progress claims. Rules never see tokens.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
@@ -96,18 +97,20 @@ class _Builder:
         for token in tokens:
             kind = token.type
             if kind == "inline":
-                if heading is not None or pending_items or row is not None or _may_hold_markup(token):
-                    token.children = _MD.inline.parse(token.content, _MD, env, [])
-                self._inline(token)
+                if heading is None and not pending_items and row is None:
+                    if _may_hold_markup(token):
+                        self._inline(token, env)  # a paragraph: only its links and comments are read
+                    continue
+                text = self._inline(token, env)
                 if heading is not None:
                     level, line = heading
-                    self.headings.append((level, line, _plain(token)))
+                    self.headings.append((level, line, text))
                     heading = None
                 elif pending_items:
                     checked, line, end, item_depth = pending_items.pop()
-                    self.raw_items.append((_plain(token), checked, line, end, item_depth))
+                    self.raw_items.append((text, checked, line, end, item_depth))
                 elif row is not None:
-                    row.append(_plain(token))
+                    row.append(text)
             elif kind == "heading_open":
                 line = _first_line(token)
                 heading = (int(token.tag[1]), line)
@@ -142,9 +145,15 @@ class _Builder:
                 self.raw_tables.append(table)
                 table = None
 
-    def _inline(self, token: Token) -> None:
+    def _inline(self, token: Token, env: dict[str, object]) -> str:
+        """Inline-parse *token* (markdown-it's own inline parser, with the block pass's env), note its
+        links, images and comments, and return its visible text. Text without any character an
+        inline rule acts on is its own visible text: it is not parsed at all."""
+        if not _INLINE_MARKUP.search(token.content):
+            return token.content.strip()
+        token.children = _MD.inline.parse(token.content, _MD, env, [])
         line = _first_line(token)
-        for child in token.children or ():
+        for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "link_open":
@@ -154,6 +163,7 @@ class _Builder:
                 self.links.append(Link(text=child.content, target=str(child.attrs.get("src", "")), line=line))
             elif child.type == "html_inline" and child.content.startswith("<!--"):
                 self.comments.append((line, child.content))
+        return _plain(token)
 
     def _code(self, token: Token) -> None:
         if not token.map:
@@ -278,6 +288,11 @@ def split_lines(text: str) -> tuple[str, tuple[str, ...]]:
 
 def _first_line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 1
+
+
+# The characters commonmark's inline rules act on (newline, escape, backticks, emphasis, link, image,
+# autolink and HTML, entity); in text without them every rule passes and the text is one text token.
+_INLINE_MARKUP = re.compile(r"[\n\\`*_\[!<&]")
 
 
 def _may_hold_markup(token: Token) -> bool:
