@@ -11,10 +11,13 @@ import enum
 import itertools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from rules.core.text import fold
+
+T = TypeVar("T")
 
 
 class Role(enum.StrEnum):
@@ -188,8 +191,10 @@ class Document:
     code_lines: frozenset[int] = field(init=False, repr=False, compare=False)  # lines in code blocks
     child_sections: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)  # by index
     line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)  # offset of each line in text
+    _derived: dict[Callable[[Document], Any], Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_derived", {})
         object.__setattr__(self, "lower", fold(self.text))
         object.__setattr__(self, "line_starts", tuple(itertools.accumulate(
             (len(line) + 1 for line in self.lines[:-1]), initial=0)))
@@ -200,6 +205,19 @@ class Document:
             if section.parent is not None:
                 children[section.parent].append(index)
         object.__setattr__(self, "child_sections", tuple(map(tuple, children)))
+
+    def derive(self, compute: Callable[[Document], T]) -> T:
+        """``compute(self)``, computed once per document and shared by every rule that asks.
+
+        For facts several rules derive from the model (phase headings, preamble labels, criteria
+        sections): *compute* is a module-level function of the document alone (pure, no options),
+        and its value is treated as read-only.
+        """
+        try:
+            return cast(T, self._derived[compute])
+        except KeyError:
+            value = self._derived[compute] = compute(self)
+            return value
 
     @property
     def name(self) -> str:

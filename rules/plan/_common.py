@@ -51,21 +51,30 @@ def heading_keys(doc: Document) -> tuple[list[str], str]:
     return [s.key for s in doc.sections if s is not title], title.key if title else ""
 
 
-def preamble_labels(doc: Document) -> Iterator[tuple[int, str, str]]:
+def preamble_labels(doc: Document) -> tuple[tuple[int, str, str], ...]:
     """``(line, normalised label, value)`` of ``Label: value`` lines outside any section but the
     title (the whole document when it has no headings): such labels stand in for headings."""
+    return doc.derive(_preamble_labels)
+
+
+def _preamble_labels(doc: Document) -> tuple[tuple[int, str, str], ...]:
     title = title_section(doc)
     later = [s.line for s in doc.sections if s is not title]
     stop = later[0] - 1 if later else len(doc.lines)
-    code = {n for block in doc.code_blocks for n in range(block.line, block.end_line + 1)}
+    found = []
     for number in range(1, stop + 1):
         text = doc.lines[number - 1]
-        if (":" in text or "：" in text) and number not in code and (match := _LABEL_RE.match(text)):
-            yield number, " ".join(match.group(1).lower().split()), match.group(2).strip()
+        if (":" in text or "：" in text) and number not in doc.code_lines and (match := _LABEL_RE.match(text)):
+            found.append((number, " ".join(match.group(1).lower().split()), match.group(2).strip()))
+    return tuple(found)
 
 
-def phase_sections(doc: Document) -> list[Section]:
+def phase_sections(doc: Document) -> tuple[Section, ...]:
     """Phase headings (``Phase 3: …``, ``Stage B``, ``Milestone 2``) not nested in another phase."""
+    return doc.derive(_phase_sections)
+
+
+def _phase_sections(doc: Document) -> tuple[Section, ...]:
     found: list[Section] = []
     indices: set[int] = set()
     title = title_section(doc)
@@ -75,7 +84,7 @@ def phase_sections(doc: Document) -> list[Section]:
         if not _has_phase_ancestor(doc, section, indices):
             found.append(section)
         indices.add(index)
-    return found
+    return tuple(found)
 
 
 def phase_id(section: Section) -> str:

@@ -32,6 +32,8 @@ class Exposure:
 # What every finder needs on a line: the pre-filter over a whole document (see lines_containing).
 NEEDLES = ("ssh", "scp", "sftp", "rsync", "://")
 PATTERNS = (re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d"), re.compile(r":\d\d"))
+_SSH_HINT = re.compile("ssh|scp|sftp|rsync")
+_URL_HINT = re.compile("://")
 _IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)")
 _VERSION_BEFORE_RE = re.compile(
     r"(?i)(?:\b(?:v|ver|version|release|build|rev|revision|section|step|task|phase|item|chapter|rule|oid)\.?"
@@ -79,8 +81,10 @@ def find_exposures(line: str) -> list[Exposure]:
     if not any(n in lowered for n in NEEDLES) and not any(p.search(line) for p in PATTERNS):
         return []
     found: list[Exposure] = []  # by start, never overlapping: an earlier finder wins
-    for finder in (_ssh_targets, _connection_strings, _host_ports, _public_ips):
-        found = sorted(found + _clear_of(finder(line), found), key=_start)
+    for finder, needed in ((_ssh_targets, _SSH_HINT), (_connection_strings, _URL_HINT), (_host_ports, PATTERNS[1]),
+                           (_public_ips, PATTERNS[0])):
+        if needed.search(line):  # what every match of the finder holds: most lines skip most finders
+            found = sorted(found + _clear_of(finder(line), found), key=_start)
     return found
 
 

@@ -36,6 +36,10 @@ def normalise(kind: str, ident: str) -> str:
 
 def phases(doc: Document) -> tuple[Phase, ...]:
     """Headings that name a phase. A lone H1 is the document title, not a phase."""
+    return doc.derive(_phases)
+
+
+def _phases(doc: Document) -> tuple[Phase, ...]:
     lone_title = sum(1 for s in doc.sections if s.level == 1) == 1
     found = []
     for index, section in enumerate(doc.sections):
@@ -115,7 +119,16 @@ def ancestors(doc: Document, index: int | None) -> Iterable[Section]:
 
 def in_criteria_section(doc: Document, item: CheckItem) -> bool:
     """Items under "Acceptance Criteria" / "Definition of Done" are checks, not tasks."""
-    return any(_CRITERIA_RE.search(s.title) for s in ancestors(doc, item.section))
+    return item.section in doc.derive(_criteria_sections)
+
+
+def _criteria_sections(doc: Document) -> frozenset[int]:
+    """Sections titled as criteria, and every section under one (parents come before children)."""
+    found: set[int] = set()
+    for index, section in enumerate(doc.sections):
+        if section.parent in found or _CRITERIA_RE.search(section.title):
+            found.add(index)
+    return frozenset(found)
 
 
 def parent_items(items: tuple[CheckItem, ...]) -> list[int | None]:
