@@ -24,6 +24,7 @@ from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot, discover
 from rules.core.engine import apply_waivers, run_rules
 from rules.core.model import TaskDocs
+from rules.core.parse import markdown_parser
 from rules.core.rule import RuleContext
 from rules.registry import RULES_BY_CODE
 
@@ -194,12 +195,19 @@ def documents(text: str, role: str) -> dict[str, bytes]:
     return {f"dev/active/t/t-{r}.md": data for r in roles}
 
 
-def time_stages(text: str, role: str, *, config: ReviewConfig | None = None) -> dict[str, float]:
+def time_stages(text: str, role: str, *, config: ReviewConfig | None = None,
+                markdown_it: bool = False) -> dict[str, float]:
     """Seconds each engine stage takes on *text* in *role*: ``parse`` (discovery and parsing),
-    every rule code, ``waivers``, ``strengths``, ``scaffolds``."""
+    every rule code, ``waivers``, ``strengths``, ``scaffolds``; with *markdown_it*, also
+    ``markdown-it``: a plain markdown-it parse of the same documents (the library's own share)."""
     config = config or ReviewConfig()
     snapshot = Snapshot(documents(text, role))
     timings: dict[str, float] = {}
+    if markdown_it:
+        start = time.perf_counter()
+        for _ in range(copies(role)):
+            markdown_parser().parse(text)
+        timings["markdown-it"] = time.perf_counter() - start
     start = time.perf_counter()
     tasks = discover(snapshot, active_roots=config.roots, archive_roots=config.archive_roots,
                      max_bytes=config.limits.max_file_bytes)
