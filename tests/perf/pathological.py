@@ -5,9 +5,9 @@ unclosed construct repeated, deep nesting, a huge table, many headings, many sho
 the same catalogue serves the bounded test suite (a few sizes) and the benchmark (200 KB).
 
 :func:`time_stages` feeds one document to the engine the way :func:`rules.api.review`
-does — discovery and parsing, then every rule on its own through ``run_rules`` (which also
-redacts each finding), then waivers, strengths and scaffolds — and returns the seconds each stage
-took, so a slow stage is named.
+does — discovery and parsing, the review's redactor, then every rule on its own through
+``run_rules`` (which redacts each finding with it), then waivers, strengths and scaffolds — and
+returns the seconds each stage took, so a slow stage is named.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from rules.api import build_rules
+from rules.api import build_rules, review
 from rules.core import insights
 from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot, discover
 from rules.core.engine import apply_waivers, run_rules
 from rules.core.model import TaskDocs
 from rules.core.parse import markdown_parser
+from rules.core.redactor import Redactor
 from rules.core.rule import RuleContext
 from rules.registry import RULES_BY_CODE
 
@@ -196,10 +197,12 @@ def documents(text: str, role: str) -> dict[str, bytes]:
 
 
 def time_stages(text: str, role: str, *, config: ReviewConfig | None = None,
-                markdown_it: bool = False) -> dict[str, float]:
+                markdown_it: bool = False, whole: bool = False) -> dict[str, float]:
     """Seconds each engine stage takes on *text* in *role*: ``parse`` (discovery and parsing),
-    every rule code, ``waivers``, ``strengths``, ``scaffolds``; with *markdown_it*, also
-    ``markdown-it``: a plain markdown-it parse of the same documents (the library's own share)."""
+    ``redactor`` (collecting the secret values every output is masked with), every rule code,
+    ``waivers``, ``strengths``, ``scaffolds``. With *markdown_it*, also ``markdown-it``: a plain
+    markdown-it parse of the same documents (the library's own share of ``parse``); with *whole*,
+    also ``review``: :func:`rules.api.review` from end to end."""
     config = config or ReviewConfig()
     snapshot = Snapshot(documents(text, role))
     timings: dict[str, float] = {}
@@ -208,23 +211,31 @@ def time_stages(text: str, role: str, *, config: ReviewConfig | None = None,
         for _ in range(copies(role)):
             markdown_parser().parse(text)
         timings["markdown-it"] = time.perf_counter() - start
+    if whole:
+        start = time.perf_counter()
+        review(snapshot, today=TODAY, config=config, strict=True)
+        timings["review"] = time.perf_counter() - start
     start = time.perf_counter()
     tasks = discover(snapshot, active_roots=config.roots, archive_roots=config.archive_roots,
                      max_bytes=config.limits.max_file_bytes)
     timings["parse"] = time.perf_counter() - start
+    start = time.perf_counter()
+    redactor = Redactor.for_documents(doc.lines for task in tasks for doc in task.documents)
+    timings["redactor"] = time.perf_counter() - start
     ctx = RuleContext(today=TODAY, tasks=tuple(tasks), repo_paths=snapshot.all_paths(),
                       active_roots=config.roots, known_codes=frozenset(RULES_BY_CODE))
     for task in tasks:
-        for stage, seconds in _task_stages(task, ctx, config):
+        for stage, seconds in _task_stages(task, ctx, config, redactor):
             timings[stage] = timings.get(stage, 0.0) + seconds
     return timings
 
 
-def _task_stages(task: TaskDocs, ctx: RuleContext, config: ReviewConfig) -> Iterator[tuple[str, float]]:
+def _task_stages(task: TaskDocs, ctx: RuleContext, config: ReviewConfig,
+                 redactor: Redactor) -> Iterator[tuple[str, float]]:
     findings = []
     for rule in build_rules(config):
         start = time.perf_counter()
-        findings += run_rules(task, [rule], ctx, strict=True)
+        findings += run_rules(task, [rule], ctx, strict=True, redactor=redactor)
         yield rule.code, time.perf_counter() - start
     start = time.perf_counter()
     active = apply_waivers(task, findings, today=ctx.today, extra={})
