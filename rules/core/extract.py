@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from rules.core.model import DateRef, Estimate, Progress, Status
+from rules.core.text import fold
 
 # --- statuses --------------------------------------------------------------------------------
 
@@ -78,6 +79,10 @@ def _status_word(word: str) -> Status | None:
 
 
 _MARK_RE = re.compile(_EMOJI_RE.pattern + "|" + _UPPER_RE.pattern)
+# Pre-test for _LABELLED_RE (a case-insensitive alternation tried at every position): one of these
+# stems, each part of some status word and every status word holding one, in the folded line.
+_STATUS_STEM = re.compile("complete|do|finished|resolved|fixed|pending|plann|progress|ongoing|wip|blocked|started"
+                          "|optional|partial|paused|hold|deferred|failed")
 # Cheap pre-tests for _MARK_RE: character classes, which sre scans without backtracking.
 _UPPER3 = re.compile("[A-Z]{3}")
 _EMOJI_CHARS = re.compile("[" + "".join(sorted({e[0] for e in _EMOJI_STATUS})) + "]")
@@ -98,7 +103,7 @@ def find_status(text: str, *, labelled: bool = True) -> Status | None:
         status = _EMOJI_STATUS.get(token) or _status_word(token)
         if status is not None:
             best = (mark.start(), status)
-    if labelled or "tatus" in text:
+    if (labelled or "tatus" in text) and _STATUS_STEM.search(fold(text)):
         found = _LABELLED_RE.search(text, 0, best[0] if best else len(text))
         if found:
             status = _status_word(found.group(1))
@@ -156,6 +161,7 @@ _SIZE_RE = re.compile(
 # so it runs in C without trying an alternation at every position.
 _DIGIT_UNIT = re.compile(r"\d\s?[mhdwMHDW]")
 _SIZE_TAG = re.compile(r"[`\[(](?:XXL|XL|XS|S|M|L)[`\])]")
+_ANY_ESTIMATE = re.compile(_DIGIT_UNIT.pattern + "|" + _SIZE_TAG.pattern)  # both start with a class: one scan
 
 
 def _unit_minutes(unit: str) -> int:
@@ -167,11 +173,12 @@ def _unit_minutes(unit: str) -> int:
 
 def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
     """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``."""
-    durations = _DIGIT_UNIT.search(text) is not None
-    sizes = ("ffort" in text or "ize" in text or "stimate" in text or "EFFORT" in text or "SIZE" in text
-             or "ESTIMATE" in text or _SIZE_TAG.search(text) is not None)
-    if not durations and not sizes:
+    words = ("ffort" in text or "ize" in text or "stimate" in text or "EFFORT" in text or "SIZE" in text
+             or "ESTIMATE" in text)
+    if not words and not _ANY_ESTIMATE.search(text):  # one scan for both tests on most lines
         return ()
+    durations = _DIGIT_UNIT.search(text) is not None
+    sizes = words or _SIZE_TAG.search(text) is not None
     found: list[Estimate] = []
     spans: list[tuple[int, int]] = []
     for match in _RANGE_RE.finditer(text) if durations else ():
