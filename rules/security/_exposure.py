@@ -40,14 +40,24 @@ _VERSION_BEFORE_RE = re.compile(
     r"\s*[:=]?\s*|==|>=|<=|~=|!=|\^|~|§\s*)$"
 )
 # "Upgrade libfoo to 3.6.6.7", "bump from 4.1.0.7 to 4.1.0.12": a version word earlier on the line.
-_VERSION_WORDS_RE = re.compile(
-    r"(?i)\b(?:upgrad|updat|bump|patch|downgrad|roll|version|release|changelog|v8\b)"
-)
+_VERSION_WORDS_RE = re.compile(r"(?i)\b(?:upgrad|updat|bump|patch|downgrad|roll|version|release|changelog|v8\b)")
 _OUTLINE_BEFORE_RE = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|>\s*)?(?:\*\*)?$")
-_NOT_INFRASTRUCTURE = frozenset({
-    "1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112", "208.67.222.222",
-    "208.67.220.220", "1.2.3.4", "4.3.2.1", "5.6.7.8", "8.7.6.5",
-})
+_NOT_INFRASTRUCTURE = frozenset(
+    {
+        "1.1.1.1",
+        "1.0.0.1",
+        "8.8.8.8",
+        "8.8.4.4",
+        "9.9.9.9",
+        "149.112.112.112",
+        "208.67.222.222",
+        "208.67.220.220",
+        "1.2.3.4",
+        "4.3.2.1",
+        "5.6.7.8",
+        "8.7.6.5",
+    }
+)
 _SSH_RE = re.compile(
     r"\b(?:ssh|scp|sftp|rsync)\b[^|;&#\n]{0,120}?(?<![\w.-])(?P<user>[A-Za-z_][\w.-]{0,31})@"
     r"(?P<host>[A-Za-z0-9][\w.-]{0,252}[A-Za-z0-9]|\d{1,3}(?:\.\d{1,3}){3})"
@@ -62,16 +72,34 @@ _CONNECTION_RE = re.compile(
     r"(?::(?P<port>\d{1,5}))?(?![\w.:@-])",
     re.IGNORECASE,
 )
-_PROD_LABEL_RE = re.compile(
-    r"^(?:prod|production|prd)(?:\d+)?$|^(?:prod|production)-|-(?:prod|production|prd)$"
-)
+_PROD_LABEL_RE = re.compile(r"^(?:prod|production|prd)(?:\d+)?$|^(?:prod|production)-|-(?:prod|production|prd)$")
 # Public endpoints of managed databases, caches and TCP proxies (a host here is reachable from anywhere).
 _PROVIDER_SUFFIXES = (
-    ".proxy.rlwy.net", ".rlwy.net", ".rds.amazonaws.com", ".cache.amazonaws.com", ".compute.amazonaws.com",
-    ".supabase.co", ".supabase.com", ".neon.tech", ".render.com", ".mongodb.net", ".redis-cloud.com",
-    ".redislabs.com", ".upstash.io", ".cockroachlabs.cloud", ".aivencloud.com", ".database.azure.com",
-    ".database.windows.net", ".psdb.cloud", ".elephantsql.com", ".db.ondigitalocean.com", ".timeweb.cloud",
-    ".cloudapp.azure.com", ".clever-cloud.com", ".scalingo.com", ".heroku.com",
+    ".proxy.rlwy.net",
+    ".rlwy.net",
+    ".rds.amazonaws.com",
+    ".cache.amazonaws.com",
+    ".compute.amazonaws.com",
+    ".supabase.co",
+    ".supabase.com",
+    ".neon.tech",
+    ".render.com",
+    ".mongodb.net",
+    ".redis-cloud.com",
+    ".redislabs.com",
+    ".upstash.io",
+    ".cockroachlabs.cloud",
+    ".aivencloud.com",
+    ".database.azure.com",
+    ".database.windows.net",
+    ".psdb.cloud",
+    ".elephantsql.com",
+    ".db.ondigitalocean.com",
+    ".timeweb.cloud",
+    ".cloudapp.azure.com",
+    ".clever-cloud.com",
+    ".scalingo.com",
+    ".heroku.com",
 )
 
 
@@ -81,8 +109,12 @@ def find_exposures(line: str) -> list[Exposure]:
     if not any(n in lowered for n in NEEDLES) and not any(p.search(line) for p in PATTERNS):
         return []
     found: list[Exposure] = []  # by start, never overlapping: an earlier finder wins
-    for finder, needed in ((_ssh_targets, _SSH_HINT), (_connection_strings, _URL_HINT), (_host_ports, PATTERNS[1]),
-                           (_public_ips, PATTERNS[0])):
+    for finder, needed in (
+        (_ssh_targets, _SSH_HINT),
+        (_connection_strings, _URL_HINT),
+        (_host_ports, PATTERNS[1]),
+        (_public_ips, PATTERNS[0]),
+    ):
         if needed.search(line):  # what every match of the finder holds: most lines skip most finders
             found = sorted(found + _clear_of(finder(line), found), key=_start)
     return found
@@ -132,13 +164,16 @@ def _public_ips(line: str) -> list[Exposure]:
     found = []
     for number, match in enumerate(_IPV4_RE.finditer(line)):
         address, start = match.group(), match.start()
-        if not is_public_ipv4(address) or line[match.end():match.end() + 1] == "/":
+        if not is_public_ipv4(address) or line[match.end() : match.end() + 1] == "/":
             continue  # not public, or a CIDR range rather than a host
         # Only the first address can follow an outline mark alone: later ones follow an address.
-        if _version_before(line, start) or (number == 0 and _OUTLINE_BEFORE_RE.match(line, 0, start)) or \
-                _VERSION_WORDS_RE.search(line[max(0, start - 60):start]):
+        if (
+            _version_before(line, start)
+            or (number == 0 and _OUTLINE_BEFORE_RE.match(line, 0, start))
+            or _VERSION_WORDS_RE.search(line[max(0, start - 60) : start])
+        ):
             continue
-        if re.match(r"[-+][A-Za-z]", line[match.end():match.end() + 2]):
+        if re.match(r"[-+][A-Za-z]", line[match.end() : match.end() + 2]):
             continue  # 1.2.3.4-beta, 1.2.3.4+build
         found.append(Exposure("public-ip", match.start(), match.end(), address))
     return found

@@ -12,6 +12,8 @@ from rules.core.model import TaskDocs
 from rules.core.redact import KIND_LABELS, scan_lines, secret_key
 from rules.core.rule import Rule, RuleContext
 
+MAX_LISTED = 200  # secrets listed one by one per file; a file with more is a dump, reported as one more
+
 
 class SecretInDocOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -45,7 +47,8 @@ class SecretInDoc(Rule):
     ``changeme``, ``DB_PASSWORD`` (a variable name), AWS's documented ``…EXAMPLE`` keys, passwords
     on documentation hosts (``db.example.com``). The finding shows the secret redacted
     (``postgresql://app:****@db:5432``); the value never appears in any output: the engine masks
-    every value found here wherever another rule quotes it.
+    every value found here wherever another rule quotes it. A file holding more than 200 secrets
+    (a pasted dump) lists the first 200 and one finding for the rest.
 
     Why: planning docs are committed, reviewed in pull requests, copied into agent prompts and
     kept in git history forever. A secret in them is a leaked secret: removing the line does not
@@ -76,12 +79,24 @@ class SecretInDoc(Rule):
         ignored = frozenset(self.options.ignore_kinds)
         for doc in task.documents:
             seen: Counter[str] = Counter()
+            listed = 0
+            unlisted: list[int] = []
             for line, match in scan_lines(doc.lines):
                 if match.kind in ignored:
                     continue
+                if listed == MAX_LISTED:
+                    unlisted.append(line)  # not fingerprinted: the iterated hash is the costly part
+                    continue
+                listed += 1
                 key = secret_key(match.kind, doc.lines[line - 1][match.start : match.end])
                 seen[key] += 1
                 if seen[key] > 1:
                     key = f"{key}#{seen[key]}"  # the same secret again in this file
                 message = f"{match.label} written in the document: {match.excerpt!r}."
                 yield self.finding(task, doc, line, message, key=key)
+            if unlisted:
+                message = (
+                    f"{len(unlisted)} more secrets in this file after the first {MAX_LISTED} "
+                    f"(lines {unlisted[0]}-{unlisted[-1]}) are not listed one by one."
+                )
+                yield self.finding(task, doc, unlisted[0], message, key="more-secrets")

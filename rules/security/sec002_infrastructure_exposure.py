@@ -79,8 +79,14 @@ class InfrastructureExposure(Rule):
                 line = doc.lines[number - 1]
                 for exposure in _reportable(line, allowed):
                     message = _MESSAGES[exposure.kind].format(value=exposure.value)
-                    yield self.finding(task, doc, number, message, key=f"{exposure.kind}:{exposure.value}",
-                                       fix=_FIXES.get(exposure.kind))
+                    yield self.finding(
+                        task,
+                        doc,
+                        number,
+                        message,
+                        key=f"{exposure.kind}:{exposure.value}",
+                        fix=_FIXES.get(exposure.kind),
+                    )
 
 
 def _reportable(line: str, allowed: frozenset[str]) -> list[Exposure]:
@@ -90,10 +96,7 @@ def _reportable(line: str, allowed: frozenset[str]) -> list[Exposure]:
     secrets = sorted(find_secrets(line), key=lambda s: s.start)  # a credential URL is SEC001's (critical)
     starts = [s.start for s in secrets]  # finding: do not report it twice
     reach = list(itertools.accumulate((s.end for s in secrets), max))  # furthest end of secrets[:i + 1]
-    return [
-        e for e in exposures
-        if not _overlapped(e, starts, reach) and not _allowed(e.value, allowed)
-    ]
+    return [e for e in exposures if not _overlapped(e, starts, reach) and not _allowed(e.value, allowed)]
 
 
 def _overlapped(exposure: Exposure, starts: list[int], reach: list[int]) -> bool:
