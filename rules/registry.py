@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from rules import consistency, context, plan, security, structure, tasks
+from rules import consistency, context, plan, security, story, structure, tasks
 from rules.core.rule import Rule
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -17,6 +17,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     *context.RULES,
     *tasks.RULES,
     *consistency.RULES,
+    *story.RULES,
     *security.RULES,
 )
 

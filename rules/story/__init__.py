@@ -1,0 +1,12 @@
+"""Story rules (DOC…): a task folder read as one story — plan, context and tasks together.
+
+Each rule here looks across the files of a task (status coherence, numbers that must add up, stale
+narrative, coverage, duplication, freshness) rather than at one file's sections. `RULES` lists them
+in order; rules/registry.py concatenates every family.
+"""
+
+from __future__ import annotations
+
+from rules.core.rule import Rule
+
+RULES: tuple[type[Rule], ...] = ()
