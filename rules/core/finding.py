@@ -39,11 +39,27 @@ class Category(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """A place in the repository: a file and a 1-based line. ``path`` is an identity (like
+    :attr:`Finding.path`), never quoted document text, so redaction leaves it as it is."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, anchored to a file and a 1-based line, with what to do about it.
 
     ``key`` distinguishes two findings of the same rule in the same file without using the
     line number, so the fingerprint survives edits that shift lines.
+
+    ``related`` are the other places of the same problem: the second side of a contradiction, or
+    every further occurrence of the same evidence (the engine groups those). They do not enter the
+    fingerprint, so a finding keeps its fingerprint (and its waivers) when places are added.
     """
 
     rule: str
@@ -61,11 +77,21 @@ class Finding:
     waived: bool = False
     waiver_reason: str | None = None
     points: int = 0  # points actually deducted, filled in by scoring
+    related: tuple[Location, ...] = ()  # the problem's other places (the primary is path:line)
 
     @property
     def fingerprint(self) -> str:
         raw = "\x1f".join((self.rule, self.task, self.path, self.key or self.message))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line)
+
+    @property
+    def locations(self) -> tuple[Location, ...]:
+        """Every place of this finding: the primary first, then the related ones."""
+        return (self.location, *self.related)
 
     def sort_key(self) -> tuple[int, str, int, str]:
         return (-self.severity, self.path, self.line, self.rule)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from rules.core.finding import Category, Finding, Severity
+from rules.core.finding import Category, Finding, Location, Severity
 from rules.core.model import Document, TaskDocs
+
+Place = Location | tuple[Document | str, int]  # a related place: a Location, or (document or path, line)
 
 
 class NoOptions(BaseModel):
@@ -73,9 +75,12 @@ class Rule(abc.ABC):
         severity: Severity | None = None,
         effort_minutes: int | None = None,
         penalty: int | None = None,
+        related: Iterable[Place] = (),
     ) -> Finding:
         """Build a finding of this rule. *severity* lets a rule escalate (e.g. 500 vs 800 lines);
-        a severity set in the repo config always wins."""
+        a severity set in the repo config always wins. *related* are the problem's other places
+        (the other side of a contradiction), as Locations or ``(document or path, line)`` pairs;
+        duplicates and the primary place itself are dropped."""
         path = where.path if isinstance(where, Document) else where
         chosen = severity if severity is not None else type(self).severity
         if self.effective_severity != type(self).severity:
@@ -93,4 +98,19 @@ class Rule(abc.ABC):
             effort_minutes=self.effort_minutes if effort_minutes is None else effort_minutes,
             key=key,
             penalty=penalty,
+            related=related_locations(Location(path, max(1, line)), related),
         )
+
+
+def related_locations(primary: Location, places: Iterable[Place]) -> tuple[Location, ...]:
+    """*places* as Locations in the order given, without duplicates or *primary*."""
+    seen = {primary}
+    found: list[Location] = []
+    for place in places:
+        if not isinstance(place, Location):
+            where, line = place
+            place = Location(where.path if isinstance(where, Document) else where, max(1, line))
+        if place not in seen:
+            seen.add(place)
+            found.append(place)
+    return tuple(found)
