@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from rules.core import insights, scoring
 from rules.core.config import ReviewConfig
 from rules.core.finding import Category, Finding, Severity
+from rules.core.grouping import group_findings
 from rules.core.model import Role, TaskDocs
 from rules.core.redactor import Redactor, redact_review
 from rules.core.report import Comparison, Gate, Review, ReviewStatus, Stamp, TaskReport
@@ -141,7 +142,7 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
     (strengths, scaffolds, names) when :func:`review` redacts the whole review."""
     raw = run_rules(task, rules, ctx, strict=strict, budget=budget, redactor=redactor)
     waived_applied = apply_waivers(task, raw, today=ctx.today, extra=extra_waivers)
-    scored = scoring.attribute_points(waived_applied)
+    scored = scoring.attribute_points(group_findings(waived_applied))  # one finding per problem, scored once
     missing = frozenset(cat for role, cat in _ROLE_CATEGORY.items() if task.doc(role) is None)
     categories = scoring.category_scores(scored, scale=config.grades, missing=missing)
     score = scoring.overall(categories, config.weights)

@@ -2,6 +2,8 @@
 
 Formula (also in the README):
 
+* The same problem in several places (one rule, the same evidence) is one finding listing every
+  place (``rules/core/grouping.py``), so it deducts once.
 * Each finding deducts points from its category: critical 40, high 20, medium 10, low 4, info 0,
   or its explicit ``penalty`` (a missing plan, context or tasks file deducts 100: the category
   scores 0). One rule deducts at most twice its severity's points per task, so thirty open tasks

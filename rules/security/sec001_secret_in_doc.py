@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -78,7 +77,6 @@ class SecretInDoc(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         ignored = frozenset(self.options.ignore_kinds)
         for doc in task.documents:
-            seen: Counter[str] = Counter()
             listed = 0
             unlisted: list[int] = []
             for line, match in scan_lines(doc.lines):
@@ -88,10 +86,9 @@ class SecretInDoc(Rule):
                     unlisted.append(line)  # not fingerprinted: the iterated hash is the costly part
                     continue
                 listed += 1
+                # the same secret again (here or in another file) has the same key: the engine makes
+                # all its places one finding (rules/core/grouping.py)
                 key = secret_key(match.kind, doc.lines[line - 1][match.start : match.end])
-                seen[key] += 1
-                if seen[key] > 1:
-                    key = f"{key}#{seen[key]}"  # the same secret again in this file
                 message = f"{match.label} written in the document: {match.excerpt!r}."
                 yield self.finding(task, doc, line, message, key=key)
             if unlisted:

@@ -424,14 +424,14 @@ def test_sec001_findings_never_carry_the_raw_secret() -> None:
         assert "****" in finding.message
 
 
-def test_sec001_repeated_secret_gets_distinct_stable_keys() -> None:
+def test_sec001_repeated_secret_is_one_finding_with_both_places() -> None:
     doc = "password: hunter2\n\npassword: hunter2\n"
     snapshot = Snapshot({"dev/active/a/a-context.md": doc.encode()})
 
     result = review(snapshot, today=dt.date(2026, 1, 15), rules=[SecretInDoc()], strict=True)
     findings = result.tasks[0].findings
 
-    assert len({f.fingerprint for f in findings}) == 2
+    assert [(f.line, [place.line for place in f.related]) for f in findings] == [(1, [3])]
 
 
 def test_sec001_can_ignore_kinds() -> None:

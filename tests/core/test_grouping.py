@@ -1,0 +1,86 @@
+"""One finding per problem: the same rule with the same evidence in many places is one finding,
+listing every place, scored once; different evidence stays separate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rules.api import review
+from rules.core.discovery import Snapshot
+from rules.core.finding import Category, Finding, Location, Severity
+from rules.core.grouping import group_findings
+
+TASK = "dev/active/auth"
+PLAN = f"{TASK}/auth-plan.md"
+CONTEXT = f"{TASK}/auth-context.md"
+
+
+def _finding(path: str = PLAN, line: int = 1, *, key: str = "root@db", message: str = "Root login 'root@db'.",
+             rule: str = "SEC002", severity: Severity = Severity.HIGH, waived: bool = False,
+             related: tuple[Location, ...] = ()) -> Finding:
+    return Finding(rule, "infrastructure-exposure", severity, Category.SECURITY, TASK, path, line, message, "f", 10,
+                   key=key, waived=waived, related=related)
+
+
+def test_the_same_evidence_in_many_places_is_one_finding_listing_every_other_place() -> None:
+    found = [_finding(PLAN, 3), _finding(CONTEXT, 9), _finding(PLAN, 12), _finding(CONTEXT, 9)]
+
+    grouped = group_findings(found)
+
+    assert len(grouped) == 1
+    assert grouped[0].location == Location(PLAN, 3)  # the first place stays the primary
+    assert grouped[0].related == (Location(CONTEXT, 9), Location(PLAN, 12))
+    assert grouped[0].fingerprint == found[0].fingerprint
+
+
+def test_different_evidence_rules_or_messages_stay_separate() -> None:
+    found = [_finding(line=1), _finding(line=2, key="root@cache", message="Root login 'root@cache'."),
+             _finding(line=3, rule="SEC001"), _finding(line=4, message="Phase 'Phase 3 Statistics' is empty.")]
+
+    assert group_findings(found) == found
+
+
+def test_a_waived_place_does_not_hide_the_same_problem_elsewhere() -> None:
+    found = [_finding(PLAN, 3, waived=True), _finding(CONTEXT, 9), _finding(CONTEXT, 20)]
+
+    grouped = group_findings(found)
+
+    assert [(f.waived, f.location, f.related) for f in grouped] == [
+        (True, Location(PLAN, 3), ()), (False, Location(CONTEXT, 9), (Location(CONTEXT, 20),))]
+
+
+def test_a_group_takes_its_highest_severity_and_keeps_the_places_its_members_carried() -> None:
+    found = [_finding(PLAN, 3, severity=Severity.MEDIUM, related=(Location(CONTEXT, 1),)),
+             _finding(PLAN, 7, severity=Severity.CRITICAL, related=(Location(PLAN, 3),))]
+
+    (grouped,) = group_findings(found)
+
+    assert grouped.severity is Severity.CRITICAL
+    assert grouped.related == (Location(CONTEXT, 1), Location(PLAN, 7))
+
+
+def test_the_engine_reports_one_root_login_in_ten_places_once_and_deducts_for_it_once() -> None:
+    mention = "Deploy with `ssh root@10.20.30.40` as before.\n"
+    plan = "# Auth - Plan\n\n## Notes\n\n" + mention * 6
+    context = "# Auth - Context\n\n" + mention * 4
+    snapshot = Snapshot({PLAN: plan.encode(), CONTEXT: context.encode()})
+
+    task = review(snapshot, today=dt.date(2026, 1, 15), focus=[TASK]).tasks[0]
+
+    exposures = [f for f in task.findings if f.rule == "SEC002" and "root" in f.message.lower()]
+    assert len(exposures) == 1
+    assert len(exposures[0].locations) == 10
+    assert {place.path for place in exposures[0].related} == {PLAN, CONTEXT}
+    security = next(c for c in task.categories if c.category is Category.SECURITY)
+    assert security.deducted == exposures[0].points == 20
+
+
+def test_the_same_secret_written_twice_is_one_secret_finding_with_both_places() -> None:
+    line = "PGPASSWORD='Kq7vLm2xRt9w' psql -h db\n"
+    plan = "# Auth - Plan\n\n## Notes\n\n" + line + "\nAgain:\n\n" + line
+    snapshot = Snapshot({PLAN: plan.encode()})
+
+    task = review(snapshot, today=dt.date(2026, 1, 15), focus=[TASK]).tasks[0]
+
+    secrets = [f for f in task.findings if f.rule == "SEC001"]
+    assert [(f.line, f.related) for f in secrets] == [(5, (Location(PLAN, 9),))]
