@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rules.core.delta import Delta
 from rules.core.finding import Finding, Severity
 from rules.core.report import Review, Scaffold, TaskReport
-from rules.render._md import SEVERITY_ICON, LinkFn, arrow, location, minutes, plural
+from rules.render._md import SEVERITY_ICON, LinkFn, also_at, arrow, location, minutes, place, plural
 from rules.render.audit import AuditEntry
 from rules.render.neutral import code, escape, fenced, html, plain
 
@@ -141,11 +141,16 @@ def category_matrix(review: Review) -> str:
     return "\n".join(rows) + "\n\n" if tasks else ""
 
 
+def related_note(view: View, finding: Finding, *, relative_to: str | None = None, cell: bool = False) -> str:
+    """`` (also at `a.md:3`, `b.md:9`)``: the finding's other places, linked like its own."""
+    return also_at(finding.related, lambda where: place(where, view.link, relative_to=relative_to, cell=cell))
+
+
 def finding_item(view: View, finding: Finding, *, relative_to: str | None = None, fix: bool = True) -> str:
     badge = "🆕 " if view.is_new(finding) else ""
     where = location(finding, view.link, relative_to=relative_to)
     text = (f"- {badge}{where} {SEVERITY_ICON[finding.severity]} **{finding.rule}** {escape(finding.name)}"
-            f" — {escape(finding.message)}")
+            f" — {escape(finding.message)}{related_note(view, finding, relative_to=relative_to)}")
     if fix and finding.fix:
         text += f"<br>↳ *Fix:* {escape(finding.fix)}"
     return text + "\n"
@@ -296,7 +301,7 @@ def waived_block(view: View) -> str:
     for finding in waived[:LIST_CAP]:
         reason = escape(finding.waiver_reason) if finding.waiver_reason else "*no reason given*"
         lines.append(f"- **{finding.rule}** {escape(finding.name)} at {location(finding, view.link)} — "
-                     f"{escape(finding.message)}<br>↳ *Reason:* {reason}")
+                     f"{escape(finding.message)}{related_note(view, finding)}<br>↳ *Reason:* {reason}")
     if len(waived) > LIST_CAP:
         lines.append(f"- …and {len(waived) - LIST_CAP} more.")
     return "\n".join(lines) + "\n\n"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rules.core.finding import Finding, Severity
+from rules.core.finding import Finding, Location, Severity
 from rules.render import _blocks as b
 from rules.render import neutral
-from rules.render._md import LinkFn, arrow
+from rules.render._md import LinkFn, also_at, arrow, short_place
 
 SEVERITIES = tuple(sorted(Severity, reverse=True))
 
@@ -35,15 +35,21 @@ def _href(link: LinkFn | None, path: str, line: int) -> str | None:
 
 
 def location(view: b.View, finding: Finding, *, relative_to: str | None = None) -> str:
-    shown = finding.path
-    prefix = relative_to.rstrip("/") + "/" if relative_to else None
-    if prefix and shown.startswith(prefix):
-        shown = shown[len(prefix):]
-    label = f"<code>{esc(f'{shown}:{finding.line}')}</code>"
-    target = _href(view.link, finding.path, finding.line)
+    return place(view, finding.location, relative_to=relative_to)
+
+
+def place(view: b.View, where: Location, *, relative_to: str | None = None) -> str:
+    label = f"<code>{esc(short_place(where, relative_to))}</code>"
+    target = _href(view.link, where.path, where.line)
     if target is None:
-        return f'<span class="loc" title="{esc(finding.path)}">{label}</span>'
+        return f'<span class="loc" title="{esc(where.path)}">{label}</span>'
     return f'<a class="loc" href="{esc(target)}" rel="noopener noreferrer">{label}</a>'
+
+
+def related(view: b.View, finding: Finding, *, relative_to: str | None = None) -> str:
+    """`` (also at a.md:3, b.md:9)`` after the evidence: the finding's other places."""
+    note = also_at(finding.related, lambda where: place(view, where, relative_to=relative_to))
+    return f'<span class="also">{note}</span>' if note else ""
 
 
 def band(score: int) -> str:

@@ -17,6 +17,7 @@ from rules.render._html_bits import (
     grade_badge,
     location,
     minibar,
+    related,
     rich,
     strong,
     verdict,
@@ -148,7 +149,8 @@ def _gaps(view: b.View) -> str:
     items = [
         f'<li><span class="rule-code">{esc(f.rule)}</span> {rich(f.message)} '
         f'<span class="where">{f"in <span class=who>{esc(t.name)}</span> · " if many else ""}'
-        f"{f.severity.label} · {location(view, f, relative_to=t.path)}</span></li>"
+        f"{f.severity.label} · {location(view, f, relative_to=t.path)}</span>"
+        f"{related(view, f, relative_to=t.path)}</li>"
         for t, f in gaps[:cap]
     ]
     if len(gaps) > cap:

@@ -9,7 +9,7 @@ from rules.core.finding import Finding, Severity
 from rules.core.report import Scaffold, TaskReport
 from rules.render import _blocks as b
 from rules.render import neutral
-from rules.render._html_bits import SEVERITIES, change_tag, chips, esc, grade_badge, location, rich
+from rules.render._html_bits import SEVERITIES, change_tag, chips, esc, grade_badge, location, related, rich
 from rules.render._html_chart import chart
 from rules.render._md import minutes, plural
 
@@ -78,7 +78,7 @@ def _finding(view: b.View, finding: Finding, task: TaskReport) -> str:
     return (f'<li class="finding sev-{finding.severity.label}"><div class="f-head">'
             f'<span class="rule-code">{esc(finding.rule)}</span><span class="f-name">{esc(finding.name)}</span>'
             f'{new}{location(view, finding, relative_to=task.path)}</div>'
-            f'<p class="f-msg">{rich(finding.message)}</p>{fix}</li>')
+            f'<p class="f-msg">{rich(finding.message)}{related(view, finding, relative_to=task.path)}</p>{fix}</li>')
 
 
 def _checklist(view: b.View, task: TaskReport) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rules.core.finding import Finding, Severity
+from rules.core.finding import Finding, Location, Severity
 from rules.core.redact import redact
 from rules.core.report import Stamp
 from rules.render.neutral import code, url
@@ -25,16 +25,41 @@ SEVERITY_ICON = {
 }
 
 
+ALSO_AT_LIMIT = 10  # related places named after a finding; the rest are counted
+
+
 def location(finding: Finding, link: LinkFn | None, *, relative_to: str | None = None,
              cell: bool = False) -> str:
     """``path:line`` as code, linked when a link builder is given."""
-    shown = finding.path
-    if relative_to and shown.startswith(relative_to.rstrip("/") + "/"):
-        shown = shown[len(relative_to.rstrip("/")) + 1:]
-    label = code(f"{shown}:{finding.line}", cell=cell)
+    return place(finding.location, link, relative_to=relative_to, cell=cell)
+
+
+def place(where: Location, link: LinkFn | None, *, relative_to: str | None = None, cell: bool = False) -> str:
+    """One place as a ``path:line`` code span (relative to the task folder), linked when it can be."""
+    label = code(short_place(where, relative_to), cell=cell)
     if link is None:
         return label
-    return f"[{label}]({url(link(finding.path, finding.line))})"
+    return f"[{label}]({url(link(where.path, where.line))})"
+
+
+def short_place(where: Location, relative_to: str | None = None) -> str:
+    """``path:line`` as plain text, the path relative to *relative_to* when it lies under it."""
+    shown = where.path
+    if relative_to and shown.startswith(relative_to.rstrip("/") + "/"):
+        shown = shown[len(relative_to.rstrip("/")) + 1:]
+    return f"{shown}:{where.line}"
+
+
+def also_at(places: Sequence[Location], show: Callable[[Location], str], *, limit: int = ALSO_AT_LIMIT) -> str:
+    """`` (also at a:1, b:2 and 3 more)`` after a finding's evidence; empty without other places.
+    *show* renders one place (a code span, a link, an HTML element, plain text)."""
+    return f" (also at {places_text(places, show, limit=limit)})" if places else ""
+
+
+def places_text(places: Sequence[Location], show: Callable[[Location], str], *, limit: int = ALSO_AT_LIMIT) -> str:
+    """``a:1, b:2 and 3 more``: at most *limit* places named, the rest counted."""
+    shown = ", ".join(show(where) for where in places[:limit])
+    return shown + (f" and {len(places) - limit} more" if len(places) > limit else "")
 
 
 def minutes(total: int) -> str:

@@ -3,6 +3,10 @@
 GitHub's limits shape it: summary and text ≤ 65 535 characters, annotation message ≤ 64 KB,
 title ≤ 255 characters, annotations sent 50 per request (``batches``) and capped overall
 (``max_annotations``), with a note in the summary of how many were left out.
+
+A finding with related places (the same evidence elsewhere, the other side of a contradiction)
+is annotated once on each file it involves, at its first place in that file, each annotation
+saying where else the problem is ("Also at …").
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rules.core.finding import Finding, Severity
+from rules.core.finding import Finding, Location, Severity
 from rules.core.redact import redact
 from rules.core.report import Review, TaskReport
 from rules.render import _blocks as b
-from rules.render._md import KEEP, Block, LinkFn, fit, minutes, plural, stamp_line
+from rules.render._md import KEEP, Block, LinkFn, fit, minutes, places_text, plural, stamp_line
 from rules.render.audit import AuditEntry
 from rules.render.markdown import LEVELS, make_view, notes_block
 from rules.render.neutral import clip, clip_bytes, defuse, html, plain
@@ -160,21 +164,31 @@ def _text_blocks(view: b.View, detail: b.Detail) -> list[Block]:
 
 
 def annotations_for(review: Review) -> tuple[Annotation, ...]:
-    """One annotation per unwaived finding on a reviewed file, most severe first."""
-    pairs = [(task, f) for task in review.tasks for f in task.findings if _on_file(task, f)]
+    """Annotations of the unwaived findings, most severe first: one on each reviewed file a finding
+    involves (its primary place's file first)."""
+    pairs = [(task, f) for task in review.tasks for f in task.findings]
     pairs.sort(key=lambda pair: pair[1].sort_key())
-    return tuple(annotation(f) for _, f in pairs)
+    return tuple(annotation(f, at) for task, f in pairs for at in _annotated_places(task, f))
 
 
-def _on_file(task: TaskReport, finding: Finding) -> bool:
+def _annotated_places(task: TaskReport, finding: Finding) -> list[Location]:
+    """The first place of *finding* in each file it involves that can carry an annotation."""
+    firsts: dict[str, Location] = {}
+    for where in finding.locations:
+        if _on_file(task, where.path):
+            firsts.setdefault(where.path, where)
+    return list(firsts.values())
+
+
+def _on_file(task: TaskReport, path: str) -> bool:
     files = {path for _, path in task.files if path}
-    if finding.path in files:
+    if path in files:
         return True
-    return finding.path != task.path and finding.path.lower().endswith(DOC_SUFFIXES)
+    return path != task.path and path.lower().endswith(DOC_SUFFIXES)
 
 
 def _untied(review: Review) -> int:
-    return sum(1 for task in review.tasks for f in task.findings if not _on_file(task, f))
+    return sum(1 for task in review.tasks for f in task.findings if not _annotated_places(task, f))
 
 
 def level_for(severity: Severity) -> Level:
@@ -183,11 +197,15 @@ def level_for(severity: Severity) -> Level:
     return "warning" if severity is Severity.MEDIUM else "notice"
 
 
-def annotation(finding: Finding) -> Annotation:
+def annotation(finding: Finding, at: Location | None = None) -> Annotation:
+    """*finding*'s annotation at *at* (default: its primary place), naming its other places."""
+    at = at or finding.location
     title = clip(redact(plain(f"{finding.rule} {finding.name} ({finding.severity.label})")), MAX_TITLE_CHARS)
-    message = redact(f"{defuse(plain(finding.message))}\nFix: {defuse(plain(finding.fix))}")
+    others = [where for where in finding.locations if where != at]
+    also_line = f"\nAlso at {places_text(others, lambda where: defuse(plain(str(where))))}" if others else ""
+    message = redact(f"{defuse(plain(finding.message))}{also_line}\nFix: {defuse(plain(finding.fix))}")
     details = redact(f"Category: {finding.category.value} · effort {minutes(finding.effort_minutes)} · "
                      f"fingerprint {finding.fingerprint}")
-    return Annotation(finding.path, finding.line, finding.line, level_for(finding.severity), title,
+    return Annotation(at.path, at.line, at.line, level_for(finding.severity), title,
                       clip_bytes(message, MAX_MESSAGE_BYTES), details)
 

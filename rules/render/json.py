@@ -15,7 +15,7 @@ from rules.core.finding import Finding, Severity
 from rules.core.report import CategoryScore, Comparison, Review, Scaffold, Stamp, TaskReport
 from rules.render._md import redact_values
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: findings carry ``related`` locations
 SCHEMA_PATH = "rules/data/review.schema.json"
 
 
@@ -116,6 +116,7 @@ def finding_data(finding: Finding) -> dict[str, Any]:
         "waived": finding.waived,
         "waiver_reason": finding.waiver_reason,
         "points": finding.points,
+        "related": [{"path": place.path, "line": place.line} for place in finding.related],
     }
 
 

@@ -161,7 +161,8 @@ def gaps_block(view: b.View) -> str:
     for task, finding in gaps[:b.LIST_CAP // 2]:
         where = f" in **{escape(task.name)}**" if many else ""
         lines.append(f"- ❌ **{finding.rule}** {escape(finding.name)} ({finding.severity.label}){where} — "
-                     f"{escape(finding.message)} ({location(finding, view.link)})")
+                     f"{escape(finding.message)} ({location(finding, view.link)})"
+                     f"{b.related_note(view, finding)}")
     if len(gaps) > b.LIST_CAP // 2:
         lines.append(f"- …and {len(gaps) - b.LIST_CAP // 2} more in the task sections below.")
     return "\n".join(lines) + "\n\n"

@@ -2,7 +2,9 @@
 
 One run; ``tool.driver.rules`` lists every registered rule (plus any code a finding carries that
 the registry does not, such as the internal-error code), results point at repository-relative
-paths, waived findings carry an ``inSource`` suppression with the waiver's reason.
+paths, waived findings carry an ``inSource`` suppression with the waiver's reason. A finding's other
+places (the same evidence elsewhere, the other side of a contradiction) are its ``relatedLocations``
+(§3.27.22), each with an ``id``, a ``physicalLocation`` and a ``message``.
 """
 
 from __future__ import annotations
@@ -90,11 +92,20 @@ def _descriptor(code: str, name: str, rationale: str, fix: str, severity: Severi
     }
 
 
+def physical_location(path: str, line: int) -> dict[str, Any]:
+    return {"artifactLocation": {"uri": uri(path), "uriBaseId": "%SRCROOT%"}, "region": {"startLine": line}}
+
+
+def related_locations(finding: Finding) -> list[dict[str, Any]]:
+    """The finding's other places, numbered from 1 (``id`` is unique within the result)."""
+    count = len(finding.locations)
+    return [{"id": number, "physicalLocation": physical_location(place.path, place.line),
+             "message": {"text": f"Also {finding.rule} {finding.name} here (place {number + 1} of {count})."}}
+            for number, place in enumerate(finding.related, start=1)]
+
+
 def result(finding: Finding, rule_index: int) -> dict[str, Any]:
-    location = {"physicalLocation": {
-        "artifactLocation": {"uri": uri(finding.path), "uriBaseId": "%SRCROOT%"},
-        "region": {"startLine": finding.line},
-    }}
+    location = {"physicalLocation": physical_location(finding.path, finding.line)}
     data: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
@@ -106,6 +117,8 @@ def result(finding: Finding, rule_index: int) -> dict[str, Any]:
                        "task": finding.task, "effort_minutes": finding.effort_minutes,
                        "points": finding.points},
     }
+    if finding.related:
+        data["relatedLocations"] = related_locations(finding)
     if finding.waived:
         data["suppressions"] = [{"kind": "inSource", "justification": finding.waiver_reason or "waived"}]
     return data

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rules.core.finding import Finding, Severity
 from rules.core.redact import redact
 from rules.core.report import Review, TaskReport
-from rules.render._md import minutes, plural, severity_counts, stamp_line
+from rules.render._md import also_at, minutes, plural, severity_counts, short_place, stamp_line
 from rules.render.neutral import plain
 
 _RESET = "\x1b[0m"
@@ -81,7 +81,8 @@ def _task(task: TaskReport, paint: _Paint) -> list[str]:
 
 def _finding(finding: Finding, paint: _Paint) -> list[str]:
     severity = paint(f"{finding.severity.label.upper():<8}", _COLORS[finding.severity])
-    return [f"  {plain(finding.path)}:{finding.line}  {severity}  {finding.rule}  {plain(finding.message)}",
+    return [f"  {plain(finding.path)}:{finding.line}  {severity}  {finding.rule}  {plain(finding.message)}"
+            f"{_also(finding)}",
             f"      fix: {plain(finding.fix)} ({minutes(finding.effort_minutes)})"]
 
 
@@ -92,5 +93,9 @@ def _waived(review: Review) -> list[str]:
     for finding in review.waived:
         reason = plain(finding.waiver_reason or "no reason given")
         where = f"{plain(finding.path)}:{finding.line}"
-        lines.append(f"  {where}  {finding.rule}  {plain(finding.message)}  — {reason}")
+        lines.append(f"  {where}  {finding.rule}  {plain(finding.message)}{_also(finding)}  — {reason}")
     return lines
+
+
+def _also(finding: Finding) -> str:
+    return also_at(finding.related, lambda where: plain(short_place(where)))

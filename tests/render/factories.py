@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from rules.core import scoring
 from rules.core.config import DEFAULT_GRADES, DEFAULT_WEIGHTS
-from rules.core.finding import Category, Finding, Severity
+from rules.core.finding import Category, Finding, Location, Severity
 from rules.core.model import Role
 from rules.core.report import Comparison, Gate, Review, ReviewStatus, Scaffold, Stamp, TaskReport
 
@@ -33,11 +33,13 @@ def finding(
     name: str | None = None,
     waived: bool = False,
     reason: str | None = None,
+    related: Sequence[tuple[str, int]] = (),
 ) -> Finding:
     return Finding(
         rule=rule, name=name or f"{rule.lower()}-problem", severity=severity, category=category, task=task,
         path=path or f"{task}/{task.rsplit('/', 1)[-1]}-tasks.md", line=line, message=message, fix=fix,
         effort_minutes=effort, key=key, waived=waived, waiver_reason=reason,
+        related=tuple(Location(p, n) for p, n in related),
     )
 
 
