@@ -84,7 +84,7 @@ class ItemStatusConflict(Rule):
                 task, here.doc, here.line,
                 f"{item_id!r} {here.how} in {here.doc.name}:{here.line} ({short(here.text)!r}) but "
                 f"{there.how} in {there.doc.name}:{there.line} ({short(there.text)!r}).",
-                key=item_id,
+                key=item_id, related=[(there.doc, there.line)],
             )
 
 

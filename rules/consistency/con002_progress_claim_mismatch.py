@@ -95,11 +95,14 @@ class ProgressClaimMismatch(Rule):
         if gap <= self.options.tolerance:
             return
         high = gap >= 25 or (claimed >= 100 > actual)
+        # the other side: the first open box when the claim says more is done, else the first ticked one
+        witness = next((item for item in boxes if item.checked != (claimed > actual)), boxes[0])
         yield self.finding(
             task, doc, claim.line,
             f"Progress claim {short(claim.text)!r} says {claimed:.0f}% but {ticked} of {len(boxes)} boxes in "
             f"{tasks.name} are ticked ({actual:.0f}%).",
             key=short(claim.text, 80), severity=Severity.HIGH if high else None,
+            related=[(tasks, witness.line)],
         )
 
 

@@ -65,6 +65,7 @@ class PhaseCoverageMismatch(Rule):
             f"{text} in {target.name}.",
             key=f"{direction}:" + ",".join(p.id for p in missing),
             effort_minutes=min(60, 10 * len(missing)),
+            related=[(source, p.section.line) for p in missing[1:]],
         )
 
 

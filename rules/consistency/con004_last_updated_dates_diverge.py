@@ -60,7 +60,7 @@ class LastUpdatedDatesDiverge(Rule):
                 task, old_doc, old_ref.line,
                 f"{old_doc.name} was last updated {old_date.isoformat()}, {gap} days before "
                 f"{new_doc.name}:{new_ref.line} ({new_date.isoformat()}).",
-                key=f"{old_doc.role}:{new_doc.role}",
+                key=f"{old_doc.role}:{new_doc.role}", related=[(new_doc, new_ref.line)],
             )
 
 

@@ -1,0 +1,71 @@
+"""The consistency rules name both places of a disagreement: the primary and ``related``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rules.consistency.con001_item_status_conflict import ItemStatusConflict
+from rules.consistency.con002_progress_claim_mismatch import ProgressClaimMismatch
+from rules.consistency.con003_phase_coverage_mismatch import PhaseCoverageMismatch
+from rules.consistency.con004_last_updated_dates_diverge import LastUpdatedDatesDiverge
+from rules.core.discovery import Snapshot, discover
+from rules.core.finding import Finding, Location
+from rules.core.model import TaskDocs
+from rules.core.rule import Rule, RuleContext
+
+FOLDER = "dev/active/billing"
+PLAN = f"{FOLDER}/billing-plan.md"
+CONTEXT = f"{FOLDER}/billing-context.md"
+TASKS = f"{FOLDER}/billing-tasks.md"
+
+
+def _task(**files: str) -> TaskDocs:
+    return discover(Snapshot({f"{FOLDER}/{name}": text.encode() for name, text in files.items()}))[0]
+
+
+def _check(rule: Rule, task: TaskDocs) -> list[Finding]:
+    return list(rule.check(task, RuleContext(dt.date(2026, 3, 1))))
+
+
+def test_status_conflict_names_the_other_file_as_related() -> None:
+    task = _task(**{
+        "billing-context.md": "# Billing - Context\n\n## Progress\n\n- INV-4 invoice numbering ✅ COMPLETE\n",
+        "billing-tasks.md": "# Billing - Tasks\n\n## Open\n\n- [ ] INV-4 Number invoices per tenant\n",
+    })
+
+    (found,) = _check(ItemStatusConflict(), task)
+
+    assert (found.path, found.line, found.related) == (CONTEXT, 5, (Location(TASKS, 5),))
+
+
+def test_progress_mismatch_points_at_an_open_box_when_the_claim_says_more_is_done() -> None:
+    task = _task(**{
+        "billing-context.md": "# Billing - Context\n\n**Progress:** 90% complete\n",
+        "billing-tasks.md": "# Billing - Tasks\n\n- [x] Ledger table\n- [ ] Invoice API\n- [ ] Dunning emails\n",
+    })
+
+    (found,) = _check(ProgressClaimMismatch(), task)
+
+    assert (found.path, found.line, found.related) == (CONTEXT, 3, (Location(TASKS, 4),))
+
+
+def test_phase_coverage_lists_every_missing_phase_heading() -> None:
+    task = _task(**{
+        "billing-plan.md": "# Billing - Plan\n\n### Phase 1: Ledger\n\n### Phase 2: Invoices\n\n### Phase 3: Dunning\n",
+        "billing-tasks.md": "# Billing - Tasks\n\n## Phase 1: Ledger\n\n- [ ] Ledger table\n",
+    })
+
+    (found,) = _check(PhaseCoverageMismatch(), task)
+
+    assert (found.path, found.line, found.related) == (PLAN, 5, (Location(PLAN, 7),))
+
+
+def test_diverging_dates_name_the_newest_file_as_related() -> None:
+    task = _task(**{
+        "billing-plan.md": "# Billing - Plan\n\nLast Updated: 2026-01-02\n",
+        "billing-tasks.md": "# Billing - Tasks\n\n**Last Updated:** 2026-02-20\n",
+    })
+
+    (found,) = _check(LastUpdatedDatesDiverge(), task)
+
+    assert (found.path, found.line, found.related) == (PLAN, 3, (Location(TASKS, 3),))
