@@ -3,9 +3,10 @@
 The rules are those of ``tests/judgement/README.md``; where the README leaves a case open, the
 choice made here is written next to the code and in ``bench/README.md``:
 
-* A finding's places are its location and its related locations (``finding.related``, when the
-  engine provides them); it matches an entry when **any** of its places matches **any** of the
-  entry's ``where`` places and the categories agree. Rule codes are never looked at.
+* A finding's places are its location and its related locations (``finding.related``: the other
+  side of a contradiction, every further place of the same evidence); it matches an entry when
+  **any** of its places matches **any** of the entry's ``where`` places and the categories agree.
+  Rule codes are never looked at.
 * A place matches when it is in the same file within 3 lines. An entry placed at line 1 whose
   kind can stand for an absence (missing-file, missing-section, coverage, freshness, estimates,
   verification, dependencies, risks) is file-level: any line of that file matches. At line 1, the
@@ -49,7 +50,7 @@ class _Located(Protocol):
 
 
 class FindingLike(Protocol):
-    """What the matcher reads of :class:`rules.core.finding.Finding` (plus optional ``related``)."""
+    """What the matcher reads of :class:`rules.core.finding.Finding`."""
 
     @property
     def rule(self) -> str: ...
@@ -61,6 +62,8 @@ class FindingLike(Protocol):
     def line(self) -> int: ...
     @property
     def message(self) -> str: ...
+    @property
+    def related(self) -> Sequence[_Located]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +136,7 @@ class FolderScore:
 
 def observe(finding: FindingLike, folder: str) -> Observed:
     """*finding* with its location and related locations made relative to *folder*."""
-    located: list[_Located] = [finding, *getattr(finding, "related", ())]
+    located: list[_Located] = [finding, *finding.related]
     places = tuple(Place(posixpath.relpath(p.path, folder or "."), p.line) for p in located)
     return Observed(rule=finding.rule, category=str(finding.category), places=places, message=finding.message)
 

@@ -19,7 +19,7 @@ from bench.judgement_match import (
     score_folder,
     summarise,
 )
-from rules.core.finding import Category, Finding, Severity
+from rules.core.finding import Category, Finding, Location, Severity
 
 FILES = frozenset({"t-plan.md", "t-context.md", "t-tasks.md"})
 
@@ -146,6 +146,18 @@ def test_observe_takes_the_location_and_the_related_locations_relative_to_the_fo
 
     assert observed.category == "consistency"
     assert observed.places == (Place("t-plan.md", 5), Place("t-tasks.md", 9), Place("../../../docs/x.md", 2))
+
+
+def test_a_real_finding_matches_an_entry_through_a_related_location_only() -> None:
+    contradiction = entry(category="consistency", where=(("t-tasks.md", 30),))
+    finding = Finding(rule="CON001", name="x", severity=Severity.HIGH, category=Category.CONSISTENCY,
+                      task="dev/active/t", path="dev/active/t/t-context.md", line=4, message="m", fix="f",
+                      effort_minutes=5, related=(Location("dev/active/t/t-tasks.md", 31),))
+
+    verdict = judge(observe(finding, "dev/active/t"), [contradiction], FILES)
+
+    assert (verdict.verdict, verdict.matches) == ("hit", (contradiction,))
+    assert judge(observe(finding.with_changes(related=()), "dev/active/t"), [contradiction], FILES).verdict != "hit"
 
 
 def test_observe_reads_an_engine_finding() -> None:
