@@ -4,7 +4,7 @@ Formula (also in the README):
 
 * The same problem in several places (one rule, the same evidence) is one finding listing every
   place (``rules/core/grouping.py``), so it deducts once.
-* Each finding deducts points from its category: critical 40, high 20, medium 10, low 4, info 0,
+* Each finding deducts points from its category: critical 60, high 30, medium 15, low 6, info 0,
   or its explicit ``penalty`` (a missing plan, context or tasks file deducts 100: the category
   scores 0). One rule deducts at most twice its severity's points per task, so thirty open tasks
   without verification cost the same as two. Waived findings deduct nothing.
@@ -27,12 +27,12 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.report import CategoryScore, Gate
 
 PENALTY: Mapping[Severity, int] = {
-    Severity.CRITICAL: 40,
-    Severity.HIGH: 20,
-    Severity.MEDIUM: 10,
-    Severity.LOW: 4,
+    Severity.CRITICAL: 60,
+    Severity.HIGH: 30,
+    Severity.MEDIUM: 15,
+    Severity.LOW: 6,
     Severity.INFO: 0,
-}
+}  # a high finding costs ~6 overall points (30 × a 20% category), about one grade step
 RULE_CAP_MULTIPLIER = 2
 
 

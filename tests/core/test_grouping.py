@@ -72,7 +72,7 @@ def test_the_engine_reports_one_root_login_in_ten_places_once_and_deducts_for_it
     assert len(exposures[0].locations) == 10
     assert {place.path for place in exposures[0].related} == {PLAN, CONTEXT}
     security = next(c for c in task.categories if c.category is Category.SECURITY)
-    assert security.deducted == exposures[0].points == 20
+    assert security.deducted == exposures[0].points == 30
 
 
 def test_the_same_secret_written_twice_is_one_secret_finding_with_both_places() -> None:

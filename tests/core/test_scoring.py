@@ -26,14 +26,14 @@ def test_default_grade_scale(score: int, grade: str) -> None:
 
 
 def test_points_trace_to_findings_and_sum_to_the_deduction() -> None:
-    findings = [_finding(line=i) for i in range(1, 4)] + [_finding("CTX009", Severity.CRITICAL, line=9)]
+    findings = [_finding(line=i) for i in range(1, 4)] + [_finding("CTX009", Severity.MEDIUM, line=9)]
 
     scored = scoring.attribute_points(findings)
     categories = scoring.category_scores(scored, scale=DEFAULT_GRADES)
 
     context = next(c for c in categories if c.category is Category.CONTEXT)
     assert sum(f.points for f in scored) == 100 - context.score
-    assert sorted(f.points for f in scored if f.rule == "CTX001") == [0, 20, 20]  # capped at 2x per rule
+    assert sorted(f.points for f in scored if f.rule == "CTX001") == [0, 30, 30]  # capped at 2x per rule
 
 
 def test_missing_file_penalty_zeroes_its_category_and_waived_findings_cost_nothing() -> None:

@@ -244,7 +244,7 @@ def test_chart_has_a_bar_per_category_and_the_exemplars_beside_them() -> None:
     assert widths == pytest.approx([c.score * 2.4 for c in task.categories] + [task.score * 2.4], abs=0.05)
     exemplar = [float(w) for w in re.findall(r'class="ex" x="98" y="\d+" width="([\d.]+)"', chart)]
     assert exemplar == pytest.approx([min(100, c.score + 10) * 2.4 for c in task.categories] + [94 * 2.4], abs=0.05)
-    assert "Tasks 80 (B-), exemplar 90" in chart  # the text alternative names every value
+    assert "Tasks 70 (C), exemplar 80" in chart  # the text alternative names every value
 
 
 def test_chart_without_an_exemplar_has_no_thin_bars_and_says_why() -> None:

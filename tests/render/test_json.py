@@ -46,7 +46,7 @@ def test_findings_carry_every_documented_field_and_waived_ones_are_flagged(
 
     active, quiet = data["tasks"][0]["findings"]
     assert active["rule"] == "STR001" and active["severity"] == "critical" and active["waived"] is False
-    assert active["points"] == 40 and len(active["fingerprint"]) == 16
+    assert active["points"] == 60 and len(active["fingerprint"]) == 16
     assert quiet == {**quiet, "rule": "CTX002", "waived": True, "waiver_reason": "rewritten next sprint",
                      "points": 0}
     assert data["summary"]["by_severity"]["critical"] == 1 and data["summary"]["waived"] == 1

@@ -221,5 +221,5 @@ def test_exemplar_row_says_which_side_is_better() -> None:
     task = task_report("auth", [finding(severity=Severity.HIGH, key="x")])
     memo = render_markdown(review(replace(task, comparison=comparison_for(task))))
 
-    assert "| Tasks | 80 | 90 | exemplar |" in memo
+    assert "| Tasks | 70 | 80 | exemplar |" in memo
     assert "| Structure | 100 | 100 | = |" in memo
