@@ -10,7 +10,7 @@ from rules.core.extract import find_status
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import (
+from rules.core.phases import (
     ancestors,
     is_open,
     phases,

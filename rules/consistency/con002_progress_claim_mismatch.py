@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Progress, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import (
+from rules.core.phases import (
     MENTION_RE,
     enclosing,
     is_phase_tracker,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import Phase, is_deferred_phase, mentioned_phases, phases, short
+from rules.core.phases import Phase, is_deferred_phase, mentioned_phases, phases, short
 
 
 class PhaseCoverageMismatch(Rule):

@@ -8,5 +8,8 @@ in order; rules/registry.py concatenates every family.
 from __future__ import annotations
 
 from rules.core.rule import Rule
+from rules.story.doc030_phase_number_means_different_work import PhaseNumberMeansDifferentWork
 
-RULES: tuple[type[Rule], ...] = ()
+RULES: tuple[type[Rule], ...] = (
+    PhaseNumberMeansDifferentWork,
+)

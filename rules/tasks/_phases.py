@@ -1,154 +1,47 @@
-"""Model queries shared by the tasks and consistency rules: phases, their status, open items.
-
-Everything here reads the parsed :class:`Document`; nothing re-parses Markdown.
-"""
+"""Re-export of rules/core/phases.py, where the phase queries moved so that every family can share them."""
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
-from collections.abc import Iterable
-from dataclasses import dataclass
+from rules.core.phases import (
+    MENTION_RE,
+    PHASE_ID,
+    SET_ASIDE,
+    Phase,
+    ancestors,
+    enclosing,
+    in_criteria_section,
+    is_deferred_phase,
+    is_open,
+    is_open_task,
+    is_phase_tracker,
+    is_set_aside,
+    mentioned_phases,
+    normalise,
+    parent_items,
+    phases,
+    section_key,
+    section_status,
+    short,
+)
 
-from rules.core.model import CheckItem, Document, Section, Status, StatusMark
-from rules.core.text import strip_comments
-
-# "Phase 3", "Phase 1A", "Phase 2.1", "Stage B" at the start of a heading (after emoji, "**", "4.").
-PHASE_ID = r"([Pp]hase|[Ss]tage)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?|[A-Z])(?![\w-])"
-_HEADING_RE = re.compile(rf"^[^\w]*(?:\d{{1,2}}[.)]\s+)?{PHASE_ID}")
-MENTION_RE = re.compile(rf"\b{PHASE_ID}")
-_STATUS_LINE_RE = re.compile(r"(?i)^[^\w]*status\b")
-_CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria")
-_LATER_RE = re.compile(r"(?i)\b(?:optional|future|later|deferred|out of scope|stretch|nice[- ]to[- ]have)\b")
-SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
-
-
-@dataclass(frozen=True, slots=True)
-class Phase:
-    index: int  # into Document.sections
-    section: Section
-    id: str  # normalised: "Phase 3", "Stage B"
-
-
-def normalise(kind: str, ident: str) -> str:
-    return f"{kind.capitalize()} {ident.upper()}"
-
-
-def phases(doc: Document) -> tuple[Phase, ...]:
-    """Headings that name a phase. A lone H1 is the document title, not a phase."""
-    return doc.derive(_phases)
-
-
-def _phases(doc: Document) -> tuple[Phase, ...]:
-    lone_title = sum(1 for s in doc.sections if s.level == 1) == 1
-    found = []
-    for index, section in enumerate(doc.sections):
-        if lone_title and section.level == 1:
-            continue
-        if match := _HEADING_RE.match(section.title):
-            found.append(Phase(index, section, normalise(match.group(1), match.group(2))))
-    return tuple(found)
-
-
-def section_key(section: Section) -> str:
-    """A finding key that survives edits to the heading's status or estimate: the phase id if any."""
-    match = _HEADING_RE.match(section.title)
-    return normalise(match.group(1), match.group(2)) if match else section.key
-
-
-def mentioned_phases(lines: Iterable[str]) -> frozenset[str]:
-    """Every phase id named anywhere in *lines*."""
-    return frozenset(normalise(m.group(1), m.group(2)) for line in lines if "hase" in line or "tage" in line
-                     for m in MENTION_RE.finditer(line))
-
-
-def section_status(doc: Document, section: Section) -> Status | None:
-    """The heading's status, or a ``**Status:** …`` line right under it."""
-    if section.status is not None:
-        return section.status
-    last = min(section.end_line, section.line + 3)
-    marks = doc.statuses
-    for index in range(bisect_right(marks, section.line, key=_mark_line), len(marks)):
-        mark = marks[index]
-        if mark.line > last:
-            break
-        plain_line = not (mark.in_heading or mark.in_checkbox or mark.item_ids)  # ids: about a phase
-        if plain_line and _STATUS_LINE_RE.match(mark.text):
-            return mark.status
-    return None
-
-
-def is_deferred_phase(doc: Document, section: Section) -> bool:
-    """A phase marked optional or deferred, or titled as future / stretch / nice-to-have work."""
-    return section_status(doc, section) in SET_ASIDE or _LATER_RE.search(section.title) is not None
-
-
-def is_set_aside(item: CheckItem) -> bool:
-    """Open on purpose: marked deferred, on hold, optional, or struck through."""
-    return item.status in SET_ASIDE or "~~" in item.text
-
-
-def is_open(item: CheckItem) -> bool:
-    return not item.checked and not is_set_aside(item)
-
-
-def is_phase_tracker(item: CheckItem) -> bool:
-    """``- [ ] Phase 3 in progress``: a summary of a phase, not a task of its own."""
-    return _HEADING_RE.match(item.text) is not None
-
-
-def is_open_task(doc: Document, item: CheckItem) -> bool:
-    """An open checkbox that is a task: not a phase summary, not an acceptance criterion."""
-    return is_open(item) and not is_phase_tracker(item) and not in_criteria_section(doc, item)
-
-
-def enclosing(doc: Document, index: int | None) -> Iterable[int]:
-    """*index* and the indices of every section enclosing it, innermost first."""
-    while index is not None:
-        yield index
-        index = doc.sections[index].parent
-
-
-def ancestors(doc: Document, index: int | None) -> Iterable[Section]:
-    """The section at *index* and every section enclosing it, innermost first."""
-    while index is not None:
-        section = doc.sections[index]
-        yield section
-        index = section.parent
-
-
-def in_criteria_section(doc: Document, item: CheckItem) -> bool:
-    """Items under "Acceptance Criteria" / "Definition of Done" are checks, not tasks."""
-    return item.section in doc.derive(_criteria_sections)
-
-
-def _criteria_sections(doc: Document) -> frozenset[int]:
-    """Sections titled as criteria, and every section under one (parents come before children)."""
-    found: set[int] = set()
-    for index, section in enumerate(doc.sections):
-        if section.parent in found or _CRITERIA_RE.search(section.title):
-            found.add(index)
-    return frozenset(found)
-
-
-def parent_items(items: tuple[CheckItem, ...]) -> list[int | None]:
-    """For each checkbox, the index of the checkbox it is nested under (or None)."""
-    parents: list[int | None] = []
-    stack: list[int] = []
-    for index, item in enumerate(items):
-        while stack and (items[stack[-1]].depth >= item.depth or items[stack[-1]].end_line < item.line):
-            stack.pop()
-        parents.append(stack[-1] if stack else None)
-        stack.append(index)
-    return parents
-
-
-def short(text: str, limit: int = 60) -> str:
-    """First line of *text*, cut to *limit* characters for a message."""
-    text = strip_comments(text).strip()
-    first = text.splitlines()[0].strip() if text else ""
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
-
-
-def _mark_line(mark: StatusMark) -> int:
-    return mark.line
+__all__ = [
+    "MENTION_RE",
+    "PHASE_ID",
+    "SET_ASIDE",
+    "Phase",
+    "ancestors",
+    "enclosing",
+    "in_criteria_section",
+    "is_deferred_phase",
+    "is_open",
+    "is_open_task",
+    "is_phase_tracker",
+    "is_set_aside",
+    "mentioned_phases",
+    "normalise",
+    "parent_items",
+    "phases",
+    "section_key",
+    "section_status",
+    "short",
+]

@@ -18,7 +18,7 @@ ROOT = Path(__file__).parents[2]
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
 def test_rule_is_self_documenting(rule: type[Rule]) -> None:
-    assert re.fullmatch(r"(STR|PLN|CTX|TSK|CON|SEC|LNK|WVR)\d{3}", rule.code)
+    assert re.fullmatch(r"(STR|PLN|CTX|TSK|CON|SEC|LNK|WVR|DOC)\d{3}", rule.code)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
     assert Path(inspect.getfile(rule)).name == f"{rule.code.lower()}_{rule.name.replace('-', '_')}.py"
     doc = inspect.getdoc(rule) or ""

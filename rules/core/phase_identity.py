@@ -1,0 +1,134 @@
+"""Phase identity: whether two phase headings of a task's files name the same phase.
+
+A phase is its id (``Phase 2``, ``Stage B``) **and** its title (``Phase 2: API``). Files often number
+phases independently, so two ``Phase 1`` headings are the same phase only when their titles share a
+meaningful word. A heading that only talks about a phase (``Phase 3 Complete ✅``, ``Phase 3 Final
+Statistics``: no ``:``/``—``/``-`` after the id) has no title and matches any phase of its number, as
+does a title made only of status, size or filler words (``Phase 7A: Complete``).
+
+Words are compared by a crude stem (``Tests``, ``Testing`` → ``test``; ``Suggested``, ``Suggestions``
+→ ``sugges``), and a word that titles most of a task's phases (``Test`` in a testing project,
+``Fixes`` in a bug-fix task) identifies none of them: :func:`generic_stems` finds those per task.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rules.core.model import Document, TaskDocs
+from rules.core.phases import MENTION_RE, phases
+
+_AFTER_ID_RE = re.compile(r"\s*(?:\([^()\n]{0,80}\)\s*)?[:—–-]+\s*")  # "(Week 1): ", " — ", " - "
+_PARENS_RE = re.compile(r"\([^()\n]{0,120}\)|\[[^\[\]\n]{0,120}\]")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_MAX_WORDS = 12  # a title's first words are its name; the rest is commentary
+_NOISE = frozenset("""
+    a an and or the of for to in on at by via with from into onto per vs
+    phase phases stage stages step steps part sprint milestone
+    complete completed completion done finished finish pending progress partial partially deferred
+    optional blocked started start not ready status todo wip current new next final remaining
+    priority high medium low critical effort hour hours hr hrs min mins minute minutes day days week
+    weeks month months estimate estimated
+""".split())
+_SUFFIXES = ("ings", "ing", "ed", "s")
+_STEM = 6
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseRef:
+    """A phase named by a heading (or a checkbox) of one file: id, title and the title's stems."""
+
+    id: str  # normalised: "Phase 2", "Stage B"
+    title: str  # the words after the id and its separator; "" when the heading has none
+    stems: frozenset[str]
+    doc: Document
+    line: int
+
+
+def stem(word: str) -> str:
+    """Lower case, one plural or verb ending off, cut to six letters: ``Testing`` → ``test``."""
+    word = word.lower()
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:_STEM]
+
+
+def title_after(text: str, end: int) -> str:
+    """The title that follows a phase id ending at *end* of *text*, or "" when no separator follows."""
+    match = _AFTER_ID_RE.match(text, end)
+    return text[match.end():].strip() if match else ""
+
+
+def title_stems(title: str) -> frozenset[str]:
+    """Stems of a title's meaningful words: no status, size or filler words, nothing in brackets."""
+    words = (w for w in _WORD_RE.findall(_PARENS_RE.sub(" ", title))
+             if w.lower() not in _NOISE and (len(w) >= 3 or not w.isascii()))
+    found: list[str] = []
+    for word in words:
+        if len(found) >= _MAX_WORDS:
+            break
+        found.append(stem(word))
+    return frozenset(found)
+
+
+def ref_from_text(doc: Document, line: int, text: str) -> PhaseRef | None:
+    """The phase a line names first (``Phase 2: API ✅``), with its title; None without a phase id."""
+    match = MENTION_RE.search(text)
+    if match is None:
+        return None
+    title = title_after(text, match.end())
+    phase_id = f"{match.group(1).capitalize()} {match.group(2).upper()}"
+    return PhaseRef(phase_id, title, title_stems(title), doc, line)
+
+
+def phase_refs(doc: Document) -> tuple[PhaseRef, ...]:
+    """Every phase heading of *doc* as a :class:`PhaseRef` (computed once per document)."""
+    return doc.derive(_phase_refs)
+
+
+def _phase_refs(doc: Document) -> tuple[PhaseRef, ...]:
+    found = []
+    for phase in phases(doc):
+        ref = ref_from_text(doc, phase.section.line, phase.section.title)
+        if ref is not None:
+            found.append(PhaseRef(phase.id, ref.title, ref.stems, doc, phase.section.line))
+    return tuple(found)
+
+
+def task_refs(task: TaskDocs) -> list[PhaseRef]:
+    """The phase headings of the plan, context and tasks files, in that order."""
+    return [ref for doc in (task.plan, task.context, task.tasks) if doc is not None for ref in phase_refs(doc)]
+
+
+def generic_stems(refs: Iterable[PhaseRef], min_ids: int = 3) -> frozenset[str]:
+    """Stems in the titles of at least *min_ids* phases and of at least half of the titled phases."""
+    ids_of: dict[str, set[str]] = {}
+    titled: set[str] = set()
+    for ref in refs:
+        if ref.stems:
+            titled.add(ref.id)
+        for word in ref.stems:
+            ids_of.setdefault(word, set()).add(ref.id)
+    return frozenset(w for w, ids in ids_of.items() if len(ids) >= min_ids and 2 * len(ids) >= len(titled))
+
+
+def shares_word(a: Iterable[str], b: frozenset[str]) -> bool:
+    """A stem of *a* equals one of *b*, or one is the start of the other (``fix`` / ``fixe``)."""
+    return any(x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
+               for x in a for y in b)
+
+
+def same_phase(a: PhaseRef, b: PhaseRef, generic: frozenset[str] = frozenset()) -> bool:
+    """Same id, and titles that share a meaningful word (a missing title matches any)."""
+    if a.id != b.id:
+        return False
+    return titles_match(a.stems - generic, b.stems - generic)
+
+
+def titles_match(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two titles' meaningful stems name the same work: one is empty, or they share a word."""
+    return not a or not b or shares_word(a, b)

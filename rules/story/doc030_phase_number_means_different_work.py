@@ -1,0 +1,91 @@
+"""DOC030 phase-number-means-different-work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, TaskDocs
+from rules.core.phase_identity import PhaseRef, generic_stems, phase_refs, task_refs, titles_match
+from rules.core.phases import short
+from rules.core.rule import Rule, RuleContext
+
+
+class PhaseNumberMeansDifferentWork(Rule):
+    """The same phase number names different work in two files of the task.
+
+    A phase heading is ``Phase N: title``. When the plan's ``Phase 2`` and the tasks file's
+    ``Phase 2`` have titles that share no meaningful word (after status, size and filler words,
+    and words that title most phases of the task, such as ``Tests`` in a testing project), the
+    files number their phases differently. The plan is the reference, then the tasks file; a heading
+    without a title (``Phase 2 Complete ✅``) matches any phase of its number.
+
+    Why: "Phase 2 is done" then means one thing to a reader of the plan and another to a reader of
+    the tasks file. Status notes, estimates and dependencies that cite a phase by number land on
+    the wrong work.
+
+    Bad:
+        report-plan.md:   ### Phase 2: CSV export
+        report-tasks.md:  ## Phase 2: Email scheduling
+
+    Good:
+        report-plan.md:   ### Phase 2: CSV export
+        report-tasks.md:  ## Phase 2: CSV export (streamed writer)
+    """
+
+    code = "DOC030"
+    name = "phase-number-means-different-work"
+    category = Category.CONSISTENCY
+    severity = Severity.MEDIUM
+    rationale = "A phase number that names different work per file makes every reference to it ambiguous."
+    fix = "Number the phases the same way in every file (renumber, or rename the odd heading)."
+    effort_minutes = 10
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        generic = generic_stems(task_refs(task))
+        docs = [d for d in (task.plan, task.tasks, task.context) if d is not None]
+        titled = {id(d): _titles(d, generic) for d in docs}
+        for index, reference in enumerate(docs):
+            for other in docs[index + 1:]:
+                clashes = [
+                    (refs[0], titled[id(reference)][phase_id][0])
+                    for phase_id, refs in titled[id(other)].items()
+                    if phase_id in titled[id(reference)]
+                    and _first_reference(docs, titled, phase_id) is reference
+                    and not titles_match(_stems(refs, generic), _stems(titled[id(reference)][phase_id], generic))
+                ]
+                if clashes:
+                    yield self._report(task, other, reference, clashes)
+
+    def _report(self, task: TaskDocs, doc: Document, reference: Document,
+                clashes: list[tuple[PhaseRef, PhaseRef]]) -> Finding:
+        clashes.sort(key=lambda pair: pair[0].line)
+        shown = "; ".join(f"{here.id} is {short(here.title, 40)!r} here but {short(there.title, 40)!r} in "
+                          f"{reference.name}:{there.line}" for here, there in clashes[:3])
+        more = f" (and {len(clashes) - 3} more)" if len(clashes) > 3 else ""
+        return self.finding(
+            task, doc, clashes[0][0].line,
+            f"{doc.name} numbers its phases differently from {reference.name}: {shown}{more}.",
+            key=f"{reference.role}:" + ",".join(here.id for here, _ in clashes),
+            effort_minutes=min(30, 5 * len(clashes) + 5),
+        )
+
+
+def _titles(doc: Document, generic: frozenset[str]) -> dict[str, list[PhaseRef]]:
+    """Each phase id of *doc* with the headings that give it a meaningful title."""
+    found: dict[str, list[PhaseRef]] = {}
+    for ref in phase_refs(doc):
+        if ref.stems - generic:
+            found.setdefault(ref.id, []).append(ref)
+    return found
+
+
+def _stems(refs: list[PhaseRef], generic: frozenset[str]) -> frozenset[str]:
+    """Every meaningful stem one file gives a phase: a phase titled twice matches either title."""
+    return frozenset(word for ref in refs for word in ref.stems) - generic
+
+
+def _first_reference(docs: list[Document], titled: dict[int, dict[str, list[PhaseRef]]],
+                     phase_id: str) -> Document | None:
+    """The file a phase is judged against: the plan if it titles it, else the tasks file."""
+    return next((d for d in docs if phase_id in titled[id(d)]), None)
