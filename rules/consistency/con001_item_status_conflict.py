@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from rules.core.extract import find_status
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, Status, StatusMark, TaskDocs
-from rules.core.rule import Rule, RuleContext
 from rules.core.phases import (
     ancestors,
     is_open,
@@ -17,6 +16,7 @@ from rules.core.phases import (
     section_status,
     short,
 )
+from rules.core.rule import Rule, RuleContext
 
 _NOT_DONE = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED, Status.PAUSED,
                        Status.FAILED, Status.PARTIAL})

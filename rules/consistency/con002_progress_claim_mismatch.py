@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Progress, Role, TaskDocs
-from rules.core.rule import Rule, RuleContext
 from rules.core.phases import (
     MENTION_RE,
     enclosing,
@@ -18,6 +17,7 @@ from rules.core.phases import (
     phases,
     short,
 )
+from rules.core.rule import Rule, RuleContext
 
 _ROUNDING = 1.0  # points: 5.5/6 = 91.7% may be written 92% (or 91%)
 _WHOLE_TASK_RE = re.compile(r"(?i)progress|overall|status|completion|total|\btasks?\b|진행|완료")

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
-from rules.core.rule import Rule, RuleContext
 from rules.core.phases import Phase, is_deferred_phase, mentioned_phases, phases, short
+from rules.core.rule import Rule, RuleContext
 
 
 class PhaseCoverageMismatch(Rule):

@@ -24,14 +24,15 @@ _AFTER_ID_RE = re.compile(r"\s*(?:\([^()\n]{0,80}\)\s*)?[:—–-]+\s*")  # "(We
 _PARENS_RE = re.compile(r"\([^()\n]{0,120}\)|\[[^\[\]\n]{0,120}\]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _MAX_WORDS = 12  # a title's first words are its name; the rest is commentary
-_NOISE = frozenset("""
+_NOISE_WORDS = """
     a an and or the of for to in on at by via with from into onto per vs
     phase phases stage stages step steps part sprint milestone
     complete completed completion done finished finish pending progress partial partially deferred
     optional blocked started start not ready status todo wip current new next final remaining
     priority high medium low critical effort hour hours hr hrs min mins minute minutes day days week
     weeks month months estimate estimated
-""".split())
+"""
+_NOISE = frozenset(_NOISE_WORDS.split())
 _SUFFIXES = ("ings", "ing", "ed", "s")
 _STEM = 6
 
