@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rules.core.extract import find_status
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, Status, StatusMark, TaskDocs
+from rules.core.phase_identity import generic_stems, identity_groups, stems_after_id, task_refs
 from rules.core.phases import (
     ancestors,
     is_open,
@@ -41,6 +42,7 @@ class Seen:
     text: str
     derived: bool = False  # from the checkboxes under a phase heading, not written down
     checkbox: bool = False  # the id's own checkbox
+    title: frozenset[str] = frozenset()  # a phase's title words (``Phase 2: API``): its identity
 
 
 class ItemStatusConflict(Rule):
@@ -75,8 +77,9 @@ class ItemStatusConflict(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        generic = generic_stems(task_refs(task))
         for item_id, seen in _observations(task).items():
-            pair = _conflict(seen)
+            pair = _same_phase_conflict(seen, generic)
             if pair is None:
                 continue
             here, there = pair
@@ -117,7 +120,9 @@ def _written(doc: Document, seen: dict[str, list[Seen]]) -> set[tuple[int, str]]
                 attributed.add((mark.line, item_id))
                 how = f"is marked {status.replace('_', ' ').upper()}"
                 done = status is Status.COMPLETE
-                seen.setdefault(item_id, []).append(Seen(doc, mark.line, done, how, mark.text))
+                titled = mark.in_heading or mark.in_checkbox or _leading_id(mark.text, (item_id,)) is not None
+                title = stems_after_id(mark.text, item_id) if titled else frozenset()
+                seen.setdefault(item_id, []).append(Seen(doc, mark.line, done, how, mark.text, title=title))
     return attributed
 
 
@@ -127,7 +132,8 @@ def _ticked(doc: Document, seen: dict[str, list[Seen]], attributed: set[tuple[in
         lead = _leading_id(item.text, item.item_ids)
         if lead and (item.line, lead) not in attributed and not _in_history(doc, item.line):
             how = "is ticked" if item.checked else "is unticked"
-            entry = Seen(doc, item.line, item.checked, how, item.text, checkbox=True)
+            entry = Seen(doc, item.line, item.checked, how, item.text, checkbox=True,
+                         title=stems_after_id(item.text, lead))
             seen.setdefault(lead, []).append(entry)
 
 
@@ -176,7 +182,21 @@ def _phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:
         plural = "es" if still_open > 1 else ""
         how = f"has {still_open} open box{plural}" if still_open else "has all boxes ticked"
         seen.setdefault(phase.id, []).append(
-            Seen(doc, phase.section.line, still_open == 0, how, phase.section.title, derived=True))
+            Seen(doc, phase.section.line, still_open == 0, how, phase.section.title, derived=True,
+                 title=stems_after_id(phase.section.title, phase.id)))
+
+
+def _same_phase_conflict(seen: list[Seen], generic: frozenset[str]) -> tuple[Seen, Seen] | None:
+    """A conflict between statements about one phase: ``Phase 1: Schema`` and ``Phase 1: Emails`` are
+    two phases that share a number (rules/core/phase_identity.py); an untitled mention matches either."""
+    groups = identity_groups(s.title - generic for s in seen)
+    if len(groups) < 2:
+        return _conflict(seen)
+    for group in groups:
+        pair = _conflict([s for s in seen if not s.title - generic or s.title - generic in group])
+        if pair is not None:
+            return pair
+    return None
 
 
 def _conflict(seen: list[Seen]) -> tuple[Seen, Seen] | None:

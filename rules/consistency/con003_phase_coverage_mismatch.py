@@ -6,18 +6,31 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
-from rules.core.phases import Phase, is_deferred_phase, mentioned_phases, phases, short
+from rules.core.phase_identity import (
+    Mentions,
+    generic_stems,
+    mentions,
+    named_by_title,
+    phase_refs,
+    stems_after_id,
+    task_refs,
+    titles_match,
+)
+from rules.core.phases import Phase, is_deferred_phase, phases, short
 from rules.core.rule import Rule, RuleContext
 
 
 class PhaseCoverageMismatch(Rule):
-    """The plan and the tasks file do not cover the same phases.
+    """The plan and the tasks file (or the context) do not cover the same phases.
 
-    Phases are compared by normalised id (``Phase 3``, ``Phase 2A``, ``Stage B``). A phase
-    heading in one file must be named somewhere in the other; a sub-phase covers its parent and
-    the reverse (``Phase 1A`` in the tasks file covers the plan's ``Phase 1``). Plan phases marked
-    optional or deferred, or titled as future work, need no tasks yet. Only compared when both
-    files name phases in their headings.
+    A phase is its id (``Phase 3``, ``Phase 2A``, ``Stage B``) and its title (``Phase 3: Billing``;
+    rules/core/phase_identity.py). A phase heading in one file must be named somewhere in the
+    other: by its id without a title, by its id with a title that shares a meaningful word, or by
+    its title under another number (a renumbered phase is DOC030's finding, not missing work). A
+    sub-phase covers its parent and the reverse (``Phase 1A`` in the tasks file covers the plan's
+    ``Phase 1``). Plan phases marked optional or deferred, or titled as future work, need no tasks
+    yet. A titled phase heading of the context that the plan never names is scope that grew outside
+    the plan. Only compared when both files name phases in their headings.
 
     Why: the plan says what will be done and the tasks file tracks doing it. A plan phase with
     no tasks is work nobody will pick up; a tasks phase the plan never mentions is scope that
@@ -47,15 +60,19 @@ class PhaseCoverageMismatch(Rule):
         in_plan, in_tasks = phases(plan), phases(tasks)
         if not in_plan or not in_tasks:
             return  # a file without phase headings is another rule's finding
-        for source, target, direction in ((plan, tasks, "plan"), (tasks, plan, "tasks")):
-            missing = _missing(source, target)
+        generic = generic_stems(task_refs(task))
+        pairs = [(plan, tasks, "plan"), (tasks, plan, "tasks")]
+        if task.context is not None:
+            pairs.append((task.context, plan, "context"))
+        for source, target, direction in pairs:
+            missing = _missing(source, target, generic)
             if missing:
                 yield self._report(task, source, target, missing, direction)
 
     def _report(self, task: TaskDocs, source: Document, target: Document, missing: list[Phase],
                 direction: str) -> Finding:
         names = ", ".join(repr(short(p.section.title, 50)) for p in missing)
-        kind = "plan" if direction == "plan" else "tasks-file"
+        kind = {"plan": "plan", "tasks": "tasks-file", "context": "context"}[direction]
         if len(missing) == 1:
             text = f"{kind.capitalize()} phase {names} never appears"
         else:
@@ -69,17 +86,36 @@ class PhaseCoverageMismatch(Rule):
         )
 
 
-def _missing(source: Document, target: Document) -> list[Phase]:
-    named = _Named(mentioned_phases(target.lines))
+def _missing(source: Document, target: Document, generic: frozenset[str]) -> list[Phase]:
+    named = mentions(target)
+    every = _Named(named.untitled | frozenset(named.titled))
+    defined = frozenset(ref.id for ref in phase_refs(target) if ref.stems - generic)
     seen: set[str] = set()
     missing = []
     for phase in phases(source):
         if source.role is Role.PLAN and is_deferred_phase(source, phase.section):
             continue  # a future or optional plan phase needs no tasks yet
-        if phase.id not in seen and not _covered(phase.id, named):
+        title = stems_after_id(phase.section.title, phase.id) - generic
+        if source.role is Role.CONTEXT and not title:
+            continue  # "Phase 2 Complete ✅" in the context reports on a phase; it does not define one
+        if phase.id not in seen and not _covered(phase.id, title, named, every, generic, defined):
             missing.append(phase)
         seen.add(phase.id)
     return missing
+
+
+def _covered(phase_id: str, title: frozenset[str], named: Mentions, every: _Named,
+             generic: frozenset[str], defined: frozenset[str]) -> bool:
+    """Named in the other file by id (a titled mention only when its title agrees; where that file has
+    a titled heading of its own for the id, its bare mentions mean that phase), by a sub-phase or
+    parent, or by its title under another number."""
+    if not title:
+        return _covered_id(phase_id, every)
+    if phase_id in named.untitled and phase_id not in defined:
+        return True
+    if any(titles_match(title, stems - generic) for stems in named.titled.get(phase_id, ())):
+        return True
+    return _covered_by_kin(phase_id, every) or named_by_title(title, named)
 
 
 class _Named:
@@ -91,11 +127,12 @@ class _Named:
         self.stems = frozenset(i[:cut] for i in ids for cut in range(1, len(i)) if not i[cut].isdigit())
 
 
-def _covered(phase_id: str, named: _Named) -> bool:
+def _covered_id(phase_id: str, named: _Named) -> bool:
     """``Phase 1`` is covered by ``Phase 1``, ``Phase 1A`` or ``Phase 1.2``; ``Phase 1A`` by ``Phase 1``."""
-    if phase_id in named.ids:
-        return True
+    return phase_id in named.ids or _covered_by_kin(phase_id, named)
+
+
+def _covered_by_kin(phase_id: str, named: _Named) -> bool:
+    """Covered by a parent (``Phase 1`` for ``Phase 1A``) or a sub-phase (``Phase 1.2`` for ``Phase 1``)."""
     parent = phase_id.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").split(".")[0]
-    if parent != phase_id and parent in named.ids:
-        return True
-    return phase_id in named.stems
+    return (parent != phase_id and parent in named.ids) or phase_id in named.stems

@@ -133,3 +133,70 @@ def same_phase(a: PhaseRef, b: PhaseRef, generic: frozenset[str] = frozenset()) 
 def titles_match(a: frozenset[str], b: frozenset[str]) -> bool:
     """Two titles' meaningful stems name the same work: one is empty, or they share a word."""
     return not a or not b or shares_word(a, b)
+
+
+def stems_after_id(text: str, item_id: str) -> frozenset[str]:
+    """The title stems after *item_id* (``Phase 2``) where it first occurs in *text*; empty without a title."""
+    start = text.lower().find(item_id.lower())
+    return title_stems(title_after(text, start + len(item_id))) if start >= 0 else frozenset()
+
+
+def identity_groups(stem_sets: Iterable[frozenset[str]], limit: int = 20) -> list[frozenset[frozenset[str]]]:
+    """Titles grouped into phases: two titles sharing a word (directly or through a third) are one phase.
+
+    Empty titles belong to no group (they match every group). More than *limit* distinct titles are
+    one group: a pile of headings reusing one number is no evidence of two phases.
+    """
+    distinct = list(dict.fromkeys(s for s in stem_sets if s))
+    if len(distinct) > limit:
+        return [frozenset(distinct)]
+    groups: list[tuple[set[frozenset[str]], set[str]]] = []
+    for title in distinct:
+        joined = [g for g in groups if shares_word(title, frozenset(g[1]))]
+        members, words = {title}, set(title)
+        for g in joined:
+            members |= g[0]
+            words |= g[1]
+            groups.remove(g)
+        groups.append((members, words))
+    return [frozenset(members) for members, _ in groups]
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """Every phase a file names, split by whether the mention gives a title (``Phase 2: API``) or not."""
+
+    untitled: frozenset[str]  # ids named without a title: they match any phase of their number
+    titled: dict[str, tuple[frozenset[str], ...]]  # id → the distinct titles it is given
+    words: frozenset[str]  # every stem of every title
+    starts: frozenset[str]  # every stem and each of its first three letters or more
+
+
+def mentions(doc: Document) -> Mentions:
+    """The phases *doc* names anywhere (computed once per document)."""
+    return doc.derive(_mentions)
+
+
+def _mentions(doc: Document) -> Mentions:
+    untitled: set[str] = set()
+    titled: dict[str, dict[frozenset[str], None]] = {}
+    for line in doc.lines:
+        if "hase" not in line and "tage" not in line:
+            continue
+        for match in MENTION_RE.finditer(line):
+            phase_id = f"{match.group(1).capitalize()} {match.group(2).upper()}"
+            stems = title_stems(title_after(line, match.end()))
+            if stems:
+                titled.setdefault(phase_id, {})[stems] = None
+            else:
+                untitled.add(phase_id)
+    words = frozenset(w for found in titled.values() for stems in found for w in stems)
+    starts = words | {w[:cut] for w in words for cut in range(3, len(w))}
+    return Mentions(frozenset(untitled), {k: tuple(v) for k, v in titled.items()}, words, frozenset(starts))
+
+
+def named_by_title(stems: frozenset[str], named: Mentions) -> bool:
+    """A title shares a word with some phase title of the other file, whatever its number (a renumbered
+    phase is still covered): equal stems, or one the start of the other."""
+    return any((w in named.starts and len(w) >= 3) or w in named.words
+               or any(w[:cut] in named.words for cut in range(3, len(w))) for w in stems)
