@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from rules.core.rule import Rule
 from rules.story.doc030_phase_number_means_different_work import PhaseNumberMeansDifferentWork
+from rules.story.doc031_follow_up_never_tracked import FollowUpNeverTracked
 
 RULES: tuple[type[Rule], ...] = (
     PhaseNumberMeansDifferentWork,
+    FollowUpNeverTracked,
 )

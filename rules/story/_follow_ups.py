@@ -1,0 +1,83 @@
+"""Follow-ups, open questions and after-this-task lists, and whether a task tracks them (DOC031)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rules.core.model import Document, Section
+from rules.core.phase_identity import stem
+
+# Headings that announce work or decisions left for later, said explicitly.
+HEADING_RE = re.compile(
+    r"(?i)\bopen questions?\b|\bunresolved questions?\b|\bfollow[- ]?ups?\b|\bto[- ]?do later\b"
+    r"|\b(?:after|post)[- ]this task\b|\bdeferred follow"
+)
+_ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
+_SETTLED_RE = re.compile(r"(?i)✅|~~|\b(?:answered|resolved|decided|decision|answer|done|closed|tracked in)\b")
+_CODE_RE = re.compile(r"`([^`\n]{2,80})`|\b([\w-]+\.(?:md|py|ts|tsx|js|json|ya?ml|sql|toml|sh))\b")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_FILLER_WORDS = """
+    the and for with from into that this these those what when where which while will would should could
+    can may might must need needs needed check confirm whether how does not yet also add update make use
+    using have has are was were been being about after before more less some any all each other than then
+    there their them they its our your task tasks item items question questions follow later open
+"""
+_FILLER = frozenset(_FILLER_WORDS.split())
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    line: int
+    text: str  # the item's first line, stripped
+    names: frozenset[str]  # code spans and file names, lower case: strong evidence when a task names one
+    stems: frozenset[str]  # meaningful word stems of the item and its sub-items
+
+
+def follow_up_sections(doc: Document) -> list[Section]:
+    """Top-most sections whose heading announces follow-ups or open questions (not their sub-sections)."""
+    found: list[Section] = []
+    for section in doc.sections:
+        if HEADING_RE.search(section.title) and not any(s.contains(section.line) for s in found):
+            found.append(section)
+    return found
+
+
+def follow_ups(doc: Document, section: Section) -> list[FollowUp]:
+    """The section's top-level list items that are not checkboxes and not marked answered or done."""
+    items: list[tuple[int, list[str]]] = []
+    indent = None
+    for number in range(section.line + 1, section.end_line + 1):
+        line = doc.lines[number - 1]
+        if number in doc.code_lines:
+            continue
+        match = _ITEM_RE.match(line)
+        if match and (indent is None or len(match.group(1)) <= indent):
+            indent = len(match.group(1))
+            items.append((number, [match.group(2)]))
+        elif items and line.strip() and not line.lstrip().startswith("#"):
+            items[-1][1].append(line)  # a sub-item or continuation belongs to the item above
+    return [_follow_up(line, texts) for line, texts in items if not _SETTLED_RE.search(" ".join(texts))]
+
+
+def _follow_up(line: int, texts: list[str]) -> FollowUp:
+    text = " ".join(texts)
+    names = frozenset(n.lower().strip("()") for pair in _CODE_RE.findall(text) for n in pair if n)
+    return FollowUp(line, texts[0].strip(), names, word_stems(text))
+
+
+def word_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in _WORD_RE.findall(text)
+                     if w.lower() not in _FILLER and (len(w) >= 3 or not w.isascii()))
+
+
+def is_tracked(item: FollowUp, tasks_lower: str, task_stems: list[frozenset[str]]) -> bool:
+    """A task names one of the item's code spans or files, or one task shares enough of its words
+    (half of them, at most three)."""
+    if any(name in tasks_lower for name in item.names):
+        return True
+    if not item.stems:
+        return True  # nothing to match on: say nothing
+    need = min(3, max(1, math.ceil(len(item.stems) / 2)))
+    return any(len(item.stems & stems) >= need for stems in task_stems)

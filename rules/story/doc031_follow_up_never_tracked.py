@@ -1,0 +1,66 @@
+"""DOC031 follow-up-never-tracked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.phases import short
+from rules.core.rule import Rule, RuleContext
+from rules.story._follow_ups import follow_up_sections, follow_ups, is_tracked, word_stems
+
+
+class FollowUpNeverTracked(Rule):
+    """An open question or follow-up listed in the plan or context never became a task.
+
+    Only explicit lists count: list items under a heading such as ``Open Questions``,
+    ``Follow-ups``, ``TODO later`` or ``Files to update after this task``. An item is tracked
+    when a checkbox of the tasks file names one of its code spans or file names, or shares half of
+    its meaningful words (at most three are needed). Items marked answered, resolved, decided,
+    done or struck through, and checkboxes, are left alone.
+
+    Why: a question nobody owns is never answered, and a follow-up outside the task list is
+    forgotten when the folder is archived. The next session cannot tell whether it was dropped
+    on purpose.
+
+    Bad:
+        upload-context.md:  ## Open Questions
+                            - Should resumable uploads keep partial chunks for 24 hours?
+        upload-tasks.md:    - [ ] Chunked upload endpoint (3h)
+
+    Good:
+        upload-context.md:  ## Open Questions
+                            - Should resumable uploads keep partial chunks for 24 hours?
+        upload-tasks.md:    - [ ] Decide how long partial chunks of resumable uploads are kept (30 min)
+    """
+
+    code = "DOC031"
+    name = "follow-up-never-tracked"
+    category = Category.CONSISTENCY
+    severity = Severity.MEDIUM
+    rationale = "A follow-up or open question that is not a task has no owner and is forgotten."
+    fix = "Add a task for each open item (or record the answer or the decision to drop it)."
+    effort_minutes = 10
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        tasks = task.tasks
+        if tasks is None or not tasks.items:
+            return  # no task list to compare with is another rule's finding
+        task_stems = [word_stems(item.text) for item in tasks.items]
+        for doc in (task.plan, task.context):
+            if doc is None:
+                continue
+            for section in follow_up_sections(doc):
+                untracked = [i for i in follow_ups(doc, section) if not is_tracked(i, tasks.lower, task_stems)]
+                if not untracked:
+                    continue
+                shown = "; ".join(repr(short(i.text, 50)) for i in untracked[:3])
+                more = f" and {len(untracked) - 3} more" if len(untracked) > 3 else ""
+                count = f"{len(untracked)} items" if len(untracked) > 1 else "An item"
+                yield self.finding(
+                    task, doc, untracked[0].line,
+                    f"{count} under {short(section.title, 40)!r} never became a task in {tasks.name}: "
+                    f"{shown}{more}.",
+                    key=section.key, effort_minutes=min(30, 5 * len(untracked) + 5),
+                )
