@@ -10,8 +10,10 @@ from __future__ import annotations
 from rules.core.rule import Rule
 from rules.story.doc030_phase_number_means_different_work import PhaseNumberMeansDifferentWork
 from rules.story.doc031_follow_up_never_tracked import FollowUpNeverTracked
+from rules.story.doc032_complete_with_open_verification import CompleteWithOpenVerification
 
 RULES: tuple[type[Rule], ...] = (
     PhaseNumberMeansDifferentWork,
     FollowUpNeverTracked,
+    CompleteWithOpenVerification,
 )

@@ -1,0 +1,70 @@
+"""Test and verification tasks, and claims that work is complete (DOC032, DOC033)."""
+
+from __future__ import annotations
+
+import re
+
+from rules.core.model import CheckItem, Document, Role, Status, TaskDocs
+from rules.core.phase_identity import PhaseRef, phase_refs
+from rules.core.phases import ancestors, is_open, is_phase_tracker, phases, section_status
+
+# A task that tests or verifies: the words in English, and "test" / "verification" in Korean.
+VERIFY_RE = re.compile(
+    r"(?i)\b(?:tests?|testing|tested|verify|verified|verification|validate[sd]?|validation|qa|e2e|end-to-end"
+    r"|smoke|regression|manual(?:ly)? check)\b|테스트|검증"
+)
+# A task that changes code: it names a source file or a code span, or starts with a building verb.
+_CODE_RE = re.compile(r"`[^`\n]{2,80}`|\b[\w-]+\.(?:py|ts|tsx|js|jsx|go|rs|java|kt|rb|php|cs|sql|vue|svelte)\b")
+_BUILD_RE = re.compile(
+    r"(?i)^[\W_]*(?:implement|add|create|build|fix|refactor|migrate|wire|integrate|replace|remove|rename"
+    r"|write|extract|port|introduce|extend|update|change|move|split|delete)\b"
+)
+_STATUS_LABEL_RE = re.compile(r"(?i)^[^\w]*status\b")
+_CODE_OR_PATH_RE = re.compile(r"`[^`\n]*`|\S*/\S*")  # "/api/validate-x" names an endpoint, not a check
+
+
+def is_verification(doc: Document, item: CheckItem) -> bool:
+    """A checkbox that tests or verifies, by its own words or a heading above it (``### Testing``)."""
+    if VERIFY_RE.search(_CODE_OR_PATH_RE.sub(" ", item.text)):
+        return True
+    return any(VERIFY_RE.search(s.title) for s in ancestors(doc, item.section))
+
+
+def is_change(item: CheckItem) -> bool:
+    return bool(_CODE_RE.search(item.text) or _BUILD_RE.match(item.text))
+
+
+def completed_phases(task: TaskDocs) -> list[PhaseRef]:
+    """Phase headings marked complete in the tasks file, the plan or the context (in that order)."""
+    found: list[PhaseRef] = []
+    for doc in (task.tasks, task.plan, task.context):
+        if doc is None:
+            continue
+        done = {p.section.line for p in phases(doc) if section_status(doc, p.section) is Status.COMPLETE}
+        found.extend(ref for ref in phase_refs(doc) if ref.line in done)
+    return found
+
+
+def whole_task_done(task: TaskDocs) -> tuple[Document, int] | None:
+    """A ``Status: ✅ COMPLETE`` line at the top of a file (before its first section heading below the title)."""
+    for doc in (task.tasks, task.plan, task.context):
+        if doc is None:
+            continue
+        first = next((s.line for s in doc.sections if s.level >= 2), len(doc.lines) + 1)
+        for mark in doc.statuses:
+            if mark.line >= first:
+                break
+            plain = not (mark.in_heading or mark.in_checkbox or mark.item_ids)
+            if plain and mark.status is Status.COMPLETE and _STATUS_LABEL_RE.match(mark.text):
+                return doc, mark.line
+    return None
+
+
+def open_checks(doc: Document, items: tuple[CheckItem, ...]) -> list[CheckItem]:
+    """Open (not deferred or optional) test and verification boxes among *items*."""
+    return [i for i in items if is_open(i) and not is_phase_tracker(i) and is_verification(doc, i)]
+
+
+def tasks_doc(task: TaskDocs) -> Document | None:
+    doc = task.tasks
+    return doc if doc is not None and doc.role is Role.TASKS and doc.items else None
