@@ -18,6 +18,7 @@ from rules.core.phases import (
     short,
 )
 from rules.core.rule import Rule, RuleContext
+from rules.core.verification import is_verification
 
 _NOT_DONE = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED, Status.PAUSED,
                        Status.FAILED, Status.PARTIAL})
@@ -54,7 +55,10 @@ class ItemStatusConflict(Rule):
     proceed to Phase 3", "Phase 4 will be done when …"), and in session-log, history or changelog
     sections only completions count (a logged "BLOCKED" is history; a logged "COMPLETE" stays true). A
     ticked or open checkbox that starts with an id counts as that id's status, and so does a
-    tasks-file phase whose boxes are all ticked (or not).
+    tasks-file phase whose boxes are all ticked (or not), unless only its test or verification boxes
+    are open (that is DOC032's finding). A phase is its number and its title: ``Phase 1: Schema`` and
+    ``Phase 1: Emails`` are two phases, and an untitled ``Phase 1`` matches either
+    (rules/core/phase_identity.py).
 
     Why: when the context file says an item is done and the tasks file says it is pending, the
     next session either redoes finished work or skips unfinished work. One of them is stale.
@@ -178,7 +182,10 @@ def _phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:
         items = doc.items_in(phase.section)
         if not items or section_status(doc, phase.section) is not None:
             continue
-        still_open = sum(1 for item in items if is_open(item))
+        open_items = [item for item in items if is_open(item)]
+        if open_items and all(is_verification(doc, item) for item in open_items):
+            continue  # built, checks still open: DOC032's finding (complete-with-open-verification), not a conflict
+        still_open = len(open_items)
         plural = "es" if still_open > 1 else ""
         how = f"has {still_open} open box{plural}" if still_open else "has all boxes ticked"
         seen.setdefault(phase.id, []).append(

@@ -6,13 +6,9 @@ import re
 
 from rules.core.model import CheckItem, Document, Role, Status, TaskDocs
 from rules.core.phase_identity import PhaseRef, phase_refs
-from rules.core.phases import ancestors, is_open, is_phase_tracker, phases, section_status
+from rules.core.phases import is_open, is_phase_tracker, phases, section_status
+from rules.core.verification import is_verification
 
-# A task that tests or verifies: the words in English, and "test" / "verification" in Korean.
-VERIFY_RE = re.compile(
-    r"(?i)\b(?:tests?|testing|tested|verify|verified|verification|validate[sd]?|validation|qa|e2e|end-to-end"
-    r"|smoke|regression|manual(?:ly)? check)\b|테스트|검증"
-)
 # A task that changes code: it names a source file or a code span, or starts with a building verb.
 _CODE_RE = re.compile(r"`[^`\n]{2,80}`|\b[\w-]+\.(?:py|ts|tsx|js|jsx|go|rs|java|kt|rb|php|cs|sql|vue|svelte)\b")
 _BUILD_RE = re.compile(
@@ -20,14 +16,6 @@ _BUILD_RE = re.compile(
     r"|write|extract|port|introduce|extend|update|change|move|split|delete)\b"
 )
 _STATUS_LABEL_RE = re.compile(r"(?i)^[^\w]*status\b")
-_CODE_OR_PATH_RE = re.compile(r"`[^`\n]*`|\S*/\S*")  # "/api/validate-x" names an endpoint, not a check
-
-
-def is_verification(doc: Document, item: CheckItem) -> bool:
-    """A checkbox that tests or verifies, by its own words or a heading above it (``### Testing``)."""
-    if VERIFY_RE.search(_CODE_OR_PATH_RE.sub(" ", item.text)):
-        return True
-    return any(VERIFY_RE.search(s.title) for s in ancestors(doc, item.section))
 
 
 def is_change(item: CheckItem) -> bool:

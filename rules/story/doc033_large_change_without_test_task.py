@@ -10,7 +10,8 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.phases import is_phase_tracker
 from rules.core.rule import Rule, RuleContext
-from rules.story._verification import VERIFY_RE, is_change, is_verification, tasks_doc
+from rules.core.verification import VERIFY_RE, is_verification
+from rules.story._verification import is_change, tasks_doc
 
 
 class LargeChangeWithoutTestTaskOptions(BaseModel):
