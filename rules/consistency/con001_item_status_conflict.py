@@ -43,7 +43,7 @@ class Seen:
     text: str
     derived: bool = False  # from the checkboxes under a phase heading, not written down
     checkbox: bool = False  # the id's own checkbox
-    title: frozenset[str] = frozenset()  # a phase's title words (``Phase 2: API``): its identity
+    titled: bool = False  # the text may title the id (``Phase 2: API``): a phase's identity, read on demand
 
 
 class ItemStatusConflict(Rule):
@@ -81,9 +81,9 @@ class ItemStatusConflict(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        generic = generic_stems(task_refs(task))
+        generic = _Generic(task)
         for item_id, seen in _observations(task).items():
-            pair = _same_phase_conflict(seen, generic)
+            pair = _same_phase_conflict(item_id, seen, generic)
             if pair is None:
                 continue
             here, there = pair
@@ -125,8 +125,7 @@ def _written(doc: Document, seen: dict[str, list[Seen]]) -> set[tuple[int, str]]
                 how = f"is marked {status.replace('_', ' ').upper()}"
                 done = status is Status.COMPLETE
                 titled = mark.in_heading or mark.in_checkbox or _leading_id(mark.text, (item_id,)) is not None
-                title = stems_after_id(mark.text, item_id) if titled else frozenset()
-                seen.setdefault(item_id, []).append(Seen(doc, mark.line, done, how, mark.text, title=title))
+                seen.setdefault(item_id, []).append(Seen(doc, mark.line, done, how, mark.text, titled=titled))
     return attributed
 
 
@@ -137,7 +136,7 @@ def _ticked(doc: Document, seen: dict[str, list[Seen]], attributed: set[tuple[in
         if lead and (item.line, lead) not in attributed and not _in_history(doc, item.line):
             how = "is ticked" if item.checked else "is unticked"
             entry = Seen(doc, item.line, item.checked, how, item.text, checkbox=True,
-                         title=stems_after_id(item.text, lead))
+                         titled=True)
             seen.setdefault(lead, []).append(entry)
 
 
@@ -189,18 +188,36 @@ def _phase_boxes(doc: Document, seen: dict[str, list[Seen]]) -> None:
         plural = "es" if still_open > 1 else ""
         how = f"has {still_open} open box{plural}" if still_open else "has all boxes ticked"
         seen.setdefault(phase.id, []).append(
-            Seen(doc, phase.section.line, still_open == 0, how, phase.section.title, derived=True,
-                 title=stems_after_id(phase.section.title, phase.id)))
+            Seen(doc, phase.section.line, still_open == 0, how, phase.section.title, derived=True, titled=True))
 
 
-def _same_phase_conflict(seen: list[Seen], generic: frozenset[str]) -> tuple[Seen, Seen] | None:
+class _Generic:
+    """The task's generic title words (``Tests`` in a testing project), found once and only if asked."""
+
+    def __init__(self, task: TaskDocs) -> None:
+        self.task = task
+        self.words: frozenset[str] | None = None
+
+    def __call__(self) -> frozenset[str]:
+        if self.words is None:
+            self.words = generic_stems(task_refs(self.task))
+        return self.words
+
+
+def _same_phase_conflict(item_id: str, seen: list[Seen], generic_words: _Generic) -> tuple[Seen, Seen] | None:
     """A conflict between statements about one phase: ``Phase 1: Schema`` and ``Phase 1: Emails`` are
-    two phases that share a number (rules/core/phase_identity.py); an untitled mention matches either."""
-    groups = identity_groups(s.title - generic for s in seen)
+    two phases that share a number (rules/core/phase_identity.py); an untitled mention matches either.
+    Titles are read only for an id whose statements conflict at all."""
+    pair = _conflict(seen)
+    if pair is None or not any(s.titled for s in seen):
+        return pair
+    generic = generic_words()
+    titles = [stems_after_id(s.text, item_id) - generic if s.titled else frozenset() for s in seen]
+    groups = identity_groups(titles)
     if len(groups) < 2:
-        return _conflict(seen)
+        return pair
     for group in groups:
-        pair = _conflict([s for s in seen if not s.title - generic or s.title - generic in group])
+        pair = _conflict([s for s, title in zip(seen, titles, strict=True) if not title or title in group])
         if pair is not None:
             return pair
     return None

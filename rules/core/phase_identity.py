@@ -24,6 +24,7 @@ _AFTER_ID_RE = re.compile(r"\s*(?:\([^()\n]{0,80}\)\s*)?[:—–-]+\s*")  # "(We
 _PARENS_RE = re.compile(r"\([^()\n]{0,120}\)|\[[^\[\]\n]{0,120}\]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _MAX_WORDS = 12  # a title's first words are its name; the rest is commentary
+_TITLE_CHARS = 160  # and so are its first characters: a line naming many phases costs a window per mention
 _NOISE_WORDS = """
     a an and or the of for to in on at by via with from into onto per vs
     phase phases stage stages step steps part sprint milestone
@@ -60,8 +61,9 @@ def stem(word: str) -> str:
 
 def title_after(text: str, end: int) -> str:
     """The title that follows a phase id ending at *end* of *text*, or "" when no separator follows."""
-    match = _AFTER_ID_RE.match(text, end)
-    return text[match.end():].strip() if match else ""
+    window = text[end: end + _TITLE_CHARS]
+    match = _AFTER_ID_RE.match(window)
+    return window[match.end():].strip() if match else ""
 
 
 def title_stems(title: str) -> frozenset[str]:

@@ -18,6 +18,8 @@ _ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?!\[[ xX]\])(\S.*)$")  # 
 _SETTLED_RE = re.compile(r"(?i)✅|~~|\b(?:answered|resolved|decided|decision|answer|done|closed|tracked in)\b")
 _CODE_RE = re.compile(r"`([^`\n]{2,80})`|\b([\w-]+\.(?:md|py|ts|tsx|js|json|ya?ml|sql|toml|sh))\b")
 _WORD_RE = re.compile(r"[^\W\d_]+")
+MAX_ITEMS = 50  # per section: a longer list is a backlog of its own, and matching stays linear
+_MAX_NAMES = 5
 _FILLER_WORDS = """
     the and for with from into that this these those what when where which while will would should could
     can may might must need needs needed check confirm whether how does not yet also add update make use
@@ -39,7 +41,7 @@ def follow_up_sections(doc: Document) -> list[Section]:
     """Top-most sections whose heading announces follow-ups or open questions (not their sub-sections)."""
     found: list[Section] = []
     for section in doc.sections:
-        if HEADING_RE.search(section.title) and not any(s.contains(section.line) for s in found):
+        if HEADING_RE.search(section.title) and not (found and found[-1].contains(section.line)):
             found.append(section)
     return found
 
@@ -58,12 +60,12 @@ def follow_ups(doc: Document, section: Section) -> list[FollowUp]:
             items.append((number, [match.group(2)]))
         elif items and line.strip() and not line.lstrip().startswith("#"):
             items[-1][1].append(line)  # a sub-item or continuation belongs to the item above
-    return [_follow_up(line, texts) for line, texts in items if not _SETTLED_RE.search(" ".join(texts))]
+    return [_follow_up(line, texts) for line, texts in items[:MAX_ITEMS] if not _SETTLED_RE.search(" ".join(texts))]
 
 
 def _follow_up(line: int, texts: list[str]) -> FollowUp:
-    text = " ".join(texts)
-    names = frozenset(n.lower().strip("()") for pair in _CODE_RE.findall(text) for n in pair if n)
+    text = " ".join(texts)[:2000]
+    names = frozenset(n.lower().strip("()") for pair in _CODE_RE.findall(text)[:_MAX_NAMES] for n in pair if n)
     return FollowUp(line, texts[0].strip(), names, word_stems(text))
 
 

@@ -10,6 +10,8 @@ from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
 from rules.story._follow_ups import follow_up_sections, follow_ups, is_tracked, word_stems
 
+_MAX_SECTIONS = 10  # per file: with 50 items each, matching against the task list stays linear
+
 
 class FollowUpNeverTracked(Rule):
     """An open question or follow-up listed in the plan or context never became a task.
@@ -51,7 +53,7 @@ class FollowUpNeverTracked(Rule):
         for doc in (task.plan, task.context):
             if doc is None:
                 continue
-            for section in follow_up_sections(doc):
+            for section in follow_up_sections(doc)[:_MAX_SECTIONS]:
                 untracked = [i for i in follow_ups(doc, section) if not is_tracked(i, tasks.lower, task_stems)]
                 if not untracked:
                     continue

@@ -51,12 +51,15 @@ class CompleteWithOpenVerification(Rule):
         if doc is None:
             return
         generic = generic_stems(task_refs(task))
-        claims = completed_phases(task)
+        claims: dict[str, list[PhaseRef]] = {}
+        for claim_ref in completed_phases(task):
+            claims.setdefault(claim_ref.id, []).append(claim_ref)
         reported: set[int] = set()
         own = {ref.line: ref for ref in phase_refs(doc)}
         for phase in phases(doc):
             ref = own.get(phase.section.line)
-            claim = next((c for c in claims if ref is not None and same_phase(c, ref, generic)), None)
+            same = claims.get(phase.id, []) if ref is not None else []
+            claim = next((c for c in same if ref is not None and same_phase(c, ref, generic)), None)
             checks = open_checks(doc, doc.items_in(phase.section)) if claim is not None else []
             if claim is not None and checks and checks[0].line not in reported:
                 reported.update(i.line for i in checks)
