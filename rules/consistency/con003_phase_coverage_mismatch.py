@@ -88,7 +88,8 @@ class PhaseCoverageMismatch(Rule):
 
 def _missing(source: Document, target: Document, generic: frozenset[str]) -> list[Phase]:
     named = mentions(target)
-    every = _Named(named.untitled | frozenset(named.titled))
+    split = frozenset(_parent(p.id) for p in phases(target) if _parent(p.id) != p.id)
+    every = _Named(named.untitled | frozenset(named.titled), split)
     defined = frozenset(ref.id for ref in phase_refs(target) if ref.stems - generic)
     seen: set[str] = set()
     missing = []
@@ -122,8 +123,9 @@ class _Named:
     """The phase ids a file names, and every prefix of one that a non-digit follows (``Phase 1`` of
     ``Phase 1A`` and ``Phase 1.2``, not of ``Phase 12``), so that coverage is a set lookup."""
 
-    def __init__(self, ids: frozenset[str]) -> None:
+    def __init__(self, ids: frozenset[str], split: frozenset[str] = frozenset()) -> None:
         self.ids = ids
+        self.split = split  # parents the file splits into sub-phase headings
         self.stems = frozenset(i[:cut] for i in ids for cut in range(1, len(i)) if not i[cut].isdigit())
 
 
@@ -133,6 +135,12 @@ def _covered_id(phase_id: str, named: _Named) -> bool:
 
 
 def _covered_by_kin(phase_id: str, named: _Named) -> bool:
-    """Covered by a parent (``Phase 1`` for ``Phase 1A``) or a sub-phase (``Phase 1.2`` for ``Phase 1``)."""
-    parent = phase_id.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").split(".")[0]
-    return (parent != phase_id and parent in named.ids) or phase_id in named.stems
+    """Covered by a parent (``Phase 1`` for ``Phase 1A``) or a sub-phase (``Phase 1.2`` for ``Phase 1``).
+    A parent the other file splits into sub-phase headings of its own (``Phase 7A``, ``Phase 7B``) does
+    not cover a sub-phase it does not list (``Phase 7C``)."""
+    parent = _parent(phase_id)
+    return (parent != phase_id and parent in named.ids and parent not in named.split) or phase_id in named.stems
+
+
+def _parent(phase_id: str) -> str:
+    return phase_id.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").split(".")[0]
