@@ -12,10 +12,12 @@ from rules.story.doc030_phase_number_means_different_work import PhaseNumberMean
 from rules.story.doc031_follow_up_never_tracked import FollowUpNeverTracked
 from rules.story.doc032_complete_with_open_verification import CompleteWithOpenVerification
 from rules.story.doc033_large_change_without_test_task import LargeChangeWithoutTestTask
+from rules.story.doc034_deferred_work_left_behind import DeferredWorkLeftBehind
 
 RULES: tuple[type[Rule], ...] = (
     PhaseNumberMeansDifferentWork,
     FollowUpNeverTracked,
     CompleteWithOpenVerification,
     LargeChangeWithoutTestTask,
+    DeferredWorkLeftBehind,
 )
