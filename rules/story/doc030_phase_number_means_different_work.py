@@ -67,6 +67,7 @@ class PhaseNumberMeansDifferentWork(Rule):
             task, doc, clashes[0][0].line,
             f"{doc.name} numbers its phases differently from {reference.name}: {shown}{more}.",
             key=f"{reference.role}:" + ",".join(here.id for here, _ in clashes),
+            related=[(ref.doc, ref.line) for pair in clashes for ref in pair],
             effort_minutes=min(30, 5 * len(clashes) + 5),
         )
 

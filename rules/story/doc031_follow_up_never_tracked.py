@@ -65,4 +65,5 @@ class FollowUpNeverTracked(Rule):
                     f"{count} under {short(section.title, 40)!r} never became a task in {tasks.name}: "
                     f"{shown}{more}.",
                     key=section.key, effort_minutes=min(30, 5 * len(untracked) + 5),
+                    related=[(doc, i.line) for i in untracked],
                 )

@@ -68,10 +68,11 @@ class CompleteWithOpenVerification(Rule):
         rest = [i for i in open_checks(doc, doc.items) if i.line not in reported] if whole else []
         if whole is not None and rest:
             where, line = whole
-            yield self._report(task, doc, rest, f"The task is marked complete ({where.name}:{line})", None)
+            yield self._report(task, doc, rest, f"The task is marked complete ({where.name}:{line})", None,
+                               also=(where, line))
 
     def _report(self, task: TaskDocs, doc: Document, checks: list[CheckItem], claimed: str,
-                claim: PhaseRef | None) -> Finding:
+                claim: PhaseRef | None, also: tuple[Document, int] | None = None) -> Finding:
         where = f" ({claim.doc.name}:{claim.line})" if claim is not None else ""
         shown = "; ".join(repr(short(i.text, 50)) for i in checks[:3])
         more = f" and {len(checks) - 3} more" if len(checks) > 3 else ""
@@ -81,4 +82,6 @@ class CompleteWithOpenVerification(Rule):
             f"{claimed}{where} but {count} still open: {shown}{more}.",
             key=claim.id if claim is not None else "task",
             effort_minutes=min(60, 10 * len(checks)),
+            related=[*([(claim.doc, claim.line)] if claim is not None else []), *([also] if also else []),
+                     *((doc, i.line) for i in checks)],
         )

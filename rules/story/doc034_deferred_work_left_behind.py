@@ -59,6 +59,7 @@ class DeferredWorkLeftBehind(Rule):
                 task, doc, left[0].line,
                 f"{count} nowhere, though the task is archived: {shown}{more}.",
                 key="deferred", effort_minutes=min(30, 5 * len(left) + 5),
+                related=[(doc, item.line) for item in left],
             )
 
 
