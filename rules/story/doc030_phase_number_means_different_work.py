@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
-from rules.core.phase_identity import PhaseRef, generic_stems, phase_refs, task_refs, titles_match
+from rules.core.phase_identity import PhaseRef, generic_stems, phase_refs, shares_word, task_refs, titles_match
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
 
@@ -17,8 +17,10 @@ class PhaseNumberMeansDifferentWork(Rule):
     A phase heading is ``Phase N: title``. When the plan's ``Phase 2`` and the tasks file's
     ``Phase 2`` have titles that share no meaningful word (after status, size and filler words,
     and words that title most phases of the task, such as ``Tests`` in a testing project), the
-    files number their phases differently. The plan is the reference, then the tasks file; a heading
-    without a title (``Phase 2 Complete ✅``) matches any phase of its number.
+    files number their phases differently. Reported when two numbers clash, or one clashes and its
+    title is another number's in the reference (the phases were renumbered): one lone clash may be
+    a rewording, and new work is CON003's finding. The plan is the reference, then the tasks file;
+    a heading without a title (``Phase 2 Complete ✅``) matches any phase of its number.
 
     Why: "Phase 2 is done" then means one thing to a reader of the plan and another to a reader of
     the tasks file. Status notes, estimates and dependencies that cite a phase by number land on
@@ -54,7 +56,7 @@ class PhaseNumberMeansDifferentWork(Rule):
                     and _first_reference(docs, titled, phase_id) is reference
                     and not titles_match(_stems(refs, generic), _stems(titled[id(reference)][phase_id], generic))
                 ]
-                if clashes:
+                if len(clashes) >= 2 or any(_shifted(here, titled[id(reference)], generic) for here, _ in clashes):
                     yield self._report(task, other, reference, clashes)
 
     def _report(self, task: TaskDocs, doc: Document, reference: Document,
@@ -84,6 +86,12 @@ def _titles(doc: Document, generic: frozenset[str]) -> dict[str, list[PhaseRef]]
 def _stems(refs: list[PhaseRef], generic: frozenset[str]) -> frozenset[str]:
     """Every meaningful stem one file gives a phase: a phase titled twice matches either title."""
     return frozenset(word for ref in refs for word in ref.stems) - generic
+
+
+def _shifted(here: PhaseRef, reference: dict[str, list[PhaseRef]], generic: frozenset[str]) -> bool:
+    """The reference file gives this title to another number: the phases were renumbered, not reworded."""
+    return any(phase_id != here.id and shares_word(here.stems - generic, _stems(refs, generic))
+               for phase_id, refs in reference.items())
 
 
 def _first_reference(docs: list[Document], titled: dict[int, dict[str, list[PhaseRef]]],
