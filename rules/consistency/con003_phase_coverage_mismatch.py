@@ -29,8 +29,10 @@ class PhaseCoverageMismatch(Rule):
     its title under another number (a renumbered phase is DOC030's finding, not missing work). A
     sub-phase covers its parent and the reverse (``Phase 1A`` in the tasks file covers the plan's
     ``Phase 1``). Plan phases marked optional or deferred, or titled as future work, need no tasks
-    yet. A titled phase heading of the context that the plan never names is scope that grew outside
-    the plan. Only compared when both files name phases in their headings.
+    yet. A titled phase heading of the context whose number and title the plan never names is scope
+    that grew outside the plan (a context heading for a number the plan has reports on that phase;
+    a clash of titles is DOC030's finding). Only compared when both files name phases in their
+    headings.
 
     Why: the plan says what will be done and the tasks file tracks doing it. A plan phase with
     no tasks is work nobody will pick up; a tasks phase the plan never mentions is scope that
@@ -97,8 +99,8 @@ def _missing(source: Document, target: Document, generic: frozenset[str]) -> lis
         if source.role is Role.PLAN and is_deferred_phase(source, phase.section):
             continue  # a future or optional plan phase needs no tasks yet
         title = stems_after_id(phase.section.title, phase.id) - generic
-        if source.role is Role.CONTEXT and not title:
-            continue  # "Phase 2 Complete ✅" in the context reports on a phase; it does not define one
+        if source.role is Role.CONTEXT and (not title or _covered_id(phase.id, every)):
+            continue  # "Phase 2 Complete ✅", "Phase 2: Notes": the context reports on a phase the plan has
         if phase.id not in seen and not _covered(phase.id, title, named, every, generic, defined):
             missing.append(phase)
         seen.add(phase.id)

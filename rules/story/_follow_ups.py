@@ -15,7 +15,9 @@ HEADING_RE = re.compile(
     r"|\b(?:after|post)[- ]this task\b|\bdeferred follow"
 )
 _ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
-_SETTLED_RE = re.compile(r"(?i)✅|~~|\b(?:answered|resolved|decided|decision|answer|done|closed|tracked in)\b")
+_SETTLED_RE = re.compile(
+    r"(?i)✅|~~|(?:→|->|=>)\s*\w|\b(?:answered|resolved|decided|decision|answer|done|closed|tracked in)\b"
+)  # an arrow in a question list gives the answer: "Reuse the cache? → yes"
 _CODE_RE = re.compile(r"`([^`\n]{2,80})`|\b([\w-]+\.(?:md|py|ts|tsx|js|json|ya?ml|sql|toml|sh))\b")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 MAX_ITEMS = 50  # per section: a longer list is a backlog of its own, and matching stays linear
