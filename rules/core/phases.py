@@ -84,6 +84,13 @@ def is_deferred_phase(doc: Document, section: Section) -> bool:
     return section_status(doc, section) in SET_ASIDE or _LATER_RE.search(section.title) is not None
 
 
+def is_later(doc: Document, item: CheckItem) -> bool:
+    """Marked as later, optional or out-of-scope work ("(future enhancement)"), or under a heading for
+    such work ("Future Enhancements", "Stretch goals")."""
+    return _LATER_RE.search(item.text) is not None or any(
+        _LATER_RE.search(section.title) for section in ancestors(doc, item.section))
+
+
 def is_set_aside(item: CheckItem) -> bool:
     """Open on purpose: marked deferred, on hold, optional, or struck through."""
     return item.status in SET_ASIDE or "~~" in item.text

@@ -6,7 +6,7 @@ import re
 
 from rules.core.model import CheckItem, Document, Role, Status, TaskDocs
 from rules.core.phase_identity import PhaseRef, phase_refs
-from rules.core.phases import is_open, is_phase_tracker, phases, section_status
+from rules.core.phases import is_later, is_open, is_phase_tracker, phases, section_status
 from rules.core.verification import is_verification
 
 # A task that changes code: it names a source file or a code span, or starts with a building verb.
@@ -49,8 +49,10 @@ def whole_task_done(task: TaskDocs) -> tuple[Document, int] | None:
 
 
 def open_checks(doc: Document, items: tuple[CheckItem, ...]) -> list[CheckItem]:
-    """Open (not deferred or optional) test and verification boxes among *items*."""
-    return [i for i in items if is_open(i) and not is_phase_tracker(i) and is_verification(doc, i)]
+    """Open test and verification boxes among *items*: not deferred or optional, nor marked or filed
+    as later or out-of-scope work ("Future Enhancements")."""
+    return [i for i in items if is_open(i) and not is_phase_tracker(i) and is_verification(doc, i)
+            and not is_later(doc, i)]
 
 
 def tasks_doc(task: TaskDocs) -> Document | None:
