@@ -8,6 +8,7 @@ in order; rules/registry.py concatenates every family.
 from __future__ import annotations
 
 from rules.core.rule import Rule
+from rules.story.doc001_status_disagrees_across_files import StatusDisagreesAcrossFiles
 from rules.story.doc030_phase_number_means_different_work import PhaseNumberMeansDifferentWork
 from rules.story.doc031_follow_up_never_tracked import FollowUpNeverTracked
 from rules.story.doc032_complete_with_open_verification import CompleteWithOpenVerification
@@ -15,6 +16,7 @@ from rules.story.doc033_large_change_without_test_task import LargeChangeWithout
 from rules.story.doc034_deferred_work_left_behind import DeferredWorkLeftBehind
 
 RULES: tuple[type[Rule], ...] = (
+    StatusDisagreesAcrossFiles,
     PhaseNumberMeansDifferentWork,
     FollowUpNeverTracked,
     CompleteWithOpenVerification,

@@ -1,0 +1,202 @@
+"""The story model: where each file of a task says the work stands, and where the folder does.
+
+Per file, the overall status statements (``Status:`` / ``Progress:`` lines, a title badge, a
+progress summary, a ``Last Updated: … (Phase 2 complete)`` note), each with a normalised
+:class:`State`, its line, its words and whether it speaks for the whole work or for named parts
+(``Phase 1A Complete``). Per task, a derived :class:`TaskState` from the folder (``dev/archive``
+and friends), the statements and the checkboxes. Pure: a function of the documents alone.
+
+Not statements: a ``Status`` column of a table (tables are never read here), a legend
+(``✅ = done``, ``[ ] Open / [x] Fixed``), an instruction (``complete the migration``), and
+status words in prose (only labelled lines, title badges and progress summaries count).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from rules.core._story_words import State, from_status, read_value
+from rules.core.model import Document, Progress, Role, TaskDocs
+from rules.core.text import clip, strip_comments
+
+__all__ = ["State", "Statement", "TaskState", "TaskStory", "file_statements", "overall", "footer_statements",
+           "story", "HEADER_LINES"]
+
+HEADER_LINES = 12  # a statement this near the top speaks for the file even under a first "##" heading
+_FOOTER_LINES = 10
+
+
+class TaskState(enum.StrEnum):
+    """Where the folder as a whole stands, strongest evidence first."""
+
+    ARCHIVED = "archived"  # under dev/archive, dev/completed, …
+    DECLARED_DONE = "declared_done"  # a file's overall status says done
+    ALL_TICKED = "all_ticked"  # every box of the tasks file is ticked
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+
+    @property
+    def finished(self) -> bool:
+        return self in (TaskState.ARCHIVED, TaskState.DECLARED_DONE)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One status statement of a file."""
+
+    kind: str  # "label" (Status: …), "badge" (title emoji/word), "progress" (6/6, 100%), "note" (Last Updated (…))
+    state: State
+    line: int
+    words: str  # the value as written, clipped
+    place: str  # "header" | "body" | "footer"
+    scoped: bool = False  # about named parts of the work (Phase 1A), not the whole
+    done_parts: tuple[str, ...] = ()  # ids of the parts it calls done
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStory:
+    state: TaskState
+    evidence: Statement | None  # the statement behind DECLARED_DONE, if any
+    evidence_doc: Document | None
+
+
+# "**Status:** …", "> Status: …", "- **Overall Progress**: …", "상태: …"; never a table row.
+_LABEL_RE = re.compile(
+    r"^\s*+(?:>\s*+)?(?:[-*+]\s++)?(?:#{1,6}\s++)?[*_]*+\s*+"
+    r"((?:overall|current|project|task|implementation|work)\s+)?(status|state|progress|상태|진행\s?상태|진행률)"
+    r"\s*+[*_]*+\s*+[:：]\s*+[*_]*+\s*+(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+_NOTE_RE = re.compile(r"\(([^()]{3,80})\)\s*$")
+_MARKUP_RE = re.compile(r"[*_`]+")
+
+
+def file_statements(doc: Document) -> tuple[Statement, ...]:
+    """Every status statement of *doc*, in line order (computed once per document)."""
+    return doc.derive(_statements)
+
+
+def _statements(doc: Document) -> tuple[Statement, ...]:
+    first_sub = next((s.line for s in doc.sections if s.level > 1), doc.line_count + 1)
+    footer_from = _footer_start(doc)
+
+    def place(line: int) -> str:
+        if line < first_sub or line <= HEADER_LINES:
+            return "header"
+        return "footer" if line >= footer_from else "body"
+
+    found: dict[int, Statement] = {}
+    title = doc.title
+    if title is not None and title.level == 1 and (state := from_status(title.status)) is not None:
+        found[title.line] = Statement("badge", state, title.line, title.title, "header")
+    for number in doc.lines_containing(("status", "state", "progress", "상태", "진행")):
+        if number in doc.code_lines or number in found:
+            continue
+        if (statement := _label(doc.line_text(number), number, place(number))) is not None:
+            found[number] = statement
+    for ref in doc.dates:
+        note = _NOTE_RE.search(ref.raw)
+        if note and ref.line not in found and place(ref.line) != "body":
+            state, scoped, done, ambiguous = read_value(note.group(1))
+            if state is not None and not ambiguous:
+                found[ref.line] = Statement("note", state, ref.line, note.group(1), place(ref.line), scoped, done)
+    for claim in doc.progress:
+        if claim.line not in found and place(claim.line) == "header" and claim.line not in doc.code_lines:
+            if (statement := _progress(claim)) is not None:
+                found[claim.line] = statement
+    return tuple(found[line] for line in sorted(found))
+
+
+def _label(text: str, number: int, where: str) -> Statement | None:
+    if text.lstrip().startswith("|"):
+        return None
+    match = _LABEL_RE.match(clip(strip_comments(text)))
+    if not match:
+        return None
+    value = _MARKUP_RE.sub("", match.group("value")).strip()
+    state, scoped, done, ambiguous = read_value(value)
+    if state is None or ambiguous:
+        return None
+    if match.group(2).lower().startswith(("progress", "진행")) and state is State.DONE and "/" in value:
+        progress = _fraction_state(value)
+        state = progress if progress is not None else state
+    return Statement("label", state, number, value[:120], where, scoped, done)
+
+
+_FRACTION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
+
+
+def _fraction_state(value: str) -> State | None:
+    match = _FRACTION_RE.search(value)
+    if not match or float(match.group(2)) <= 0:
+        return None
+    done, total = float(match.group(1)), float(match.group(2))
+    return State.DONE if done >= total else State.NOT_STARTED if done == 0 else State.IN_PROGRESS
+
+
+_SCOPE_RE = re.compile(r"(?i)\b(?:phase|stage|step|session|sprint|milestone|part)\s*[0-9]")
+
+
+def _progress(claim: Progress) -> Statement | None:
+    """A progress summary near the top: ``6/6 tasks complete (100%)``; a phase's own count is not overall."""
+    if _SCOPE_RE.search(claim.text) or claim.text.lstrip().startswith("|"):
+        return None
+    if claim.total:
+        done = claim.done or 0.0
+        state = State.DONE if done >= claim.total else State.NOT_STARTED if done == 0 else State.IN_PROGRESS
+    elif claim.percent is not None:
+        state = State.DONE if claim.percent >= 100 else State.NOT_STARTED if claim.percent == 0 else State.IN_PROGRESS
+    else:
+        return None
+    return Statement("progress", state, claim.line, claim.text[:120], "header")
+
+
+def _footer_start(doc: Document) -> int:
+    """First line of the footer: after the last horizontal rule near the end, else the last lines."""
+    last = doc.line_count
+    for number in range(last, max(0, last - _FOOTER_LINES * 2), -1):
+        if doc.line_text(number).strip() in ("---", "***", "___") and number not in doc.code_lines:
+            return number + 1 if last - number <= _FOOTER_LINES * 2 else last - _FOOTER_LINES + 1
+    return max(HEADER_LINES + 1, last - _FOOTER_LINES + 1)
+
+
+def overall(doc: Document) -> Statement | None:
+    """The file's overall status: its first header statement about the whole work (label first)."""
+    header = [s for s in file_statements(doc) if s.place == "header" and not s.scoped]
+    for kind in ("label", "badge", "progress"):
+        if found := next((s for s in header if s.kind == kind), None):
+            return found
+    return None
+
+
+def footer_statements(doc: Document) -> tuple[Statement, ...]:
+    return tuple(s for s in file_statements(doc) if s.place == "footer")
+
+
+def story(task: TaskDocs) -> TaskStory:
+    """The folder's derived state (computed from the documents; cheap, no caching needed)."""
+    declared = next(((doc, s) for doc in _core(task) if (s := overall(doc)) is not None and s.state is State.DONE),
+                    None)
+    if task.archived:
+        return TaskStory(TaskState.ARCHIVED, declared[1] if declared else None, declared[0] if declared else None)
+    if declared:
+        return TaskStory(TaskState.DECLARED_DONE, declared[1], declared[0])
+    items = task.tasks.items if task.tasks else ()
+    if items and all(item.checked for item in items):
+        return TaskStory(TaskState.ALL_TICKED, None, None)
+    begun = any(item.checked for item in items) or any(
+        (s := overall(doc)) is not None and s.state.begun for doc in _core(task))
+    return TaskStory(TaskState.IN_PROGRESS if begun else TaskState.NOT_STARTED, None, None)
+
+
+def _core(task: TaskDocs) -> tuple[Document, ...]:
+    """The plan, context and tasks files, then extras that are not in sub-folders (a HANDOFF.md)."""
+    depth = task.path.count("/") + 1
+    extras = tuple(d for d in task.extras if d.role is Role.EXTRA and d.path.count("/") == depth and not task.loose)
+    return (*(d for d in (task.plan, task.context, task.tasks) if d is not None), *extras)
+
+
+def core_documents(task: TaskDocs) -> tuple[Document, ...]:
+    return _core(task)

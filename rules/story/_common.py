@@ -1,0 +1,137 @@
+"""Helpers shared by the story rules: places, checkbox nesting, blockers and criteria sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
+from rules.core.story import Statement, TaskState, TaskStory, core_documents
+from rules.core.text import strip_comments
+
+SET_ASIDE = frozenset({Status.OPTIONAL, Status.PAUSED})
+
+
+def where(doc: Document, line: int) -> str:
+    return f"{doc.name}:{line}"
+
+
+def quote(text: str, limit: int = 60) -> str:
+    text = strip_comments(text).strip().strip("*_ ")
+    return repr(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
+
+
+def set_aside(item: CheckItem) -> bool:
+    """Open on purpose: optional, deferred, on hold, or struck through."""
+    return item.status in SET_ASIDE or "~~" in item.text or _LATER_RE.search(item.text) is not None
+
+
+_LATER_RE = re.compile(r"(?i)\b(?:optional|deferred|future|later|out of scope|stretch|nice[- ]to[- ]have|won'?t do"
+                       r"|not needed|n/a|skipped)\b")
+
+
+def parent_items(items: tuple[CheckItem, ...]) -> list[int | None]:
+    """For each checkbox, the index of the checkbox it is nested under (or None)."""
+    parents: list[int | None] = []
+    stack: list[int] = []
+    for index, item in enumerate(items):
+        while stack and (items[stack[-1]].depth >= item.depth or items[stack[-1]].end_line < item.line):
+            stack.pop()
+        parents.append(stack[-1] if stack else None)
+        stack.append(index)
+    return parents
+
+
+def finished_how(task: TaskDocs, story: TaskStory) -> str:
+    """``archived under 'dev/archive/'`` or ``declared done in x-tasks.md:3 ('Complete (6/6)')``."""
+    if story.state is TaskState.ARCHIVED:
+        return f"archived under {task.root + '/'!r}"
+    assert story.evidence is not None and story.evidence_doc is not None
+    return f"declared done in {where(story.evidence_doc, story.evidence.line)} ({quote(story.evidence.words)})"
+
+
+# --- criteria sections --------------------------------------------------------------------------
+
+_CRITERIA_RE = re.compile(r"(?i)definition of done|done when|success criteria|acceptance criteria|exit criteria"
+                          r"|completion criteria|완료 조건|완료 기준|성공 기준")
+
+
+def criteria_sections(doc: Document) -> Iterator[Section]:
+    """Sections titled as a definition of done / success / acceptance criteria (outermost only)."""
+    inside_until = 0
+    for section in doc.sections:
+        if section.line <= inside_until:
+            continue
+        if _CRITERIA_RE.search(section.title):
+            inside_until = section.end_line
+            yield section
+
+
+# --- blockers -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class BlockerNote:
+    doc: Document
+    line: int
+    text: str
+    none: bool  # "Blockers: none", a Blockers section saying there are none
+
+
+_BLOCKER_LABEL_RE = re.compile(
+    r"(?i)^\s*+(?:[-*+]\s++|\d+[.)]\s++)?(?:\[[ xX]\]\s++)?[*_]*+\[?\s*+(?:⚠️?\s*+)?(?:current\s+)?(blockers?|blocked by)"
+    r"\s*+\]?[*_]*+\s*+(?:[:：—–-]|\]|\*\*)\s*+[*_]*+\s*+(?P<value>.*)$"
+)
+_NONE_RE = re.compile(r"(?i)^\W*+(?:none|no\b|nothing|n/?a\b|없음|-$|—$|$)")
+_RESOLVED_RE = re.compile(r"(?i)~~|✅|☑|\b(?:resolved|fixed|unblocked|cleared|solved|done|completed?|removed|"
+                          r"no longer|was blocked|were blocked|해결)\b")
+_HYPOTHETICAL_RE = re.compile(r"(?i)\b(?:if|could|might|may|would|risk|potential(?:ly)?|possible)\b")
+_BLOCKER_SECTION_RE = re.compile(r"(?i)\bblockers?\b|blocked|impediment|차단|블로커")
+
+
+def blocker_notes(task: TaskDocs) -> list[BlockerNote]:
+    """Where the folder speaks of blockers: ``Blocker: …`` lines and ``Blockers`` sections."""
+    notes: list[BlockerNote] = []
+    for doc in core_documents(task):
+        labelled: set[int] = set()
+        for number in doc.lines_containing(("blocker", "blocked by")):
+            text = doc.line_text(number)
+            if number in doc.code_lines or text.lstrip().startswith(("|", "#")):
+                continue
+            match = _BLOCKER_LABEL_RE.match(text)
+            if not match:
+                continue
+            labelled.add(number)
+            value = match.group("value").strip().strip("*_ ")
+            if _NONE_RE.match(value) and value:
+                notes.append(BlockerNote(doc, number, text, True))
+            elif value and not _RESOLVED_RE.search(text) and not _HYPOTHETICAL_RE.search(value):
+                notes.append(BlockerNote(doc, number, text, False))
+        for section in doc.sections:
+            if _BLOCKER_SECTION_RE.search(section.title) and not _RESOLVED_RE.search(section.title):
+                notes.extend(_section_notes(doc, section, labelled))
+    return notes
+
+
+def _section_notes(doc: Document, section: Section, skip: set[int]) -> Iterator[BlockerNote]:
+    body = [(n, doc.line_text(n)) for n in range(section.line + 1, section.end_line + 1)
+            if doc.line_text(n).strip() and n not in doc.code_lines and n not in skip]
+    body = [(n, t) for n, t in body if not t.lstrip().startswith(("#", "---", "|", ">"))]
+    if not body:
+        return
+    first_n, first = body[0]
+    if _NONE_RE.match(re.sub(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s+)?", "", first).strip("*_ ")):
+        if len(body) == 1:
+            yield BlockerNote(doc, first_n, first, True)
+        return
+    for number, text in body:
+        item = re.match(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<rest>.*)$", text)
+        if item is None or text.lstrip().startswith(("- [x]", "* [x]", "- [X]")):
+            continue
+        rest = item.group("rest")
+        if not _RESOLVED_RE.search(rest) and not _HYPOTHETICAL_RE.search(rest) and not _NONE_RE.match(rest):
+            yield BlockerNote(doc, number, text, False)
+
+
+def statement_text(statement: Statement) -> str:
+    return quote(statement.words)

@@ -1,0 +1,81 @@
+"""DOC001 status-disagrees-across-files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.core.story import State, Statement, core_documents, file_statements, overall
+from rules.story._common import quote, where
+
+_NOT_BEGUN = frozenset({State.PLANNING, State.NOT_STARTED})
+_MIN_TICKED = 3  # all boxes ticked counts as evidence from this many on
+
+
+class StatusDisagreesAcrossFiles(Rule):
+    """The files of one task disagree on where the work stands.
+
+    Reads each file's overall status (a ``Status:`` / ``Progress:`` line near the top, a title
+    badge, a progress summary) and reports a file that says the work has not begun (planning,
+    ready to implement, not started) while another file of the task reports it done, in progress
+    or partly done, or while every box of the tasks file is ticked; and a file that says in
+    progress while another declares the whole work done. Statements about one phase or session
+    (``Phase 1A complete``) count as proof that work began, never as the whole work done.
+
+    Why: the first lines of a file are what the next session trusts. A plan still "Planning"
+    beside a tasks file "Complete (6/6)" means one of them was never updated, and a reader cannot
+    tell which, nor whether the work is finished.
+
+    Bad:
+        auth-plan.md:   Status: Planning
+        auth-tasks.md:  Status: Complete (6/6)
+
+    Good:
+        auth-plan.md:   Status: Complete (shipped in v1.4)
+        auth-tasks.md:  Status: Complete (6/6)
+    """
+
+    code = "DOC001"
+    name = "status-disagrees-across-files"
+    category = Category.CONSISTENCY
+    severity = Severity.HIGH
+    rationale = "Files that disagree on where the work stands leave readers unable to tell if it is finished."
+    fix = "Bring the stale file's status line up to date with the others (or correct the one that is wrong)."
+    effort_minutes = 5
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        docs = core_documents(task)
+        stated = [(doc, s) for doc in docs if (s := overall(doc)) is not None]
+        for doc, statement in stated:
+            if statement.state in _NOT_BEGUN:
+                ahead = _begun_elsewhere(task, docs, stated, doc)
+            elif statement.state in (State.IN_PROGRESS, State.BLOCKED):
+                ahead = next((f"{where(d, s.line)} says {quote(s.words)}" for d, s in stated
+                              if d is not doc and s.state is State.DONE and s.kind == "label"), None)
+            else:
+                ahead = None
+            if ahead is None:
+                continue
+            message = (f"{doc.name} says the work stands at {statement.state.value.replace('_', ' ')} "
+                       f"({quote(statement.words)}), but {ahead}.")
+            yield self.finding(task, doc, statement.line, message, key=doc.name)
+
+
+def _begun_elsewhere(task: TaskDocs, docs: tuple[Document, ...], stated: list[tuple[Document, Statement]],
+                     doc: Document) -> str | None:
+    """Evidence in another file that the work has begun (or finished): the strongest first."""
+    for other, statement in stated:
+        if other is not doc and statement.state.begun:
+            return f"{where(other, statement.line)} says {quote(statement.words)}"
+    for other in docs:
+        if other is doc:
+            continue
+        for statement in file_statements(other):
+            if statement.place == "header" and statement.scoped and statement.done_parts:
+                return f"{where(other, statement.line)} says {quote(statement.words)}"
+    items = task.tasks.items if task.tasks is not None and task.tasks is not doc else ()
+    if len(items) >= _MIN_TICKED and all(item.checked for item in items):
+        return f"all {len(items)} boxes in {task.tasks.name if task.tasks else ''} are ticked (first at line {items[0].line})"
+    return None
