@@ -103,6 +103,7 @@ _PART_RE = re.compile(
     rf"(?<![\w-])(?:{_PART_WORDS})\s*+([0-9]{{1,3}}(?:\.[0-9]{{1,3}})?[a-z]?\b"
     r"(?:\s*+(?:,|&|and|/|-|–|to)\s*+[0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]?\b){0,8})"
 )
+_PIECE_RE = re.compile(rf",\s*+(?=(?:{_PART_WORDS})\b)")  # "Phase 2 done, Phase 3 partial": one piece per part
 _PART_ID_RE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]?")
 # Work before implementation: "Planning complete", "Design done", "Analysis complete".
 _PREWORK_RE = re.compile(r"^\W*+(?:planning|plan|design|analysis|research|investigation|discovery|spec(?:ification)?"
@@ -163,7 +164,7 @@ def read_value(value: str) -> tuple[State | None, bool, tuple[str, ...], bool]:
     if state is None:
         return None, False, (), False
     scoped, done = False, []
-    for piece in first.split(","):
+    for piece in _PIECE_RE.split(first):
         if match := _PART_RE.search(piece):
             scoped = True
             if phrase_state(piece) is State.DONE:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from rules.core.rule import Rule
 from rules.story.doc001_status_disagrees_across_files import StatusDisagreesAcrossFiles
+from rules.story.doc002_file_contradicts_itself import FileContradictsItsOwnStatus
+from rules.story.doc003_ticked_over_unticked_substeps import StatusLineContradictsSubsteps
 from rules.story.doc030_phase_number_means_different_work import PhaseNumberMeansDifferentWork
 from rules.story.doc031_follow_up_never_tracked import FollowUpNeverTracked
 from rules.story.doc032_complete_with_open_verification import CompleteWithOpenVerification
@@ -17,6 +19,8 @@ from rules.story.doc034_deferred_work_left_behind import DeferredWorkLeftBehind
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
+    FileContradictsItsOwnStatus,
+    StatusLineContradictsSubsteps,
     PhaseNumberMeansDifferentWork,
     FollowUpNeverTracked,
     CompleteWithOpenVerification,

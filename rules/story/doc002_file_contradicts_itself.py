@@ -1,0 +1,68 @@
+"""DOC002 file-contradicts-its-own-status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.core.story import State, Statement, core_documents, file_statements
+from rules.story._common import quote
+
+_STAGE = {State.NOT_STARTED: 0, State.PLANNING: 0, State.IN_PROGRESS: 1, State.BLOCKED: 1, State.REVIEW: 2,
+          State.DONE: 3}
+
+
+class FileContradictsItsOwnStatus(Rule):
+    """A file's header and footer give two different statuses.
+
+    Compares the status statements at the top of a file (``Status:`` lines, a title badge, a
+    progress summary) with those in its footer (after the last rule, or the last lines: a closing
+    ``Status:`` line, ``Last Updated: … (Phases 2 & 3 complete)``). Reports when they put the
+    whole work at different stages (planning vs done), or name different phases as complete
+    (header: Phase 1A complete; footer: Phases 2 and 3 complete).
+
+    Why: a reader who stops at the header and one who jumps to the footer come away with two
+    different stories. One of the two places was not updated, and the file no longer says which.
+
+    Bad:
+        **Status**: Phase 1 complete, ready for testing
+        …
+        **Last Updated**: 2026-01-09 (Phases 2 & 3 complete)
+
+    Good:
+        **Status**: Phases 1–3 complete, ready for testing
+        …
+        **Last Updated**: 2026-01-09 (Phases 2 & 3 complete)
+    """
+
+    code = "DOC002"
+    name = "file-contradicts-its-own-status"
+    category = Category.CONSISTENCY
+    severity = Severity.MEDIUM
+    rationale = "A header and a footer that give different statuses tell two readers two different stories."
+    fix = "Update the stale status (usually the header) so the top and the bottom of the file agree."
+    effort_minutes = 3
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        for doc in core_documents(task):
+            statements = file_statements(doc)
+            header = [s for s in statements if s.place == "header" and s.kind != "progress"]
+            footer = [s for s in statements if s.place == "footer"]
+            for top in header:
+                clash = next((bottom for bottom in footer if _clash(top, bottom)), None)
+                if clash is None:
+                    continue
+                message = (f"{doc.name} says {quote(top.words)} at line {top.line} but {quote(clash.words)} "
+                           f"in its footer ({doc.name}:{clash.line}).")
+                yield self.finding(task, doc, top.line, message, key=f"{doc.name}:{top.words}")
+                break
+
+
+def _clash(top: Statement, bottom: Statement) -> bool:
+    if top.scoped and bottom.scoped:
+        return bool(top.done_parts and bottom.done_parts and not set(bottom.done_parts) <= set(top.done_parts))
+    if top.scoped or bottom.scoped:
+        return False
+    return _STAGE[top.state] != _STAGE[bottom.state]

@@ -1,0 +1,72 @@
+"""DOC003 status-line-contradicts-substeps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import CheckItem, Document, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.core.story import core_documents
+from rules.story._common import parent_items, quote, set_aside
+
+_MIN_STEPS = 2
+
+
+class StatusLineContradictsSubsteps(Rule):
+    """A ticked checkbox sits over sub-steps none of which is ticked, or an open one over
+    sub-steps that are all ticked.
+
+    Looks at checkboxes that have nested checkboxes (at least two): a parent ``[x]`` whose
+    sub-steps are all open (deferred, optional and struck-through steps aside) is reported as
+    medium; the reverse, an open parent over sub-steps all ticked, as low (the roll-up was
+    forgotten).
+
+    Why: the parent line is the summary a reader scans; the sub-steps are the evidence. A ticked
+    summary over untouched steps claims work nobody recorded doing; an open summary over finished
+    steps under-reports progress and leaves the next session hunting for what is left.
+
+    Bad:
+        - [x] Phase 2: importer complete
+          - [ ] Parse the CSV header
+          - [ ] Map columns to fields
+
+    Good:
+        - [ ] Phase 2: importer
+          - [ ] Parse the CSV header
+          - [ ] Map columns to fields
+    """
+
+    code = "DOC003"
+    name = "status-line-contradicts-substeps"
+    category = Category.CONSISTENCY
+    severity = Severity.MEDIUM
+    rationale = "A summary checkbox that contradicts its own sub-steps misreports what was done."
+    fix = "Tick the sub-steps that were done, or untick the summary line until they are."
+    effort_minutes = 3
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        for doc in core_documents(task):
+            yield from self._check_doc(task, doc)
+
+    def _check_doc(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
+        items = doc.items
+        children: dict[int, list[CheckItem]] = {}
+        for index, parent in enumerate(parent_items(items)):
+            if parent is not None:
+                children.setdefault(parent, []).append(items[index])
+        for index, steps in children.items():
+            parent = items[index]
+            counted = [s for s in steps if not set_aside(s)]
+            if len(counted) < _MIN_STEPS or set_aside(parent):
+                continue
+            ticked = sum(s.checked for s in counted)
+            if parent.checked and ticked == 0:
+                message = (f"{quote(parent.text)} is ticked but none of its {len(counted)} sub-steps is "
+                           f"(first: {quote(counted[0].text, 40)} at {doc.name}:{counted[0].line}).")
+                yield self.finding(task, doc, parent.line, message, key=f"{doc.name}:{parent.text[:40]}")
+            elif not parent.checked and ticked == len(counted):
+                message = (f"{quote(parent.text)} is open but all {len(counted)} of its sub-steps are ticked "
+                           f"({doc.name}:{counted[0].line}–{counted[-1].line}).")
+                yield self.finding(task, doc, parent.line, message, key=f"{doc.name}:{parent.text[:40]}",
+                                   severity=Severity.LOW)
