@@ -11,6 +11,8 @@ from rules.core.rule import Rule
 from rules.story.doc001_status_disagrees_across_files import StatusDisagreesAcrossFiles
 from rules.story.doc002_file_contradicts_itself import FileContradictsItsOwnStatus
 from rules.story.doc003_ticked_over_unticked_substeps import StatusLineContradictsSubsteps
+from rules.story.doc004_finished_with_open_criteria import FinishedWithOpenCriteria
+from rules.story.doc005_no_blockers_contradicted import NoBlockersContradicted
 from rules.story.doc030_phase_number_means_different_work import PhaseNumberMeansDifferentWork
 from rules.story.doc031_follow_up_never_tracked import FollowUpNeverTracked
 from rules.story.doc032_complete_with_open_verification import CompleteWithOpenVerification
@@ -21,6 +23,8 @@ RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
     FileContradictsItsOwnStatus,
     StatusLineContradictsSubsteps,
+    FinishedWithOpenCriteria,
+    NoBlockersContradicted,
     PhaseNumberMeansDifferentWork,
     FollowUpNeverTracked,
     CompleteWithOpenVerification,

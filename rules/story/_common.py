@@ -57,15 +57,42 @@ _CRITERIA_RE = re.compile(r"(?i)definition of done|done when|success criteria|ac
                           r"|completion criteria|완료 조건|완료 기준|성공 기준")
 
 
-def criteria_sections(doc: Document) -> Iterator[Section]:
-    """Sections titled as a definition of done / success / acceptance criteria (outermost only)."""
+@dataclass(frozen=True, slots=True)
+class CriteriaBlock:
+    title: str
+    line: int
+    items: tuple[CheckItem, ...]
+
+
+_CRITERIA_LABEL_RE = re.compile(r"^\s*+[*_]{1,2}([^*_]{3,60})[*_]{1,2}\s*+:?\s*+$|^\s*+([^:*#|]{3,40}):\s*+$")
+
+
+def criteria_blocks(doc: Document) -> Iterator[CriteriaBlock]:
+    """Definition-of-done / success / acceptance criteria with checkboxes: sections titled so
+    (outermost only), and ``**Acceptance criteria:**`` labels over a list of checkboxes."""
     inside_until = 0
     for section in doc.sections:
         if section.line <= inside_until:
             continue
         if _CRITERIA_RE.search(section.title):
             inside_until = section.end_line
-            yield section
+            yield CriteriaBlock(section.title, section.line, doc.items_in(section))
+    for number in doc.lines_containing(("criteria", "definition of done", "done when", "완료")):
+        label = _CRITERIA_LABEL_RE.match(strip_comments(doc.line_text(number)))
+        title = label and (label.group(1) or label.group(2))
+        if not title or not _CRITERIA_RE.search(title) or any(b.line <= number <= b.end_line for b in (
+                s for s in doc.sections if s.line != number and _CRITERIA_RE.search(s.title))):
+            continue
+        block, end = [], number
+        for item in doc.items:
+            if item.line <= number:
+                continue
+            if item.line > end + 1 + (1 if not block else 0):
+                break
+            block.append(item)
+            end = item.end_line
+        if block:
+            yield CriteriaBlock(title.strip(), number, tuple(block))
 
 
 # --- blockers -----------------------------------------------------------------------------------
@@ -86,7 +113,8 @@ _NONE_RE = re.compile(r"(?i)^\W*+(?:none|no\b|nothing|n/?a\b|없음|-$|—$|$)")
 _RESOLVED_RE = re.compile(r"(?i)~~|✅|☑|\b(?:resolved|fixed|unblocked|cleared|solved|done|completed?|removed|"
                           r"no longer|was blocked|were blocked|해결)\b")
 _HYPOTHETICAL_RE = re.compile(r"(?i)\b(?:if|could|might|may|would|risk|potential(?:ly)?|possible)\b")
-_BLOCKER_SECTION_RE = re.compile(r"(?i)\bblockers?\b|blocked|impediment|차단|블로커")
+_BLOCKER_SECTION_RE = re.compile(r"^(?:current |known |open |active |remaining )?(?:blockers?|blocked|impediments?|blockers"
+                                 r" (?:and|&) (?:risks|issues)|차단|블로커)(?: issues| list)?$")
 
 
 def blocker_notes(task: TaskDocs) -> list[BlockerNote]:
@@ -108,7 +136,7 @@ def blocker_notes(task: TaskDocs) -> list[BlockerNote]:
             elif value and not _RESOLVED_RE.search(text) and not _HYPOTHETICAL_RE.search(value):
                 notes.append(BlockerNote(doc, number, text, False))
         for section in doc.sections:
-            if _BLOCKER_SECTION_RE.search(section.title) and not _RESOLVED_RE.search(section.title):
+            if _BLOCKER_SECTION_RE.match(section.key) and not _RESOLVED_RE.search(section.title):
                 notes.extend(_section_notes(doc, section, labelled))
     return notes
 

@@ -1,0 +1,69 @@
+"""DOC004 finished-with-open-criteria."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.core.story import core_documents, story
+from rules.story._common import blocker_notes, criteria_blocks, finished_how, quote, set_aside, where
+
+
+class FinishedWithOpenCriteria(Rule):
+    """A finished or archived task still has open Definition of Done items, success criteria or
+    blockers.
+
+    Applies when the folder is archived (``dev/archive``, ``dev/completed``, …) or a file's
+    overall status declares the work done. Reports each Definition of Done / success criteria /
+    acceptance criteria section whose checkboxes are still open (deferred, optional and
+    struck-through items aside), and each blocker still described as open.
+
+    Why: the criteria are how the work was meant to be proven finished. Closing the task with them
+    open either hides work that was never verified or leaves a record that says it was not; an
+    open blocker in a closed task leaves readers unsure whether the feature works at all.
+
+    Bad:
+        dev/archive/search/search-plan.md
+        ## Success Criteria
+        - [ ] Results in under 200 ms
+        - [ ] Typos still find the article
+
+    Good:
+        dev/archive/search/search-plan.md
+        ## Success Criteria
+        - [x] Results in under 200 ms (p95 140 ms, see tasks)
+        - [ ] ~~Typos still find the article~~ (moved to #412)
+    """
+
+    code = "DOC004"
+    name = "finished-with-open-criteria"
+    category = Category.CONSISTENCY
+    severity = Severity.MEDIUM
+    rationale = "A task closed with its criteria or blockers open was never shown to be finished."
+    fix = "Tick the criteria that were met (with the evidence), and strike or move the rest to a follow-up."
+    effort_minutes = 10
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        told = story(task)
+        if not told.state.finished:
+            return
+        how = finished_how(task, told)
+        for doc in core_documents(task):
+            blocks = [(b, [i for i in b.items if not set_aside(i)]) for b in criteria_blocks(doc)]
+            blocks = [(b, items, [i for i in items if not i.checked]) for b, items in blocks]
+            opened = [(b, items, still) for b, items, still in blocks if still]
+            if not opened:
+                continue
+            block, items, still_open = min(opened, key=lambda found: found[0].line)
+            first = still_open[0]
+            total = sum(len(s) for _b, _i, s in opened)
+            more = f"; {total} open in {len(opened)} criteria lists of {doc.name}" if len(opened) > 1 else ""
+            message = (f"{block.title!r} has {len(still_open)} of {len(items)} criteria still open "
+                       f"(first: {quote(first.text, 50)} at {where(doc, first.line)}{more}), but the task is {how}.")
+            yield self.finding(task, doc, block.line, message, key=f"{doc.name}:criteria")
+        for note in blocker_notes(task):
+            if not note.none:
+                message = f"A blocker is still described as open ({quote(note.text)}), but the task is {how}."
+                yield self.finding(task, note.doc, note.line, message, key=f"blocker:{note.doc.name}:{note.text[:40]}")
