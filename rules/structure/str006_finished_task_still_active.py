@@ -7,14 +7,16 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.story import State, TaskState, core_documents, overall, story
 from rules.core.text import strip_comments_to_end
 
 _SETTLED = frozenset({Status.COMPLETE, Status.OPTIONAL})
 
 
 class FinishedTaskStillActive(Rule):
-    """Every task is done (all boxes checked, or the tasks file says 100% / complete), yet the
-    task is still under ``dev/active``.
+    """Every task is done (all boxes checked, or the tasks file says 100% / complete), or a file
+    says in so many words that the work is finished (``Status: ✅ COMPLETED and deployed`` at the
+    top of the plan, context, tasks or a handoff note), yet the task is still under ``dev/active``.
 
     Why: ``dev/active`` is the list of work in flight. A finished task left there makes the list
     lie, and agents resuming "active" work reread a closed task. Archiving keeps it available as
@@ -37,11 +39,10 @@ class FinishedTaskStillActive(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        doc = task.tasks
-        if task.archived or doc is None or _has_open_work(task, doc):
+        if task.archived:
             return
-        line, evidence = _finished(doc)
-        if not evidence:
+        doc, line, evidence = _evidence(task)
+        if doc is None:
             return
         archive = next((t.root for t in ctx.tasks if t.archived), "dev/archive")
         target = f"{archive}/{task.name}"
@@ -51,14 +52,34 @@ class FinishedTaskStillActive(Rule):
         fix = f"Move {how}, or add the work that remains to {doc.name!r}."
         yield self.finding(task, doc, line, message, key=task.name, fix=fix)
 
+def _evidence(task: TaskDocs) -> tuple[Document | None, int, str]:
+    """(file, line, evidence) that the task is finished: its checkboxes or tally, else a file's
+    overall status saying so when no file of the task says otherwise."""
+    doc = task.tasks
+    if doc is not None and not _has_open_work(task, doc):
+        line, evidence = _finished(doc)
+        if evidence:
+            return doc, line, evidence
+    told = story(task)
+    said, where = told.evidence, told.evidence_doc
+    if told.state is not TaskState.DECLARED_DONE or said is None or where is None:
+        return None, 0, ""
+    if any((s := overall(d)) is not None and s.state is not State.DONE for d in core_documents(task)):
+        return None, 0, ""  # the files disagree: DOC001's finding, not this one
+    open_boxes = sum(not i.checked and i.status is not Status.OPTIONAL for i in doc.items) if doc else 0
+    remains = f", though {open_boxes} boxes in {doc.name!r} are open" if doc and open_boxes else ""
+    return where, said.line, f"{where.name!r} says {_quote(said.words)}{remains}"
+
+
 def _finished(doc: Document) -> tuple[int, str]:
     """(line, evidence) when the tasks file shows everything done, else (0, "")."""
     if doc.items:
         ticked = sum(item.checked for item in doc.items)
+        line = _tally_line(doc)
         if ticked == len(doc.items):
-            return 1, f"all {ticked} checkboxes in {doc.name!r} are ticked"
+            return line, f"all {ticked} checkboxes in {doc.name!r} are ticked"
         if ticked:
-            return 1, f"{ticked} of {len(doc.items)} boxes in {doc.name!r} are ticked, the rest optional"
+            return line, f"{ticked} of {len(doc.items)} boxes in {doc.name!r} are ticked, the rest optional"
         return 0, ""
     if doc.progress:
         return doc.progress[0].line, f"{doc.name!r} says {_quote(doc.progress[0].text)}"
@@ -67,6 +88,13 @@ def _finished(doc: Document) -> tuple[int, str]:
         if mark.status is Status.COMPLETE and mark.line < first_sub:
             return mark.line, f"{doc.name!r} says {_quote(mark.text)}"
     return 0, ""
+
+
+def _tally_line(doc: Document) -> int:
+    """Where the file tallies its work as finished: its last 100% progress claim (the summary a
+    reader checks), else its first checkbox."""
+    full = [p.line for p in doc.progress if p.percent == 100 or (p.total and p.done == p.total)]
+    return full[-1] if full else doc.items[0].line
 
 
 def _quote(text: str) -> str:
