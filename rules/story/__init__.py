@@ -13,6 +13,7 @@ from rules.story.doc002_file_contradicts_itself import FileContradictsItsOwnStat
 from rules.story.doc003_ticked_over_unticked_substeps import StatusLineContradictsSubsteps
 from rules.story.doc004_finished_with_open_criteria import FinishedWithOpenCriteria
 from rules.story.doc005_no_blockers_contradicted import NoBlockersContradicted
+from rules.story.doc006_handoff_describes_open_work import HandoffDescribesOpenWork
 from rules.story.doc030_phase_number_means_different_work import PhaseNumberMeansDifferentWork
 from rules.story.doc031_follow_up_never_tracked import FollowUpNeverTracked
 from rules.story.doc032_complete_with_open_verification import CompleteWithOpenVerification
@@ -25,6 +26,7 @@ RULES: tuple[type[Rule], ...] = (
     StatusLineContradictsSubsteps,
     FinishedWithOpenCriteria,
     NoBlockersContradicted,
+    HandoffDescribesOpenWork,
     PhaseNumberMeansDifferentWork,
     FollowUpNeverTracked,
     CompleteWithOpenVerification,

@@ -1,0 +1,96 @@
+"""DOC006 handoff-describes-open-work."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, Section, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.core.story import core_documents, story
+from rules.story._common import finished_how, quote
+
+# Sections that hand the work over to the next session.
+_HANDOFF_RE = re.compile(
+    r"^(?:quick |session |next session |)(?:resume|handoff|hand off|hand-off)(?: here| instructions| notes| point)?$"
+    r"|^next session(?: resume here| start here| plan)?$|^resume here$|^(?:currently )?working on$"
+    r"|^current(?:ly)? (?:work|focus|task)$|^uncommitted(?: changes| work)?$|^work in progress$|^in progress$"
+    r"|^where (?:we|i) left off$|^pick up here$"
+)
+# "Next update: after Phase 2", "Next review: once the migration lands"
+_NEXT_RE = re.compile(r"(?i)^[\s>*_-]*next\s+(?:update|review|session|check-?in)[*_\s]*[:：][*_\s]*(?P<value>\S.*)$")
+_NOTHING_RE = re.compile(r"(?i)^\W*(?:none|nothing|no\b|n/a|all\b.{0,40}\b(?:complete|done|finished|committed)"
+                         r"|(?:the )?(?:feature|work|task|project) is (?:complete|done|finished)|—$|-$)")
+_LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(?P<rest>\S.*)$")
+
+
+class HandoffDescribesOpenWork(Rule):
+    """A handoff or resume note still describes work in flight in a task that is finished.
+
+    Applies when the folder is archived or a file's overall status declares the work done.
+    Reports "Quick Resume", "Next Session", "Handoff", "Currently working on", "Uncommitted
+    changes" and "In Progress" sections that still hold steps or work (not "none", not "all
+    complete"), and ``Next update: after Phase 2`` lines.
+
+    Why: the handoff is the first thing the next session reads and follows. Left as it was when
+    the work was half done, it sends a reader to rebuild what exists, or to commit changes that
+    were committed long ago.
+
+    Bad:
+        dev/archive/history/history-context.md
+        ## Quick Resume
+        1. Build the history screen, then add its route
+
+    Good:
+        dev/archive/history/history-context.md
+        ## Outcome
+        Shipped in 2.4; the history screen and review screen are live.
+    """
+
+    code = "DOC006"
+    name = "handoff-describes-open-work"
+    category = Category.CONSISTENCY
+    severity = Severity.LOW
+    rationale = "A stale handoff in a finished task sends the next reader to redo or resume finished work."
+    fix = "Replace the handoff with a short outcome (what shipped, where follow-ups live), or delete it."
+    effort_minutes = 5
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        told = story(task)
+        if not told.state.finished:
+            return
+        how = finished_how(task, told)
+        for doc in core_documents(task):
+            for section in doc.sections:
+                if _HANDOFF_RE.match(_key(section)) and (first := _open_entry(doc, section)) is not None:
+                    message = (f"{section.title!r} still hands over work in flight ({quote(first[1])} at "
+                               f"{doc.name}:{first[0]}), but the task is {how}.")
+                    yield self.finding(task, doc, section.line, message, key=f"{doc.name}:{section.key}")
+            for number in doc.lines_containing(("next update", "next review", "next session", "next check")):
+                match = _NEXT_RE.match(doc.line_text(number))
+                if match and number not in doc.code_lines and not _NOTHING_RE.match(match.group("value")):
+                    message = f"{quote(doc.line_text(number))} still promises a later update, but the task is {how}."
+                    yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}")
+
+
+def _key(section: Section) -> str:
+    """The title's key without trailing dashes or resume hints: ``next session — resume here``."""
+    return re.sub(r"\s+", " ", section.key).strip()
+
+
+def _open_entry(doc: Document, section: Section) -> tuple[int, str] | None:
+    """The first line of the section's own body that describes work, or None when it says nothing is open."""
+    end = min((s.line for s in doc.sections if s.parent is not None and s.line > section.line
+               and s.line <= section.end_line), default=section.end_line + 1)
+    body = [(n, doc.line_text(n).strip()) for n in range(section.line + 1, end)
+            if doc.line_text(n).strip() and n not in doc.code_lines]
+    body = [(n, t) for n, t in body if t not in ("---", "***", "___")]
+    if not body:
+        return None
+    first_n, first = body[0]
+    item = _LIST_RE.match(first)
+    text = item.group("rest") if item else first
+    if _NOTHING_RE.match(text.strip("*_ ")) and len(body) <= 2:
+        return None
+    return first_n, first
