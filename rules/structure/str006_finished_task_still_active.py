@@ -32,7 +32,7 @@ class FinishedTaskStillActive(Rule):
 
     code = "STR006"
     name = "finished-task-still-active"
-    category = Category.STRUCTURE
+    category = Category.CONSISTENCY  # the folder's place contradicts what its documents say
     severity = Severity.MEDIUM
     rationale = "A finished task under dev/active makes the list of work in flight lie."
     fix = "Move the finished task folder to `dev/archive/`, or add the work that remains to its tasks file."
@@ -91,8 +91,11 @@ def _finished(doc: Document) -> tuple[int, str]:
 
 
 def _tally_line(doc: Document) -> int:
-    """Where the file tallies its work as finished: its last 100% progress claim (the summary a
-    reader checks), else its first checkbox."""
+    """Where the file says its work is finished: its overall status line when it says done, else
+    its last 100% progress claim (the summary a reader checks), else its first checkbox."""
+    said = overall(doc)
+    if said is not None and said.state is State.DONE:
+        return said.line
     full = [p.line for p in doc.progress if p.percent == 100 or (p.total and p.done == p.total)]
     return full[-1] if full else doc.items[0].line
 
