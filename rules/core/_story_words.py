@@ -163,7 +163,7 @@ def read_value(value: str) -> tuple[State | None, bool, tuple[str, ...], bool]:
     state = phrase_state(value[: len(first)])
     if state is None:
         return None, False, (), False
-    scoped, done = False, []
+    scoped, done = False, list[str]()
     for piece in _PIECE_RE.split(first):
         if match := _PART_RE.search(piece):
             scoped = True

@@ -21,8 +21,8 @@ from rules.core._story_words import State, from_status, read_value
 from rules.core.model import Document, Progress, Role, TaskDocs
 from rules.core.text import clip, strip_comments
 
-__all__ = ["State", "Statement", "TaskState", "TaskStory", "file_statements", "overall", "footer_statements",
-           "story", "HEADER_LINES"]
+__all__ = ["HEADER_LINES", "State", "Statement", "TaskState", "TaskStory", "core_documents", "file_statements",
+           "footer_statements", "overall", "story"]
 
 HEADER_LINES = 12  # a statement this near the top speaks for the file even under a first "##" heading
 _FOOTER_LINES = 10
@@ -103,9 +103,9 @@ def _statements(doc: Document) -> tuple[Statement, ...]:
             if state is not None and not ambiguous:
                 found[ref.line] = Statement("note", state, ref.line, note.group(1), place(ref.line), scoped, done)
     for claim in doc.progress:
-        if claim.line not in found and place(claim.line) == "header" and claim.line not in doc.code_lines:
-            if (statement := _progress(claim)) is not None:
-                found[claim.line] = statement
+        if (claim.line not in found and place(claim.line) == "header" and claim.line not in doc.code_lines
+                and (statement := _progress(claim)) is not None):
+            found[claim.line] = statement
     return tuple(found[line] for line in sorted(found))
 
 
@@ -175,6 +175,11 @@ def footer_statements(doc: Document) -> tuple[Statement, ...]:
     return tuple(s for s in file_statements(doc) if s.place == "footer")
 
 
+def core_documents(task: TaskDocs) -> tuple[Document, ...]:
+    """The plan, context and tasks files, then extras beside them (a HANDOFF.md; not sub-folders)."""
+    return _core(task)
+
+
 def story(task: TaskDocs) -> TaskStory:
     """The folder's derived state (computed from the documents; cheap, no caching needed)."""
     declared = next(((doc, s) for doc in _core(task) if (s := overall(doc)) is not None and s.state is State.DONE),
@@ -197,6 +202,3 @@ def _core(task: TaskDocs) -> tuple[Document, ...]:
     extras = tuple(d for d in task.extras if d.role is Role.EXTRA and d.path.count("/") == depth and not task.loose)
     return (*(d for d in (task.plan, task.context, task.tasks) if d is not None), *extras)
 
-
-def core_documents(task: TaskDocs) -> tuple[Document, ...]:
-    return _core(task)

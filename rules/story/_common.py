@@ -83,7 +83,7 @@ def criteria_blocks(doc: Document) -> Iterator[CriteriaBlock]:
         if not title or not _CRITERIA_RE.search(title) or any(b.line <= number <= b.end_line for b in (
                 s for s in doc.sections if s.line != number and _CRITERIA_RE.search(s.title))):
             continue
-        block, end = [], number
+        block, end = list[CheckItem](), number
         for item in doc.items:
             if item.line <= number:
                 continue
@@ -106,15 +106,16 @@ class BlockerNote:
 
 
 _BLOCKER_LABEL_RE = re.compile(
-    r"(?i)^\s*+(?:[-*+]\s++|\d+[.)]\s++)?(?:\[[ xX]\]\s++)?[*_]*+\[?\s*+(?:⚠️?\s*+)?(?:current\s+)?(blockers?|blocked by)"
+    r"(?i)^\s*+(?:[-*+]\s++|\d+[.)]\s++)?(?:\[[ xX]\]\s++)?[*_]*+\[?\s*+(?:⚠️?\s*+)?(?:current\s+)?"
+    r"(blockers?|blocked by)"
     r"\s*+\]?[*_]*+\s*+(?:[:：—–-]|\]|\*\*)\s*+[*_]*+\s*+(?P<value>.*)$"
 )
 _NONE_RE = re.compile(r"(?i)^\W*+(?:none|no\b|nothing|n/?a\b|없음|-$|—$|$)")
 _RESOLVED_RE = re.compile(r"(?i)~~|✅|☑|\b(?:resolved|fixed|unblocked|cleared|solved|done|completed?|removed|"
                           r"no longer|was blocked|were blocked|해결)\b")
 _HYPOTHETICAL_RE = re.compile(r"(?i)\b(?:if|could|might|may|would|risk|potential(?:ly)?|possible)\b")
-_BLOCKER_SECTION_RE = re.compile(r"^(?:current |known |open |active |remaining )?(?:blockers?|blocked|impediments?|blockers"
-                                 r" (?:and|&) (?:risks|issues)|차단|블로커)(?: issues| list)?$")
+_BLOCKER_SECTION_RE = re.compile(r"^(?:current |known |open |active |remaining )?(?:blockers?|blocked|impediments?"
+                                 r"|blockers (?:and|&) (?:risks|issues)|차단|블로커)(?: issues| list)?$")
 
 
 def blocker_notes(task: TaskDocs) -> list[BlockerNote]:

@@ -75,7 +75,8 @@ def _begun_elsewhere(task: TaskDocs, docs: tuple[Document, ...], stated: list[tu
         for statement in file_statements(other):
             if statement.place == "header" and statement.scoped and statement.done_parts:
                 return f"{where(other, statement.line)} says {quote(statement.words)}"
-    items = task.tasks.items if task.tasks is not None and task.tasks is not doc else ()
-    if len(items) >= _MIN_TICKED and all(item.checked for item in items):
-        return f"all {len(items)} boxes in {task.tasks.name if task.tasks else ''} are ticked (first at line {items[0].line})"
+    tasks = task.tasks
+    items = tasks.items if tasks is not None and tasks is not doc else ()
+    if tasks is not None and len(items) >= _MIN_TICKED and all(item.checked for item in items):
+        return f"all {len(items)} boxes in {tasks.name} are ticked (first at {where(tasks, items[0].line)})"
     return None

@@ -52,9 +52,9 @@ class StatusLineContradictsSubsteps(Rule):
     def _check_doc(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
         items = doc.items
         children: dict[int, list[CheckItem]] = {}
-        for index, parent in enumerate(parent_items(items)):
-            if parent is not None:
-                children.setdefault(parent, []).append(items[index])
+        for index, above in enumerate(parent_items(items)):
+            if above is not None:
+                children.setdefault(above, []).append(items[index])
         for index, steps in children.items():
             parent = items[index]
             counted = [s for s in steps if not set_aside(s)]

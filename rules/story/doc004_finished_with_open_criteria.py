@@ -51,9 +51,8 @@ class FinishedWithOpenCriteria(Rule):
             return
         how = finished_how(task, told)
         for doc in core_documents(task):
-            blocks = [(b, [i for i in b.items if not set_aside(i)]) for b in criteria_blocks(doc)]
-            blocks = [(b, items, [i for i in items if not i.checked]) for b, items in blocks]
-            opened = [(b, items, still) for b, items, still in blocks if still]
+            counted = [(b, [i for i in b.items if not set_aside(i)]) for b in criteria_blocks(doc)]
+            opened = [(b, items, still) for b, items in counted if (still := [i for i in items if not i.checked])]
             if not opened:
                 continue
             block, items, still_open = min(opened, key=lambda found: found[0].line)

@@ -1,0 +1,118 @@
+"""The story model: status statements per file and the derived state of a task folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.core._story_words import read_value
+from rules.core.model import Document, Role, TaskDocs
+from rules.core.parse import parse_document
+from rules.core.story import State, TaskState, file_statements, footer_statements, overall, story
+
+
+def _doc(text: str, role: Role = Role.PLAN, name: str = "x-plan.md") -> Document:
+    return parse_document(f"dev/active/x/{name}", text, role)
+
+
+@pytest.mark.parametrize(
+    ("value", "state", "scoped", "done"),
+    [
+        ("✅ COMPLETED - all work finished and deployed", State.DONE, False, ()),
+        ("Planning Complete - Ready for Implementation", State.PLANNING, False, ()),
+        ("Ready to implement", State.PLANNING, False, ()),
+        ("In Progress", State.IN_PROGRESS, False, ()),
+        ("Not complete yet", State.IN_PROGRESS, False, ()),
+        ("Not started", State.NOT_STARTED, False, ()),
+        ("Partially complete", State.IN_PROGRESS, False, ()),
+        ("Complete (6/6)", State.DONE, False, ()),
+        ("Awaiting review", State.REVIEW, False, ()),
+        ("On hold until the vendor replies", State.BLOCKED, False, ()),
+        ("Phase 1A Complete - Ready for Testing", State.DONE, True, ("1A",)),
+        ("Phases 2 & 3 complete", State.DONE, True, ("2", "3")),
+        ("Phases 1, 2 and 3 complete", State.DONE, True, ("1", "2", "3")),
+        ("Phase 2 Complete, Phase 3 Partial", State.DONE, True, ("2",)),
+        ("Session 1 Complete", State.DONE, True, ("1",)),
+        ("진행 중", State.IN_PROGRESS, False, ()),
+        ("완료", State.DONE, False, ()),
+    ],
+)
+def test_status_values_are_normalised(value: str, state: State, scoped: bool, done: tuple[str, ...]) -> None:
+    found, is_scoped, done_parts, ambiguous = read_value(value)
+    assert (found, is_scoped, done_parts, ambiguous) == (state, scoped, done, False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "complete the migration before Friday",  # an instruction
+        "finish all remaining steps",
+        "see the table below",  # no status word at all
+    ],
+)
+def test_values_that_are_not_statuses(value: str) -> None:
+    assert read_value(value)[0] is None
+
+
+@pytest.mark.parametrize("value", ["✅ = done", "[ ] Open / [x] Fixed", "Draft / Complete"])
+def test_legends_and_templates_are_ambiguous(value: str) -> None:
+    assert read_value(value)[3] is True
+
+
+def test_header_label_badge_and_footer_are_found() -> None:
+    doc = _doc("# Billing ✅\n\n**Status:** In Progress\n\n## Phases\n\n1. Writer\n\n"
+               + "text\n" * 20 + "---\n\n**Last Updated:** 2026-01-09 (Phase 2 complete)\n")
+    statements = file_statements(doc)
+    assert [(s.kind, s.state, s.place) for s in statements] == [
+        ("badge", State.DONE, "header"), ("label", State.IN_PROGRESS, "header"), ("note", State.DONE, "footer")]
+    said = overall(doc)
+    assert said is not None and said.kind == "label" and said.line == 3  # a label speaks before a badge
+    assert footer_statements(doc)[0].done_parts == ("2",)
+
+
+def test_table_columns_legends_prose_and_code_are_not_statements() -> None:
+    doc = _doc(
+        "# Plan\n\n"
+        "| Risk | Status |\n|---|---|\n| Quota | Complete |\n\n"  # a Status column of a risk table
+        "Status legend: ✅ = done, ⏳ = pending\n"
+        "Legend: ✅ = done\n"
+        "We must complete the migration first.\n"  # prose, no label
+        "```\nStatus: COMPLETE\n```\n"
+    )
+    assert file_statements(doc) == ()
+    assert overall(doc) is None
+
+
+def test_a_phase_scoped_status_is_not_the_files_overall_status() -> None:
+    doc = _doc("# Plan\n\n**Status**: Phase 1A Complete - ready for testing\n")
+    assert file_statements(doc)[0].scoped
+    assert overall(doc) is None
+
+
+def test_progress_summary_in_the_header_is_overall() -> None:
+    doc = _doc("# Tasks\n\n**Overall Progress**: 100% (4 of 4 sub-phases complete)\n\n## Phase 3: 2/5 done\n",
+               Role.TASKS, "x-tasks.md")
+    said = overall(doc)
+    assert said is not None and said.kind == "progress" and said.state is State.DONE
+
+
+def _task(*docs_: tuple[str, Role, str], archived: bool = False) -> TaskDocs:
+    root = "dev/archive" if archived else "dev/active"
+    parsed = {role: parse_document(f"{root}/x/{name}", text, role) for text, role, name in docs_}
+    return TaskDocs(name="x", root=root, path=f"{root}/x", plan=parsed.get(Role.PLAN),
+                    context=parsed.get(Role.CONTEXT), tasks=parsed.get(Role.TASKS), archived=archived)
+
+
+def test_task_state_is_derived_from_folder_statements_and_boxes() -> None:
+    ticked = ("# Tasks\n\n- [x] a\n- [x] b\n", Role.TASKS, "x-tasks.md")
+    half = ("# Tasks\n\n- [x] a\n- [ ] b\n", Role.TASKS, "x-tasks.md")
+    none = ("# Tasks\n\n- [ ] a\n- [ ] b\n", Role.TASKS, "x-tasks.md")
+    done_plan = ("# Plan\n\n**Status:** ✅ COMPLETE\n", Role.PLAN, "x-plan.md")
+    planning = ("# Plan\n\n**Status:** Planning\n", Role.PLAN, "x-plan.md")
+    assert story(_task(half, archived=True)).state is TaskState.ARCHIVED
+    declared = story(_task(done_plan, half))
+    assert declared.state is TaskState.DECLARED_DONE and declared.evidence is not None
+    assert declared.evidence.line == 3
+    assert story(_task(planning, ticked)).state is TaskState.ALL_TICKED
+    assert story(_task(planning, half)).state is TaskState.IN_PROGRESS
+    assert story(_task(planning, none)).state is TaskState.NOT_STARTED
+    assert TaskState.ARCHIVED.finished and TaskState.DECLARED_DONE.finished and not TaskState.ALL_TICKED.finished
