@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 
 from rules.core._story_words import State, from_status, read_value
-from rules.core.model import Document, Progress, Role, TaskDocs
+from rules.core.model import CheckItem, Document, Progress, Role, Status, TaskDocs
 from rules.core.text import clip, strip_comments
 
 __all__ = ["HEADER_LINES", "State", "Statement", "TaskState", "TaskStory", "core_documents", "file_statements",
-           "footer_statements", "overall", "story"]
+           "footer_statements", "open_work", "overall", "set_aside", "story"]
 
 HEADER_LINES = 12  # a statement this near the top speaks for the file even under a first "##" heading
 _FOOTER_LINES = 10
@@ -46,7 +46,8 @@ class TaskState(enum.StrEnum):
 class Statement:
     """One status statement of a file."""
 
-    kind: str  # "label" (Status: …), "badge" (title emoji/word), "progress" (6/6, 100%), "note" (Last Updated (…))
+    kind: str  # "label" (Status: …), "badge" (title emoji/word), "progress" (6/6, 100%), "note" (Last Updated
+    # (…)), "date" (Completed: 2026-01-09)
     state: State
     line: int
     words: str  # the value as written, clipped
@@ -60,6 +61,12 @@ class TaskStory:
     state: TaskState
     evidence: Statement | None  # the statement behind DECLARED_DONE, if any
     evidence_doc: Document | None
+    contested: bool = False  # declared done, but another file's status or open boxes say otherwise
+
+    @property
+    def settled(self) -> bool:
+        """Finished beyond dispute: archived, or declared done with nothing in the folder saying otherwise."""
+        return self.state is TaskState.ARCHIVED or (self.state is TaskState.DECLARED_DONE and not self.contested)
 
 
 # "**Status:** …", "> Status: …", "- **Overall Progress**: …", "상태: …"; never a table row.
@@ -97,6 +104,9 @@ def _statements(doc: Document) -> tuple[Statement, ...]:
         if (statement := _label(doc.line_text(number), number, place(number))) is not None:
             found[number] = statement
     for ref in doc.dates:
+        if ref.label == "completed" and ref.date is not None and place(ref.line) == "header":
+            found.setdefault(ref.line, Statement("date", State.DONE, ref.line, f"Completed: {ref.raw}"[:120], "header"))
+            continue
         note = _NOTE_RE.search(ref.raw)
         if note and ref.line not in found and place(ref.line) != "body":
             state, scoped, done, ambiguous = read_value(note.group(1))
@@ -165,7 +175,7 @@ def _footer_start(doc: Document) -> int:
 def overall(doc: Document) -> Statement | None:
     """The file's overall status: its first header statement about the whole work (label first)."""
     header = [s for s in file_statements(doc) if s.place == "header" and not s.scoped]
-    for kind in ("label", "badge", "progress"):
+    for kind in ("label", "badge", "progress", "date"):
         if found := next((s for s in header if s.kind == kind), None):
             return found
     return None
@@ -187,7 +197,9 @@ def story(task: TaskDocs) -> TaskStory:
     if task.archived:
         return TaskStory(TaskState.ARCHIVED, declared[1] if declared else None, declared[0] if declared else None)
     if declared:
-        return TaskStory(TaskState.DECLARED_DONE, declared[1], declared[0])
+        contested = bool(open_work(task.tasks)) if task.tasks is not None else False
+        contested = contested or any((s := overall(d)) is not None and s.state is not State.DONE for d in _core(task))
+        return TaskStory(TaskState.DECLARED_DONE, declared[1], declared[0], contested)
     items = task.tasks.items if task.tasks else ()
     if items and all(item.checked for item in items):
         return TaskStory(TaskState.ALL_TICKED, None, None)
@@ -202,3 +214,33 @@ def _core(task: TaskDocs) -> tuple[Document, ...]:
     extras = tuple(d for d in task.extras if d.role is Role.EXTRA and d.path.count("/") == depth and not task.loose)
     return (*(d for d in (task.plan, task.context, task.tasks) if d is not None), *extras)
 
+
+
+_LATER_RE = re.compile(r"(?i)future|enhancement|idea|nice[- ]to[- ]have|later|backlog|follow[- ]?ups?|out of scope"
+                       r"|optional|stretch|someday|wishlist|\bv2\b|next (?:phase|version|release)")
+_SET_ASIDE_RE = re.compile(r"(?i)\b(?:optional|deferred|future|later|out of scope|stretch|nice[- ]to[- ]have"
+                           r"|won'?t do|not needed|n/a|skipped)\b")
+
+
+def set_aside(item: CheckItem) -> bool:
+    """An open box left open on purpose: optional, deferred, on hold, or struck through."""
+    return item.status in (Status.OPTIONAL, Status.PAUSED) or "~~" in item.text or bool(_SET_ASIDE_RE.search(item.text))
+
+
+def open_work(doc: Document) -> list[CheckItem]:
+    """The open boxes of *doc* that are work still to do: boxes set aside and boxes under future /
+    follow-up / optional headings left out."""
+    later = doc.derive(_later_sections)
+    return [i for i in doc.items if not i.checked and not set_aside(i) and not _under(doc, i.section, later)]
+
+
+def _later_sections(doc: Document) -> frozenset[int]:
+    return frozenset(i for i, s in enumerate(doc.sections) if _LATER_RE.search(s.title))
+
+
+def _under(doc: Document, index: int | None, later: frozenset[int]) -> bool:
+    while index is not None:
+        if index in later:
+            return True
+        index = doc.sections[index].parent
+    return False

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from rules.core.rule import Rule
 from rules.story.doc001_status_disagrees_across_files import StatusDisagreesAcrossFiles
-from rules.story.doc002_file_contradicts_itself import FileContradictsItsOwnStatus
-from rules.story.doc003_ticked_over_unticked_substeps import StatusLineContradictsSubsteps
+from rules.story.doc002_file_contradicts_its_own_status import FileContradictsItsOwnStatus
+from rules.story.doc003_status_line_contradicts_substeps import StatusLineContradictsSubsteps
 from rules.story.doc004_finished_with_open_criteria import FinishedWithOpenCriteria
 from rules.story.doc005_no_blockers_contradicted import NoBlockersContradicted
 from rules.story.doc006_handoff_describes_open_work import HandoffDescribesOpenWork

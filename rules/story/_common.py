@@ -6,11 +6,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
+from rules.core.model import CheckItem, Document, Section, TaskDocs
 from rules.core.story import Statement, TaskState, TaskStory, core_documents
 from rules.core.text import strip_comments
-
-SET_ASIDE = frozenset({Status.OPTIONAL, Status.PAUSED})
 
 
 def where(doc: Document, line: int) -> str:
@@ -20,15 +18,6 @@ def where(doc: Document, line: int) -> str:
 def quote(text: str, limit: int = 60) -> str:
     text = strip_comments(text).strip().strip("*_ ")
     return repr(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
-
-
-def set_aside(item: CheckItem) -> bool:
-    """Open on purpose: optional, deferred, on hold, or struck through."""
-    return item.status in SET_ASIDE or "~~" in item.text or _LATER_RE.search(item.text) is not None
-
-
-_LATER_RE = re.compile(r"(?i)\b(?:optional|deferred|future|later|out of scope|stretch|nice[- ]to[- ]have|won'?t do"
-                       r"|not needed|n/a|skipped)\b")
 
 
 def parent_items(items: tuple[CheckItem, ...]) -> list[int | None]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import State, Statement, core_documents, file_statements, overall
+from rules.core.story import State, Statement, core_documents, file_statements, open_work, overall
 from rules.story._common import quote, where
 
 _NOT_BEGUN = frozenset({State.PLANNING, State.NOT_STARTED})
@@ -20,9 +20,12 @@ class StatusDisagreesAcrossFiles(Rule):
     Reads each file's overall status (a ``Status:`` / ``Progress:`` line near the top, a title
     badge, a progress summary) and reports a file that says the work has not begun (planning,
     ready to implement, not started) while another file of the task reports it done, in progress
-    or partly done, or while every box of the tasks file is ticked; and a file that says in
-    progress while another declares the whole work done. Statements about one phase or session
-    (``Phase 1A complete``) count as proof that work began, never as the whole work done.
+    or partly done, or while every box of the tasks file is ticked; a file that says in progress
+    while another declares the whole work done; and a file that declares the whole work done
+    (``Status: ✅ COMPLETE``, ``Completed: 2026-01-09``) while the tasks file still has open boxes
+    (deferred ones and those under future / follow-up / optional headings aside). Statements about
+    one phase or session (``Phase 1A complete``) count as proof that work began, never as the
+    whole work done.
 
     Why: the first lines of a file are what the next session trusts. A plan still "Planning"
     beside a tasks file "Complete (6/6)" means one of them was never updated, and a reader cannot
@@ -56,11 +59,23 @@ class StatusDisagreesAcrossFiles(Rule):
                               if d is not doc and s.state is State.DONE and s.kind == "label"), None)
             else:
                 ahead = None
-            if ahead is None:
-                continue
-            message = (f"{doc.name} says the work stands at {statement.state.value.replace('_', ' ')} "
-                       f"({quote(statement.words)}), but {ahead}.")
-            yield self.finding(task, doc, statement.line, message, key=doc.name)
+            if ahead is not None:
+                message = (f"{doc.name} says the work stands at {statement.state.value.replace('_', ' ')} "
+                           f"({quote(statement.words)}), but {ahead}.")
+                yield self.finding(task, doc, statement.line, message, key=doc.name)
+            elif statement.state is State.DONE and (behind := _open_tasks(task, doc)):
+                message = f"{doc.name} says the work is done ({quote(statement.words)}), but {behind}."
+                yield self.finding(task, doc, statement.line, message, key=doc.name)
+
+
+def _open_tasks(task: TaskDocs, doc: Document) -> str | None:
+    """Open work in the tasks file (another file than *doc*)."""
+    tasks = task.tasks
+    if tasks is None or tasks is doc or not (still_open := open_work(tasks)):
+        return None
+    first = still_open[0]
+    return (f"{len(still_open)} of {len(tasks.items)} boxes in {tasks.name} are still open "
+            f"(first: {quote(first.text, 50)} at {where(tasks, first.line)})")
 
 
 def _begun_elsewhere(task: TaskDocs, docs: tuple[Document, ...], stated: list[tuple[Document, Statement]],

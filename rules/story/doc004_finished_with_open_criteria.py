@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import core_documents, story
-from rules.story._common import blocker_notes, criteria_blocks, finished_how, quote, set_aside, where
+from rules.core.story import core_documents, set_aside, story
+from rules.story._common import blocker_notes, criteria_blocks, finished_how, quote, where
 
 
 class FinishedWithOpenCriteria(Rule):
@@ -16,7 +16,8 @@ class FinishedWithOpenCriteria(Rule):
     blockers.
 
     Applies when the folder is archived (``dev/archive``, ``dev/completed``, …) or a file's
-    overall status declares the work done. Reports each Definition of Done / success criteria /
+    overall status declares the work done and nothing else in the folder disputes it (a dispute
+    is DOC001's finding). Reports each Definition of Done / success criteria /
     acceptance criteria section whose checkboxes are still open (deferred, optional and
     struck-through items aside), and each blocker still described as open.
 
@@ -47,7 +48,7 @@ class FinishedWithOpenCriteria(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         told = story(task)
-        if not told.state.finished:
+        if not told.settled:
             return
         how = finished_how(task, told)
         for doc in core_documents(task):

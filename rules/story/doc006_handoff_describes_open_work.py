@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import core_documents, story
+from rules.core.story import core_documents, file_statements, story
+from rules.core.text import fold, strip_comments
 from rules.story._common import finished_how, quote
 
 # Sections that hand the work over to the next session.
@@ -28,10 +29,11 @@ _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(?P<rest>\S.*)$
 class HandoffDescribesOpenWork(Rule):
     """A handoff or resume note still describes work in flight in a task that is finished.
 
-    Applies when the folder is archived or a file's overall status declares the work done.
-    Reports "Quick Resume", "Next Session", "Handoff", "Currently working on", "Uncommitted
-    changes" and "In Progress" sections that still hold steps or work (not "none", not "all
-    complete"), and ``Next update: after Phase 2`` lines.
+    Applies when the folder is archived or a file's overall status declares the work done (and
+    nothing in the folder disputes it). Reports "Quick Resume", "Next Session", "Handoff",
+    "Currently working on", "Uncommitted changes" and "In Progress" sections that still hold
+    steps or work (not "none", not "all complete"), and ``Next update: …`` lines. In a task still going, a ``Next update: after Phase
+    1A completion`` line is reported once a status line of the folder reports Phase 1A complete.
 
     Why: the handoff is the first thing the next session reads and follows. Left as it was when
     the work was half done, it sends a reader to rebuild what exists, or to commit changes that
@@ -58,7 +60,8 @@ class HandoffDescribesOpenWork(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         told = story(task)
-        if not told.state.finished:
+        if not told.settled:
+            yield from self._reached_milestones(task)
             return
         how = finished_how(task, told)
         for doc in core_documents(task):
@@ -68,10 +71,43 @@ class HandoffDescribesOpenWork(Rule):
                                f"{doc.name}:{first[0]}), but the task is {how}.")
                     yield self.finding(task, doc, section.line, message, key=f"{doc.name}:{section.key}")
             for number in doc.lines_containing(("next update", "next review", "next session", "next check")):
-                match = _NEXT_RE.match(doc.line_text(number))
+                match = _NEXT_RE.match(strip_comments(doc.line_text(number)))
                 if match and number not in doc.code_lines and not _NOTHING_RE.match(match.group("value")):
                     message = f"{quote(doc.line_text(number))} still promises a later update, but the task is {how}."
                     yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}")
+
+
+    def _reached_milestones(self, task: TaskDocs) -> Iterator[Finding]:
+        """In a task still going: ``Next update: after Phase 1A completion`` once a status says 1A is done."""
+        done: dict[str, tuple[Document, int]] = {}
+        for doc in core_documents(task):
+            for statement in file_statements(doc):
+                for part in statement.done_parts:
+                    done.setdefault(part, (doc, statement.line))
+        if not done:
+            return
+        for doc in core_documents(task):
+            for number in doc.lines_containing(("next update", "next review", "next session", "next check")):
+                match = _NEXT_RE.match(strip_comments(doc.line_text(number)))
+                after = _AFTER_PART_RE.match(fold(match.group("value"))) if match else None
+                if after is None or number in doc.code_lines:
+                    continue
+                part = after.group(1).upper()
+                if part in done:
+                    other, line = done[part]
+                    message = (f"{quote(doc.line_text(number))} waits for a milestone that is already reached: "
+                               f"{other.name}:{line} reports Phase {part} complete.")
+                    yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}")
+
+
+# "after Phase 1A completion", "after completing Phase 2 tasks", "once phase 3 is done": completion only,
+# never "after user testing Phase 2" (the testing is the milestone, not the phase).
+_AFTER_PART_RE = re.compile(
+    r"^\W*+(?:after|once|when)\s++(?:the\s++)?(?:completion\s++of\s++|completing\s++|finishing\s++)?"
+    r"(?:phase|stage|step|milestone|sprint)\s*+([0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]?)\b"
+    r"(?:\s++(?:tasks?|work))?(?:\s++(?:completion|is\s++(?:complete|done|finished)|complete[sd]?|done|finishes))?"
+    r"\W*+$"
+)
 
 
 def _key(section: Section) -> str:

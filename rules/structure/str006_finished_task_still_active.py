@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import State, TaskState, core_documents, overall, story
+from rules.core.story import State, TaskState, core_documents, open_work, overall, story
 from rules.core.text import strip_comments_to_end
 
 _SETTLED = frozenset({Status.COMPLETE, Status.OPTIONAL})
@@ -66,7 +66,7 @@ def _evidence(task: TaskDocs) -> tuple[Document | None, int, str]:
         return None, 0, ""
     if any((s := overall(d)) is not None and s.state is not State.DONE for d in core_documents(task)):
         return None, 0, ""  # the files disagree: DOC001's finding, not this one
-    open_boxes = sum(not i.checked and i.status is not Status.OPTIONAL for i in doc.items) if doc else 0
+    open_boxes = len(open_work(doc)) if doc else 0
     remains = f", though {open_boxes} boxes in {doc.name!r} are open" if doc and open_boxes else ""
     return where, said.line, f"{where.name!r} says {_quote(said.words)}{remains}"
 
