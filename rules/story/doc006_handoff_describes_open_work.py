@@ -32,8 +32,9 @@ class HandoffDescribesOpenWork(Rule):
     Applies when the folder is archived or a file's overall status declares the work done (and
     nothing in the folder disputes it). Reports "Quick Resume", "Next Session", "Handoff",
     "Currently working on", "Uncommitted changes" and "In Progress" sections that still hold
-    steps or work (not "none", not "all complete"), and ``Next update: …`` lines. In a task still going, a ``Next update: after Phase
-    1A completion`` line is reported once a status line of the folder reports Phase 1A complete.
+    steps or work (not "none", not "all complete"), and ``Next update: …`` lines. In a task still
+    going, a ``Next update: after Phase 1A completion`` line is reported once a status line of the
+    folder reports Phase 1A complete.
 
     Why: the handoff is the first thing the next session reads and follows. Left as it was when
     the work was half done, it sends a reader to rebuild what exists, or to commit changes that
