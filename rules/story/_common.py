@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -69,19 +70,29 @@ def criteria_blocks(doc: Document) -> Iterator[CriteriaBlock]:
     for number in doc.lines_containing(("criteria", "definition of done", "done when", "완료")):
         label = _CRITERIA_LABEL_RE.match(strip_comments(doc.line_text(number)))
         title = label and (label.group(1) or label.group(2))
-        if not title or not _CRITERIA_RE.search(title) or any(b.line <= number <= b.end_line for b in (
-                s for s in doc.sections if s.line != number and _CRITERIA_RE.search(s.title))):
+        if not title or not _CRITERIA_RE.search(title) or _in_criteria_section(doc, number):
             continue
         block, end = list[CheckItem](), number
-        for item in doc.items:
-            if item.line <= number:
-                continue
+        for item in doc.items[bisect_right(doc.items, number, key=_item_line):]:
             if item.line > end + 1 + (1 if not block else 0):
                 break
             block.append(item)
             end = item.end_line
         if block:
             yield CriteriaBlock(title.strip(), number, tuple(block))
+
+
+def _in_criteria_section(doc: Document, line: int) -> bool:
+    index = doc.section_index(line)
+    while index is not None:
+        if doc.sections[index].line != line and _CRITERIA_RE.search(doc.sections[index].title):
+            return True
+        index = doc.sections[index].parent
+    return False
+
+
+def _item_line(item: CheckItem) -> int:
+    return item.line
 
 
 # --- blockers -----------------------------------------------------------------------------------

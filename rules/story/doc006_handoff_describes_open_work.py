@@ -66,8 +66,8 @@ class HandoffDescribesOpenWork(Rule):
             return
         how = finished_how(task, told)
         for doc in core_documents(task):
-            for section in doc.sections:
-                if _HANDOFF_RE.match(_key(section)) and (first := _open_entry(doc, section)) is not None:
+            for index, section in enumerate(doc.sections):
+                if _HANDOFF_RE.match(_key(section)) and (first := _open_entry(doc, index)) is not None:
                     message = (f"{section.title!r} still hands over work in flight ({quote(first[1])} at "
                                f"{doc.name}:{first[0]}), but the task is {how}.")
                     yield self.finding(task, doc, section.line, message, key=f"{doc.name}:{section.key}")
@@ -116,10 +116,11 @@ def _key(section: Section) -> str:
     return re.sub(r"\s+", " ", section.key).strip()
 
 
-def _open_entry(doc: Document, section: Section) -> tuple[int, str] | None:
+def _open_entry(doc: Document, index: int) -> tuple[int, str] | None:
     """The first line of the section's own body that describes work, or None when it says nothing is open."""
-    end = min((s.line for s in doc.sections if s.parent is not None and s.line > section.line
-               and s.line <= section.end_line), default=section.end_line + 1)
+    section = doc.sections[index]
+    children = doc.child_sections[index]
+    end = doc.sections[children[0]].line if children else section.end_line + 1
     body = [(n, doc.line_text(n).strip()) for n in range(section.line + 1, end)
             if doc.line_text(n).strip() and n not in doc.code_lines]
     body = [(n, t) for n, t in body if t not in ("---", "***", "___")]
