@@ -10,6 +10,8 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.story import core_documents, set_aside, story
 from rules.story._common import blocker_notes, criteria_blocks, finished_how, quote, where
 
+_MAX_BLOCKERS = 5  # a folder with more open blockers than this has one story to tell, not fifty
+
 
 class FinishedWithOpenCriteria(Rule):
     """A finished or archived task still has open Definition of Done items, success criteria or
@@ -63,7 +65,6 @@ class FinishedWithOpenCriteria(Rule):
             message = (f"{block.title!r} has {len(still_open)} of {len(items)} criteria still open "
                        f"(first: {quote(first.text, 50)} at {where(doc, first.line)}{more}), but the task is {how}.")
             yield self.finding(task, doc, block.line, message, key=f"{doc.name}:criteria")
-        for note in blocker_notes(task):
-            if not note.none:
-                message = f"A blocker is still described as open ({quote(note.text)}), but the task is {how}."
-                yield self.finding(task, note.doc, note.line, message, key=f"blocker:{note.doc.name}:{note.text[:40]}")
+        for note in [n for n in blocker_notes(task) if not n.none][:_MAX_BLOCKERS]:
+            message = f"A blocker is still described as open ({quote(note.text)}), but the task is {how}."
+            yield self.finding(task, note.doc, note.line, message, key=f"blocker:{note.doc.name}:{note.text[:40]}")

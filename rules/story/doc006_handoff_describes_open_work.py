@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import core_documents, file_statements, story
+from rules.core.story import TaskStory, core_documents, file_statements, story
 from rules.core.text import fold, strip_comments
 from rules.story._common import finished_how, quote
+
+_MAX_FINDINGS = 6  # handoffs of one task: past a few, the same story told again
 
 # Sections that hand the work over to the next session.
 _HANDOFF_RE = re.compile(
@@ -61,9 +64,10 @@ class HandoffDescribesOpenWork(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         told = story(task)
-        if not told.settled:
-            yield from self._reached_milestones(task)
-            return
+        found = self._reached_milestones(task) if not told.settled else self._stale_handoffs(task, told)
+        yield from itertools.islice(found, _MAX_FINDINGS)
+
+    def _stale_handoffs(self, task: TaskDocs, told: TaskStory) -> Iterator[Finding]:
         how = finished_how(task, told)
         for doc in core_documents(task):
             for index, section in enumerate(doc.sections):
@@ -76,7 +80,6 @@ class HandoffDescribesOpenWork(Rule):
                 if match and number not in doc.code_lines and not _NOTHING_RE.match(match.group("value")):
                     message = f"{quote(doc.line_text(number))} still promises a later update, but the task is {how}."
                     yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}")
-
 
     def _reached_milestones(self, task: TaskDocs) -> Iterator[Finding]:
         """In a task still going: ``Next update: after Phase 1A completion`` once a status says 1A is done."""

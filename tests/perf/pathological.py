@@ -163,6 +163,10 @@ def cases() -> list[Case]:
         Case("nested risk sections",
              _repeat("## Risks {n}\n### Risk {n}: x\n- item\nMitigation: y\n#### Risk {n}.1\n")),
         Case("risk bullets and labels", lambda size: "## Risks\n" + _repeat("- risk {n}\nMitigation: y\n")(size)),
+        Case("finished story: criteria, blockers, handoffs", lambda size: "**Status:** ✅ COMPLETE\n" + _repeat(
+            "**Acceptance criteria:**\n- [ ] c{n}\n## Quick Resume\n1. step {n}\n- **Blocker:** quota {n}\n"
+            "Blockers: none\nNext update: after Phase {n} completion\n- [x] parent {n}\n  - [ ] child {n}\n")(size)),
+        Case("status labels of part lists", lambda size: "**Status:** Phase 1" + ", 2" * (size // 3) + " complete"),
         Case("one id, many statuses", _repeat("CRITICAL-1 ✅ COMPLETE\n- [ ] CRITICAL-1 ⏳ PENDING\n")),
         Case("many ids on one line", lambda size: _repeat("CRITICAL-{n} ")(size).replace("\n", "") + " ✅"),
         Case("many addresses on one line", lambda size: _repeat("52.1.{n}.3 ")(size)),

@@ -45,6 +45,8 @@ FIXED = [
     ("bare waivers in one comment", "tasks"),  # WVR001 rest of the comment per waiver
     ("heading of status words", "plan"),  # scaffolds' status-in-parenthesis regex
     ("many phases with tables", "tasks"),  # TSK002 tables per phase
+    ("finished story: criteria, blockers, handoffs", "all"),  # DOC004-DOC006 per-label and per-section scans
+    ("status labels of part lists", "all"),  # the story model's phase lists in a status value
 ]
 _BY_NAME = {case.name: case for case in cases()}
 
