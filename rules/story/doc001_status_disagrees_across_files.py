@@ -52,46 +52,49 @@ class StatusDisagreesAcrossFiles(Rule):
         docs = core_documents(task)
         stated = [(doc, s) for doc in docs if (s := overall(doc)) is not None]
         for doc, statement in stated:
+            ahead: _Evidence | None = None
             if statement.state in _NOT_BEGUN:
                 ahead = _begun_elsewhere(task, docs, stated, doc)
             elif statement.state in (State.IN_PROGRESS, State.BLOCKED):
-                ahead = next((f"{where(d, s.line)} says {quote(s.words)}" for d, s in stated
+                ahead = next(((f"{where(d, s.line)} says {quote(s.words)}", d, s.line) for d, s in stated
                               if d is not doc and s.state is State.DONE and s.kind == "label"), None)
-            else:
-                ahead = None
             if ahead is not None:
                 message = (f"{doc.name} says the work stands at {statement.state.value.replace('_', ' ')} "
-                           f"({quote(statement.words)}), but {ahead}.")
-                yield self.finding(task, doc, statement.line, message, key=doc.name)
+                           f"({quote(statement.words)}), but {ahead[0]}.")
+                yield self.finding(task, doc, statement.line, message, key=doc.name, related=[ahead[1:]])
             elif statement.state is State.DONE and (behind := _open_tasks(task, doc)):
-                message = f"{doc.name} says the work is done ({quote(statement.words)}), but {behind}."
-                yield self.finding(task, doc, statement.line, message, key=doc.name)
+                message = f"{doc.name} says the work is done ({quote(statement.words)}), but {behind[0]}."
+                yield self.finding(task, doc, statement.line, message, key=doc.name, related=[behind[1:]])
 
 
-def _open_tasks(task: TaskDocs, doc: Document) -> str | None:
+_Evidence = tuple[str, Document, int]  # what the other place says, and where
+
+
+def _open_tasks(task: TaskDocs, doc: Document) -> _Evidence | None:
     """Open work in the tasks file (another file than *doc*)."""
     tasks = task.tasks
     if tasks is None or tasks is doc or not (still_open := open_work(tasks)):
         return None
     first = still_open[0]
     return (f"{len(still_open)} of {len(tasks.items)} boxes in {tasks.name} are still open "
-            f"(first: {quote(first.text, 50)} at {where(tasks, first.line)})")
+            f"(first: {quote(first.text, 50)} at {where(tasks, first.line)})", tasks, first.line)
 
 
 def _begun_elsewhere(task: TaskDocs, docs: tuple[Document, ...], stated: list[tuple[Document, Statement]],
-                     doc: Document) -> str | None:
+                     doc: Document) -> _Evidence | None:
     """Evidence in another file that the work has begun (or finished): the strongest first."""
     for other, statement in stated:
         if other is not doc and statement.state.begun:
-            return f"{where(other, statement.line)} says {quote(statement.words)}"
+            return f"{where(other, statement.line)} says {quote(statement.words)}", other, statement.line
     for other in docs:
         if other is doc:
             continue
         for statement in file_statements(other):
             if statement.place == "header" and statement.scoped and statement.done_parts:
-                return f"{where(other, statement.line)} says {quote(statement.words)}"
+                return f"{where(other, statement.line)} says {quote(statement.words)}", other, statement.line
     tasks = task.tasks
     items = tasks.items if tasks is not None and tasks is not doc else ()
     if tasks is not None and len(items) >= _MIN_TICKED and all(item.checked for item in items):
-        return f"all {len(items)} boxes in {tasks.name} are ticked (first at {where(tasks, items[0].line)})"
+        text = f"all {len(items)} boxes in {tasks.name} are ticked (first at {where(tasks, items[0].line)})"
+        return text, tasks, items[0].line
     return None

@@ -56,7 +56,8 @@ class FileContradictsItsOwnStatus(Rule):
                     continue
                 message = (f"{doc.name} says {quote(top.words)} at line {top.line} but {quote(clash.words)} "
                            f"in its footer ({doc.name}:{clash.line}).")
-                yield self.finding(task, doc, top.line, message, key=f"{doc.name}:{top.words}")
+                yield self.finding(task, doc, top.line, message, key=f"{doc.name}:{top.words}",
+                                   related=[(doc, clash.line)])
                 break
 
 

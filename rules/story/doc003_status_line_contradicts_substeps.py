@@ -64,9 +64,10 @@ class StatusLineContradictsSubsteps(Rule):
             if parent.checked and ticked == 0:
                 message = (f"{quote(parent.text)} is ticked but none of its {len(counted)} sub-steps is "
                            f"(first: {quote(counted[0].text, 40)} at {doc.name}:{counted[0].line}).")
-                yield self.finding(task, doc, parent.line, message, key=f"{doc.name}:{parent.text[:40]}")
+                yield self.finding(task, doc, parent.line, message, key=f"{doc.name}:{parent.text[:40]}",
+                                   related=[(doc, step.line) for step in counted])
             elif not parent.checked and ticked == len(counted):
                 message = (f"{quote(parent.text)} is open but all {len(counted)} of its sub-steps are ticked "
                            f"({doc.name}:{counted[0].line}–{counted[-1].line}).")
                 yield self.finding(task, doc, parent.line, message, key=f"{doc.name}:{parent.text[:40]}",
-                                   severity=Severity.LOW)
+                                   severity=Severity.LOW, related=[(doc, step.line) for step in counted])

@@ -10,6 +10,7 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.story import core_documents, set_aside, story
 from rules.story._common import blocker_notes, criteria_blocks, finished_how, quote, where
 
+_MAX_PLACES = 20  # open criteria named as related places
 _MAX_BLOCKERS = 5  # a folder with more open blockers than this has one story to tell, not fifty
 
 
@@ -53,6 +54,7 @@ class FinishedWithOpenCriteria(Rule):
         if not told.settled:
             return
         how = finished_how(task, told)
+        claim = [(told.evidence_doc, told.evidence.line)] if told.evidence_doc and told.evidence else []
         for doc in core_documents(task):
             counted = [(b, [i for i in b.items if not set_aside(i)]) for b in criteria_blocks(doc)]
             opened = [(b, items, still) for b, items in counted if (still := [i for i in items if not i.checked])]
@@ -64,7 +66,9 @@ class FinishedWithOpenCriteria(Rule):
             more = f"; {total} open in {len(opened)} criteria lists of {doc.name}" if len(opened) > 1 else ""
             message = (f"{block.title!r} has {len(still_open)} of {len(items)} criteria still open "
                        f"(first: {quote(first.text, 50)} at {where(doc, first.line)}{more}), but the task is {how}.")
-            yield self.finding(task, doc, block.line, message, key=f"{doc.name}:criteria")
+            places = [(doc, i.line) for _b, _items, still in opened for i in still][:_MAX_PLACES]
+            yield self.finding(task, doc, block.line, message, key=f"{doc.name}:criteria", related=[*places, *claim])
         for note in [n for n in blocker_notes(task) if not n.none][:_MAX_BLOCKERS]:
             message = f"A blocker is still described as open ({quote(note.text)}), but the task is {how}."
-            yield self.finding(task, note.doc, note.line, message, key=f"blocker:{note.doc.name}:{note.text[:40]}")
+            yield self.finding(task, note.doc, note.line, message, key=f"blocker:{note.doc.name}:{note.text[:40]}",
+                               related=claim)

@@ -49,4 +49,5 @@ class NoBlockersContradicted(Rule):
             other = described[0]
             message = (f"{note.doc.name} says there are no blockers ({quote(note.text)}), but "
                        f"{where(other.doc, other.line)} describes one: {quote(other.text)}.")
-            yield self.finding(task, note.doc, note.line, message, key=f"{note.doc.name}:{note.line}")
+            yield self.finding(task, note.doc, note.line, message, key=f"{note.doc.name}:{note.line}",
+                               related=[(n.doc, n.line) for n in described[:5]])

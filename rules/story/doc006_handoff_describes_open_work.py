@@ -69,17 +69,19 @@ class HandoffDescribesOpenWork(Rule):
 
     def _stale_handoffs(self, task: TaskDocs, told: TaskStory) -> Iterator[Finding]:
         how = finished_how(task, told)
+        claim = [(told.evidence_doc, told.evidence.line)] if told.evidence_doc and told.evidence else []
         for doc in core_documents(task):
             for index, section in enumerate(doc.sections):
                 if _HANDOFF_RE.match(_key(section)) and (first := _open_entry(doc, index)) is not None:
                     message = (f"{section.title!r} still hands over work in flight ({quote(first[1])} at "
                                f"{doc.name}:{first[0]}), but the task is {how}.")
-                    yield self.finding(task, doc, section.line, message, key=f"{doc.name}:{section.key}")
+                    yield self.finding(task, doc, section.line, message, key=f"{doc.name}:{section.key}",
+                                       related=[(doc, first[0]), *claim])
             for number in doc.lines_containing(("next update", "next review", "next session", "next check")):
                 match = _NEXT_RE.match(strip_comments(doc.line_text(number)))
                 if match and number not in doc.code_lines and not _NOTHING_RE.match(match.group("value")):
                     message = f"{quote(doc.line_text(number))} still promises a later update, but the task is {how}."
-                    yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}")
+                    yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}", related=claim)
 
     def _reached_milestones(self, task: TaskDocs) -> Iterator[Finding]:
         """In a task still going: ``Next update: after Phase 1A completion`` once a status says 1A is done."""
@@ -101,7 +103,8 @@ class HandoffDescribesOpenWork(Rule):
                     other, line = done[part]
                     message = (f"{quote(doc.line_text(number))} waits for a milestone that is already reached: "
                                f"{other.name}:{line} reports Phase {part} complete.")
-                    yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}")
+                    yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}",
+                                       related=[(other, line)])
 
 
 # "after Phase 1A completion", "after completing Phase 2 tasks", "once phase 3 is done": completion only,

@@ -50,7 +50,10 @@ class FinishedTaskStillActive(Rule):
         how = (f"its files into {target + '/'!r}" if task.loose else
                f"it to {target + '/'!r} (`mkdir -p {archive} && git mv {task.path} {target}`)")
         fix = f"Move {how}, or add the work that remains to {doc.name!r}."
-        yield self.finding(task, doc, line, message, key=task.name, fix=fix)
+        said_done = [(d, s.line) for d in core_documents(task)
+                     if (s := overall(d)) is not None and s.state is State.DONE and (d, s.line) != (doc, line)]
+        yield self.finding(task, doc, line, message, key=task.name, fix=fix, related=said_done)
+
 
 def _evidence(task: TaskDocs) -> tuple[Document | None, int, str]:
     """(file, line, evidence) that the task is finished: its checkboxes or tally, else a file's
