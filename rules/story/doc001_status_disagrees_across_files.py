@@ -51,6 +51,8 @@ class StatusDisagreesAcrossFiles(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         docs = core_documents(task)
         stated = [(doc, s) for doc in docs if (s := overall(doc)) is not None]
+        # Files that contradict the same evidence make one finding: the first, the others related.
+        groups: dict[tuple[str, int, bool], list[tuple[Document, Statement, _Evidence]]] = {}
         for doc, statement in stated:
             ahead: _Evidence | None = None
             if statement.state in _NOT_BEGUN:
@@ -58,13 +60,20 @@ class StatusDisagreesAcrossFiles(Rule):
             elif statement.state in (State.IN_PROGRESS, State.BLOCKED):
                 ahead = next(((f"{where(d, s.line)} says {quote(s.words)}", d, s.line) for d, s in stated
                               if d is not doc and s.state is State.DONE and s.kind == "label"), None)
-            if ahead is not None:
+            behind = _open_tasks(task, doc) if ahead is None and statement.state is State.DONE else None
+            if (evidence := ahead or behind) is not None:
+                key = (evidence[1].path, evidence[2], ahead is None)
+                groups.setdefault(key, []).append((doc, statement, evidence))
+        for (_path, _line, done_claim), found in groups.items():
+            doc, statement, evidence = found[0]
+            also = "".join(f"; {where(d, s.line)} says {quote(s.words)} too" for d, s, _e in found[1:])
+            if done_claim:
+                message = f"{doc.name} says the work is done ({quote(statement.words)}){also}, but {evidence[0]}."
+            else:
                 message = (f"{doc.name} says the work stands at {statement.state.value.replace('_', ' ')} "
-                           f"({quote(statement.words)}), but {ahead[0]}.")
-                yield self.finding(task, doc, statement.line, message, key=doc.name, related=[ahead[1:]])
-            elif statement.state is State.DONE and (behind := _open_tasks(task, doc)):
-                message = f"{doc.name} says the work is done ({quote(statement.words)}), but {behind[0]}."
-                yield self.finding(task, doc, statement.line, message, key=doc.name, related=[behind[1:]])
+                           f"({quote(statement.words)}){also}, but {evidence[0]}.")
+            related = [evidence[1:], *((d, s.line) for d, s, _e in found[1:])]
+            yield self.finding(task, doc, statement.line, message, key=doc.name, related=related)
 
 
 _Evidence = tuple[str, Document, int]  # what the other place says, and where
