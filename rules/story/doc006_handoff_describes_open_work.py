@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Section, TaskDocs
+from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import TaskStory, core_documents, file_statements, story
+from rules.core.story import TaskState, TaskStory, core_documents, file_statements, story
 from rules.core.text import fold, strip_comments
 from rules.story._common import finished_how, quote
 
@@ -26,6 +26,8 @@ _HANDOFF_RE = re.compile(
 _NEXT_RE = re.compile(r"(?i)^[\s>*_-]*next\s+(?:update|review|session|check-?in)[*_\s]*[:：][*_\s]*(?P<value>\S.*)$")
 _NOTHING_RE = re.compile(r"(?i)^\W*(?:none|nothing|no\b|n/a|all\b.{0,40}\b(?:complete|done|finished|committed)"
                          r"|(?:the )?(?:feature|work|task|project) is (?:complete|done|finished)|—$|-$)")
+_ARCHIVE_STEP_RE = re.compile(r"(?i)\b(?:archive|move)\s+(?:this|the)\s+(?:task\s+)?(?:folder|task|directory|docs)\b"
+                              r"|\bmv\s+\S*dev/active/")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(?P<rest>\S.*)$")
 
 
@@ -70,11 +72,14 @@ class HandoffDescribesOpenWork(Rule):
     def _stale_handoffs(self, task: TaskDocs, told: TaskStory) -> Iterator[Finding]:
         how = finished_how(task, told)
         claim = [(told.evidence_doc, told.evidence.line)] if told.evidence_doc and told.evidence else []
+        archived = told.state is TaskState.ARCHIVED
         for doc in core_documents(task):
             for index, section in enumerate(doc.sections):
-                if _HANDOFF_RE.match(_key(section)) and (first := _open_entry(doc, index)) is not None:
-                    message = (f"{section.title!r} still hands over work in flight ({quote(first[1])} at "
-                               f"{doc.name}:{first[0]}), but the task is {how}.")
+                if _HANDOFF_RE.match(_key(section)) and (first := _open_entry(doc, index, archived)) is not None:
+                    what = ("still asks for the folder to be archived" if archived and _ARCHIVE_STEP_RE.search(first[1])
+                            else "still hands over work in flight")
+                    message = (f"{section.title!r} {what} ({quote(first[1])} at {doc.name}:{first[0]}), "
+                               f"but the task is {how}.")
                     yield self.finding(task, doc, section.line, message, key=f"{doc.name}:{section.key}",
                                        related=[(doc, first[0]), *claim])
             for number in doc.lines_containing(("next update", "next review", "next session", "next check")):
@@ -84,27 +89,65 @@ class HandoffDescribesOpenWork(Rule):
                     yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}", related=claim)
 
     def _reached_milestones(self, task: TaskDocs) -> Iterator[Finding]:
-        """In a task still going: ``Next update: after Phase 1A completion`` once a status says 1A is done."""
-        done: dict[str, tuple[Document, int]] = {}
-        for doc in core_documents(task):
-            for statement in file_statements(doc):
-                for part in statement.done_parts:
-                    done.setdefault(part, (doc, statement.line))
+        """In a task still going: ``Next update: after Phase 1A completion`` or a next step "Start
+        Phase 1" once a status line or a phase heading of the folder reports that phase complete."""
+        done = _done_phases(task)
         if not done:
             return
         for doc in core_documents(task):
             for number in doc.lines_containing(("next update", "next review", "next session", "next check")):
                 match = _NEXT_RE.match(strip_comments(doc.line_text(number)))
                 after = _AFTER_PART_RE.match(fold(match.group("value"))) if match else None
-                if after is None or number in doc.code_lines:
+                if after is None or number in doc.code_lines or (part := after.group(1).upper()) not in done:
                     continue
-                part = after.group(1).upper()
-                if part in done:
+                other, line = done[part]
+                message = (f"{quote(doc.line_text(number))} waits for a milestone that is already reached: "
+                           f"{other.name}:{line} reports Phase {part} complete.")
+                yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}",
+                                   related=[(other, line)])
+            for section in doc.sections:
+                if _NEXT_STEPS_RE.match(_key(section)) and (step := _done_step(doc, section, done)) is not None:
+                    number, part = step
                     other, line = done[part]
-                    message = (f"{quote(doc.line_text(number))} waits for a milestone that is already reached: "
+                    message = (f"{section.title!r} still says {quote(doc.line_text(number))}, but "
                                f"{other.name}:{line} reports Phase {part} complete.")
-                    yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}",
+                    yield self.finding(task, doc, number, message, key=f"{doc.name}:step:{section.key}",
                                        related=[(other, line)])
+
+
+_NEXT_STEPS_RE = re.compile(r"^(?:immediate )?next (?:steps?|actions?|tasks?)(?: immediate| for .*)?$"
+                            r"|^immediate (?:next )?(?:steps|actions)$|^(?:quick )?resume(?: here)?$|^handoff$")
+# "1. Start Phase 1 (repo setup)", "- Begin Phase 2", "- [ ] Proceed to Phase 3"
+_START_PART_RE = re.compile(
+    r"^\s*+(?:[-*+]|\d{1,3}[.)])\s++(?:\[ \]\s++)?[*_]*+(?:start|begin|kick off|work on|implement|continue with"
+    r"|proceed (?:to|with))\s++(?:the\s++)?(?:phase|stage|sprint|milestone)\s*+([0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]?)\b"
+)
+_PHASE_WORDS = frozenset({"phase", "stage", "sprint", "milestone"})
+
+
+def _done_phases(task: TaskDocs) -> dict[str, tuple[Document, int]]:
+    """Phase ids the folder reports complete (status lines, ✅ COMPLETE phase headings), with where."""
+    done: dict[str, tuple[Document, int]] = {}
+    for doc in core_documents(task):
+        for statement in file_statements(doc):
+            for part in statement.done_parts:
+                done.setdefault(part, (doc, statement.line))
+        for section in doc.sections:
+            if section.status is Status.COMPLETE:
+                for ident in section.item_ids:
+                    kind, _, part = ident.partition(" ")
+                    if kind.lower() in _PHASE_WORDS and part:
+                        done.setdefault(part.upper(), (doc, section.line))
+    return done
+
+
+def _done_step(doc: Document, section: Section, done: dict[str, tuple[Document, int]]) -> tuple[int, str] | None:
+    """The first step of a next-steps section that starts a phase already reported complete."""
+    for number in range(section.line + 1, section.end_line + 1):
+        step = _START_PART_RE.match(fold(doc.line_text(number)))
+        if step and number not in doc.code_lines and step.group(1).upper() in done:
+            return number, step.group(1).upper()
+    return None
 
 
 # "after Phase 1A completion", "after completing Phase 2 tasks", "once phase 3 is done": completion only,
@@ -122,8 +165,9 @@ def _key(section: Section) -> str:
     return re.sub(r"\s+", " ", section.key).strip()
 
 
-def _open_entry(doc: Document, index: int) -> tuple[int, str] | None:
-    """The first line of the section's own body that describes work, or None when it says nothing is open."""
+def _open_entry(doc: Document, index: int, archived: bool) -> tuple[int, str] | None:
+    """The first line of the section's own body that describes work, or None when it says nothing
+    is open; in an archived folder also an instruction to archive it (done already)."""
     section = doc.sections[index]
     children = doc.child_sections[index]
     end = doc.sections[children[0]].line if children else section.end_line + 1
@@ -132,6 +176,8 @@ def _open_entry(doc: Document, index: int) -> tuple[int, str] | None:
     body = [(n, t) for n, t in body if t not in ("---", "***", "___")]
     if not body:
         return None
+    if archived and (move := next(((n, t) for n, t in body if _ARCHIVE_STEP_RE.search(t)), None)):
+        return move
     first_n, first = body[0]
     item = _LIST_RE.match(first)
     text = item.group("rest") if item else first
