@@ -7,12 +7,13 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Section, Status, TaskDocs
+from rules.core.model import Document, Role, Section, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import TaskState, TaskStory, core_documents, file_statements, story
 from rules.core.text import fold, strip_comments
 from rules.story._common import finished_how, quote
 
+_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _MAX_FINDINGS = 6  # handoffs of one task: past a few, the same story told again
 
 # Sections that hand the work over to the next session.
@@ -58,7 +59,7 @@ class HandoffDescribesOpenWork(Rule):
 
     code = "DOC006"
     name = "handoff-describes-open-work"
-    category = Category.CONSISTENCY
+    category = Category.CONSISTENCY  # each finding is scored in the category of the file holding the handoff
     severity = Severity.LOW
     rationale = "A stale handoff in a finished task sends the next reader to redo or resume finished work."
     fix = "Replace the handoff with a short outcome (what shipped, where follow-ups live), or delete it."
@@ -67,7 +68,11 @@ class HandoffDescribesOpenWork(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         told = story(task)
         found = self._reached_milestones(task) if not told.settled else self._stale_handoffs(task, told)
-        yield from itertools.islice(found, _MAX_FINDINGS)
+        roles = {doc.path: doc.role for doc in core_documents(task)}
+        for finding in itertools.islice(found, _MAX_FINDINGS):
+            # A stale handoff is a defect of the file it is in: scored in that file's category.
+            category = _ROLE_CATEGORY.get(roles.get(finding.path, Role.EXTRA), finding.category)
+            yield finding.with_changes(category=category)
 
     def _stale_handoffs(self, task: TaskDocs, told: TaskStory) -> Iterator[Finding]:
         how = finished_how(task, told)
