@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Status, StatusMark, TaskDocs
+from rules.core.model import Document, Progress, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import State, TaskState, core_documents, open_work, overall, story
 from rules.core.text import strip_comments_to_end
@@ -52,7 +52,8 @@ class FinishedTaskStillActive(Rule):
         fix = f"Move {how}, or add the work that remains to {doc.name!r}."
         said_done = [(d, s.line) for d in core_documents(task)
                      if (s := overall(d)) is not None and s.state is State.DONE and (d, s.line) != (doc, line)]
-        yield self.finding(task, doc, line, message, key=task.name, fix=fix, related=said_done)
+        tallies = [(doc, p.line) for p in doc.progress if _full(p) and p.line != line]
+        yield self.finding(task, doc, line, message, key=task.name, fix=fix, related=[*said_done, *tallies])
 
 
 def _evidence(task: TaskDocs) -> tuple[Document | None, int, str]:
@@ -99,8 +100,12 @@ def _tally_line(doc: Document) -> int:
     said = overall(doc)
     if said is not None and said.state is State.DONE:
         return said.line
-    full = [p.line for p in doc.progress if p.percent == 100 or (p.total and p.done == p.total)]
+    full = [p.line for p in doc.progress if _full(p)]
     return full[-1] if full else doc.items[0].line
+
+
+def _full(claim: Progress) -> bool:
+    return claim.percent == 100 or bool(claim.total and claim.done == claim.total)
 
 
 def _quote(text: str) -> str:
