@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import TaskDocs
+from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import State, Statement, core_documents, file_statements
+from rules.core.story import State, Statement, core_documents, file_statements, open_work, overall
 from rules.story._common import quote
 
 _STAGE = {State.NOT_STARTED: 0, State.PLANNING: 0, State.IN_PROGRESS: 1, State.BLOCKED: 1, State.REVIEW: 2,
@@ -15,13 +15,16 @@ _STAGE = {State.NOT_STARTED: 0, State.PLANNING: 0, State.IN_PROGRESS: 1, State.B
 
 
 class FileContradictsItsOwnStatus(Rule):
-    """A file's header and footer give two different statuses.
+    """A file's header and footer give two different statuses, or its status says done over its
+    own open boxes.
 
     Compares the status statements at the top of a file (``Status:`` lines, a title badge, a
     progress summary) with those in its footer (after the last rule, or the last lines: a closing
     ``Status:`` line, ``Last Updated: … (Phases 2 & 3 complete)``). Reports when they put the
     whole work at different stages (planning vs done), or name different phases as complete
-    (header: Phase 1A complete; footer: Phases 2 and 3 complete).
+    (header: Phase 1A complete; footer: Phases 2 and 3 complete). Also reports a file whose own
+    status says the whole work is done (``Status: ✅ COMPLETE``, ``Completed: 2026-01-09``) while
+    its own boxes are still open (deferred ones and those under future / follow-up headings aside).
 
     Why: a reader who stops at the header and one who jumps to the footer come away with two
     different stories. One of the two places was not updated, and the file no longer says which.
@@ -59,6 +62,24 @@ class FileContradictsItsOwnStatus(Rule):
                 yield self.finding(task, doc, top.line, message, key=f"{doc.name}:{top.words}",
                                    related=[(doc, clash.line)])
                 break
+            else:
+                yield from self._done_over_own_open_boxes(task, doc)
+
+    def _done_over_own_open_boxes(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
+        """``Status: ✅ COMPLETE`` at the top of a file whose own boxes are still open (when the tasks
+        file is another file with open work, the disagreement between files is DOC001's)."""
+        said = overall(doc)
+        if said is None or said.state is not State.DONE or said.kind == "progress":
+            return
+        if task.tasks is not None and task.tasks is not doc and open_work(task.tasks):
+            return
+        if still_open := open_work(doc):
+            first = still_open[0]
+            message = (f"{doc.name} says the work is done ({quote(said.words)}) at line {said.line}, but "
+                       f"{len(still_open)} of its own boxes are open (first: {quote(first.text, 50)} at "
+                       f"{doc.name}:{first.line}).")
+            yield self.finding(task, doc, said.line, message, key=f"{doc.name}:done-over-open",
+                               related=[(doc, i.line) for i in still_open[:20]])
 
 
 def _clash(top: Statement, bottom: Statement) -> bool:
