@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import phase_estimates, phase_id, phase_sections, preamble_labels
+from rules.plan._common import has_timeline, phase_estimates, phase_id, phase_sections
+from rules.plan._phase_facts import PhaseFacts
 
 # The lead of a line (blanks, quote and list marks, numbering) up to a label. It stops at a line end and
 # is possessive: a lead running over many lines, or given back one character at a time, is quadratic.
@@ -21,23 +20,32 @@ _GOAL_RE = re.compile(
 )
 _ACCEPT_RE = re.compile(
     r"(?i)\bacceptance\b|\bdeliverables?\b|\bdone when\b|\bdefinition of done\b|\bexit criteria\b"
-    r"|\b(?:success|completion) criteria\b|\bexpected (?:outcome|result)s?\b|완료 (?:조건|기준)|산출물"
-    rf"|(?m:{_LEAD}verification\b[\s*_]*[:：])"
+    r"|\b(?:success|completion) (?:criteria|metrics?)\b|\bexpected (?:outcome|result|behaviou?r)s?\b"
+    r"|\btest (?:cases?|scenarios?|plan)\b|완료 (?:조건|기준)|산출물"
+    rf"|(?m:{_LEAD}(?:verification|verify|tests?|checks?)\b[\s*_]*[:：])"
+    r"|(?m:^#{2,6}[^\S\n]++[\d.]*+[^\S\n]*+(?:verification|acceptance|test cases|tests?\b|testing\b))"
 )
 _DURATION_RE = re.compile(
     rf"(?im){_LEAD}(?:duration|estimated?(?: time| effort)?|effort|time ?box|eta|due|deadline"
     r"|target(?: date)?|timeline)\b[\s*_]*[:：]|\b(?:weeks?|days?|sprint)\s+\d+\b|기간|소요"
 )
-_STATUS_RE = re.compile(rf"(?im){_LEAD}status\b[\s*_]*[:：]")
 # Six words or more (not a list item, table, heading or label): \s*+ and possessive words behave as
 # \W* and \S+\s+ would here, without their quadratic backtracking over a line of punctuation.
 _PROSE_RE = re.compile(r"^(?![\s>]*(?:[-*+|#<`]|\d+[.)]\s|\**[^:*]{1,30}[:：]))\s*+(?:\S++\s++){5}\S")
+# What a heading says besides the phase's name: its id, numbering, status words, placeholders.
+_PHASE_PREFIX_RE = re.compile(r"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:phase|stage|milestone|sprint)\s+[\w.]+")
+_ASIDE_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NOT_A_NAME = frozenset({
+    "complete", "completed", "done", "finished", "pending", "todo", "tbd", "tba", "wip", "in", "progress",
+    "not", "started", "planned", "planning", "blocked", "partial", "paused", "deferred", "optional",
+    "priority", "current", "next", "status", "phase", "stage",
+})
 _GOAL_WORDS = ("goal", "objective", "purpose", "aim", "intent", "outcome", "why", "approach", "scope",
                "summary", "목표")
 _DURATION_WORDS = ("duration", "estimat", "effort", "time", "eta", "due", "deadline", "target", "week",
                    "day", "sprint", "기간", "소요")
-_ACCEPT_WORDS = ("acceptance", "deliverable", "done", "criteria", "expected", "verification", "완료",
-                 "산출물")
+_ACCEPT_WORDS = ("acceptance", "deliverable", "done", "criteria", "expected", "verif", "test", "success",
+                 "metric", "check", "완료", "산출물")
 _SHELVED = frozenset({Status.OPTIONAL, Status.PAUSED})
 
 
@@ -45,16 +53,21 @@ class PhaseMissingDetails(Rule):
     """A phase lacks a goal, a duration, a status or acceptance criteria.
 
     Looks at the phase heading (``### Phase 2: Hooks (2 hours - Effort: M) ✅``) and its body:
-    ``Goal:`` / ``**Objective**``, estimates and ``Duration:``, status markers, ``Status:`` or
-    checkboxes, ``Acceptance Criteria`` / ``Deliverables`` / ``Done when``. Deferred and optional
-    phases are skipped: they need no detail until they are scheduled.
+    a heading that names the work, ``Goal:`` / ``**Objective**`` or a sentence of prose; estimates
+    and ``Duration:``; status markers, ``Status:`` or checkboxes; ``Acceptance Criteria`` /
+    ``Deliverables`` / ``Done when`` / test cases / a verification sub-section. A duration may also
+    stand in a timeline row or on the same phase in the tasks file, and a task list sized item by
+    item (``[S]``, ``2h``, a size column) needs no phase durations. Deferred and optional phases
+    are skipped: they need no detail until they are scheduled. In an archived task only the goal
+    is checked: the schedule, status and criteria of finished work are history. A detail missing
+    from every phase is reported once, at the first phase, not phase by phase.
 
     Why: a phase without a goal cannot be judged, without a duration it cannot be scheduled,
     without a status nobody knows where the work stands, and without acceptance criteria nobody
     can say it is finished.
 
     Bad:
-        ### Phase 2: Incremental indexing
+        ### Phase 2
         - Consume outbox events
 
     Good:
@@ -78,19 +91,36 @@ class PhaseMissingDetails(Rule):
         by_id: dict[str, list[Section]] = {}  # a phase described twice (design, then schedule) is one phase
         for phase in phase_sections(doc):
             by_id.setdefault(phase_id(phase), []).append(phase)
-        facts = _Facts.of(doc)
+        facts = PhaseFacts.of(task, doc)
+        gaps: dict[str, list[str]] = {}
+        checked: dict[str, int] = dict.fromkeys(_DETAILS, 0)  # how many phases each detail was asked of
         for ident, phases in by_id.items():
-            if any(p.status in _SHELVED for p in phases):
-                continue
-            missing = set.intersection(*(set(_missing(doc, p, facts)) for p in phases))
-            if not missing:
-                continue
-            parts = [d for d in _DETAILS if d in missing]
-            what = ", ".join(parts[:-1]) + (" or " if len(parts) > 1 else "") + parts[-1]
-            fix = f"Add to {ident!r}: " + "; ".join(_DETAILS[d] for d in parts) + "."
-            message = f"Phase {phases[0].title!r} has no {what}."
-            yield self.finding(task, doc, phases[0].line, message, key=ident, fix=fix,
-                               effort_minutes=5 * len(parts))
+            if not any(p.status in _SHELVED for p in phases):
+                asked, missing = _asked(phases[0], facts), set.intersection(*(set(_missing(doc, p, facts))
+                                                                               for p in phases))
+                gaps[ident] = [d for d in _DETAILS if d in missing]
+                for detail in asked:
+                    checked[detail] += 1
+        everywhere = [d for d in _DETAILS if checked[d] >= 2 and sum(d in g for g in gaps.values()) == checked[d]]
+        if everywhere:
+            first = by_id[next(i for i, g in gaps.items() if everywhere[0] in g)][0]
+            yield self._everywhere(task, doc, first, len(gaps), everywhere, checked)
+        for ident, parts in gaps.items():
+            if left := [d for d in parts if d not in everywhere]:
+                fix = f"Add to {ident!r}: " + "; ".join(_DETAILS[d] for d in left) + "."
+                message = f"Phase {by_id[ident][0].title!r} has no {_listed(left)}."
+                yield self.finding(task, doc, by_id[ident][0].line, message, key=ident, fix=fix,
+                                   effort_minutes=5 * len(left))
+
+    def _everywhere(self, task: TaskDocs, doc: Document, first: Section, count: int, parts: list[str],
+                    checked: dict[str, int]) -> Finding:
+        """One finding for a detail that no phase has: the plan's habit, not one phase's gap."""
+        timeline = ", and the plan has no timeline" if "duration" in parts and not has_timeline(doc) else ""
+        unfinished = " unfinished" if any(checked[d] < count for d in parts) else ""
+        message = f"No{unfinished} phase has {_listed(parts, 'a')}{timeline} ({count} phases)."
+        fix = "Add to every phase: " + "; ".join(_DETAILS[d] for d in parts) + "."
+        return self.finding(task, doc, first.line, message, key="every-phase", fix=fix,
+                            effort_minutes=min(60, 3 * count * len(parts)))
 
 
 _DETAILS = {
@@ -99,42 +129,23 @@ _DETAILS = {
     "status": "a status marker (✅ / 🟡 / ⏳)",
     "acceptance criteria": "`Acceptance criteria:` that say when it is done",
 }
-_ONGOING = frozenset({Status.IN_PROGRESS, Status.PARTIAL, Status.BLOCKED, Status.PAUSED})
+_ARTICLE = {"goal": "a goal", "duration": "a duration", "status": "a status",
+            "acceptance criteria": "acceptance criteria"}
 
 
-def _plan_status_covers_phases(doc: Document) -> bool:
-    """A plan-level ``Status:`` (top or bottom) that is not "in progress" makes per-phase status
-    redundant: a plan that is ready to implement, or complete, says so for every phase."""
-    lines = [n for n, label, _value in preamble_labels(doc) if label == "status"]
-    tail = range(max(1, doc.line_count - 4), doc.line_count + 1)
-    lines += [n for n in tail if _STATUS_RE.match(doc.line_text(n))]
-    marks = {m.line: m.status for m in doc.statuses}
-    return bool(lines) and all(marks.get(n) not in _ONGOING for n in lines)
+def _listed(parts: list[str], article: str = "") -> str:
+    words = [_ARTICLE[p] for p in parts] if article else parts
+    return ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
 
 
-_MENTION_RE = re.compile(r"(?=(Phase|Stage|Milestone|Sprint) ([\w.]+))")  # every phase id a line names
+def _asked(phase: Section, facts: PhaseFacts) -> list[str]:
+    """The details asked of *phase*: only the goal in an archived task, no duration once complete."""
+    if facts.archived:
+        return ["goal"]
+    return [d for d in _DETAILS if d != "duration" or phase.status is not Status.COMPLETE]
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What every phase of one plan is checked against, gathered once (not once per phase)."""
-
-    plan_status: bool  # a plan-level status covers every phase
-    timed_ids: frozenset[str]  # phase ids named on a line that holds an estimate (a timeline row)
-    status_ids: frozenset[str]  # ids a status line names
-    status_lines: tuple[int, ...]  # lines with a status outside a checkbox, in order
-
-    @classmethod
-    def of(cls, doc: Document) -> _Facts:
-        estimate_lines = dict.fromkeys(e.line for e in doc.estimates)
-        timed = frozenset(f"{m.group(1)} {m.group(2)}" for n in estimate_lines
-                          for m in _MENTION_RE.finditer(doc.line_text(n)))
-        return cls(_plan_status_covers_phases(doc), timed,
-                   frozenset(i for m in doc.statuses for i in m.item_ids),
-                   tuple(m.line for m in doc.statuses if not m.in_checkbox))
-
-
-def _missing(doc: Document, phase: Section, facts: _Facts) -> list[str]:
+def _missing(doc: Document, phase: Section, facts: PhaseFacts) -> list[str]:
     text = "\n".join(doc.lines[phase.line - 1 : phase.end_line])
     low = text.lower()
 
@@ -142,36 +153,35 @@ def _missing(doc: Document, phase: Section, facts: _Facts) -> list[str]:
         return any(w in low for w in words) and pattern.search(text) is not None
 
     missing = []
-    if not says(_GOAL_RE, _GOAL_WORDS) and not _PROSE_RE.match(_first_body_line(doc, phase)):
+    if not _names_the_work(phase) and not says(_GOAL_RE, _GOAL_WORDS) and not _PROSE_RE.match(
+            _first_body_line(doc, phase)):
         missing.append("goal")
+    if facts.archived:
+        return missing  # finished work: its schedule, status and criteria are history
     if phase.status is not Status.COMPLETE and not (
-        phase_estimates(doc, phase) or says(_DURATION_RE, _DURATION_WORDS)
-        or _named_with_estimate(doc, phase, facts)  # a timeline row or line
+        facts.sized_tasks or phase_estimates(doc, phase) or says(_DURATION_RE, _DURATION_WORDS)
+        or facts.named_with_estimate(doc, phase)  # a timeline row or line, or the tasks file
     ):
         missing.append("duration")
     if not (facts.plan_status or phase.status or doc.items_in(phase) or says(_STATUS_RE, ("status",))
-            or _status_nearby(phase, facts)):
+            or facts.status_nearby(phase)):
         missing.append("status")
-    if not says(_ACCEPT_RE, _ACCEPT_WORDS):
+    if not (says(_ACCEPT_RE, _ACCEPT_WORDS) or facts.criteria_elsewhere(phase)):
         missing.append("acceptance criteria")
     return missing
 
 
+_STATUS_RE = re.compile(rf"(?im){_LEAD}status\b[\s*_]*[:：]")
+
+
+def _names_the_work(phase: Section) -> bool:
+    """The heading says what the phase does (``Phase 2: Extract hooks``), beyond its id, numbering,
+    estimate and status (``Phase 2 (3 days) ✅``, ``Phase 7A: Complete``, ``Phase 3: TBD``)."""
+    rest = _ASIDE_RE.sub(" ", _PHASE_PREFIX_RE.sub("", phase.title))
+    for estimate in phase.estimates:
+        rest = rest.replace(estimate.text, " ")
+    return any(len(word) > 1 and word not in _NOT_A_NAME for word in re.findall(r"[^\W\d_]+", rest.lower()))
+
+
 def _first_body_line(doc: Document, phase: Section) -> str:
     return next((line for line in doc.body(phase) if line.strip()), "")
-
-
-def _named_with_estimate(doc: Document, phase: Section, facts: _Facts) -> bool:
-    """The phase's id (``Phase 2``, not ``Phase 2.1``) stands on a line that holds an estimate."""
-    ident = phase_id(phase)
-    if ident.startswith(("Phase ", "Stage ", "Milestone ", "Sprint ")):
-        return ident in facts.timed_ids
-    mention = re.compile(re.escape(ident) + r"(?![\w.])")  # not a phase id: search the lines themselves
-    return any(mention.search(doc.line_text(e.line)) for e in doc.estimates)
-
-
-def _status_nearby(phase: Section, facts: _Facts) -> bool:
-    """A status just under the heading, or a status line elsewhere naming the phase (a status table)."""
-    lines = facts.status_lines
-    after = bisect_right(lines, phase.line)
-    return (after < len(lines) and lines[after] <= phase.line + 3) or phase_id(phase) in facts.status_ids
