@@ -14,6 +14,7 @@ from rules.core.rule import Rule, RuleContext
 from rules.plan._common import (
     TIMELINE,
     anchor_line,
+    find_heading,
     has_timeline,
     heading_keys,
     phase_sections,
@@ -43,6 +44,7 @@ GROUPS: dict[str, _Group] = {
     "overview": _Group(
         "Executive Summary", Severity.HIGH, 15, "what the work is and why it matters",
         synonyms("overview", "executive summary", "^(?:project |plan |task )?summary", "problem statement",
+                 "(?:proposed|target|desired|future) state",
                  "tl ?dr", "goals?", "objectives?", "purpose", "introduction", "abstract", "mission",
                  "개요", "요약", "목적"),
     ),
@@ -84,8 +86,11 @@ class MissingPlanSection(Rule):
     Headings are recognised by synonyms, case-insensitively, ignoring numbering and emoji
     (``## 2. Current State (현재 상태)``); ``Label: value`` lines before the first section stand in
     for headings in short plans. Phases also count when the plan has phase headings, a timeline
-    when a table summarises phases with durations; a timeline missing from a plan whose phases
-    carry durations is PLN004's finding, not this rule's.
+    when a table summarises phases with durations, related documents when the task folder holds
+    the context and tasks files beside the plan (the folder relates them). A missing timeline is
+    reported here only for a plan without phase headings, at the heading or label that lists the
+    phases: with phase headings it is PLN004's finding (phases with durations) or PLN002's (phases
+    without), and an archived task's schedule is history.
 
     Why: each section answers a question the next reader will ask — what and why, where we are,
     how (phases), what could go wrong, how we know we are done, when, and where to look next.
@@ -130,26 +135,44 @@ class MissingPlanSection(Rule):
         keys, title = heading_keys(doc)
         for name in self.options.required:
             group = GROUPS[name]
-            if name == "timeline":  # with timed phases a missing timeline is PLN004's finding
-                if has_timeline(doc) or len(timed_phases(doc)) >= 2:
+            line = anchor_line(doc)
+            if name == "timeline":
+                if _timeline_not_asked(task, doc):
                     continue
+                line = _phases_line(doc) or line  # a schedule summarises the phases: point at them
             elif any(group.pattern.search(x) for x in (*keys, *labels)) or group.pattern.fullmatch(title):
                 continue
-            if _implied(doc, name):
+            if _implied(task, doc, name):
                 continue
             message = f"Plan {doc.name!r} has no {group.heading!r} section ({group.what})."
             fix = f"Add a `## {group.heading}` section: {group.what}."
-            yield self.finding(task, doc, anchor_line(doc), message, key=name, fix=fix,
+            yield self.finding(task, doc, line, message, key=name, fix=fix,
                                severity=group.severity, effort_minutes=group.effort)
 
 
-def _implied(doc: Document, name: str) -> bool:
+def _timeline_not_asked(task: TaskDocs, doc: Document) -> bool:
+    """A timeline is there; or another rule owns its absence (PLN004 when phases carry durations,
+    PLN002 when phase headings lack them); or the task is archived and its schedule is history."""
+    return task.archived or has_timeline(doc) or bool(phase_sections(doc)) or len(timed_phases(doc)) >= 2
+
+
+def _phases_line(doc: Document) -> int | None:
+    """Where the plan lays out its phases without phase headings: a heading or a ``Phases:`` label."""
+    pattern = GROUPS["phases"].pattern
+    section = find_heading(doc, pattern)
+    labelled = [n for n, label, _value in preamble_labels(doc) if pattern.search(normalise_title(label))]
+    found = [n for n in (section.line if section else None, *labelled) if n is not None]
+    return min(found) if found else None
+
+
+def _implied(task: TaskDocs, doc: Document, name: str) -> bool:
     """Structure that does the section's job without its heading."""
     if name == "phases":
         return bool(phase_sections(doc)) or any(t.column("phase", "stage", "milestone") is not None
                                                 for t in doc.tables)
-    if name == "related-documents":
-        return any(not link.target.startswith(("http:", "https:", "mailto:", "#")) for link in doc.links)
+    if name == "related-documents":  # the folder itself relates plan, context and tasks
+        return (task.context is not None and task.tasks is not None) or any(
+            not link.target.startswith(("http:", "https:", "mailto:", "#")) for link in doc.links)
     if name == "overview":
         return _has_lead_paragraph(doc)
     return False
