@@ -24,6 +24,18 @@ _MITIGATION_LABEL_RE = re.compile(
     r"(?i)^\W*(?:mitigat|(?:contingency|response|fall ?back|actions?|plan|대응|완화)\w*\W{0,3}[:：])"
 )
 _MITIGATIONS = synonyms("^(?:mitigations?|mitigation strateg(?:y|ies)|contingenc(?:y|ies)|대응|완화)")
+# A risk item that names the risk, then, after a dash or a semicolon, what is done about it:
+# "**Runner compromised** — network-isolated, disposable; credentials rotated weekly". Only the part
+# after the separator is read, for the participles and nouns of a countermeasure, and never when it
+# negates ("not tested", "no retry"): that part is the treatment, not the risk's description.
+_TREATMENT_SPLIT_RE = re.compile(r"\s[—–]\s|\s--?\s|;\s")
+_TREATMENT_RE = re.compile(
+    r"(?i)\b(?:(?:unit[- ]|e2e[- ])?tested|gated|pinned|isolated|sandboxed|retr(?:y|ies|ied)|timeouts?"
+    r"|monitored|alerts? on|rolled back|roll ?back|reverted|feature[- ]flag(?:ged)?|behind a (?:feature )?flag"
+    r"|reviewed|validated|verified|backed up|backups?|capped|rate[- ]limited|allow-?listed|default[- ]off"
+    r"|read[- ]only|idempotent|canary|staged rollout|kill[- ]switch|circuit[- ]breaker|checksums?)\b"
+)
+_NEGATION_RE = re.compile(r"(?i)\b(?:not|no|never|without|un\w+ed)\b|n't\b")
 _UNMITIGATED_RE = re.compile(r"(?i)\bno mitigation|mitigation\W{0,4}(?:tbd|todo|none|pending|n/a|\?)")
 _NO_RISK = synonyms("no risks?", "non risks?")
 _NAME_COLUMNS = ("risk", "threat", "issue", "concern", "위험", "리스크")
@@ -37,7 +49,8 @@ class RiskWithoutMitigation(Rule):
 
     A risk table with probability (or likelihood), impact, mitigation and status columns is best;
     prose risks (``### Risk 1: …`` sub-sections, bullets) are fine when each carries a mitigation
-    (a ``Mitigation:`` line or bullet, "mitigate", "→"). Reported: a risk table without a mitigation
+    (a ``Mitigation:`` line or bullet, "mitigate", "→", or a countermeasure after a dash in the same
+    item: ``**Runner compromised** — network-isolated; secrets read-only``). Reported: a risk table without a mitigation
     column, a row with an empty mitigation, a prose risk without one. Bullets marked ✅ and "No risk"
     sections are reassurances, not risks.
 
@@ -145,10 +158,16 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
                 covered[-1] = True
         elif not _ATTR_RE.match(body) and not body.startswith(("✅", "✔")):
             found.append((number, snippet(body, 60).strip("*_` ")))
-            covered.append(_mitigated(body))
+            covered.append(_mitigated(body) or _treated_in_item(body))
     for index, ((line, name), ok) in enumerate(zip(found, covered, strict=True)):
         yield line, name, ok or index < all_before
 
 
 def _mitigated(text: str) -> bool:
     return _MITIGATION_RE.search(text) is not None and _UNMITIGATED_RE.search(text) is None
+
+
+def _treated_in_item(text: str) -> bool:
+    """The item goes on, after a dash or a semicolon, with a countermeasure (see _TREATMENT_RE)."""
+    parts = _TREATMENT_SPLIT_RE.split(text, maxsplit=1)
+    return len(parts) == 2 and bool(_TREATMENT_RE.search(parts[1])) and not _NEGATION_RE.search(parts[1])
