@@ -22,6 +22,11 @@ _STATUS_LINE_RE = re.compile(r"(?i)^[^\w]*status\b")
 _CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria")
 _LATER_RE = re.compile(r"(?i)\b(?:optional|future|later|deferred|out of scope|stretch|nice[- ]to[- ]have)\b")
 SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
+_LEGEND_TITLE_RE = re.compile(r"(?i)\blegend\b|^\W*(?:status |symbol )?key\W*$|\bnotation\b")
+_LEGEND_WORDS_RE = re.compile(
+    r"(?i)(?:not started|to ?do|open|pending|in progress|started|doing|done|complete[d]?|finished|blocked"
+    r"|skipped|deferred|on hold|cancell?ed|n/a)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +111,17 @@ def is_phase_tracker(item: CheckItem) -> bool:
 
 
 def is_open_task(doc: Document, item: CheckItem) -> bool:
-    """An open checkbox that is a task: not a phase summary, not an acceptance criterion."""
-    return is_open(item) and not is_phase_tracker(item) and not in_criteria_section(doc, item)
+    """An open checkbox that is a task: not a phase summary, an acceptance criterion or a legend."""
+    return (is_open(item) and not is_phase_tracker(item) and not in_criteria_section(doc, item)
+            and not is_legend_item(doc, item))
+
+
+def is_legend_item(doc: Document, item: CheckItem) -> bool:
+    """A sample checkbox explaining the notation (``- [ ] Not started`` under "Status Legend"): its
+    text is a bare status word, or it stands in a section titled as a legend or key."""
+    if _LEGEND_WORDS_RE.fullmatch(strip_comments(item.text).strip(" *_`.:")):
+        return True
+    return any(_LEGEND_TITLE_RE.search(s.title) for s in ancestors(doc, item.section))
 
 
 def enclosing(doc: Document, index: int | None) -> Iterable[int]:

@@ -140,6 +140,21 @@ def phase_estimates(doc: Document, phase: Section) -> tuple[Estimate, ...]:
     return phase.estimates or doc.estimates_in(phase.line + 1, phase.end_line)
 
 
+_MENTION_RE = re.compile(r"(?=(Phase|Stage|Milestone|Sprint) ([\w.]+))")  # every phase id a line names
+
+
+def timed_phase_ids(doc: Document) -> frozenset[str]:
+    """Ids of the phases the plan gives a duration: on the phase's heading or in its body, or on a
+    line that names the phase and holds an estimate (a timeline row)."""
+    return doc.derive(_timed_phase_ids)
+
+
+def _timed_phase_ids(doc: Document) -> frozenset[str]:
+    lines = dict.fromkeys(e.line for e in doc.estimates)
+    named = {f"{m.group(1)} {m.group(2)}" for n in lines for m in _MENTION_RE.finditer(doc.line_text(n))}
+    return frozenset(named | {phase_id(p) for p in phase_sections(doc) if phase_estimates(doc, p)})
+
+
 def timed_phases(doc: Document) -> list[Section]:
     """Phases that carry a duration; with two or more the plan needs a timeline summary (PLN004)."""
     return [p for p in phase_sections(doc) if phase_estimates(doc, p)]

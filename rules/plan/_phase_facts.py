@@ -7,8 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from rules.core.model import Document, Section, Status, TaskDocs
-from rules.plan._common import phase_id, preamble_labels, synonyms
-from rules.tasks._phases import is_phase_tracker, phases
+from rules.plan._common import phase_id, phase_sections, preamble_labels, synonyms
 
 _STATUS_RE = re.compile(r"(?im)^(?:[^\S\n]|[>*_#+\-\d.|])*+status\b[\s*_]*[:：]")
 _ONGOING = frozenset({Status.IN_PROGRESS, Status.PARTIAL, Status.BLOCKED, Status.PAUSED})
@@ -17,6 +16,7 @@ _SIZE_COLUMN = ("size", "effort", "estimate", "duration", "hours", "time", "poin
 _TASK_COLUMN = ("task", "item", "work", "#", "작업")
 _CRITERIA = synonyms("success criteria", "acceptance criteria", "definition of done", "exit criteria",
                      "done when", "완료 조건", "완료 기준")
+_TRACKER_RE = re.compile(r"(?i)^\W*(?:phase|stage|milestone|sprint)\s+\w")  # "- [x] Phase 2 done": a summary
 SIZED_SHARE = 0.8  # from this share of sized tasks up, the work is sized task by task
 
 
@@ -88,8 +88,8 @@ def _timed_in_tasks(tasks: Document) -> set[str]:
     """Phase ids of the tasks file whose heading, or a line just under it (``Estimate: 2 days``, not
     a task), carries an estimate."""
     items = {i.line for i in tasks.items}
-    return {p.id for p in phases(tasks) if p.section.estimates or any(
-        e.line not in items for e in tasks.estimates_in(p.section.line + 1, p.section.line + 3))}
+    return {phase_id(p) for p in phase_sections(tasks) if p.estimates or any(
+        e.line not in items for e in tasks.estimates_in(p.line + 1, p.line + 3))}
 
 
 def _sized_tasks(task: TaskDocs, plan: Document) -> bool:
@@ -99,7 +99,7 @@ def _sized_tasks(task: TaskDocs, plan: Document) -> bool:
         return True
     if task.tasks is None:
         return False
-    items = [i for i in task.tasks.items if not is_phase_tracker(i)]
+    items = [i for i in task.tasks.items if not _TRACKER_RE.match(i.text)]
     return bool(items) and sum(1 for i in items if i.estimates) >= SIZED_SHARE * len(items)
 
 

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import is_open_task, parent_items, short
+from rules.tasks._estimates import phase_timed
+from rules.tasks._phases import enclosing, is_open_task, parent_items, short
 
 
 class OpenTasksWithoutEstimatesOptions(BaseModel):
@@ -24,19 +25,21 @@ class OpenTasksWithoutEstimates(Rule):
     """Open tasks in the tasks file carry no time estimate.
 
     A task counts as estimated when it has its own estimate (``30 min``, ``2h``, ``2-3 hours``,
-    ``[S]``), when a sub-task has one, or when it is a sub-task of an estimated task. A phase
-    heading's estimate does not count for the tasks under it. One finding per file, with the ratio.
+    ``[S]``), when a sub-task has one, when it is a sub-task of an estimated task, or when it
+    stands under a heading with a duration (``## Phase 2: API (6 hours)``) or in a phase the plan
+    gives a duration: the phase's estimate covers its tasks. Archived tasks are skipped: their open
+    boxes are left-overs, not work to schedule. One finding per file, with the ratio.
 
     Why: per-task estimates let a reviewer see whether a phase estimate is plausible, let the
     next session pick work that fits the time left, and make slippage visible early.
 
     Bad:
-        ## Phase 2: API (6 hours)
+        ## Phase 2: API
         - [ ] Add the endpoint
         - [ ] Add rate limiting
 
     Good:
-        ## Phase 2: API (6 hours)
+        ## Phase 2: API
         - [ ] Add the endpoint (2h)
         - [ ] Add rate limiting [M]
 
@@ -57,10 +60,10 @@ class OpenTasksWithoutEstimates(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
-        if doc is None:
-            return
+        if doc is None or task.archived:
+            return  # an archived task's open boxes are left-overs, not work to schedule
         opts = self.options
-        open_items, missing = _unestimated(doc)
+        open_items, missing = _unestimated(doc, phase_timed(task))
         if len(open_items) < opts.min_open or not missing:
             return
         ratio = len(missing) / len(open_items)
@@ -77,8 +80,10 @@ class OpenTasksWithoutEstimates(Rule):
         )
 
 
-def _unestimated(doc: Document) -> tuple[list[CheckItem], list[CheckItem]]:
-    """(open tasks, open tasks with no estimate of their own, from a sub-task or from a parent task)."""
+def _unestimated(doc: Document, timed: frozenset[int]) -> tuple[list[CheckItem], list[CheckItem]]:
+    """(open tasks, open tasks with no estimate of their own, from a sub-task, from a parent task or
+    from the phase they stand in: *timed* holds the indices of the sections whose duration covers
+    their tasks)."""
     items = doc.items
     parents = parent_items(items)
     inherited = [bool(item.estimates) for item in items]
@@ -91,5 +96,7 @@ def _unestimated(doc: Document) -> tuple[list[CheckItem], list[CheckItem]]:
         if parent is not None and (items[index].estimates or from_subtasks[index]):
             from_subtasks[parent] = True
     open_tasks = [i for i, item in enumerate(items) if is_open_task(doc, item)]
-    missing = [items[i] for i in open_tasks if not (inherited[i] or from_subtasks[i])]
+    missing = [items[i] for i in open_tasks if not (inherited[i] or from_subtasks[i])
+               and not any(index in timed for index in enclosing(doc, items[i].section))]
     return [items[i] for i in open_tasks], missing
+

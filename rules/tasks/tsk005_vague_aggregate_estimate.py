@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import is_open_task
+from rules.tasks._estimates import phase_timed
+from rules.tasks._phases import enclosing, is_open_task
 
 
 class VagueAggregateEstimate(Rule):
     """The tasks file only has aggregate estimates: a total or a "remaining work" figure, no task's own.
 
     Medium when the only figures are file-level totals ("Remaining work (2-3 hours)"), low when
-    the phases carry estimates but their tasks do not.
+    some phases carry estimates but others' tasks have none. Quiet when every open task stands in
+    a phase with its own duration (in its heading, or for that phase in the plan): a phase of a
+    few hours is estimate enough for the tasks under it (TSK004 counts them as estimated too).
 
     Why: a lump figure cannot be checked: nobody can see which task it assumed, whether it is
     plausible, or which task blew it. It is usually a guess written once and never revised.
@@ -44,11 +47,13 @@ class VagueAggregateEstimate(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
-        if doc is None or not doc.estimates:
+        if doc is None or not doc.estimates or task.archived:
             return
-        open_count = sum(1 for item in doc.items if is_open_task(doc, item))
-        if open_count == 0:
-            return
+        timed = phase_timed(task)
+        open_items = [item for item in doc.items if is_open_task(doc, item)]
+        open_count = len(open_items)
+        if open_count == 0 or all(any(i in timed for i in enclosing(doc, item.section)) for item in open_items):
+            return  # every open task stands in a phase with its own duration: that is its estimate
         in_items = {n for item in doc.items for n in range(item.line, item.end_line + 1)}
         if any(estimate.line in in_items for estimate in doc.estimates):
             return  # some tasks carry their own estimate (TSK004 weighs how many)
