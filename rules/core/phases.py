@@ -20,7 +20,10 @@ _HEADING_RE = re.compile(rf"^[^\w]*(?:\d{{1,2}}[.)]\s+)?{PHASE_ID}")
 MENTION_RE = re.compile(rf"\b{PHASE_ID}")
 _STATUS_LINE_RE = re.compile(r"(?i)^[^\w]*status\b")
 _CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria")
-_LATER_RE = re.compile(r"(?i)\b(?:optional|future|later|deferred|out of scope|stretch|nice[- ]to[- ]have)\b")
+_LATER_RE = re.compile(
+    r"(?i)\b(?:optional|future|later|deferred|out of scope|stretch|nice[- ]to[- ]have|not scheduled|unscheduled"
+    r"|backlog)\b"
+)
 SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
 _LEGEND_TITLE_RE = re.compile(r"(?i)\blegend\b|^\W*(?:status |symbol )?key\W*$|\bnotation\b")
 _LEGEND_WORDS_RE = re.compile(
