@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import is_deferred_phase, phases, section_status
+from rules.tasks._phases import MENTION_RE, is_deferred_phase, normalise, phases, section_status
 
 
 class EmptyPhase(Rule):
     """A phase heading in the tasks file has no tasks under it.
+
+    Not reported: a heading that reports on a phase ("Phase 3 Statistics", "Phase 2 Summary"), a
+    heading naming the phase the whole file is about (its sub-phases hold the tasks), a finished
+    phase collapsed to one line.
 
     Why: an empty phase is work that was announced but never broken down. Nobody can estimate,
     start or finish it, and the task list looks more complete than it is. A phase marked
@@ -42,10 +47,11 @@ class EmptyPhase(Rule):
             return  # no checkboxes at all is TSK001's finding
         found = phases(doc)
         filled = {p.id for p in found if _has_tasks(doc, p.section)}
+        whole = _title_phase(doc)
         for phase in found:
             section = phase.section
-            if phase.id in filled:
-                continue  # a phase may be summarised twice; one heading with tasks is enough
+            if phase.id in filled or phase.id == whole or _REPORT_RE.search(section.title):
+                continue  # summarised twice; the whole file's phase; or a report about the phase
             status = section_status(doc, section)
             if status is Status.COMPLETE:
                 continue  # a finished phase collapsed to one line is fine
@@ -56,6 +62,23 @@ class EmptyPhase(Rule):
                 f"Phase {section.title!r} has no tasks under it{' (only prose)' if prose else ''}.",
                 key=phase.id, severity=Severity.LOW if later else None,
             )
+
+
+# A heading about a phase, not a phase: "Phase 3 Final Statistics", "Phase 2 — Summary", "Lessons".
+_REPORT_RE = re.compile(
+    r"(?i)\b(?:summary|statistics|stats|metrics|results|retrospective|retro|lessons?|learnings|notes|recap"
+    r"|overview|report|review)\W*$"
+)
+
+
+def _title_phase(doc: Document) -> str | None:
+    """The phase the whole file is about (``# Phase 3: Production Readiness — Tasks``): its sub-phases
+    hold the tasks, and a heading naming it again is about the whole, not an empty phase."""
+    title = doc.title
+    if title is None or title.level != 1 or sum(1 for s in doc.sections if s.level == 1) != 1:
+        return None
+    match = MENTION_RE.match(title.title.lstrip("#*_ "))
+    return normalise(match.group(1), match.group(2)) if match else None
 
 
 def _has_tasks(doc: Document, section: Section) -> bool:

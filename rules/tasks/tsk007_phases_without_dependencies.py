@@ -11,7 +11,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import has_cue
-from rules.tasks._phases import phases
+from rules.tasks._phases import is_open_task, phases
 
 # Ways to note a dependency: depends on, blocked by, blocks, after/before/once phase N, requires,
 # prerequisite, "Phase 2 → Phase 3". Each is a literal that starts the match and what must follow it,
@@ -36,7 +36,8 @@ class PhasesWithoutDependencies(Rule):
     """Multi-phase work (three phases or more) notes no dependencies anywhere in the task.
 
     Looked for in every file of the task: "depends on", "dependencies", "blocked by", "after
-    Phase 2", "requires", "prerequisite", a dependency column or section.
+    Phase 2", "requires", "prerequisite", a dependency column or section. Not asked of archived
+    work or of a tasks file with no open task left.
 
     Why: with several phases the order is rarely free. Without dependencies written down, the
     next session cannot tell what may run in parallel, what a slipped phase delays, or why the
@@ -67,8 +68,8 @@ class PhasesWithoutDependencies(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
-        if doc is None:
-            return
+        if doc is None or task.archived or not any(is_open_task(doc, item) for item in doc.items):
+            return  # finished work: the order it ran in no longer matters to anyone
         found = phases(doc)
         in_plan = phases(task.plan) if task.plan is not None else ()
         ids = list(dict.fromkeys(p.id for p in found)) or list(dict.fromkeys(p.id for p in in_plan))
