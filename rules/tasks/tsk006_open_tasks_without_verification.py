@@ -23,6 +23,11 @@ _IN_PHASE_RE = re.compile(
     r"(?:acceptance|verif(?:y|ication)|validat(?:e|ion)|done when|definition of done|exit criteria"
     r"|success criteria|expected (?:result|outcome|behaviou?r)|tests?\b|testing|검증|테스트)"
 )
+_INVESTIGATION_RE = re.compile(
+    r"(?i)\b(?:analysis|analyses|research|investigation|spike|exploration|evaluation|feasibility study"
+    r"|discovery|comparison)\b"
+)
+_DOCS_TITLE_RE = re.compile(r"(?i)\b(?:documentation|docs|readme|changelog|release notes)\b")
 _CHECK_TITLE_RE = re.compile(r"(?i)test|verif|validat|acceptance|criteria|done when|review|\bqa\b|검증")
 
 
@@ -32,8 +37,11 @@ class OpenTasksWithoutVerification(Rule):
     A task is covered when it states its own check (``verify``, ``test:``, ``→ expect``,
     ``acceptance``, a nested "Verify"/"Test" item), or when its phase has criteria: an
     "Acceptance Criteria" / "Verification" / "Done when" sub-section or bullet, or a test step,
-    in the tasks file or under the same phase of the plan. Archived tasks are skipped. One finding
-    per phase, with the count.
+    in the tasks file or under the same phase of the plan; or when at least half of the phase's
+    open tasks state their own check. Not asked: archived tasks, investigations (a plan or tasks
+    title naming an analysis, research, spike or evaluation: its items are questions, done when
+    answered), phases not scheduled yet, documentation sections. One finding per phase, with the
+    count.
 
     Why: "done" without a check is an opinion. Acceptance criteria let the next session (or a
     reviewer) confirm a task instead of re-deriving what it was for, and they catch half-done work.
@@ -61,25 +69,18 @@ class OpenTasksWithoutVerification(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
-        if doc is None or task.archived:
-            return  # an archived task's open boxes are left-overs: there is nothing left to verify
-        groups: dict[int | None, list[CheckItem]] = {}
-        phase_of = {p.index for p in phases(doc)}
+        if doc is None or task.archived or _is_investigation(task):
+            return  # archived: nothing left to verify; an investigation is done when it is answered
+        groups, counts = _unchecked_by_group(doc)
         in_plan = _plan_criteria(task.plan) if task.plan is not None else frozenset()
-        phase_of_id = {p.index: p.id for p in phases(doc)}
-        checked_or_not: dict[int | None, int] = {}  # open tasks per group, with a check or not
-        for item in doc.items:
-            if is_open_task(doc, item):
-                group = _group(doc, item, phase_of)
-                checked_or_not[group] = checked_or_not.get(group, 0) + 1
-                if not _checks_itself(doc, item):
-                    groups.setdefault(group, []).append(item)
+        ids = {p.index: p.id for p in phases(doc)}
         for index, items in groups.items():
             section = doc.sections[index] if index is not None else None
-            if index is not None and (_has_criteria(doc, index) or phase_of_id.get(index) in in_plan
-                                      or is_deferred_phase(doc, doc.sections[index])
-                                      or len(items) * 2 <= checked_or_not.get(index, 0)):
-                continue  # criteria stated; or work not scheduled yet; or most tasks state their checks
+            if index is not None and (
+                _has_criteria(doc, index) or ids.get(index) in in_plan or _needs_none(doc, index)
+                or len(items) * 2 <= counts[index]
+            ):
+                continue  # criteria stated (here or in the plan); none needed; most tasks state their checks
             where = repr(section.title) if section else doc.name
             yield self.finding(
                 task, doc, section.line if section else items[0].line,
@@ -87,6 +88,33 @@ class OpenTasksWithoutVerification(Rule):
                 f"verification criteria (first: {short(items[0].text)!r}).",
                 key=section_key(section) if section else "",
             )
+
+
+def _unchecked_by_group(doc: Document) -> tuple[dict[int | None, list[CheckItem]], dict[int | None, int]]:
+    """Open tasks that state no check, by phase (or outer section); and every open task's count."""
+    phase_of = {p.index for p in phases(doc)}
+    groups: dict[int | None, list[CheckItem]] = {}
+    counts: dict[int | None, int] = {}
+    for item in doc.items:
+        if is_open_task(doc, item):
+            group = _group(doc, item, phase_of)
+            counts[group] = counts.get(group, 0) + 1
+            if not _checks_itself(doc, item):
+                groups.setdefault(group, []).append(item)
+    return groups, counts
+
+
+def _needs_none(doc: Document, index: int) -> bool:
+    """A phase not scheduled yet, or a section of documentation work (done when written)."""
+    section = doc.sections[index]
+    return is_deferred_phase(doc, section) or _DOCS_TITLE_RE.search(section.title) is not None
+
+
+def _is_investigation(task: TaskDocs) -> bool:
+    """The task is an analysis, research or spike (its plan's or tasks file's title says so): its
+    items are questions, done when answered; the decision it ends in is what a reviewer checks."""
+    titles = [d.title.title for d in (task.plan, task.tasks) if d is not None and d.title is not None]
+    return any(_INVESTIGATION_RE.search(title) for title in titles)
 
 
 def _plan_criteria(plan: Document) -> frozenset[str]:
