@@ -90,7 +90,8 @@ class MissingPlanSection(Rule):
     the context and tasks files beside the plan (the folder relates them). A missing timeline is
     reported here only for a plan without phase headings, at the heading or label that lists the
     phases: with phase headings it is PLN004's finding (phases with durations) or PLN002's (phases
-    without), and an archived task's schedule is history.
+    without), and an archived task's schedule is history. An archived plan is not asked for a
+    current state either: where finished work stands is its outcome.
 
     Why: each section answers a question the next reader will ask — what and why, where we are,
     how (phases), what could go wrong, how we know we are done, when, and where to look next.
@@ -136,6 +137,8 @@ class MissingPlanSection(Rule):
         for name in self.options.required:
             group = GROUPS[name]
             line = anchor_line(doc)
+            if name == "current-state" and task.archived:
+                continue  # "where things stand today" of finished work is its outcome, not a baseline
             if name == "timeline":
                 if _timeline_not_asked(task, doc):
                     continue
