@@ -15,7 +15,9 @@ class LooseFilesAtRoot(Rule):
 
     Why: one folder per task keeps its plan, context and tasks together, lets the task be
     archived with one move, and keeps the root readable as a list of tasks. Loose files get
-    mixed up with other tasks' files as the root grows.
+    mixed up with other tasks' files as the root grows. Not reported: the only task of an active
+    root whose files carry its name (``phase-3-plan.md`` beside a README) — a workable layout
+    until a second task arrives.
 
     Bad:
         dev/active/magic-inbox-context.md
@@ -35,7 +37,7 @@ class LooseFilesAtRoot(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        if not task.loose:
+        if not task.loose or _alone_and_named(task, ctx):
             return
         files = [p for p in task.all_paths if "/" not in p[len(task.root) + 1:]]
         many = len(files) > 1
@@ -49,3 +51,12 @@ class LooseFilesAtRoot(Rule):
         where = anchor(task, Role.PLAN, Role.CONTEXT, Role.TASKS)
         yield self.finding(task, files[0] if where == task.path and files else where, 1, message,
                            key=task.name, fix=fix, effort_minutes=max(2, 2 * len(files)))
+
+
+def _alone_and_named(task: TaskDocs, ctx: RuleContext) -> bool:
+    """The only task of an active root, its files prefixed with its name (``phase-3-tasks.md``):
+    nothing to mix them up with, and the names already say which task they belong to. An archive
+    root fills up over time, and bare ``PLAN.md`` names collide with the next task's."""
+    named = bool(task.name) and not task.name.startswith("(")
+    alone = not any(t.root == task.root and (t.path, t.name) != (task.path, task.name) for t in ctx.tasks)
+    return named and alone and not task.archived
