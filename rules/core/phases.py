@@ -114,9 +114,15 @@ def is_phase_tracker(item: CheckItem) -> bool:
 
 
 def is_open_task(doc: Document, item: CheckItem) -> bool:
-    """An open checkbox that is a task: not a phase summary, an acceptance criterion or a legend."""
+    """An open checkbox that is a task: not a phase summary, an acceptance criterion, a legend, or
+    an idea filed under a heading that sets it aside ("Future Enhancements", "Optional", "Backlog")."""
     return (is_open(item) and not is_phase_tracker(item) and not in_criteria_section(doc, item)
-            and not is_legend_item(doc, item))
+            and not is_legend_item(doc, item) and not in_later_section(doc, item))
+
+
+def in_later_section(doc: Document, item: CheckItem) -> bool:
+    """The item stands under a heading titled as later, optional or out-of-scope work."""
+    return any(_LATER_RE.search(s.title) for s in ancestors(doc, item.section))
 
 
 def is_legend_item(doc: Document, item: CheckItem) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rules.core.model import Document, TaskDocs
+import re
+
+from rules.core.model import Document, Estimate, TaskDocs
 from rules.plan._common import timed_phase_ids
 from rules.tasks._phases import phases
 
@@ -15,8 +17,20 @@ def phase_timed(task: TaskDocs) -> frozenset[int]:
 
 def _phase_timed(doc: Document, plan: Document | None) -> frozenset[int]:
     lone_title = sum(1 for s in doc.sections if s.level == 1) == 1
-    found = {i for i, s in enumerate(doc.sections) if s.estimates and not (lone_title and s.level == 1)}
+    found = {i for i, s in enumerate(doc.sections)
+             if any(not is_window(doc, e) for e in s.estimates) and not (lone_title and s.level == 1)}
     if plan is not None:
         timed = timed_phase_ids(plan)
         found.update(p.index for p in phases(doc) if p.id in timed)
     return frozenset(found)
+
+
+# "Next 24 hours", "within 2 days", "every 6 hours": when something happens, not how long it takes.
+_WINDOW_RE = re.compile(r"(?i)\b(?:next|within|every|per|last|past|after|for the next|over the next)\W*$")
+
+
+def is_window(doc: Document, estimate: Estimate) -> bool:
+    """The estimate is a time window (``Short-term (Next 24 hours)``), not an effort."""
+    line = doc.line_text(estimate.line)
+    at = line.find(estimate.text)
+    return at > 0 and _WINDOW_RE.search(line[max(0, at - 24):at]) is not None

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._estimates import phase_timed
+from rules.tasks._estimates import is_window, phase_timed
 from rules.tasks._phases import enclosing, is_open_task
 
 
@@ -47,7 +47,8 @@ class VagueAggregateEstimate(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
-        if doc is None or not doc.estimates or task.archived:
+        estimates = [e for e in doc.estimates if not is_window(doc, e)] if doc is not None else []
+        if doc is None or not estimates or task.archived:
             return
         timed = phase_timed(task)
         open_items = [item for item in doc.items if is_open_task(doc, item)]
@@ -55,12 +56,12 @@ class VagueAggregateEstimate(Rule):
         if open_count == 0 or all(any(i in timed for i in enclosing(doc, item.section)) for item in open_items):
             return  # every open task stands in a phase with its own duration: that is its estimate
         in_items = {n for item in doc.items for n in range(item.line, item.end_line + 1)}
-        if any(estimate.line in in_items for estimate in doc.estimates):
+        if any(estimate.line in in_items for estimate in estimates):
             return  # some tasks carry their own estimate (TSK004 weighs how many)
         headings = {section.line for section in doc.sections}
-        per_phase = any(estimate.line in headings for estimate in doc.estimates)
-        first = doc.estimates[0]
-        more = len(doc.estimates) - 1
+        per_phase = any(estimate.line in headings for estimate in estimates)
+        first = estimates[0]
+        more = len(estimates) - 1
         others = f" and {more} more" if more else ""
         yield self.finding(
             task, doc, first.line,
