@@ -31,6 +31,7 @@ class PhaseFacts:
     status_ids: frozenset[str]  # ids a status line names
     status_lines: tuple[int, ...]  # lines with a status outside a checkbox, in order
     criteria_ids: frozenset[str]  # ids a success-criteria section names ("### Must have (Phase 1)")
+    tracked_ids: frozenset[str]  # ids of phases with a status marker or checkboxes of their own
 
     @classmethod
     def of(cls, task: TaskDocs, doc: Document) -> PhaseFacts:
@@ -40,14 +41,19 @@ class PhaseFacts:
             timed |= _timed_in_tasks(task.tasks)
         return cls(task.archived, _plan_status_covers_phases(doc), _sized_tasks(task, doc), frozenset(timed),
                    frozenset(i for m in doc.statuses for i in m.item_ids),
-                   tuple(m.line for m in doc.statuses if not m.in_checkbox), _criteria_ids(doc))
+                   tuple(m.line for m in doc.statuses if not m.in_checkbox), _criteria_ids(doc),
+                   frozenset(phase_id(p) for p in phase_sections(doc) if p.status or doc.items_in(p)))
 
     def criteria_elsewhere(self, phase: Section) -> bool:
         """A success-criteria section names the phase, or the phase it is part of (``Phase 1`` for
         ``Phase 1A``, ``Phase 2`` for ``Phase 2.1``)."""
         ident = phase_id(phase)
-        return any(ident == named or (ident.startswith(named) and not ident[len(named)].isdigit())
-                   for named in self.criteria_ids)
+        return any(_part_of(ident, named) for named in self.criteria_ids)
+
+    def parts_tracked(self, phase: Section) -> bool:
+        """The phase is split into parts (``Phase 1A``, ``Phase 1B``) that carry its status."""
+        ident = phase_id(phase)
+        return any(part != ident and _part_of(part, ident) for part in self.tracked_ids)
 
     def named_with_estimate(self, doc: Document, phase: Section) -> bool:
         """The phase's id (``Phase 2``, not ``Phase 2.1``) stands on a line that holds an estimate (a
@@ -73,6 +79,11 @@ def _plan_status_covers_phases(doc: Document) -> bool:
     lines += [n for n in tail if _STATUS_RE.match(doc.line_text(n))]
     marks = {m.line: m.status for m in doc.statuses}
     return bool(lines) and all(marks.get(n) not in _ONGOING for n in lines)
+
+
+def _part_of(ident: str, whole: str) -> bool:
+    """*ident* is *whole* or one of its parts: ``Phase 1A`` and ``Phase 1.2`` of ``Phase 1``, not ``Phase 10``."""
+    return ident == whole or (ident.startswith(whole) and not ident[len(whole)].isdigit())
 
 
 def _criteria_ids(doc: Document) -> frozenset[str]:

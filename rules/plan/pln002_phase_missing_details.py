@@ -57,7 +57,9 @@ class PhaseMissingDetails(Rule):
     and ``Duration:``; status markers, ``Status:`` or checkboxes; ``Acceptance Criteria`` /
     ``Deliverables`` / ``Done when`` / test cases / a verification sub-section. A duration may also
     stand in a timeline row or on the same phase in the tasks file, and a task list sized item by
-    item (``[S]``, ``2h``, a size column) needs no phase durations. Deferred and optional phases
+    item (``[S]``, ``2h``, a size column) needs no phase durations. A phase split into parts
+    (``Phase 1A``, ``Phase 1.2``) shares its details with them: the parts inherit the whole's goal,
+    duration and criteria, and their status markers are the whole's status. Deferred and optional phases
     are skipped: they need no detail until they are scheduled. In an archived task only the goal
     is checked: the schedule, status and criteria of finished work are history. A detail missing
     from every phase is reported once, at the first phase, not phase by phase.
@@ -101,6 +103,7 @@ class PhaseMissingDetails(Rule):
                 gaps[ident] = [d for d in _DETAILS if d in missing]
                 for detail in asked:
                     checked[detail] += 1
+        _inherit(gaps)
         everywhere = [d for d in _DETAILS if checked[d] >= 2 and sum(d in g for g in gaps.values()) == checked[d]]
         if everywhere:
             first = by_id[next(i for i, g in gaps.items() if everywhere[0] in g)][0]
@@ -138,6 +141,14 @@ def _listed(parts: list[str], article: str = "") -> str:
     return ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
 
 
+def _inherit(gaps: dict[str, list[str]]) -> None:
+    """A part (``Phase 1A``, ``Phase 2.1``) has what its whole phase (``Phase 1``) has."""
+    for ident in gaps:
+        whole = next((w for w in gaps if w != ident and ident.startswith(w) and not ident[len(w)].isdigit()), None)
+        if whole is not None:
+            gaps[ident] = [d for d in gaps[ident] if d in gaps[whole]]
+
+
 def _asked(phase: Section, facts: PhaseFacts) -> list[str]:
     """The details asked of *phase*: only the goal in an archived task, no duration once complete."""
     if facts.archived:
@@ -164,7 +175,7 @@ def _missing(doc: Document, phase: Section, facts: PhaseFacts) -> list[str]:
     ):
         missing.append("duration")
     if not (facts.plan_status or phase.status or doc.items_in(phase) or says(_STATUS_RE, ("status",))
-            or facts.status_nearby(phase)):
+            or facts.status_nearby(phase) or facts.parts_tracked(phase)):
         missing.append("status")
     if not (says(_ACCEPT_RE, _ACCEPT_WORDS) or facts.criteria_elsewhere(phase)):
         missing.append("acceptance criteria")
