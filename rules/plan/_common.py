@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.core.model import Document, Estimate, Section, Table, normalise_title
+from rules.core.model import Document, Estimate, Section, Table, TaskDocs, normalise_title
 from rules.core.text import strip_comments
 
 _LABEL_RE = re.compile(r"^\s*(?:[-*+>]\s+)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
@@ -167,3 +167,16 @@ def snippet(text: str, limit: int = 80) -> str:
     """A line as quoted in a message: no HTML comments, list marker or checkbox, at most *limit* chars."""
     plain = _MARKER_RE.sub("", strip_comments(text)).replace("**", "").strip()
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"
+
+
+_INVESTIGATION_RE = re.compile(
+    r"(?i)\b(?:analysis|analyses|research|investigation|spike|exploration|evaluation|feasibility study"
+    r"|discovery|comparison)\b"
+)
+
+
+def is_investigation(task: TaskDocs) -> bool:
+    """The task is an analysis, research or spike (its plan's or tasks file's title says so): its
+    items are questions, done when answered; the decision it ends in is what a reviewer checks."""
+    titles = [d.title.title for d in (task.plan, task.tasks) if d is not None and d.title is not None]
+    return any(_INVESTIGATION_RE.search(title) for title in titles)

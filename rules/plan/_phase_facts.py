@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from rules.core.model import Document, Section, Status, TaskDocs
-from rules.plan._common import phase_id, phase_sections, preamble_labels, synonyms
+from rules.plan._common import is_investigation, phase_id, phase_sections, preamble_labels, synonyms
 
 _STATUS_RE = re.compile(r"(?im)^(?:[^\S\n]|[>*_#+\-\d.|])*+status\b[\s*_]*[:：]")
 _ONGOING = frozenset({Status.IN_PROGRESS, Status.PARTIAL, Status.BLOCKED, Status.PAUSED})
@@ -32,6 +32,7 @@ class PhaseFacts:
     status_lines: tuple[int, ...]  # lines with a status outside a checkbox, in order
     criteria_ids: frozenset[str]  # ids a success-criteria section names ("### Must have (Phase 1)")
     tracked_ids: frozenset[str]  # ids of phases with a status marker or checkboxes of their own
+    investigation: bool  # an analysis or spike: its phases are questions, not deliverables
 
     @classmethod
     def of(cls, task: TaskDocs, doc: Document) -> PhaseFacts:
@@ -42,7 +43,8 @@ class PhaseFacts:
         return cls(task.archived, _plan_status_covers_phases(doc), _sized_tasks(task, doc), frozenset(timed),
                    frozenset(i for m in doc.statuses for i in m.item_ids),
                    tuple(m.line for m in doc.statuses if not m.in_checkbox), _criteria_ids(doc),
-                   frozenset(phase_id(p) for p in phase_sections(doc) if p.status or doc.items_in(p)))
+                   frozenset(phase_id(p) for p in phase_sections(doc) if p.status or doc.items_in(p)),
+                   is_investigation(task))
 
     def criteria_elsewhere(self, phase: Section) -> bool:
         """A success-criteria section names the phase, or the phase it is part of (``Phase 1`` for

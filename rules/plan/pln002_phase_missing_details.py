@@ -61,7 +61,9 @@ class PhaseMissingDetails(Rule):
     (``Phase 1A``, ``Phase 1.2``) shares its details with them: the parts inherit the whole's goal,
     duration and criteria, and their status markers are the whole's status. Deferred and optional phases
     are skipped: they need no detail until they are scheduled. In an archived task only the goal
-    is checked: the schedule, status and criteria of finished work are history. A detail missing
+    is checked: the schedule, status and criteria of finished work are history. An investigation
+    (analysis, research, spike: its plan or tasks title says so) is not asked for acceptance
+    criteria per phase: its phases are questions, done when answered. A detail missing
     from every phase is reported once, at the first phase, not phase by phase.
 
     Why: a phase without a goal cannot be judged, without a duration it cannot be scheduled,
@@ -177,7 +179,7 @@ def _missing(doc: Document, phase: Section, facts: PhaseFacts) -> list[str]:
     if not (facts.plan_status or phase.status or doc.items_in(phase) or says(_STATUS_RE, ("status",))
             or facts.status_nearby(phase) or facts.parts_tracked(phase)):
         missing.append("status")
-    if not (says(_ACCEPT_RE, _ACCEPT_WORDS) or facts.criteria_elsewhere(phase)):
+    if not (facts.investigation or says(_ACCEPT_RE, _ACCEPT_WORDS) or facts.criteria_elsewhere(phase)):
         missing.append("acceptance criteria")
     return missing
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import phase_id, phase_sections
+from rules.plan._common import is_investigation, phase_id, phase_sections
 from rules.tasks._phases import is_deferred_phase, is_open_task, phases, section_key, short
 
 # Said anywhere in a task (its line or the lines nested under it).
@@ -22,10 +22,6 @@ _IN_PHASE_RE = re.compile(
     r"(?i)^[\s>*_#|+-]*+(?:\d+[.)]\s*)?(?:\[[ xX]\]\s*)?[*_]*+\s*+"  # possessive: a line of stars is linear
     r"(?:acceptance|verif(?:y|ication)|validat(?:e|ion)|done when|definition of done|exit criteria"
     r"|success criteria|expected (?:result|outcome|behaviou?r)|tests?\b|testing|검증|테스트)"
-)
-_INVESTIGATION_RE = re.compile(
-    r"(?i)\b(?:analysis|analyses|research|investigation|spike|exploration|evaluation|feasibility study"
-    r"|discovery|comparison)\b"
 )
 _DOCS_TITLE_RE = re.compile(r"(?i)\b(?:documentation|docs|readme|changelog|release notes)\b")
 _CHECK_TITLE_RE = re.compile(r"(?i)test|verif|validat|acceptance|criteria|done when|review|\bqa\b|검증")
@@ -69,7 +65,7 @@ class OpenTasksWithoutVerification(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
-        if doc is None or task.archived or _is_investigation(task):
+        if doc is None or task.archived or is_investigation(task):
             return  # archived: nothing left to verify; an investigation is done when it is answered
         groups, counts = _unchecked_by_group(doc)
         in_plan = _plan_criteria(task.plan) if task.plan is not None else frozenset()
@@ -108,13 +104,6 @@ def _needs_none(doc: Document, index: int) -> bool:
     """A phase not scheduled yet, or a section of documentation work (done when written)."""
     section = doc.sections[index]
     return is_deferred_phase(doc, section) or _DOCS_TITLE_RE.search(section.title) is not None
-
-
-def _is_investigation(task: TaskDocs) -> bool:
-    """The task is an analysis, research or spike (its plan's or tasks file's title says so): its
-    items are questions, done when answered; the decision it ends in is what a reviewer checks."""
-    titles = [d.title.title for d in (task.plan, task.tasks) if d is not None and d.title is not None]
-    return any(_INVESTIGATION_RE.search(title) for title in titles)
 
 
 def _plan_criteria(plan: Document) -> frozenset[str]:
