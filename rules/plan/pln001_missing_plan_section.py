@@ -14,9 +14,9 @@ from rules.core.rule import Rule, RuleContext
 from rules.plan._common import (
     TIMELINE,
     anchor_line,
-    find_heading,
     has_timeline,
     heading_keys,
+    headings,
     phase_sections,
     preamble_labels,
     synonyms,
@@ -55,7 +55,7 @@ GROUPS: dict[str, _Group] = {
     ),
     "phases": _Group(
         "Implementation Phases", Severity.HIGH, 45, "phases with goals, durations and acceptance criteria",
-        synonyms("phases?", "stages?", "milestones?", "roadmap", "sprints?", "iterations?",
+        synonyms("phases?", "stages?", "milestones?", "roadmap", "sprints?", "iterations?", "waves?",
                  "implementation (?:plan|steps|strategy|order)", "(?:work|task) breakdown", "단계", "로드맵"),
     ),
     "risks": _Group(
@@ -142,7 +142,7 @@ class MissingPlanSection(Rule):
             if name == "timeline":
                 if _timeline_not_asked(task, doc):
                     continue
-                line = _phases_line(doc) or line  # a schedule summarises the phases: point at them
+                line = _phases_line(task, doc) or line  # a schedule summarises the phases: point at them
             elif any(group.pattern.search(x) for x in (*keys, *labels)) or group.pattern.fullmatch(title):
                 continue
             if _implied(task, doc, name):
@@ -159,13 +159,29 @@ def _timeline_not_asked(task: TaskDocs, doc: Document) -> bool:
     return task.archived or has_timeline(doc) or bool(phase_sections(doc)) or len(timed_phases(doc)) >= 2
 
 
-def _phases_line(doc: Document) -> int | None:
-    """Where the plan lays out its phases without phase headings: a heading or a ``Phases:`` label."""
+def _phases_line(task: TaskDocs, doc: Document) -> int | None:
+    """Where the plan lays out its phases without phase headings: a heading or a ``Phases:`` label;
+    of several, the outermost named like the tasks file's phase headings (``## Wave structure`` for
+    a tasks file of ``## Wave 1 — …``), else the first."""
     pattern = GROUPS["phases"].pattern
-    section = find_heading(doc, pattern)
-    labelled = [n for n, label, _value in preamble_labels(doc) if pattern.search(normalise_title(label))]
-    found = [n for n in (section.line if section else None, *labelled) if n is not None]
-    return min(found) if found else None
+    found: list[tuple[int, int, str]] = sorted(  # (heading level, 0 for a label; line; key)
+        [(s.level, s.line, s.key) for s in headings(doc, pattern)]
+        + [(0, n, normalise_title(label)) for n, label, _value in preamble_labels(doc)
+           if pattern.search(normalise_title(label))])
+    words = _phase_words(task.tasks) if task.tasks is not None else frozenset()
+    mirrored = [line for _level, line, key in found if any(w in key.split() for w in words)]
+    first = min((line for _level, line, _key in found), default=None)
+    return mirrored[0] if mirrored else first
+
+
+_PHASE_HEADING_RE = re.compile(r"^\W*([^\W\d_]+)s?\s+(?:\d|[A-Z]\b)")
+
+
+def _phase_words(tasks: Document) -> frozenset[str]:
+    """The word the tasks file names its phases with (``wave`` for ``## Wave 2 — GUI tier``), in the
+    singular and plural forms a plan heading may use."""
+    words = {m.group(1).lower() for s in tasks.sections if (m := _PHASE_HEADING_RE.match(s.title))}
+    return frozenset(words | {w + "s" for w in words})
 
 
 def _implied(task: TaskDocs, doc: Document, name: str) -> bool:
