@@ -169,14 +169,23 @@ def snippet(text: str, limit: int = 80) -> str:
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"
 
 
+# An investigation's title names it so at its end ("Queue Library Evaluation — Tasks") or opens with
+# it ("Spike: …"); "Static Analysis Integration" or "Service Discovery" are features, not studies.
 _INVESTIGATION_RE = re.compile(
-    r"(?i)\b(?:analysis|analyses|research|investigation|spike|exploration|evaluation|feasibility study"
-    r"|discovery|comparison)\b"
+    r"(?i)(?:\b(?:analysis|analyses|research|investigation|spike|exploration|evaluation|feasibility study"
+    r"|comparison|assessment)$|^(?:spike|research|investigat\w*|evaluat\w*|analy[sz]\w*)\b)"
 )
+_ROLE_TAIL_RE = re.compile(r"(?i)\b(?:(?:implementation|task|development) )?(?:plan|tasks?|checklist|context|notes)$")
+_SEPARATORS = " \t:—–-"
 
 
 def is_investigation(task: TaskDocs) -> bool:
     """The task is an analysis, research or spike (its plan's or tasks file's title says so): its
     items are questions, done when answered; the decision it ends in is what a reviewer checks."""
     titles = [d.title.title for d in (task.plan, task.tasks) if d is not None and d.title is not None]
-    return any(_INVESTIGATION_RE.search(title) for title in titles)
+    return any(_INVESTIGATION_RE.search(_subject(title)) for title in titles)
+
+
+def _subject(title: str) -> str:
+    """A title without its role suffix: "Queue Library Evaluation — Tasks" → "Queue Library Evaluation"."""
+    return _ROLE_TAIL_RE.sub("", title.rstrip(_SEPARATORS)).rstrip(_SEPARATORS)
