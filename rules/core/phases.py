@@ -21,8 +21,8 @@ MENTION_RE = re.compile(rf"\b{PHASE_ID}")
 _STATUS_LINE_RE = re.compile(r"(?i)^[^\w]*status\b")
 _CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria")
 _LATER_RE = re.compile(
-    r"(?i)\b(?:optional|future|later|deferred|out of scope|stretch|nice[- ]to[- ]have|not scheduled|unscheduled"
-    r"|backlog)\b"
+    r"(?i)\b(?:optional|future(?!-)|later|deferred|out of scope|stretch|nice[- ]to[- ]have|not scheduled"
+    r"|unscheduled|backlog)\b"
 )
 SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
 _LEGEND_TITLE_RE = re.compile(r"(?i)\blegend\b|^\W*(?:status |symbol )?key\W*$|\bnotation\b")

@@ -64,10 +64,11 @@ class EmptyPhase(Rule):
             )
 
 
-# A heading about a phase, not a phase: "Phase 3 Final Statistics", "Phase 2 — Summary", "Lessons".
+# A heading about a phase, not a phase: "Phase 3 Final Statistics", "Phase 2 — Summary". Not "Metrics" or
+# "Review": "Phase 4: Metrics" and "Phase 5: Code Review" are work.
 _REPORT_RE = re.compile(
-    r"(?i)\b(?:summary|statistics|stats|metrics|results|retrospective|retro|lessons?|learnings|notes|recap"
-    r"|overview|report|review)\W*$"
+    r"(?i)\b(?:summary|statistics|stats|results|retrospective|retro|lessons learned|learnings|recap"
+    r"|report)\W*$"
 )
 
 

@@ -23,7 +23,12 @@ _IN_PHASE_RE = re.compile(
     r"(?:acceptance|verif(?:y|ication)|validat(?:e|ion)|done when|definition of done|exit criteria"
     r"|success criteria|expected (?:result|outcome|behaviou?r)|tests?\b|testing|검증|테스트)"
 )
-_DOCS_TITLE_RE = re.compile(r"(?i)\b(?:documentation|docs|readme|changelog|release notes)\b")
+# A section of documentation work: "Documentation", "Phase 5: Documentation Updates", "Update docs";
+# not "Phase 2: Docs site search" (a feature of a documentation site).
+_DOCS_TITLE_RE = re.compile(
+    r"^(?:(?:phase|stage|step|wave|part) (?:[\w.]{1,4} )?)?(?:updat\w* |writ\w* )?(?:the )?"
+    r"(?:documentation|docs|readme|changelog|release notes)(?: (?:updates?|tasks|work))?$"
+)
 _CHECK_TITLE_RE = re.compile(r"(?i)test|verif|validat|acceptance|criteria|done when|review|\bqa\b|검증")
 
 
@@ -103,7 +108,7 @@ def _unchecked_by_group(doc: Document) -> tuple[dict[int | None, list[CheckItem]
 def _needs_none(doc: Document, index: int) -> bool:
     """A phase not scheduled yet, or a section of documentation work (done when written)."""
     section = doc.sections[index]
-    return is_deferred_phase(doc, section) or _DOCS_TITLE_RE.search(section.title) is not None
+    return is_deferred_phase(doc, section) or _DOCS_TITLE_RE.match(section.key) is not None
 
 
 def _plan_criteria(plan: Document) -> frozenset[str]:
