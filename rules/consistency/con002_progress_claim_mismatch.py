@@ -40,7 +40,8 @@ class ProgressClaimMismatch(Rule):
     Claims are ``95% complete``, ``5.5/6 complete (92%)``, ``Progress: 6/6 (100%)``. Every claim
     with a fraction and a percentage must add up (rounding allowed). A claim about the whole task
     (in the tasks file, or labelled progress / overall / status / total elsewhere) must match the
-    share of ticked boxes in the tasks file within a tolerance. Claims about one phase, tests,
+    share of ticked boxes in the tasks file within a tolerance (and a count over exactly as many
+    boxes as the file holds, "12/17 tasks", must name the ticked count). Claims about one phase, tests,
     files or coverage are not compared with the boxes.
 
     Why: the progress line is the first thing a reader (or the next session) trusts. A figure
@@ -92,6 +93,14 @@ class ProgressClaimMismatch(Rule):
         ticked = sum(1 for item in boxes if item.checked)
         actual = 100 * ticked / len(boxes)
         gap = abs(claimed - actual)
+        if claim.done is not None and claim.total == len(boxes) and claim.done != ticked:
+            yield self.finding(  # same denominator: the count itself must match, whatever the tolerance
+                task, doc, claim.line,
+                f"Progress claim {short(claim.text)!r} counts {claim.done:g} of {claim.total:g} done, but "
+                f"{ticked} of the {len(boxes)} boxes in {tasks.name} are ticked.",
+                key=short(claim.text, 80), severity=Severity.HIGH if gap >= 25 else None,
+            )
+            return
         if gap <= self.options.tolerance:
             return
         high = gap >= 25 or (claimed >= 100 > actual)
@@ -124,7 +133,9 @@ def _countable(doc: Document | None) -> list[CheckItem]:
     """Boxes that are tasks: phase trackers and deliberately open (deferred, optional) ones left out."""
     if doc is None:
         return []
-    return [i for i in doc.items if not is_phase_tracker(i) and (i.checked or not is_set_aside(i))]
+    legend = {i.line for s in doc.sections if "legend" in s.key for i in doc.items_in(s)}  # "- [x] Done": a key
+    return [i for i in doc.items if not is_phase_tracker(i) and (i.checked or not is_set_aside(i))
+            and i.line not in legend]
 
 
 def _whole_task_claims(doc: Document) -> list[Progress]:
