@@ -14,6 +14,11 @@ from rules.story.doc003_status_line_contradicts_substeps import StatusLineContra
 from rules.story.doc004_finished_with_open_criteria import FinishedWithOpenCriteria
 from rules.story.doc005_no_blockers_contradicted import NoBlockersContradicted
 from rules.story.doc006_handoff_describes_open_work import HandoffDescribesOpenWork
+from rules.story.doc020_number_claim_contradicts_itself import NumberClaimContradictsItself
+from rules.story.doc021_announced_count_mismatch import AnnouncedCountMismatch
+from rules.story.doc022_total_not_sum_of_parts import TotalNotSumOfParts
+from rules.story.doc023_same_figure_differs_across_files import SameFigureDiffersAcrossFiles
+from rules.story.doc024_phase_figures_contradict_checklist import PhaseFiguresContradictChecklist
 from rules.story.doc030_phase_number_means_different_work import PhaseNumberMeansDifferentWork
 from rules.story.doc031_follow_up_never_tracked import FollowUpNeverTracked
 from rules.story.doc032_complete_with_open_verification import CompleteWithOpenVerification
@@ -27,6 +32,11 @@ RULES: tuple[type[Rule], ...] = (
     FinishedWithOpenCriteria,
     NoBlockersContradicted,
     HandoffDescribesOpenWork,
+    NumberClaimContradictsItself,
+    AnnouncedCountMismatch,
+    TotalNotSumOfParts,
+    SameFigureDiffersAcrossFiles,
+    PhaseFiguresContradictChecklist,
     PhaseNumberMeansDifferentWork,
     FollowUpNeverTracked,
     CompleteWithOpenVerification,

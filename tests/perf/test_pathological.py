@@ -47,6 +47,8 @@ FIXED = [
     ("many phases with tables", "tasks"),  # TSK002 tables per phase
     ("finished story: criteria, blockers, handoffs", "all"),  # DOC004-DOC006 per-label and per-section scans
     ("status labels of part lists", "all"),  # the story model's phase lists in a status value
+    ("many announcing list items", "tasks"),  # DOC021 the rest of the list per sibling item
+    ("many status legends", "tasks"),  # CON002, DOC024 every legend per box
 ]
 _BY_NAME = {case.name: case for case in cases()}
 

@@ -1,0 +1,138 @@
+"""DOC021 announced-count-mismatch."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, TaskDocs
+from rules.core.numbers import Kind, NumberClaim, claims, find_numbers, prose
+from rules.core.rule import Rule, RuleContext
+from rules.story._lists import list_after
+
+# The count ends the line: "the following 9 files:", "**Files to fix (7):**", "All 12 endpoints:".
+# A heading may announce without the colon: "### Component tests (9 files)".
+_TAIL_RE = re.compile(r"^[ \t*_)]*(?:\([^()\n]{0,60}\)[ \t*_]*)?:[ \t*_]*$")
+_HEADING_TAIL_RE = re.compile(r"^[ \t*_]*\)?[ \t*_:]*$")
+_HEADING_LEAD_RE = re.compile(r"(?:^[ ]{0,3}#{1,6}[ \t]+(?:the[ ]|all[ ])?|\([ ]?)$", re.IGNORECASE)
+_PAREN_COUNT_RE = re.compile(r"\((\d{1,3})\)[ \t*_]*:?[ \t*_]*$")
+# A selection, not an inventory: the list may hold only some of them, or more.
+_SELECTION_RE = re.compile(
+    r"(?i)\b(?:e\.g|for example|such as|including|includes|like|among|examples?|top|first|last|some|key|main|major"
+    r"|notable|highlights?|sample|at least|more than|up to|over|under|fewer|less|another|other|additional|more"
+    r"|new|remaining|left|still)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Announced:
+    count: int
+    noun: str
+    line: int
+
+
+class AnnouncedCountMismatch(Rule):
+    """A line announces a number of things and the list right under it holds a different number.
+
+    Only the tightest shape is read: a line that ends with a count and a colon ("the following 9
+    files:", "Files to change (7):", "All 12 endpoints:") directly followed by a list. The list's
+    top-level items are counted; a list whose items carry their own counts that add up to the
+    announced one (a grouped list: "Schedules (4)", "Assignments (3)" under "7 RPCs:") agrees.
+    Selections ("for example 3 files:", "the top 5 risks:") and approximate counts ("~10", "20+")
+    are not compared.
+
+    Why: the announced number is what a reader remembers; the list is what gets done. When they
+    differ, an item was dropped or added without the summary being updated, and one of them
+    misstates the scope.
+
+    Bad:
+        The migration touches the following 4 services:
+        - billing
+        - ledger
+        - notifications
+
+    Good:
+        The migration touches the following 3 services:
+        - billing
+        - ledger
+        - notifications
+    """
+
+    code = "DOC021"
+    name = "announced-count-mismatch"
+    category = Category.CONSISTENCY
+    severity = Severity.MEDIUM
+    rationale = "A list that holds a different number of items than announced misstates the scope of the work."
+    fix = "Recount the list and correct the announced number (or add the missing items)."
+    effort_minutes = 5
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        for doc in task.documents:
+            for announced in _announcements(doc):
+                items = list_after(doc, announced.line)
+                if len(items) < 2 or len(items) == announced.count or _grouped(doc, items, announced):
+                    continue
+                yield self.finding(
+                    task, doc, announced.line,
+                    f"{_short(doc.line_text(announced.line))!r} announces {announced.count} "
+                    f"{announced.noun}, but the list under it has {len(items)} items "
+                    f"(lines {items[0]}-{items[-1]}).",
+                    key=f"{announced.count}:{announced.noun}",
+                )
+
+
+def _announcements(doc: Document) -> Iterator[_Announced]:
+    by_line: dict[int, list[NumberClaim]] = {}
+    for claim in claims(doc):
+        by_line.setdefault(claim.line, []).append(claim)
+    headings = {section.line for section in doc.sections}
+    for line, raw in enumerate(doc.lines, start=1):
+        text = prose(raw).rstrip(" \t*_")
+        heading = line in headings
+        if not (heading or text.endswith(":")) or line in doc.code_lines or text.lstrip().startswith("|"):
+            continue
+        found = by_line.get(line, [])
+        if _SELECTION_RE.search(text):
+            continue
+        paren = _PAREN_COUNT_RE.search(text)
+        if paren is not None and not found:  # "Files to fix (7):" (a bare number is not a claim)
+            words = re.findall(r"[A-Za-z][A-Za-z-]+", text[: paren.start()])
+            if words:
+                yield _Announced(int(paren.group(1)), words[-1].lower(), line)
+            continue
+        counts = [c for c in found if c.kind is Kind.COUNT]
+        if len(counts) != 1 or len(found) != 1 or counts[0].approx or not counts[0].head:
+            continue
+        claim = counts[0]
+        end = claim.column + _subject_end(text, claim)
+        if heading and not _HEADING_LEAD_RE.search(text[: claim.column]):
+            continue  # "### Schedule (MVP in 2 weekends)" tells a duration, not an inventory
+        tail = _HEADING_TAIL_RE if heading else _TAIL_RE
+        if claim.value >= 2 and tail.match(text[end:]):
+            yield _Announced(int(claim.value), claim.head, line)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = text.strip().strip("*_").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _subject_end(text: str, claim: NumberClaim) -> int:
+    """Offset (from the number) just past the counted noun."""
+    at = text.find(claim.head, claim.column)
+    return at - claim.column + len(claim.head) if at >= 0 else len(text)
+
+
+def _grouped(doc: Document, items: list[int], announced: _Announced) -> bool:
+    """Items that carry counts of their own adding up to the announced count (a grouped list)."""
+    total = 0
+    for line in items:
+        found = [c for c in find_numbers(doc.line_text(line), line) if c.kind is Kind.COUNT]
+        paren = re.search(r"\((\d{1,4})\)", doc.line_text(line))
+        if found:
+            total += int(found[0].value)
+        elif paren:
+            total += int(paren.group(1))
+    return total == announced.count

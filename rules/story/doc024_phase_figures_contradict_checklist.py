@@ -1,0 +1,142 @@
+"""DOC024 phase-figures-contradict-checklist."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import CheckItem, Document, Table, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.tasks._phases import MENTION_RE, is_phase_tracker, is_set_aside, normalise, phases
+
+_TOTAL_COLUMN = ("total", "tasks", "items", "tests", "checks", "count")
+_DONE_COLUMN = ("passed", "pass", "done", "complete", "ticked", "finished")
+_CELL_INT = re.compile(r"^[*_ ]*(\d{1,4})[*_ ]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Boxes:
+    total: int
+    ticked: int
+
+
+class PhaseFiguresContradictChecklistOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tolerance: float = Field(10, ge=0, le=100, description="Points a phase percentage may differ from its boxes.")
+    min_boxes: int = Field(3, ge=1, description="Compare only phases with this many boxes or more.")
+
+
+class PhaseFiguresContradictChecklist(Rule):
+    """A phase's stated figures disagree with the checkboxes under that phase's own heading.
+
+    Two shapes, each naming exactly one phase: a progress percentage ("Phase 4 … 50% done", on a
+    tracker line or the phase heading) compared with the share of ticked boxes in that phase's
+    section; and a summary table with one row per phase and a total and a done/passed column,
+    compared with the number of boxes and of ticked boxes in each phase's section. Phase trackers,
+    deliberately set-aside boxes and status legends are not counted.
+
+    Why: the per-phase figures are what a reader scans to see where the work stands. When the
+    checklist under the phase says otherwise, the summary was not updated when the boxes were
+    (or the other way round), and the reader plans from the wrong one.
+
+    Bad:
+        - [ ] Phase 2 (API) - 75% done
+
+        ## Phase 2: API
+        - [x] Routes
+        - [ ] Validation
+        - [ ] Pagination
+        - [ ] Docs
+
+    Good:
+        - [ ] Phase 2 (API) - 25% done
+    """
+
+    code = "DOC024"
+    name = "phase-figures-contradict-checklist"
+    category = Category.CONSISTENCY
+    severity = Severity.MEDIUM
+    rationale = "Per-phase figures that the phase's own checklist contradicts misreport where the work stands."
+    fix = "Recount the phase's boxes and correct the figure (or tick the boxes the figure counts as done)."
+    effort_minutes = 5
+    Options = PhaseFiguresContradictChecklistOptions
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        for doc in task.documents:
+            boxes = _phase_boxes(doc)
+            if not boxes:
+                continue
+            for claim in doc.progress:
+                named = _one_phase(claim.text)
+                if named is None or claim.percent is None or claim.done is not None or named not in boxes:
+                    continue
+                counted = boxes[named]
+                if counted.total < self.options.min_boxes:
+                    continue
+                share = 100 * counted.ticked / counted.total
+                if abs(share - claim.percent) > self.options.tolerance:
+                    yield self.finding(
+                        task, doc, claim.line,
+                        f"{named} is given as {claim.percent:g}% done, but {counted.ticked} of its "
+                        f"{counted.total} boxes are ticked ({share:.0f}%).",
+                        key=f"{named}:percent",
+                    )
+            for table in doc.tables:
+                yield from self._table(task, doc, table, boxes)
+
+    def _table(self, task: TaskDocs, doc: Document, table: Table, boxes: dict[str, _Boxes]) -> Iterator[Finding]:
+        total_at, done_at = table.column(*_TOTAL_COLUMN), table.column(*_DONE_COLUMN)
+        if total_at is None or done_at is None or total_at == done_at or total_at == 0:
+            return
+        wrong: list[tuple[int, str]] = []
+        for row, line in zip(table.rows, table.row_lines, strict=False):
+            named = _one_phase(row[0]) if row else None
+            if named is None or named not in boxes or max(total_at, done_at) >= len(row):
+                continue
+            total, done = _int(row[total_at]), _int(row[done_at])
+            counted = boxes[named]
+            if total is None or done is None or (total, done) == (counted.total, counted.ticked):
+                continue
+            wrong.append((line, f"{named}: {done}/{total} in the table, {counted.ticked}/{counted.total} boxes"))
+        if wrong:
+            yield self.finding(
+                task, doc, wrong[0][0],
+                "The phase table's counts disagree with the phases' checkboxes (" + "; ".join(w for _, w in wrong)
+                + ").",
+                key=f"table:{table.line}",
+            )
+
+
+def _one_phase(text: str) -> str | None:
+    found = {normalise(m.group(1), m.group(2)) for m in MENTION_RE.finditer(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _int(cell: str) -> int | None:
+    match = _CELL_INT.match(cell)
+    return int(match.group(1)) if match else None
+
+
+def _phase_boxes(doc: Document) -> dict[str, _Boxes]:
+    """Boxes under each phase heading (sub-sections included) of *doc*, by phase id; ids named twice left out."""
+    legend = {i.line for s in doc.sections if "legend" in s.key for i in doc.items_in(s)}
+    found: dict[str, _Boxes] = {}
+    seen: set[str] = set()
+    for phase in phases(doc):
+        if phase.id in seen:
+            found.pop(phase.id, None)
+            continue
+        seen.add(phase.id)
+        items = [i for i in doc.items_in(phase.section) if _countable(i) and i.line not in legend]
+        if items:
+            found[phase.id] = _Boxes(len(items), sum(1 for i in items if i.checked))
+    return found
+
+
+def _countable(item: CheckItem) -> bool:
+    return not is_phase_tracker(item) and (item.checked or not is_set_aside(item))
