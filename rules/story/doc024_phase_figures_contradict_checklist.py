@@ -15,6 +15,7 @@ from rules.tasks._phases import MENTION_RE, is_phase_tracker, is_set_aside, norm
 
 _TOTAL_COLUMN = ("total", "tasks", "items", "tests", "checks", "count")
 _DONE_COLUMN = ("passed", "pass", "done", "complete", "ticked", "finished")
+_WHOLE_RE = re.compile(r"(?i)\b(?:overall|total|whole|project|all phases|entire)\b")
 _CELL_INT = re.compile(r"^[*_ ]*(\d{1,4})[*_ ]*$")
 
 
@@ -35,8 +36,8 @@ class PhaseFiguresContradictChecklist(Rule):
     """A phase's stated figures disagree with the checkboxes under that phase's own heading.
 
     Two shapes, each naming exactly one phase: a progress percentage ("Phase 4 … 50% done", on a
-    tracker line or the phase heading) compared with the share of ticked boxes in that phase's
-    section; and a summary table with one row per phase and a total and a done/passed column,
+    tracker line or the phase heading, the phase named before the figure and the line not about the
+    whole task) compared with the share of ticked boxes in that phase's section; and a summary table with one row per phase and a total and a done/passed column,
     compared with the number of boxes and of ticked boxes in each phase's section. Phase trackers,
     deliberately set-aside boxes and status legends are not counted.
 
@@ -72,7 +73,7 @@ class PhaseFiguresContradictChecklist(Rule):
             if not boxes:
                 continue
             for claim in doc.progress:
-                named = _one_phase(claim.text)
+                named = _phase_of_percent(claim.text)
                 if named is None or claim.percent is None or claim.done is not None or named not in boxes:
                     continue
                 counted = boxes[named]
@@ -110,6 +111,15 @@ class PhaseFiguresContradictChecklist(Rule):
                 + ").",
                 key=f"table:{table.line}",
             )
+
+
+def _phase_of_percent(text: str) -> str | None:
+    """The one phase a percentage line is about: named before the first percentage, and the line not
+    about the whole task ("Overall: 60% complete, Phase 2 next" is about the task)."""
+    cut = text.find("%")
+    if cut < 0 or _WHOLE_RE.search(text):
+        return None
+    return _one_phase(text[:cut]) if _one_phase(text) is not None else None
 
 
 def _one_phase(text: str) -> str | None:
