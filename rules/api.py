@@ -33,11 +33,12 @@ def load_config(data: Mapping[str, Any] | None, *, source: str = "config") -> Re
 
 
 def build_rules(config: ReviewConfig) -> list[Rule]:
-    """Instantiate every enabled rule with its configured options and severity."""
+    """Instantiate every enabled rule with its configured options and severity (a rule that is off by
+    default runs only when the config names it: ``rules: {DOC014: on}``)."""
     built = []
     for rule_cls in ALL_RULES:
         entry = config.rules.get(rule_cls.code)
-        if entry is not None and not entry.enabled:
+        if not (entry.enabled if entry is not None else rule_cls.enabled_by_default):
             continue
         severity = Severity.parse(entry.severity) if entry is not None and entry.severity else None
         built.append(rule_cls(config.rule_options(rule_cls.code), severity=severity))

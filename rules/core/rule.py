@@ -50,6 +50,9 @@ class Rule(abc.ABC):
     fix: ClassVar[str]  # one line, imperative: what to do
     effort_minutes: ClassVar[int]  # typical time to fix one finding
     Options: ClassVar[type[BaseModel]] = NoOptions
+    # False for a rule a repository opts into (``rules: {CODE: on}``): a house convention that
+    # reviewers do not hold every repository to.
+    enabled_by_default: ClassVar[bool] = True
 
     def __init__(self, options: Mapping[str, Any] | BaseModel | None = None,
                  severity: Severity | None = None) -> None:

@@ -162,3 +162,15 @@ def test_the_depth_cap_holds_far_beyond_the_recursion_limit() -> None:
         parse_config_text("a: " + "[" * depth)
 
     assert caught.value.errors == ["line 1, column 23: nested deeper than 20 levels"]
+
+
+def test_a_rule_off_by_default_runs_only_when_the_config_turns_it_on() -> None:
+    from rules.api import build_rules
+
+    default = {rule.code for rule in build_rules(load_config(None))}
+    opted_in = {rule.code for rule in build_rules(load_config({"rules": {"DOC014": "on"}}))}
+    with_severity = {rule.code for rule in build_rules(load_config({"rules": {"DOC014": "medium"}}))}
+
+    assert "DOC014" not in default and "DOC013" in default
+    assert "DOC014" in opted_in and "DOC014" in with_severity
+    assert "DOC013" not in {rule.code for rule in build_rules(load_config({"rules": {"DOC013": "off"}}))}
