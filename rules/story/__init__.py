@@ -14,6 +14,14 @@ from rules.story.doc003_status_line_contradicts_substeps import StatusLineContra
 from rules.story.doc004_finished_with_open_criteria import FinishedWithOpenCriteria
 from rules.story.doc005_no_blockers_contradicted import NoBlockersContradicted
 from rules.story.doc006_handoff_describes_open_work import HandoffDescribesOpenWork
+from rules.story.doc010_superseded_snapshot import SupersededSnapshot
+from rules.story.doc011_past_date_in_future_tense import PastDateInFutureTense
+from rules.story.doc012_creation_stamp_outdated import CreationStampOutdated
+from rules.story.doc013_undated_plan_or_tasks import UndatedPlanOrTasks
+from rules.story.doc014_task_naming_convention_unused import TaskNamingConventionUnused
+from rules.story.doc015_doc_volume_out_of_proportion import DocVolumeOutOfProportion
+from rules.story.doc016_unfilled_log_entry import UnfilledLogEntry
+from rules.story.doc017_conflicting_last_updated_stamps import ConflictingLastUpdatedStamps
 from rules.story.doc020_number_claim_contradicts_itself import NumberClaimContradictsItself
 from rules.story.doc021_announced_count_mismatch import AnnouncedCountMismatch
 from rules.story.doc022_total_not_sum_of_parts import TotalNotSumOfParts
@@ -32,6 +40,14 @@ RULES: tuple[type[Rule], ...] = (
     FinishedWithOpenCriteria,
     NoBlockersContradicted,
     HandoffDescribesOpenWork,
+    SupersededSnapshot,
+    PastDateInFutureTense,
+    CreationStampOutdated,
+    UndatedPlanOrTasks,
+    TaskNamingConventionUnused,
+    DocVolumeOutOfProportion,
+    UnfilledLogEntry,
+    ConflictingLastUpdatedStamps,
     NumberClaimContradictsItself,
     AnnouncedCountMismatch,
     TotalNotSumOfParts,

@@ -147,14 +147,14 @@ def _hostile_repo(root: Path) -> Path:
     task = root / "dev" / "active" / f'x"><svg onload="{pwn}">'
     task.mkdir(parents=True)
     (task / "x-plan.md").write_text(
-        f"# Plan <script>{pwn}</script>\n\n## Overview\n[click me](javascript:{pwn}) and "
+        f"# Plan <script>{pwn}</script>\n\nLast Updated: 2020-01-01\n\n## Overview\n[click me](javascript:{pwn}) and "
         f"<a href=\"javascript:{pwn}\">raw link</a>\n\n## Phases\n### Phase 1: <img src=x onerror=\"{pwn}\">\n"
         "Goal: none.\n", encoding="utf-8")
     (task / "x-context.md").write_text(
         f"# Context\n\nLast Updated: 2020-01-01\n\nBlocked by <img src=x onerror=\"{pwn}\"> in staging.\n"
         f"Overall: 95% complete <script>{pwn}</script>\n", encoding="utf-8")
     (task / "x-tasks.md").write_text(
-        f"# Tasks\n\n## Phase 1: <img src=x onerror=\"{pwn}\"> ✅ COMPLETE\n"
+        f"# Tasks\n\nLast Updated: 2020-01-01\n\n## Phase 1: <img src=x onerror=\"{pwn}\"> ✅ COMPLETE\n"
         f"- [ ] <img src=x onerror=\"{pwn}\"> first\n- [ ] <script>{pwn}</script> second\n"
         f"- [ ] \"><svg onload=\"{pwn}\"> third [go](javascript:{pwn})\n\n## Phase 2: <b>bold</b>\n",
         encoding="utf-8")

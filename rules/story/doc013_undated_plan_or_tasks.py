@@ -1,0 +1,65 @@
+"""DOC013 undated-plan-or-tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.core.text import strip_comments
+from rules.plan._common import anchor_line
+from rules.story._fresh import in_role_category
+
+
+class UndatedPlanOrTasks(Rule):
+    """The plan or the tasks file carries no date at all: no ``Last Updated`` line and no other
+    dated label (``Created:``, ``Started:``, ``Date:``).
+
+    The context's date is CTX001's; dates that disagree across files are CON004's. Archived
+    folders are reviewed too: a finished record without dates cannot show when it was closed.
+    Reported under the category of the undated file.
+
+    Why: the plan and the task list go stale as surely as the context. Without a date nobody can
+    tell whether the plan was revised after the work started or whether the ticks are this week's,
+    and the files cannot be compared with each other.
+
+    Bad:
+        # Billing Export — Tasks
+
+        - [x] CSV writer
+
+    Good:
+        # Billing Export — Tasks
+        **Last Updated:** 2026-01-14
+
+        - [x] CSV writer
+    """
+
+    code = "DOC013"
+    name = "undated-plan-or-tasks"
+    category = Category.TASKS
+    severity = Severity.LOW
+    rationale = "An undated plan or task list cannot be told apart from a stale one or compared with the context."
+    fix = "Add `**Last Updated:** YYYY-MM-DD` under the title and refresh it whenever the file changes."
+    effort_minutes = 2
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        for doc in (task.plan, task.tasks):
+            if doc is None or doc.line_count == 0:
+                continue
+            finding = _finding(self, task, doc)
+            if finding is not None:
+                yield in_role_category(finding, doc)
+
+
+def _finding(rule: Rule, task: TaskDocs, doc: Document) -> Finding | None:
+    ref = doc.last_updated
+    if ref is not None and ref.date is None:
+        value = strip_comments(ref.raw).strip()
+        return rule.finding(task, doc, ref.line, f"`Last Updated:` value {value!r} in {doc.name} is not a date.",
+                            key="not-a-date", fix="Write the date as `YYYY-MM-DD` (e.g. `2026-01-14`).")
+    if ref is None and not any(other.date is not None for other in doc.dates):
+        return rule.finding(task, doc, anchor_line(doc), f"{doc.name} has no `Last Updated:` line nor any other date.",
+                            key="missing")
+    return None
