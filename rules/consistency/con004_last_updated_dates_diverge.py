@@ -22,7 +22,8 @@ class LastUpdatedDatesDiverge(Rule):
     """The plan, context and tasks files were last updated far apart.
 
     Compares the ``Last Updated`` dates of the three files and reports the oldest against the
-    newest when they are more than ``max_days_apart`` days apart.
+    newest when they are more than ``max_days_apart`` days apart. A file with no date is not
+    compared: that is CTX001's finding for the context and DOC013's for the plan and tasks.
 
     Why: the three files describe one piece of work. When one moved on for weeks while another
     stood still, the stale one no longer matches the others: decisions, phases or progress in it
