@@ -37,8 +37,9 @@ class PhaseFiguresContradictChecklist(Rule):
 
     Two shapes, each naming exactly one phase: a progress percentage ("Phase 4 … 50% done", on a
     tracker line or the phase heading, the phase named before the figure and the line not about the
-    whole task) compared with the share of ticked boxes in that phase's section; and a summary table with one row per phase and a total and a done/passed column,
-    compared with the number of boxes and of ticked boxes in each phase's section. Phase trackers,
+    whole task) compared with the share of ticked boxes in that phase's section; and a summary table
+    with one row per phase and a total and a done/passed column, compared with the number of boxes
+    and of ticked boxes in each phase's section. Phase trackers,
     deliberately set-aside boxes and status legends are not counted.
 
     Why: the per-phase figures are what a reader scans to see where the work stands. When the
