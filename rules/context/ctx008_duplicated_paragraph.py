@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rules.core.duplicates import copies, left_to_ctx008
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
@@ -14,7 +15,9 @@ class DuplicatedParagraph(Rule):
     """The same paragraph (eight words or 60 characters or more) appears twice in the context.
 
     Paragraphs are compared with whitespace normalised; code blocks, headings and HTML comments
-    are ignored. The repeat is reported, with the line of the first occurrence.
+    are ignored. The repeat is reported, with the line of the first occurrence. A paragraph that
+    DOC040 (duplicated-content) reports is left to it: one also copied into another file of the
+    task, or part of a near copy. So a repeat is never reported twice.
 
     Why: duplicated text is usually a copy-paste left behind by an update; the two copies drift
     apart and the reader cannot tell which one is current.
@@ -44,8 +47,11 @@ class DuplicatedParagraph(Rule):
             return
         first: dict[str, int] = {}
         repeats: dict[str, int] = {}
-        for line, text in _paragraphs(doc):
+        doc040 = _reported_by_doc040(task, doc)
+        for line, end, text in _paragraphs(doc):
             if len(text) < 60 and len(text.split()) < 8:
+                continue
+            if any(n in doc040 for n in range(line, end + 1)):
                 continue
             if text not in first:
                 first[text] = line
@@ -56,15 +62,26 @@ class DuplicatedParagraph(Rule):
                                key=f"{text[:80]}#{repeats[text]}")
 
 
-def _paragraphs(doc: Document) -> Iterator[tuple[int, str]]:
-    """(first line, text with whitespace normalised) of each run of text lines."""
+def _reported_by_doc040(task: TaskDocs, doc: Document) -> set[int]:
+    """Lines of *doc* inside a block that DOC040 reports as copied."""
+    lines: set[int] = set()
+    for group in copies(task):
+        if not left_to_ctx008(group):
+            for place in group.places:
+                if place.doc is doc:
+                    lines.update(range(place.unit.line, place.unit.end_line + 1))
+    return lines
+
+
+def _paragraphs(doc: Document) -> Iterator[tuple[int, int, str]]:
+    """(first line, last line, text with whitespace normalised) of each run of text lines."""
     skip = {n for block in doc.code_blocks for n in range(block.line, block.end_line + 1)}
     skip.update(s.line for s in doc.sections)
     start, parts = 0, list[str]()
     for number, text in enumerate((*doc.lines, ""), start=1):
         if number in skip or not text.strip() or text.lstrip().startswith("<!--"):
             if parts:
-                yield start, " ".join(" ".join(parts).split())
+                yield start, number - 1, " ".join(" ".join(parts).split())
             start, parts = 0, list[str]()
         else:
             start = start or number

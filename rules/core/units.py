@@ -1,0 +1,152 @@
+"""Blocks of content a reader could copy from one place to another: paragraphs, lists, code.
+
+Duplication rules (CTX008 within the context, DOC040 across a task folder) compare these units by a
+*key*: the text with Markdown decoration, checkbox marks, whitespace and case normalised, so that a
+re-wrapped or re-ticked copy is still the same unit. Each document's units are computed once
+(``Document.derive``). Cost is linear in the document.
+
+Units:
+
+* ``paragraph``: a run of prose lines (not headings, list items, table rows, quotes of code).
+* ``list``: a run of list items (bulleted, numbered or checkboxes) with their continuation lines;
+  checkbox state is ignored, so a second tracker of the same items is the same list.
+* ``code``: the content of a fenced or indented code block (commands, snippets, templates).
+
+Headings, tables, HTML comments and front matter are never units. A unit is only worth comparing
+when it is big enough (``big_enough``): short boilerplate such as "N/A", "See the plan" or a lone
+``npm test`` is the same everywhere without being a copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rules.core.model import Document
+from rules.core.text import fold, strip_comments
+
+Kind = Literal["paragraph", "list", "code"]
+
+MIN_PROSE_WORDS = 12  # a paragraph or list shorter than this is boilerplate, not a copied block
+MIN_PROSE_CHARS = 70
+MIN_LIST_ITEMS = 2
+MIN_CODE_LINES = 2  # a code block of one line is a command, not a copied block…
+MIN_CODE_CHARS = 40
+MIN_ONE_LINE_CODE_CHARS = 80  # …unless the one line is long
+
+_LIST_RE = re.compile(r"^\s{0,12}(?:[-*+]|\d{1,3}[.)])\s+")
+_CHECKBOX_RE = re.compile(r"^\[[ xX~\-/]\]\s*")
+_TABLE_RE = re.compile(r"^\s*\|")
+_DECORATION_RE = re.compile(r"[*_`~>]+|\[([^\]\n]{0,500})\]\([^)\n]{0,500}\)")
+_PUNCT_END_RE = re.compile(r"[\s.:;,!]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    kind: Kind
+    line: int  # first line (for code: the opening fence)
+    end_line: int
+    key: str  # normalised text compared between places
+    shown: str  # a short excerpt for messages
+    items: tuple[str, ...] = ()  # normalised lines (code, paragraph) or items (list), for near copies
+
+    @property
+    def big_enough(self) -> bool:
+        if self.kind == "code":
+            lines = self.key.count("\n") + 1
+            if lines < MIN_CODE_LINES:
+                return len(self.key) >= MIN_ONE_LINE_CODE_CHARS
+            return len(self.key) >= MIN_CODE_CHARS
+        if self.kind == "list" and self.key.count("\n") + 1 < MIN_LIST_ITEMS:
+            return False
+        return len(self.key) >= MIN_PROSE_CHARS and len(self.key.split()) >= MIN_PROSE_WORDS
+
+
+def units(doc: Document) -> tuple[Unit, ...]:
+    """Every unit of *doc*, in line order (computed once per document)."""
+    return doc.derive(_units)
+
+
+def _units(doc: Document) -> tuple[Unit, ...]:
+    found: list[Unit] = []
+    for block in doc.code_blocks:
+        lines = tuple(" ".join(line.split()) for line in block.content.splitlines() if line.strip())
+        if lines:
+            key = "\n".join(lines)
+            found.append(Unit("code", block.line, block.end_line, key, _excerpt(lines[0]), lines))
+    found.extend(_prose_units(doc))
+    found.sort(key=lambda u: u.line)
+    return tuple(found)
+
+
+def _prose_units(doc: Document) -> list[Unit]:
+    """Paragraphs and lists: runs of non-blank lines outside code blocks, split where the kind changes."""
+    skip = set(doc.code_lines)
+    skip.update(s.line for s in doc.sections)
+    skip.update(_front_matter(doc))
+    for line, comment in doc.comments:  # a comment block (a template hint) is not content
+        if 0 < line <= len(doc.lines) and doc.lines[line - 1].lstrip().startswith("<!--"):
+            skip.update(range(line, line + comment.count("\n") + 1))
+    found: list[Unit] = []
+    kind: Kind | None = None
+    start, parts = 0, list[str]()
+
+    def close() -> None:
+        if kind is not None and parts:
+            found.append(_prose_unit(kind, start, start + len(parts) - 1, parts))
+
+    for number, raw in enumerate((*doc.lines, ""), start=1):
+        text = strip_comments(raw) if "<!--" in raw else raw
+        if number in skip or not text.strip() or _TABLE_RE.match(text):
+            close()
+            kind, start, parts = None, 0, []
+            continue
+        is_item = _LIST_RE.match(text) is not None
+        this: Kind = "list" if is_item or (kind == "list" and raw[:1].isspace()) else "paragraph"
+        if this != kind:
+            close()
+            kind, start, parts = this, number, []
+        parts.append(text)
+    return found
+
+
+def _prose_unit(kind: Kind, start: int, end: int, parts: list[str]) -> Unit:
+    if kind == "paragraph":
+        key = _normalise(" ".join(parts))
+        shown = _excerpt(_plain(" ".join(parts)))
+        return Unit(kind, start, end, key, shown, tuple(n for n in map(_normalise, parts) if n))
+    items: list[str] = []
+    for part in parts:
+        match = _LIST_RE.match(part)
+        if match:
+            items.append(_CHECKBOX_RE.sub("", part[match.end():]))
+        elif items:
+            items[-1] += " " + part
+    normalised = tuple(k for k in map(_normalise, items) if k)
+    key = "\n".join(normalised)
+    return Unit(kind, start, end, key, _excerpt(_plain(items[0]) if items else ""), normalised)
+
+
+def _normalise(text: str) -> str:
+    """The comparison key of *text*: folded to lower case, then :func:`_plain`."""
+    return _plain(fold(text))
+
+
+def _plain(text: str) -> str:
+    """*text* without Markdown emphasis, code marks and link targets, whitespace collapsed, end punctuation cut."""
+    text = _DECORATION_RE.sub(lambda m: m.group(1) or "", text)
+    return _PUNCT_END_RE.sub("", " ".join(text.split()))
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _front_matter(doc: Document) -> range:
+    if not doc.lines or doc.lines[0].strip() != "---":
+        return range(0)
+    for number, line in enumerate(doc.lines[1:200], start=2):
+        if line.strip() == "---":
+            return range(1, number + 1)
+    return range(0)

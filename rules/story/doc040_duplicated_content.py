@@ -1,0 +1,128 @@
+"""DOC040 duplicated-content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.duplicates import Copies, Place, copies, left_to_ctx008
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, Role, TaskDocs, innermost_section
+from rules.core.rule import Rule, RuleContext
+
+_KIND_NAMES = {"paragraph": "paragraph", "list": "list", "code": "code block"}
+_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
+_MAX_PLACES_NAMED = 8
+
+
+class DuplicatedContent(Rule):
+    """The same paragraph, list or code block appears in several places of a task folder.
+
+    Units are compared after normalising whitespace, case, Markdown emphasis, link targets and
+    checkbox ticks, so a re-wrapped copy or a second checklist of the same items still matches.
+    Short units are never duplicates: a paragraph or list needs 12 words and 70 characters, a code
+    block two lines and 40 characters (or one line of 80), so headings, table headers, "N/A",
+    template phrases and a lone ``npm test`` are left alone. One finding per duplicated unit, at its
+    first place, naming every other place. A paragraph or list repeated only inside the context is
+    CTX008's to report (CTX008 in turn leaves a paragraph that also appears in another file to this
+    rule), so no repeat is reported twice.
+
+    Why: copies drift. Once the plan's command block is fixed and the tasks' copy is not, a reader
+    (or an agent) runs the wrong one; a decision restated in three files has three versions after
+    the first change. Keep one copy and point to it.
+
+    Bad:
+        (auth-plan.md)    Run the migration with `make db-migrate ENV=staging` before the service
+                          restarts, then confirm the new column in the admin console.
+        (auth-tasks.md)   Run the migration with `make db-migrate ENV=staging` before the service
+                          restarts, then confirm the new column in the admin console.
+
+    Good:
+        (auth-plan.md)    Run the migration with `make db-migrate ENV=staging` before the service
+                          restarts, then confirm the new column in the admin console.
+        (auth-tasks.md)   - [ ] Run the migration (steps in the plan, "Rollout").
+    """
+
+    code = "DOC040"
+    name = "duplicated-content"
+    category = Category.CONSISTENCY
+    severity = Severity.LOW
+    rationale = "Copies of the same text drift apart and leave the reader unsure which one is current."
+    fix = "Keep one copy (the plan for design, the context for decisions, the tasks for the checklist) and refer to it."
+    effort_minutes = 10
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        by_sections: dict[tuple[tuple[str, int], ...], list[Copies]] = {}
+        for group in copies(task):
+            if left_to_ctx008(group):
+                continue
+            signature = _sections(group)
+            if signature is None:
+                yield self._report(task, group)
+            else:
+                by_sections.setdefault(signature, []).append(group)
+        for signature, groups in by_sections.items():
+            if len(groups) == 1:
+                yield self._report(task, groups[0])
+            else:
+                yield self._report_sections(task, signature, groups)
+
+    def _report(self, task: TaskDocs, group: Copies) -> Finding:
+        doc, unit = group.places[0].doc, group.places[0].unit
+        named = _named([_place(p.doc, p.unit.line, doc) for p in group.places[1:]])
+        kind = _KIND_NAMES[unit.kind]
+        if group.exact:
+            message = f"The same {kind} ({unit.shown!r}) is also at {named}; the copies will drift apart."
+        else:
+            message = (f"The {kind} {unit.shown!r} is copied, with edits, at {named}; "
+                       "the copies have already drifted apart.")
+        finding = self.finding(task, doc, unit.line, message, key=f"{unit.kind}:{unit.key[:120]}")
+        return _categorised(finding, group.places)
+
+    def _report_sections(self, task: TaskDocs, signature: tuple[tuple[str, int], ...],
+                         groups: list[Copies]) -> Finding:
+        """Several blocks of one section copied into the same other section(s): one finding, at the heading."""
+        places = groups[0].places
+        docs = {p.doc.path: p.doc for p in places}
+        doc = places[0].doc
+        heading = doc.sections[signature[0][1]]
+        others = []
+        for path, index in dict.fromkeys(signature[1:]):
+            section = docs[path].sections[index]
+            others.append(f"{section.title!r} ({_place(docs[path], section.line, doc)})")
+        shown = ", ".join(repr(g.places[0].unit.shown) for g in groups[:3]) + (", …" if len(groups) > 3 else "")
+        edited = "" if all(g.exact for g in groups) else ", some with edits"
+        message = (f"Section {heading.title!r} repeats {len(groups)} blocks ({shown}) of section "
+                   f"{_named(others)}{edited}; the copies will drift apart.")
+        finding = self.finding(task, doc, heading.line, message, key=f"section:{heading.key}:{len(groups)}")
+        return _categorised(finding, places)
+
+
+def _sections(group: Copies) -> tuple[tuple[str, int], ...] | None:
+    """(path, section index) of every place, or None when a place is outside any section."""
+    found = []
+    for place in group.places:
+        index = innermost_section(place.doc.sections, place.unit.line)
+        if index is None:
+            return None
+        found.append((place.doc.path, index))
+    return tuple(found)
+
+
+def _categorised(finding: Finding, places: tuple[Place, ...]) -> Finding:
+    """Copies within one plan, context or tasks file belong to that file's category."""
+    role = places[0].doc.role
+    if len({p.doc.path for p in places}) == 1 and role in _ROLE_CATEGORY:
+        return finding.with_changes(category=_ROLE_CATEGORY[role])
+    return finding
+
+
+def _named(places: list[str]) -> str:
+    extra = len(places) - _MAX_PLACES_NAMED
+    return ", ".join(places[:_MAX_PLACES_NAMED]) + (f" and {extra} more" if extra > 0 else "")
+
+
+def _place(doc: Document, line: int, first: Document) -> str:
+    """``line 40`` in the first place's file, ``x-tasks.md:40`` in another."""
+    return f"line {line}" if doc.path == first.path else f"{doc.name}:{line}"
+
+
