@@ -40,6 +40,9 @@ _CHECKBOX_RE = re.compile(r"^\[[ xX~\-/]\]\s*")
 _TABLE_RE = re.compile(r"^\s*\|")
 _DECORATION_RE = re.compile(r"[*_`~>]+|\[([^\]\n]{0,500})\]\([^)\n]{0,500}\)")
 _PUNCT_END_RE = re.compile(r"[\s.:;,!]+$")
+# Template text (a form to fill in, repeated on purpose): date and time masks, fill-in markers.
+_TEMPLATE_RE = re.compile(r"yyyy|\bdd/mm|hh:mm|\bx{2,}\b|\btbd\b|lorem ipsum|<(?:your|insert|fill|describe)\b"
+                          r"|\[(?:date|name|description|todo|tbd|fill|insert|your)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,9 @@ class Unit:
 
     @property
     def big_enough(self) -> bool:
+        """Worth comparing: long enough, and not a template to fill in (``Completed: YYYY-MM-DD``)."""
+        if _TEMPLATE_RE.search(self.key if self.kind != "code" else fold(self.key)):
+            return False
         if self.kind == "code":
             lines = self.key.count("\n") + 1
             if lines < MIN_CODE_LINES:
@@ -74,7 +80,8 @@ def _units(doc: Document) -> tuple[Unit, ...]:
         lines = tuple(" ".join(line.split()) for line in block.content.splitlines() if line.strip())
         if lines:
             key = "\n".join(lines)
-            found.append(Unit("code", block.line, block.end_line, key, _excerpt(lines[0]), lines))
+            shown = next((line for line in lines if sum(c.isalnum() for c in line) >= 3), lines[0])
+            found.append(Unit("code", block.line, block.end_line, key, _excerpt(shown), lines))
     found.extend(_prose_units(doc))
     found.sort(key=lambda u: u.line)
     return tuple(found)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rules.core.rule import Rule
 from rules.structure.lnk001_broken_relative_link import BrokenRelativeLink
+from rules.structure.lnk002_broken_path_reference import BrokenPathReference
 from rules.structure.str001_missing_plan_file import MissingPlanFile
 from rules.structure.str002_missing_context_file import MissingContextFile
 from rules.structure.str003_missing_tasks_file import MissingTasksFile
@@ -34,4 +35,5 @@ RULES: tuple[type[Rule], ...] = (
     UnreadableFolder,
     InvalidWaiver,
     BrokenRelativeLink,
+    BrokenPathReference,
 )

@@ -1,0 +1,127 @@
+"""File paths written in prose or code spans (not as Markdown links): what LNK002 checks.
+
+A line is split into tokens at whitespace, backticks, quotes, brackets and parentheses, commas and
+semicolons; Markdown links and autolinks are removed first (LNK001 checks those). A token is a
+path mention when it names a file: a last segment with an extension of letters, and either a
+folder part (``src/auth/session.py``, ``../other-task/REPORT.md``) or the ``.md`` extension of a
+document (``tasks.md``). Everything else is left alone, on purpose:
+
+* URLs and host names (``https://…``, ``github.com/owner/repo/blob/…``), absolute paths
+  (``/etc/nginx/nginx.conf``, ``/api/users.json``: a route or another machine), home paths (``~/``),
+  scoped packages (``@scope/pkg/index.js``), environment variables (``$HOME/x.md``);
+* globs and placeholders: ``*``, ``?``, ``<task>``, ``{name}``, ``…``, ``...``, ``YYYY``, ``XXX``,
+  a lone ``N`` or ``X`` (``step-N.md``);
+* versions and numbers (``v1.2.3``), Python modules (``app.models.user``), ``key=value``.
+
+Each token is classified by its own characters (a linear scan); no regex spans tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rules.core.model import Document, innermost_section
+
+_LINK_RE = re.compile(r"!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)|<[a-z][a-z0-9+.-]{1,20}:[^>\s]{1,1000}>")
+_REFERENCE_DEF_RE = re.compile(r"^\s{0,3}\[[^\]\n]{1,200}\]:")
+_TOKEN_RE = re.compile(r"[^\s`'\"()\[\],;|]+")
+_LEAD = "*_~"  # emphasis before a token
+_TRAIL = ".:!?*_~"  # sentence punctuation and emphasis after it
+_FORBIDDEN = frozenset("<>{}*?$=@~\\%…^!")
+_PLACEHOLDER_RE = re.compile(r"x{3,}|y{4}|n{3,}|\.\.\.|^_+$|(?:^|[-_/])[NXnx](?=[-_./]|$)", re.IGNORECASE)
+_LAST_SEGMENT_RE = re.compile(r"[\w.+-]*[\w+-]\.([A-Za-z][A-Za-z0-9]{0,7})")
+_LINE_SUFFIX_RE = re.compile(r"(?::\d+){1,2}$|:L?\d+-L?\d+$|#.*$")
+
+
+# Words saying a file is still to come (to create, add, move, rename or delete), in the line, the
+# line introducing its list or table, or a heading above it.
+_PROSPECTIVE_RE = re.compile(
+    r"\b(?:creat(?:e|es|ing)\b|add(?:ing)?\b|new\b|will\b|to be\b|planned|future|scaffold|introduc(?:e|ing)\b|"
+    r"write\b|renam(?:e|ing)\b|mov(?:e|ing)\b|propos|draft|todo\b|tbd\b|missing|delet|remov)",
+    re.IGNORECASE)
+_DONE_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[xX]\]")
+_OPEN_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[ \]")
+_BLOCK_LINE_RE = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|\|)|^\s+\S|^\s*$")  # list item, table row, continuation
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    text: str  # as written (without a line suffix or anchor)
+    line: int
+    bare: bool  # a file name without a folder part (only .md documents)
+
+
+def mentions(lines: tuple[str, ...], skip: frozenset[int]) -> Iterator[Mention]:
+    """Path mentions of the lines (1-based numbers), except those in *skip* (code blocks)."""
+    for number, line in enumerate(lines, start=1):
+        if number in skip or _REFERENCE_DEF_RE.match(line) or ("/" not in line and ".md" not in line.lower()):
+            continue
+        text = _LINK_RE.sub(" ", line) if "[" in line or "<" in line else line
+        for match in _TOKEN_RE.finditer(text):
+            path = _path(match.group())
+            if path is not None:
+                yield Mention(path, number, "/" not in path)
+
+
+def _path(token: str) -> str | None:
+    token = token.lstrip(_LEAD).rstrip(_TRAIL)
+    token = _LINE_SUFFIX_RE.sub("", token)
+    while token.startswith("./"):
+        token = token[2:]
+    if not token or token.startswith("/") or "//" in token or ":" in token:
+        return None
+    if any(c in _FORBIDDEN for c in token) or _PLACEHOLDER_RE.search(token):
+        return None
+    segments = token.split("/")
+    last = segments[-1]
+    ext = _LAST_SEGMENT_RE.fullmatch(last)
+    if ext is None:
+        return None
+    if len(segments) == 1:
+        return token if ext.group(1).lower() in ("md", "mdx") else None
+    first = segments[0]
+    if first not in ("..", ".") and "." in first.strip("."):  # a host name: github.com/…, docs.python.org/…
+        return None
+    if any(s == "" for s in segments):
+        return None
+    return token
+
+
+def is_document(name: str) -> bool:
+    return name.lower().endswith((".md", ".mdx"))
+
+
+def prospective(doc: Document, line: int) -> bool:
+    """Whether *line* is about files still to come: an open checkbox; a creation word in the line,
+    in the line introducing its list or table, or in a heading above it; a section still open.
+    A ticked checkbox never is: what it created exists by now."""
+    text = doc.lines[line - 1]
+    if _DONE_BOX_RE.match(text) is not None:
+        return False
+    if _OPEN_BOX_RE.match(text) is not None or _PROSPECTIVE_RE.search(text) is not None:
+        return True
+    intro_cues, section_cues = doc.derive(_cues)
+    if intro_cues[line - 1]:
+        return True
+    index = innermost_section(doc.sections, line)
+    return index is not None and section_cues[index]
+
+
+def _cues(doc: Document) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+    """Per line: whether the line introducing its list or table has a creation word; per section:
+    whether it or a section above it is still open or has one in its title. One pass each."""
+    intro: list[bool] = []
+    cue = False
+    for text in doc.lines:
+        if _BLOCK_LINE_RE.match(text):
+            intro.append(cue)
+        else:
+            intro.append(False)
+            cue = _PROSPECTIVE_RE.search(text) is not None
+    sections: list[bool] = []
+    for section in doc.sections:  # a parent comes before its children
+        own = (section.status is not None and section.status.is_open) or bool(_PROSPECTIVE_RE.search(section.title))
+        sections.append(own or (section.parent is not None and sections[section.parent]))
+    return tuple(intro), tuple(sections)

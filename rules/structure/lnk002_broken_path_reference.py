@@ -1,0 +1,114 @@
+"""LNK002 broken-path-reference."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.core.discovery import role_of
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, Role, TaskDocs
+from rules.core.rule import Rule, RuleContext
+from rules.structure._mentions import Mention, is_document, mentions, prospective
+from rules.structure._paths import exists, folder_of, resolve, suggest
+from rules.structure._tree import Tree
+
+_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
+
+
+class BrokenPathReference(Rule):
+    """A file path written as text or in a code span (not a link) names a file that does not exist.
+
+    Checked like LNK001's links, and only when the engine knows the repository's tree: paths with a
+    folder part (``src/auth/session.py``, ``../other-task/REPORT.md``) and Markdown file names
+    (``tasks.md``). A path counts as found when it exists from the document's folder, from the
+    repository root, or at the end of any repository path (``web/src/x.ts`` for ``src/x.ts``). Left
+    alone: URLs, absolute and home paths, globs, placeholders (``<task>``, ``{name}``, ``…``), code
+    blocks (commands and file trees), lines about files still to come (an open checkbox, or
+    "create", "add", "new", "rename", "will"), paths whose first folder is nowhere in the tree (the
+    path is about another repository, or the tree the engine was given holds only the docs), and
+    bare file names other than a task's own plan, context or tasks file when the tree holds only
+    the docs. A task file named by its role alone (``tasks.md``) must be the folder's: when the
+    folder's tasks file has another name, the reference is reported with that name.
+
+    Why: "see ``../auth-refresh/REPORT.md``" or "read tasks.md first" is how a document sends a
+    reader (or an agent resuming the work) somewhere; when the file moved or never had that name,
+    the instruction fails silently.
+
+    Bad:
+        (dev/active/billing/billing-context.md, the tasks file being billing-tasks.md)
+        1. Read tasks.md, then the notes in `../invoices-v1/REPORT.md` (archived since).
+
+    Good:
+        1. Read billing-tasks.md, then the notes in `../../archive/invoices-v1/REPORT.md`.
+    """
+
+    code = "LNK002"
+    name = "broken-path-reference"
+    category = Category.STRUCTURE
+    severity = Severity.LOW
+    rationale = "A path the reader is told to open that does not exist sends them (or an agent) nowhere."
+    fix = "Correct the path (relative to the document's folder, or from the repository root), or drop it."
+    effort_minutes = 5
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.has_tree or task.archived:
+            return  # an archived task describes the repository as it was then
+        tree = Tree(ctx)
+        for doc in task.documents:
+            folder = folder_of(doc.path)
+            seen: set[str] = set()
+            for mention in mentions(doc.lines, doc.code_lines):
+                if mention.text in seen:
+                    continue
+                seen.add(mention.text)
+                if doc.role is Role.PLAN and not mention.text.startswith("../"):
+                    continue  # a plan names the files the work will create
+                if prospective(doc, mention.line):
+                    continue
+                broken = _broken(folder, mention, tree, ctx)
+                if broken is not None:
+                    text, fix = broken
+                    finding = self.finding(task, doc, mention.line, text, key=mention.text, fix=fix)
+                    yield _categorised(finding, doc)
+
+
+def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext) -> tuple[str, str | None] | None:
+    """Why *mention* is broken (message, fix), or None when it resolves or nothing can be said."""
+    path = mention.text
+    if mention.bare:
+        return _bare(path, tree)
+    resolved = resolve(folder, path)
+    if resolved is None or not tree.anchored(folder, path):
+        return None
+    relative = path.startswith("../")
+    if tree.docs_only and not (tree.in_docs(resolved) and (relative or tree.in_docs(path))):
+        return None  # the engine holds the docs only: nothing is known about paths outside them
+    if exists(resolved, ctx) or (not relative and tree.found(path)):
+        return None
+    name = path.rsplit("/", 1)[-1]
+    moved = tree.only_file_named(name)
+    if not is_document(name) and moved is None:
+        return None  # a source file that is not there may be one still to write: only a moved one is sure
+    fix = suggest(path, folder, ctx, tree.depth)
+    if moved is not None and fix is None:
+        fix = f"A file of that name is at {moved!r}: point to it, or drop the reference."
+    if relative:
+        return f"Path {path!r} names {resolved!r}, which is not in the repository.", fix
+    return (f"Path {path!r} is not in the repository (neither from {folder + '/'!r} nor from the root, "
+            "nor at the end of any path).", fix)
+
+
+def _bare(name: str, tree: Tree) -> tuple[str, str | None] | None:
+    """A Markdown file name without a folder: found when any file in the repository has that name.
+    ``plan.md``, ``context.md``, ``tasks.md`` are how the docs name their own three files, whatever
+    the prefix, and are never reported."""
+    role, prefix = role_of(name)
+    if tree.docs_only or (role is not Role.EXTRA and not prefix) or tree.found(name):
+        return None
+    return f"No file named {name!r} is in the repository.", None
+
+
+def _categorised(finding: Finding, doc: Document) -> Finding:
+    """A broken reference in the plan, context or tasks is that document's problem."""
+    category = _ROLE_CATEGORY.get(doc.role)
+    return finding.with_changes(category=category) if category is not None else finding
