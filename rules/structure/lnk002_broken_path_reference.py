@@ -18,28 +18,36 @@ _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role
 class BrokenPathReference(Rule):
     """A file path written as text or in a code span (not a link) names a file that does not exist.
 
-    Checked like LNK001's links, and only when the engine knows the repository's tree: paths with a
-    folder part (``src/auth/session.py``, ``../other-task/REPORT.md``) and Markdown file names
-    (``tasks.md``). A path counts as found when it exists from the document's folder, from the
-    repository root, or at the end of any repository path (``web/src/x.ts`` for ``src/x.ts``). Left
-    alone: URLs, absolute and home paths, globs, placeholders (``<task>``, ``{name}``, ``…``), code
-    blocks (commands and file trees), lines about files still to come (an open checkbox, or
-    "create", "add", "new", "rename", "will"), paths whose first folder is nowhere in the tree (the
-    path is about another repository, or the tree the engine was given holds only the docs), and
-    bare file names other than a task's own plan, context or tasks file when the tree holds only
-    the docs. A task file named by its role alone (``tasks.md``) must be the folder's: when the
-    folder's tasks file has another name, the reference is reported with that name.
+    Checked like LNK001's links, and only when the engine has the repository's tree (the CLI on a
+    checkout, the App with a complete tree; silent otherwise). Candidates are paths with a folder
+    part (``docs/GUIDE.md``, ``../other-task/REPORT.md``, ``src/auth/session.py``) and Markdown file
+    names (``RUNBOOK.md``). A path is found when it exists from the document's folder, from the
+    repository root, or at the end of any repository path (``web/src/x.ts`` for ``src/x.ts``); a
+    file name when any file has it. A missing document is reported; a missing source file only
+    when it moved (exactly one file of that name is elsewhere: the fix names it), since a source
+    file that is not there is as often one still to write.
 
-    Why: "see ``../auth-refresh/REPORT.md``" or "read tasks.md first" is how a document sends a
-    reader (or an agent resuming the work) somewhere; when the file moved or never had that name,
-    the instruction fails silently.
+    Left alone, for precision: URLs and host names, absolute and home paths, globs, placeholders
+    (``<task>``, ``{name}``, ``…``, ``step-N.md``); code blocks (commands, file trees); archived
+    tasks (they describe the repository as it was); the plan, except ``../`` references (a plan
+    lists the files the work will create); lines about files still to come (an open checkbox, a
+    creation word such as "create", "add", "new", "will", "rename" in the line, in the line that
+    introduces its list or table, or in a heading above it, or a section still open; a ticked
+    checkbox always counts as done); paths whose first folder is nowhere in the tree (about
+    another repository); ``plan.md``, ``context.md``, ``tasks.md`` (the generic names of a task's
+    own files). When the tree holds nothing but the doc roots (a docs-only snapshot), only paths
+    inside the doc roots are checked, and no bare file name.
+
+    Why: "read ``../auth-refresh/REPORT.md``" or "see RUNBOOK.md" is how a document sends a reader
+    (or an agent resuming the work) somewhere; when the file moved or never existed, the
+    instruction fails silently.
 
     Bad:
-        (dev/active/billing/billing-context.md, the tasks file being billing-tasks.md)
-        1. Read tasks.md, then the notes in `../invoices-v1/REPORT.md` (archived since).
+        (dev/active/billing/billing-context.md; the v1 task was archived to dev/archive/)
+        1. Read the notes in `../invoices-v1/REPORT.md`, then RUNBOOK.md.
 
     Good:
-        1. Read billing-tasks.md, then the notes in `../../archive/invoices-v1/REPORT.md`.
+        1. Read the notes in `../../archive/invoices-v1/REPORT.md`, then `/ops/RUNBOOK.md`.
     """
 
     code = "LNK002"
