@@ -17,14 +17,21 @@ _MAX_PLACES_NAMED = 8
 class DuplicatedContent(Rule):
     """The same paragraph, list or code block appears in several places of a task folder.
 
-    Units are compared after normalising whitespace, case, Markdown emphasis, link targets and
-    checkbox ticks, so a re-wrapped copy or a second checklist of the same items still matches.
-    Short units are never duplicates: a paragraph or list needs 12 words and 70 characters, a code
-    block two lines and 40 characters (or one line of 80), so headings, table headers, "N/A",
-    template phrases and a lone ``npm test`` are left alone. One finding per duplicated unit, at its
-    first place, naming every other place. A paragraph or list repeated only inside the context is
-    CTX008's to report (CTX008 in turn leaves a paragraph that also appears in another file to this
-    rule), so no repeat is reported twice.
+    Units are paragraphs, lists and code blocks, compared after normalising whitespace, case,
+    Markdown emphasis, link targets and checkbox ticks, so a re-wrapped copy or a second checklist
+    of the same items still matches. A copy in another file that was edited afterwards still
+    counts when most of its lines are the same (three lines or more, 90 characters, 60% of the
+    longer block); within one file an edited copy is usually a deliberate before/after pair and is
+    not reported. Short units are never duplicates: a paragraph or list needs 12 words and 70
+    characters, a code block two lines and 40 characters (or one line of 80); templates to fill in
+    (``Completed: YYYY-MM-DD``, ``TBD``) and comment blocks never count, so headings, table
+    headers, "N/A", template phrases and a lone ``npm test`` are left alone.
+
+    One finding per duplicated unit, at its first place, naming every other place (in the message
+    and as related locations); when several blocks of one section are copied into the same other
+    section, one finding at the section's heading. A paragraph or list repeated only inside the
+    context is CTX008's to report, and CTX008 leaves to this rule every paragraph that this rule
+    reports (one also copied into another file, or an edited copy), so no repeat is reported twice.
 
     Why: copies drift. Once the plan's command block is fixed and the tasks' copy is not, a reader
     (or an agent) runs the wrong one; a decision restated in three files has three versions after
@@ -75,7 +82,8 @@ class DuplicatedContent(Rule):
         else:
             message = (f"The {kind} {unit.shown!r} is copied, with edits, at {named}; "
                        "the copies have already drifted apart.")
-        finding = self.finding(task, doc, unit.line, message, key=f"{unit.kind}:{unit.key[:120]}")
+        finding = self.finding(task, doc, unit.line, message, key=f"{unit.kind}:{unit.key[:120]}",
+                               related=[(p.doc, p.unit.line) for p in group.places[1:]])
         return _categorised(finding, group.places)
 
     def _report_sections(self, task: TaskDocs, signature: tuple[tuple[str, int], ...],
@@ -93,7 +101,10 @@ class DuplicatedContent(Rule):
         edited = "" if all(g.exact for g in groups) else ", some with edits"
         message = (f"Section {heading.title!r} repeats {len(groups)} blocks ({shown}) of section "
                    f"{_named(others)}{edited}; the copies will drift apart.")
-        finding = self.finding(task, doc, heading.line, message, key=f"section:{heading.key}:{len(groups)}")
+        related = [(docs[path], docs[path].sections[index].line) for path, index in signature[1:]]
+        related += [(p.doc, p.unit.line) for g in groups for p in g.places]
+        finding = self.finding(task, doc, heading.line, message, key=f"section:{heading.key}:{len(groups)}",
+                               related=related)
         return _categorised(finding, places)
 
 

@@ -41,6 +41,7 @@ _PROSPECTIVE_RE = re.compile(
     r"\b(?:creat(?:e|es|ing)\b|add(?:ing)?\b|new\b|will\b|to be\b|planned|future|scaffold|introduc(?:e|ing)\b|"
     r"write\b|renam(?:e|ing)\b|mov(?:e|ing)\b|propos|draft|todo\b|tbd\b|missing|delet|remov)",
     re.IGNORECASE)
+_CODE_SPAN_RE = re.compile(r"`[^`\n]{0,500}`")
 _DONE_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[xX]\]")
 _OPEN_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[ \]")
 _BLOCK_LINE_RE = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|\|)|^\s+\S|^\s*$")  # list item, table row, continuation
@@ -100,7 +101,7 @@ def prospective(doc: Document, line: int) -> bool:
     text = doc.lines[line - 1]
     if _DONE_BOX_RE.match(text) is not None:
         return False
-    if _OPEN_BOX_RE.match(text) is not None or _PROSPECTIVE_RE.search(text) is not None:
+    if _OPEN_BOX_RE.match(text) is not None or _has_cue(text):
         return True
     intro_cues, section_cues = doc.derive(_cues)
     if intro_cues[line - 1]:
@@ -119,9 +120,17 @@ def _cues(doc: Document) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
             intro.append(cue)
         else:
             intro.append(False)
-            cue = _PROSPECTIVE_RE.search(text) is not None
+            cue = _has_cue(text)
     sections: list[bool] = []
     for section in doc.sections:  # a parent comes before its children
-        own = (section.status is not None and section.status.is_open) or bool(_PROSPECTIVE_RE.search(section.title))
+        own = (section.status is not None and section.status.is_open) or _has_cue(section.title)
         sections.append(own or (section.parent is not None and sections[section.parent]))
     return tuple(intro), tuple(sections)
+
+
+def _has_cue(text: str) -> bool:
+    """A creation word in *text*'s prose: code spans and path-like words (``MISSING.md``) do not count."""
+    if _PROSPECTIVE_RE.search(text) is None:
+        return False
+    prose = " ".join(w for w in _CODE_SPAN_RE.sub(" ", text).split() if "/" not in w and "." not in w.rstrip(".,:;!?"))
+    return _PROSPECTIVE_RE.search(prose) is not None

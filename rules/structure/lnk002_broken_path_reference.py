@@ -73,18 +73,19 @@ class BrokenPathReference(Rule):
                     continue  # a plan names the files the work will create
                 if prospective(doc, mention.line):
                     continue
-                broken = _broken(folder, mention, tree, ctx)
+                broken = _broken(folder, mention, tree, ctx, task)
                 if broken is not None:
                     text, fix = broken
                     finding = self.finding(task, doc, mention.line, text, key=mention.text, fix=fix)
                     yield _categorised(finding, doc)
 
 
-def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext) -> tuple[str, str | None] | None:
+def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
+            task: TaskDocs) -> tuple[str, str | None] | None:
     """Why *mention* is broken (message, fix), or None when it resolves or nothing can be said."""
     path = mention.text
     if mention.bare:
-        return _bare(path, tree)
+        return _bare(path, tree, task)
     resolved = resolve(folder, path)
     if resolved is None or not tree.anchored(folder, path):
         return None
@@ -106,12 +107,16 @@ def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext) -> tupl
             "nor at the end of any path).", fix)
 
 
-def _bare(name: str, tree: Tree) -> tuple[str, str | None] | None:
+def _bare(name: str, tree: Tree, task: TaskDocs) -> tuple[str, str | None] | None:
     """A Markdown file name without a folder: found when any file in the repository has that name.
     ``plan.md``, ``context.md``, ``tasks.md`` are how the docs name their own three files, whatever
-    the prefix, and are never reported."""
+    the prefix, and are never reported; so is a short name for a file of the task that carries
+    a prefix (``curriculum.md`` for ``phase2-curriculum.md``)."""
     role, prefix = role_of(name)
     if tree.docs_only or (role is not Role.EXTRA and not prefix) or tree.found(name):
+        return None
+    short = name.lower()
+    if any(p.lower().endswith(("-" + short, "_" + short)) for p in task.all_paths):
         return None
     return f"No file named {name!r} is in the repository.", None
 

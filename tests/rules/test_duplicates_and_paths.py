@@ -1,0 +1,98 @@
+"""DOC040 / CTX008 and LNK002 behaviour that fixtures cannot state: related places, the split of
+work between CTX008 and DOC040, the copy thresholds, and LNK002's silence without a tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rules.api import review
+from rules.core.discovery import Snapshot
+from rules.core.finding import Finding, Location
+from rules.core.model import Role
+from rules.core.parse import parse_document
+from rules.core.units import units
+from rules.registry import RULES_BY_CODE
+
+TODAY = dt.date(2026, 1, 15)
+COPY = "The importer skips rows without an account number and logs each skipped row with its line number."
+
+
+def findings(files: dict[str, str], *codes: str, has_tree: bool = True) -> list[Finding]:
+    snapshot = Snapshot({p: t.encode() for p, t in files.items()}, has_tree=has_tree)
+    result = review(snapshot, today=TODAY, rules=[RULES_BY_CODE[c]() for c in codes])
+    return [f for task in result.tasks for f in task.findings]
+
+
+def test_doc040_names_every_other_place_as_related() -> None:
+    files = {
+        "dev/active/imp/imp-plan.md": f"# Plan\n\n{COPY}\n",
+        "dev/active/imp/imp-context.md": f"# Context\n\nIntro.\n\n{COPY}\n",
+        "dev/active/imp/imp-tasks.md": f"# Tasks\n\n- [ ] Import (1h)\n\n{COPY}\n",
+    }
+    [found] = findings(files, "DOC040")
+    assert (found.path, found.line) == ("dev/active/imp/imp-plan.md", 3)
+    assert found.related == (Location("dev/active/imp/imp-context.md", 5), Location("dev/active/imp/imp-tasks.md", 5))
+    assert "imp-context.md:5" in found.message and "imp-tasks.md:5" in found.message
+
+
+def test_a_repeat_within_the_context_is_ctx008s_and_one_reaching_another_file_is_doc040s() -> None:
+    inside = {"dev/active/imp/imp-context.md": f"# Context\n\n{COPY}\n\n## Decisions\n\n{COPY}\n"}
+    assert [f.rule for f in findings(inside, "DOC040", "CTX008")] == ["CTX008"]
+    across = {**inside, "dev/active/imp/imp-plan.md": f"# Plan\n\n{COPY}\n"}
+    assert [f.rule for f in findings(across, "DOC040", "CTX008")] == ["DOC040"]
+
+
+def test_an_edited_copy_counts_across_files_but_not_within_one() -> None:
+    block = ["export TARGET=staging-eu", "./deploy.sh --region eu-west-1 --replicas 3",
+             "./smoke-test.sh --timeout 120 --retries 2", "./notify.sh --channel releases"]
+    edited = [*block[:3], "./notify.sh --channel deployments"]
+    fence = "```bash\n{}\n```\n".format
+    across = {"dev/active/d/d-plan.md": "# Plan\n\n" + fence("\n".join(block)),
+              "dev/active/d/d-tasks.md": "# Tasks\n\n" + fence("\n".join(edited))}
+    [found] = findings(across, "DOC040")
+    assert "with edits" in found.message
+    within = {"dev/active/d/d-plan.md": "# Plan\n\n" + fence("\n".join(block)) + "\n" + fence("\n".join(edited))}
+    assert findings(within, "DOC040") == []
+    two_of_four = [*block[:2], "./smoke-test.sh --timeout 30", "./notify.sh --channel ops"]
+    apart = {**across, "dev/active/d/d-tasks.md": "# Tasks\n\n" + fence("\n".join(two_of_four))}
+    assert findings(apart, "DOC040") == []
+
+
+def test_templates_and_short_units_are_not_worth_comparing() -> None:
+    text = ("# T\n\n```\nCompleted: YYYY-MM-DD\nIssues encountered during this step, if any:\nNext steps:\n```\n\n"
+            "Short line here.\n\n- [ ] one\n- [ ] two\n")
+    doc = parse_document("dev/active/t/t-tasks.md", text, Role.TASKS)
+    assert [u.big_enough for u in units(doc)] == [False, False, False]
+
+
+def test_checkbox_ticks_do_not_hide_a_second_checklist() -> None:
+    items = ["Resize every upload to three sizes in a background job", "Serve the thumbnails from the CDN"]
+    plan = "# Plan\n\n" + "".join(f"- [ ] {i}\n" for i in items)
+    tasks = "# Tasks\n\n" + "".join(f"- [x] {i}\n" for i in items)
+    [found] = findings({"dev/active/u/u-plan.md": plan, "dev/active/u/u-tasks.md": tasks}, "DOC040")
+    assert found.message.startswith("The same list")
+
+
+REPO = {
+    "README.md": "# App\n",
+    "src/app.py": "\n",
+    "docs/GUIDE.md": "# Guide\n",
+    "dev/active/b/b-context.md": "# Context\n\n## Notes\n\nSee `docs/MISSING.md` and ../gone/REPORT.md.\n",
+}
+
+
+def test_lnk002_reports_with_a_tree_and_stays_silent_without_one() -> None:
+    assert sorted(f.message.split("'")[1] for f in findings(REPO, "LNK002")) == ["../gone/REPORT.md", "docs/MISSING.md"]
+    assert findings(REPO, "LNK002", has_tree=False) == []
+
+
+def test_lnk002_checks_only_the_doc_roots_when_the_tree_holds_only_the_docs() -> None:
+    docs_only = {"dev/active/b/b-context.md": REPO["dev/active/b/b-context.md"]}
+    assert [f.message.split("'")[1] for f in findings(docs_only, "LNK002")] == ["../gone/REPORT.md"]
+
+
+def test_lnk002_leaves_lines_about_files_to_come_alone() -> None:
+    repo = {**REPO, "dev/active/b/b-context.md": (
+        "# Context\n\n## Notes\n\nCreate `docs/NEW.md` next.\n\nNew files:\n- `docs/LATER.md`\n\n"
+        "- [ ] Write docs/TODO.md\n- [x] Wrote docs/DONE.md\n")}
+    assert [f.message.split("'")[1] for f in findings(repo, "LNK002")] == ["docs/DONE.md"]
