@@ -45,6 +45,9 @@ _TEMPLATE_RE = re.compile(r"yyyy|\bdd/mm|hh:mm|\bx{2,}\b|\btbd\b|lorem ipsum|<(?
                           r"|\[(?:date|name|description|todo|tbd|fill|insert|your)\b")
 
 
+_FIELD_RE = re.compile(r"[^\W_][\w /()&.'-]{0,40}:(?:\s|$)")  # "expected: 302 redirect"
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     kind: Kind
@@ -53,6 +56,12 @@ class Unit:
     key: str  # normalised text compared between places
     shown: str  # a short excerpt for messages
     items: tuple[str, ...] = ()  # normalised lines (code, paragraph) or items (list), for near copies
+
+    @property
+    def is_record(self) -> bool:
+        """A paragraph of ``Label: value`` lines (a test result, a status block): a filled-in form."""
+        return (self.kind == "paragraph" and len(self.items) > 1
+                and all(_FIELD_RE.match(item) for item in self.items))
 
     @property
     def big_enough(self) -> bool:

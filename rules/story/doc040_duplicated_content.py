@@ -24,8 +24,9 @@ class DuplicatedContent(Rule):
     longer block); within one file an edited copy is usually a deliberate before/after pair and is
     not reported. Short units are never duplicates: a paragraph or list needs 12 words and 70
     characters, a code block two lines and 40 characters (or one line of 80); templates to fill in
-    (``Completed: YYYY-MM-DD``, ``TBD``) and comment blocks never count, so headings, table
-    headers, "N/A", template phrases and a lone ``npm test`` are left alone.
+    (``Completed: YYYY-MM-DD``, ``TBD``) and comment blocks never count, nor a block of
+    ``Label: value`` lines repeated within one file (a form filled in per item), so headings,
+    table headers, "N/A", template phrases and a lone ``npm test`` are left alone.
 
     One finding per duplicated unit, at its first place, naming every other place (in the message
     and as related locations); when several blocks of one section are copied into the same other
@@ -60,7 +61,7 @@ class DuplicatedContent(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         by_sections: dict[tuple[tuple[str, int], ...], list[Copies]] = {}
         for group in copies(task):
-            if left_to_ctx008(group):
+            if left_to_ctx008(group) or _repeated_form(group):
                 continue
             signature = _sections(group)
             if signature is None:
@@ -106,6 +107,12 @@ class DuplicatedContent(Rule):
         finding = self.finding(task, doc, heading.line, message, key=f"section:{heading.key}:{len(groups)}",
                                related=related)
         return _categorised(finding, places)
+
+
+def _repeated_form(group: Copies) -> bool:
+    """The same ``Label: value`` block several times in one file: one form filled in per item
+    (each test's "Expected / Result"), not a copy. Across files such a block is a copy."""
+    return len({p.doc.path for p in group.places}) == 1 and all(p.unit.is_record for p in group.places)
 
 
 def _sections(group: Copies) -> tuple[tuple[str, int], ...] | None:
