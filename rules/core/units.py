@@ -45,6 +45,7 @@ _TEMPLATE_RE = re.compile(r"yyyy|\bdd/mm|hh:mm|\bx{2,}\b|\btbd\b|lorem ipsum|<(?
                           r"|\[(?:date|name|description|todo|tbd|fill|insert|your)\b")
 
 
+_COMMENT_STARTS = ("#", "//", "--", "/*", "* ")  # comment lines: annotations, not what a copy shares
 _FIELD_RE = re.compile(r"[^\W_][\w /()&.'-]{0,40}:(?:\s|$)")  # "expected: 302 redirect"
 
 
@@ -55,7 +56,7 @@ class Unit:
     end_line: int
     key: str  # normalised text compared between places
     shown: str  # a short excerpt for messages
-    items: tuple[str, ...] = ()  # normalised lines (code, paragraph) or items (list), for near copies
+    items: tuple[str, ...] = ()  # normalised lines (code: without comment lines) or list items, for near copies
 
     @property
     def is_record(self) -> bool:
@@ -90,7 +91,8 @@ def _units(doc: Document) -> tuple[Unit, ...]:
         if lines:
             key = "\n".join(lines)
             shown = next((line for line in lines if sum(c.isalnum() for c in line) >= 3), lines[0])
-            found.append(Unit("code", block.line, block.end_line, key, _excerpt(shown), lines))
+            statements = tuple(line for line in lines if not line.startswith(_COMMENT_STARTS))
+            found.append(Unit("code", block.line, block.end_line, key, _excerpt(shown), statements))
     found.extend(_prose_units(doc))
     found.sort(key=lambda u: u.line)
     return tuple(found)

@@ -96,3 +96,10 @@ def test_lnk002_leaves_lines_about_files_to_come_alone() -> None:
         "# Context\n\n## Notes\n\nCreate `docs/NEW.md` next.\n\nNew files:\n- `docs/LATER.md`\n\n"
         "- [ ] Write docs/TODO.md\n- [x] Wrote docs/DONE.md\n")}
     assert [f.message.split("'")[1] for f in findings(repo, "LNK002")] == ["docs/DONE.md"]
+
+
+def test_comment_lines_of_code_do_not_count_towards_a_near_copy() -> None:
+    text = "# T\n\n```bash\n# start the stack first\nmake start-stack --detach\n// note\nmake seed-demo-data\n```\n"
+    [unit] = units(parse_document("dev/active/t/t-plan.md", text, Role.PLAN))
+    assert unit.items == ("make start-stack --detach", "make seed-demo-data")
+    assert unit.key.startswith("# start the stack first")
