@@ -38,8 +38,11 @@ MIN_ONE_LINE_CODE_CHARS = 80  # …unless the one line is long
 _LIST_RE = re.compile(r"^\s{0,12}(?:[-*+]|\d{1,3}[.)])\s+")
 _CHECKBOX_RE = re.compile(r"^\[[ xX~\-/]\]\s*")
 _TABLE_RE = re.compile(r"^\s*\|")
-_DECORATION_RE = re.compile(r"[*_`~>]+|\[([^\]\n]{0,500})\]\([^)\n]{0,500}\)")
-_PUNCT_END_RE = re.compile(r"[\s.:;,!]+$")
+# A link's target ("](url)": it cannot hold a parenthesis, so no character is scanned twice), then
+# emphasis, code marks, quote marks and the link's brackets: linear on any input.
+_LINK_TARGET_RE = re.compile(r"\]\([^()\n]*\)")
+_DECORATION_RE = re.compile(r"[*_`~>\[\]]+")
+_END_PUNCTUATION = " \t.:;,!"
 # Template text (a form to fill in, repeated on purpose): date and time masks, fill-in markers.
 _TEMPLATE_RE = re.compile(r"yyyy|\bdd/mm|hh:mm|\bx{2,}\b|\btbd\b|lorem ipsum|<(?:your|insert|fill|describe)\b"
                           r"|\[(?:date|name|description|todo|tbd|fill|insert|your)\b")
@@ -153,8 +156,10 @@ def _normalise(text: str) -> str:
 
 def _plain(text: str) -> str:
     """*text* without Markdown emphasis, code marks and link targets, whitespace collapsed, end punctuation cut."""
-    text = _DECORATION_RE.sub(lambda m: m.group(1) or "", text)
-    return _PUNCT_END_RE.sub("", " ".join(text.split()))
+    if "](" in text:
+        text = _LINK_TARGET_RE.sub("", text)
+    text = _DECORATION_RE.sub("", text)
+    return " ".join(text.split()).rstrip(_END_PUNCTUATION)
 
 
 def _excerpt(text: str) -> str:

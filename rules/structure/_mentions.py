@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from rules.core.model import Document, innermost_section
 
-_LINK_RE = re.compile(r"!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)|<[a-z][a-z0-9+.-]{1,20}:[^>\s]{1,1000}>")
+_LINK_TARGET_RE = re.compile(r"\]\([^()\n]*\)")  # no parenthesis inside: each character is scanned once
+_AUTOLINK_RE = re.compile(r"<[a-z][a-z0-9+.-]{1,20}:[^<>\s]*>")
 _REFERENCE_DEF_RE = re.compile(r"^\s{0,3}\[[^\]\n]{1,200}\]:")
 _TOKEN_RE = re.compile(r"[^\s`'\"()\[\],;|]+")
 _LEAD = "*_~"  # emphasis before a token
@@ -41,7 +42,7 @@ _PROSPECTIVE_RE = re.compile(
     r"\b(?:creat(?:e|es|ing)\b|add(?:ing)?\b|new\b|will\b|to be\b|planned|future|scaffold|introduc(?:e|ing)\b|"
     r"write\b|renam(?:e|ing)\b|mov(?:e|ing)\b|propos|draft|todo\b|tbd\b|missing|delet|remov)",
     re.IGNORECASE)
-_CODE_SPAN_RE = re.compile(r"`[^`\n]{0,500}`")
+_CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
 _DONE_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[xX]\]")
 _OPEN_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[ \]")
 _BLOCK_LINE_RE = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|\|)|^\s+\S|^\s*$")  # list item, table row, continuation
@@ -59,11 +60,29 @@ def mentions(lines: tuple[str, ...], skip: frozenset[int]) -> Iterator[Mention]:
     for number, line in enumerate(lines, start=1):
         if number in skip or _REFERENCE_DEF_RE.match(line) or ("/" not in line and ".md" not in line.lower()):
             continue
-        text = _LINK_RE.sub(" ", line) if "[" in line or "<" in line else line
+        text = _without_links(line)
         for match in _TOKEN_RE.finditer(text):
             path = _path(match.group())
             if path is not None:
                 yield Mention(path, number, "/" not in path)
+
+
+def _without_links(line: str) -> str:
+    """*line* without Markdown links (text and target: LNK001 checks those) and autolinks. Each
+    link's text runs back from its ``](`` to the last ``[`` after the previous link: linear."""
+    if "<" in line:
+        line = _AUTOLINK_RE.sub(" ", line)
+    if "](" not in line:
+        return line
+    parts: list[str] = []
+    done = 0
+    for match in _LINK_TARGET_RE.finditer(line):
+        opening = line.rfind("[", done, match.start())
+        parts.append(line[done:opening if opening >= 0 else match.start()])
+        parts.append(" ")
+        done = match.end()
+    parts.append(line[done:])
+    return "".join(parts)
 
 
 def _path(token: str) -> str | None:
