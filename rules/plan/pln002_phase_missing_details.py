@@ -34,7 +34,7 @@ _DURATION_RE = re.compile(
 _PROSE_RE = re.compile(r"^(?![\s>]*(?:[-*+|#<`]|\d+[.)]\s|\**[^:*]{1,30}[:：]))\s*+(?:\S++\s++){5}\S")
 # What a heading says besides the phase's name: its id, numbering, status words, placeholders.
 _PHASE_PREFIX_RE = re.compile(r"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:phase|stage|milestone|sprint)\s+[\w.]+")
-_ASIDE_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ASIDE_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # innermost groups: an unclosed run never rescans
 _NOT_A_NAME = frozenset({
     "complete", "completed", "done", "finished", "pending", "todo", "tbd", "tba", "wip", "in", "progress",
     "not", "started", "planned", "planning", "blocked", "partial", "paused", "deferred", "optional",
