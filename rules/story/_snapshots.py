@@ -26,6 +26,7 @@ _MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # A line that reports a change ("from 61% to 78%", "17 → 20") holds the old and the new figure together.
 _CHANGE_RE = re.compile(r"(?i)\bfrom\b[^\n]{0,40}?\bto\b|→|(?<!-)->|\b(?:up|down)\sfrom\b")
+_DIGIT_RE = re.compile(r"\d")
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)\W{0,4}$")
 _GOAL_RE = re.compile(r"(?i)\b(?:target|goal|aim|at least|minimum|threshold|required)\b|≥|>=")  # a goal, not a reading
 _HINTS = ("pass", "fail", "green", "error", "warning", "coverage")
@@ -49,19 +50,23 @@ def snapshots(doc: Document) -> Iterator[Snapshot]:
         if number in doc.code_lines:
             continue
         text = doc.line_text(number)
-        if text.lstrip().startswith("|") or _GOAL_RE.search(text) or _CHANGE_RE.search(text):  # a table is a record
+        if not _DIGIT_RE.search(text) or text.lstrip().startswith("|"):  # a measure has a figure; a table is a record
             continue
-        section = doc.section_of(number)
-        date = line_date(text) or section_date(doc, section)
-        current = is_current(doc, section)
+        found: list[tuple[str, re.Match[str]]] = []
         seen: set[int] = set()
         for kind, pattern in _MEASURES:
             for match in pattern.finditer(text):
-                if match.start() in seen:
-                    continue
-                seen.add(match.start())
-                subject = _subject(kind, match, _word_before(text, match.start()))
-                yield Snapshot(subject, _value(kind, match), number, date, current, match.group(0))
+                if match.start() not in seen:
+                    seen.add(match.start())
+                    found.append((kind, match))
+        if not found or _GOAL_RE.search(text) or _CHANGE_RE.search(text):
+            continue
+        section = doc.section_of(number)  # where it stands only for the lines that hold a measure
+        date = line_date(text) or section_date(doc, section)
+        current = is_current(doc, section)
+        for kind, match in found:
+            subject = _subject(kind, match, _word_before(text, match.start()))
+            yield Snapshot(subject, _value(kind, match), number, date, current, match.group(0))
 
 
 def _word_before(text: str, start: int) -> str:

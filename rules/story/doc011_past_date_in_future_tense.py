@@ -43,6 +43,8 @@ _DONE_RE = re.compile(
 _CODE_SPAN_RE = re.compile(r"`[^`\n]*+`")
 _BREAK_RE = re.compile(r"[.;!?]\s|[.;!?]$|\|")  # a sentence or table-cell break between the word and the date
 _AHEAD_WINDOW = 40  # characters before the date in which the future word must stand
+_YEAR_RE = re.compile(r"\d{4}")  # every date dates_in reads ends with a year
+_AHEAD_REACH = 32  # characters past a line's end that a future word starting on it may span (at most ~20)
 
 
 class PastDateInFutureTense(Rule):
@@ -93,7 +95,7 @@ class PastDateInFutureTense(Rule):
 def _past_promises(doc: Document, reference: dt.date) -> Iterator[tuple[int, dt.date, str]]:
     labelled = {ref.line for ref in doc.dates}
     ticked = {n for item in doc.items if item.checked for n in range(item.line, item.end_line + 1)}
-    for number in doc.lines_containing((), (_AHEAD_RE,)):
+    for number in _ahead_lines(doc):
         if number in doc.code_lines or number in labelled or number in ticked:
             continue
         text = _CODE_SPAN_RE.sub(" ", doc.line_text(number))
@@ -104,6 +106,20 @@ def _past_promises(doc: Document, reference: dt.date) -> Iterator[tuple[int, dt.
             if date < reference and _AHEAD_RE.search(before):
                 yield number, date, raw
                 break
+
+
+def _ahead_lines(doc: Document) -> list[int]:
+    """The lines where a future word starts and a date may stand: every date has a four-digit year,
+    so one C scan for those picks the few lines the (slower) word pattern is then tried on."""
+    lower, starts = doc.lower, doc.line_starts
+    found = []
+    for number in doc.lines_containing((), (_YEAR_RE,)):
+        end = starts[number] if number < len(starts) else len(lower)
+        # A match may run on past the line ("expected\nby"): the window reaches beyond the longest.
+        ahead = _AHEAD_RE.search(lower, starts[number - 1], end + _AHEAD_REACH)
+        if ahead is not None and ahead.start() < end:
+            found.append(number)
+    return found
 
 
 def _in_dated_or_log_entry(doc: Document, number: int, text: str) -> bool:

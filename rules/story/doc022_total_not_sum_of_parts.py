@@ -133,16 +133,22 @@ def _alone(doc: Document, starts: list[int], index: int) -> bool:
 
 def _list_total(doc: Document, start: int, *, alone: bool) -> tuple[int, str] | None:
     items, last = list_block(doc, start)
-    totals = [line for line in items if _TOTAL_LINE.match(prose(doc.line_text(line)))]
+    if len(items) < 2:
+        return None
+    totals = [line for line in items if _is_total_line(doc.line_text(line))]
     closing = (items[-1], _one_duration(doc, items[-1])) if totals == items[-1:] and len(items) > 2 else None
     if closing is not None:
         items = items[:-1]  # "- Total: 1.5 hours" as the list's last item
-    elif totals or len(items) < 2:
+    elif totals:
         return None
-    parts = [_one_duration(doc, line) for line in items]
-    if any(p is None for p in parts) or any(_PER_UNIT.search(prose(doc.line_text(i))) for i in items):
+    parts: list[_Span] = []
+    for line in items:  # stops at the first item without one duration: most lists are not durations
+        if (part := _one_duration(doc, line)) is None:
+            return None
+        parts.append(part)
+    if any(_PER_UNIT.search(prose(doc.line_text(i))) for i in items):
         return None
-    summed = _add([p for p in parts if p is not None])
+    summed = _add(parts)
     above = _announced_total(doc, start)
     # A total under a list that has its own total above, or under the second list of a section, is
     # a grand total of more than this list ("Weekend 1 (8h)", "Weekend 2 (7h)", "Total: 15h").
@@ -152,6 +158,10 @@ def _list_total(doc: Document, start: int, *, alone: bool) -> tuple[int, str] | 
             return line, (f"The {len(items)} items listed (lines {items[0]}-{items[-1]}) add up to "
                           f"{_show(summed)}, not the {_show(stated)} stated as their total.")
     return None
+
+
+def _is_total_line(text: str) -> bool:
+    return "total" in text.lower() and _TOTAL_LINE.match(prose(text)) is not None  # the word first: C speed
 
 
 def _one_duration(doc: Document, line: int) -> _Span | None:
