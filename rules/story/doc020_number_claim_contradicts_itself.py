@@ -71,10 +71,11 @@ class NumberClaimContradictsItself(Rule):
 
 
 def _partial_all(doc: Document, found: list[NumberClaim]) -> str | None:
-    text = prose(doc.line_text(found[0].line))
+    text = ""
     for claim in found:
         if claim.kind is not Kind.RATIO or claim.table or not claim.total or claim.value >= claim.total:
             continue
+        text = text or prose(doc.line_text(found[0].line))  # read only for a line with a partial ratio
         head = text[max(0, claim.column - 60): claim.column]
         if _OF_RE.match(text, claim.column):
             continue  # "3/4 of the regions" is a share of something, not a count of it
@@ -111,10 +112,11 @@ def _parts_miss_total(found: list[NumberClaim]) -> str | None:
 
 def _breakdown(doc: Document, found: list[NumberClaim]) -> str | None:
     """A count summed in the parentheses right after it ("10 skills (7 + 4)"), the sum not matching."""
-    text = prose(doc.line_text(found[0].line))
+    text = ""
     for total in found:
         if total.kind is not Kind.COUNT or total.table or total.approx or not total.head:
             continue
+        text = text or prose(doc.line_text(found[0].line))
         end = text.find(total.head, total.column) + len(total.head)
         match = _BREAKDOWN_RE.match(text, end)
         parts = _parts(match.group(1), total.head) if match and not _OTHER_SEPARATOR.search(match.group(1)) else None

@@ -89,6 +89,8 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
         by_line.setdefault(claim.line, []).append(claim)
     headings = {section.line for section in doc.sections}
     for line, raw in enumerate(doc.lines, start=1):
+        if line not in by_line and "(" not in raw:  # neither a numeric claim nor a "(7)" to announce a count
+            continue
         text = prose(raw).rstrip(" \t*_")
         heading = line in headings
         if not (heading or text.endswith(":")) or line in doc.code_lines or text.lstrip().startswith("|"):

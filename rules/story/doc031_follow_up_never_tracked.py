@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import TaskDocs
+from rules.core.model import Document, TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
 from rules.story._follow_ups import follow_up_sections, follow_ups, is_tracked, word_stems
@@ -49,12 +49,13 @@ class FollowUpNeverTracked(Rule):
         tasks = task.tasks
         if tasks is None or not tasks.items:
             return  # no task list to compare with is another rule's finding
-        task_stems = [word_stems(item.text) for item in tasks.items]
         for doc in (task.plan, task.context):
             if doc is None:
                 continue
             for section in follow_up_sections(doc)[:_MAX_SECTIONS]:
-                untracked = [i for i in follow_ups(doc, section) if not is_tracked(i, tasks.lower, task_stems)]
+                found = follow_ups(doc, section)
+                task_stems = tasks.derive(_item_stems) if found else []  # the tasks' words only when needed
+                untracked = [i for i in found if not is_tracked(i, tasks.lower, task_stems)]
                 if not untracked:
                     continue
                 shown = "; ".join(repr(short(i.text, 50)) for i in untracked[:3])
@@ -67,3 +68,8 @@ class FollowUpNeverTracked(Rule):
                     key=section.key, effort_minutes=min(30, 5 * len(untracked) + 5),
                     related=[(doc, i.line) for i in untracked],
                 )
+
+
+def _item_stems(doc: Document) -> list[frozenset[str]]:
+    """The word stems of each task item of *doc* (once per document)."""
+    return [word_stems(item.text) for item in doc.items]
