@@ -122,7 +122,24 @@ def is_open_task(doc: Document, item: CheckItem) -> bool:
 
 def in_later_section(doc: Document, item: CheckItem) -> bool:
     """The item stands under a heading titled as later, optional or out-of-scope work."""
-    return any(_LATER_RE.search(s.title) for s in ancestors(doc, item.section))
+    return item.section in doc.derive(_later_sections)
+
+
+def _later_sections(doc: Document) -> frozenset[int]:
+    """Sections titled as later work, and every section under one (parents come before children)."""
+    return _titled_or_under(doc, _LATER_RE)
+
+
+def _legend_sections(doc: Document) -> frozenset[int]:
+    return _titled_or_under(doc, _LEGEND_TITLE_RE)
+
+
+def _titled_or_under(doc: Document, title: re.Pattern[str]) -> frozenset[int]:
+    found: set[int] = set()
+    for index, section in enumerate(doc.sections):
+        if section.parent in found or title.search(section.title):
+            found.add(index)
+    return frozenset(found)
 
 
 def is_legend_item(doc: Document, item: CheckItem) -> bool:
@@ -130,7 +147,7 @@ def is_legend_item(doc: Document, item: CheckItem) -> bool:
     text is a bare status word, or it stands in a section titled as a legend or key."""
     if _LEGEND_WORDS_RE.fullmatch(strip_comments(item.text).strip(" *_`.:")):
         return True
-    return any(_LEGEND_TITLE_RE.search(s.title) for s in ancestors(doc, item.section))
+    return item.section in doc.derive(_legend_sections)  # titled as a legend, or under one
 
 
 def enclosing(doc: Document, index: int | None) -> Iterable[int]:
