@@ -43,7 +43,12 @@ class Copies:
 
 
 def copies(task: TaskDocs) -> tuple[Copies, ...]:
-    """Every group of copies among the task's documents, ordered by first place."""
+    """Every group of copies among the task's documents, ordered by first place (computed once per
+    task: CTX008 and DOC040 both read it)."""
+    return task.derive(_copies)
+
+
+def _copies(task: TaskDocs) -> tuple[Copies, ...]:
     places = [Place(doc, unit) for doc in task.documents for unit in units(doc) if unit.big_enough]
     parent = list(range(len(places)))
 

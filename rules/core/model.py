@@ -330,6 +330,18 @@ class TaskDocs:
     unreadable: tuple[tuple[str, str], ...] = ()  # (path, reason) for files that could not be read
     duplicates: tuple[tuple[Role, str], ...] = ()  # a second file claiming a role already taken
     all_paths: tuple[str, ...] = field(default=())  # every file path seen in the task
+    _derived: dict[Callable[[TaskDocs], Any], Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_derived", {})
+
+    def derive(self, compute: Callable[[TaskDocs], T]) -> T:
+        """``compute(self)`` once per task, shared by every rule that asks (as :meth:`Document.derive`)."""
+        try:
+            return cast(T, self._derived[compute])
+        except KeyError:
+            value = self._derived[compute] = compute(self)
+            return value
 
     @property
     def documents(self) -> tuple[Document, ...]:
