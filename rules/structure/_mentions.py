@@ -62,7 +62,10 @@ def mentions(lines: tuple[str, ...], skip: frozenset[int]) -> Iterator[Mention]:
             continue
         text = _without_links(line)
         for match in _TOKEN_RE.finditer(text):
-            path = _path(match.group())
+            token = match.group()
+            if "/" not in token and "." not in token:
+                continue  # a word: a path has a folder part or an extension (most tokens end here)
+            path = _path(token)
             if path is not None:
                 yield Mention(path, number, "/" not in path)
 
