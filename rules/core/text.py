@@ -27,7 +27,7 @@ def fold(text: str) -> str:
     would otherwise become two characters). Literal pre-tests (``"depend" in doc.lower``) then run
     at C speed instead of a case-insensitive alternation tried at every position.
     """
-    if _UNFOLDED.search(text):
+    if not text.isascii() and _UNFOLDED.search(text):  # isascii() is a flag lookup: no scan of ASCII text
         text = text.translate(_FOLD)
     return text.lower()
 
