@@ -6,13 +6,20 @@ Formula (also in the README):
   place (``rules/core/grouping.py``), so it deducts once.
 * Each finding deducts points from its category: critical 60, high 30, medium 15, low 6, info 0,
   or its explicit ``penalty`` (a missing plan, context or tasks file deducts 100: the category
-  scores 0). One rule deducts at most twice its severity's points per task, so thirty open tasks
-  without verification cost the same as two. Waived findings deduct nothing.
+  scores 0). A contradiction about the whole task (where it stands, how much is left:
+  ``TASK_WIDE``) undermines every file, so it deducts twice its severity's points; one about a
+  single item or phase deducts them once. One rule deducts at most twice its (scaled) points per
+  task, so thirty open tasks without verification cost the same as two. Waived findings deduct
+  nothing.
 * A category scores ``max(0, 100 - deductions)``; points are attributed to findings in order of
   severity until the category reaches 0, so every deducted point traces to a finding and fixing
   a finding never lowers a score.
-* A task's overall score is the weighted mean of its category scores (weights configurable;
-  default structure 10, plan 20, context 20, tasks 20, consistency 15, security 15), rounded.
+* A task's overall score is 100 minus each category's pull, rounded. A category's pull is its
+  deduction times its share of the weights (configurable; default structure 10, plan 20, context
+  20, tasks 20, consistency 15, security 15) times ``PULL_FACTOR`` (1.25), bounded at
+  ``MAX_CATEGORY_PULL`` (10 points): one category, however bad (a committed secret, a missing
+  file), cannot sink a task whose other files are sound, and the gate, not the score, is what
+  blocks it. Calibration: README, "Scoring, grades and the gate".
 * A review's overall score is the mean of its reviewed tasks' scores, rounded.
 * The gate passes when that score is at least ``gate.min_score`` (default 80) and no unwaived
   finding has a blocking severity (default: critical).
@@ -32,8 +39,15 @@ PENALTY: Mapping[Severity, int] = {
     Severity.MEDIUM: 15,
     Severity.LOW: 6,
     Severity.INFO: 0,
-}  # a high finding costs ~6 overall points (30 × a 20% category), about one grade step
+}  # a high finding costs 7–8 overall points (30 × a 20% category × 1.25), about one grade step
 RULE_CAP_MULTIPLIER = 2
+# Contradictions about the task as a whole (its status in one file against another or against
+# itself, a finished task still filed as active, the overall progress figure): every reader of
+# every file is misled, unlike a disagreement about one item or phase.
+TASK_WIDE: frozenset[str] = frozenset({"DOC001", "DOC002", "STR006", "CON002"})
+TASK_WIDE_MULTIPLIER = 2
+PULL_FACTOR = 1.25  # the first problems of a category weigh a little more than in a plain weighted mean
+MAX_CATEGORY_PULL = 10  # no single category takes more than this off the total
 
 
 def grade_for(score: float, scale: Mapping[str, int]) -> str:
@@ -52,8 +66,9 @@ def attribute_points(findings: Sequence[Finding]) -> list[Finding]:
     for finding in sorted(findings, key=lambda f: (-(f.penalty or 0), f.sort_key())):
         points = 0
         if not finding.waived:
-            base = finding.penalty if finding.penalty is not None else PENALTY[finding.severity]
-            cap = max(base, PENALTY[finding.severity] * RULE_CAP_MULTIPLIER)
+            by_severity = PENALTY[finding.severity] * (TASK_WIDE_MULTIPLIER if finding.rule in TASK_WIDE else 1)
+            base = finding.penalty if finding.penalty is not None else by_severity
+            cap = max(base, by_severity * RULE_CAP_MULTIPLIER)
             points = min(base, cap - per_rule[finding.rule, finding.category], remaining[finding.category])
             points = max(points, 0)
             per_rule[finding.rule, finding.category] += points
@@ -76,14 +91,17 @@ def category_scores(
     return tuple(scores)
 
 
+def pull(deducted: int, weight: int, total_weight: int) -> float:
+    """How many points a category with *deducted* points (0–100) takes off the overall score."""
+    return min(float(MAX_CATEGORY_PULL), PULL_FACTOR * deducted * weight / total_weight)
+
+
 def overall(categories: Iterable[CategoryScore], weights: Mapping[Category, int]) -> int:
-    total_weight = 0
-    total = 0.0
-    for category in categories:
-        weight = weights.get(category.category, 0)
-        total_weight += weight
-        total += weight * category.score
-    return round(total / total_weight) if total_weight else 100
+    scored = [(100 - c.score, weights.get(c.category, 0)) for c in categories]
+    total_weight = sum(weight for _deducted, weight in scored)
+    if not total_weight:
+        return 100
+    return max(0, round(100 - sum(pull(deducted, weight, total_weight) for deducted, weight in scored)))
 
 
 def gate(score: int, findings: Iterable[Finding], *, min_score: int,

@@ -58,10 +58,40 @@ def test_gate_reasons_name_score_and_blocking_findings() -> None:
     assert passed.passed
 
 
+def _overall(findings: list[Finding]) -> int:
+    return scoring.overall(scoring.category_scores(scoring.attribute_points(findings), scale=DEFAULT_GRADES), WEIGHTS)
+
+
+def test_one_category_cannot_sink_the_total_but_a_blocker_still_fails_the_gate() -> None:
+    secret = _finding("SEC001", Severity.CRITICAL, Category.SECURITY)
+    no_plan = _finding("STR001", Severity.CRITICAL, Category.PLAN, penalty=100)
+
+    assert _overall([secret]) == 100 - scoring.MAX_CATEGORY_PULL == 90
+    assert _overall([no_plan]) == 90  # the plan category scores 0, the total loses at most 10
+    assert _overall([secret, no_plan]) == 80
+    blocked = scoring.gate(_overall([secret]), [secret], min_score=80, blocking=frozenset({Severity.CRITICAL}))
+    assert not blocked.passed and "SEC001" in blocked.reasons[-1]
+
+
+def test_small_deductions_count_a_little_more_than_a_weighted_mean() -> None:
+    assert _overall([_finding(severity=Severity.MEDIUM)]) == 96  # 15 points x 20% x 1.25 = 3.75
+    assert _overall([_finding(severity=Severity.HIGH), _finding("CTX002", Severity.HIGH, line=2)]) == 90  # 15 > 10
+
+
+def test_a_contradiction_about_the_whole_task_weighs_twice_one_about_an_item() -> None:
+    whole = scoring.attribute_points([_finding("DOC001", category=Category.CONSISTENCY)])
+    item = scoring.attribute_points([_finding("CON001", category=Category.CONSISTENCY)])
+
+    assert [f.points for f in whole] == [60] and [f.points for f in item] == [30]
+    assert _overall(list(whole)) < _overall(list(item))
+    capped = scoring.attribute_points([_finding("DOC001", category=Category.CONSISTENCY, line=i) for i in range(3)])
+    assert sorted(f.points for f in capped) == [0, 40, 60]  # still at most twice its points per rule (120 > 100)
+
+
 FINDINGS = st.lists(
-    st.builds(_finding, rule=st.sampled_from(["A001", "B002", "C003"]), severity=st.sampled_from(list(Severity)),
-              category=st.sampled_from(list(Category)), penalty=st.none() | st.just(100),
-              line=st.integers(1, 50)),
+    st.builds(_finding, rule=st.sampled_from(["A001", "B002", "C003", "DOC001"]),
+              severity=st.sampled_from(list(Severity)), category=st.sampled_from(list(Category)),
+              penalty=st.none() | st.just(100), line=st.integers(1, 50)),
     max_size=25,
 )
 

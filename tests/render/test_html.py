@@ -154,7 +154,7 @@ def test_structure_landmarks_headings_and_one_section_per_task() -> None:
 def test_headline_and_gate_show_grade_score_reasons_and_change() -> None:
     failing = review(task_report("auth", [finding("STR001", severity=Severity.CRITICAL, key="c")]))
     base = review(task_report("auth", [finding("STR001", severity=Severity.CRITICAL, key="c"),
-                                       finding(severity=Severity.HIGH, key="h")]))
+                                       finding(severity=Severity.HIGH, category=Category.CONTEXT, key="h")]))
 
     page = Page(render_html(failing, base=base))
     text = page.joined

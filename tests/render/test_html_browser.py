@@ -116,9 +116,9 @@ def test_grade_gate_and_charts_are_visible_and_sized(browser: Any, demo_page: Pa
         assert heading.is_visible() and re.fullmatch(r"Grade [A-F][+-]? · \d+/100", heading.inner_text())
         pill = page.locator(".gate .pill")
         assert pill.is_visible() and pill.inner_text().endswith("Gate failed")
-        assert page.get_by_text("overall score 64 is below the minimum of 80").is_visible()
+        assert page.get_by_text("overall score 75 is below the minimum of 80").is_visible()
 
-        ring = page.get_by_role("img", name=re.compile(r"^Overall grade D, score 64 of 100$"))
+        ring = page.get_by_role("img", name=re.compile(r"^Overall grade C\+, score 75 of 100$"))
         charts = [page.get_by_role("img", name=re.compile(f"^Scorecard of {name} by category"))
                   for name in ("payment-retries", "search-indexing")]
         for chart in (ring, *charts):
