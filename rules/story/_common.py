@@ -21,18 +21,6 @@ def quote(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
 
 
-def parent_items(items: tuple[CheckItem, ...]) -> list[int | None]:
-    """For each checkbox, the index of the checkbox it is nested under (or None)."""
-    parents: list[int | None] = []
-    stack: list[int] = []
-    for index, item in enumerate(items):
-        while stack and (items[stack[-1]].depth >= item.depth or items[stack[-1]].end_line < item.line):
-            stack.pop()
-        parents.append(stack[-1] if stack else None)
-        stack.append(index)
-    return parents
-
-
 def finished_how(task: TaskDocs, story: TaskStory) -> str:
     """``archived under 'dev/archive/'`` or ``declared done in x-tasks.md:3 ('Complete (6/6)')``."""
     if story.state is TaskState.ARCHIVED:

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, TaskDocs
+from rules.core.phases import parent_items
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import core_documents, set_aside
-from rules.story._common import parent_items, quote
+from rules.story._common import quote
 
 _MIN_STEPS = 2
 
