@@ -1,11 +1,11 @@
-"""Heading synonyms shared by the context rules (matched on ``Section.key``, see rules/plan/_common.py)."""
+"""Heading synonyms shared by the context rules (matched on ``Section.key``, see rules/core/sections.py)."""
 
 from __future__ import annotations
 
 import re
 
 from rules.core.model import Document, normalise_title
-from rules.plan._common import find_heading, preamble_labels, synonyms
+from rules.core.sections import find_heading, preamble_labels, synonyms
 
 STATE = synonyms(
     "current (?:state|status|situation|progress|focus|phase|work)", "session progress", "progress", "status",

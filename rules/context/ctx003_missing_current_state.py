@@ -8,7 +8,7 @@ from rules.context._common import STATE, has_section
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import anchor_line, title_section
+from rules.core.sections import anchor_line, title_section
 
 
 class MissingCurrentState(Rule):

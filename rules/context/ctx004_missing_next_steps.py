@@ -8,7 +8,7 @@ from rules.context._common import NEXT, has_section
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import anchor_line
+from rules.core.sections import anchor_line
 
 
 class MissingNextSteps(Rule):

@@ -9,7 +9,7 @@ from rules.context._common import STATE
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import headings, snippet, synonyms
+from rules.core.sections import headings, snippet, synonyms
 
 _MENTION_RE = re.compile(r"(?i)\bblockers?\b|\bblocked\s+(?:by|on)\b")
 _NEGATED_RE = re.compile(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import anchor_line
+from rules.core.sections import anchor_line
 
 
 class ContextTooLong(Rule):

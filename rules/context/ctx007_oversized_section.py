@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import title_section
+from rules.core.sections import title_section
 
 
 class OversizedSection(Rule):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from rules.core import scaffolds as _scaffolds
 from rules.core.finding import Finding, Severity
 from rules.core.model import Document, Section, Table, TaskDocs
+from rules.core.phases import PHASE_WORD
 from rules.core.report import Scaffold
 from rules.core.rule import RuleContext
 
@@ -59,7 +60,7 @@ def _contradicted(strength: _Strength, findings: Sequence[Finding]) -> bool:
 
 # --- reading the documents ---------------------------------------------------------------------
 
-_PHASE_RE = re.compile(r"(?i)\b(?:phase|stage|milestone|sprint)\s+(?:\d+[a-z]?|[a-z])\b")
+_PHASE_RE = re.compile(rf"(?i)\b{PHASE_WORD}\s+(?:\d+[a-z]?|[a-z])\b")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 _DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? "
                       r"\d{1,2},? \d{4}")

@@ -15,6 +15,9 @@ from rules.core.model import CheckItem, Document, Section, Status, StatusMark
 from rules.core.text import strip_comments
 
 # "Phase 3", "Phase 1A", "Phase 2.1", "Stage B" at the start of a heading (after emoji, "**", "4.").
+# The words that name a unit of planned work ("Phase 2", "Sprint 3"): the one list every rule uses.
+PHASE_WORDS = ("phase", "stage", "milestone", "sprint")
+PHASE_WORD = "(?:" + "|".join(PHASE_WORDS) + ")"  # use with (?i)
 PHASE_ID = r"([Pp]hase|[Ss]tage)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?|[A-Z])(?![\w-])"
 _HEADING_RE = re.compile(rf"^[^\w]*(?:\d{{1,2}}[.)]\s+)?{PHASE_ID}")
 MENTION_RE = re.compile(rf"\b{PHASE_ID}")

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from rules.core.discovery import role_of
 from rules.core.finding import Finding
 from rules.core.model import Document, Role, Section, TaskDocs
+from rules.core.phases import PHASE_WORD
 from rules.core.report import Scaffold
 
 _ROLE_WORDS = {Role.PLAN: "plan", Role.CONTEXT: "context", Role.TASKS: "tasks"}
-_PHASE_RE = re.compile(r"(?i)\b(?:phase|stage|milestone|sprint)\s+(?:\d+[a-z]?|[a-z])\b")
+_PHASE_RE = re.compile(rf"(?i)\b{PHASE_WORD}\s+(?:\d+[a-z]?|[a-z])\b")
 MAX_PHASES = 8
 # Status marks in a heading: an emoji, a status word, or a parenthesis that holds one ("(DONE 2025-01-03)").
 # A parenthesis is matched whole and tested for a word afterwards: "[^()]*WORD[^()]*" backtracks over

@@ -7,16 +7,16 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from rules.core.model import Document, Section, Status, TaskDocs
-from rules.plan._common import is_investigation, phase_id, phase_sections, preamble_labels, synonyms
+from rules.core.phases import PHASE_WORD
+from rules.core.sections import PHASE_MENTION_RE, is_investigation, phase_id, phase_sections, preamble_labels, synonyms
 
 _STATUS_RE = re.compile(r"(?im)^(?:[^\S\n]|[>*_#+\-\d.|])*+status\b[\s*_]*[:：]")
 _ONGOING = frozenset({Status.IN_PROGRESS, Status.PARTIAL, Status.BLOCKED, Status.PAUSED})
-_MENTION_RE = re.compile(r"(?=(Phase|Stage|Milestone|Sprint) ([\w.]+))")  # every phase id a line names
 _SIZE_COLUMN = ("size", "effort", "estimate", "duration", "hours", "time", "points", "공수", "소요")
 _TASK_COLUMN = ("task", "item", "work", "#", "작업")
 _CRITERIA = synonyms("success criteria", "acceptance criteria", "definition of done", "exit criteria",
                      "done when", "완료 조건", "완료 기준")
-_TRACKER_RE = re.compile(r"(?i)^\W*(?:phase|stage|milestone|sprint)\s+\w")  # "- [x] Phase 2 done": a summary
+_TRACKER_RE = re.compile(rf"(?i)^\W*{PHASE_WORD}\s+\w")  # "- [x] Phase 2 done": a summary
 SIZED_SHARE = 0.8  # from this share of sized tasks up, the work is sized task by task
 
 
@@ -37,7 +37,8 @@ class PhaseFacts:
     @classmethod
     def of(cls, task: TaskDocs, doc: Document) -> PhaseFacts:
         estimate_lines = dict.fromkeys(e.line for e in doc.estimates)
-        timed = {f"{m.group(1)} {m.group(2)}" for n in estimate_lines for m in _MENTION_RE.finditer(doc.line_text(n))}
+        timed = {f"{m.group(1)} {m.group(2)}"
+                 for n in estimate_lines for m in PHASE_MENTION_RE.finditer(doc.line_text(n))}
         if task.tasks is not None:
             timed |= _timed_in_tasks(task.tasks)
         return cls(task.archived, _plan_status_covers_phases(doc), _sized_tasks(task, doc), frozenset(timed),
@@ -93,7 +94,7 @@ def _criteria_ids(doc: Document) -> frozenset[str]:
     for section in doc.sections:
         if _CRITERIA.search(section.key):
             for number in range(section.line, section.end_line + 1):
-                found.update(f"{m.group(1)} {m.group(2)}" for m in _MENTION_RE.finditer(doc.line_text(number)))
+                found.update(f"{m.group(1)} {m.group(2)}" for m in PHASE_MENTION_RE.finditer(doc.line_text(number)))
     return frozenset(found)
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs, normalise_title
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import (
+from rules.core.sections import (
     TIMELINE,
     anchor_line,
     has_timeline,

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Status, TaskDocs
+from rules.core.phases import PHASE_WORD
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import has_timeline, phase_estimates, phase_id, phase_sections
+from rules.core.sections import has_timeline, phase_estimates, phase_id, phase_sections
 from rules.plan._phase_facts import PhaseFacts
 
 # The lead of a line (blanks, quote and list marks, numbering) up to a label. It stops at a line end and
@@ -33,7 +34,7 @@ _DURATION_RE = re.compile(
 # \W* and \S+\s+ would here, without their quadratic backtracking over a line of punctuation.
 _PROSE_RE = re.compile(r"^(?![\s>]*(?:[-*+|#<`]|\d+[.)]\s|\**[^:*]{1,30}[:：]))\s*+(?:\S++\s++){5}\S")
 # What a heading says besides the phase's name: its id, numbering, status words, placeholders.
-_PHASE_PREFIX_RE = re.compile(r"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:phase|stage|milestone|sprint)\s+[\w.]+")
+_PHASE_PREFIX_RE = re.compile(rf"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?{PHASE_WORD}\s+[\w.]+")
 _ASIDE_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # innermost groups: an unclosed run never rescans
 _NOT_A_NAME = frozenset({
     "complete", "completed", "done", "finished", "pending", "todo", "tbd", "tba", "wip", "in", "progress",

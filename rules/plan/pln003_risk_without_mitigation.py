@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Table, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import RISKS, headings, snippet, synonyms
+from rules.core.sections import RISKS, headings, snippet, synonyms
 
 _MITIGATION_RE = re.compile(
     r"(?i)mitigat|→|⇒|(?<!-)->|\bcontingenc|\bfall ?back|\bworkaround|\bcountermeasure|\bplan b\b"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import has_timeline, phase_estimates, phase_id, timed_phases
+from rules.core.sections import has_timeline, phase_estimates, phase_id, timed_phases
 
 
 class MissingTimelineSummary(Rule):

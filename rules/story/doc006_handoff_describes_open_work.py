@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, Section, Status, TaskDocs
+from rules.core.phases import PHASE_WORDS
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import TaskState, TaskStory, core_documents, file_statements, story
 from rules.core.text import fold, strip_comments
@@ -127,7 +128,7 @@ _START_PART_RE = re.compile(
     r"^\s*+(?:[-*+]|\d{1,3}[.)])\s++(?:\[ \]\s++)?[*_]*+(?:start|begin|kick off|work on|implement|continue with"
     r"|proceed (?:to|with))\s++(?:the\s++)?(?:phase|stage|sprint|milestone)\s*+([0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]?)\b"
 )
-_PHASE_WORDS = frozenset({"phase", "stage", "sprint", "milestone"})
+_PHASE_WORDS = frozenset(PHASE_WORDS)
 
 
 def _done_phases(task: TaskDocs) -> dict[str, tuple[Document, int]]:

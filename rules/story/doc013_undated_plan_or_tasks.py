@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import anchor_line
 from rules.core.text import strip_comments
-from rules.plan._common import anchor_line
 from rules.story._fresh import in_role_category
 
 

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Table, TaskDocs
+from rules.core.phases import MENTION_RE, is_phase_tracker, is_set_aside, normalise, phases
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import MENTION_RE, is_phase_tracker, is_set_aside, normalise, phases
 
 _TOTAL_COLUMN = ("total", "tasks", "items", "tests", "checks", "count")
 _DONE_COLUMN = ("passed", "pass", "done", "complete", "ticked", "finished")

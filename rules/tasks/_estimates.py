@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from rules.core.model import Document, Estimate, TaskDocs
-from rules.plan._common import timed_phase_ids
-from rules.tasks._phases import phases
+from rules.core.phases import phases
+from rules.core.sections import timed_phase_ids
 
 
 def phase_timed(task: TaskDocs) -> frozenset[int]:

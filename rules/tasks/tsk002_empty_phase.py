@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Status, TaskDocs
+from rules.core.phases import MENTION_RE, is_deferred_phase, normalise, phases, section_status
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import MENTION_RE, is_deferred_phase, normalise, phases, section_status
 
 
 class EmptyPhase(Rule):

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
+from rules.core.phases import is_open, section_key, section_status, short
 from rules.core.rule import Rule, RuleContext
-from rules.tasks._phases import is_open, section_key, section_status, short
 
 _CHECKED = frozenset({Status.COMPLETE, Status.PENDING, Status.NOT_STARTED})
 

@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, TaskDocs
+from rules.core.phases import enclosing, is_open_task, parent_items, short
 from rules.core.rule import Rule, RuleContext
 from rules.tasks._estimates import phase_timed
-from rules.tasks._phases import enclosing, is_open_task, parent_items, short
 
 
 class OpenTasksWithoutEstimatesOptions(BaseModel):

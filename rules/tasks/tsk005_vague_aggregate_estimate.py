@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
+from rules.core.phases import enclosing, is_open_task
 from rules.core.rule import Rule, RuleContext
 from rules.tasks._estimates import is_window, phase_timed
-from rules.tasks._phases import enclosing, is_open_task
 
 
 class VagueAggregateEstimate(Rule):

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, TaskDocs
+from rules.core.phases import is_deferred_phase, is_open_task, phases, section_key, short
 from rules.core.rule import Rule, RuleContext
-from rules.plan._common import is_investigation, phase_id, phase_sections
-from rules.tasks._phases import is_deferred_phase, is_open_task, phases, section_key, short
+from rules.core.sections import is_investigation, phase_id, phase_sections
 
 # Said anywhere in a task (its line or the lines nested under it).
 _IN_TASK_RE = re.compile(

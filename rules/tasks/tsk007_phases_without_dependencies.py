@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
+from rules.core.phases import is_open_task, phases
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import has_cue
-from rules.tasks._phases import is_open_task, phases
 
 # Ways to note a dependency: depends on, blocked by, blocks, after/before/once phase N, requires,
 # prerequisite, "Phase 2 → Phase 3". Each is a literal that starts the match and what must follow it,

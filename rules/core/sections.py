@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator
 
 from rules.core.model import Document, Estimate, Section, Table, TaskDocs, normalise_title
+from rules.core.phases import PHASE_WORD, PHASE_WORDS
 from rules.core.text import strip_comments
 
 _LABEL_RE = re.compile(r"^\s*(?:[-*+>]\s+)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
-_PHASE_TITLE_RE = re.compile(r"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:phase|stage|milestone|sprint)\s+\w")
-_PHASE_WORDS = ("Phase ", "Stage ", "Milestone ", "Sprint ")
+_PHASE_TITLE_RE = re.compile(rf"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?{PHASE_WORD}\s+\w")
+_PHASE_WORDS = tuple(f"{word.title()} " for word in PHASE_WORDS)
 
 
 def synonyms(*words: str) -> re.Pattern[str]:
@@ -140,7 +141,9 @@ def phase_estimates(doc: Document, phase: Section) -> tuple[Estimate, ...]:
     return phase.estimates or doc.estimates_in(phase.line + 1, phase.end_line)
 
 
-_MENTION_RE = re.compile(r"(?=(Phase|Stage|Milestone|Sprint) ([\w.]+))")  # every phase id a line names
+PHASE_MENTION_RE = re.compile(  # every phase id a line names ("Phase 2", "Sprint 3.1")
+    r"(?=(" + "|".join(word.title() for word in PHASE_WORDS) + r") ([\w.]+))"
+)
 
 
 def timed_phase_ids(doc: Document) -> frozenset[str]:
@@ -151,7 +154,7 @@ def timed_phase_ids(doc: Document) -> frozenset[str]:
 
 def _timed_phase_ids(doc: Document) -> frozenset[str]:
     lines = dict.fromkeys(e.line for e in doc.estimates)
-    named = {f"{m.group(1)} {m.group(2)}" for n in lines for m in _MENTION_RE.finditer(doc.line_text(n))}
+    named = {f"{m.group(1)} {m.group(2)}" for n in lines for m in PHASE_MENTION_RE.finditer(doc.line_text(n))}
     return frozenset(named | {phase_id(p) for p in phase_sections(doc) if phase_estimates(doc, p)})
 
 
