@@ -13,7 +13,8 @@ def explain_rule(code: str) -> str | None:
     if rule is None:
         return None
     doc = inspect.getdoc(rule) or ""
-    summary, _, body = doc.partition("\n")
+    summary, _, body = doc.partition("\n\n")  # the summary may wrap over several lines
+    summary = " ".join(summary.split())
     options = _options(rule.Options.model_json_schema().get("properties", {}))
     lines = [
         f"# {rule.code} {rule.name}",
@@ -25,6 +26,7 @@ def explain_rule(code: str) -> str | None:
         f"- Rationale: {rule.rationale}",
         f"- Fix: {rule.fix}",
         f"- Typical effort: ~{rule.effort_minutes} min",
+        *([] if rule.enabled_by_default else [f"- Off by default: turn it on with `rules: {{{rule.code}: on}}`"]),
         *options,
         "",
         body.strip(),

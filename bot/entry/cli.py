@@ -147,11 +147,16 @@ def _rules(args: argparse.Namespace) -> int:
 
     if args.format == "json":
         rows = [{"code": r.code, "name": r.name, "category": str(r.category), "severity": r.severity.label,
-                 "rationale": r.rationale, "fix": r.fix, "effort_minutes": r.effort_minutes} for r in ALL_RULES]
+                 "rationale": r.rationale, "fix": r.fix, "effort_minutes": r.effort_minutes,
+                 "enabled_by_default": r.enabled_by_default} for r in ALL_RULES]
         _write(json.dumps(rows, indent=2) + "\n", None)
         return EXIT_PASSED
     width = max((len(r.name) for r in ALL_RULES), default=10)
-    lines = [f"{r.code}  {r.name:<{width}}  {r.severity.label:<8}  {r.category:<11}  {r.rationale}" for r in ALL_RULES]
+    lines = [f"{r.code}  {r.name:<{width}}  {r.severity.label:<8}  {r.category:<11}  "
+             f"{'' if r.enabled_by_default else '(off by default) '}{r.rationale}" for r in ALL_RULES]
+    if any(not r.enabled_by_default for r in ALL_RULES):
+        lines += ["", "Rules marked (off by default) run only when `.github/devdocs-review.yml` turns them on: "
+                  "`rules: {CODE: on}`."]
     _write("\n".join(lines) + "\n", None)
     return EXIT_PASSED
 

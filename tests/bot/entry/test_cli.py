@@ -150,6 +150,24 @@ def test_rules_explain_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert "gate" in schema["properties"] and schema["additionalProperties"] is False
 
 
+def test_rules_and_explain_say_which_rules_are_off_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["DOC014"]["enabled_by_default"] is False and rows["STR001"]["enabled_by_default"] is True
+
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    off = [line for line in listing if "  (off by default) " in line]
+    assert [line.split()[0] for line in off] == [c for c, r in rows.items() if not r["enabled_by_default"]]
+    assert "rules: {CODE: on}" in listing[-1]
+
+    assert main(["explain", "DOC014"]) == 0
+    text = capsys.readouterr().out
+    assert "- Off by default: turn it on with `rules: {DOC014: on}`" in text
+    summary = text.splitlines()[2]  # a summary that wraps in the docstring is one paragraph here
+    assert summary.startswith("None of the task's") and summary.endswith("(``plan.md``).")
+
+
 def test_installed_entry_point_runs() -> None:
     exe = Path(sys.executable).with_name("devdocs-review")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot"]
