@@ -52,6 +52,7 @@ def parse_document(path: str, text: str, role: Role, *, problems: Sequence[str] 
     builder = _Builder(lines)
     env: dict[str, object] = {}  # link reference definitions found by the block pass
     builder.walk(_BLOCKS.parse(text, env), env)
+    builder.bare_items(env)
     scan = _scan_lines(text, lines, builder.code_lines, builder.heading_lines, builder.item_lines)
     sections = builder.finish_sections(scan)
     return Document(
@@ -87,9 +88,10 @@ class _Builder:
         self.code_lines: set[int] = set()
         self.heading_lines: set[int] = set()
         self.item_lines: set[int] = set()
+        self.top_paragraphs: list[tuple[int, int]] = []  # (first, last line) outside lists and quotes
 
     def walk(self, tokens: list[Token], env: dict[str, object]) -> None:
-        depth = 0
+        depth = quotes = 0
         pending_items: list[tuple[bool, int, int, int]] = []  # checked, line, end, depth
         table: tuple[int, list[str], list[list[str]], list[int]] | None = None
         row: list[str] | None = None
@@ -124,6 +126,12 @@ class _Builder:
                     self.item_lines.add(line)
             elif kind == "list_item_close":
                 depth -= 1
+            elif kind == "paragraph_open" and depth == 0 and quotes == 0 and token.map:
+                self.top_paragraphs.append((token.map[0] + 1, token.map[1]))
+            elif kind == "blockquote_open":
+                quotes += 1
+            elif kind == "blockquote_close":
+                quotes -= 1
             elif kind in ("fence", "code_block"):
                 self._code(token)
             elif kind == "html_block":
@@ -144,6 +152,22 @@ class _Builder:
             elif kind == "table_close" and table is not None:
                 self.raw_tables.append(table)
                 table = None
+
+    def bare_items(self, env: dict[str, object]) -> None:
+        """Checkbox lines written without a list marker (``[x] **Task 1.1** (30 min)``): GitHub shows
+        them as text, but the file uses them as its checklist, so they are items (depth 0) running to
+        the line before the next one or the end of their paragraph. Only lines that begin a paragraph
+        line outside lists, quotes and code are read, so a list's ``- [ ]`` is never counted twice."""
+        for first, last in self.top_paragraphs:
+            starts = [n for n in range(first, last + 1) if _BARE_CHECKBOX.match(self.lines[n - 1])]
+            for index, line in enumerate(starts):
+                end = starts[index + 1] - 1 if index + 1 < len(starts) else last
+                match = _BARE_CHECKBOX.match(self.lines[line - 1])
+                assert match is not None
+                token = Token("inline", "", 0, content=clip(match.group(2)).strip(), map=[line - 1, line])
+                text = self._inline(token, env)
+                self.raw_items.append((text, match.group(1) != " ", line, end, 0))
+                self.item_lines.add(line)
 
     def _inline(self, token: Token, env: dict[str, object]) -> str:
         """Inline-parse *token* (markdown-it's own inline parser, with the block pass's env), note its
@@ -292,6 +316,8 @@ def _first_line(token: Token) -> int:
 
 # The characters commonmark's inline rules act on (newline, escape, backticks, emphasis, link, image,
 # autolink and HTML, entity); in text without them every rule passes and the text is one text token.
+_BARE_CHECKBOX = re.compile(r"^ {0,3}\[([ xX])\][ \t]+(\S.*)$")
+
 _INLINE_MARKUP = re.compile(r"[\n\\`*_\[!<&]")
 
 

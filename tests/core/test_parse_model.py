@@ -100,3 +100,38 @@ def test_images_are_links_too() -> None:
     doc = parse_document("x-plan.md", "intro\n![diagram](img/arch.png) and [plan](y.md)\n", Role.PLAN)
 
     assert [(link.target, link.line) for link in doc.links] == [("img/arch.png", 2), ("y.md", 2)]
+
+
+BARE = """\
+# Sync — Tasks
+
+## Phase 1: Import
+
+[x] **Task 1.1: Read the export** (30 min)
+    - Checked: 120 rows
+[ ] Task 1.2: Map the columns (1h)
+
+> [ ] a quote is not a checklist
+
+- [ ] a list item stays one item
+  [x] its lazy continuation is not another
+
+```text
+[ ] code is not a checklist
+```
+
+Text that mentions [x] in the middle is not an item.
+"""
+
+
+def test_checkbox_lines_without_a_list_marker_are_items() -> None:
+    doc = parse_document("dev/active/sync/sync-tasks.md", BARE, Role.TASKS)
+
+    items = [(i.line, i.end_line, i.checked, i.text, i.depth) for i in doc.items]
+    assert items == [
+        (5, 6, True, "Task 1.1: Read the export (30 min)", 0),
+        (7, 7, False, "Task 1.2: Map the columns (1h)", 0),
+        (11, 13, False, "a list item stays one item\n[x] its lazy continuation is not another", 0),
+    ]
+    assert [e.minutes for e in doc.items[0].estimates] == [30]
+    assert all(doc.sections[i.section].title.startswith("Phase 1") for i in doc.items if i.section is not None)
