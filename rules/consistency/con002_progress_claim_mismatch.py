@@ -27,6 +27,25 @@ _SOMETHING_ELSE_RE = re.compile(
 )
 
 
+# "core UI 100% complete": the words right before a percentage, back to the start of their clause,
+# name what is that far along; a claim about a part is not a claim about the task.
+_SUBJECT_RE = re.compile(r"([^\W\d][^(:;,|\n]{0,40}?)\s+\d{1,3}(?:\.\d+)?\s*%\s*(?:complete|done|finished)", re.I)
+_NOT_A_SUBJECT = frozenset({
+    "progress", "overall", "status", "completion", "total", "task", "tasks", "work", "project", "implementation",
+    "we", "are", "is", "it", "its", "this", "now", "currently", "at", "about", "around", "approx", "approximately",
+    "roughly", "nearly", "almost", "yes", "all", "everything", "the", "whole", "so", "far", "of", "and",
+})
+
+
+def _about_a_part(text: str) -> bool:
+    """Whether the percentage is said of something named before it (``core UI 100% complete``)."""
+    match = _SUBJECT_RE.search(text)
+    if match is None:
+        return False
+    words = re.findall(r"[^\W\d_]+", match.group(1).lower())
+    return any(word not in _NOT_A_SUBJECT for word in words)
+
+
 class ProgressClaimMismatchOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -42,7 +61,8 @@ class ProgressClaimMismatch(Rule):
     (in the tasks file, or labelled progress / overall / status / total elsewhere) must match the
     share of ticked boxes in the tasks file within a tolerance (and a count over exactly as many
     boxes as the file holds, "12/17 tasks", must name the ticked count). Claims about one phase, tests,
-    files or coverage are not compared with the boxes.
+    files or coverage, or about a part named before the figure ("core UI 100% complete"), are not
+    compared with the boxes.
 
     Why: the progress line is the first thing a reader (or the next session) trusts. A figure
     that the checkboxes contradict is either stale or wishful, and either way misleads planning.
@@ -145,6 +165,8 @@ def _whole_task_claims(doc: Document) -> list[Progress]:
     claims = []
     for claim in doc.progress:
         if claim.line in item_lines or MENTION_RE.search(claim.text) or _SOMETHING_ELSE_RE.search(claim.text):
+            continue
+        if _about_a_part(claim.text):
             continue
         if doc.role is not Role.TASKS and not _WHOLE_TASK_RE.search(claim.text):
             continue
