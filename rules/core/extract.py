@@ -231,11 +231,20 @@ def parse_date(value: str) -> dt.date | None:
     return None
 
 
+# "## Current State (Last Updated: 2025-12-05)": a last-updated stamp in parentheses after a title.
+_ASIDE_LABEL_RE = re.compile(
+    r"(?i)\(\s*[*_]*(last[\s_-]+updated|last[\s_-]+modified|updated)[*_]*\s*[:：]\s*([^()\n]*)\)"
+)
+
+
 def find_date(text: str, line: int) -> DateRef | None:
-    """A labelled date line (``**Last Updated:** 2025-10-29 15:59``)."""
+    """A labelled date line (``**Last Updated:** 2025-10-29 15:59``), or a last-updated stamp in
+    parentheses (``## Current State (Last Updated: 2025-12-05)``)."""
     if ":" not in text and "：" not in text:
         return None
     match = _LABEL_RE.match(text)
+    if not match and "(" in text:
+        match = _ASIDE_LABEL_RE.search(text)
     if not match:
         return None
     label = re.sub(r"[\s_-]+", " ", match.group(1).lower())

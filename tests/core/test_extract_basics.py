@@ -69,6 +69,8 @@ def test_estimates(line: str, minutes: list[tuple[int, int]]) -> None:
         ("Last Updated: 11 November 2025", dt.date(2025, 11, 11)),
         ("Last Updated: yesterday", None),
         ("Last Updated: 2025-13-45", None),
+        ("## Current State (Last Updated: 2025-12-05)", dt.date(2025, 12, 5)),
+        ("**Status:** in review (*Last updated*: Dec 5, 2025)", dt.date(2025, 12, 5)),
     ],
 )
 def test_labelled_dates(line: str, date: dt.date | None) -> None:
@@ -78,6 +80,8 @@ def test_labelled_dates(line: str, date: dt.date | None) -> None:
 
 def test_unlabelled_lines_are_not_dates() -> None:
     assert extract.find_date("We shipped on 2025-10-29", 1) is None
+    # in parentheses, only a last-updated stamp is the file's date
+    assert extract.find_date("## Phase 1 (Completed: 2025-11-01)", 1) is None
 
 
 @pytest.mark.parametrize(
