@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rules.core.extract import parse_date
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line
-from rules.core.text import strip_comments
+from rules.core.text import clip, strip_comments
 from rules.story._fresh import in_role_category
 
 
 class UndatedPlanOrTasks(Rule):
-    """The plan or the tasks file carries no date at all: no ``Last Updated`` line and no other
-    dated label (``Created:``, ``Started:``, ``Date:``).
+    """The plan or the tasks file carries no date at all: no ``Last Updated`` line, no other
+    dated label (``Created:``, ``Started:``, ``Date:``) and no date in its header (the lines
+    before its first section, e.g. ``**Status:** ✅ Done (2026-03-13)``).
 
     The context's date is CTX001's; dates that disagree across files are CON004's. Archived
     folders are reviewed too: a finished record without dates cannot show when it was closed.
@@ -59,7 +61,14 @@ def _finding(rule: Rule, task: TaskDocs, doc: Document) -> Finding | None:
         value = strip_comments(ref.raw).strip()
         return rule.finding(task, doc, ref.line, f"`Last Updated:` value {value!r} in {doc.name} is not a date.",
                             key="not-a-date", fix="Write the date as `YYYY-MM-DD` (e.g. `2026-01-14`).")
-    if ref is None and not any(other.date is not None for other in doc.dates):
+    if ref is None and not any(other.date is not None for other in doc.dates) and not _dated_header(doc):
         return rule.finding(task, doc, anchor_line(doc), f"{doc.name} has no `Last Updated:` line nor any other date.",
                             key="missing")
     return None
+
+
+def _dated_header(doc: Document) -> bool:
+    """A date anywhere before the first section below the title (a status or stamp line)."""
+    end = next((s.line for s in doc.sections if s.level > 1), len(doc.lines) + 1)
+    return any(parse_date(clip(line)) is not None for number, line in enumerate(doc.lines[: end - 1], start=1)
+               if number not in doc.code_lines and any(c.isdigit() for c in line))
