@@ -29,6 +29,8 @@ _DOCS_TITLE_RE = re.compile(
     r"^(?:(?:phase|stage|step|wave|part) (?:[\w.]{1,4} )?)?(?:updat\w* |writ\w* )?(?:the )?"
     r"(?:documentation|docs|readme|changelog|release notes)(?: (?:updates?|tasks|work))?$"
 )
+# A user acceptance step, which checks the whole phase: "Ana opens the page, sees her filters, no crash".
+_OBSERVED_RE = re.compile(r"(?i)\b(?:sees|can see|observes?)\b|\bno (?:crash(?:es)?|errors?)\b")
 _CHECK_TITLE_RE = re.compile(r"(?i)test|verif|validat|acceptance|criteria|done when|review|\bqa\b|검증")
 
 
@@ -37,7 +39,8 @@ class OpenTasksWithoutVerification(Rule):
 
     A task is covered when it states its own check (``verify``, ``test:``, ``→ expect``,
     ``acceptance``, a nested "Verify"/"Test" item), or when its phase has criteria: an
-    "Acceptance Criteria" / "Verification" / "Done when" sub-section or bullet, or a test step,
+    "Acceptance Criteria" / "Verification" / "Done when" sub-section or bullet, a test step, or a
+    user acceptance step ("Ana opens the page, sees her saved filters"),
     in the tasks file or under the same phase of the plan; or when at least half of the phase's
     open tasks state their own check. Not asked: archived tasks, investigations (a plan or tasks
     title naming an analysis, research, spike or evaluation: its items are questions, done when
@@ -146,4 +149,4 @@ def _has_criteria(doc: Document, index: int) -> bool:
             break
         if _CHECK_TITLE_RE.search(sub.title):
             return True
-    return any(_IN_PHASE_RE.match(line) for line in doc.body(section))
+    return any(_IN_PHASE_RE.match(line) or _OBSERVED_RE.search(line) for line in doc.body(section))
