@@ -107,7 +107,7 @@ def _has_phase_ancestor(doc: Document, section: Section, indices: set[int]) -> b
     return False
 
 
-RISKS = synonyms("risks?", "threats?", "pitfalls?", "concerns", "위험", "리스크")
+RISKS = synonyms("risks?", "threats?", "pitfalls?", "concerns", "위험", "리스크", "риски?")
 
 _PHASE_COLUMN = ("phase", "stage", "milestone", "sprint", "week", "단계")
 _TIME_COLUMN = ("duration", "effort", "estimate", "time", "date", "day", "hour", "week", "size", "target",
