@@ -14,7 +14,10 @@ choice made here is written next to the code and in ``bench/README.md``:
   match within 3 lines only. An entry placed in a file the folder does not have (a missing file)
   matches a file-level finding: one at line 1 of any file of the folder.
 * Categories agree when equal, or when one is ``consistency`` and the other is ``plan``,
-  ``context`` or ``tasks`` and the entry's kind is status-coherence, numbers or coverage.
+  ``context`` or ``tasks`` and the entry's kind is status-coherence, numbers or coverage, or when
+  one is ``structure`` and the other ``plan``, ``context`` or ``tasks`` and the kind is
+  missing-file (a missing plan is the folder's structure and the plan's category at once;
+  labellers file it under either).
 * Counting: an expected entry is recalled when at least one finding matches it (one finding may
   recall several entries; several findings on one entry recall it once, the extra ones are
   counted as ``repeats``). A finding is a false alarm when it matches no entry at all, or matches
@@ -33,6 +36,7 @@ from bench.judgement_labels import Entry, Label, Place
 WINDOW = 3
 ROLE_CATEGORIES = frozenset({"plan", "context", "tasks"})
 CROSS_FILE_KINDS = frozenset({"status-coherence", "numbers", "coverage"})
+STRUCTURE_KINDS = frozenset({"missing-file"})  # structure stands in for plan/context/tasks
 # kinds that can stand for an absence: at line 1 they mean "this file lacks it", not the title line
 ABSENCE_KINDS = frozenset({"missing-file", "missing-section", "coverage", "freshness", "estimates",
                            "verification", "dependencies", "risks"})
@@ -144,9 +148,11 @@ def observe(finding: FindingLike, folder: str) -> Observed:
 def categories_agree(finding_category: str, entry: Entry) -> bool:
     if finding_category == entry.category:
         return True
+    pair = {finding_category, entry.category}
+    if entry.kind in STRUCTURE_KINDS:
+        return "structure" in pair and bool(pair & ROLE_CATEGORIES)
     if entry.kind not in CROSS_FILE_KINDS:
         return False
-    pair = {finding_category, entry.category}
     return "consistency" in pair and bool(pair & ROLE_CATEGORIES)
 
 

@@ -81,7 +81,8 @@ def test_consistency_and_the_file_categories_stand_in_for_each_other_on_cross_fi
     ("tasks", "consistency", "duplication"),
     ("plan", "context", "status-coherence"),  # two file categories never stand in for each other
     ("security", "consistency", "status-coherence"),
-    ("structure", "plan", "missing-file"),
+    ("structure", "plan", "missing-section"),  # only a missing file is both
+    ("consistency", "plan", "missing-file"),
 ])
 def test_other_category_pairs_do_not_match(finding: str, labelled: str, kind: str) -> None:
     assert match(seen(finding, ("t-tasks.md", 10)), entry(category=labelled, kind=kind), FILES) is None
@@ -102,6 +103,16 @@ def test_text_kinds_at_line_1_are_the_title_line_not_an_absence(kind: str) -> No
 
     assert match(seen("plan", ("t-plan.md", 40)), title, FILES) is None
     assert match(seen("plan", ("t-plan.md", 4)), title, FILES) == "near"
+
+
+@pytest.mark.parametrize(("finding", "labelled"), [("plan", "structure"), ("structure", "tasks"),
+                                                  ("context", "structure")])
+def test_structure_and_the_file_categories_stand_in_for_each_other_on_a_missing_file(
+        finding: str, labelled: str) -> None:
+    no_file = entry(category=labelled, kind="missing-file", where=(("t-plan.md", 1),))
+
+    assert categories_agree(finding, no_file)
+    assert match(seen(finding, ("t-context.md", 1)), no_file, frozenset({"t-context.md"})) == "missing-file"
 
 
 def test_a_missing_file_matches_a_file_level_finding_in_any_file_of_the_folder() -> None:
