@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import anchor_line
+from rules.core.sections import anchor_line, header_date
 from rules.core.text import strip_comments
 
 
@@ -16,7 +16,9 @@ class MissingLastUpdated(Rule):
 
     Recognised labels: ``Last Updated``, ``Updated``, ``Last Modified``, ``Date Updated``; values in
     ISO form (``2026-01-14``), ``Jan 14, 2026`` or ``14 January 2026``, optionally followed by a
-    time or a note.
+    time or a note. A context whose header (before its first section, or a first section of only
+    ``Label: value`` lines) carries another labelled date — ``Date:``, ``Created:``, ``Started:``,
+    ``Completed:`` — is dated: a one-session record is dated by its session.
 
     Why: the context file is where the next session resumes. Without a date nobody can tell
     whether it describes today's code or last month's, and staleness cannot be checked.
@@ -43,6 +45,8 @@ class MissingLastUpdated(Rule):
         if doc is None:
             return
         ref = doc.last_updated
+        if ref is None and header_date(doc) is not None:
+            return  # dated by its header (``Date: 2025-11-16``): the session's date is the file's date
         if ref is None:
             message = f"Context {doc.name!r} has no `Last Updated:` line."
             yield self.finding(task, doc, anchor_line(doc), message, key="missing")

@@ -9,16 +9,18 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, TaskDocs
+from rules.core.model import LAST_UPDATED_LABELS, Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import file_date
 
 
 class StaleContext(Rule):
     """The context's ``Last Updated`` date is old: more than ``max_age_days`` before the review
     date, or older than the task's tasks file (or plan).
 
-    Archived tasks are skipped: a finished task is expected to stop changing. A context without a
-    readable date is CTX001's finding.
+    A file without ``Last Updated`` is dated by a labelled date in its header (``Date:``,
+    ``Created:``, ``Started:``), as CTX001 reads it. Archived tasks are skipped: a finished task is
+    expected to stop changing. A context without a readable date is CTX001's finding.
 
     Why: agents and people resume from the context file. When the tasks file moved on and the
     context did not, the next session starts from a wrong picture of the work.
@@ -49,9 +51,10 @@ class StaleContext(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.context
-        ref = doc.last_updated if doc is not None and not task.archived else None
+        ref = file_date(doc) if doc is not None and not task.archived else None
         if doc is None or ref is None or ref.date is None:
             return
+        stamp = "last updated" if ref.label in LAST_UPDATED_LABELS else f"dated ({ref.label})"
         reasons = []
         age = (ctx.today - ref.date).days
         if age > self.options.max_age_days:
@@ -59,12 +62,12 @@ class StaleContext(Rule):
         newer = [(d, date) for d in (task.tasks, task.plan) if d and (date := _date(d)) and date > ref.date]
         if newer:
             other, date = max(newer, key=lambda pair: pair[1])
-            reasons.append(f"{(date - ref.date).days} days behind {other.name!r} (Last Updated {date})")
+            reasons.append(f"{(date - ref.date).days} days behind {other.name!r} (dated {date})")
         if reasons:
-            message = f"Context was last updated on {ref.date}, " + " and ".join(reasons) + "."
+            message = f"Context was {stamp} on {ref.date}, " + " and ".join(reasons) + "."
             yield self.finding(task, doc, ref.line, message, key="stale")
 
 
 def _date(doc: Document | None) -> dt.date | None:
-    ref = doc.last_updated if doc is not None else None
+    ref = file_date(doc) if doc is not None else None
     return ref.date if ref is not None else None

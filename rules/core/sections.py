@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.core.model import Document, Estimate, Section, Table, TaskDocs, normalise_title
+from rules.core.model import DateRef, Document, Estimate, Section, Table, TaskDocs, normalise_title
 from rules.core.phases import PHASE_WORD, PHASE_WORDS
 from rules.core.text import strip_comments
 
-_LABEL_RE = re.compile(r"^\s*(?:[-*+>]\s+)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
+LABEL_RE = re.compile(r"^\s*(?:[-*+>]\s+)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
 _PHASE_TITLE_RE = re.compile(rf"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?{PHASE_WORD}\s+\w")
 _PHASE_WORDS = tuple(f"{word.title()} " for word in PHASE_WORDS)
 
@@ -65,7 +65,7 @@ def _preamble_labels(doc: Document) -> tuple[tuple[int, str, str], ...]:
     found = []
     for number in range(1, stop + 1):
         text = doc.lines[number - 1]
-        if (":" in text or "：" in text) and number not in doc.code_lines and (match := _LABEL_RE.match(text)):
+        if (":" in text or "：" in text) and number not in doc.code_lines and (match := LABEL_RE.match(text)):
             found.append((number, " ".join(match.group(1).lower().split()), match.group(2).strip()))
     return tuple(found)
 
@@ -192,3 +192,46 @@ def is_investigation(task: TaskDocs) -> bool:
 def _subject(title: str) -> str:
     """A title without its role suffix: "Queue Library Evaluation — Tasks" → "Queue Library Evaluation"."""
     return _ROLE_TAIL_RE.sub("", title.rstrip(_SEPARATORS)).rstrip(_SEPARATORS)
+
+
+# --- a file's header ------------------------------------------------------------------------
+
+def header_lines(doc: Document) -> range:
+    """The lines of *doc*'s header: before its first section below the title, and through that
+    section too when it is a metadata block (nothing but ``Label: value`` lines, blank lines and
+    rules) that is not a phase."""
+    title = title_section(doc)
+    later = [s for s in doc.sections if s is not title]
+    if not later:
+        return range(1, len(doc.lines) + 1)
+    first = later[0]
+    end = first.line - 1
+    body = doc.lines[first.line: first.end_line]
+    if body and first not in phase_sections(doc) and all(
+            not line.strip() or _is_rule(line) or LABEL_RE.match(line) for line in body):
+        end = first.end_line
+    return range(1, end + 1)
+
+
+def _is_rule(line: str) -> bool:
+    """A thematic break (``---``, ``***``, ``___``) inside a metadata block."""
+    marks = line.replace(" ", "").strip()
+    return len(marks) >= 3 and len(set(marks)) == 1 and marks[0] in "-*_"
+
+
+def header_date(doc: Document) -> DateRef | None:
+    """A labelled date in *doc*'s header (``Date:``, ``Created:``, ``Started:``, ``Completed:``, any
+    label the model reads as a date) whose value is a date: the file's own date when it has no
+    ``Last Updated``."""
+    return doc.derive(_header_date)
+
+
+def file_date(doc: Document) -> DateRef | None:
+    """The date *doc* is current as of: its ``Last Updated`` line, else a date in its header."""
+    ref = doc.last_updated
+    return ref if ref is not None else header_date(doc)
+
+
+def _header_date(doc: Document) -> DateRef | None:
+    header = header_lines(doc)
+    return next((ref for ref in doc.dates if ref.line in header and ref.date is not None), None)

@@ -14,6 +14,7 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.sections import (
     TIMELINE,
     anchor_line,
+    find_heading,
     has_timeline,
     heading_keys,
     headings,
@@ -23,6 +24,7 @@ from rules.core.sections import (
     timed_phases,
     title_section,
 )
+from rules.core.size import is_small, one_session
 
 GroupName = Literal[
     "overview", "current-state", "phases", "risks", "success-metrics", "timeline", "related-documents"
@@ -30,6 +32,10 @@ GroupName = Literal[
 ALL_GROUPS: tuple[GroupName, ...] = (
     "overview", "current-state", "phases", "risks", "success-metrics", "timeline", "related-documents"
 )
+
+
+# What one-session work does not need (rules/core/size.py): at most info when the work is small.
+SCALED_GROUPS = frozenset({"current-state", "risks", "success-metrics", "timeline"})
 
 
 class _Group(NamedTuple):
@@ -56,7 +62,9 @@ GROUPS: dict[str, _Group] = {
     "phases": _Group(
         "Implementation Phases", Severity.HIGH, 45, "phases with goals, durations and acceptance criteria",
         synonyms("phases?", "stages?", "milestones?", "roadmap", "sprints?", "iterations?", "waves?",
-                 "implementation (?:plan|steps|strategy|order)", "(?:work|task) breakdown", "단계", "로드맵"),
+                 "implementation (?:plan|steps|strategy|order|pattern|approach)",
+                 "^(?:implementation |execution |rollout |migration )?steps$",
+                 "(?:work|task) breakdown", "단계", "로드맵"),
     ),
     "risks": _Group(
         "Risks and Mitigation", Severity.MEDIUM, 20, "each risk with likelihood, impact and mitigation",
@@ -149,8 +157,12 @@ class MissingPlanSection(Rule):
                 continue
             message = f"Plan {doc.name!r} has no {group.heading!r} section ({group.what})."
             fix = f"Add a `## {group.heading}` section: {group.what}."
+            severity = group.severity
+            if name in SCALED_GROUPS and (small := is_small(task)) is not None:
+                severity = min(severity, Severity.INFO)
+                message += f" {one_session(small)}"
             yield self.finding(task, doc, line, message, key=name, fix=fix,
-                               severity=group.severity, effort_minutes=group.effort)
+                               severity=severity, effort_minutes=group.effort)
 
 
 def _timeline_not_asked(task: TaskDocs, doc: Document) -> bool:
@@ -188,13 +200,26 @@ def _implied(task: TaskDocs, doc: Document, name: str) -> bool:
     """Structure that does the section's job without its heading."""
     if name == "phases":
         return bool(phase_sections(doc)) or any(t.column("phase", "stage", "milestone") is not None
-                                                for t in doc.tables)
+                                                for t in doc.tables) or _step_headings(doc)
     if name == "related-documents":  # the folder itself relates plan, context and tasks
         return (task.context is not None and task.tasks is not None) or any(
             not link.target.startswith(("http:", "https:", "mailto:", "#")) for link in doc.links)
     if name == "overview":
         return _has_lead_paragraph(doc)
+    if name == "current-state":
+        return find_heading(doc, _STATUS_HEADING) is not None
     return False
+
+
+# A section (not a ``Status:`` label) that reports where the work stands is its current state.
+_STATUS_HEADING = synonyms(
+    "^(?:current |overall |project )?(?:status|progress)(?: summary| overview| update| report)?$")
+_STEP_HEADING_RE = re.compile(r"(?i)^\W*step\s+\d{1,3}\b")
+
+
+def _step_headings(doc: Document) -> bool:
+    """Two or more ``Step N`` headings (``### Step 1: Create the table``): the plan's phases as steps."""
+    return sum(1 for s in doc.sections if _STEP_HEADING_RE.match(s.title)) >= 2
 
 
 def _has_lead_paragraph(doc: Document) -> bool:

@@ -9,6 +9,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Table, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import RISKS, headings, snippet, synonyms
+from rules.core.size import scaled_to_size
 
 _MITIGATION_RE = re.compile(
     r"(?i)mitigat|→|⇒|(?<!-)->|\bcontingenc|\bfall ?back|\bworkaround|\bcountermeasure|\bplan b\b"
@@ -53,7 +54,8 @@ class RiskWithoutMitigation(Rule):
     (a ``Mitigation:`` line or bullet, "mitigate", "→", or a countermeasure after a dash in the same
     item: ``**Runner compromised** — network-isolated; secrets read-only``). Reported: a risk table without a mitigation
     column, a row with an empty mitigation, a prose risk without one. Bullets marked ✅ and "No risk"
-    sections are reassurances, not risks.
+    sections are reassurances, not risks. When the folder states work of one session at most
+    (rules/core/size.py), the finding is info only.
 
     Why: a risk without a mitigation is a worry, not a plan; the reader cannot tell whether anyone
     will act before it happens.
@@ -83,6 +85,9 @@ class RiskWithoutMitigation(Rule):
         doc = task.plan
         if doc is None:
             return
+        yield from scaled_to_size(self, task, self._sections(task, doc))
+
+    def _sections(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
         done: Section | None = None  # the last risk section reported on; the next may be inside it
         for section in headings(doc, RISKS):
             if done is None or not done.contains(section.line):

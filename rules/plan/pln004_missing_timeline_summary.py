@@ -8,6 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import has_timeline, phase_estimates, phase_id, timed_phases
+from rules.core.size import scaled_to_size
 
 
 class MissingTimelineSummary(Rule):
@@ -15,7 +16,8 @@ class MissingTimelineSummary(Rule):
 
     A timeline is a ``## Timeline`` / ``## Schedule`` section, a ``Timeline:`` line at the top of a
     short plan, or a table with a phase column and a duration or date column. (A plan with no
-    timeline whose phases carry no durations gets PLN001 instead.)
+    timeline whose phases carry no durations gets PLN001 instead.) When the folder states work of one
+    session at most (rules/core/size.py), the finding is info only.
 
     Why: durations scattered over phase headings do not add up by themselves; a summary shows the
     total, the order and the target dates at a glance, and makes slips visible.
@@ -56,7 +58,7 @@ class MissingTimelineSummary(Rule):
         total = f" (about {_hours(sum(m or 0 for m in minutes))} in all)" if None not in minutes else ""
         message = (f"{len(phases)} phases carry durations ({phase_id(first)!r}: {sample!r}, …){total} "
                    "but the plan has no timeline summary.")
-        yield self.finding(task, doc, first.line, message, key="timeline")
+        yield from scaled_to_size(self, task, [self.finding(task, doc, first.line, message, key="timeline")])
 
 
 def _hours(minutes: int) -> str:

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Estimate, TaskDocs
+from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.size import stated_total
 from rules.story._fresh import core_docs
-
-# A line that states the size of the whole work, not of one step.
-_TOTAL_RE = re.compile(
-    r"(?i)\b(?:total|overall|estimated\s(?:time|effort|duration|hours)|(?:time|effort)\sestimate)\b"
-)
-
-# A total of a part of the work, or of time already spent: not the size of the whole.
-_PART_RE = re.compile(r"(?i)\b(?:phase|step|stage|sprint|milestone|session|spent|actual|so\sfar|elapsed|per)\b")
 
 
 class DocVolumeOutOfProportionOptions(BaseModel):
@@ -35,8 +27,8 @@ class DocVolumeOutOfProportion(Rule):
 
     The size of the work is the largest total the docs state themselves (a line with "total",
     "overall" or "estimated time/effort", the high end of a range; not a phase's or a session's
-    total, nor time already spent); a folder that states no total is not reported. The volume is
-    every Markdown line of the folder.
+    total, nor time already spent: ``stated_total`` in rules/core/size.py); a folder that states no
+    total is not reported. The volume is every Markdown line of the folder.
 
     Why: documents are read again at every session. Hundreds of lines for an hour's work cost more
     to read and keep true than the work itself, and the facts that matter drown in them.
@@ -64,9 +56,10 @@ class DocVolumeOutOfProportion(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         docs = core_docs(task)
         lines = sum(doc.line_count for doc in task.documents)
-        total = _stated_total(task)
-        if not docs or total is None or total.minutes_high <= 0 or lines < self.options.min_lines:
+        stated = stated_total(task)
+        if not docs or stated is None or stated[1].minutes_high <= 0 or lines < self.options.min_lines:
             return
+        total = stated[1]
         hours = total.minutes_high / 60
         ratio = lines / hours
         if ratio <= self.options.max_lines_per_hour:
@@ -75,10 +68,3 @@ class DocVolumeOutOfProportion(Rule):
                    f"{total.text!r} ({hours:g} h): {ratio:.0f} lines per hour of work "
                    f"(more than {self.options.max_lines_per_hour}).")
         yield self.finding(task, docs[0], 1, message, key="volume")
-
-
-def _stated_total(task: TaskDocs) -> Estimate | None:
-    totals = [estimate for doc in core_docs(task) for estimate in doc.estimates
-              if not estimate.is_effort_size and _TOTAL_RE.search(text := doc.line_text(estimate.line))
-              and not _PART_RE.search(text)]
-    return max(totals, key=lambda estimate: estimate.minutes_high, default=None)

@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 
 from rules.core.discovery import is_markdown, role_of
-from rules.core.finding import Finding
+from rules.core.finding import Finding, Severity
 from rules.core.model import Role, TaskDocs
 from rules.core.rule import Rule
+from rules.core.size import is_small
 
 _ROLE_WORD_RE = re.compile(r"(?i)(plan|context|tasks?|checklist|todos?)(?=\.[^.]+$)")
 
@@ -27,9 +28,12 @@ def anchor(task: TaskDocs, *roles: Role) -> str:
 
 
 def missing_role(rule: Rule, task: TaskDocs, role: Role, others: tuple[Role, Role],
-                 contents: str) -> Iterator[Finding]:
+                 contents: str, *, small_enough: str | None = None) -> Iterator[Finding]:
     """The finding for a task without a *role* file: unreadable, misplaced or simply absent.
-    *others* are the roles to anchor the finding on; *contents* says what the file should hold."""
+    *others* are the roles to anchor the finding on; *contents* says what the file should hold.
+    *small_enough*, for a file that one-session work may do without, says what such work needs
+    instead: a file simply absent from small work (rules/core/size.py) is then a low finding that
+    says so, and its category is not zeroed."""
     if task.doc(role) is not None:
         return
     if any(path == task.path for path, _reason in task.unreadable):  # the folder itself (STR011)
@@ -54,8 +58,13 @@ def missing_role(rule: Rule, task: TaskDocs, role: Role, others: tuple[Role, Rol
         yield rule.finding(task, anchor(task, *others), 1, message, penalty=100,
                            fix=f"Move {inner!r} to {wanted!r} (`git mv {stray} {wanted}`).")
         return
-    yield rule.finding(task, anchor(task, *others), 1, f"Task {task.name!r} has no {role} file.",
-                       penalty=100, fix=f"Add {wanted!r} with {contents}.")
+    message = f"Task {task.name!r} has no {role} file."
+    if small_enough is not None and (small := is_small(task)) is not None:
+        message += f" The work is one session ({small.describe()}): it needs {small_enough} at most, so this is low."
+        yield rule.finding(task, anchor(task, *others), 1, message, severity=Severity.LOW,
+                           fix=f"Add {wanted!r} with {small_enough}, or say in the context why none is needed.")
+        return
+    yield rule.finding(task, anchor(task, *others), 1, message, penalty=100, fix=f"Add {wanted!r} with {contents}.")
 
 
 def expected_path(task: TaskDocs, role: Role, *others: Role) -> str:

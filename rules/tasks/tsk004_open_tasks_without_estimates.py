@@ -10,6 +10,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.phases import enclosing, is_open_task, parent_items, short
 from rules.core.rule import Rule, RuleContext
+from rules.core.size import scaled_to_size
 from rules.tasks._estimates import phase_timed
 
 
@@ -29,6 +30,9 @@ class OpenTasksWithoutEstimates(Rule):
     stands under a heading with a duration (``## Phase 2: API (6 hours)``) or in a phase the plan
     gives a duration: the phase's estimate covers its tasks. Archived tasks are skipped: their open
     boxes are left-overs, not work to schedule. One finding per file, with the ratio.
+
+    When the folder states work of one session at most (rules/core/size.py), the finding is info
+    only: such work needs no per-task schedule, criteria or ordering.
 
     Why: per-task estimates let a reviewer see whether a phase estimate is plausible, let the
     next session pick work that fits the time left, and make slippage visible early.
@@ -59,6 +63,9 @@ class OpenTasksWithoutEstimates(Rule):
     Options = OpenTasksWithoutEstimatesOptions
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        yield from scaled_to_size(self, task, self._check(task, ctx))  # one-session work: info at most
+
+    def _check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
         if doc is None or task.archived:
             return  # an archived task's open boxes are left-overs, not work to schedule

@@ -8,6 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.phases import enclosing, is_open_task
 from rules.core.rule import Rule, RuleContext
+from rules.core.size import scaled_to_size
 from rules.tasks._estimates import is_window, phase_timed
 
 
@@ -18,6 +19,9 @@ class VagueAggregateEstimate(Rule):
     some phases carry estimates but others' tasks have none. Quiet when every open task stands in
     a phase with its own duration (in its heading, or for that phase in the plan): a phase of a
     few hours is estimate enough for the tasks under it (TSK004 counts them as estimated too).
+
+    When the folder states work of one session at most (rules/core/size.py), the finding is info
+    only: such work needs no per-task schedule, criteria or ordering.
 
     Why: a lump figure cannot be checked: nobody can see which task it assumed, whether it is
     plausible, or which task blew it. It is usually a guess written once and never revised.
@@ -46,6 +50,9 @@ class VagueAggregateEstimate(Rule):
     effort_minutes = 15
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        yield from scaled_to_size(self, task, self._check(task, ctx))  # one-session work: info at most
+
+    def _check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
         estimates = [e for e in doc.estimates if not is_window(doc, e)] if doc is not None else []
         if doc is None or not estimates or task.archived:

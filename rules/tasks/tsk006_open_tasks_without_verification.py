@@ -10,6 +10,7 @@ from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.phases import is_deferred_phase, is_open_task, phases, section_key, short
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import is_investigation, phase_id, phase_sections
+from rules.core.size import scaled_to_size
 
 # Said anywhere in a task (its line or the lines nested under it).
 _IN_TASK_RE = re.compile(
@@ -47,6 +48,9 @@ class OpenTasksWithoutVerification(Rule):
     answered), phases not scheduled yet, documentation sections. One finding per phase, with the
     count.
 
+    When the folder states work of one session at most (rules/core/size.py), the finding is info
+    only: such work needs no per-task schedule, criteria or ordering.
+
     Why: "done" without a check is an opinion. Acceptance criteria let the next session (or a
     reviewer) confirm a task instead of re-deriving what it was for, and they catch half-done work.
 
@@ -72,6 +76,9 @@ class OpenTasksWithoutVerification(Rule):
     effort_minutes = 10
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        yield from scaled_to_size(self, task, self._check(task, ctx))  # one-session work: info at most
+
+    def _check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
         if doc is None or task.archived or is_investigation(task):
             return  # archived: nothing left to verify; an investigation is done when it is answered

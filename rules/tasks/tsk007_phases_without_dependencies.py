@@ -11,6 +11,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.phases import is_open_task, phases
 from rules.core.rule import Rule, RuleContext
+from rules.core.size import scaled_to_size
 from rules.core.text import has_cue
 
 # Ways to note a dependency: depends on, blocked by, blocks, after/before/once phase N, requires,
@@ -38,6 +39,9 @@ class PhasesWithoutDependencies(Rule):
     Looked for in every file of the task: "depends on", "dependencies", "blocked by", "after
     Phase 2", "requires", "prerequisite", a dependency column or section. Not asked of archived
     work or of a tasks file with no open task left.
+
+    When the folder states work of one session at most (rules/core/size.py), the finding is info
+    only: such work needs no per-task schedule, criteria or ordering.
 
     Why: with several phases the order is rarely free. Without dependencies written down, the
     next session cannot tell what may run in parallel, what a slipped phase delays, or why the
@@ -67,6 +71,9 @@ class PhasesWithoutDependencies(Rule):
     Options = PhasesWithoutDependenciesOptions
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        yield from scaled_to_size(self, task, self._check(task, ctx))  # one-session work: info at most
+
+    def _check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
         if doc is None or task.archived or not any(is_open_task(doc, item) for item in doc.items):
             return  # finished work: the order it ran in no longer matters to anyone
