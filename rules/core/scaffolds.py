@@ -2,7 +2,8 @@
 
 Files follow the dev-docs pattern; a new tasks file takes its phases from the plan (and a new
 plan from the tasks file), so the scaffold starts where the team already is. Sections answer the
-findings of the plan and context rules (``PLN001`` names the section in its key).
+findings of the plan and context rules (``PLN001`` names the section in its key). One-session work
+(rules/core/size.py) gets a plan of overview and phases only, and no section for an info finding.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rules.core.discovery import role_of
-from rules.core.finding import Finding
+from rules.core.finding import Finding, Severity
 from rules.core.model import Document, Role, Section, TaskDocs
 from rules.core.phases import PHASE_WORD
 from rules.core.report import Scaffold
+from rules.core.size import is_small
 
 _ROLE_WORDS = {Role.PLAN: "plan", Role.CONTEXT: "context", Role.TASKS: "tasks"}
 _PHASE_RE = re.compile(rf"(?i)\b{PHASE_WORD}\s+(?:\d+[a-z]?|[a-z])\b")
@@ -65,6 +67,7 @@ SECTIONS: dict[str, tuple[str, str]] = {  # name → (heading, body)
 }
 _PLAN_SECTIONS = ("overview", "current-state", "future-state", "phases", "risks", "success-metrics",
                   "timeline", "related-documents")
+_SMALL_PLAN_SECTIONS = ("overview", "phases")  # one-session work (rules/core/size.py) needs no more
 _CONTEXT_SECTIONS = ("current-state", "blockers", "session-log", "decisions", "key-files", "lessons",
                      "next-steps")
 
@@ -92,8 +95,8 @@ def build(task: TaskDocs, findings: Sequence[Finding], *, today: dt.date | None 
     seen: set[tuple[str, str]] = set()
     for finding in findings:
         section = _section_for(finding)
-        if section is None or (finding.path, section) in seen:
-            continue
+        if section is None or (finding.path, section) in seen or finding.severity is Severity.INFO:
+            continue  # an info finding (one-session work not needing a risk register) is a suggestion
         seen.add((finding.path, section))
         found.append(_section(finding.path, section, fill))
     return tuple(found)
@@ -171,7 +174,7 @@ def _file(task: TaskDocs, role: Role, fill: _Fill) -> Scaffold:
     if role is Role.TASKS:
         body = _tasks_body([t for t, _d in fill.phases])
     else:
-        names = _PLAN_SECTIONS if role is Role.PLAN else _CONTEXT_SECTIONS
+        names = (_SMALL_PLAN_SECTIONS if is_small(task) else _PLAN_SECTIONS) if role is Role.PLAN else _CONTEXT_SECTIONS
         body = "\n".join(f"## {SECTIONS[name][0]}\n\n{fill.body(name)}" for name in names)
     path = f"{task.path}/{fill.names[role]}"
     return Scaffold(f"Create {fill.names[role]}", path, f"{head}\n{body}")

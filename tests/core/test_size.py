@@ -189,3 +189,22 @@ def test_task_list_expectations_are_info_for_one_session_work() -> None:
         assert found and all(f.severity is Severity.INFO for f in found), code
         big = findings(code, **{"chore-tasks.md": tasks.replace("3 hours", "30 hours"), "chore-context.md": CONTEXT})
         assert big and all(f.severity > Severity.INFO for f in big), code
+
+
+def test_one_session_work_gets_a_short_plan_scaffold_and_none_for_suggestions() -> None:
+    small = {"chore-context.md": "# Chore — Context\n\nDuration: 30 min\nLast Updated: 2026-01-14\n",
+             "chore-tasks.md": TASKS}
+    snapshot = Snapshot({f"dev/active/chore/{name}": text.encode() for name, text in small.items()})
+    (report,) = review(snapshot, today=TODAY, strict=True).tasks
+    (plan,) = [s for s in report.scaffolds if s.path.endswith("-plan.md")]
+    assert "## Implementation Phases" in plan.body and "Risk" not in plan.body
+
+    sized = {"chore-plan.md": SMALL_PLAN, "chore-context.md": CONTEXT, "chore-tasks.md": TASKS}
+    snapshot = Snapshot({f"dev/active/chore/{name}": text.encode() for name, text in sized.items()})
+    (report,) = review(snapshot, today=TODAY, strict=True).tasks
+    titles = " ".join(s.title for s in report.scaffolds)
+    assert "Risk" not in titles and "Success" not in titles
+    unsized = {**sized, "chore-plan.md": UNSIZED_PLAN}
+    snapshot = Snapshot({f"dev/active/chore/{name}": text.encode() for name, text in unsized.items()})
+    (report,) = review(snapshot, today=TODAY, strict=True).tasks
+    assert "Risk" in " ".join(s.title for s in report.scaffolds)
