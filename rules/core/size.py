@@ -163,7 +163,19 @@ def _core(task: TaskDocs) -> tuple[Document, ...]:
 
 
 def _in_phase(doc: Document, line: int) -> bool:
-    return any(phase.contains(line) for phase in phase_sections(doc))
+    """*line* is inside a phase's section (walking up its headings: a few steps, not a scan)."""
+    starts = doc.derive(_phase_starts)
+    index = doc.section_index(line) if starts else None
+    while index is not None:
+        section = doc.sections[index]
+        if section.line in starts:
+            return True
+        index = section.parent
+    return False
+
+
+def _phase_starts(doc: Document) -> frozenset[int]:
+    return frozenset(phase.line for phase in phase_sections(doc))
 
 
 def _quote(doc: Document, estimate: Estimate) -> str:
