@@ -167,8 +167,11 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
 
 
 def compare(report: TaskReport, others: Sequence[TaskReport]) -> Comparison | None:
-    """The best-graded other task, category by category."""
+    """The best-graded other task, category by category: of those with all three files when there
+    are any (a one-session task may score well without a plan, but it is no model doc set)."""
     candidates = [o for o in others if o.path != report.path]
+    complete = [o for o in candidates if all(path is not None for _role, path in o.files)]
+    candidates = complete or candidates
     if not candidates:
         return None
     best = max(candidates, key=lambda o: (o.score, -len(o.findings), o.path))

@@ -68,7 +68,7 @@ class WorkSize:
     text: str  # what it says, for a message: "Total: 20 minutes", "12 estimated tasks"
 
     def describe(self) -> str:
-        return f"{self.text!r} ({self.hours:g} h)"
+        return f"{self.text!r}, {_hours(round(self.hours * 60))}"
 
 
 def work_size(task: TaskDocs) -> WorkSize | None:
@@ -83,8 +83,8 @@ def is_small(task: TaskDocs, limit_hours: float = SESSION_HOURS) -> WorkSize | N
 
 
 def one_session(size: WorkSize) -> str:
-    """The sentence a scaled-down finding ends with."""
-    return f"The work is one session ({size.describe()}), so this is a suggestion at most."
+    """Why a finding is scaled down, to end its message with (``…, so this is only a suggestion.``)."""
+    return f"The docs size the work at one working session or less ({size.describe()})"
 
 
 def scaled_to_size(rule: Rule, task: TaskDocs, findings: Iterable[Finding],
@@ -97,7 +97,7 @@ def scaled_to_size(rule: Rule, task: TaskDocs, findings: Iterable[Finding],
         return
     for finding in findings:
         yield finding if finding.severity <= cap else finding.with_changes(
-            severity=cap, message=f"{finding.message} {one_session(small)}")
+            severity=cap, message=f"{finding.message} {one_session(small)}, so this is only a suggestion.")
 
 
 def stated_total(task: TaskDocs) -> tuple[Document, Estimate] | None:
@@ -184,4 +184,4 @@ def _quote(doc: Document, estimate: Estimate) -> str:
 
 
 def _hours(minutes: int) -> str:
-    return f"{minutes} min" if minutes < 60 else f"{minutes / 60:g} h"
+    return f"{minutes} min" if minutes < 60 else f"{round(minutes / 60, 1):g} h"

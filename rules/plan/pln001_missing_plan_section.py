@@ -160,7 +160,7 @@ class MissingPlanSection(Rule):
             severity = group.severity
             if name in SCALED_GROUPS and (small := is_small(task)) is not None:
                 severity = min(severity, Severity.INFO)
-                message += f" {one_session(small)}"
+                message += f" {one_session(small)}, so this is only a suggestion."
             yield self.finding(task, doc, line, message, key=name, fix=fix,
                                severity=severity, effort_minutes=group.effort)
 

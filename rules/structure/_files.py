@@ -9,7 +9,7 @@ from rules.core.discovery import is_markdown, role_of
 from rules.core.finding import Finding, Severity
 from rules.core.model import Role, TaskDocs
 from rules.core.rule import Rule
-from rules.core.size import is_small
+from rules.core.size import is_small, one_session
 
 _ROLE_WORD_RE = re.compile(r"(?i)(plan|context|tasks?|checklist|todos?)(?=\.[^.]+$)")
 
@@ -60,8 +60,8 @@ def missing_role(rule: Rule, task: TaskDocs, role: Role, others: tuple[Role, Rol
         return
     message = f"Task {task.name!r} has no {role} file."
     if small_enough is not None and (small := is_small(task)) is not None:
-        message += f" The work is one session ({small.describe()}): it needs {small_enough} at most, so this is low."
-        yield rule.finding(task, anchor(task, *others), 1, message, severity=Severity.LOW,
+        message += f" {one_session(small)}: it needs {small_enough} at most, so this is low."
+        yield rule.finding(task, anchor(task, *others), 1, message, severity=Severity.LOW, effort_minutes=10,
                            fix=f"Add {wanted!r} with {small_enough}, or say in the context why none is needed.")
         return
     yield rule.finding(task, anchor(task, *others), 1, message, penalty=100, fix=f"Add {wanted!r} with {contents}.")
