@@ -10,6 +10,7 @@ from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.phases import PHASE_WORD
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import has_timeline, phase_estimates, phase_id, phase_sections
+from rules.core.size import scaled_to_size
 from rules.plan._phase_facts import PhaseFacts
 
 # The lead of a line (blanks, quote and list marks, numbering) up to a label. It stops at a line end and
@@ -67,6 +68,9 @@ class PhaseMissingDetails(Rule):
     criteria per phase: its phases are questions, done when answered. A detail missing
     from every phase is reported once, at the first phase, not phase by phase.
 
+    When the folder states work of one session at most (rules/core/size.py), the finding is info
+    only: the phases of such work are steps, not a schedule.
+
     Why: a phase without a goal cannot be judged, without a duration it cannot be scheduled,
     without a status nobody knows where the work stands, and without acceptance criteria nobody
     can say it is finished.
@@ -90,6 +94,9 @@ class PhaseMissingDetails(Rule):
     effort_minutes = 10
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        yield from scaled_to_size(self, task, self._check(task, ctx))  # one-session work: info at most
+
+    def _check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.plan
         if doc is None:
             return

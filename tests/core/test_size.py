@@ -225,3 +225,14 @@ def test_the_exemplar_is_a_complete_doc_set_when_there_is_one() -> None:
     assert reports["tiny"].score > reports["full"].score  # the context-only task scores best ...
     comparison = reports["other"].comparison
     assert comparison is not None and comparison.exemplar == "dev/active/full"  # ... but the model is complete
+
+
+@pytest.mark.parametrize(("total", "small"), [("2 hours", True), ("2 days", False)])
+def test_phase_details_and_timeline_summary_are_info_for_one_session_work(total: str, small: bool) -> None:
+    plan = (f"# Chore — Plan\n\nTotal: {total}\n\n## Phase 1: Prepare (1h)\n\nSome words.\n\n"
+            "## Phase 2: Ship (1h)\n\nMore words.\n")
+    files = {"chore-plan.md": plan, "chore-context.md": CONTEXT, "chore-tasks.md": TASKS}
+    for code in ("PLN002", "PLN004"):
+        found = findings(code, **files)
+        assert found, code
+        assert all((f.severity is Severity.INFO) is small for f in found), code
