@@ -6,13 +6,16 @@ of the work when the folder says it, in one of three ways:
 1. **A stated total** (:func:`stated_total`): a line of the plan, context or tasks that sizes the
    whole work — it says "total", "overall", "estimated time/effort/duration/hours" or "time/effort
    estimate" and holds a duration (the high end of a range counts). Not a part of the work or time
-   already spent (a line that also says phase, step, stage, sprint, milestone, session, spent,
-   actual, so far, elapsed or per), nor a line inside a phase's section.
+   already spent or still left (a line that also says phase, step, stage, sprint, milestone,
+   session, spent, actual, so far, elapsed, per, remaining or left), nor a line inside a phase's
+   section.
 2. **A duration in a file's header** (:func:`header_durations`): a ``Label: value`` line before the
    file's first ``##`` section (or in a first section that is only such labels, a metadata block
    such as ``## Summary`` over ``Date:`` / ``Duration:`` lines) whose label names a duration or
    time spent — ``Duration: ~20 minutes``, ``Time spent: 2h``, ``Effort: 1 day``, ``Total time``,
-   ``Time taken``, ``Estimated effort``. A phase's own duration inside a phase section never counts.
+   ``Time taken``, ``Estimated effort`` — and whose value is not a part, a rate or a remainder
+   (``2h per phase``, ``1h so far``, ``3h remaining``). A phase's own duration inside a phase
+   section never counts.
 3. **The task items' estimates** (:func:`item_total`): when every top-level checkbox of the tasks
    file carries a duration, their sum (the largest estimate of each item, the high end of ranges).
 
@@ -48,7 +51,8 @@ _TOTAL_RE = re.compile(
     r"(?i)\b(?:total|overall|estimated\s(?:time|effort|duration|hours)|(?:time|effort)\sestimate)\b"
 )
 # A total of a part of the work, or of time already spent: not the size of the whole.
-_PART_RE = re.compile(r"(?i)\b(?:phase|step|stage|sprint|milestone|session|spent|actual|so\sfar|elapsed|per)\b")
+_PART_RE = re.compile(
+    r"(?i)\b(?:phase|step|stage|sprint|milestone|session|spent|actual|so\sfar|elapsed|per|remaining|left)\b")
 
 # The label names how long the work takes or took.
 _DURATION_LABEL_RE = re.compile(
@@ -56,6 +60,8 @@ _DURATION_LABEL_RE = re.compile(
     r"|effort(?:\sestimate)?|time(?:\sestimate)?|total|time\sto\scomplete|length)$"
 )
 _PHASE_LABEL_RE = re.compile(rf"(?i)\b{PHASE_WORD}\b")
+# A value that sizes a part, a rate or what is left, not the whole: "2h per phase", "1h so far".
+_NOT_WHOLE_RE = re.compile(r"(?i)\b(?:per|each|so\sfar|remaining|left|daily|a\s(?:day|week)|step|sprint|phase|stage)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +130,8 @@ def _header_durations(doc: Document) -> tuple[Estimate, ...]:
         if number in doc.code_lines or not (match := LABEL_RE.match(text)):
             continue
         label = " ".join(match.group(1).split())
-        if _DURATION_LABEL_RE.match(label) and not _PHASE_LABEL_RE.search(label):
+        if (_DURATION_LABEL_RE.match(label) and not _PHASE_LABEL_RE.search(label)
+                and not _NOT_WHOLE_RE.search(match.group(2))):
             found.extend(e for e in doc.estimates_in(number, number) if not e.is_effort_size)
     return tuple(found)
 

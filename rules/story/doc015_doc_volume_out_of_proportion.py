@@ -27,8 +27,8 @@ class DocVolumeOutOfProportion(Rule):
 
     The size of the work is the largest total the docs state themselves (a line with "total",
     "overall" or "estimated time/effort", the high end of a range; not a phase's or a session's
-    total, nor time already spent: ``stated_total`` in rules/core/size.py); a folder that states no
-    total is not reported. The volume is every Markdown line of the folder.
+    total, nor time already spent or still left: ``stated_total`` in rules/core/size.py); a folder
+    that states no total is not reported. The volume is every Markdown line of the folder.
 
     Why: documents are read again at every session. Hundreds of lines for an hour's work cost more
     to read and keep true than the work itself, and the facts that matter drown in them.

@@ -44,7 +44,7 @@ def test_a_stated_total_sizes_the_work() -> None:
 
 def test_a_part_or_time_spent_is_not_a_total_and_a_phase_total_does_not_count() -> None:
     plan = ("# Chore\n\n## Phase 1: Prepare\n\nTotal: 30 hours\n\n## Notes\n\n"
-            "Phase 2 total: 6 hours\nTotal spent so far: 1 hour\n")
+            "Phase 2 total: 6 hours\nTotal spent so far: 1 hour\nTotal remaining: 2 hours\n")
     task = task_of(**{"chore-plan.md": plan})
     assert stated_total(task) is None
     assert work_size(task) is None
@@ -57,6 +57,13 @@ def test_a_duration_label_in_the_header_sizes_the_work(label: str) -> None:
     size = work_size(task)
     assert size is not None and size.line == 3
     assert size.hours == {"**": 20 / 60, "Ti": 2, "- ": 8, "To": 1.5, "> ": 3}[label[:2]]
+
+
+@pytest.mark.parametrize("label", ["Duration: 2h per phase", "Time spent: 1h so far", "Effort: 3 hours remaining",
+                                   "Phase 1 duration: 2 hours", "Time: 30 min a day"])
+def test_a_part_a_rate_or_a_remainder_in_the_header_is_not_the_size(label: str) -> None:
+    task = task_of(**{"chore-context.md": f"# Chore — Context\n\n{label}\n\n## What changed\n\nA thing.\n"})
+    assert work_size(task) is None
 
 
 def test_a_metadata_block_under_the_first_heading_is_the_header() -> None:
