@@ -71,7 +71,7 @@ class WorkSize:
     hours: float
     path: str  # the file that says it
     line: int
-    text: str  # what it says, for a message: "Total: 20 minutes", "12 estimated tasks"
+    text: str  # what it says, for a message: "Total: 20 minutes", "3 tasks estimated at 2.5 h in all"
 
     def describe(self) -> str:
         return f"{self.text!r}, {_hours(round(self.hours * 60))}"
