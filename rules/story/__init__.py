@@ -22,6 +22,7 @@ from rules.story.doc014_task_naming_convention_unused import TaskNamingConventio
 from rules.story.doc015_doc_volume_out_of_proportion import DocVolumeOutOfProportion
 from rules.story.doc016_unfilled_log_entry import UnfilledLogEntry
 from rules.story.doc017_conflicting_last_updated_stamps import ConflictingLastUpdatedStamps
+from rules.story.doc018_next_step_already_done import NextStepAlreadyDone
 from rules.story.doc020_number_claim_contradicts_itself import NumberClaimContradictsItself
 from rules.story.doc021_announced_count_mismatch import AnnouncedCountMismatch
 from rules.story.doc022_total_not_sum_of_parts import TotalNotSumOfParts
@@ -49,6 +50,7 @@ RULES: tuple[type[Rule], ...] = (
     DocVolumeOutOfProportion,
     UnfilledLogEntry,
     ConflictingLastUpdatedStamps,
+    NextStepAlreadyDone,
     NumberClaimContradictsItself,
     AnnouncedCountMismatch,
     TotalNotSumOfParts,

@@ -71,6 +71,11 @@ def _follow_up(line: int, texts: list[str]) -> FollowUp:
     return FollowUp(line, texts[0].strip(), names, word_stems(text))
 
 
+def item_words(line: int, text: str) -> FollowUp:
+    """The names and word stems of one list item or checkbox text (as :func:`follow_ups` reads them)."""
+    return _follow_up(line, [text])
+
+
 def word_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _WORD_RE.findall(text)
                      if w.lower() not in _FILLER and (len(w) >= 3 or not w.isascii()))

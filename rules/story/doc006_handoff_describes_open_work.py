@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Role, Section, Status, TaskDocs
-from rules.core.phases import PHASE_WORDS
+from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import TaskState, TaskStory, core_documents, file_statements, story
+from rules.core.story import TaskState, TaskStory, core_documents, story
 from rules.core.text import fold, strip_comments
 from rules.story._common import finished_how, quote
+from rules.story._next_steps import NEXT_STEPS_RE, done_phases, done_step, heading_key
 
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _MAX_FINDINGS = 6  # handoffs of one task: past a few, the same story told again
@@ -81,7 +81,7 @@ class HandoffDescribesOpenWork(Rule):
         archived = told.state is TaskState.ARCHIVED
         for doc in core_documents(task):
             for index, section in enumerate(doc.sections):
-                if _HANDOFF_RE.match(_key(section)) and (first := _open_entry(doc, index, archived)) is not None:
+                if _HANDOFF_RE.match(heading_key(section)) and (first := _open_entry(doc, index, archived)) is not None:
                     what = ("still asks for the folder to be archived" if archived and _ARCHIVE_STEP_RE.search(first[1])
                             else "still hands over work in flight")
                     message = (f"{section.title!r} {what} ({quote(first[1])} at {doc.name}:{first[0]}), "
@@ -97,7 +97,7 @@ class HandoffDescribesOpenWork(Rule):
     def _reached_milestones(self, task: TaskDocs) -> Iterator[Finding]:
         """In a task still going: ``Next update: after Phase 1A completion`` or a next step "Start
         Phase 1" once a status line or a phase heading of the folder reports that phase complete."""
-        done = _done_phases(task)
+        done = done_phases(task)
         if not done:
             return
         for doc in core_documents(task):
@@ -112,48 +112,13 @@ class HandoffDescribesOpenWork(Rule):
                 yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}",
                                    related=[(other, line)])
             for section in doc.sections:
-                if _NEXT_STEPS_RE.match(_key(section)) and (step := _done_step(doc, section, done)) is not None:
+                if NEXT_STEPS_RE.match(heading_key(section)) and (step := done_step(doc, section, done)) is not None:
                     number, part = step
                     other, line = done[part]
                     message = (f"{section.title!r} still says {quote(doc.line_text(number))}, but "
                                f"{other.name}:{line} reports Phase {part} complete.")
                     yield self.finding(task, doc, number, message, key=f"{doc.name}:step:{section.key}",
                                        related=[(other, line)])
-
-
-_NEXT_STEPS_RE = re.compile(r"^(?:immediate )?next (?:steps?|actions?|tasks?)(?: immediate| for .*)?$"
-                            r"|^immediate (?:next )?(?:steps|actions)$|^(?:quick )?resume(?: here)?$|^handoff$")
-# "1. Start Phase 1 (repo setup)", "- Begin Phase 2", "- [ ] Proceed to Phase 3"
-_START_PART_RE = re.compile(
-    r"^\s*+(?:[-*+]|\d{1,3}[.)])\s++(?:\[ \]\s++)?[*_]*+(?:start|begin|kick off|work on|implement|continue with"
-    r"|proceed (?:to|with))\s++(?:the\s++)?(?:phase|stage|sprint|milestone)\s*+([0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]?)\b"
-)
-_PHASE_WORDS = frozenset(PHASE_WORDS)
-
-
-def _done_phases(task: TaskDocs) -> dict[str, tuple[Document, int]]:
-    """Phase ids the folder reports complete (status lines, ✅ COMPLETE phase headings), with where."""
-    done: dict[str, tuple[Document, int]] = {}
-    for doc in core_documents(task):
-        for statement in file_statements(doc):
-            for part in statement.done_parts:
-                done.setdefault(part, (doc, statement.line))
-        for section in doc.sections:
-            if section.status is Status.COMPLETE:
-                for ident in section.item_ids:
-                    kind, _, part = ident.partition(" ")
-                    if kind.lower() in _PHASE_WORDS and part:
-                        done.setdefault(part.upper(), (doc, section.line))
-    return done
-
-
-def _done_step(doc: Document, section: Section, done: dict[str, tuple[Document, int]]) -> tuple[int, str] | None:
-    """The first step of a next-steps section that starts a phase already reported complete."""
-    for number in range(section.line + 1, section.end_line + 1):
-        step = _START_PART_RE.match(fold(doc.line_text(number)))
-        if step and number not in doc.code_lines and step.group(1).upper() in done:
-            return number, step.group(1).upper()
-    return None
 
 
 # "after Phase 1A completion", "after completing Phase 2 tasks", "once phase 3 is done": completion only,
@@ -164,11 +129,6 @@ _AFTER_PART_RE = re.compile(
     r"(?:\s++(?:tasks?|work))?(?:\s++(?:completion|is\s++(?:complete|done|finished)|complete[sd]?|done|finishes))?"
     r"\W*+$"
 )
-
-
-def _key(section: Section) -> str:
-    """The title's key without trailing dashes or resume hints: ``next session — resume here``."""
-    return re.sub(r"\s+", " ", section.key).strip()
 
 
 def _open_entry(doc: Document, index: int, archived: bool) -> tuple[int, str] | None:
