@@ -76,7 +76,7 @@ class StaleItem:
     text: str  # the item as written, without the bullet
     doc: Document  # the file that reports it done
     done_line: int
-    how: str  # "ticked" | "phase"
+    how: str  # "ticked" (a box), "heading" (a section marked done) or "phase" (a phase reported complete)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +145,10 @@ def stale_items(doc: Document, found: NextList, task: TaskDocs, done: Done) -> l
         if not text or _CONDITIONAL_RE.match(text):
             continue
         hit = _done_phase(doc, number, text, done)
-        if hit is None and tasks is not None and (unit := _done_unit(number, text, units)) is not None:
-            hit = (tasks, unit)
         if hit is not None:
-            how = "phase" if hit[0] is not tasks or _PHASE_STEP_RE.match(fold(text)) else "ticked"
-            stale.append(StaleItem(number, text, hit[0], hit[1], how))
+            stale.append(StaleItem(number, text, hit[0], hit[1], "phase"))
+        elif tasks is not None and (unit := _done_unit(number, text, units)) is not None:
+            stale.append(StaleItem(number, text, tasks, unit.line, "ticked" if unit.box else "heading"))
     return stale
 
 
@@ -161,6 +160,7 @@ class _Unit:
     done: bool
     stems: frozenset[str]
     lower: str
+    box: bool = True  # False: a heading
 
 
 def _units(doc: Document) -> tuple[_Unit, ...]:
@@ -172,11 +172,12 @@ def _units(doc: Document) -> tuple[_Unit, ...]:
             ticked[item.section] = ticked.get(item.section, True) and item.checked
     for index, section in enumerate(doc.sections):
         if section.status is Status.COMPLETE or ticked.get(index, False):
-            units.append(_Unit(section.line, True, item_words(section.line, section.title).stems, fold(section.title)))
+            words = item_words(section.line, section.title).stems
+            units.append(_Unit(section.line, True, words, fold(section.title), box=False))
     return tuple(units)
 
 
-def _done_unit(line: int, text: str, units: tuple[_Unit, ...]) -> int | None:
+def _done_unit(line: int, text: str, units: tuple[_Unit, ...]) -> _Unit | None:
     """The line of the box or heading that reports the item done, unless an open box names it as well."""
     action = _PURPOSE_RE.split(text, maxsplit=1)[0]  # "Run the suite to verify X": running is the step
     stage = {stem(w) for w in _WORD_RE.findall(action)} & _STAGE
@@ -190,15 +191,15 @@ def _done_unit(line: int, text: str, units: tuple[_Unit, ...]) -> int | None:
 
 
 def _matching(names: frozenset[str], stems: frozenset[str], stage: set[str], units: tuple[_Unit, ...],
-              *, whole: bool = False) -> int | None:
-    best: int | None = None
+              *, whole: bool = False) -> _Unit | None:
+    best: _Unit | None = None
     for unit in units:
         if not (stems <= unit.stems if whole else _names(names, stems, unit)):
             continue
         if not unit.done:
             return None  # still open in the tasks file: not clearly done
         if best is None and stage <= unit.stems:
-            best = unit.line
+            best = unit
     return best
 
 

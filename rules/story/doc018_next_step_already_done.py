@@ -62,14 +62,15 @@ class NextStepAlreadyDone(Rule):
                 stale = stale_items(doc, found, task, done)
                 if not stale:
                     continue
-                shown = "; ".join(f"{short(s.text, 50)!r} ({'reported complete' if s.how == 'phase' else 'ticked'}"
+                shown = "; ".join(f"{short(s.text, 50)!r} ({'ticked' if s.how == 'ticked' else 'marked complete'}"
                                   f" at {s.doc.name}:{s.done_line})" for s in stale[:3])
                 more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
-                count = f"{len(stale)} items" if len(stale) > 1 else "An item"
+                count = f"{len(stale)} items under {short(found.title, 40)!r} name" if len(stale) > 1 else (
+                    f"An item under {short(found.title, 40)!r} names")
                 related = [place for s in stale for place in ((doc, s.line), (s.doc, s.done_line))]
                 finding = self.finding(
                     task, doc, stale[0].line,
-                    f"{count} under {short(found.title, 40)!r} name work the folder reports done: {shown}{more}.",
+                    f"{count} work the folder reports done: {shown}{more}.",
                     key=f"{doc.name}:{found.key}", effort_minutes=min(20, 3 * len(stale) + 2), related=related,
                 )
                 # A stale next step is a defect of the file it is in: scored in that file's category.
