@@ -120,16 +120,23 @@ def _items_in(doc: Document, first: int, last: int) -> list[int]:
 
 
 def _in_log(doc: Document, index: int | None) -> bool:
-    """The section or one enclosing it is a log: titled so, or a dated entry among dated siblings."""
-    while index is not None:
-        section = doc.sections[index]
-        if _LOG_RE.search(section.title):
-            return True
-        if _DATE_RE.search(section.title) and sum(
-                1 for s in doc.sections if s.parent == section.parent and _DATE_RE.search(s.title)) > 1:
-            return True
-        index = section.parent
-    return False
+    """The section is a log or inside one (see :func:`_log_sections`)."""
+    return index is not None and index in doc.derive(_log_sections)
+
+
+def _log_sections(doc: Document) -> frozenset[int]:
+    """Sections titled as a log or history, dated entries among dated siblings, and every section
+    under one (parents come before children)."""
+    dated: dict[int | None, int] = {}
+    for section in doc.sections:
+        if _DATE_RE.search(section.title):
+            dated[section.parent] = dated.get(section.parent, 0) + 1
+    found: set[int] = set()
+    for index, section in enumerate(doc.sections):
+        if (section.parent in found or _LOG_RE.search(section.title)
+                or (_DATE_RE.search(section.title) and dated.get(section.parent, 0) > 1)):
+            found.add(index)
+    return frozenset(found)
 
 
 def stale_items(doc: Document, found: NextList, task: TaskDocs, done: Done) -> list[StaleItem]:

@@ -170,6 +170,8 @@ def cases() -> list[Case]:
         Case("finished story: criteria, blockers, handoffs", lambda size: "**Status:** ✅ COMPLETE\n" + _repeat(
             "**Acceptance criteria:**\n- [ ] c{n}\n## Quick Resume\n1. step {n}\n- **Blocker:** quota {n}\n"
             "Blockers: none\nNext update: after Phase {n} completion\n- [x] parent {n}\n  - [ ] child {n}\n")(size)),
+        Case("next steps over done boxes", lambda size: (_NEXT_STEPS * 10 + _repeat(
+            "- [x] Write the parser for exports a{n} b{n}\n")(size))[:max(size, 1)]),
         Case("status labels of part lists", lambda size: "**Status:** Phase 1" + ", 2" * (size // 3) + " complete"),
         Case("one id, many statuses", _repeat("CRITICAL-1 ✅ COMPLETE\n- [ ] CRITICAL-1 ⏳ PENDING\n")),
         Case("many ids on one line", lambda size: _repeat("CRITICAL-{n} ")(size).replace("\n", "") + " ✅"),
@@ -187,6 +189,9 @@ def cases() -> list[Case]:
     return found
 
 
+# Ten next-steps lists of fifty items, each an enumeration of nine entries (DOC018's most work per item).
+_NEXT_STEPS = "## Next Steps\n" + "".join(
+    f"- Write the parser for exports (a{n}, b{n}, c{n}, d{n}, e{n}, f{n}, g{n}, h{n}, i{n})\n" for n in range(50))
 _HEADINGS = ["Risk", "Phase", "Stage", "Status", "Progress", "Session Log", "Decisions", "Next Steps",
              "Blockers", "Lessons Learned", "Success Metrics", "Timeline", "Dependencies",
              "Acceptance Criteria", "Current State", "Overview", "Mitigation"]

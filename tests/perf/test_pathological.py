@@ -47,6 +47,7 @@ FIXED = [
     ("many phases with tables", "tasks"),  # TSK002 tables per phase
     ("finished story: criteria, blockers, handoffs", "all"),  # DOC004-DOC006 per-label and per-section scans
     ("status labels of part lists", "all"),  # the story model's phase lists in a status value
+    ("next steps over done boxes", "all"),  # DOC018 every list item against every box of the tasks file
     ("many announcing list items", "tasks"),  # DOC021 the rest of the list per sibling item
     ("many status legends", "tasks"),  # CON002, DOC024 every legend per box
     ("'## Phase 1: ' + line of '['", "plan"),  # PLN002's bracketed asides in a phase title: 27 s
