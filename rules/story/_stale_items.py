@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rules.core.model import Document, Status, TaskDocs
+from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.phase_identity import ref_from_text, shares_word, stem
 from rules.core.text import fold, strip_comments
 from rules.story._follow_ups import item_words, word_stems
@@ -40,6 +40,7 @@ _CHECKBOX_RE = re.compile(r"^\s*+(?:[-*+]|\d{1,3}[.)])\s++\[[ xX~-]\]")
 _SETTLED_RE = re.compile(r"(?i)✅|✔|☑|~~|\b(?:already|now)\s+(?:done|complete|implemented|in place|fixed)\b"
                          r"|\((?:done|complete[d]?|finished)\b")
 _CONDITIONAL_RE = re.compile(r"(?i)^[*_\s]*(?:if|when|once|after|unless|until|before|wait)\b")
+_AFTER_RE = re.compile(r"(?i)^[*_\s]*(?:if|when|once|after|unless|until)\b")  # a heading: "After manual testing"
 # Work that follows a piece of work: verifying, deploying or improving it is not doing it again.
 _STAGE_WORDS = """
     verify verification validate validation monitor monitoring follow test tests testing tested qa check
@@ -65,6 +66,9 @@ _PHASE_STEP_RE = re.compile(
 )
 _PURPOSE_RE = re.compile(r"(?i)\s(?:to|so that|in order to|for)\s|\s[—–-]\s|:\s")
 _ENUM_RE = re.compile(r"\(([^(),]{1,40}(?:,[^(),]{1,40}){1,8})\)")
+_BULLET_RE = re.compile(r"^\s*+(?:[-*+]|\d{1,3}[.)])\s++")
+_LEAD_RE = re.compile(r"^[\W_]++|\s++$")
+_CODE_SPAN_RE = re.compile(r"`[^`\n]*+`|[^\s`]*+[/\\.][^\s`]++")
 _MARKUP_RE = re.compile(r"^\s*+(?:[-*+]|\d{1,3}[.)])\s++|[*_`]+")
 MAX_LISTS = 10  # per file
 MAX_ITEMS = 50  # per list: items × ticked boxes stays linear in the folder
@@ -89,11 +93,15 @@ class NextList:
 def next_lists(doc: Document, done: Done) -> Iterator[NextList]:
     """Next-steps lists of *doc* outside logs, except sections DOC006 reports."""
     found = 0
+    last: Section | None = None  # a list under a next-steps heading is read with it, once
     for index, section in enumerate(doc.sections):
         if found >= MAX_LISTS:
             return
+        if last is not None and last.contains(section.line):
+            continue
         if _TITLE_RE.match(section.key) and not _in_log(doc, index) and not reported_by_doc006(doc, section, done):
             found += 1
+            last = section
             yield NextList(section.title, section.key, tuple(_items_in(doc, section.line + 1, section.end_line)))
     for number in doc.lines_containing(("next", "remaining", "todo", "to do")):
         text = fold(strip_comments(doc.line_text(number))).strip()
@@ -148,13 +156,15 @@ def stale_items(doc: Document, found: NextList, task: TaskDocs, done: Done) -> l
         raw = doc.line_text(number)
         if number in doc.code_lines or _CHECKBOX_RE.match(raw) or _SETTLED_RE.search(raw):
             continue
-        text = _MARKUP_RE.sub("", strip_comments(raw)).strip()
-        if not text or _CONDITIONAL_RE.match(text):
-            continue
+        text = _LEAD_RE.sub("", _MARKUP_RE.sub("", strip_comments(raw)))  # "⏳ Begin Phase 1"
+        within = doc.section_index(number)
+        if not text or _CONDITIONAL_RE.match(text) or (
+                within is not None and _AFTER_RE.match(doc.sections[within].title)):
+            continue  # "If approved, …", or under "### After manual testing"
         hit = _done_phase(doc, number, text, done)
         if hit is not None:
             stale.append(StaleItem(number, text, hit[0], hit[1], "phase"))
-        elif tasks is not None and (unit := _done_unit(number, text, units)) is not None:
+        elif tasks is not None and (unit := _done_unit(number, _BULLET_RE.sub("", raw), units)) is not None:
             stale.append(StaleItem(number, text, tasks, unit.line, "ticked" if unit.box else "heading"))
     return stale
 
@@ -167,12 +177,14 @@ class _Unit:
     done: bool
     stems: frozenset[str]
     lower: str
+    own: frozenset[str]  # its meaningful stems outside code spans: what the box is about
     box: bool = True  # False: a heading
 
 
 def _units(doc: Document) -> tuple[_Unit, ...]:
     """Every box of *doc*, then every heading marked complete or over boxes all ticked."""
-    units = [_Unit(i.line, i.checked, item_words(i.line, i.text).stems, fold(i.text)) for i in doc.items]
+    units = [_Unit(i.line, i.checked, item_words(i.line, i.text).stems, fold(i.text), _own(doc.line_text(i.line)))
+             for i in doc.items]
     ticked: dict[int, bool] = {}
     for item in doc.items:
         if item.section is not None:
@@ -180,17 +192,18 @@ def _units(doc: Document) -> tuple[_Unit, ...]:
     for index, section in enumerate(doc.sections):
         if section.status is Status.COMPLETE or ticked.get(index, False):
             words = item_words(section.line, section.title).stems
-            units.append(_Unit(section.line, True, words, fold(section.title), box=False))
+            units.append(_Unit(section.line, True, words, fold(section.title), _own(section.title), box=False))
     return tuple(units)
 
 
 def _done_unit(line: int, text: str, units: tuple[_Unit, ...]) -> _Unit | None:
-    """The line of the box or heading that reports the item done, unless an open box names it as well."""
+    """The box or heading that reports the item (*text*: as written, code spans kept) done, unless an
+    open box names it as well."""
     action = _PURPOSE_RE.split(text, maxsplit=1)[0]  # "Run the suite to verify X": running is the step
     stage = {stem(w) for w in _WORD_RE.findall(action)} & _STAGE
     words = item_words(line, text)
     stems = words.stems - _GENERIC
-    found = _matching(words.names, stems, stage, units)
+    found = _matching(words.names, stems, stage, units, own=_own(text))
     if found is None and (parts := _enumerated(text)):
         lines = [_matching(frozenset(), part, stage, units, whole=True) for part in parts]
         found = lines[0] if all(n is not None for n in lines) else None
@@ -198,14 +211,14 @@ def _done_unit(line: int, text: str, units: tuple[_Unit, ...]) -> _Unit | None:
 
 
 def _matching(names: frozenset[str], stems: frozenset[str], stage: set[str], units: tuple[_Unit, ...],
-              *, whole: bool = False) -> _Unit | None:
+              *, whole: bool = False, own: frozenset[str] = frozenset()) -> _Unit | None:
     best: _Unit | None = None
     for unit in units:
         if not (stems <= unit.stems if whole else _names(names, stems, unit)):
             continue
         if not unit.done:
             return None  # still open in the tasks file: not clearly done
-        if best is None and stage <= unit.stems:
+        if best is None and stage <= unit.stems and (whole or _same_work(names, own, unit)):
             best = unit
     return best
 
@@ -216,6 +229,20 @@ def _names(names: frozenset[str], stems: frozenset[str], unit: _Unit) -> bool:
     if names and any(name in unit.lower for name in names):
         return shared >= half
     return bool(stems) and shared >= max(2, half)
+
+
+def _same_work(names: frozenset[str], own: frozenset[str], unit: _Unit) -> bool:
+    """The box is about the item's work, not a neighbour of it: by its words, two thirds of the
+    item's and half of the box's own ("Create the manual testing guide" is not "Manual testing")."""
+    if names:  # an item about a file or a code name is done only by a box that names it
+        return any(name in unit.lower for name in names)
+    shared = len(own & unit.own)
+    return shared > 0 and 3 * shared >= 2 * len(own) and 2 * shared >= len(unit.own)
+
+
+def _own(text: str) -> frozenset[str]:
+    """The meaningful stems of a box's own words: no code spans, paths or file names."""
+    return word_stems(_CODE_SPAN_RE.sub(" ", text)) - _GENERIC
 
 
 def _enumerated(text: str) -> list[frozenset[str]]:
