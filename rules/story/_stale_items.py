@@ -3,9 +3,11 @@
 A list is the items under a heading such as ``Next Steps``, ``Immediate next steps``, ``Remaining
 work`` or ``TODO``, or right after a bold label ``**Next actions:**``, in the plan or context, and
 not inside a log (a section titled as a session log or history, or a dated entry among dated
-siblings). An item is reported done when a ticked box of the tasks file names it (a code span or
-file name and half of its words, or at least half of its meaningful words and at least two) while
-no open box names it as well, or when it starts or finishes a phase the folder reports complete.
+siblings). An item is reported done when it starts or finishes a phase the folder reports complete,
+or when a ticked box (or a heading marked complete) of the tasks file names the same work while no
+open box names it: a box *names* an item that shares half of its meaningful words and at least two
+(or its code span or file name), and does the *same work* when it names the item's code span or
+file name, or covers two thirds of the item's own words that are also half of the box's own.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.phase_identity import ref_from_text, shares_word, stem
+from rules.core.phases import enclosing
 from rules.core.text import fold, strip_comments
 from rules.story._follow_ups import item_words, word_stems
 from rules.story._lists import ITEM_RE, list_after, list_block
@@ -97,18 +100,19 @@ def next_lists(doc: Document, done: Done) -> Iterator[NextList]:
     for index, section in enumerate(doc.sections):
         if found >= MAX_LISTS:
             return
-        if last is not None and last.contains(section.line):
+        if (last is not None and last.contains(section.line)) or not _TITLE_RE.match(section.key):
             continue
-        if _TITLE_RE.match(section.key) and not _in_log(doc, index) and not reported_by_doc006(doc, section, done):
+        last = section  # its sub-sections are read with it (or left to DOC006 with it)
+        if not _in_log(doc, index) and not reported_by_doc006(doc, section, done):
             found += 1
-            last = section
             yield NextList(section.title, section.key, tuple(_items_in(doc, section.line + 1, section.end_line)))
     for number in doc.lines_containing(("next", "remaining", "todo", "to do")):
         text = fold(strip_comments(doc.line_text(number))).strip()
         if found >= MAX_LISTS or number in doc.code_lines or not _LABEL_RE.match(text):
             continue
         within = doc.section_index(number)
-        if within is not None and (_TITLE_RE.match(doc.sections[within].key) or _in_log(doc, within)):
+        if within is not None and (_in_log(doc, within) or any(
+                _TITLE_RE.match(doc.sections[i].key) for i in enclosing(doc, within))):
             continue  # a label inside a next-steps section is read with it
         found += 1
         yield NextList(text.strip("*_: "), f"label:{number}", tuple(list_after(doc, number)))

@@ -20,13 +20,16 @@ class NextStepAlreadyDone(Rule):
 
     Reads the list items (not checkboxes) under ``Next Steps``, ``Immediate next steps``,
     ``Remaining work`` or ``TODO`` headings, or after a bold ``**Next actions:**`` label, in the plan
-    and context of a task still under way. An item is stale when a ticked box of the tasks file
-    names it (a code span or file name, or at least half of its meaningful words and at least two)
-    and no open box names it too, or when it begins or finishes a phase the folder reports
-    complete (``Begin Phase 2`` beside ``## Phase 2: Import ✅ COMPLETE``). Items about verifying,
-    monitoring, deploying or improving finished work, items that wait for something else, lists in
-    session logs and history, and finished or archived tasks (DOC006's) are left alone. One
-    finding per list, naming each stale item and the box or status that reports it done.
+    and context of a task still under way. An item is stale when it begins or finishes a phase the
+    folder reports complete (``Begin Phase 2`` beside ``## Phase 2: Import ✅ COMPLETE``), or when a
+    ticked box (or a heading marked complete) of the tasks file names the same work and no open box
+    names it as well: the item's code span or file name, or two thirds of the item's meaningful
+    words that are also half of the box's own (a box that merely shares words, "Create the manual
+    testing guide", is not "Perform manual testing"); ``(classes, locations, accounts)`` is done
+    when every entry is. Items about verifying, monitoring, deploying or improving finished work,
+    items that wait for something ("If approved, …", under "After the pilot"), lists in session
+    logs and history, lists in a section DOC006 reports, and finished or archived tasks (DOC006's)
+    are left alone. One finding per list, naming each stale item and the place that reports it done.
 
     Why: the next-steps list is what the next session acts on first. An item that was finished
     sessions ago sends it to redo work, or hides the real next step under a stale one.

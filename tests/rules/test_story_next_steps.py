@@ -67,3 +67,14 @@ def test_a_phase_of_the_same_number_with_another_title_is_not_done() -> None:
     assert _run("DOC018", {"demo-tasks.md": TASKS, "demo-context.md": context.format("styles")})
     assert not _run("DOC018", {"demo-tasks.md": TASKS, "demo-context.md": context.format("exports")})
     assert not _run("DOC018", {"demo-tasks.md": TASKS, "demo-context.md": context.format("styles testing")})
+
+
+def test_a_list_under_a_section_doc006_reports_is_left_to_it() -> None:
+    files = {"demo-tasks.md": TASKS, "demo-plan.md": (
+        "# Demo — Plan\n\n**Status:** In Progress\n\n## Next Steps\n\n1. Start Phase 2\n\n"
+        "### This week\n\n- Write the CSV parser for bank exports\n\n**Next actions:**\n\n"
+        "- Write the CSV parser for bank exports\n")}
+    assert [f.line for f in _run("DOC006", files)] == [7]
+    assert _run("DOC018", files) == []
+    files["demo-plan.md"] = files["demo-plan.md"].replace("Start Phase 2", "Start Phase 3")
+    assert [f.line for f in _run("DOC018", files)] == [11]
