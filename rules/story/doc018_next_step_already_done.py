@@ -49,7 +49,7 @@ class NextStepAlreadyDone(Rule):
     code = "DOC018"
     name = "next-step-already-done"
     category = Category.CONSISTENCY  # each finding is scored in the category of the file holding the list
-    severity = Severity.LOW
+    severity = Severity.MEDIUM
     rationale = "A next step that is already done sends the next session to redo finished work."
     fix = "Drop the finished items from the next-steps list (or replace them with what actually comes next)."
     effort_minutes = 5
