@@ -43,6 +43,7 @@ from rules.core.model import Document, Estimate, TaskDocs
 from rules.core.phases import PHASE_WORD
 from rules.core.rule import Rule
 from rules.core.sections import LABEL_RE, header_lines, phase_sections, title_section
+from rules.core.text import clip
 
 SESSION_HOURS = 4.0  # one working session: work of at most this many hours is "small"
 
@@ -112,9 +113,18 @@ def stated_total(task: TaskDocs) -> tuple[Document, Estimate] | None:
 
 
 def _stated_total(task: TaskDocs) -> tuple[Document, Estimate] | None:
-    totals = [(doc, estimate) for doc in _core(task) for estimate in doc.estimates
-              if not estimate.is_effort_size and _TOTAL_RE.search(text := doc.line_text(estimate.line))
-              and not _PART_RE.search(text) and not _in_phase(doc, estimate.line)]
+    totals: list[tuple[Document, Estimate]] = []
+    for doc in _core(task):
+        verdicts: dict[int, bool] = {}  # line -> states a total: each line read once, however many estimates
+        for estimate in doc.estimates:
+            if estimate.is_effort_size:
+                continue
+            if (total := verdicts.get(estimate.line)) is None:
+                text = clip(doc.line_text(estimate.line))  # a 200 KB line of durations is data
+                total = verdicts[estimate.line] = bool(_TOTAL_RE.search(text) and not _PART_RE.search(text)
+                                                       and not _in_phase(doc, estimate.line))
+            if total:
+                totals.append((doc, estimate))
     return max(totals, key=lambda pair: pair[1].minutes_high, default=None)
 
 
