@@ -25,7 +25,7 @@ import bisect
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from rules.core.placeholders import is_placeholder
 from rules.core.redact import MASK, redact, secret_values
@@ -173,17 +173,35 @@ def redact_review(value: T, redactor: Redactor) -> T:
 
 
 def _scrub(value: object, redactor: Redactor) -> object:
-    if type(value) is str:
-        return redactor(value)
-    if type(value) is tuple:
-        items = tuple(_scrub(item, redactor) for item in value)
-        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for field in dataclasses.fields(value):
-            if field.name not in IDENTITIES and (type(value).__name__, field.name) not in VOCABULARY:
-                old = getattr(value, field.name)
-                if (new := _scrub(old, redactor)) is not old:
-                    changes[field.name] = new
-        return dataclasses.replace(value, **changes) if changes else value
-    return value
+    kind = type(value)
+    if kind is str:
+        return redactor(cast(str, value))
+    if kind is tuple:
+        items = tuple(_scrub(item, redactor) for item in cast(tuple[object, ...], value))
+        return value if all(a is b for a, b in zip(items, cast(tuple[object, ...], value), strict=True)) else items
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = _scrubbed_fields(kind)
+    if not names:
+        return value
+    changes = {}
+    for name in names:
+        old = getattr(value, name)
+        if type(old) in _LEAVES:
+            continue
+        if (new := _scrub(old, redactor)) is not old:
+            changes[name] = new
+    return dataclasses.replace(cast(Any, value), **changes) if changes else value
+
+
+# The fields _scrub walks, per type (a dataclass's fields, identities and vocabulary excepted; none
+# for any other type): looked up once per type instead of asking ``dataclasses`` for every value.
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAVES = frozenset({int, float, bool, type(None)})  # values with no string inside: not walked
+
+
+def _scrubbed_fields(kind: type) -> tuple[str, ...]:
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(kind)
+                 if f.name not in IDENTITIES and (kind.__name__, f.name) not in VOCABULARY)
