@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from rules.core import extract
+from rules.core._codespans import code_span_text
 from rules.core.model import (
     CheckItem,
     CodeBlock,
@@ -173,8 +174,11 @@ class _Builder:
         """Inline-parse *token* (markdown-it's own inline parser, with the block pass's env), note its
         links, images and comments, and return its visible text. Text without any character an
         inline rule acts on is its own visible text: it is not parsed at all."""
-        if not _INLINE_MARKUP.search(token.content):
+        markup = _INLINE_MARKUP.search(token.content)
+        if markup is None:
             return token.content.strip()
+        if markup.group() == "`" and _MARKUP_BUT_CODE.search(token.content, markup.end()) is None:
+            return code_span_text(token.content).strip()  # code spans only: no link, no comment
         token.children = _MD.inline.parse(token.content, _MD, env, [])
         line = _first_line(token)
         for child in token.children:
@@ -319,6 +323,7 @@ def _first_line(token: Token) -> int:
 _BARE_CHECKBOX = re.compile(r"^ {0,3}\[([ xX])\][ \t]+(\S.*)$")
 
 _INLINE_MARKUP = re.compile(r"[\n\\`*_\[!<&]")
+_MARKUP_BUT_CODE = re.compile(r"[\n\\*_\[!<&]")  # the same without the backtick
 
 
 def _may_hold_markup(token: Token) -> bool:
