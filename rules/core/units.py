@@ -60,8 +60,21 @@ class Unit:
     line: int  # first line (for code: the opening fence)
     end_line: int
     key: str  # normalised text compared between places
-    shown: str  # a short excerpt for messages
-    items: tuple[str, ...] = ()  # normalised lines (code: without comment lines) or list items, for near copies
+    # Kept raw, normalised only when read (most units are never compared line by line nor shown):
+    excerpt_of: str  # code: the line shown; prose: the text whose plain form is shown
+    lines: tuple[str, ...] = ()  # code and list: ``items``; paragraph: its lines, not yet normalised
+
+    @property
+    def shown(self) -> str:
+        """A short excerpt for messages."""
+        return _excerpt(self.excerpt_of if self.kind == "code" else _plain(self.excerpt_of))
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Normalised lines (code: without comment lines) or list items, for near copies."""
+        if self.kind == "paragraph":
+            return tuple(n for n in map(_normalise, self.lines) if n)
+        return self.lines
 
     @property
     def is_record(self) -> bool:
@@ -78,7 +91,9 @@ class Unit:
         elif self.kind == "list" and self.key.count("\n") + 1 < MIN_LIST_ITEMS:
             long_enough = False
         else:
-            long_enough = len(self.key) >= MIN_PROSE_CHARS and len(self.key.split()) >= MIN_PROSE_WORDS
+            # a prose key is words joined by single spaces (list items by newlines): count, not split
+            words = self.key.count(" ") + self.key.count("\n") + 1
+            long_enough = len(self.key) >= MIN_PROSE_CHARS and words >= MIN_PROSE_WORDS
         return long_enough and not _is_template(self.key if self.kind != "code" else fold(self.key))
 
 
@@ -100,7 +115,7 @@ def _units(doc: Document) -> tuple[Unit, ...]:
             key = "\n".join(lines)
             shown = next((line for line in lines if sum(c.isalnum() for c in line) >= 3), lines[0])
             statements = tuple(line for line in lines if not line.startswith(_COMMENT_STARTS))
-            found.append(Unit("code", block.line, block.end_line, key, _excerpt(shown), statements))
+            found.append(Unit("code", block.line, block.end_line, key, shown, statements))
     found.extend(_prose_units(doc))
     found.sort(key=lambda u: u.line)
     return tuple(found)
@@ -139,19 +154,18 @@ def _prose_units(doc: Document) -> list[Unit]:
 
 def _prose_unit(kind: Kind, start: int, end: int, parts: list[str]) -> Unit:
     if kind == "paragraph":
-        key = _normalise(" ".join(parts))
-        shown = _excerpt(_plain(" ".join(parts)))
-        return Unit(kind, start, end, key, shown, tuple(n for n in map(_normalise, parts) if n))
+        whole = " ".join(parts)
+        return Unit(kind, start, end, _normalise(whole), whole, tuple(parts))
     items: list[str] = []
     for part in parts:
         match = _LIST_RE.match(part)
         if match:
-            items.append(_CHECKBOX_RE.sub("", part[match.end():]))
+            rest = part[match.end():]
+            items.append(_CHECKBOX_RE.sub("", rest) if rest.startswith("[") else rest)
         elif items:
             items[-1] += " " + part
     normalised = tuple(k for k in map(_normalise, items) if k)
-    key = "\n".join(normalised)
-    return Unit(kind, start, end, key, _excerpt(_plain(items[0]) if items else ""), normalised)
+    return Unit(kind, start, end, "\n".join(normalised), items[0] if items else "", normalised)
 
 
 def _normalise(text: str) -> str:
