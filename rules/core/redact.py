@@ -113,7 +113,25 @@ def find_secrets(line: str, *, illustrations: bool = False) -> list[SecretMatch]
 
 
 def _candidate(lowered: str) -> bool:
-    return any(needle in lowered for needle in NEEDLES) or any(hint.search(lowered) for hint in HINTS)
+    """Whether *lowered* holds a needle or a hint: ``any(needle in lowered for needle in NEEDLES)``,
+    asked of each group of needles only when the group's first two letters are there."""
+    for head, needles in _NEEDLE_GROUPS:
+        if head in lowered and (needles is None or any(needle in lowered for needle in needles)):
+            return True
+    return any(hint.search(lowered) for hint in HINTS)
+
+
+def _needle_groups(needles: Sequence[str]) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """The needles that hold no other needle (a text holding one of the others holds one of these),
+    grouped by their first two characters (None: the two characters are the needle)."""
+    shortest = [n for n in needles if not any(other != n and other in n for other in needles)]
+    groups: dict[str, list[str]] = {}
+    for needle in shortest:
+        groups.setdefault(needle[:2], []).append(needle)
+    return tuple((head, None if head in group else tuple(group)) for head, group in groups.items())
+
+
+_NEEDLE_GROUPS = _needle_groups(NEEDLES)
 
 
 def _find(line: str, lowered: str, illustrations: bool) -> list[SecretMatch]:

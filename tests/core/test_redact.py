@@ -485,3 +485,21 @@ def test_sec001_lists_the_first_secrets_of_a_dump_and_counts_the_rest() -> None:
     assert rest.line == first_unlisted
     assert f"{extra} more secrets" in rest.message and f"lines {first_unlisted}-" in rest.message
     assert not any("Zq8vLm" in f.message for f in findings)
+
+
+def test_the_grouped_needle_test_agrees_with_testing_every_needle() -> None:
+    import random
+
+    from rules.core.detectors import HINTS, NEEDLES
+    from rules.core.redact import _candidate
+
+    def every_needle(lowered: str) -> bool:
+        return any(n in lowered for n in NEEDLES) or any(h.search(lowered) for h in HINTS)
+
+    texts = [f"{a}{n}{b}" for n in NEEDLES for a, b in (("", ""), ("x ", " y"))]
+    texts += [n[:-1] for n in NEEDLES] + [n[1:] for n in NEEDLES]
+    rng = random.Random(4)
+    texts += ["".join(rng.choice("abceghiklmnoprstuwxy_-.:/@=1 ") for _ in range(rng.randint(0, 14)))
+              for _ in range(20000)]
+    assert all(_candidate(t) == every_needle(t) for t in texts)
+    assert any(_candidate(t) for t in texts) and not all(_candidate(t) for t in texts)
