@@ -103,3 +103,16 @@ def test_comment_lines_of_code_do_not_count_towards_a_near_copy() -> None:
     [unit] = units(parse_document("dev/active/t/t-plan.md", text, Role.PLAN))
     assert unit.items == ("make start-stack --detach", "make seed-demo-data")
     assert unit.key.startswith("# start the stack first")
+
+
+def test_the_template_test_finds_what_the_template_pattern_finds() -> None:
+    import random
+
+    from rules.core.units import _TEMPLATE_RE, _is_template
+
+    pieces = ["yyyy", "dd/mm", "hh:mm", "xx", "x", "tbd", "lorem ipsum", "<", "[", "your", "date", "fill", " ", "a",
+              "-", "/", "todo", "name", "describe", "insert", "_"]
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(20000)]
+    assert all(_is_template(t) == (_TEMPLATE_RE.search(t) is not None) for t in texts)
+    assert any(_is_template(t) for t in texts) and not all(_is_template(t) for t in texts)
