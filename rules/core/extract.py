@@ -88,6 +88,25 @@ _UPPER3 = re.compile("[A-Z][A-Z][A-Z]")  # as [A-Z]{3}, which sre scans about tw
 _EMOJI_CHARS = re.compile("[" + "".join(sorted({e[0] for e in _EMOJI_STATUS})) + "]")
 
 
+_TWO_CAPITALS = re.compile("[A-Z][A-Z]")  # every word of _UPPER_RE starts with two capitals
+
+
+def _first_mark(text: str) -> tuple[int, str] | None:
+    """Where ``_MARK_RE.search(text)`` matches and what: the first emoji (a fast scan for its
+    characters), unless an upper-case word starts before it; _UPPER_RE is tried only where two
+    capitals start (its look-behind would otherwise be tried at every position)."""
+    found = None
+    if not text.isascii() and (emoji := _EMOJI_RE.search(text)) is not None:
+        found = (emoji.start(), emoji.group())
+    end = found[0] if found else len(text)
+    capitals = _TWO_CAPITALS.search(text, 0, end)
+    while capitals is not None:
+        if (word := _UPPER_RE.match(text, capitals.start())) is not None:
+            return word.start(), word.group()
+        capitals = _TWO_CAPITALS.search(text, capitals.start() + 1, end)
+    return found
+
+
 def find_status(text: str, *, labelled: bool = True) -> Status | None:
     """The first status marker on a line, or None. ``"next: proceed to Phase 3"`` has none.
 
@@ -97,12 +116,12 @@ def find_status(text: str, *, labelled: bool = True) -> Status | None:
     """
     best: tuple[int, Status] | None = None
     maybe = _UPPER3.search(text) or (not text.isascii() and _EMOJI_CHARS.search(text))
-    mark = _MARK_RE.search(text) if maybe else None
+    mark = _first_mark(text) if maybe else None
     if mark:
-        token = mark.group(0)
+        start, token = mark
         status = _EMOJI_STATUS.get(token) or _status_word(token)
         if status is not None:
-            best = (mark.start(), status)
+            best = (start, status)
     if (labelled or "tatus" in text) and _STATUS_STEM.search(fold(text)):
         found = _LABELLED_RE.search(text, 0, best[0] if best else len(text))
         if found:

@@ -98,3 +98,17 @@ def test_unlabelled_lines_are_not_dates() -> None:
 def test_progress_claims(line: str, claim: tuple[float | None, float | None, float | None] | None) -> None:
     found = extract.find_progress(line, 1)
     assert (None if found is None else (found.done, found.total, found.percent)) == claim
+
+
+def test_the_first_status_mark_is_the_one_the_mark_pattern_finds() -> None:
+    import random
+
+    from rules.core.extract import _MARK_RE, _first_mark
+
+    pieces = ["DONE", "TODO", "IN PROGRESS", "IN_PROGRESS", "WIP", "A", "B", "-", "_", " ", "x", "1", "✅", "⚠", "🎉",
+              "COMPLETE", "COMPLETED", "PARTIALLY COMPLETE", "ON-HOLD", "NOT STARTED", "API", "é", "ON", "HOLD"]
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    found = [(m.start(), m.group()) if (m := _MARK_RE.search(t)) else None for t in texts]
+    assert [_first_mark(t) for t in texts] == found
+    assert any(found) and not all(found)
