@@ -15,7 +15,6 @@ MAX_PROSE_LINE = 4096  # characters of a line that prose-level extraction reads;
 
 
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})  # İ, ı, ſ
-_UNFOLDED = re.compile("[\u0130\u0131\u017f]")
 
 
 def fold(text: str) -> str:
@@ -27,7 +26,9 @@ def fold(text: str) -> str:
     would otherwise become two characters). Literal pre-tests (``"depend" in doc.lower``) then run
     at C speed instead of a case-insensitive alternation tried at every position.
     """
-    if not text.isascii() and _UNFOLDED.search(text):  # isascii() is a flag lookup: no scan of ASCII text
+    # isascii() is a flag lookup: no scan of ASCII text; three substring tests (C speed, ~15x a character
+    # class search) for the three characters str.lower() does not fold as the regex engine does
+    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text):
         text = text.translate(_FOLD)
     return text.lower()
 
