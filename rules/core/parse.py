@@ -39,7 +39,10 @@ _MD = MarkdownIt("commonmark", {"tasklists": True}).enable("table")
 # and most of it is paragraph text the model never reads. The walk inline-parses (with _MD's own
 # inline parser and the same env) only what it reads: headings, checkbox items and table cells,
 # and any text that can hold a link or an HTML comment (a "[" or a "<"; no linkify in commonmark).
-_BLOCKS = MarkdownIt("commonmark", {"tasklists": True}).enable("table").disable("inline")
+# Nor its "normalize" step: split_lines() has already turned every \r\n and \r into \n, so what is
+# left of that step (a substitution over the whole text, of every newline by itself) is to replace
+# NUL characters, which parse_document does with one str.replace.
+_BLOCKS = MarkdownIt("commonmark", {"tasklists": True}).enable("table").disable(["inline", "normalize"])
 
 
 def markdown_parser() -> MarkdownIt:
@@ -52,7 +55,7 @@ def parse_document(path: str, text: str, role: Role, *, problems: Sequence[str] 
     text, lines = split_lines(text)
     builder = _Builder(lines)
     env: dict[str, object] = {}  # link reference definitions found by the block pass
-    builder.walk(_BLOCKS.parse(text, env), env)
+    builder.walk(_BLOCKS.parse(text.replace("\0", "\ufffd"), env), env)  # as markdown-it's normalize
     builder.bare_items(env)
     scan = _scan_lines(text, lines, builder.code_lines, builder.heading_lines, builder.item_lines)
     sections = builder.finish_sections(scan)
