@@ -41,8 +41,10 @@ _MD = MarkdownIt("commonmark", {"tasklists": True}).enable("table")
 # and any text that can hold a link or an HTML comment (a "[" or a "<"; no linkify in commonmark).
 # Nor its "normalize" step: split_lines() has already turned every \r\n and \r into \n, so what is
 # left of that step (a substitution over the whole text, of every newline by itself) is to replace
-# NUL characters, which parse_document does with one str.replace.
-_BLOCKS = MarkdownIt("commonmark", {"tasklists": True}).enable("table").disable(["inline", "normalize"])
+# NUL characters, which parse_document does with one str.replace. Nor "text_join", which joins the
+# children of inline tokens: without the inline step there are none (_inline makes them later).
+_BLOCKS = (MarkdownIt("commonmark", {"tasklists": True}).enable("table")
+           .disable(["inline", "normalize", "text_join"]))
 
 
 def markdown_parser() -> MarkdownIt:
