@@ -37,7 +37,6 @@ MIN_ONE_LINE_CODE_CHARS = 80  # …unless the one line is long
 
 _LIST_RE = re.compile(r"^\s{0,12}(?:[-*+]|\d{1,3}[.)])\s+")
 _CHECKBOX_RE = re.compile(r"^\[[ xX~\-/]\]\s*")
-_TABLE_RE = re.compile(r"^\s*\|")
 # A link's target ("](url)": it cannot hold a parenthesis, so no character is scanned twice), then
 # emphasis, code marks, quote marks and the link's brackets: linear on any input.
 _LINK_TARGET_RE = re.compile(r"\]\([^()\n]*\)")
@@ -137,39 +136,37 @@ def _prose_units(doc: Document) -> list[Unit]:
             skip.update(range(line, line + comment.count("\n") + 1))
     found: list[Unit] = []
     kind: Kind | None = None
-    start, parts = 0, list[str]()
+    start, parts, items = 0, list[str](), list[str]()  # items: a list's, each with its continuation lines
 
     def close() -> None:
         if kind is not None and parts:
-            found.append(_prose_unit(kind, start, start + len(parts) - 1, parts))
+            found.append(_prose_unit(kind, start, start + len(parts) - 1, parts, items))
 
     for number, raw in enumerate((*doc.lines, ""), start=1):
         text = strip_comments(raw) if "<!--" in raw else raw
-        if number in skip or not text.strip() or _TABLE_RE.match(text):
+        stripped = text.strip()
+        if number in skip or not stripped or stripped[0] == "|":  # blank, or a table row
             close()
-            kind, start, parts = None, 0, []
+            kind, start, parts, items = None, 0, [], []
             continue
-        is_item = _LIST_RE.match(text) is not None
-        this: Kind = "list" if is_item or (kind == "list" and raw[:1].isspace()) else "paragraph"
+        item = _LIST_RE.match(text)
+        this: Kind = "list" if item is not None or (kind == "list" and raw[:1].isspace()) else "paragraph"
         if this != kind:
             close()
-            kind, start, parts = this, number, []
+            kind, start, parts, items = this, number, [], []
         parts.append(text)
+        if item is not None:
+            rest = text[item.end():]
+            items.append(_CHECKBOX_RE.sub("", rest) if rest.startswith("[") else rest)
+        elif items:
+            items[-1] += " " + text
     return found
 
 
-def _prose_unit(kind: Kind, start: int, end: int, parts: list[str]) -> Unit:
+def _prose_unit(kind: Kind, start: int, end: int, parts: list[str], items: list[str]) -> Unit:
     if kind == "paragraph":
         whole = " ".join(parts)
         return Unit(kind, start, end, _normalise(whole), whole, tuple(parts))
-    items: list[str] = []
-    for part in parts:
-        match = _LIST_RE.match(part)
-        if match:
-            rest = part[match.end():]
-            items.append(_CHECKBOX_RE.sub("", rest) if rest.startswith("[") else rest)
-        elif items:
-            items[-1] += " " + part
     normalised = tuple(k for k in map(_normalise, items) if k)
     return Unit(kind, start, end, "\n".join(normalised), items[0] if items else "", normalised)
 
