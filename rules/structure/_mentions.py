@@ -58,7 +58,7 @@ class Mention:
 def mentions(lines: tuple[str, ...], skip: frozenset[int]) -> Iterator[Mention]:
     """Path mentions of the lines (1-based numbers), except those in *skip* (code blocks)."""
     for number, line in enumerate(lines, start=1):
-        if number in skip or _REFERENCE_DEF_RE.match(line) or ("/" not in line and ".md" not in line.lower()):
+        if number in skip or ("/" not in line and ".md" not in line.lower()) or _REFERENCE_DEF_RE.match(line):
             continue
         text = _without_links(line)
         for match in _TOKEN_RE.finditer(text):
