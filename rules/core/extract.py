@@ -141,6 +141,7 @@ _ID_RE = re.compile(
 _LEADING_NUM_RE = re.compile(
     r"^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*)?(?:\[[ xX]\]\s+)?(?:\*\*)?(?:Task\s+)?(\d{1,3}(?:\.\d{1,3}){1,2})\b"
 )
+_DASH_DIGIT = re.compile(r"-\d")  # in every CRITICAL-6 (the list marker "- " of most lines is not)
 _NOT_IDS = frozenset({"UTF-8", "SHA-256", "SHA-1", "ISO-8601", "RFC-3339", "PEP-8", "HTTP-2", "MD-5"})
 
 
@@ -150,7 +151,8 @@ def find_ids(text: str) -> tuple[str, ...]:
     lead = _LEADING_NUM_RE.match(text)
     if lead:
         found.append(lead.group(1))
-    if "-" in text or any(w in text for w in ("Phase", "Stage", "Step", "Milestone", "Sprint", "Part", "Task")):
+    if (("-" in text and _DASH_DIGIT.search(text) is not None) or "Phase" in text or "Stage" in text or "Step" in text
+            or "Milestone" in text or "Sprint" in text or "Part" in text or "Task" in text):
         for match in _ID_RE.finditer(text):
             if match.group(1):
                 if match.group(1) not in _NOT_IDS:
