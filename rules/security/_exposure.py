@@ -31,7 +31,10 @@ class Exposure:
 
 # What every finder needs on a line: the pre-filter over a whole document (see lines_containing).
 NEEDLES = ("ssh", "scp", "sftp", "rsync", "://")
-PATTERNS = (re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d"), re.compile(r":\d\d"))
+# Where an IPv4-like run or a :port can be (only ever asked whether there is one, and on which line).
+# Each starts with its literal ('.' or ':'), so sre jumps from one to the next; the digit before the
+# first dot is looked back at from there (a search for \d at every position is ~10x slower).
+PATTERNS = (re.compile(r"\.(?<=\d\.)\d{1,3}\.\d{1,3}\.\d"), re.compile(r":\d\d"))
 _SSH_HINT = re.compile("ssh|scp|sftp|rsync")
 _URL_HINT = re.compile("://")
 _IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)")

@@ -240,3 +240,19 @@ def test_past_the_judging_cap_a_line_is_data_and_every_candidate_is_masked() -> 
 
     assert masked.startswith("--password zz0 --password zz1 ")  # judged: too short to be a password
     assert "IIbASeEVtmC1" not in masked and masked.endswith("--password ****")
+
+
+def test_the_exposure_pre_patterns_find_the_lines_the_plain_patterns_find() -> None:
+    import random
+    import re
+
+    from rules.security._exposure import PATTERNS
+
+    plain = (re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d"), re.compile(r":\d\d"))
+    rng = random.Random(9)
+    texts = ["".join(rng.choice(["1", "22", "333", ".", ":", "a", " ", "٣", "\n"]) for _ in range(rng.randint(1, 14)))
+             for _ in range(20000)]
+    for fast, slow in zip(PATTERNS, plain, strict=True):
+        assert [fast.search(t) is not None for t in texts] == [slow.search(t) is not None for t in texts]
+        assert [sorted({t.count("\n", 0, m.start()) for m in fast.finditer(t)}) for t in texts] == \
+            [sorted({t.count("\n", 0, m.start()) for m in slow.finditer(t)}) for t in texts]
