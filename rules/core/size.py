@@ -137,7 +137,7 @@ def _header_durations(doc: Document) -> tuple[Estimate, ...]:
     found: list[Estimate] = []
     for number in header_lines(doc):
         text = doc.line_text(number)
-        if number in doc.code_lines or not (match := LABEL_RE.match(text)):
+        if number in doc.code_lines or (":" not in text and "：" not in text) or not (match := LABEL_RE.match(text)):
             continue
         label = " ".join(match.group(1).split())
         if (_DURATION_LABEL_RE.match(label) and not _PHASE_LABEL_RE.search(label)
