@@ -9,7 +9,7 @@ from rules.core.model import DateRef, Document, Estimate, Section, Table, TaskDo
 from rules.core.phases import PHASE_WORD, PHASE_WORDS
 from rules.core.text import strip_comments
 
-LABEL_RE = re.compile(r"^\s*(?:[-*+>]\s+)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
+LABEL_RE = re.compile(r"^\s*+(?:[-*+>]\s++)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
 _PHASE_TITLE_RE = re.compile(rf"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?{PHASE_WORD}\s+\w")
 _PHASE_WORDS = tuple(f"{word.title()} " for word in PHASE_WORDS)
 
