@@ -37,12 +37,15 @@ _NOT_A_SUBJECT = frozenset({
 })
 
 
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
 def _about_a_part(text: str) -> bool:
     """Whether the percentage is said of something named before it (``core UI 100% complete``)."""
     match = _SUBJECT_RE.search(text)
     if match is None:
         return False
-    words = re.findall(r"[^\W\d_]+", match.group(1).lower())
+    words = _WORD_RE.findall(match.group(1).lower())
     return any(word not in _NOT_A_SUBJECT for word in words)
 
 

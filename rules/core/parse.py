@@ -167,11 +167,9 @@ class _Builder:
         the line before the next one or the end of their paragraph. Only lines that begin a paragraph
         line outside lists, quotes and code are read, so a list's ``- [ ]`` is never counted twice."""
         for first, last in self.top_paragraphs:
-            starts = [n for n in range(first, last + 1) if _BARE_CHECKBOX.match(self.lines[n - 1])]
-            for index, line in enumerate(starts):
-                end = starts[index + 1] - 1 if index + 1 < len(starts) else last
-                match = _BARE_CHECKBOX.match(self.lines[line - 1])
-                assert match is not None
+            starts = [(n, m) for n in range(first, last + 1) if (m := _BARE_CHECKBOX.match(self.lines[n - 1]))]
+            for index, (line, match) in enumerate(starts):
+                end = starts[index + 1][0] - 1 if index + 1 < len(starts) else last
                 token = Token("inline", "", 0, content=clip(match.group(2)).strip(), map=[line - 1, line])
                 text = self._inline(token, env)
                 self.raw_items.append((text, match.group(1) != " ", line, end, 0))
@@ -332,10 +330,11 @@ def _first_line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 1
 
 
-# The characters commonmark's inline rules act on (newline, escape, backticks, emphasis, link, image,
-# autolink and HTML, entity); in text without them every rule passes and the text is one text token.
+# A checkbox line without a list marker: "[x] **Task 1.1** (30 min)" (see _Builder.bare_items).
 _BARE_CHECKBOX = re.compile(r"^ {0,3}\[([ xX])\][ \t]+(\S.*)$")
 
+# The characters commonmark's inline rules act on (newline, escape, backticks, emphasis, link, image,
+# autolink and HTML, entity); in text without them every rule passes and the text is one text token.
 _INLINE_MARKUP = re.compile(r"[\n\\`*_\[!<&]")
 _MARKUP_BUT_CODE = re.compile(r"[\n\\*_\[!<&]")  # the same without the backtick
 

@@ -19,6 +19,11 @@ def synonyms(*words: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|(?<=\s))(?:" + "|".join(words) + r")(?=\s|$)")
 
 
+def first_subsection_line(doc: Document) -> int:
+    """The line of the first section below level 1 (where a file's header ends), else one past the end."""
+    return next((s.line for s in doc.sections if s.level > 1), doc.line_count + 1)
+
+
 def title_section(doc: Document) -> Section | None:
     """The document title: a first heading at level 1."""
     first = doc.title

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from rules.core._story_words import State, from_status, read_value
 from rules.core.model import CheckItem, Document, Progress, Role, Status, TaskDocs
+from rules.core.sections import first_subsection_line
 from rules.core.text import clip, strip_comments
 
 __all__ = ["HEADER_LINES", "State", "Statement", "TaskState", "TaskStory", "core_documents", "file_statements",
@@ -86,7 +87,7 @@ def file_statements(doc: Document) -> tuple[Statement, ...]:
 
 
 def _statements(doc: Document) -> tuple[Statement, ...]:
-    first_sub = next((s.line for s in doc.sections if s.level > 1), doc.line_count + 1)
+    first_sub = first_subsection_line(doc)
     footer_from = _footer_start(doc)
 
     def place(line: int) -> str:

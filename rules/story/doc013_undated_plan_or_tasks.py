@@ -8,7 +8,7 @@ from rules.core.extract import parse_date
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import anchor_line
+from rules.core.sections import anchor_line, first_subsection_line
 from rules.core.text import clip, strip_comments
 from rules.story._fresh import in_role_category
 
@@ -69,6 +69,6 @@ def _finding(rule: Rule, task: TaskDocs, doc: Document) -> Finding | None:
 
 def _dated_header(doc: Document) -> bool:
     """A date anywhere before the first section below the title (a status or stamp line)."""
-    end = next((s.line for s in doc.sections if s.level > 1), len(doc.lines) + 1)
+    end = first_subsection_line(doc)
     return any(parse_date(clip(line)) is not None for number, line in enumerate(doc.lines[: end - 1], start=1)
                if number not in doc.code_lines and any(c.isdigit() for c in line))

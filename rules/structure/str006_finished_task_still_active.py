@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Progress, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import first_subsection_line
 from rules.core.story import State, TaskState, core_documents, open_work, overall, story
 from rules.core.text import strip_comments_to_end
 
@@ -87,7 +88,7 @@ def _finished(doc: Document) -> tuple[int, str]:
         return 0, ""
     if doc.progress:
         return doc.progress[0].line, f"{doc.name!r} says {_quote(doc.progress[0].text)}"
-    first_sub = next((s.line for s in doc.sections if s.level > 1), len(doc.lines) + 1)
+    first_sub = first_subsection_line(doc)
     for mark in doc.statuses:
         if mark.status is Status.COMPLETE and mark.line < first_sub:
             return mark.line, f"{doc.name!r} says {_quote(mark.text)}"
