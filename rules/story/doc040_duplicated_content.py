@@ -12,6 +12,7 @@ from rules.core.rule import Rule, RuleContext
 _KIND_NAMES = {"paragraph": "paragraph", "list": "list", "code": "code block"}
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _MAX_PLACES_NAMED = 8
+_MAX_BLOCKS_NAMED = 4
 
 
 class DuplicatedContent(Rule):
@@ -28,9 +29,12 @@ class DuplicatedContent(Rule):
     ``Label: value`` lines repeated within one file (a form filled in per item), so headings,
     table headers, "N/A", template phrases and a lone ``npm test`` are left alone.
 
-    One finding per duplicated unit, at its first place, naming every other place (in the message
-    and as related locations); when several blocks of one section are copied into the same other
-    section, one finding at the section's heading. A paragraph or list repeated only inside the
+    One finding per set of files sharing copies: a block repeated once is reported at its first
+    place, naming every other place (in the message and as related locations); several blocks of
+    one section copied into the same other section, at the section's heading; several blocks
+    repeated among the same files otherwise (a plan's breakdown copied list by list into the tasks
+    file, a command block and a decision restated in the context), at the first block, naming
+    every block and every place. A paragraph or list repeated only inside the
     context is CTX008's to report, and CTX008 leaves to this rule every paragraph that this rule
     reports (one also copied into another file, or an edited copy), so no repeat is reported twice.
 
@@ -59,20 +63,19 @@ class DuplicatedContent(Rule):
     effort_minutes = 10
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        by_sections: dict[tuple[tuple[str, int], ...], list[Copies]] = {}
+        by_files: dict[tuple[str, ...], list[Copies]] = {}
         for group in copies(task):
             if left_to_ctx008(group) or _repeated_form(group):
                 continue
-            signature = _sections(group)
-            if signature is None:
-                yield self._report(task, group)
-            else:
-                by_sections.setdefault(signature, []).append(group)
-        for signature, groups in by_sections.items():
+            by_files.setdefault(tuple(dict.fromkeys(p.doc.path for p in group.places)), []).append(group)
+        for groups in by_files.values():
+            signatures = {_sections(g) for g in groups}
             if len(groups) == 1:
                 yield self._report(task, groups[0])
+            elif len(signatures) == 1 and None not in signatures:
+                yield self._report_sections(task, signatures.pop() or (), groups)
             else:
-                yield self._report_sections(task, signature, groups)
+                yield self._report_many(task, groups)
 
     def _report(self, task: TaskDocs, group: Copies) -> Finding:
         doc, unit = group.places[0].doc, group.places[0].unit
@@ -109,6 +112,22 @@ class DuplicatedContent(Rule):
         return _categorised(finding, places)
 
 
+    def _report_many(self, task: TaskDocs, groups: list[Copies]) -> Finding:
+        """Several blocks repeated among the same files: one finding naming every block and place."""
+        places = groups[0].places
+        doc, unit = places[0].doc, places[0].unit
+        files = list(dict.fromkeys(p.doc.name for p in places))
+        among = f"in {files[0]!r}" if len(files) == 1 else "between " + " and ".join(repr(f) for f in files)
+        shown = [f"{g.places[0].unit.shown!r} ({', '.join(_place(p.doc, p.unit.line, doc) for p in g.places)})"
+                 for g in groups]
+        edited = "" if all(g.exact for g in groups) else ", some with edits"
+        message = (f"{len(groups)} blocks are repeated {among}{edited}: {_named(shown, limit=_MAX_BLOCKS_NAMED)};"
+                   " the copies will drift apart.")
+        related = [(p.doc, p.unit.line) for g in groups for p in g.places][1:]
+        finding = self.finding(task, doc, unit.line, message, key=f"files:{'|'.join(files)}", related=related)
+        return _categorised(finding, places)
+
+
 def _repeated_form(group: Copies) -> bool:
     """The same ``Label: value`` block several times in one file: one form filled in per item
     (each test's "Expected / Result"), not a copy. Across files such a block is a copy."""
@@ -134,9 +153,9 @@ def _categorised(finding: Finding, places: tuple[Place, ...]) -> Finding:
     return finding
 
 
-def _named(places: list[str]) -> str:
-    extra = len(places) - _MAX_PLACES_NAMED
-    return ", ".join(places[:_MAX_PLACES_NAMED]) + (f" and {extra} more" if extra > 0 else "")
+def _named(places: list[str], limit: int = _MAX_PLACES_NAMED) -> str:
+    extra = len(places) - limit
+    return ", ".join(places[:limit]) + (f" and {extra} more" if extra > 0 else "")
 
 
 def _place(doc: Document, line: int, first: Document) -> str:
