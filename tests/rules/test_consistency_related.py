@@ -97,3 +97,14 @@ def test_a_finished_task_names_its_closing_status_line_as_related() -> None:
 
     assert (found.path, found.line) == (CONTEXT, 3)
     assert found.related == (Location(CONTEXT, 26),)
+
+
+def test_a_file_named_unlike_the_others_names_them_as_related() -> None:
+    from rules.structure.str004_inconsistent_file_naming import InconsistentFileNaming
+
+    task = _task(**{"billing-plan.md": "# Plan\n", "context.md": "# Context\n", "tasks.md": "# Tasks\n"})
+
+    (found,) = _check(InconsistentFileNaming(), task)
+
+    assert (found.path, found.line) == (PLAN, 1)
+    assert found.related == (Location(f"{FOLDER}/context.md", 1), Location(f"{FOLDER}/tasks.md", 1))
