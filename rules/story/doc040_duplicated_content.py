@@ -22,8 +22,10 @@ class DuplicatedContent(Rule):
     Markdown emphasis, link targets and checkbox ticks, so a re-wrapped copy or a second checklist
     of the same items still matches. A copy in another file that was edited afterwards still
     counts when most of its lines are the same (three lines or more, 90 characters, 60% of the
-    longer block); within one file an edited copy is usually a deliberate before/after pair and is
-    not reported. Short units are never duplicates: a paragraph or list needs 12 words and 70
+    longer block), or, for a list, when most of its items are the other's reworded (three items and
+    60% of the longer list each sharing 70% of their content words with an item there); within one
+    file an edited copy is usually a deliberate before/after pair and is not reported, and the
+    tasks file restating the plan's steps in its own words is the checklist doing its job. Short units are never duplicates: a paragraph or list needs 12 words and 70
     characters, a code block two lines and 40 characters (or one line of 80); templates to fill in
     (``Completed: YYYY-MM-DD``, ``TBD``) and comment blocks never count, nor a block of
     ``Label: value`` lines repeated within one file (a form filled in per item), so headings,
