@@ -48,7 +48,7 @@ class FinishedTaskStillActive(Rule):
         archive = next((t.root for t in ctx.tasks if t.archived), "dev/archive")
         target = f"{archive}/{task.name}"
         stamp = doc.last_updated
-        since = f", last updated {stamp.date.isoformat()}" if stamp is not None and stamp.date else ""
+        since = f"; {doc.name!r} last updated {stamp.date.isoformat()}" if stamp is not None and stamp.date else ""
         message = f"Task {task.name!r} looks finished ({evidence}{since}) but is still under {task.root + '/'!r}."
         how = (f"its files into {target + '/'!r}" if task.loose else
                f"it to {target + '/'!r} (`mkdir -p {archive} && git mv {task.path} {target}`)")

@@ -83,7 +83,7 @@ def test_a_finished_task_names_its_last_box_and_its_date_as_related() -> None:
 
     assert (found.path, found.line) == (TASKS, 7)
     assert found.related == (Location(TASKS, 12), Location(TASKS, 3))
-    assert "last updated 2026-02-20" in found.message
+    assert "'billing-tasks.md' last updated 2026-02-20" in found.message
 
 
 def test_a_finished_task_names_its_closing_status_line_as_related() -> None:
