@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import re
+
 from rules.core.duplicates import Copies, Place, copies, left_to_ctx008
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Role, TaskDocs, innermost_section
+from rules.core.model import CheckItem, Document, Role, TaskDocs, innermost_section
+from rules.core.phases import in_criteria_section, phases
 from rules.core.rule import Rule, RuleContext
+from rules.core.verification import is_verification
 
 _KIND_NAMES = {"paragraph": "paragraph", "list": "list", "code": "code block"}
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _MAX_PLACES_NAMED = 8
 _MAX_BLOCKS_NAMED = 4
+_TRACKER_MIN_PHASES = 2  # phases the plan ticks off itself while the tasks file tracks them too
+_TRACKER_MIN_BOXES = 2  # work boxes a plan's phase needs to count as tracked there
+# The line that introduces a list of checks rather than of work: "**Acceptance criteria:**", "Done when:"
+_CHECKS_LABEL_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|success|must have|"
+                              r"should have|nice to have|deliverables|verif|test")
+_ITEM_LINE_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 
 
 class DuplicatedContent(Rule):
@@ -39,6 +49,11 @@ class DuplicatedContent(Rule):
     every block and every place. A paragraph or list repeated only inside the
     context is CTX008's to report, and CTX008 leaves to this rule every paragraph that this rule
     reports (one also copied into another file, or an edited copy), so no repeat is reported twice.
+
+    A plan that keeps its own checkboxes of work under two or more phases that the tasks file also
+    tracks with checkboxes is a second tracker: one finding at the plan's first such phase, unless
+    copies between the plan and the tasks file are reported already. A plan's acceptance criteria,
+    test and verification boxes are checks, not a tracker.
 
     Why: copies drift. Once the plan's command block is fixed and the tasks' copy is not, a reader
     (or an agent) runs the wrong one; a decision restated in three files has three versions after
@@ -70,6 +85,9 @@ class DuplicatedContent(Rule):
             if left_to_ctx008(group) or _repeated_form(group):
                 continue
             by_files.setdefault(tuple(dict.fromkeys(p.doc.path for p in group.places)), []).append(group)
+        tracker = _second_tracker(task)
+        if tracker is not None and not any(_plan_and_tasks(task, files) for files in by_files):
+            yield self._report_tracker(task, *tracker)
         for groups in by_files.values():
             signatures = {_sections(g) for g in groups}
             if len(groups) == 1:
@@ -128,6 +146,56 @@ class DuplicatedContent(Rule):
         related = [(p.doc, p.unit.line) for g in groups for p in g.places][1:]
         finding = self.finding(task, doc, unit.line, message, key=f"files:{'|'.join(files)}", related=related)
         return _categorised(finding, places)
+
+
+    def _report_tracker(self, task: TaskDocs, plan: Document, tasks: Document,
+                        phases_at: list[tuple[str, int, int, int]]) -> Finding:
+        """The plan ticks off the same phases as the tasks file: one finding at the plan's first."""
+        names = ", ".join(name for name, _, _, _ in phases_at)
+        boxes = sum(count for _, _, count, _ in phases_at)
+        where = ", ".join(f"{tasks.name}:{line}" for _, _, _, line in phases_at[:_MAX_PLACES_NAMED])
+        message = (f"The plan keeps its own checklist ({boxes} boxes) for {names}, which {tasks.name!r} "
+                   f"also tracks ({where}); two trackers of the same work drift apart.")
+        related = [(plan, line) for _, line, _, _ in phases_at[1:]] + [(tasks, line) for *_, line in phases_at]
+        return self.finding(task, plan, phases_at[0][1], message, key="tracker", related=related,
+                            fix="Keep the checkboxes in the tasks file; let the plan describe each phase "
+                                "and point to its tasks.")
+
+
+def _second_tracker(task: TaskDocs) -> tuple[Document, Document, list[tuple[str, int, int, int]]] | None:
+    """(plan, tasks, [(phase, plan heading line, plan work boxes, tasks heading line)]) when the plan
+    holds work boxes under phases the tasks file also tracks with boxes; acceptance criteria and
+    test or verification boxes in the plan are checks, not a second tracker."""
+    plan, tasks = task.plan, task.tasks
+    if plan is None or tasks is None or not plan.items or not tasks.items:
+        return None
+    tracked = {p.id: p.section.line for p in phases(tasks) if tasks.items_in(p.section)}
+    found: list[tuple[str, int, int, int]] = []
+    for phase in phases(plan):
+        if phase.id not in tracked or any(f[0] == phase.id for f in found):
+            continue
+        work = [i for i in plan.items_in(phase.section) if _work_box(plan, i)]
+        if len(work) >= _TRACKER_MIN_BOXES:
+            found.append((phase.id, phase.section.line, len(work), tracked[phase.id]))
+    return (plan, tasks, found) if len(found) >= _TRACKER_MIN_PHASES else None
+
+
+def _work_box(doc: Document, item: CheckItem) -> bool:
+    """A box of work to do, not a check: not under a criteria heading, not a test or verification
+    step, and its list not introduced by a line naming checks ("**Acceptance criteria:**")."""
+    if in_criteria_section(doc, item) or is_verification(doc, item):
+        return False
+    line = item.line - 1
+    while line > 0 and (_ITEM_LINE_RE.match(doc.line_text(line)) or doc.line_text(line)[:1].isspace()):
+        line -= 1
+    intro = doc.line_text(line) if line > 0 else ""
+    return not _CHECKS_LABEL_RE.search(intro)
+
+
+def _plan_and_tasks(task: TaskDocs, files: tuple[str, ...]) -> bool:
+    """Whether copies among *files* already tie the plan to the tasks file (DOC040 reports them)."""
+    paths = {d.path for d in (task.plan, task.tasks) if d is not None}
+    return len(paths) == 2 and paths <= set(files)
 
 
 def _repeated_form(group: Copies) -> bool:

@@ -132,3 +132,13 @@ def test_blocks_repeated_among_the_same_files_are_one_finding_naming_every_place
     assert found.message.startswith("2 blocks are repeated between 'db-plan.md' and 'db-context.md'")
     third = {**files, "dev/active/db/db-tasks.md": "# Tasks\n\n" + fence}
     assert len(findings(third, "DOC040")) == 2  # the block also in the tasks file is another set of places
+
+
+def test_a_plan_tracker_whose_lists_are_copies_is_reported_once_as_copies() -> None:
+    first = ["Emit an event when an order ships from any warehouse", "Store every event in an outbox table first"]
+    second = ["Build the invoices from the outbox every hour", "Retire the monthly cron job after a parallel run"]
+    body = "".join(f"## Phase {n}: Step\n\n" + "".join(f"- [ ] {i}\n" for i in items) + "\n"
+                   for n, items in ((1, first), (2, second)))
+    files = {"dev/active/b/b-plan.md": "# Plan\n\n" + body, "dev/active/b/b-tasks.md": "# Tasks\n\n" + body}
+    [found] = findings(files, "DOC040")
+    assert found.message.startswith("2 blocks are repeated between 'b-plan.md' and 'b-tasks.md'")
