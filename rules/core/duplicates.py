@@ -16,9 +16,9 @@ Lists are also compared item by item in other words: a list re-typed in another 
 reworded, a note appended, the order kept or not) is a near copy when ``NEAR_MIN_SHARED`` of its
 items and ``NEAR_SHARE`` of the longer list's items each have a *reworded twin* there: an item
 sharing ``REWORDED_MIN_WORDS`` content words, ``REWORDED_SHARE`` of the shorter item's. Function
-words and words found in more than ``MAX_WORD_POSTINGS`` items (the folder's subject) never count. A tasks file restating the plan's steps in
-its own words is a checklist doing its job, not a copy: reworded lists count between any other
-two files.
+words and words found in more than ``MAX_WORD_POSTINGS`` items (the folder's subject) never count.
+A tasks file restating the plan's steps in its own words is a checklist doing its job, not a copy:
+reworded lists count between any other two files.
 """
 
 from __future__ import annotations

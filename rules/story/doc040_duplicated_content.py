@@ -35,9 +35,10 @@ class DuplicatedContent(Rule):
     longer block), or, for a list, when most of its items are the other's reworded (three items and
     60% of the longer list each sharing 70% of their content words with an item there); within one
     file an edited copy is usually a deliberate before/after pair and is not reported, and the
-    tasks file restating the plan's steps in its own words is the checklist doing its job. Short units are never duplicates: a paragraph or list needs 12 words and 70
-    characters, a code block two lines and 40 characters (or one line of 80); templates to fill in
-    (``Completed: YYYY-MM-DD``, ``TBD``) and comment blocks never count, nor a block of
+    tasks file restating the plan's steps in its own words is the checklist doing its job. Short
+    units are never duplicates: a paragraph or list needs 12 words and 70 characters, a code block
+    two lines and 40 characters (or one line of 80); templates to fill in (``Completed:
+    YYYY-MM-DD``, ``TBD``) and comment blocks never count, nor a block of
     ``Label: value`` lines repeated within one file (a form filled in per item), so headings,
     table headers, "N/A", template phrases and a lone ``npm test`` are left alone.
 

@@ -121,7 +121,8 @@ def test_the_template_test_finds_what_the_template_pattern_finds() -> None:
 def test_blocks_repeated_among_the_same_files_are_one_finding_naming_every_place() -> None:
     steps = ["Stop the writers and wait for the replication lag to reach zero before moving on",
              "Snapshot the primary volume and note the snapshot id in the change ticket"]
-    fence = "```bash\npg_dump --format=custom --file=/backups/orders.dump orders\npg_restore --list /backups/orders.dump\n```\n"
+    fence = ("```bash\npg_dump --format=custom --file=/backups/orders.dump orders\n"
+             "pg_restore --list /backups/orders.dump\n```\n")
     plan = "# Plan\n\n## Cutover\n\n" + "".join(f"- {s}\n" for s in steps) + "\n## Backup\n\n" + fence
     context = "# Context\n\n## Steps\n\n" + "".join(f"- {s}\n" for s in steps) + "\n## Commands\n\n" + fence
     files = {"dev/active/db/db-plan.md": plan, "dev/active/db/db-context.md": context}
