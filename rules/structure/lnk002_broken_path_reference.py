@@ -113,7 +113,9 @@ def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
 
 def _missing_role(task: TaskDocs, name: str) -> bool:
     """Whether *name* is the file of one of the task's three roles and the task has no such file."""
-    role = role_of(name)[0]
+    role, prefix = role_of(name)
+    if task.loose and prefix != task.name.lower():
+        return False  # loose files share their folder: only this task's prefix names its own file
     return role in _ROLE_CATEGORY and {Role.PLAN: task.plan, Role.CONTEXT: task.context,
                                        Role.TASKS: task.tasks}[role] is None
 
