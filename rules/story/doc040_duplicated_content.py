@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import re
+from collections.abc import Iterator
 
 from rules.core.duplicates import Copies, Place, copies, left_to_ctx008
 from rules.core.finding import Category, Finding, Severity
@@ -132,7 +131,6 @@ class DuplicatedContent(Rule):
                                related=related)
         return _categorised(finding, places)
 
-
     def _report_many(self, task: TaskDocs, groups: list[Copies]) -> Finding:
         """Several blocks repeated among the same files: one finding naming every block and place."""
         places = groups[0].places
@@ -147,7 +145,6 @@ class DuplicatedContent(Rule):
         related = [(p.doc, p.unit.line) for g in groups for p in g.places][1:]
         finding = self.finding(task, doc, unit.line, message, key=f"files:{'|'.join(files)}", related=related)
         return _categorised(finding, places)
-
 
     def _report_tracker(self, task: TaskDocs, plan: Document, tasks: Document,
                         phases_at: list[tuple[str, int, int, int]]) -> Finding:
@@ -172,11 +169,13 @@ def _second_tracker(task: TaskDocs) -> tuple[Document, Document, list[tuple[str,
         return None
     tracked = {p.id: p.section.line for p in phases(tasks) if tasks.items_in(p.section)}
     found: list[tuple[str, int, int, int]] = []
+    seen: set[str] = set()
     for phase in phases(plan):
-        if phase.id not in tracked or any(f[0] == phase.id for f in found):
+        if phase.id not in tracked or phase.id in seen:
             continue
         work = [i for i in plan.items_in(phase.section) if _work_box(plan, i)]
         if len(work) >= _TRACKER_MIN_BOXES:
+            seen.add(phase.id)
             found.append((phase.id, phase.section.line, len(work), tracked[phase.id]))
     return (plan, tasks, found) if len(found) >= _TRACKER_MIN_PHASES else None
 
@@ -186,11 +185,20 @@ def _work_box(doc: Document, item: CheckItem) -> bool:
     step, and its list not introduced by a line naming checks ("**Acceptance criteria:**")."""
     if in_criteria_section(doc, item) or is_verification(doc, item):
         return False
-    line = item.line - 1
-    while line > 0 and (_ITEM_LINE_RE.match(doc.line_text(line)) or doc.line_text(line)[:1].isspace()):
-        line -= 1
-    intro = doc.line_text(line) if line > 0 else ""
-    return not _CHECKS_LABEL_RE.search(intro)
+    intro = doc.derive(_list_intros)[item.line - 1]
+    return not (intro and _CHECKS_LABEL_RE.search(doc.line_text(intro)))
+
+
+def _list_intros(doc: Document) -> tuple[int, ...]:
+    """For every line, the last line before it that is neither a list item nor indented (the line
+    that introduces the list it is in; 0 for none). One pass over the document."""
+    intros: list[int] = []
+    last = 0
+    for number, text in enumerate(doc.lines, start=1):
+        intros.append(last)
+        if not (_ITEM_LINE_RE.match(text) or text[:1].isspace()):
+            last = number
+    return tuple(intros)
 
 
 def _plan_and_tasks(task: TaskDocs, files: tuple[str, ...]) -> bool:
