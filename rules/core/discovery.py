@@ -25,6 +25,17 @@ _ROLE_WORDS: dict[str, Role] = {
     "checklist": Role.TASKS,
     "todo": Role.TASKS,
     "todos": Role.TASKS,
+    # the same three files named in the team's own language (Polish, German, French, Spanish, Portuguese)
+    "kontekst": Role.CONTEXT,
+    "kontext": Role.CONTEXT,
+    "contexte": Role.CONTEXT,
+    "contexto": Role.CONTEXT,
+    "zadania": Role.TASKS,
+    "aufgaben": Role.TASKS,
+    "taches": Role.TASKS,
+    "tâches": Role.TASKS,
+    "tareas": Role.TASKS,
+    "tarefas": Role.TASKS,
 }
 _SPLIT_RE = re.compile(r"[-_.\s]+")
 

@@ -11,10 +11,19 @@ edited copy of a block is usually deliberate (the code before and after a change
 ``MIN_LINE_CHARS`` (a closing brace, ``fi``, "N/A") never count, and a line found in more than
 ``MAX_POSTINGS`` units is boilerplate (a shared import, a standard checklist item) and does not
 count either. That bound keeps the pair count linear in the number of units.
+
+Lists are also compared item by item in other words: a list re-typed in another file (each item
+reworded, a note appended, the order kept or not) is a near copy when ``NEAR_MIN_SHARED`` of its
+items and ``NEAR_SHARE`` of the longer list's items each have a *reworded twin* there: an item
+sharing ``REWORDED_MIN_WORDS`` content words, ``REWORDED_SHARE`` of the shorter item's. Function
+words and words found in more than ``MAX_WORD_POSTINGS`` items (the folder's subject) never count.
+A tasks file restating the plan's steps in its own words is a checklist doing its job, not a copy:
+reworded lists count between any other two files.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -26,6 +35,14 @@ NEAR_MIN_CHARS = 90
 NEAR_SHARE = 0.6
 MIN_LINE_CHARS = 12
 MAX_POSTINGS = 8
+REWORDED_MIN_WORDS = 3
+REWORDED_SHARE = 0.7
+MAX_WORD_POSTINGS = 24
+
+_WORD_RE = re.compile(r"[^\W_]{3,}")
+_FUNCTION_WORDS = frozenset(
+    "the and for with from that this these those into onto are was were has have had not but all any "
+    "its our their your will can via per also then than when where which while what who how too".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +83,7 @@ def _copies(task: TaskDocs) -> tuple[Copies, ...]:
     first: dict[str, int] = {}
     for index, place in enumerate(places):
         union(first.setdefault(place.unit.key, index), index)
-    for i, j in _near_pairs(places):
+    for i, j in (*_near_pairs(places), *_reworded_pairs(places)):
         union(i, j)
     groups: dict[int, list[Place]] = {}
     for index, place in enumerate(places):
@@ -96,6 +113,47 @@ def _near_pairs(places: list[Place]) -> list[tuple[int, int]]:
     return [pair for pair, count in shared.items()
             if count >= NEAR_MIN_SHARED and chars[pair] >= NEAR_MIN_CHARS
             and count >= NEAR_SHARE * max(len(distinct[pair[0]]), len(distinct[pair[1]]))]
+
+
+def _reworded_pairs(places: list[Place]) -> list[tuple[int, int]]:
+    """Lists in different files whose items are mostly reworded twins of each other's (see the module
+    docstring). Word postings are capped, so the candidate pairs stay linear in the number of items."""
+    items: list[tuple[int, frozenset[str]]] = []  # (place index, content words) of every list item
+    for index, place in enumerate(places):
+        if place.unit.kind == "list":
+            for item in place.unit.items:
+                words = frozenset(w for w in _WORD_RE.findall(item) if w not in _FUNCTION_WORDS)
+                if len(words) >= REWORDED_MIN_WORDS:
+                    items.append((index, words))
+    postings: dict[str, list[int]] = {}
+    for number, (_, words) in enumerate(items):
+        for word in words:
+            postings.setdefault(word, []).append(number)
+    shared: Counter[tuple[int, int]] = Counter()
+    for numbers in postings.values():
+        if len(numbers) <= MAX_WORD_POSTINGS:
+            for a_pos, a in enumerate(numbers):
+                for b in numbers[a_pos + 1:]:
+                    if _may_reword(places[items[a][0]].doc, places[items[b][0]].doc):
+                        shared[a, b] += 1
+    common = {word for word, numbers in postings.items() if len(numbers) > MAX_WORD_POSTINGS}
+    sizes = [len(words - common) if common else len(words) for _, words in items]  # the words that count
+    twins: dict[tuple[int, int], tuple[set[int], set[int]]] = {}  # place pair → its items with a twin
+    for (a, b), count in shared.items():
+        if count >= REWORDED_MIN_WORDS and count >= REWORDED_SHARE * min(sizes[a], sizes[b]):
+            pair = (items[a][0], items[b][0])
+            sides = twins.setdefault(pair, (set(), set()))
+            sides[0].add(a)
+            sides[1].add(b)
+    return [pair for pair, (left, right) in twins.items()
+            if min(len(left), len(right)) >= NEAR_MIN_SHARED
+            and min(len(left), len(right)) >= NEAR_SHARE * max(len(places[i].unit.items) for i in pair)]
+
+
+def _may_reword(one: Document, other: Document) -> bool:
+    """Whether a reworded list in *other* copies one in *one*: never within a file, nor between the
+    plan and the tasks file (a checklist restating the plan's steps in its own words is its job)."""
+    return one is not other and {one.role, other.role} != {Role.PLAN, Role.TASKS}
 
 
 def left_to_ctx008(group: Copies) -> bool:

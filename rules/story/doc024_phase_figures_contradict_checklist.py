@@ -17,12 +17,21 @@ _TOTAL_COLUMN = ("total", "tasks", "items", "tests", "checks", "count")
 _DONE_COLUMN = ("passed", "pass", "done", "complete", "ticked", "finished")
 _WHOLE_RE = re.compile(r"(?i)\b(?:overall|total|whole|project|all phases|entire)\b")
 _CELL_INT = re.compile(r"^[*_ ]*(\d{1,4})[*_ ]*$")
+_CELL_FRACTION = re.compile(r"^[*_ ]*(\d{1,4}) ?/ ?(\d{1,4})[*_ ]*$")  # "3/9", "**0 / 22**"
 
 
 @dataclass(frozen=True, slots=True)
 class _Boxes:
     total: int
     ticked: int
+    top_total: int  # the same, top-level boxes only (a table may count tasks, not their sub-steps)
+    top_ticked: int
+    groups: int  # sub-sections holding boxes (a table may count "### 1.1" groups), and those all ticked
+    groups_done: int
+
+    def agrees(self, done: int, total: int) -> bool:
+        counts = ((self.ticked, self.total), (self.top_ticked, self.top_total), (self.groups_done, self.groups))
+        return (done, total) in counts
 
 
 class PhaseFiguresContradictChecklistOptions(BaseModel):
@@ -38,8 +47,10 @@ class PhaseFiguresContradictChecklist(Rule):
     Two shapes, each naming exactly one phase: a progress percentage ("Phase 4 … 50% done", on a
     tracker line or the phase heading, the phase named before the figure and the line not about the
     whole task) compared with the share of ticked boxes in that phase's section; and a summary table
-    with one row per phase and a total and a done/passed column, compared with the number of boxes
-    and of ticked boxes in each phase's section. Phase trackers,
+    with one row per phase and a total and a done/passed column (or one "done/total" cell per row,
+    "3/9" in a Progress column), compared with the number of boxes and of ticked boxes in each
+    phase's section (all of them, only the top-level ones, or the sub-sections holding them: a
+    table may count tasks or groups of them, not steps). Phase trackers,
     deliberately set-aside boxes and status legends are not counted.
 
     Why: the per-phase figures are what a reader scans to see where the work stands. When the
@@ -94,17 +105,20 @@ class PhaseFiguresContradictChecklist(Rule):
     def _table(self, task: TaskDocs, doc: Document, table: Table, boxes: dict[str, _Boxes]) -> Iterator[Finding]:
         total_at, done_at = table.column(*_TOTAL_COLUMN), table.column(*_DONE_COLUMN)
         if total_at is None or done_at is None or total_at == done_at or total_at == 0:
-            return
+            total_at = done_at = None
         wrong: list[tuple[int, str]] = []
         for row, line in zip(table.rows, table.row_lines, strict=False):
             named = _one_phase(row[0]) if row else None
-            if named is None or named not in boxes or max(total_at, done_at) >= len(row):
+            if named is None or named not in boxes:
                 continue
-            total, done = _int(row[total_at]), _int(row[done_at])
+            figures = _figures(row, total_at, done_at)
             counted = boxes[named]
-            if total is None or done is None or (total, done) == (counted.total, counted.ticked):
+            if figures is None or counted.agrees(*figures):
                 continue
-            wrong.append((line, f"{named}: {done}/{total} in the table, {counted.ticked}/{counted.total} boxes"))
+            shown = f"{counted.ticked}/{counted.total}"
+            if counted.top_total != counted.total:
+                shown += f" ({counted.top_ticked}/{counted.top_total} top-level)"
+            wrong.append((line, f"{named}: {figures[0]}/{figures[1]} in the table, {shown} boxes"))
         if wrong:
             yield self.finding(
                 task, doc, wrong[0][0],
@@ -128,6 +142,21 @@ def _one_phase(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _figures(row: tuple[str, ...], total_at: int | None, done_at: int | None) -> tuple[int, int] | None:
+    """(done, total) of a phase row: from its total and done columns, else from its one "done/total"
+    cell (a "Progress" column holding "3/9")."""
+    if total_at is not None and done_at is not None:
+        if max(total_at, done_at) >= len(row):
+            return None
+        total, done = _int(row[total_at]), _int(row[done_at])
+        return None if total is None or done is None else (done, total)
+    fractions = [m for cell in row[1:] if (m := _CELL_FRACTION.match(cell))]
+    if len(fractions) != 1:
+        return None
+    done, total = int(fractions[0].group(1)), int(fractions[0].group(2))
+    return (done, total) if 0 <= done <= total else None
+
+
 def _int(cell: str) -> int | None:
     match = _CELL_INT.match(cell)
     return int(match.group(1)) if match else None
@@ -145,7 +174,11 @@ def _phase_boxes(doc: Document) -> dict[str, _Boxes]:
         seen.add(phase.id)
         items = [i for i in doc.items_in(phase.section) if _countable(i) and i.line not in legend]
         if items:
-            found[phase.id] = _Boxes(len(items), sum(1 for i in items if i.checked))
+            top = [i for i in items if i.depth == 0]
+            groups = [g for g in map(doc.items_in, doc.subsections(phase.section)) if g]
+            found[phase.id] = _Boxes(len(items), sum(1 for i in items if i.checked),
+                                     len(top), sum(1 for i in top if i.checked),
+                                     len(groups), sum(1 for g in groups if all(i.checked for i in g)))
     return found
 
 

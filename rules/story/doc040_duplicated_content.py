@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rules.core.duplicates import Copies, Place, copies, left_to_ctx008
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Role, TaskDocs, innermost_section
+from rules.core.model import CheckItem, Document, Role, TaskDocs, innermost_section
+from rules.core.phases import in_criteria_section, phases
 from rules.core.rule import Rule, RuleContext
+from rules.core.verification import is_verification
 
 _KIND_NAMES = {"paragraph": "paragraph", "list": "list", "code": "code block"}
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _MAX_PLACES_NAMED = 8
+_MAX_BLOCKS_NAMED = 4
+_TRACKER_MIN_PHASES = 2  # phases the plan ticks off itself while the tasks file tracks them too
+_TRACKER_MIN_BOXES = 2  # work boxes a plan's phase needs to count as tracked there
+# The line that introduces a list of checks rather than of work: "**Acceptance criteria:**", "Done when:"
+_CHECKS_LABEL_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|success|must have|"
+                              r"should have|nice to have|deliverables|verif|test")
+_ITEM_LINE_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 
 
 class DuplicatedContent(Rule):
@@ -21,18 +31,29 @@ class DuplicatedContent(Rule):
     Markdown emphasis, link targets and checkbox ticks, so a re-wrapped copy or a second checklist
     of the same items still matches. A copy in another file that was edited afterwards still
     counts when most of its lines are the same (three lines or more, 90 characters, 60% of the
-    longer block); within one file an edited copy is usually a deliberate before/after pair and is
-    not reported. Short units are never duplicates: a paragraph or list needs 12 words and 70
-    characters, a code block two lines and 40 characters (or one line of 80); templates to fill in
-    (``Completed: YYYY-MM-DD``, ``TBD``) and comment blocks never count, nor a block of
+    longer block), or, for a list, when most of its items are the other's reworded (three items and
+    60% of the longer list each sharing 70% of their content words with an item there); within one
+    file an edited copy is usually a deliberate before/after pair and is not reported, and the
+    tasks file restating the plan's steps in its own words is the checklist doing its job. Short
+    units are never duplicates: a paragraph or list needs 12 words and 70 characters, a code block
+    two lines and 40 characters (or one line of 80); templates to fill in (``Completed:
+    YYYY-MM-DD``, ``TBD``) and comment blocks never count, nor a block of
     ``Label: value`` lines repeated within one file (a form filled in per item), so headings,
     table headers, "N/A", template phrases and a lone ``npm test`` are left alone.
 
-    One finding per duplicated unit, at its first place, naming every other place (in the message
-    and as related locations); when several blocks of one section are copied into the same other
-    section, one finding at the section's heading. A paragraph or list repeated only inside the
+    One finding per set of files sharing copies: a block repeated once is reported at its first
+    place, naming every other place (in the message and as related locations); several blocks of
+    one section copied into the same other section, at the section's heading; several blocks
+    repeated among the same files otherwise (a plan's breakdown copied list by list into the tasks
+    file, a command block and a decision restated in the context), at the first block, naming
+    every block and every place. A paragraph or list repeated only inside the
     context is CTX008's to report, and CTX008 leaves to this rule every paragraph that this rule
     reports (one also copied into another file, or an edited copy), so no repeat is reported twice.
+
+    A plan that keeps its own checkboxes of work under two or more phases that the tasks file also
+    tracks with checkboxes is a second tracker: one finding at the plan's first such phase, unless
+    copies between the plan and the tasks file are reported already. A plan's acceptance criteria,
+    test and verification boxes are checks, not a tracker.
 
     Why: copies drift. Once the plan's command block is fixed and the tasks' copy is not, a reader
     (or an agent) runs the wrong one; a decision restated in three files has three versions after
@@ -59,20 +80,22 @@ class DuplicatedContent(Rule):
     effort_minutes = 10
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        by_sections: dict[tuple[tuple[str, int], ...], list[Copies]] = {}
+        by_files: dict[tuple[str, ...], list[Copies]] = {}
         for group in copies(task):
             if left_to_ctx008(group) or _repeated_form(group):
                 continue
-            signature = _sections(group)
-            if signature is None:
-                yield self._report(task, group)
-            else:
-                by_sections.setdefault(signature, []).append(group)
-        for signature, groups in by_sections.items():
+            by_files.setdefault(tuple(dict.fromkeys(p.doc.path for p in group.places)), []).append(group)
+        tracker = _second_tracker(task)
+        if tracker is not None and not any(_plan_and_tasks(task, files) for files in by_files):
+            yield self._report_tracker(task, *tracker)
+        for groups in by_files.values():
+            signatures = {_sections(g) for g in groups}
             if len(groups) == 1:
                 yield self._report(task, groups[0])
+            elif len(signatures) == 1 and None not in signatures:
+                yield self._report_sections(task, signatures.pop() or (), groups)
             else:
-                yield self._report_sections(task, signature, groups)
+                yield self._report_many(task, groups)
 
     def _report(self, task: TaskDocs, group: Copies) -> Finding:
         doc, unit = group.places[0].doc, group.places[0].unit
@@ -108,6 +131,81 @@ class DuplicatedContent(Rule):
                                related=related)
         return _categorised(finding, places)
 
+    def _report_many(self, task: TaskDocs, groups: list[Copies]) -> Finding:
+        """Several blocks repeated among the same files: one finding naming every block and place."""
+        places = groups[0].places
+        doc, unit = places[0].doc, places[0].unit
+        files = list(dict.fromkeys(p.doc.name for p in places))
+        among = f"in {files[0]!r}" if len(files) == 1 else "between " + " and ".join(repr(f) for f in files)
+        shown = [f"{g.places[0].unit.shown!r} ({', '.join(_place(p.doc, p.unit.line, doc) for p in g.places)})"
+                 for g in groups]
+        edited = "" if all(g.exact for g in groups) else ", some with edits"
+        message = (f"{len(groups)} blocks are repeated {among}{edited}: {_named(shown, limit=_MAX_BLOCKS_NAMED)};"
+                   " the copies will drift apart.")
+        related = [(p.doc, p.unit.line) for g in groups for p in g.places][1:]
+        finding = self.finding(task, doc, unit.line, message, key=f"files:{'|'.join(files)}", related=related)
+        return _categorised(finding, places)
+
+    def _report_tracker(self, task: TaskDocs, plan: Document, tasks: Document,
+                        phases_at: list[tuple[str, int, int, int]]) -> Finding:
+        """The plan ticks off the same phases as the tasks file: one finding at the plan's first."""
+        names = ", ".join(name for name, _, _, _ in phases_at)
+        boxes = sum(count for _, _, count, _ in phases_at)
+        where = ", ".join(f"{tasks.name}:{line}" for _, _, _, line in phases_at[:_MAX_PLACES_NAMED])
+        message = (f"The plan keeps its own checklist ({boxes} boxes) for {names}, which {tasks.name!r} "
+                   f"also tracks ({where}); two trackers of the same work drift apart.")
+        related = [(plan, line) for _, line, _, _ in phases_at[1:]] + [(tasks, line) for *_, line in phases_at]
+        return self.finding(task, plan, phases_at[0][1], message, key="tracker", related=related,
+                            fix="Keep the checkboxes in the tasks file; let the plan describe each phase "
+                                "and point to its tasks.")
+
+
+def _second_tracker(task: TaskDocs) -> tuple[Document, Document, list[tuple[str, int, int, int]]] | None:
+    """(plan, tasks, [(phase, plan heading line, plan work boxes, tasks heading line)]) when the plan
+    holds work boxes under phases the tasks file also tracks with boxes; acceptance criteria and
+    test or verification boxes in the plan are checks, not a second tracker."""
+    plan, tasks = task.plan, task.tasks
+    if plan is None or tasks is None or not plan.items or not tasks.items:
+        return None
+    tracked = {p.id: p.section.line for p in phases(tasks) if tasks.items_in(p.section)}
+    found: list[tuple[str, int, int, int]] = []
+    seen: set[str] = set()
+    for phase in phases(plan):
+        if phase.id not in tracked or phase.id in seen:
+            continue
+        work = [i for i in plan.items_in(phase.section) if _work_box(plan, i)]
+        if len(work) >= _TRACKER_MIN_BOXES:
+            seen.add(phase.id)
+            found.append((phase.id, phase.section.line, len(work), tracked[phase.id]))
+    return (plan, tasks, found) if len(found) >= _TRACKER_MIN_PHASES else None
+
+
+def _work_box(doc: Document, item: CheckItem) -> bool:
+    """A box of work to do, not a check: not under a criteria heading, not a test or verification
+    step, and its list not introduced by a line naming checks ("**Acceptance criteria:**")."""
+    if in_criteria_section(doc, item) or is_verification(doc, item):
+        return False
+    intro = doc.derive(_list_intros)[item.line - 1]
+    return not (intro and _CHECKS_LABEL_RE.search(doc.line_text(intro)))
+
+
+def _list_intros(doc: Document) -> tuple[int, ...]:
+    """For every line, the last line before it that is neither a list item nor indented (the line
+    that introduces the list it is in; 0 for none). One pass over the document."""
+    intros: list[int] = []
+    last = 0
+    for number, text in enumerate(doc.lines, start=1):
+        intros.append(last)
+        if not (_ITEM_LINE_RE.match(text) or text[:1].isspace()):
+            last = number
+    return tuple(intros)
+
+
+def _plan_and_tasks(task: TaskDocs, files: tuple[str, ...]) -> bool:
+    """Whether copies among *files* already tie the plan to the tasks file (DOC040 reports them)."""
+    paths = {d.path for d in (task.plan, task.tasks) if d is not None}
+    return len(paths) == 2 and paths <= set(files)
+
 
 def _repeated_form(group: Copies) -> bool:
     """The same ``Label: value`` block several times in one file: one form filled in per item
@@ -134,9 +232,9 @@ def _categorised(finding: Finding, places: tuple[Place, ...]) -> Finding:
     return finding
 
 
-def _named(places: list[str]) -> str:
-    extra = len(places) - _MAX_PLACES_NAMED
-    return ", ".join(places[:_MAX_PLACES_NAMED]) + (f" and {extra} more" if extra > 0 else "")
+def _named(places: list[str], limit: int = _MAX_PLACES_NAMED) -> str:
+    extra = len(places) - limit
+    return ", ".join(places[:limit]) + (f" and {extra} more" if extra > 0 else "")
 
 
 def _place(doc: Document, line: int, first: Document) -> str:

@@ -19,12 +19,14 @@ def basename(path: str) -> str:
 
 
 def anchor(task: TaskDocs, *roles: Role) -> str:
-    """The first present document among *roles* (to hang a task-level finding on), else the task."""
+    """The first present document among *roles* (to hang a task-level finding on), else the first
+    other document directly in the folder (a lone summary stands where the files are missing),
+    else the task."""
     for role in roles:
         doc = task.doc(role)
         if doc is not None:
             return doc.path
-    return task.path
+    return next((d.path for d in task.extras if _directly_in(task, d.path)), task.path)
 
 
 def missing_role(rule: Rule, task: TaskDocs, role: Role, others: tuple[Role, Role],

@@ -9,6 +9,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._paths import exists, folder_of, repo_depth, resolve, suggest, unquote
+from rules.structure._tree import Tree
 
 _SCHEME_RE = re.compile(  # "mailto:", "tel:5550100"; not a file name with a line: "notes.md:12"
     r"^(?![\w+-]*\.[\w+.-]*:\d+(?:[:-]\d+)?$)[A-Za-z][A-Za-z0-9+.-]*:")
@@ -22,7 +23,8 @@ class BrokenRelativeLink(Rule):
     Why: links to key files, sibling docs and designs are how a reader (or an agent) gets from
     the plan to the code. A broken one sends them nowhere, and usually means the file moved or
     the path was written relative to the wrong folder. Links resolve from the document's folder;
-    a leading ``/`` means the repository root.
+    a leading ``/`` means the repository root. When the tree holds nothing but the doc roots (a
+    docs-only snapshot), only links into the doc roots are checked: nothing is known of the rest.
 
     Bad:
         (in dev/active/auth/auth-context.md)
@@ -45,6 +47,7 @@ class BrokenRelativeLink(Rule):
         if not ctx.has_tree:
             return
         depth = 0  # most segments of any repository path, counted once a suggestion is needed
+        tree = Tree(ctx)
         for doc in task.documents:
             folder = folder_of(doc.path)
             seen: set[str] = set()
@@ -58,6 +61,8 @@ class BrokenRelativeLink(Rule):
                 if resolved is None:
                     message = f"Link {target!r} climbs above the repository root from {folder + '/'!r}."
                     yield self.finding(task, doc, link.line, message, key=target, fix=_ESCAPING_FIX)
+                elif tree.docs_only and not tree.in_docs(resolved):
+                    continue  # the engine holds the docs only: nothing is known about paths outside them
                 elif resolved and not exists(resolved, ctx):
                     message = f"Link {target!r} points to {resolved!r}, which is not in the repository."
                     depth = depth or repo_depth(ctx)

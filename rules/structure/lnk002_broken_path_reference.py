@@ -35,8 +35,9 @@ class BrokenPathReference(Rule):
     introduces its list or table, or in a heading above it, or a section still open; a ticked
     checkbox always counts as done); paths whose first folder is nowhere in the tree (about
     another repository); ``plan.md``, ``context.md``, ``tasks.md`` (the generic names of a task's
-    own files). When the tree holds nothing but the doc roots (a docs-only snapshot), only paths
-    inside the doc roots are checked, and no bare file name.
+    own files); the task's own plan, context or tasks file when the task has none (STR001-STR003
+    report that absence). When the tree holds nothing but the doc roots (a docs-only snapshot),
+    only paths inside the doc roots are checked, and no bare file name.
 
     Why: "read ``../auth-refresh/REPORT.md``" or "see RUNBOOK.md" is how a document sends a reader
     (or an agent resuming the work) somewhere; when the file moved or never existed, the
@@ -95,6 +96,9 @@ def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
     if exists(resolved, ctx) or (not relative and tree.found(path)):
         return None
     name = path.rsplit("/", 1)[-1]
+    own = folder_of(resolved) == task.path or path.lstrip("/") == f"{task.path}/{name}"
+    if own and _missing_role(task, name):
+        return None  # the task's own plan, context or tasks file is missing: STR001-STR003 say so once
     moved = tree.only_file_named(name)
     if not is_document(name) and moved is None:
         return None  # a source file that is not there may be one still to write: only a moved one is sure
@@ -105,6 +109,15 @@ def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
         return f"Path {path!r} names {resolved!r}, which is not in the repository.", fix
     return (f"Path {path!r} is not in the repository (neither from {folder + '/'!r} nor from the root, "
             "nor at the end of any path).", fix)
+
+
+def _missing_role(task: TaskDocs, name: str) -> bool:
+    """Whether *name* is the file of one of the task's three roles and the task has no such file."""
+    role, prefix = role_of(name)
+    if task.loose and prefix != task.name.lower():
+        return False  # loose files share their folder: only this task's prefix names its own file
+    return role in _ROLE_CATEGORY and {Role.PLAN: task.plan, Role.CONTEXT: task.context,
+                                       Role.TASKS: task.tasks}[role] is None
 
 
 def _bare(name: str, tree: Tree, task: TaskDocs) -> tuple[str, str | None] | None:

@@ -59,8 +59,9 @@ class InconsistentFileNaming(Rule):
                 problems.append(_prefix_problem(name.prefix, prefix))
             if problems:
                 wanted = name.renamed(prefix, case, sep or ("_" if case == "upper" else "-"))
+                others = [(d, 1) for d in docs if d is not doc]  # the files it is compared with
                 yield self.finding(task, doc, 1, f"{doc.name!r} {' and '.join(problems)}.", key=doc.name,
-                                   fix=f"Rename {doc.name!r} to {wanted!r}.")
+                                   fix=f"Rename {doc.name!r} to {wanted!r}.", related=others)
 
 
 class _Name:

@@ -47,14 +47,18 @@ class FinishedTaskStillActive(Rule):
             return
         archive = next((t.root for t in ctx.tasks if t.archived), "dev/archive")
         target = f"{archive}/{task.name}"
-        message = f"Task {task.name!r} looks finished ({evidence}) but is still under {task.root + '/'!r}."
+        stamp = doc.last_updated
+        since = f"; {doc.name!r} last updated {stamp.date.isoformat()}" if stamp is not None and stamp.date else ""
+        message = f"Task {task.name!r} looks finished ({evidence}{since}) but is still under {task.root + '/'!r}."
         how = (f"its files into {target + '/'!r}" if task.loose else
                f"it to {target + '/'!r} (`mkdir -p {archive} && git mv {task.path} {target}`)")
         fix = f"Move {how}, or add the work that remains to {doc.name!r}."
         said_done = [(d, s.line) for d in core_documents(task)
                      if (s := overall(d)) is not None and s.state is State.DONE and (d, s.line) != (doc, line)]
         tallies = [(doc, p.line) for p in doc.progress if _full(p) and p.line != line]
-        yield self.finding(task, doc, line, message, key=task.name, fix=fix, related=[*said_done, *tallies])
+        closing = [(doc, last) for last in (_closing_line(doc), stamp.line if since else 0) if last and last != line]
+        yield self.finding(task, doc, line, message, key=task.name, fix=fix,
+                           related=[*said_done, *tallies, *closing])
 
 
 def _evidence(task: TaskDocs) -> tuple[Document | None, int, str]:
@@ -103,6 +107,17 @@ def _tally_line(doc: Document) -> int:
         return said.line
     full = [p.line for p in doc.progress if _full(p)]
     return full[-1] if full else doc.items[0].line
+
+
+def _closing_line(doc: Document) -> int:
+    """Where the file last says the work is finished: its last ticked box when every box is
+    ticked, else its last line marked complete outside headings and checkboxes (a closing
+    "Status: complete" after the body); 0 when neither."""
+    if doc.items and all(item.checked for item in doc.items):
+        return doc.items[-1].line
+    done = [m.line for m in doc.statuses
+            if m.status is Status.COMPLETE and not (m.in_heading or m.in_checkbox)]
+    return done[-1] if done else 0
 
 
 def _full(claim: Progress) -> bool:

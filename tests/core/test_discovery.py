@@ -20,6 +20,11 @@ from rules.core.model import Role
         ("db_migration-checklist.md", Role.TASKS, "db-migration"),
         ("auth-code-review.md", Role.EXTRA, "auth-code-review"),
         ("README.md", Role.EXTRA, "readme"),
+        ("billing-kontekst.md", Role.CONTEXT, "billing"),  # the team's own language
+        ("billing-zadania.md", Role.TASKS, "billing"),
+        ("Billing_Aufgaben.md", Role.TASKS, "billing"),
+        ("billing-contexto.md", Role.CONTEXT, "billing"),
+        ("billing-summary.md", Role.EXTRA, "billing-summary"),
     ],
 )
 def test_roles_by_file_name(name: str, role: Role, prefix: str) -> None:

@@ -69,3 +69,42 @@ def test_diverging_dates_name_the_newest_file_as_related() -> None:
     (found,) = _check(LastUpdatedDatesDiverge(), task)
 
     assert (found.path, found.line, found.related) == (PLAN, 3, (Location(TASKS, 3),))
+
+
+def test_a_finished_task_names_its_last_box_and_its_date_as_related() -> None:
+    from rules.structure.str006_finished_task_still_active import FinishedTaskStillActive
+
+    task = _task(**{
+        "billing-tasks.md": ("# Billing - Tasks\n\n**Last Updated:** 2026-02-20\n\n## Phase 1\n\n"
+                             "- [x] Number invoices\n- [x] Send reminders\n\n## Phase 2\n\n- [x] Export to CSV\n"),
+    })
+
+    (found,) = _check(FinishedTaskStillActive(), task)
+
+    assert (found.path, found.line) == (TASKS, 7)
+    assert found.related == (Location(TASKS, 12), Location(TASKS, 3))
+    assert "'billing-tasks.md' last updated 2026-02-20" in found.message
+
+
+def test_a_finished_task_names_its_closing_status_line_as_related() -> None:
+    from rules.structure.str006_finished_task_still_active import FinishedTaskStillActive
+
+    body = "\n".join(f"Step {n} was carried out and checked." for n in range(20))
+    task = _task(**{"billing-context.md": f"# Billing - Context\n\n**Status:** ✅ Complete\n\n{body}\n\n"
+                                          "**Status:** ✅ Complete and deployed\n"})
+
+    (found,) = _check(FinishedTaskStillActive(), task)
+
+    assert (found.path, found.line) == (CONTEXT, 3)
+    assert found.related == (Location(CONTEXT, 26),)
+
+
+def test_a_file_named_unlike_the_others_names_them_as_related() -> None:
+    from rules.structure.str004_inconsistent_file_naming import InconsistentFileNaming
+
+    task = _task(**{"billing-plan.md": "# Plan\n", "context.md": "# Context\n", "tasks.md": "# Tasks\n"})
+
+    (found,) = _check(InconsistentFileNaming(), task)
+
+    assert (found.path, found.line) == (PLAN, 1)
+    assert found.related == (Location(f"{FOLDER}/context.md", 1), Location(f"{FOLDER}/tasks.md", 1))

@@ -116,3 +116,30 @@ def test_the_template_test_finds_what_the_template_pattern_finds() -> None:
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(20000)]
     assert all(_is_template(t) == (_TEMPLATE_RE.search(t) is not None) for t in texts)
     assert any(_is_template(t) for t in texts) and not all(_is_template(t) for t in texts)
+
+
+def test_blocks_repeated_among_the_same_files_are_one_finding_naming_every_place() -> None:
+    steps = ["Stop the writers and wait for the replication lag to reach zero before moving on",
+             "Snapshot the primary volume and note the snapshot id in the change ticket"]
+    fence = ("```bash\npg_dump --format=custom --file=/backups/orders.dump orders\n"
+             "pg_restore --list /backups/orders.dump\n```\n")
+    plan = "# Plan\n\n## Cutover\n\n" + "".join(f"- {s}\n" for s in steps) + "\n## Backup\n\n" + fence
+    context = "# Context\n\n## Steps\n\n" + "".join(f"- {s}\n" for s in steps) + "\n## Commands\n\n" + fence
+    files = {"dev/active/db/db-plan.md": plan, "dev/active/db/db-context.md": context}
+    [found] = findings(files, "DOC040")
+    assert (found.path, found.line) == ("dev/active/db/db-plan.md", 5)
+    assert found.related == (Location("dev/active/db/db-context.md", 5), Location("dev/active/db/db-plan.md", 10),
+                             Location("dev/active/db/db-context.md", 10))
+    assert found.message.startswith("2 blocks are repeated between 'db-plan.md' and 'db-context.md'")
+    third = {**files, "dev/active/db/db-tasks.md": "# Tasks\n\n" + fence}
+    assert len(findings(third, "DOC040")) == 2  # the block also in the tasks file is another set of places
+
+
+def test_a_plan_tracker_whose_lists_are_copies_is_reported_once_as_copies() -> None:
+    first = ["Emit an event when an order ships from any warehouse", "Store every event in an outbox table first"]
+    second = ["Build the invoices from the outbox every hour", "Retire the monthly cron job after a parallel run"]
+    body = "".join(f"## Phase {n}: Step\n\n" + "".join(f"- [ ] {i}\n" for i in items) + "\n"
+                   for n, items in ((1, first), (2, second)))
+    files = {"dev/active/b/b-plan.md": "# Plan\n\n" + body, "dev/active/b/b-tasks.md": "# Tasks\n\n" + body}
+    [found] = findings(files, "DOC040")
+    assert found.message.startswith("2 blocks are repeated between 'b-plan.md' and 'b-tasks.md'")
