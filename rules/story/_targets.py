@@ -14,6 +14,11 @@ TARGET_SECTION_RE = re.compile(
     r"(?i)\bsuccess\b|\bmetrics?\b|\bkpis?\b|\btargets?\b|acceptance criteria|definition of done"
     r"|exit criteria|done when"
 )
+# A line that states a criterion under a label of its own: "**Acceptance:** p95 under 2 s".
+TARGET_LABEL_RE = re.compile(
+    r"(?i)^[\s>*+_-]*+(?:acceptance(?: criteria)?|success(?: criteria| metrics?)?|targets?"
+    r"|exit criteria|done when|definition of done|kpis?)\s*+(?:\*\*|__)?\s*+:"
+)
 _LONG_TERM_RE = re.compile(r"(?i)\blong[- ]term\b|\bpost[- ]launch\b|\bafter launch\b|\bmonths?\b")
 # A figure with a unit: 95%, 200 ms, 2 seconds, 30s, 2x. Not part of a version, a ratio or a longer number.
 _FIGURE_RE = re.compile(
@@ -46,8 +51,9 @@ def figures(text: str) -> frozenset[Figure]:
 
 
 def targets(doc: Document) -> list[Target]:
-    """Lines of the plan's success-criteria sections that name a measurable figure; sections titled as
-    later, optional or long-term goals are left out."""
+    """Lines of the plan's success-criteria sections, and lines labelled as a criterion anywhere
+    (``**Acceptance:** …`` under a phase), that name a measurable figure; sections titled as later,
+    optional or long-term goals are left out."""
     found: list[Target] = []
     seen: set[int] = set()
     for index, section in enumerate(doc.sections):
@@ -64,8 +70,20 @@ def targets(doc: Document) -> list[Target]:
                 continue
             found_figures = figures(text)
             if found_figures:
-                found.append(Target(number, text.strip(" \t-*|"), found_figures))
+                found.append(Target(number, _shown(text), found_figures))
+    for number, text in enumerate(doc.lines, 1):
+        if number in seen or number in doc.code_lines or ":" not in text or not TARGET_LABEL_RE.match(text):
+            continue
+        where = doc.section_index(number)
+        found_figures = figures(text)
+        if found_figures and not (where is not None and _set_aside(doc, where)):
+            found.append(Target(number, _shown(text), found_figures))
+    found.sort(key=lambda target: target.line)
     return found
+
+
+def _shown(text: str) -> str:
+    return text.replace("**", "").replace("__", "").strip(" \t-*+>|")
 
 
 def _set_aside(doc: Document, index: int) -> bool:

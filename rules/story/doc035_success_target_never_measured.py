@@ -15,9 +15,9 @@ class SuccessTargetNeverMeasured(Rule):
     """A measurable target of the plan's success criteria appears nowhere else, though the work is done.
 
     Targets are lines under a plan heading such as ``Success Metrics``, ``Success Criteria``,
-    ``Acceptance Criteria``, ``Definition of Done`` or ``Targets`` that name a figure with a unit
-    (``95%``, ``200 ms``, ``2 seconds``, ``2x``); headings titled as optional, future or long-term
-    goals are left out. A target is accounted for when another file of the task (the tasks file,
+    ``Acceptance Criteria``, ``Definition of Done`` or ``Targets``, or labelled so anywhere in the plan
+    (``**Acceptance:** …`` under a phase), that name a figure with a unit (``95%``, ``200 ms``,
+    ``2 seconds``, ``2x``); headings titled as optional, future or long-term goals are left out. A target is accounted for when another file of the task (the tasks file,
     the context, a summary or handoff) names the same figure (``2 s`` and ``2 seconds`` are one),
     as a task that checks it or a result. Only judged once the work is largely done: the task is
     archived or marked complete, or two thirds of its boxes are ticked.
