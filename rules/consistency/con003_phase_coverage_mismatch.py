@@ -14,6 +14,7 @@ from rules.core.phase_identity import (
     phase_refs,
     stems_after_id,
     task_refs,
+    title_stems,
     titles_match,
 )
 from rules.core.phases import Phase, is_deferred_phase, phases, short
@@ -29,7 +30,9 @@ class PhaseCoverageMismatch(Rule):
     its title under another number (a renumbered phase is DOC030's finding, not missing work). A
     sub-phase covers its parent and the reverse (``Phase 1A`` in the tasks file covers the plan's
     ``Phase 1``). Plan phases marked optional or deferred, or titled as future work, need no tasks
-    yet. A titled phase heading of the context whose number and title the plan never names is scope
+    yet. A plan phase is also covered when every meaningful word of its title heads a plain (not
+    phase) section of the tasks file (``Phase 5: Docs & Wrap-up`` by ``## Docs`` and ``## Wrap-up
+    checks``). A titled phase heading of the context whose number and title the plan never names is scope
     that grew outside the plan (a context heading for a number the plan has reports on that phase;
     a clash of titles is DOC030's finding). Only compared when both files name phases in their
     headings.
@@ -93,6 +96,7 @@ def _missing(source: Document, target: Document, generic: frozenset[str]) -> lis
     split = frozenset(_parent(p.id) for p in phases(target) if _parent(p.id) != p.id)
     every = _Named(named.untitled | frozenset(named.titled), split)
     defined = frozenset(ref.id for ref in phase_refs(target) if ref.stems - generic)
+    headed = _Headed(target) if source.role is Role.PLAN else None
     seen: set[str] = set()
     missing = []
     for phase in phases(source):
@@ -101,7 +105,8 @@ def _missing(source: Document, target: Document, generic: frozenset[str]) -> lis
         title = stems_after_id(phase.section.title, phase.id) - generic
         if source.role is Role.CONTEXT and (not title or _covered_id(phase.id, every)):
             continue  # "Phase 2 Complete ✅", "Phase 2: Notes": the context reports on a phase the plan has
-        if phase.id not in seen and not _covered(phase.id, title, named, every, generic, defined):
+        if phase.id not in seen and not _covered(phase.id, title, named, every, generic, defined) \
+                and not (title and headed is not None and headed.cover(title)):
             missing.append(phase)
         seen.add(phase.id)
     return missing
@@ -119,6 +124,22 @@ def _covered(phase_id: str, title: frozenset[str], named: Mentions, every: _Name
     if any(titles_match(title, stems - generic) for stems in named.titled.get(phase_id, ())):
         return True
     return _covered_by_kin(phase_id, every) or named_by_title(title, named)
+
+
+class _Headed:
+    """The title stems of the headings of a file that are not phase headings. A file that tracks every
+    word of a plan phase's title under plain headings (``Documentation Maintenance`` and ``Pre-Wrap
+    Checks`` for ``Phase 5: Documentation & Wrap-Up``) covers it; the lookup is by set, with prefixes
+    as in :func:`rules.core.phase_identity.shares_word`."""
+
+    def __init__(self, doc: Document) -> None:
+        own = frozenset(p.index for p in phases(doc))
+        self.words = frozenset(w for i, s in enumerate(doc.sections) if i not in own for w in title_stems(s.title))
+        self.starts = self.words | {w[:cut] for w in self.words for cut in range(3, len(w))}
+
+    def cover(self, title: frozenset[str]) -> bool:
+        return all((len(w) >= 3 and w in self.starts) or w in self.words
+                   or any(w[:cut] in self.words for cut in range(3, len(w))) for w in title)
 
 
 class _Named:

@@ -33,6 +33,7 @@ from rules.story.doc031_follow_up_never_tracked import FollowUpNeverTracked
 from rules.story.doc032_complete_with_open_verification import CompleteWithOpenVerification
 from rules.story.doc033_large_change_without_test_task import LargeChangeWithoutTestTask
 from rules.story.doc034_deferred_work_left_behind import DeferredWorkLeftBehind
+from rules.story.doc035_success_target_never_measured import SuccessTargetNeverMeasured
 from rules.story.doc040_duplicated_content import DuplicatedContent
 
 RULES: tuple[type[Rule], ...] = (
@@ -61,5 +62,6 @@ RULES: tuple[type[Rule], ...] = (
     CompleteWithOpenVerification,
     LargeChangeWithoutTestTask,
     DeferredWorkLeftBehind,
+    SuccessTargetNeverMeasured,
     DuplicatedContent,
 )

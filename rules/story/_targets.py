@@ -1,0 +1,107 @@
+"""Measurable targets of a plan's success criteria, and whether any file reports on them (DOC035)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rules.core.model import Document, TaskDocs
+from rules.core.phases import ancestors, is_deferred_phase, is_phase_tracker
+from rules.story._verification import whole_task_done
+
+# Sections that state what success is measured by.
+TARGET_SECTION_RE = re.compile(
+    r"(?i)\bsuccess\b|\bmetrics?\b|\bkpis?\b|\btargets?\b|acceptance criteria|definition of done"
+    r"|exit criteria|done when"
+)
+# A line that states a criterion under a label of its own: "**Acceptance:** p95 under 2 s".
+TARGET_LABEL_RE = re.compile(
+    r"(?i)^[\s>*+_-]*+(?:acceptance(?: criteria)?|success(?: criteria| metrics?)?|targets?"
+    r"|exit criteria|done when|definition of done|kpis?)\s*+(?:\*\*|__)?\s*+:"
+)
+_LONG_TERM_RE = re.compile(r"(?i)\blong[- ]term\b|\bpost[- ]launch\b|\bafter launch\b|\bmonths?\b")
+# A figure with a unit: 95%, 200 ms, 2 seconds, 30s, 2x. Not part of a version, a ratio or a longer number.
+_FIGURE_RE = re.compile(
+    r"(?i)(?<![\w.,/:-])(\d{1,6}(?:\.\d{1,3})?)\s?"
+    r"(%|ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|x|×|fps)(?![\w%×])"
+)
+_UNITS = {
+    "%": "%", "ms": "ms", "millisecond": "ms", "milliseconds": "ms",
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+    "min": "min", "mins": "min", "minute": "min", "minutes": "min",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "x": "x", "×": "x", "fps": "fps",
+}
+MAX_LINES = 60  # per target section: a longer one is a report, not a list of targets
+DONE_SHARE = 2 / 3  # this share of the boxes ticked: the work a target measures largely exists
+
+Figure = tuple[float, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    line: int
+    text: str
+    figures: frozenset[Figure]
+
+
+def figures(text: str) -> frozenset[Figure]:
+    """Every figure with a unit in *text*, normalised (``2 seconds`` and ``2s`` are one figure)."""
+    return frozenset((float(m.group(1)), _UNITS[m.group(2).lower()]) for m in _FIGURE_RE.finditer(text))
+
+
+def targets(doc: Document) -> list[Target]:
+    """Lines of the plan's success-criteria sections, and lines labelled as a criterion anywhere
+    (``**Acceptance:** …`` under a phase), that name a measurable figure; sections titled as later,
+    optional or long-term goals are left out."""
+    found: list[Target] = []
+    seen: set[int] = set()
+    for index, section in enumerate(doc.sections):
+        if not TARGET_SECTION_RE.search(section.title) or _set_aside(doc, index):
+            continue
+        end = min(section.end_line, section.line + MAX_LINES)
+        for number in range(section.line + 1, end + 1):
+            text = doc.lines[number - 1]
+            if number in seen or number in doc.code_lines or text.lstrip().startswith("#"):
+                continue
+            seen.add(number)
+            sub = doc.section_index(number)
+            if sub is not None and sub != index and _set_aside(doc, sub):
+                continue
+            found_figures = figures(text)
+            if found_figures:
+                found.append(Target(number, _shown(text), found_figures))
+    for number, text in enumerate(doc.lines, 1):
+        if number in seen or number in doc.code_lines or ":" not in text or not TARGET_LABEL_RE.match(text):
+            continue
+        where = doc.section_index(number)
+        found_figures = figures(text)
+        if found_figures and not (where is not None and _set_aside(doc, where)):
+            found.append(Target(number, _shown(text), found_figures))
+    found.sort(key=lambda target: target.line)
+    return found
+
+
+def _shown(text: str) -> str:
+    return text.replace("**", "").replace("__", "").strip(" \t-*+>|")
+
+
+def _set_aside(doc: Document, index: int) -> bool:
+    return any(is_deferred_phase(doc, s) or _LONG_TERM_RE.search(s.title) for s in ancestors(doc, index))
+
+
+def reported_figures(task: TaskDocs, plan: Document) -> frozenset[Figure]:
+    """The figures every file of the task but the plan names: a task that checks a target, or a result."""
+    found: set[Figure] = set()
+    for doc in task.documents:
+        if doc is not plan:
+            found.update(figures(doc.text))
+    return frozenset(found)
+
+
+def work_done(task: TaskDocs) -> bool:
+    """The task is archived or marked complete, or most of its boxes are ticked."""
+    if task.archived or whole_task_done(task) is not None:
+        return True
+    boxes = [i for i in task.tasks.items if not is_phase_tracker(i)] if task.tasks is not None else []
+    return bool(boxes) and sum(1 for i in boxes if i.checked) >= DONE_SHARE * len(boxes)
