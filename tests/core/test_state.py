@@ -1,0 +1,92 @@
+"""The state of the work as the folder shows it (rules/core/state.py): finished, fresh or under way."""
+
+from __future__ import annotations
+
+import time
+
+from rules.core.discovery import Snapshot, discover
+from rules.core.model import TaskDocs
+from rules.core.state import WorkState, finished, fresh, work_state
+
+
+def task_of(root: str = "dev/active", **files: str) -> TaskDocs:
+    snapshot = Snapshot({f"{root}/chore/{name}": text.encode() for name, text in files.items()})
+    return discover(snapshot)[0]
+
+
+TICKED = "# Chore — Tasks\n\n## Phase 1: Schema\n- [x] Add the table\n- [x] Backfill rows\n"
+OPEN = "# Chore — Tasks\n\n## Phase 1: Schema\n- [ ] Add the table\n- [ ] Backfill rows\n"
+HALF = "# Chore — Tasks\n\n## Phase 1: Schema\n- [x] Add the table\n- [ ] Backfill rows\n"
+
+
+def test_an_archived_task_is_finished_whatever_its_boxes_say() -> None:
+    task = task_of("dev/archive", **{"chore-tasks.md": HALF})
+    found = finished(task)
+    assert found is not None and "archived" in found.reason and "dev/archive" in found.reason
+
+
+def test_every_box_of_work_ticked_is_finished_and_set_aside_boxes_do_not_count() -> None:
+    tasks = TICKED + "\n## Future ideas\n- [ ] Export to CSV\n- [ ] Dark mode (optional)\n"
+    found = finished(task_of(**{"chore-tasks.md": tasks}))
+    assert found is not None and "chore-tasks.md" in found.reason and "(2)" in found.reason
+
+
+def test_a_declared_done_status_with_nothing_against_it_is_finished() -> None:
+    found = finished(task_of(**{"chore-plan.md": "# Chore\n\n**Status:** ✅ Complete\n\n## Goal\nFaster.\n"}))
+    assert found is not None and "chore-plan.md" in found.reason and "Complete" in found.reason
+
+
+def test_a_done_status_with_open_work_left_is_under_way() -> None:
+    task = task_of(**{"chore-plan.md": "# Chore\n\n**Status:** ✅ Complete\n", "chore-tasks.md": HALF})
+    assert finished(task) is None and work_state(task).state is WorkState.UNDER_WAY
+
+
+def test_all_ticked_under_a_stale_in_progress_is_finished_only_when_some_file_says_done() -> None:
+    stale = TICKED.replace("# Chore — Tasks\n", "# Chore — Tasks\n\n**Status:** In Progress\n")
+    assert finished(task_of(**{"chore-tasks.md": stale})) is None  # ticked so far, still said to be going
+    task = task_of(**{"chore-tasks.md": stale, "chore-plan.md": "# Chore\n\n**Status:** Completed\n"})
+    assert finished(task) is not None
+
+
+def test_all_ticked_under_a_phase_still_marked_open_is_not_finished() -> None:
+    plan = "# Chore\n\n## Phase 1: Schema ✅\n\n## Phase 2: API ⏳ Pending\n"
+    task = task_of(**{"chore-tasks.md": TICKED, "chore-plan.md": plan})
+    assert finished(task) is None
+
+
+def test_nothing_ticked_is_fresh_and_says_why() -> None:
+    found = fresh(task_of(**{"chore-tasks.md": OPEN}))
+    assert found is not None and "none of the 2 boxes" in found.reason
+    found = fresh(task_of(**{"chore-plan.md": "# Chore\n\n**Status:** Draft, waiting for approval\n"}))
+    assert found is not None and "Draft" in found.reason
+
+
+def test_a_begun_status_or_a_tick_or_a_phase_under_way_is_not_fresh() -> None:
+    assert fresh(task_of(**{"chore-tasks.md": HALF})) is None
+    begun = "# Chore\n\n**Status:** In Progress\n"
+    assert fresh(task_of(**{"chore-tasks.md": OPEN, "chore-plan.md": begun})) is None
+    plan = "# Chore\n\n## Phase 1: Schema 🟡 In Progress\n"
+    assert fresh(task_of(**{"chore-tasks.md": OPEN, "chore-plan.md": plan})) is None
+
+
+def test_a_ticked_list_in_the_context_is_not_work_begun() -> None:
+    context = "# Chore — Context\n\n## Session\n- [x] Wrote the plan\n- [x] Wrote the tasks\n"
+    assert fresh(task_of(**{"chore-tasks.md": OPEN, "chore-context.md": context})) is not None
+
+
+def test_a_folder_that_shows_no_state_is_under_way() -> None:
+    task = task_of(**{"chore-plan.md": "# Chore\n\n## Goal\nFaster builds.\n"})
+    assert work_state(task).state is WorkState.UNDER_WAY and work_state(task).reason == ""
+
+
+def test_the_state_is_linear_in_the_size_of_the_folder() -> None:
+    def seconds(count: int) -> float:
+        lines = "".join(f"- [x] Step {n}\n" for n in range(count))
+        task = task_of(**{"chore-tasks.md": "# Chore — Tasks\n\n## Phase 1: Work\n" + lines})
+        start = time.perf_counter()
+        assert finished(task) is not None
+        return time.perf_counter() - start
+
+    seconds(200)  # warm up
+    small, large = seconds(2_000), seconds(20_000)
+    assert large < small * 40 + 0.05  # ten times the input: far from a hundred times the time
