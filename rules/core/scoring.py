@@ -58,6 +58,16 @@ def grade_for(score: float, scale: Mapping[str, int]) -> str:
     return min(scale.items(), key=lambda item: item[1])[0]
 
 
+def combined_penalty(severities: Iterable[Severity]) -> int:
+    """What several shortcomings that one finding reports together (a plan's missing sections, the
+    phases of a tasks file without criteria) deduct: what they would deduct as separate findings of
+    one rule, under its cap (``RULE_CAP_MULTIPLIER``), so grouping them changes no score."""
+    total = 0
+    for severity in sorted(severities, reverse=True):
+        total += max(0, min(PENALTY[severity], PENALTY[severity] * RULE_CAP_MULTIPLIER - total))
+    return total
+
+
 def attribute_points(findings: Sequence[Finding]) -> list[Finding]:
     """Fill in ``points`` on each finding: what it actually deducts from its category."""
     per_rule: dict[tuple[str, Category], int] = defaultdict(int)
