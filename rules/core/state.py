@@ -13,8 +13,9 @@ ask finished work for a schedule, nor a set of docs written this morning for a s
 3. every box of work in the tasks file is ticked (boxes set aside — optional, deferred, under a
    "Future" heading — left out), at least one is, no phase heading of the plan or tasks is marked
    open (``⏳``, ``🟡``), and the files' overall statuses agree: each says done (or waiting for
-   review), or one says done (a stale "In Progress" elsewhere is the status rules' finding, not
-   work left).
+   review), or one says done and none still says planned or not started (a stale "In Progress"
+   elsewhere is the status rules' finding, not work left; a plan still "Planning" was never
+   revisited, so what it lacks still misleads its reader).
 
 Finished work no longer needs forward-looking planning: estimates, a timeline, phase durations and
 status, a risk register, success metrics, dependencies.
@@ -108,7 +109,8 @@ def _work_state(task: TaskDocs) -> StateEvidence:
     tasks = task.tasks
     if (tasks is not None and any(item.checked for item in tasks.items) and not open_work(tasks)
             and (all(s.state in _FINISHED_STATES for _doc, s in statements)
-                 or any(s.state is State.DONE for _doc, s in statements))
+                 or (any(s.state is State.DONE for _doc, s in statements)
+                     and not any(s.state in _NOT_BEGUN for _doc, s in statements)))
             and not any(mark in _OPEN_PHASE for mark in phase_marks)):
         done = sum(1 for item in tasks.items if item.checked)
         return StateEvidence(WorkState.FINISHED, f"every box of work in {tasks.name} is ticked ({done})")

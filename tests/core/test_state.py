@@ -46,6 +46,9 @@ def test_all_ticked_under_a_stale_in_progress_is_finished_only_when_some_file_sa
     assert finished(task_of(**{"chore-tasks.md": stale})) is None  # ticked so far, still said to be going
     task = task_of(**{"chore-tasks.md": stale, "chore-plan.md": "# Chore\n\n**Status:** Completed\n"})
     assert finished(task) is not None
+    planned = TICKED.replace("# Chore — Tasks\n", "# Chore — Tasks\n\n**Status:** Complete (2/2)\n")
+    task = task_of(**{"chore-tasks.md": planned, "chore-plan.md": "# Chore\n\n**Status:** Planning\n"})
+    assert finished(task) is None  # the plan was never revisited: what it lacks still misleads
 
 
 def test_all_ticked_under_a_phase_still_marked_open_is_not_finished() -> None:
