@@ -50,34 +50,42 @@ class _Group(NamedTuple):
     pattern: re.Pattern[str]  # over Section.key and preamble labels
 
 
+def _zh(*words: str) -> str:
+    """Chinese words inside a heading's one unspaced token (``当前状态分析`` holds ``当前状态``)."""
+    return r"\S*(?:" + "|".join(words) + r")\S*"
+
+
 GROUPS: dict[str, _Group] = {
     "overview": _Group(
         "Executive Summary", Severity.HIGH, 15, "what the work is and why it matters",
         synonyms("overview", "executive summary", "^(?:project |plan |task )?summary", "problem statement",
                  "(?:proposed|target|desired|future) state",
                  "tl ?dr", "goals?", "objectives?", "purpose", "introduction", "abstract", "mission",
-                 "개요", "요약", "목적"),
+                 "개요", "요약", "목적", "podsumowanie\\w*", _zh("摘要", "概述", "概要")),
     ),
     "current-state": _Group(
         "Current State", Severity.MEDIUM, 20, "where things stand today",
         synonyms("current", "background", "context", "problem", "as is", "status quo", "baseline",
-                 "existing", "motivation", "situation", "현재", "현황", "배경"),
+                 "existing", "motivation", "situation", "현재", "현황", "배경", "(?:obecny|aktualny) stan",
+                 "stan (?:obecny|aktualny)", _zh("当前状态", "现状", "背景")),
     ),
     "phases": _Group(
         "Implementation Phases", Severity.HIGH, 45, "phases with goals, durations and acceptance criteria",
         synonyms("phases?", "stages?", "milestones?", "roadmap", "sprints?", "iterations?", "waves?",
                  "implementation (?:plan|steps|strategy|order|pattern|approach)",
                  "^(?:implementation |execution |rollout |migration )?steps$",
-                 "(?:work|task) breakdown", "단계", "로드맵"),
+                 "(?:work|task) breakdown", "단계", "로드맵", "fazy", "etapy", _zh("阶段", "实施计划")),
     ),
     "risks": _Group(
         "Risks and Mitigation", Severity.MEDIUM, 20, "each risk with likelihood, impact and mitigation",
-        synonyms("risks?", "threats?", "pitfalls?", "concerns", "mitigations?", "위험", "리스크"),
+        synonyms("risks?", "threats?", "pitfalls?", "concerns", "mitigations?", "위험", "리스크", "ryzyk\\w*",
+                 _zh("风险")),
     ),
     "success-metrics": _Group(
         "Success Metrics", Severity.MEDIUM, 15, "measurable criteria for done",
         synonyms("success", "acceptance criteria", "definition of done", "done when", "exit criteria",
-                 "completion criteria", "kpis?", "metrics", "성공", "완료 조건", "완료 기준"),
+                 "completion criteria", "kpis?", "metrics", "성공", "완료 조건", "완료 기준", "sukces\\w*",
+                 "mierniki", _zh("成功", "验收标准")),
     ),
     "timeline": _Group(
         "Timeline", Severity.LOW, 15, "a schedule summarising the phases",
@@ -86,7 +94,7 @@ GROUPS: dict[str, _Group] = {
     "related-documents": _Group(
         "Related Documents", Severity.LOW, 5, "links to the context, tasks and key files",
         synonyms("related", "references?", "resources", "see also", "links", "key files", "further reading",
-                 "documentation", "dependencies", "참고", "관련"),
+                 "documentation", "dependencies", "참고", "관련", "powiązane", _zh("相关文档", "参考")),
     ),
 }
 

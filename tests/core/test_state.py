@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
+from rules.api import review
+from rules.core.config import load_config
 from rules.core.discovery import Snapshot, discover
+from rules.core.finding import Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.state import WorkState, finished, fresh, work_state
+from rules.registry import RULES_BY_CODE
+
+TODAY = dt.date(2026, 1, 15)
 
 
 def task_of(root: str = "dev/active", **files: str) -> TaskDocs:
@@ -93,3 +100,44 @@ def test_the_state_is_linear_in_the_size_of_the_folder() -> None:
     seconds(200)  # warm up
     small, large = seconds(2_000), seconds(20_000)
     assert large < small * 40 + 0.05  # ten times the input: far from a hundred times the time
+
+
+# --- the rules that follow it -------------------------------------------------------------------
+
+
+def findings(code: str, root: str = "dev/active", config: dict[str, object] | None = None,
+             **files: str) -> list[Finding]:
+    """The findings of rule *code* alone on one task folder (its severity from *config*, if given)."""
+    snapshot = Snapshot({f"{root}/chore/{name}": text.encode() for name, text in files.items()})
+    rules = [RULES_BY_CODE[code]()] if config is None else None
+    result = review(snapshot, today=TODAY, rules=rules, config=load_config(config) if config else None, strict=True)
+    return [f for task in result.tasks for f in task.findings if f.rule == code]
+
+
+BARE_CONTEXT = "# Chore — Context\n\n## Decisions\n\nUse the existing queue.\n"
+PLANNED = "# Chore — Plan\n\n**Status:** Planning\n\n## Summary\n\nMove the job to the queue.\n"
+
+
+def test_fresh_work_is_asked_for_a_living_context_at_info_only_and_says_why() -> None:
+    for code in ("CTX001", "CTX004"):
+        (found,) = findings(code, **{"chore-context.md": BARE_CONTEXT, "chore-tasks.md": OPEN, "chore-plan.md": PLANNED})
+        assert found.severity is Severity.INFO, code
+        assert found.message.endswith("The work has not started yet (chore-plan.md says 'Planning' and no box is "
+                                      "ticked), so this is only a suggestion."), code
+        (under_way,) = findings(code, **{"chore-context.md": BARE_CONTEXT, "chore-tasks.md": HALF})
+        assert under_way.severity > Severity.INFO and "not started" not in under_way.message, code
+
+
+def test_a_severity_set_in_the_config_wins_over_the_state() -> None:
+    files = {"chore-context.md": BARE_CONTEXT, "chore-tasks.md": OPEN}
+    found = findings("CTX004", config={"rules": {"CTX004": {"severity": "high"}}}, **files)
+    assert [f.severity for f in found] == [Severity.HIGH]
+
+
+def test_finished_work_is_not_asked_for_estimates_criteria_order_or_a_timeline() -> None:
+    plan = "# Chore — Plan\n\n**Status:** ✅ Complete\n\n### Phase 1: A (2 days)\n### Phase 2: B (3 days)\n"
+    left = ("# Chore — Tasks\n\n## Phase 1: A\n- [ ] a1\n- [ ] a2\n\n## Phase 2: B\n- [ ] b1\n- [ ] b2\n\n"
+            "## Phase 3: C\n- [ ] c1\n")
+    for code in ("TSK004", "TSK006", "TSK007", "PLN004"):
+        assert findings(code, "dev/archive", **{"chore-tasks.md": left, "chore-plan.md": plan}) == [], code
+        assert findings(code, **{"chore-tasks.md": left, "chore-plan.md": plan.replace("✅ Complete", "In Progress")}), code
