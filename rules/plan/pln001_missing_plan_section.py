@@ -202,15 +202,16 @@ class MissingPlanSection(Rule):
         groups = [GROUPS[name] for name, _line in asked]
         names = [repr(group.heading) for group in groups]
         listed = ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1]
-        what = "; ".join(f"{group.heading}: {group.what}" for group in groups)
+        what = "; ".join(f"{group.heading}: {group.what}" for group in groups) if len(groups) > 1 else groups[0].what
         message = f"Plan {doc.name!r} has no {listed} section{'s' if len(names) > 1 else ''} ({what}).{why}"
         fix = "Add " + "; ".join(f"a `## {group.heading}` section ({group.what})" for group in groups) + "."
         severity = Severity.INFO if why else max(group.severity for group in groups)
         grouped = len(groups) > 1 and not why and self.effective_severity == type(self).severity
-        return self.finding(task, doc, asked[0][1], message, key=key, fix=fix, severity=severity,
+        lines = sorted({line for _name, line in asked})  # the top of the plan first, then the phases' place
+        return self.finding(task, doc, lines[0], message, key=key, fix=fix, severity=severity,
                             effort_minutes=sum(group.effort for group in groups),
                             penalty=combined_penalty(group.severity for group in groups) if grouped else None,
-                            related=[(doc, line) for _name, line in asked[1:]])
+                            related=[(doc, line) for line in lines[1:]])
 
 
 def _elsewhere(task: TaskDocs, name: str) -> bool:

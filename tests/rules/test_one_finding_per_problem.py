@@ -49,3 +49,15 @@ def test_pln001_keeps_the_timeline_place_as_a_related_location() -> None:
     assert "'Timeline'" in found.message and "'Risks and Mitigation'" in found.message
     assert found.severity is Severity.HIGH  # the worst of them: the overview (a lead of under eight words)
     assert found.penalty == combined_penalty([Severity.HIGH, *[Severity.MEDIUM] * 3, Severity.LOW, Severity.LOW])
+
+
+def test_pln001_with_one_missing_section_reads_as_before() -> None:
+    plan = ("# Feed — Plan\n\n## Summary\n\nShip the podcast feed.\n\n## Current State\n\nNone yet.\n\n"
+            "## Phases\n\n### Phase 1: Episodes\n### Phase 2: Feed\n\n## Success Metrics\n\n- Listed in two apps.\n\n"
+            "## Related\n\n- The tasks file beside this plan.\n")
+
+    (found,) = findings("PLN001", **{"feed-plan.md": plan, "feed-tasks.md": TASKS})
+
+    assert found.message == ("Plan 'feed-plan.md' has no 'Risks and Mitigation' section "
+                             "(each risk with likelihood, impact and mitigation).")
+    assert (found.severity, found.penalty, found.related) == (Severity.MEDIUM, None, ())
