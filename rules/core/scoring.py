@@ -3,7 +3,9 @@
 Formula (also in the README):
 
 * The same problem in several places (one rule, the same evidence) is one finding listing every
-  place (``rules/core/grouping.py``), so it deducts once.
+  place (``rules/core/grouping.py``), so it deducts once. Several shortcomings of one file that a
+  rule reports as one finding (PLN001's missing sections, TSK006's phases) carry an explicit
+  ``penalty``: what they would deduct as separate findings (:func:`combined_penalty`).
 * Each finding deducts points from its category: critical 60, high 30, medium 15, low 6, info 0,
   or its explicit ``penalty`` (a missing plan, context or tasks file deducts 100: the category
   scores 0). A contradiction about the whole task (where it stands, how much is left:

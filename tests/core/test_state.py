@@ -141,3 +141,14 @@ def test_finished_work_is_not_asked_for_estimates_criteria_order_or_a_timeline()
     for code in ("TSK004", "TSK006", "TSK007", "PLN004"):
         assert findings(code, "dev/archive", **{"chore-tasks.md": left, "chore-plan.md": plan}) == [], code
         assert findings(code, **{"chore-tasks.md": left, "chore-plan.md": plan.replace("✅ Complete", "In Progress")}), code
+
+
+def test_a_large_plan_under_way_with_no_risk_register_is_still_flagged() -> None:
+    plan = ("# Chore — Plan\n\nTotal: 6 weeks\n\n## Summary\n\nMove every nightly job to the queue, one team "
+            "at a time, without losing a run.\n\n## Current State\n\nCron on two hosts.\n\n## Phases\n\n"
+            "### Phase 1: Reports (2 weeks)\n### Phase 2: Billing (4 weeks)\n\n## Success Metrics\n\n- No lost run.\n\n"
+            "## Timeline\n\n- Phase 1 by March, Phase 2 by April.\n")
+    context = "# Chore — Context\n\nLast Updated: 2026-01-14\n\n## Fire risk of the old host\n\nIt overheats.\n"
+    (found,) = findings("PLN001", **{"chore-plan.md": plan, "chore-tasks.md": HALF, "chore-context.md": context})
+    assert work_state(task_of(**{"chore-tasks.md": HALF})).state is WorkState.UNDER_WAY
+    assert found.severity is Severity.MEDIUM and "'Risks and Mitigation'" in found.message
