@@ -44,7 +44,7 @@ from rules.core.rule import Rule
 from rules.core.sections import phase_sections
 from rules.core.story import core_documents, open_work, overall, story
 
-__all__ = ["WorkState", "StateEvidence", "fresh", "finished", "scaled_to_state", "work_state"]
+__all__ = ["StateEvidence", "WorkState", "finished", "fresh", "scaled_to_state", "work_state"]
 
 _OPEN_PHASE = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED})
 _BEGUN_PHASE = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})

@@ -153,7 +153,7 @@ class MissingPlanSection(Rule):
     category = Category.PLAN
     severity = Severity.HIGH
     rationale = "A plan without an overview, phases, risks or success metrics leaves reviewers guessing."
-    fix = "Add the missing section under its usual heading."
+    fix = "Add each missing section under its usual heading (risks kept in the context or criteria in the tasks count)."
     effort_minutes = 20
 
     class Options(BaseModel):

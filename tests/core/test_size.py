@@ -143,12 +143,13 @@ def test_pln001_asks_small_work_for_overview_and_phases_only() -> None:
     found = findings("PLN001", **{"chore-plan.md": SMALL_PLAN, "chore-context.md": CONTEXT, "chore-tasks.md": TASKS})
     assert _by_key(found) == {"sections": Severity.HIGH, "suggested-sections": Severity.INFO}
     needed = next(f for f in found if f.key == "sections")
-    assert needed.message.startswith("Plan 'chore-plan.md' has no 'Executive Summary' or 'Implementation Phases' sections")
+    assert needed.message.startswith(
+        "Plan 'chore-plan.md' has no 'Executive Summary' or 'Implementation Phases' sections")
     suggested = next(f for f in found if f.key == "suggested-sections")
     assert suggested.message.startswith(
         "Plan 'chore-plan.md' has no 'Current State', 'Risks and Mitigation', 'Success Metrics' or 'Timeline' sections")
-    assert suggested.message.endswith(
-        " The docs size the work at one working session or less ('Total: 2 hours', 2 h), so these are only a suggestion.")
+    assert suggested.message.endswith(" The docs size the work at one working session or less ('Total: 2 hours', 2 h),"
+                                      " so these are only a suggestion.")
 
 
 @pytest.mark.parametrize("plan", [BIG_PLAN, UNSIZED_PLAN])

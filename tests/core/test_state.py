@@ -120,7 +120,8 @@ PLANNED = "# Chore — Plan\n\n**Status:** Planning\n\n## Summary\n\nMove the jo
 
 def test_fresh_work_is_asked_for_a_living_context_at_info_only_and_says_why() -> None:
     for code in ("CTX001", "CTX004"):
-        (found,) = findings(code, **{"chore-context.md": BARE_CONTEXT, "chore-tasks.md": OPEN, "chore-plan.md": PLANNED})
+        files = {"chore-context.md": BARE_CONTEXT, "chore-tasks.md": OPEN, "chore-plan.md": PLANNED}
+        (found,) = findings(code, **files)
         assert found.severity is Severity.INFO, code
         assert found.message.endswith("The work has not started yet (chore-plan.md says 'Planning' and no box is "
                                       "ticked), so this is only a suggestion."), code
@@ -140,7 +141,8 @@ def test_finished_work_is_not_asked_for_estimates_criteria_order_or_a_timeline()
             "## Phase 3: C\n- [ ] c1\n")
     for code in ("TSK004", "TSK006", "TSK007", "PLN004"):
         assert findings(code, "dev/archive", **{"chore-tasks.md": left, "chore-plan.md": plan}) == [], code
-        assert findings(code, **{"chore-tasks.md": left, "chore-plan.md": plan.replace("✅ Complete", "In Progress")}), code
+        going = plan.replace("✅ Complete", "In Progress")
+        assert findings(code, **{"chore-tasks.md": left, "chore-plan.md": going}), code
 
 
 def test_a_large_plan_under_way_with_no_risk_register_is_still_flagged() -> None:

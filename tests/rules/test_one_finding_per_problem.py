@@ -32,6 +32,9 @@ def test_tsk006_names_every_phase_once_with_each_heading_a_related_place() -> No
                                     "criteria: 'Phase 1: Episodes' (2 open tasks, first: 'Store the audio'); ")
     assert found.severity is Severity.MEDIUM
     assert found.penalty == combined_penalty([Severity.MEDIUM] * 3) == 30  # what three findings would deduct
+    more = TASKS.replace("- [ ] Render the RSS\n", "- [ ] Render the RSS\n- [ ] Add the artwork\n")
+    (grown,) = findings("TSK006", **{"feed-tasks.md": more})
+    assert grown.message != found.message and grown.fingerprint == found.fingerprint  # waivers and deltas hold
 
 
 def test_a_configured_severity_drops_the_combined_penalty() -> None:
