@@ -33,7 +33,6 @@ class PhaseFacts:
     status_lines: tuple[int, ...]  # lines with a status outside a checkbox, in order
     criteria_ids: frozenset[str]  # ids a success-criteria section names ("### Must have (Phase 1)")
     tracked_ids: frozenset[str]  # ids of phases with a status marker or checkboxes of their own
-    tracked_in_tasks: frozenset[str]  # ids of the tasks file's phases with a status marker or checkboxes
     investigation: bool  # an analysis or spike: its phases are questions, not deliverables
 
     @classmethod
@@ -47,7 +46,7 @@ class PhaseFacts:
                    _sized_tasks(task, doc), frozenset(timed),
                    frozenset(i for m in doc.statuses for i in m.item_ids),
                    tuple(m.line for m in doc.statuses if not m.in_checkbox), _criteria_ids(doc),
-                   _tracked(doc), _tracked(task.tasks) if task.tasks is not None else frozenset(),
+                   frozenset(phase_id(p) for p in phase_sections(doc) if p.status or doc.items_in(p)),
                    is_investigation(task))
 
     def criteria_elsewhere(self, phase: Section) -> bool:
@@ -55,12 +54,6 @@ class PhaseFacts:
         ``Phase 1A``, ``Phase 2`` for ``Phase 2.1``)."""
         ident = phase_id(phase)
         return any(_part_of(ident, named) for named in self.criteria_ids)
-
-    def tracked_in_tasks_file(self, phase: Section) -> bool:
-        """The tasks file tracks the phase, or the phase it is part of (``Phase 2`` for ``Phase 2a``),
-        with checkboxes or a status marker: the status lives there."""
-        ident = phase_id(phase)
-        return any(_part_of(ident, whole) for whole in self.tracked_in_tasks)
 
     def parts_tracked(self, phase: Section) -> bool:
         """The phase is split into parts (``Phase 1A``, ``Phase 1B``) that carry its status."""
@@ -81,11 +74,6 @@ class PhaseFacts:
         lines = self.status_lines
         after = bisect_right(lines, phase.line)
         return (after < len(lines) and lines[after] <= phase.line + 3) or phase_id(phase) in self.status_ids
-
-
-def _tracked(doc: Document) -> frozenset[str]:
-    """Ids of *doc*'s phases with a status marker or checkboxes of their own."""
-    return frozenset(phase_id(p) for p in phase_sections(doc) if p.status or doc.items_in(p))
 
 
 def _plan_status_covers_phases(doc: Document) -> bool:
