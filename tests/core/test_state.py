@@ -119,7 +119,7 @@ PLANNED = "# Chore — Plan\n\n**Status:** Planning\n\n## Summary\n\nMove the jo
 
 
 def test_fresh_work_is_asked_for_a_living_context_at_info_only_and_says_why() -> None:
-    for code in ("CTX001", "CTX004"):
+    for code in ("CTX001", "CTX003", "CTX004"):
         files = {"chore-context.md": BARE_CONTEXT, "chore-tasks.md": OPEN, "chore-plan.md": PLANNED}
         (found,) = findings(code, **files)
         assert found.severity is Severity.INFO, code
