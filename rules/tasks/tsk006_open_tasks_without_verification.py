@@ -81,7 +81,7 @@ class OpenTasksWithoutVerification(Rule):
     category = Category.TASKS
     severity = Severity.MEDIUM
     rationale = "Without acceptance criteria nobody can confirm an open task is really done."
-    fix = "Add acceptance criteria to the phase (a `**Done when:**` bullet or section), or a check per task."
+    fix = "Add acceptance criteria to each phase named (a `**Done when:**` bullet, a test task), or a check per task."
     effort_minutes = 10
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
