@@ -8,6 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line, header_date
+from rules.core.state import WorkState, scaled_to_state
 from rules.core.text import strip_comments
 
 
@@ -18,7 +19,9 @@ class MissingLastUpdated(Rule):
     ISO form (``2026-01-14``), ``Jan 14, 2026`` or ``14 January 2026``, optionally followed by a
     time or a note. A context whose header (before its first section, or a first section of only
     ``Label: value`` lines) carries another labelled date — ``Date:``, ``Created:``, ``Started:``,
-    ``Completed:`` — is dated: a one-session record is dated by its session.
+    ``Completed:`` — is dated: a one-session record is dated by its session. For fresh work (no box
+    ticked, the files say planned or not started: rules/core/state.py) a missing stamp is info: the
+    context has no living state to date yet, but should gain one with the first session.
 
     Why: the context file is where the next session resumes. Without a date nobody can tell
     whether it describes today's code or last month's, and staleness cannot be checked.
@@ -49,7 +52,8 @@ class MissingLastUpdated(Rule):
             return  # dated by its header (``Date: 2025-11-16``): the session's date is the file's date
         if ref is None:
             message = f"Context {doc.name!r} has no `Last Updated:` line."
-            yield self.finding(task, doc, anchor_line(doc), message, key="missing")
+            missing = self.finding(task, doc, anchor_line(doc), message, key="missing")
+            yield from scaled_to_state(self, task, [missing], when=WorkState.FRESH)  # nothing to date yet
         elif ref.date is None:
             value = strip_comments(ref.raw).strip()
             yield self.finding(task, doc, ref.line, f"`Last Updated:` value {value!r} is not a date.",

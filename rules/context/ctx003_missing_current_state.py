@@ -9,6 +9,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line, title_section
+from rules.core.state import WorkState, scaled_to_state
 
 
 class MissingCurrentState(Rule):
@@ -17,7 +18,9 @@ class MissingCurrentState(Rule):
     Recognised headings: Current State / Status, Session Progress, Progress, Status, Where We Are,
     State of Play, Implementation Summary, Handoff Notes (also numbered or with a translation:
     ``## 2. 현재 상태 (Current State)``). A ``Current state: …`` line in a short headingless
-    context counts, and so do headings carrying status markers (``### Phase 2 ✅ COMPLETE``).
+    context counts, and so do headings carrying status markers (``### Phase 2 ✅ COMPLETE``). For
+    fresh work (no box ticked, the files say planned or not started: rules/core/state.py) the
+    finding is info: before the first session there is no state to record beyond "not started".
 
     Why: the context is the resume point. Without a current state the next session re-reads the
     code to find out what is done, what is half-done and what is broken.
@@ -48,6 +51,7 @@ class MissingCurrentState(Rule):
         title = title_section(doc)
         if any(s.status is not None for s in doc.sections if s is not title):
             return
-        yield self.finding(task, doc, anchor_line(doc),
-                           f"Context {doc.name!r} has no current-state section (where the work stands).",
-                           key="current-state")
+        finding = self.finding(task, doc, anchor_line(doc),
+                               f"Context {doc.name!r} has no current-state section (where the work stands).",
+                               key="current-state")
+        yield from scaled_to_state(self, task, [finding], when=WorkState.FRESH)  # nothing has happened yet

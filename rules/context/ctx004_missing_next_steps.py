@@ -9,6 +9,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line
+from rules.core.state import WorkState, scaled_to_state
 
 
 class MissingNextSteps(Rule):
@@ -16,7 +17,9 @@ class MissingNextSteps(Rule):
 
     Recognised headings: Next Steps, Immediate Next Steps, Next Actions, TODO Next, Quick Resume,
     If Resuming, Next Session, Remaining Work, Handoff (numbered or translated variants too); a
-    ``Next steps: …`` line in a short headingless context counts.
+    ``Next steps: …`` line in a short headingless context counts. Not asked of an archived task;
+    for fresh work (no box ticked, the files say planned or not started: rules/core/state.py) the
+    finding is info: before the first session the plan's first phase is the next step.
 
     Why: a session that ends without writing down the next step forces the next one to rebuild
     the plan from memory; the first ten minutes go to archaeology instead of work.
@@ -45,6 +48,7 @@ class MissingNextSteps(Rule):
         doc = task.context
         if doc is None or task.archived or has_section(doc, NEXT):
             return  # a finished (archived) task has nothing left to resume
-        yield self.finding(task, doc, anchor_line(doc),
-                           f"Context {doc.name!r} has no next-steps section (what to do when work resumes).",
-                           key="next-steps")
+        finding = self.finding(task, doc, anchor_line(doc),
+                               f"Context {doc.name!r} has no next-steps section (what to do when work resumes).",
+                               key="next-steps")
+        yield from scaled_to_state(self, task, [finding], when=WorkState.FRESH)  # the plan is the next step

@@ -2,7 +2,7 @@
 
 Files follow the dev-docs pattern; a new tasks file takes its phases from the plan (and a new
 plan from the tasks file), so the scaffold starts where the team already is. Sections answer the
-findings of the plan and context rules (``PLN001`` names the section in its key). One-session work
+findings of the plan and context rules (``PLN001`` names every missing section in its message). One-session work
 (rules/core/size.py) gets a plan of overview and phases only, and no section for an info finding.
 """
 
@@ -94,11 +94,13 @@ def build(task: TaskDocs, findings: Sequence[Finding], *, today: dt.date | None 
     found = [_file(task, role, fill) for role in _ROLE_WORDS if _missing(task, role)]
     seen: set[tuple[str, str]] = set()
     for finding in findings:
-        section = _section_for(finding)
-        if section is None or (finding.path, section) in seen or finding.severity is Severity.INFO:
+        if finding.severity is Severity.INFO:
             continue  # an info finding (one-session work not needing a risk register) is a suggestion
-        seen.add((finding.path, section))
-        found.append(_section(finding.path, section, fill))
+        for section in _sections_for(finding):
+            if (finding.path, section) in seen:
+                continue
+            seen.add((finding.path, section))
+            found.append(_section(finding.path, section, fill))
     return tuple(found)
 
 
@@ -145,6 +147,22 @@ def _missing(task: TaskDocs, role: Role) -> bool:
     if task.doc(role) is not None:
         return False
     return not any(role_of(path)[0] is role for path, _reason in task.unreadable)
+
+
+_QUOTED_RE = re.compile(r"'([^'\n]{1,60})'")
+
+
+def _sections_for(finding: Finding) -> list[str]:
+    """The sections a finding asks for: PLN001 names every missing one (``has no 'Risks and
+    Mitigation' or 'Timeline' sections (…)``), the other rules one."""
+    if finding.rule == "PLN001" and " has no " in finding.message:
+        listed = finding.message.split(" has no ", 1)[1].split("(", 1)[0]
+        names = [name for quoted in _QUOTED_RE.findall(listed)
+                 if (name := _section_for(finding.with_changes(key="", message=quoted))) is not None]
+        if names:
+            return list(dict.fromkeys(names))
+    section = _section_for(finding)
+    return [section] if section is not None else []
 
 
 def _section_for(finding: Finding) -> str | None:

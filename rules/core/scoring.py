@@ -3,7 +3,9 @@
 Formula (also in the README):
 
 * The same problem in several places (one rule, the same evidence) is one finding listing every
-  place (``rules/core/grouping.py``), so it deducts once.
+  place (``rules/core/grouping.py``), so it deducts once. Several shortcomings of one file that a
+  rule reports as one finding (PLN001's missing sections, TSK006's phases) carry an explicit
+  ``penalty``: what they would deduct as separate findings (:func:`combined_penalty`).
 * Each finding deducts points from its category: critical 60, high 30, medium 15, low 6, info 0,
   or its explicit ``penalty`` (a missing plan, context or tasks file deducts 100: the category
   scores 0). A contradiction about the whole task (where it stands, how much is left:
@@ -56,6 +58,16 @@ def grade_for(score: float, scale: Mapping[str, int]) -> str:
         if score >= floor:
             return letter
     return min(scale.items(), key=lambda item: item[1])[0]
+
+
+def combined_penalty(severities: Iterable[Severity]) -> int:
+    """What several shortcomings that one finding reports together (a plan's missing sections, the
+    phases of a tasks file without criteria) deduct: what they would deduct as separate findings of
+    one rule, under its cap (``RULE_CAP_MULTIPLIER``), so grouping them changes no score."""
+    total = 0
+    for severity in sorted(severities, reverse=True):
+        total += max(0, min(PENALTY[severity], PENALTY[severity] * RULE_CAP_MULTIPLIER - total))
+    return total
 
 
 def attribute_points(findings: Sequence[Finding]) -> list[Finding]:

@@ -131,7 +131,8 @@ def timeline_table(doc: Document) -> Table | None:
 
 
 TIMELINE = synonyms("timelines?", "schedules?", "estimated?", "estimates", "effort", "durations?",
-                    "deadlines?", "eta", "일정", "타임라인")
+                    "deadlines?", "eta", "일정", "타임라인", "harmonogram\\w*",
+                    r"\S*(?:时间线|时间表|时间安排|排期|里程碑)\S*")
 
 
 def has_timeline(doc: Document) -> bool:

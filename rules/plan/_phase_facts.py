@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.phases import PHASE_WORD
 from rules.core.sections import PHASE_MENTION_RE, is_investigation, phase_id, phase_sections, preamble_labels, synonyms
+from rules.core.state import finished
 
 _STATUS_RE = re.compile(r"(?im)^(?:[^\S\n]|[>*_#+\-\d.|])*+status\b[\s*_]*[:：]")
 _ONGOING = frozenset({Status.IN_PROGRESS, Status.PARTIAL, Status.BLOCKED, Status.PAUSED})
@@ -24,7 +25,7 @@ SIZED_SHARE = 0.8  # from this share of sized tasks up, the work is sized task b
 class PhaseFacts:
     """Facts about a whole task that stand in for a phase's own status or duration."""
 
-    archived: bool  # the task is archived: its phases are history, not a schedule
+    archived: bool  # the work is finished (archived, all ticked, declared done): its phases are history
     plan_status: bool  # a plan-level status covers every phase
     sized_tasks: bool  # the tasks carry their own sizes: the work is estimated below phase level
     timed_ids: frozenset[str]  # phase ids named on a line with an estimate, or timed in the tasks file
@@ -41,7 +42,8 @@ class PhaseFacts:
                  for n in estimate_lines for m in PHASE_MENTION_RE.finditer(doc.line_text(n))}
         if task.tasks is not None:
             timed |= _timed_in_tasks(task.tasks)
-        return cls(task.archived, _plan_status_covers_phases(doc), _sized_tasks(task, doc), frozenset(timed),
+        return cls(task.archived or finished(task) is not None, _plan_status_covers_phases(doc),
+                   _sized_tasks(task, doc), frozenset(timed),
                    frozenset(i for m in doc.statuses for i in m.item_ids),
                    tuple(m.line for m in doc.statuses if not m.in_checkbox), _criteria_ids(doc),
                    frozenset(phase_id(p) for p in phase_sections(doc) if p.status or doc.items_in(p)),

@@ -62,8 +62,9 @@ class PhaseMissingDetails(Rule):
     item (``[S]``, ``2h``, a size column) needs no phase durations. A phase split into parts
     (``Phase 1A``, ``Phase 1.2``) shares its details with them: the parts inherit the whole's goal,
     duration and criteria, and their status markers are the whole's status. Deferred and optional phases
-    are skipped: they need no detail until they are scheduled. In an archived task only the goal
-    is checked: the schedule, status and criteria of finished work are history. An investigation
+    are skipped: they need no detail until they are scheduled. Of finished work (archived, every
+    box ticked, or declared done: rules/core/state.py) only the goal is checked: the schedule,
+    status and criteria of finished work are history. An investigation
     (analysis, research, spike: its plan or tasks title says so) is not asked for acceptance
     criteria per phase: its phases are questions, done when answered. A detail missing
     from every phase is reported once, at the first phase, not phase by phase.
@@ -128,7 +129,8 @@ class PhaseMissingDetails(Rule):
     def _everywhere(self, task: TaskDocs, doc: Document, first: Section, count: int, parts: list[str],
                     checked: dict[str, int]) -> Finding:
         """One finding for a detail that no phase has: the plan's habit, not one phase's gap."""
-        timeline = ", and the plan has no timeline" if "duration" in parts and not has_timeline(doc) else ""
+        no_timeline = not has_timeline(doc) and (task.tasks is None or not has_timeline(task.tasks))
+        timeline = ", and the plan has no timeline" if "duration" in parts and no_timeline else ""
         unfinished = " unfinished" if any(checked[d] < count for d in parts) else ""
         message = f"No{unfinished} phase has {_listed(parts, 'a')}{timeline} ({count} phases)."
         fix = "Add to every phase: " + "; ".join(_DETAILS[d] for d in parts) + "."

@@ -9,15 +9,19 @@ from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import has_timeline, phase_estimates, phase_id, timed_phases
 from rules.core.size import scaled_to_size
+from rules.core.state import finished
 
 
 class MissingTimelineSummary(Rule):
     """Several phases carry durations but the plan has no timeline summary.
 
     A timeline is a ``## Timeline`` / ``## Schedule`` section, a ``Timeline:`` line at the top of a
-    short plan, or a table with a phase column and a duration or date column. (A plan with no
-    timeline whose phases carry no durations gets PLN001 instead.) When the folder states work of one
-    session at most (rules/core/size.py), the finding is info only.
+    short plan, or a table with a phase column and a duration or date column, in the plan or in the
+    tasks file. (A plan with no timeline whose phases carry no durations gets PLN001 instead.) Only
+    durations count: phases sized ``(S)`` / ``Effort: M`` are estimated, not scheduled, and a
+    summary of sizes adds nothing. Finished work (rules/core/state.py) is not asked: its schedule is
+    history. When the folder states work of one session at most (rules/core/size.py), the finding
+    is info only.
 
     Why: durations scattered over phase headings do not add up by themselves; a summary shows the
     total, the order and the target dates at a glance, and makes slips visible.
@@ -46,10 +50,10 @@ class MissingTimelineSummary(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.plan
-        if doc is None:
-            return
-        phases = timed_phases(doc)
-        if len(phases) < 2 or has_timeline(doc):
+        if doc is None or finished(task) is not None:
+            return  # finished work: its schedule is history
+        phases = [p for p in timed_phases(doc) if any(not e.is_effort_size for e in phase_estimates(doc, p))]
+        if len(phases) < 2 or has_timeline(doc) or (task.tasks is not None and has_timeline(task.tasks)):
             return
         first = phases[0]
         sample = phase_estimates(doc, first)[0].text.strip("()[]` ")

@@ -11,14 +11,23 @@ from rules.core.sections import timed_phase_ids
 
 def phase_timed(task: TaskDocs) -> frozenset[int]:
     """Sections of the tasks file whose duration covers the tasks under them: a heading with an
-    estimate (``## Phase 2: Hooks (2 hours)``, not the title), or a phase the plan gives one."""
+    estimate (``## Phase 2: Hooks (2 hours)``, ``## Phase 3 [M]``; not the title), a phase with an
+    estimate on a line just under its heading (``**Estimate:** 2 days``, ``Effort: M``; not a task's),
+    or a phase the plan gives one (a duration or a size)."""
     return _phase_timed(task.tasks, task.plan) if task.tasks is not None else frozenset()
+
+
+_UNDER_HEADING = 3  # lines under a phase heading that may state its estimate
 
 
 def _phase_timed(doc: Document, plan: Document | None) -> frozenset[int]:
     lone_title = sum(1 for s in doc.sections if s.level == 1) == 1
     found = {i for i, s in enumerate(doc.sections)
              if any(not is_window(doc, e) for e in s.estimates) and not (lone_title and s.level == 1)}
+    items = {item.line for item in doc.items}
+    found.update(p.index for p in phases(doc) if any(
+        e.line not in items and not is_window(doc, e)
+        for e in doc.estimates_in(p.section.line + 1, min(p.section.line + _UNDER_HEADING, p.section.end_line))))
     if plan is not None:
         timed = timed_phase_ids(plan)
         found.update(p.index for p in phases(doc) if p.id in timed)

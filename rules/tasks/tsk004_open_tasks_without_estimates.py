@@ -11,6 +11,7 @@ from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.phases import enclosing, is_open_task, parent_items, short
 from rules.core.rule import Rule, RuleContext
 from rules.core.size import scaled_to_size
+from rules.core.state import finished
 from rules.tasks._estimates import phase_timed
 
 
@@ -27,9 +28,11 @@ class OpenTasksWithoutEstimates(Rule):
 
     A task counts as estimated when it has its own estimate (``30 min``, ``2h``, ``2-3 hours``,
     ``[S]``), when a sub-task has one, when it is a sub-task of an estimated task, or when it
-    stands under a heading with a duration (``## Phase 2: API (6 hours)``) or in a phase the plan
-    gives a duration: the phase's estimate covers its tasks. Archived tasks are skipped: their open
-    boxes are left-overs, not work to schedule. One finding per file, with the ratio.
+    stands under a heading with a duration or a size (``## Phase 2: API (6 hours)``, ``[M]``), in a
+    phase with an ``Estimate:`` / ``Effort: M`` line just under its heading, or in a phase the plan
+    gives a duration or a size: the phase's estimate covers its tasks. Finished work (archived,
+    every box ticked, or declared done: rules/core/state.py) is skipped: its open boxes are
+    left-overs, not work to schedule. One finding per file, with the ratio.
 
     When the folder states work of one session at most (rules/core/size.py), the finding is info
     only: such work needs no per-task schedule, criteria or ordering.
@@ -67,8 +70,8 @@ class OpenTasksWithoutEstimates(Rule):
 
     def _check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
-        if doc is None or task.archived:
-            return  # an archived task's open boxes are left-overs, not work to schedule
+        if doc is None or finished(task) is not None:
+            return  # finished work: its open boxes are left-overs, not work to schedule
         opts = self.options
         open_items, missing = _unestimated(doc, phase_timed(task))
         if len(open_items) < opts.min_open or not missing:

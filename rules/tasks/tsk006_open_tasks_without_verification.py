@@ -7,22 +7,28 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, TaskDocs
-from rules.core.phases import is_deferred_phase, is_open_task, phases, section_key, short
+from rules.core.phases import is_deferred_phase, is_open_task, phases, short
 from rules.core.rule import Rule, RuleContext
+from rules.core.scoring import combined_penalty
 from rules.core.sections import is_investigation, phase_id, phase_sections
 from rules.core.size import scaled_to_size
+from rules.core.state import finished
 
 # Said anywhere in a task (its line or the lines nested under it).
 _IN_TASK_RE = re.compile(
     r"(?i)\b(?:verif(?:y|ied|ies|ication)|validat(?:e|ed|es|ion)|acceptance|tests?\b|testing|expect(?:ed|s)?\b"
     r"|assert|done when|smoke[- ]test|e2e|confirm(?:s|ed)?\b|oracles?\b|checks?\b|checked\b|tested\b)"
-    r"|[→>]\s*expect|검증|테스트|확인"
+    r"|[→>]\s*expect|검증|테스트|확인|수락 기준|验收|验证|测试"
 )
 # A line of the phase that states criteria: "**Acceptance criteria**: …", "- Verify: …", "Done when …".
 _IN_PHASE_RE = re.compile(
     r"(?i)^[\s>*_#|+-]*+(?:\d+[.)]\s*)?(?:\[[ xX]\]\s*)?[*_]*+\s*+"  # possessive: a line of stars is linear
     r"(?:acceptance|verif(?:y|ication)|validat(?:e|ion)|done when|definition of done|exit criteria"
-    r"|success criteria|expected (?:result|outcome|behaviou?r)|tests?\b|testing|검증|테스트)"
+    r"|success criteria|expected (?:result|outcome|behaviou?r)|tests?\b|testing"
+    r"|검증|테스트|수락 기준|인수 조건|验收|验证|测试"
+    # a test step of the phase: "- [ ] Add unit tests for the parser", "Write integration tests"
+    r"|(?:add|write|run|create|implement|extend)\s(?:(?:unit|integration|e2e|end-to-end|regression|smoke"
+    r"|api|ui|the|new|more)\s){0,2}tests?\b)"
 )
 # A section of documentation work: "Documentation", "Phase 5: Documentation Updates", "Update docs";
 # not "Phase 2: Docs site search" (a feature of a documentation site).
@@ -41,12 +47,15 @@ class OpenTasksWithoutVerification(Rule):
     A task is covered when it states its own check (``verify``, ``test:``, ``→ expect``,
     ``acceptance``, a nested "Verify"/"Test" item), or when its phase has criteria: an
     "Acceptance Criteria" / "Verification" / "Done when" sub-section or bullet, a test step, or a
-    user acceptance step ("Ana opens the page, sees her saved filters"),
-    in the tasks file or under the same phase of the plan; or when at least half of the phase's
-    open tasks state their own check. Not asked: archived tasks, investigations (a plan or tasks
-    title naming an analysis, research, spike or evaluation: its items are questions, done when
-    answered), phases not scheduled yet, documentation sections. One finding per phase, with the
-    count.
+    user acceptance step ("Ana opens the page, sees her saved filters"), a test task of the phase
+    ("Add unit tests for the parser"), in the tasks file or under the same phase of the plan; or when
+    at least half of the phase's open tasks state their own check. Korean (수락 기준, 검증) and
+    Chinese (验收标准, 验证) criteria count. Not asked: finished work (archived, every box ticked, or
+    declared done: rules/core/state.py), investigations (a plan or tasks title naming an analysis,
+    research, spike or evaluation: its items are questions, done when answered), phases not
+    scheduled yet, documentation sections. One finding per tasks file naming each phase without
+    criteria (its count of open tasks and the first), every phase's heading a related place; it
+    deducts what the phases would one by one.
 
     When the folder states work of one session at most (rules/core/size.py), the finding is info
     only: such work needs no per-task schedule, criteria or ordering.
@@ -72,7 +81,7 @@ class OpenTasksWithoutVerification(Rule):
     category = Category.TASKS
     severity = Severity.MEDIUM
     rationale = "Without acceptance criteria nobody can confirm an open task is really done."
-    fix = "Add acceptance criteria to the phase (a `**Done when:**` bullet or section), or a check per task."
+    fix = "Add acceptance criteria to each phase named (a `**Done when:**` bullet, a test task), or a check per task."
     effort_minutes = 10
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
@@ -80,11 +89,12 @@ class OpenTasksWithoutVerification(Rule):
 
     def _check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
-        if doc is None or task.archived or is_investigation(task):
-            return  # archived: nothing left to verify; an investigation is done when it is answered
+        if doc is None or finished(task) is not None or is_investigation(task):
+            return  # finished: nothing left to verify; an investigation is done when it is answered
         groups, counts = _unchecked_by_group(doc)
         in_plan = _plan_criteria(task.plan) if task.plan is not None else frozenset()
         ids = {p.index: p.id for p in phases(doc)}
+        gaps: list[tuple[int, str, list[CheckItem]]] = []  # (line, what, open tasks stating no check)
         for index, items in groups.items():
             section = doc.sections[index] if index is not None else None
             if index is not None and (
@@ -92,13 +102,29 @@ class OpenTasksWithoutVerification(Rule):
                 or len(items) * 2 <= counts[index]
             ):
                 continue  # criteria stated (here or in the plan); none needed; most tasks state their checks
-            where = repr(section.title) if section else doc.name
-            yield self.finding(
-                task, doc, section.line if section else items[0].line,
-                f"{where} has {len(items)} open task{'s' if len(items) > 1 else ''} and no acceptance or "
-                f"verification criteria (first: {short(items[0].text)!r}).",
-                key=section_key(section) if section else "",
-            )
+            gaps.append((section.line if section else items[0].line, repr(section.title) if section else doc.name,
+                         items))
+        if gaps:
+            yield self._finding(task, doc, gaps)
+
+    def _finding(self, task: TaskDocs, doc: Document, gaps: list[tuple[int, str, list[CheckItem]]]) -> Finding:
+        """One finding for the file, naming each phase without criteria (its heading a related place)."""
+        def one(what: str, items: list[CheckItem]) -> str:
+            return f"{what} ({len(items)} open task{'s' if len(items) > 1 else ''}, first: {short(items[0].text)!r})"
+
+        if len(gaps) == 1:
+            _line, what, items = gaps[0]
+            message = (f"{what} has {len(items)} open task{'s' if len(items) > 1 else ''} and no acceptance or "
+                       f"verification criteria (first: {short(items[0].text)!r}).")
+        else:
+            shown = "; ".join(one(what, items) for _line, what, items in gaps)
+            message = (f"{len(gaps)} phases of {doc.name} have open tasks and no acceptance or verification "
+                       f"criteria: {shown}.")
+        grouped = len(gaps) > 1 and self.effective_severity == type(self).severity
+        return self.finding(task, doc, gaps[0][0], message, key="phases-without-criteria",
+                            effort_minutes=min(60, self.effort_minutes * len(gaps)),
+                            penalty=combined_penalty([type(self).severity] * len(gaps)) if grouped else None,
+                            related=[(doc, line) for line, _what, _items in gaps[1:]])
 
 
 def _unchecked_by_group(doc: Document) -> tuple[dict[int | None, list[CheckItem]], dict[int | None, int]]:

@@ -12,6 +12,7 @@ from rules.core.model import TaskDocs
 from rules.core.phases import is_open_task, phases
 from rules.core.rule import Rule, RuleContext
 from rules.core.size import scaled_to_size
+from rules.core.state import finished
 from rules.core.text import has_cue
 
 # Ways to note a dependency: depends on, blocked by, blocks, after/before/once phase N, requires,
@@ -37,8 +38,9 @@ class PhasesWithoutDependencies(Rule):
     """Multi-phase work (three phases or more) notes no dependencies anywhere in the task.
 
     Looked for in every file of the task: "depends on", "dependencies", "blocked by", "after
-    Phase 2", "requires", "prerequisite", a dependency column or section. Not asked of archived
-    work or of a tasks file with no open task left.
+    Phase 2", "requires", "prerequisite", a dependency column or section. Not asked of finished
+    work (archived, every box ticked, or declared done: rules/core/state.py) or of a tasks file with
+    no open task left.
 
     When the folder states work of one session at most (rules/core/size.py), the finding is info
     only: such work needs no per-task schedule, criteria or ordering.
@@ -75,7 +77,7 @@ class PhasesWithoutDependencies(Rule):
 
     def _check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
-        if doc is None or task.archived or not any(is_open_task(doc, item) for item in doc.items):
+        if doc is None or finished(task) is not None or not any(is_open_task(doc, item) for item in doc.items):
             return  # finished work: the order it ran in no longer matters to anyone
         found = phases(doc)
         in_plan = phases(task.plan) if task.plan is not None else ()

@@ -294,6 +294,17 @@ def test_missing_sections_reported_by_rules_get_section_scaffolds() -> None:
     assert found[2].body == "**Last Updated:** 2026-03-12\n"
 
 
+def test_one_finding_naming_several_missing_sections_gets_a_scaffold_for_each() -> None:
+    task = task_of(**FULL)
+    message = ("Plan 'risk-plan.md' has no 'Risks and Mitigation', 'Success Metrics' or 'Timeline' sections "
+               "(Risks and Mitigation: each risk …; Success Metrics: …; Timeline: a schedule summarising the phases).")
+    found = insights.scaffolds(task, [finding("PLN001", PLAN_PATH, 1, message, key="sections")], today=TODAY)
+
+    assert [s.title for s in found] == ["Add `## Risks and Mitigation` to checkout-plan.md",
+                                        "Add `## Success Metrics` to checkout-plan.md",
+                                        "Add `## Timeline` to checkout-plan.md"]
+
+
 def test_section_scaffolds_carry_the_known_phases_and_durations() -> None:
     task = task_of(**FULL)
     findings = [finding("PLN004", PLAN_PATH, 1, "No timeline summarises the phases.")]

@@ -109,3 +109,19 @@ def test_fixing_a_finding_never_lowers_any_score(findings: list[Finding], drop: 
 
     assert after >= before
     assert all(after_cats[c] >= before_cats[c] for c in Category)
+
+
+def test_shortcomings_reported_together_deduct_what_they_would_deduct_apart() -> None:
+    high, medium, low = Severity.HIGH, Severity.MEDIUM, Severity.LOW
+    assert scoring.combined_penalty([medium]) == 15
+    assert scoring.combined_penalty([low, medium]) == 15  # the low one's cap (12) is spent by the medium
+    assert scoring.combined_penalty([medium, medium, medium]) == 30  # the rule's cap: twice the worst
+    assert scoring.combined_penalty([high, high, medium, low]) == 60
+
+    def apart(severities: list[Severity]) -> int:
+        findings = [Finding("PLN001", "x", s, Category.PLAN, "t", "p.md", 1, f"m{i}", "f", 1, key=str(i))
+                    for i, s in enumerate(severities)]
+        return sum(f.points for f in scoring.attribute_points(findings))
+
+    for severities in ([high, medium], [medium, low, low], [high, high, medium], [low, low, low, low]):
+        assert scoring.combined_penalty(severities) == apart(severities)

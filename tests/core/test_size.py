@@ -141,18 +141,24 @@ def _by_key(found: list[Finding]) -> dict[str, Severity]:
 
 def test_pln001_asks_small_work_for_overview_and_phases_only() -> None:
     found = findings("PLN001", **{"chore-plan.md": SMALL_PLAN, "chore-context.md": CONTEXT, "chore-tasks.md": TASKS})
-    assert _by_key(found) == {"overview": Severity.HIGH, "phases": Severity.HIGH, "current-state": Severity.INFO,
-                              "risks": Severity.INFO, "success-metrics": Severity.INFO, "timeline": Severity.INFO}
-    risks = next(f for f in found if f.key == "risks")
-    assert risks.message.endswith(
-        " The docs size the work at one working session or less ('Total: 2 hours', 2 h), so this is only a suggestion.")
+    assert _by_key(found) == {"sections": Severity.HIGH, "suggested-sections": Severity.INFO}
+    needed = next(f for f in found if f.key == "sections")
+    assert needed.message.startswith(
+        "Plan 'chore-plan.md' has no 'Executive Summary' or 'Implementation Phases' sections")
+    suggested = next(f for f in found if f.key == "suggested-sections")
+    assert suggested.message.startswith(
+        "Plan 'chore-plan.md' has no 'Current State', 'Risks and Mitigation', 'Success Metrics' or 'Timeline' sections")
+    assert suggested.message.endswith(" The docs size the work at one working session or less ('Total: 2 hours', 2 h),"
+                                      " so these are only a suggestion.")
 
 
 @pytest.mark.parametrize("plan", [BIG_PLAN, UNSIZED_PLAN])
 def test_pln001_keeps_its_severities_for_larger_or_unsized_work(plan: str) -> None:
     found = findings("PLN001", **{"chore-plan.md": plan, "chore-context.md": CONTEXT, "chore-tasks.md": TASKS})
-    assert _by_key(found) == {"overview": Severity.HIGH, "phases": Severity.HIGH, "current-state": Severity.MEDIUM,
-                              "risks": Severity.MEDIUM, "success-metrics": Severity.MEDIUM, "timeline": Severity.LOW}
+    assert _by_key(found) == {"sections": Severity.HIGH}  # one finding naming all six, at the worst severity
+    for heading in ("Executive Summary", "Implementation Phases", "Current State", "Risks and Mitigation",
+                    "Success Metrics", "Timeline"):
+        assert f"'{heading}'" in found[0].message
     assert not any("one working session" in f.message for f in found)
 
 

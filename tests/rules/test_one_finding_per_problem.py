@@ -1,0 +1,66 @@
+"""Issue 9 item 9: PLN001 and TSK006 report one finding per file, every place of it kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rules.api import review
+from rules.core.config import load_config
+from rules.core.discovery import Snapshot
+from rules.core.finding import Finding, Location, Severity
+from rules.core.scoring import combined_penalty
+from rules.registry import RULES_BY_CODE
+
+TODAY = dt.date(2026, 1, 15)
+TASKS = ("# Feed — Tasks\n\n## Phase 1: Episodes\n\n- [ ] Store the audio\n- [ ] Read the notes\n\n"
+         "## Phase 2: Feed\n\n- [ ] Render the RSS\n\n## Phase 3: Listing\n\n- [ ] Submit the feed\n")
+
+
+def findings(code: str, config: dict[str, object] | None = None, **files: str) -> list[Finding]:
+    snapshot = Snapshot({f"dev/active/feed/{name}": text.encode() for name, text in files.items()})
+    rules = None if config else [RULES_BY_CODE[code]()]
+    result = review(snapshot, today=TODAY, rules=rules, config=load_config(config) if config else None, strict=True)
+    return [f for task in result.tasks for f in task.findings if f.rule == code]
+
+
+def test_tsk006_names_every_phase_once_with_each_heading_a_related_place() -> None:
+    (found,) = findings("TSK006", **{"feed-tasks.md": TASKS})
+
+    assert found.line == 3 and found.related == (Location("dev/active/feed/feed-tasks.md", 8),
+                                                 Location("dev/active/feed/feed-tasks.md", 12))
+    assert found.message.startswith("3 phases of feed-tasks.md have open tasks and no acceptance or verification "
+                                    "criteria: 'Phase 1: Episodes' (2 open tasks, first: 'Store the audio'); ")
+    assert found.severity is Severity.MEDIUM
+    assert found.penalty == combined_penalty([Severity.MEDIUM] * 3) == 30  # what three findings would deduct
+    more = TASKS.replace("- [ ] Render the RSS\n", "- [ ] Render the RSS\n- [ ] Add the artwork\n")
+    (grown,) = findings("TSK006", **{"feed-tasks.md": more})
+    assert grown.message != found.message and grown.fingerprint == found.fingerprint  # waivers and deltas hold
+
+
+def test_a_configured_severity_drops_the_combined_penalty() -> None:
+    found = findings("TSK006", config={"rules": {"TSK006": {"severity": "low"}}}, **{"feed-tasks.md": TASKS})
+
+    assert [(f.severity, f.penalty) for f in found] == [(Severity.LOW, None)]
+
+
+def test_pln001_keeps_the_timeline_place_as_a_related_location() -> None:
+    plan = "# Feed — Plan\n\nShip the podcast feed.\n\n## Steps\n\n1. Episodes\n2. Feed\n"
+
+    (found,) = findings("PLN001", **{"feed-plan.md": plan, "feed-tasks.md": TASKS})
+
+    assert found.line == 1 and found.related == (Location("dev/active/feed/feed-plan.md", 5),)
+    assert "'Timeline'" in found.message and "'Risks and Mitigation'" in found.message
+    assert found.severity is Severity.HIGH  # the worst of them: the overview (a lead of under eight words)
+    assert found.penalty == combined_penalty([Severity.HIGH, *[Severity.MEDIUM] * 3, Severity.LOW, Severity.LOW])
+
+
+def test_pln001_with_one_missing_section_reads_as_before() -> None:
+    plan = ("# Feed — Plan\n\n## Summary\n\nShip the podcast feed.\n\n## Current State\n\nNone yet.\n\n"
+            "## Phases\n\n### Phase 1: Episodes\n### Phase 2: Feed\n\n## Success Metrics\n\n- Listed in two apps.\n\n"
+            "## Related\n\n- The tasks file beside this plan.\n")
+
+    (found,) = findings("PLN001", **{"feed-plan.md": plan, "feed-tasks.md": TASKS})
+
+    assert found.message == ("Plan 'feed-plan.md' has no 'Risks and Mitigation' section "
+                             "(each risk with likelihood, impact and mitigation).")
+    assert (found.severity, found.penalty, found.related) == (Severity.MEDIUM, None, ())
