@@ -17,6 +17,7 @@ _TOTAL_COLUMN = ("total", "tasks", "items", "tests", "checks", "count")
 _DONE_COLUMN = ("passed", "pass", "done", "complete", "ticked", "finished")
 _WHOLE_RE = re.compile(r"(?i)\b(?:overall|total|whole|project|all phases|entire)\b")
 _CELL_INT = re.compile(r"^[*_ ]*(\d{1,4})[*_ ]*$")
+_CELL_FRACTION = re.compile(r"^[*_ ]*+(\d{1,4})\s*+/\s*+(\d{1,4})(?:\s*+(?:tasks?|items?|boxes))?[*_ ]*+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +38,12 @@ class PhaseFiguresContradictChecklist(Rule):
 
     Two shapes, each naming exactly one phase: a progress percentage ("Phase 4 … 50% done", on a
     tracker line or the phase heading, the phase named before the figure and the line not about the
-    whole task) compared with the share of ticked boxes in that phase's section; and a summary table
+    whole task) compared with the share of ticked boxes in that phase's section; a summary table
     with one row per phase and a total and a done/passed column, compared with the number of boxes
-    and of ticked boxes in each phase's section. Phase trackers,
+    and of ticked boxes in each phase's section; and a summary table with one row per phase and a
+    column of ``done/total`` counts (``| Phase 1: Schema | 0/3 | Not started |``), reported when it
+    says none, some or all of a phase done and the boxes under the phase say otherwise (its counts
+    may be of top-level tasks where the boxes count sub-steps too). Phase trackers,
     deliberately set-aside boxes and status legends are not counted.
 
     Why: the per-phase figures are what a reader scans to see where the work stands. When the
@@ -93,15 +97,29 @@ class PhaseFiguresContradictChecklist(Rule):
 
     def _table(self, task: TaskDocs, doc: Document, table: Table, boxes: dict[str, _Boxes]) -> Iterator[Finding]:
         total_at, done_at = table.column(*_TOTAL_COLUMN), table.column(*_DONE_COLUMN)
-        if total_at is None or done_at is None or total_at == done_at or total_at == 0:
+        counts = total_at is not None and done_at is not None and total_at != done_at and total_at != 0
+        fraction_at = None if counts else _fraction_column(table)
+        if not counts and fraction_at is None:
             return
         wrong: list[tuple[int, str]] = []
         for row, line in zip(table.rows, table.row_lines, strict=False):
             named = _one_phase(row[0]) if row else None
-            if named is None or named not in boxes or max(total_at, done_at) >= len(row):
+            if named is None or named not in boxes:
+                continue
+            counted = boxes[named]
+            if fraction_at is not None:
+                # "3/9" may count top-level tasks where the boxes count sub-steps too: compare
+                # none / some / all done, not the figures.
+                total, done = _fraction(row[fraction_at]) if fraction_at < len(row) else (None, None)
+                if total is None or done is None or _stage(done, total) == _stage(counted.ticked, counted.total):
+                    continue
+                wrong.append((line, f"{named}: {done}/{total} in the table, {counted.ticked} of {counted.total} "
+                                    f"boxes ticked"))
+                continue
+            assert total_at is not None and done_at is not None
+            if max(total_at, done_at) >= len(row):
                 continue
             total, done = _int(row[total_at]), _int(row[done_at])
-            counted = boxes[named]
             if total is None or done is None or (total, done) == (counted.total, counted.ticked):
                 continue
             wrong.append((line, f"{named}: {done}/{total} in the table, {counted.ticked}/{counted.total} boxes"))
@@ -112,6 +130,11 @@ class PhaseFiguresContradictChecklist(Rule):
                 + ").",
                 key=f"table:{table.line}",
             )
+
+
+def _stage(done: int, total: int) -> int:
+    """0 none done, 1 some, 2 all."""
+    return 0 if done <= 0 else 2 if done >= total else 1
 
 
 def _phase_of_percent(text: str) -> str | None:
@@ -126,6 +149,22 @@ def _phase_of_percent(text: str) -> str | None:
 def _one_phase(text: str) -> str | None:
     found = {normalise(m.group(1), m.group(2)) for m in MENTION_RE.finditer(text)}
     return found.pop() if len(found) == 1 else None
+
+
+def _fraction_column(table: Table) -> int | None:
+    """A column of ``done/total`` counts (``| Phase 2: API | 3/9 | In progress |``): the first after
+    the phase names whose every cell in a phase row is one."""
+    rows = [row for row in table.rows if row and _one_phase(row[0]) is not None]
+    for at in range(1, len(table.header)):
+        if rows and all(at < len(row) and _fraction(row[at])[0] is not None for row in rows):
+            return at
+    return None
+
+
+def _fraction(cell: str) -> tuple[int | None, int | None]:
+    """``(total, done)`` of a ``3/9`` cell."""
+    match = _CELL_FRACTION.match(cell)
+    return (int(match.group(2)), int(match.group(1))) if match else (None, None)
 
 
 def _int(cell: str) -> int | None:
