@@ -15,6 +15,7 @@ from rules.story.doc004_finished_with_open_criteria import FinishedWithOpenCrite
 from rules.story.doc005_no_blockers_contradicted import NoBlockersContradicted
 from rules.story.doc006_handoff_describes_open_work import HandoffDescribesOpenWork
 from rules.story.doc007_criteria_met_while_work_open import CriteriaMetWhileWorkOpen
+from rules.story.doc008_works_claim_while_untested import WorksClaimWhileUntested
 from rules.story.doc010_superseded_snapshot import SupersededSnapshot
 from rules.story.doc011_past_date_in_future_tense import PastDateInFutureTense
 from rules.story.doc012_creation_stamp_outdated import CreationStampOutdated
@@ -44,6 +45,7 @@ RULES: tuple[type[Rule], ...] = (
     NoBlockersContradicted,
     HandoffDescribesOpenWork,
     CriteriaMetWhileWorkOpen,
+    WorksClaimWhileUntested,
     SupersededSnapshot,
     PastDateInFutureTense,
     CreationStampOutdated,
