@@ -25,6 +25,7 @@ from rules.story.doc015_doc_volume_out_of_proportion import DocVolumeOutOfPropor
 from rules.story.doc016_unfilled_log_entry import UnfilledLogEntry
 from rules.story.doc017_conflicting_last_updated_stamps import ConflictingLastUpdatedStamps
 from rules.story.doc018_next_step_already_done import NextStepAlreadyDone
+from rules.story.doc019_dev_docs_still_being_written import DevDocsStillBeingWritten
 from rules.story.doc020_number_claim_contradicts_itself import NumberClaimContradictsItself
 from rules.story.doc021_announced_count_mismatch import AnnouncedCountMismatch
 from rules.story.doc022_total_not_sum_of_parts import TotalNotSumOfParts
@@ -55,6 +56,7 @@ RULES: tuple[type[Rule], ...] = (
     UnfilledLogEntry,
     ConflictingLastUpdatedStamps,
     NextStepAlreadyDone,
+    DevDocsStillBeingWritten,
     NumberClaimContradictsItself,
     AnnouncedCountMismatch,
     TotalNotSumOfParts,
