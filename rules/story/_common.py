@@ -152,6 +152,13 @@ def _entries(doc: Document, first: int, last: int) -> list[int]:
     return [n for n, indent in entries if indent == top]
 
 
+def entry_text(doc: Document, line: int) -> str:
+    """A list entry's text without its bullet or box."""
+    match = _ENTRY_RE.match(doc.line_text(line))
+    rest = match.group("rest") if match else doc.line_text(line)
+    return _BOX_RE.sub("", rest).strip()
+
+
 def _marked_met(doc: Document, line: int, marks: dict[int, Status]) -> bool:
     match = _ENTRY_RE.match(doc.line_text(line))
     box = _BOX_RE.match(match.group("rest")) if match else None

@@ -8,7 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import State, TaskState, core_documents, open_work, overall, story
-from rules.story._common import MetCriteria, met_criteria, quote, where
+from rules.story._common import MetCriteria, entry_text, met_criteria, quote, where
 
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _EARLY = frozenset({State.NOT_STARTED, State.PLANNING, State.IN_PROGRESS, State.BLOCKED})
@@ -65,7 +65,7 @@ class CriteriaMetWhileWorkOpen(Rule):
         doc, first = found[0]
         if len(found) == 1:
             message = (f"{quote(first.title, 40)} marks all {len(first.items)} criteria as met (first: "
-                       f"{quote(doc.line_text(first.items[0]), 50)} at {where(doc, first.items[0])}), but {evidence[0]}.")
+                       f"{quote(entry_text(doc, first.items[0]), 50)} at {where(doc, first.items[0])}), but {evidence[0]}.")
         else:
             lists = ", ".join(f"{quote(b.title, 40)} at {where(d, b.line)}" for d, b in found[:4])
             more = f" and {len(found) - 4} more" if len(found) > 4 else ""
