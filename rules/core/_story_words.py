@@ -1,8 +1,9 @@
 """Status words of the story model (rules/core/story.py): a status value → a :class:`State`.
 
 ``"✅ COMPLETED - All work finished"`` → DONE; ``"Planning Complete - Ready for Implementation"``
-→ PLANNING (the planning is what is complete); ``"Core complete, testing pending"`` → REVIEW; ``"Phase 1A Complete"`` → DONE, but only for the
-part it names (``Phase 1A``). English first, then the few Korean words the model already meets.
+→ PLANNING (the planning is what is complete); ``"Core complete, testing pending"`` → REVIEW;
+``"Phase 1A Complete"`` → DONE, but only for the part it names (``Phase 1A``). English first, then
+the few Korean words the model already meets.
 """
 
 from __future__ import annotations

@@ -100,8 +100,8 @@ _LEAD_RE = re.compile(r"[\s>*_+#|(\[-]*+(?:\d{1,3}\.\s)?[\s*_(\[]*+")
 _CURRENT_RE = re.compile(r"\b(?:current|status|state|where we are|summary|overview|quick|now)\b")
 # Titles of sections that record what happened (matched on the normalised key, digits gone: "session 2"
 # is "session", and "Session 2" is read from the title); a next, current or future session is not a record.
-_LOG_RE = re.compile(r"\b(?:logs?|history|changelog|journal|timeline|diary|archived?|previous|earlier|past|retrospectives?"
-                     r"|progress notes|updates)\b|^(?:past |previous |completed |all )?sessions?$")
+_LOG_RE = re.compile(r"\b(?:logs?|history|changelog|journal|timeline|diary|archived?|previous|earlier|past"
+                     r"|retrospectives?|progress notes|updates)\b|^(?:past |previous |completed |all )?sessions?$")
 _DATED_TITLE_RE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 _ENTRY_TITLE_RE = re.compile(r"(?i)\b(?:session|day)\s*+#?\s*+\d")  # "Session 3", "Day 2": an entry of a log
 

@@ -41,6 +41,8 @@ _TO_CHANGE_RE = re.compile(
     rf"(?:{_TO_CHANGE_VERBS}|be (?:created|modified|changed|updated|added|edited|written))"
     rf"(?: (?:and |or )?{_TO_CHANGE_VERBS})?(?: files?)?$|^(?:수정|생성|추가|신규) 대상$"
 )
+# "(needs `active` field)", "— needs a migration": a file entry annotated with the change it awaits.
+_NEEDS_RE = re.compile(r"(?i)(?:\(|[—–]\s|\s-\s|,\s)\s*+needs?\s++(?!to be (?:kept|left)\b)\S")
 _SEPARATOR_CHARS = frozenset("|:- \t")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(?P<rest>\S.*)$")
 
@@ -52,7 +54,8 @@ class HandoffDescribesOpenWork(Rule):
     nothing in the folder disputes it). Reports "Quick Resume", "Next Session", "Handoff",
     "Currently working on", "Uncommitted changes" and "In Progress" sections that still hold
     steps or work (not "none", not "all complete"), ``Next update: …`` lines, and context sections
-    that still list work to do ("To Create", "Files to Modify"); in an archived folder also any line
+    that still list work to do ("To Create", "Files to Modify") or file entries that still say the
+    file needs a change (``- `models/poi.py` (needs an `active` field)``); in an archived folder also any line
     outside code and logs that still asks for the folder to be archived ("Archive to dev/complete
     after merge", "archive when ready"). A ``HANDOFF.md`` beside the core files is scored as
     context. In a task still going, a ``Next update: after Phase 1A completion`` line is reported
@@ -110,6 +113,13 @@ class HandoffDescribesOpenWork(Rule):
                                f" but the task is {how}.")
                     yield self.finding(task, doc, section.line, message, key=f"{doc.name}:{section.key}",
                                        related=[(doc, first[0]), *claim])
+            if doc.role is Role.CONTEXT and (lines := _still_needing(doc)):
+                count = (f"{len(lines)} entries of its file lists still say" if len(lines) > 1
+                         else "A file entry still says")
+                message = (f"{count} a file needs a change (first: {quote(doc.line_text(lines[0]))} at "
+                           f"{doc.name}:{lines[0]}), but the task is {how}.")
+                yield self.finding(task, doc, lines[0], message, key=f"{doc.name}:needs",
+                                   related=[*((doc, n) for n in lines[1:8]), *claim])
             if archived:
                 for number in _archive_steps(doc):
                     if not any(s.contains(number) for s in told_in):
@@ -175,6 +185,18 @@ def _table_start(text: str, following: str) -> bool:
 
 def _separator(text: str) -> bool:
     return "---" in text and set(text) <= _SEPARATOR_CHARS
+
+
+def _still_needing(doc: Document) -> list[int]:
+    """Entries of a file list that still say the file needs a change: ``- `models/poi.py` (needs an
+    `active` field)`` (code blocks and logs left out)."""
+    found: list[int] = []
+    for number in doc.lines_containing(("need",)):
+        text = strip_comments(doc.line_text(number))
+        if (number not in doc.code_lines and _LIST_RE.match(text) and "`" in text and _NEEDS_RE.search(text)
+                and not in_log_at(doc, doc.section_index(number))):
+            found.append(number)
+    return found
 
 
 def _archive_steps(doc: Document) -> Iterator[int]:

@@ -50,7 +50,7 @@ class CriteriaMetWhileWorkOpen(Rule):
     category = Category.CONSISTENCY  # scored in the category of the file holding the criteria, when one file does
     severity = Severity.MEDIUM
     rationale = "Criteria marked met before the work is done read as results and no longer tell when it is done."
-    fix = "Leave the criteria open (plain bullets or empty boxes) until the work meets them, then mark them with evidence."
+    fix = "Leave the criteria open (plain bullets, empty boxes) until the work meets them; then mark them met."
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
@@ -65,7 +65,8 @@ class CriteriaMetWhileWorkOpen(Rule):
         doc, first = found[0]
         if len(found) == 1:
             message = (f"{quote(first.title, 40)} marks all {len(first.items)} criteria as met (first: "
-                       f"{quote(entry_text(doc, first.items[0]), 50)} at {where(doc, first.items[0])}), but {evidence[0]}.")
+                       f"{quote(entry_text(doc, first.items[0]), 50)} at {where(doc, first.items[0])}), "
+                       f"but {evidence[0]}.")
         else:
             lists = ", ".join(f"{quote(b.title, 40)} at {where(d, b.line)}" for d, b in found[:4])
             more = f" and {len(found) - 4} more" if len(found) > 4 else ""

@@ -34,10 +34,10 @@ class NumberClaimContradictsItself(Rule):
 
     Four tight shapes on one line: a ticked box whose own note says its target was missed
     ("[x] Reach 80% coverage (77% achieved, nearly met the target)"); "all tests pass (480/500)"
-    or "100% complete (7/9)", where the word says everything and the ratio right after it says not; "60 tasks (25 completed, 60
-    remaining)", where done and remaining do not add up to the total they break down; and "10
-    skills (7 specific + 4 generic)", an explicit sum that misses the count it explains. A comma
-    list in parentheses ("20 tests (3 flaky, 2 skipped)") may name subsets, and is not summed.
+    or "100% complete (7/9)", where the word says everything and the ratio right after it says not;
+    "60 tasks (25 completed, 60 remaining)", where done and remaining do not add up to the total they
+    break down; and "10 skills (7 specific + 4 generic)", an explicit sum that misses the count it
+    explains. A comma list in parentheses ("20 tests (3 flaky, 2 skipped)") may name subsets, and is not summed.
 
     Why: the line is a summary a reader trusts without recounting. When its own numbers disagree,
     one of them is stale or wishful, and the reader cannot tell which.
