@@ -17,6 +17,7 @@ _TOTAL_COLUMN = ("total", "tasks", "items", "tests", "checks", "count")
 _DONE_COLUMN = ("passed", "pass", "done", "complete", "ticked", "finished")
 _WHOLE_RE = re.compile(r"(?i)\b(?:overall|total|whole|project|all phases|entire)\b")
 _CELL_INT = re.compile(r"^[*_ ]*(\d{1,4})[*_ ]*$")
+_PROGRESS_COLUMN = ("progress", "done", "complete", "task", "item", "status", "진행", "完成", "进度")
 _CELL_FRACTION = re.compile(r"^[*_ ]*+(\d{1,4})\s*+/\s*+(\d{1,4})(?:\s*+(?:tasks?|items?|boxes))?[*_ ]*+$")
 
 
@@ -36,15 +37,15 @@ class PhaseFiguresContradictChecklistOptions(BaseModel):
 class PhaseFiguresContradictChecklist(Rule):
     """A phase's stated figures disagree with the checkboxes under that phase's own heading.
 
-    Two shapes, each naming exactly one phase: a progress percentage ("Phase 4 … 50% done", on a
+    Three shapes, each naming exactly one phase: a progress percentage ("Phase 4 … 50% done", on a
     tracker line or the phase heading, the phase named before the figure and the line not about the
     whole task) compared with the share of ticked boxes in that phase's section; a summary table
     with one row per phase and a total and a done/passed column, compared with the number of boxes
     and of ticked boxes in each phase's section; and a summary table with one row per phase and a
-    column of ``done/total`` counts (``| Phase 1: Schema | 0/3 | Not started |``), reported when it
-    says none, some or all of a phase done and the boxes under the phase say otherwise (its counts
-    may be of top-level tasks where the boxes count sub-steps too). Phase trackers,
-    deliberately set-aside boxes and status legends are not counted.
+    progress / done / tasks column of ``done/total`` counts (``| Phase 1 | 0/3 | Not started |``),
+    reported when it says none, some or all of a phase done and the boxes under the phase say
+    otherwise (its counts may be of top-level tasks where the boxes count sub-steps too). Phase
+    trackers, deliberately set-aside boxes and status legends are not counted.
 
     Why: the per-phase figures are what a reader scans to see where the work stands. When the
     checklist under the phase says otherwise, the summary was not updated when the boxes were
@@ -156,6 +157,8 @@ def _fraction_column(table: Table) -> int | None:
     the phase names whose every cell in a phase row is one."""
     rows = [row for row in table.rows if row and _one_phase(row[0]) is not None]
     for at in range(1, len(table.header)):
+        if not any(word in table.header[at].lower() for word in _PROGRESS_COLUMN):
+            continue  # "Tests passing: 12/12" counts something else than the phase's tasks
         if rows and all(at < len(row) and _fraction(row[at])[0] is not None for row in rows):
             return at
     return None
