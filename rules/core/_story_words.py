@@ -1,8 +1,9 @@
 """Status words of the story model (rules/core/story.py): a status value → a :class:`State`.
 
 ``"✅ COMPLETED - All work finished"`` → DONE; ``"Planning Complete - Ready for Implementation"``
-→ PLANNING (the planning is what is complete); ``"Phase 1A Complete"`` → DONE, but only for the
-part it names (``Phase 1A``). English first, then the few Korean words the model already meets.
+→ PLANNING (the planning is what is complete); ``"Core complete, testing pending"`` → REVIEW;
+``"Phase 1A Complete"`` → DONE, but only for the part it names (``Phase 1A``). English first, then
+the few Korean words the model already meets.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ _PHRASES: tuple[tuple[str, State], ...] = (
     ("awaiting review", State.REVIEW),
     ("ready for review", State.REVIEW),
     ("ready for testing", State.REVIEW),
+    ("awaiting testing", State.REVIEW),
+    ("testing pending", State.REVIEW),
+    ("pending testing", State.REVIEW),
+    ("tests pending", State.REVIEW),
     ("pending review", State.REVIEW),
     ("awaiting merge", State.REVIEW),
     ("under review", State.REVIEW),
@@ -163,6 +168,8 @@ def read_value(value: str) -> tuple[State | None, bool, tuple[str, ...], bool]:
     state = phrase_state(value[: len(first)])
     if state is None:
         return None, False, (), False
+    if state is State.DONE and any(phrase_state(piece) is State.REVIEW for piece in first.split(",")[1:]):
+        state = State.REVIEW  # "Core complete, testing pending": built, not yet proven
     scoped, done = False, list[str]()
     for piece in _PIECE_RE.split(first):
         if match := _PART_RE.search(piece):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from rules.core._story_words import State, from_status, read_value
 from rules.core.model import CheckItem, Document, Progress, Role, Status, TaskDocs
+from rules.core.phases import is_legend_item
 from rules.core.sections import first_subsection_line
 from rules.core.text import clip, strip_comments
 
@@ -229,10 +230,11 @@ def set_aside(item: CheckItem) -> bool:
 
 
 def open_work(doc: Document) -> list[CheckItem]:
-    """The open boxes of *doc* that are work still to do: boxes set aside and boxes under future /
-    follow-up / optional headings left out."""
+    """The open boxes of *doc* that are work still to do: boxes set aside, boxes under future /
+    follow-up / optional headings and the sample boxes of a legend left out."""
     later = doc.derive(_later_sections)
-    return [i for i in doc.items if not i.checked and not set_aside(i) and not _under(doc, i.section, later)]
+    return [i for i in doc.items if not i.checked and not set_aside(i) and not _under(doc, i.section, later)
+            and not is_legend_item(doc, i)]
 
 
 def _later_sections(doc: Document) -> frozenset[int]:

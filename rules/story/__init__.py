@@ -14,6 +14,8 @@ from rules.story.doc003_status_line_contradicts_substeps import StatusLineContra
 from rules.story.doc004_finished_with_open_criteria import FinishedWithOpenCriteria
 from rules.story.doc005_no_blockers_contradicted import NoBlockersContradicted
 from rules.story.doc006_handoff_describes_open_work import HandoffDescribesOpenWork
+from rules.story.doc007_criteria_met_while_work_open import CriteriaMetWhileWorkOpen
+from rules.story.doc008_works_claim_while_untested import WorksClaimWhileUntested
 from rules.story.doc010_superseded_snapshot import SupersededSnapshot
 from rules.story.doc011_past_date_in_future_tense import PastDateInFutureTense
 from rules.story.doc012_creation_stamp_outdated import CreationStampOutdated
@@ -23,6 +25,7 @@ from rules.story.doc015_doc_volume_out_of_proportion import DocVolumeOutOfPropor
 from rules.story.doc016_unfilled_log_entry import UnfilledLogEntry
 from rules.story.doc017_conflicting_last_updated_stamps import ConflictingLastUpdatedStamps
 from rules.story.doc018_next_step_already_done import NextStepAlreadyDone
+from rules.story.doc019_dev_docs_still_being_written import DevDocsStillBeingWritten
 from rules.story.doc020_number_claim_contradicts_itself import NumberClaimContradictsItself
 from rules.story.doc021_announced_count_mismatch import AnnouncedCountMismatch
 from rules.story.doc022_total_not_sum_of_parts import TotalNotSumOfParts
@@ -43,6 +46,8 @@ RULES: tuple[type[Rule], ...] = (
     FinishedWithOpenCriteria,
     NoBlockersContradicted,
     HandoffDescribesOpenWork,
+    CriteriaMetWhileWorkOpen,
+    WorksClaimWhileUntested,
     SupersededSnapshot,
     PastDateInFutureTense,
     CreationStampOutdated,
@@ -52,6 +57,7 @@ RULES: tuple[type[Rule], ...] = (
     UnfilledLogEntry,
     ConflictingLastUpdatedStamps,
     NextStepAlreadyDone,
+    DevDocsStillBeingWritten,
     NumberClaimContradictsItself,
     AnnouncedCountMismatch,
     TotalNotSumOfParts,

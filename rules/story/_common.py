@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rules.core.model import CheckItem, Document, Section, TaskDocs
+from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
 from rules.core.story import Statement, TaskState, TaskStory, core_documents
 from rules.core.text import strip_comments
 
@@ -81,6 +81,90 @@ def _in_criteria_section(doc: Document, line: int) -> bool:
 
 def _item_line(item: CheckItem) -> int:
     return item.line
+
+
+# --- criteria marked met ------------------------------------------------------------------------
+
+# Criteria of the whole work, as section titles (success metrics too: DOC007 reads their done marks).
+_MET_TITLE_RE = re.compile(r"(?i)definition of done|done when|complete when|success (?:criteria|metrics|measures)"
+                           r"|measures of success|acceptance criteria|exit criteria|completion criteria"
+                           r"|완료 조건|완료 기준|성공 기준|성공 지표|成功指标|成功标准|验收标准|完成标准")
+# A heading about one part of the work: "Phase 2 exit criteria", "Must have (Step 1)".
+_PART_TITLE_RE = re.compile(r"(?i)\b(?:phase|stage|step|sprint|milestone|part|task)\s*+#?[0-9]")
+_ENTRY_RE = re.compile(r"^(\s*+)(?:[-*+]|\d{1,3}[.)])\s++(?P<rest>\S.*)$")
+_BOX_RE = re.compile(r"^\[(.)\]")
+MIN_MET = 3  # a list of criteria, not one line
+
+
+@dataclass(frozen=True, slots=True)
+class MetCriteria:
+    """A list of criteria every entry of which is marked met (``[x]``, ``✅``)."""
+
+    title: str  # the heading over it
+    line: int  # the heading's line
+    items: tuple[int, ...]  # the lines of its entries
+
+
+def met_criteria(doc: Document) -> tuple[MetCriteria, ...]:
+    """The criteria lists of the whole work in *doc* whose entries are all marked met: the own
+    lines of each section titled as criteria (outermost only) and of each of its sub-sections,
+    read one by one; sections about one phase or step left out."""
+    return doc.derive(_met_criteria)
+
+
+def _met_criteria(doc: Document) -> tuple[MetCriteria, ...]:
+    marks = {mark.line: mark.status for mark in doc.statuses}
+    found: list[MetCriteria] = []
+    inside_until = 0
+    for index, section in enumerate(doc.sections):
+        if section.line <= inside_until or not _MET_TITLE_RE.search(section.title):
+            continue
+        inside_until = section.end_line
+        if _about_a_part(doc, index):
+            continue
+        for at in range(index, index + 1 + len(doc.sections_within(section))):
+            part = doc.sections[at]
+            if at != index and _PART_TITLE_RE.search(part.title):
+                continue
+            children = doc.child_sections[at]
+            entries = _entries(doc, part.line + 1, doc.sections[children[0]].line - 1 if children else part.end_line)
+            if len(entries) >= MIN_MET and all(_marked_met(doc, n, marks) for n in entries):
+                found.append(MetCriteria(part.title, part.line, tuple(entries)))
+    return tuple(found)
+
+
+def _about_a_part(doc: Document, index: int | None) -> bool:
+    while index is not None:
+        if _PART_TITLE_RE.search(doc.sections[index].title):
+            return True
+        index = doc.sections[index].parent
+    return False
+
+
+def _entries(doc: Document, first: int, last: int) -> list[int]:
+    """The top-level list entries on lines *first* to *last* (code blocks left out)."""
+    entries: list[tuple[int, int]] = []
+    for number in range(first, last + 1):
+        match = _ENTRY_RE.match(doc.line_text(number))
+        if match and number not in doc.code_lines:
+            entries.append((number, len(match.group(1).expandtabs(4))))
+    top = min((indent for _n, indent in entries), default=0)
+    return [n for n, indent in entries if indent == top]
+
+
+def entry_text(doc: Document, line: int) -> str:
+    """A list entry's text without its bullet or box."""
+    match = _ENTRY_RE.match(doc.line_text(line))
+    rest = match.group("rest") if match else doc.line_text(line)
+    return _BOX_RE.sub("", rest).strip()
+
+
+def _marked_met(doc: Document, line: int, marks: dict[int, Status]) -> bool:
+    match = _ENTRY_RE.match(doc.line_text(line))
+    box = _BOX_RE.match(match.group("rest")) if match else None
+    if box is not None:
+        return box.group(1) in "xX"
+    return marks.get(line) is Status.COMPLETE
 
 
 # --- blockers -----------------------------------------------------------------------------------

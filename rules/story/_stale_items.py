@@ -22,6 +22,7 @@ from rules.core.phase_identity import ref_from_text, shares_word, stem
 from rules.core.phases import enclosing
 from rules.core.text import fold, strip_comments
 from rules.story._follow_ups import item_words, word_stems
+from rules.story._fresh import in_log_at
 from rules.story._lists import ITEM_RE, list_after, list_block
 from rules.story._next_steps import Done, reported_by_doc006
 
@@ -35,9 +36,6 @@ _LABEL_RE = re.compile(
     r"^[*_]*+\s*+(?:(?:immediate |upcoming )?next (?:steps?|actions?)|immediate (?:next )?(?:steps|actions)"
     r"|remaining (?:work|tasks|steps)|to ?do)\s*+[*_]*+\s*+:?\s*+[*_]*+\s*+$"
 )
-_LOG_RE = re.compile(r"(?i)\blog\b|\bhistory\b|changelog|journal|retrospective|\bprevious\b|\bpast\b"
-                     r"|\bsession\s*#?\s*\d|\bday\s+\d|\barchive")
-_DATE_RE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 _CHECKBOX_RE = re.compile(r"^\s*+(?:[-*+]|\d{1,3}[.)])\s++\[[ xX~-]\]")
 # The item says it is done itself, or depends on something else first.
 _SETTLED_RE = re.compile(r"(?i)✅|✔|☑|~~|\b(?:already|now)\s+(?:done|complete|implemented|in place|fixed)\b"
@@ -103,7 +101,7 @@ def next_lists(doc: Document, done: Done) -> Iterator[NextList]:
         if (last is not None and last.contains(section.line)) or not _TITLE_RE.match(section.key):
             continue
         last = section  # its sub-sections are read with it (or left to DOC006 with it)
-        if not _in_log(doc, index) and not reported_by_doc006(doc, section, done):
+        if not in_log_at(doc, index) and not reported_by_doc006(doc, section, done):
             found += 1
             yield NextList(section.title, section.key, tuple(_items_in(doc, section.line + 1, section.end_line)))
     for number in doc.lines_containing(("next", "remaining", "todo", "to do")):
@@ -111,7 +109,7 @@ def next_lists(doc: Document, done: Done) -> Iterator[NextList]:
         if found >= MAX_LISTS or number in doc.code_lines or not _LABEL_RE.match(text):
             continue
         within = doc.section_index(number)
-        if within is not None and (_in_log(doc, within) or any(
+        if within is not None and (in_log_at(doc, within) or any(
                 _TITLE_RE.match(doc.sections[i].key) for i in enclosing(doc, within))):
             continue  # a label inside a next-steps section is read with it
         found += 1
@@ -129,26 +127,6 @@ def _items_in(doc: Document, first: int, last: int) -> list[int]:
         else:
             number += 1
     return items[:MAX_ITEMS]
-
-
-def _in_log(doc: Document, index: int | None) -> bool:
-    """The section is a log or inside one (see :func:`_log_sections`)."""
-    return index is not None and index in doc.derive(_log_sections)
-
-
-def _log_sections(doc: Document) -> frozenset[int]:
-    """Sections titled as a log or history, dated entries among dated siblings, and every section
-    under one (parents come before children)."""
-    dated: dict[int | None, int] = {}
-    for section in doc.sections:
-        if _DATE_RE.search(section.title):
-            dated[section.parent] = dated.get(section.parent, 0) + 1
-    found: set[int] = set()
-    for index, section in enumerate(doc.sections):
-        if (section.parent in found or _LOG_RE.search(section.title)
-                or (_DATE_RE.search(section.title) and dated.get(section.parent, 0) > 1)):
-            found.add(index)
-    return frozenset(found)
 
 
 def stale_items(doc: Document, found: NextList, task: TaskDocs, done: Done) -> list[StaleItem]:

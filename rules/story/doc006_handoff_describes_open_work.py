@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Role, TaskDocs
+from rules.core.model import Document, Role, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import TaskState, TaskStory, core_documents, story
 from rules.core.text import fold, strip_comments
 from rules.story._common import finished_how, quote
+from rules.story._fresh import in_log_at
 from rules.story._next_steps import NEXT_STEPS_RE, done_phases, done_step, heading_key
 
 _ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
@@ -28,8 +29,21 @@ _HANDOFF_RE = re.compile(
 _NEXT_RE = re.compile(r"(?i)^[\s>*_-]*next\s+(?:update|review|session|check-?in)[*_\s]*[:：][*_\s]*(?P<value>\S.*)$")
 _NOTHING_RE = re.compile(r"(?i)^\W*(?:none|nothing|no\b|n/a|all\b.{0,40}\b(?:complete|done|finished|committed)"
                          r"|(?:the )?(?:feature|work|task|project) is (?:complete|done|finished)|—$|-$)")
+# "Archive this folder", "mv dev/active/x dev/archive/", "Archive to dev/complete after merge", "archive when ready"
 _ARCHIVE_STEP_RE = re.compile(r"(?i)\b(?:archive|move)\s+(?:this|the)\s+(?:task\s+)?(?:folder|task|directory|docs)\b"
-                              r"|\bmv\s+\S*dev/active/")
+                              r"|\bmv\s+\S*dev/active/"
+                              r"|\b(?:archive|move)\s+(?:it\s+|them\s+)?(?:to|into|under)\s+[`'\"]?(?:\./)?dev/"
+                              r"|\barchive\s+(?:it\s+)?(?:when|once|after)\b")
+# A context section that lists work still to do: "To Create", "Files to Modify", "Files to create / modify".
+_TO_CHANGE_VERBS = r"(?:create|modify|change|update|add|edit|touch|write)"
+_TO_CHANGE_RE = re.compile(
+    rf"^(?:(?:new|key|primary|main) )?(?:(?:files?|components?|modules?|screens?|pages?|classes) )?to "
+    rf"(?:{_TO_CHANGE_VERBS}|be (?:created|modified|changed|updated|added|edited|written))"
+    rf"(?: (?:and |or )?{_TO_CHANGE_VERBS})?(?: files?)?$|^(?:수정|생성|추가|신규) 대상$"
+)
+# "(needs `active` field)", "— needs a migration": a file entry annotated with the change it awaits.
+_NEEDS_RE = re.compile(r"(?i)(?:\(|[—–]\s|\s-\s|,\s)\s*+needs?\s++(?!to be (?:kept|left)\b)\S")
+_SEPARATOR_CHARS = frozenset("|:- \t")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(?P<rest>\S.*)$")
 
 
@@ -39,9 +53,13 @@ class HandoffDescribesOpenWork(Rule):
     Applies when the folder is archived or a file's overall status declares the work done (and
     nothing in the folder disputes it). Reports "Quick Resume", "Next Session", "Handoff",
     "Currently working on", "Uncommitted changes" and "In Progress" sections that still hold
-    steps or work (not "none", not "all complete"), and ``Next update: …`` lines. In a task still
-    going, a ``Next update: after Phase 1A completion`` line is reported once a status line of the
-    folder reports Phase 1A complete.
+    steps or work (not "none", not "all complete"), ``Next update: …`` lines, and context sections
+    that still list work to do ("To Create", "Files to Modify") or file entries that still say the
+    file needs a change (``- `models/poi.py` (needs an `active` field)``); in an archived folder also any line
+    outside code and logs that still asks for the folder to be archived ("Archive to dev/complete
+    after merge", "archive when ready"). A ``HANDOFF.md`` beside the core files is scored as
+    context. In a task still going, a ``Next update: after Phase 1A completion`` line is reported
+    once a status line of the folder reports Phase 1A complete.
 
     Why: the handoff is the first thing the next session reads and follows. Left as it was when
     the work was half done, it sends a reader to rebuild what exists, or to commit changes that
@@ -69,25 +87,46 @@ class HandoffDescribesOpenWork(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         told = story(task)
         found = self._reached_milestones(task) if not told.settled else self._stale_handoffs(task, told)
-        roles = {doc.path: doc.role for doc in core_documents(task)}
+        categories = {doc.path: _category_of(doc) for doc in core_documents(task)}
         for finding in itertools.islice(found, _MAX_FINDINGS):
             # A stale handoff is a defect of the file it is in: scored in that file's category.
-            category = _ROLE_CATEGORY.get(roles.get(finding.path, Role.EXTRA), finding.category)
-            yield finding.with_changes(category=category)
+            yield finding.with_changes(category=categories.get(finding.path) or finding.category)
 
     def _stale_handoffs(self, task: TaskDocs, told: TaskStory) -> Iterator[Finding]:
         how = finished_how(task, told)
         claim = [(told.evidence_doc, told.evidence.line)] if told.evidence_doc and told.evidence else []
         archived = told.state is TaskState.ARCHIVED
         for doc in core_documents(task):
+            told_in: list[Section] = []  # handoffs reported: an archive step in one is not reported again
             for index, section in enumerate(doc.sections):
                 if _HANDOFF_RE.match(heading_key(section)) and (first := _open_entry(doc, index, archived)) is not None:
                     what = ("still asks for the folder to be archived" if archived and _ARCHIVE_STEP_RE.search(first[1])
                             else "still hands over work in flight")
                     message = (f"{section.title!r} {what} ({quote(first[1])} at {doc.name}:{first[0]}), "
                                f"but the task is {how}.")
+                    told_in.append(section)
                     yield self.finding(task, doc, section.line, message, key=f"{doc.name}:{section.key}",
                                        related=[(doc, first[0]), *claim])
+                elif (doc.role is Role.CONTEXT and _TO_CHANGE_RE.match(heading_key(section))
+                      and (first := _first_entry(doc, section)) is not None):
+                    message = (f"{section.title!r} still lists work to do ({quote(first[1])} at {doc.name}:{first[0]}),"
+                               f" but the task is {how}.")
+                    yield self.finding(task, doc, section.line, message, key=f"{doc.name}:{section.key}",
+                                       related=[(doc, first[0]), *claim])
+            if doc.role is Role.CONTEXT and (lines := _still_needing(doc)):
+                count = (f"{len(lines)} entries of its file lists still say" if len(lines) > 1
+                         else "A file entry still says")
+                message = (f"{count} a file needs a change (first: {quote(doc.line_text(lines[0]))} at "
+                           f"{doc.name}:{lines[0]}), but the task is {how}.")
+                yield self.finding(task, doc, lines[0], message, key=f"{doc.name}:needs",
+                                   related=[*((doc, n) for n in lines[1:8]), *claim])
+            if archived:
+                for number in _archive_steps(doc):
+                    if not any(s.contains(number) for s in told_in):
+                        message = (f"{quote(doc.line_text(number))} still asks for the folder to be archived, "
+                                   f"but the task is {how}.")
+                        yield self.finding(task, doc, number, message, key=f"{doc.name}:archive:{number}",
+                                           related=claim)
             for number in doc.lines_containing(("next update", "next review", "next session", "next check")):
                 match = _NEXT_RE.match(strip_comments(doc.line_text(number)))
                 if match and number not in doc.code_lines and not _NOTHING_RE.match(match.group("value")):
@@ -129,6 +168,52 @@ _AFTER_PART_RE = re.compile(
     r"(?:\s++(?:tasks?|work))?(?:\s++(?:completion|is\s++(?:complete|done|finished)|complete[sd]?|done|finishes))?"
     r"\W*+$"
 )
+
+
+def _category_of(doc: Document) -> Category | None:
+    """The category of the file's role; a handoff note beside the core files (``HANDOFF.md``,
+    ``SESSION_HANDOFF.md``) is the context's."""
+    if doc.role is Role.EXTRA and "handoff" in doc.name.lower():
+        return Category.CONTEXT
+    return _ROLE_CATEGORY.get(doc.role)
+
+
+def _table_start(text: str, following: str) -> bool:
+    """A table's header or separator row (the first entry of a list held in a table is its first row)."""
+    return text.startswith("|") and (_separator(text) or _separator(following))
+
+
+def _separator(text: str) -> bool:
+    return "---" in text and set(text) <= _SEPARATOR_CHARS
+
+
+def _still_needing(doc: Document) -> list[int]:
+    """Entries of a file list that still say the file needs a change: ``- `models/poi.py` (needs an
+    `active` field)`` (code blocks and logs left out)."""
+    found: list[int] = []
+    for number in doc.lines_containing(("need",)):
+        text = strip_comments(doc.line_text(number))
+        if (number not in doc.code_lines and _LIST_RE.match(text) and "`" in text and _NEEDS_RE.search(text)
+                and not in_log_at(doc, doc.section_index(number))):
+            found.append(number)
+    return found
+
+
+def _archive_steps(doc: Document) -> Iterator[int]:
+    """Lines that ask for the folder to be archived, outside code blocks and logs."""
+    for number in doc.lines_containing(("archive", "mv ", "move ")):
+        if (number not in doc.code_lines and _ARCHIVE_STEP_RE.search(strip_comments(doc.line_text(number)))
+                and not in_log_at(doc, doc.section_index(number))):
+            yield number
+
+
+def _first_entry(doc: Document, section: Section) -> tuple[int, str] | None:
+    """The first line of the section that names something (a list entry, a table's first row)."""
+    for number in range(section.line + 1, section.end_line + 1):
+        text = doc.line_text(number).strip()
+        if text and number not in doc.code_lines and not _table_start(text, doc.line_text(number + 1).strip()):
+            return number, text
+    return None
 
 
 def _open_entry(doc: Document, index: int, archived: bool) -> tuple[int, str] | None:

@@ -20,7 +20,8 @@ class UndatedPlanOrTasks(Rule):
 
     The context's date is CTX001's; dates that disagree across files are CON004's. Archived
     folders are reviewed too: a finished record without dates cannot show when it was closed.
-    Reported under the category of the undated file.
+    Reported under the category of the undated file; when both are undated, once, at the plan,
+    naming both.
 
     Why: the plan and the task list go stale as surely as the context. Without a date nobody can
     tell whether the plan was revised after the work started or whether the ticks are this week's,
@@ -47,12 +48,17 @@ class UndatedPlanOrTasks(Rule):
     effort_minutes = 2
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        for doc in (task.plan, task.tasks):
-            if doc is None or doc.line_count == 0:
-                continue
-            finding = _finding(self, task, doc)
-            if finding is not None:
-                yield in_role_category(finding, doc)
+        found = [(doc, finding) for doc in (task.plan, task.tasks)
+                 if doc is not None and doc.line_count > 0 and (finding := _finding(self, task, doc)) is not None]
+        if len(found) == 2 and all(f.key == "missing" for _d, f in found):
+            # Both undated: one problem of the folder, told once with both places.
+            (plan, first), (tasks, second) = found
+            message = f"{plan.name} and {tasks.name} have no `Last Updated:` line nor any other date."
+            merged = first.with_changes(message=message, related=(*first.related, *second.locations))
+            yield in_role_category(merged, plan)
+            return
+        for doc, finding in found:
+            yield in_role_category(finding, doc)
 
 
 def _finding(rule: Rule, task: TaskDocs, doc: Document) -> Finding | None:

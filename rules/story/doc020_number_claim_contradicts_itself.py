@@ -29,19 +29,22 @@ _COUNTED = re.compile(r"(?i)^(?:tasks?|items?|steps?|tests?|checks?|issues?|file
 
 
 class NumberClaimContradictsItself(Rule):
-    """A line's numbers contradict its own words: "all" with a partial count, or parts that miss the total.
+    """A line's numbers contradict its own words: "all" with a partial count, parts that miss the
+    total, or a box ticked over a target its note says was missed.
 
-    Three tight shapes on one line: "all tests pass (480/500)" or "100% complete (7/9)", where the
-    word says everything and the ratio right after it says not; "60 tasks (25 completed, 60
-    remaining)", where done and remaining do not add up to the total they break down; and "10
-    skills (7 specific + 4 generic)", an explicit sum that misses the count it explains. A comma
-    list in parentheses ("20 tests (3 flaky, 2 skipped)") may name subsets, and is not summed.
+    Four tight shapes on one line: a ticked box whose own note says its target was missed
+    ("[x] Reach 80% coverage (77% achieved, nearly met the target)"); "all tests pass (480/500)"
+    or "100% complete (7/9)", where the word says everything and the ratio right after it says not;
+    "60 tasks (25 completed, 60 remaining)", where done and remaining do not add up to the total they
+    break down; and "10 skills (7 specific + 4 generic)", an explicit sum that misses the count it
+    explains. A comma list in parentheses ("20 tests (3 flaky, 2 skipped)") may name subsets, and is not summed.
 
     Why: the line is a summary a reader trusts without recounting. When its own numbers disagree,
     one of them is stale or wishful, and the reader cannot tell which.
 
     Bad:
         - [x] All integration tests pass (46/50)
+        - [x] Reach the coverage target (77%, nearly met 80%)
         **Tasks:** 40 tasks (18 completed, 30 remaining)
         **Skills:** 10 skills (7 specific + 4 generic)
 
@@ -68,6 +71,22 @@ class NumberClaimContradictsItself(Rule):
                 problem = _partial_all(doc, found) or _parts_miss_total(found) or _breakdown(doc, found)
                 if problem:
                     yield self.finding(task, doc, line, problem, key=problem[:80])
+            for item in doc.items:
+                if item.checked and line_not_met(item.text):
+                    yield self.finding(task, doc, item.line, f"{item.text[:80]!r} is ticked, but its own note says the "
+                                       "target was not met.", key=f"unmet:{item.text[:60]}")
+
+
+# "(77% achieved, nearly met 80% target)", "goal missed", "short of the target": a box's own note
+# saying its target was not reached.
+_UNMET_RE = re.compile(r"(?i)\b(?:nearly|almost|not|partially|never)\s+(?:yet\s+)?(?:met|reached|achieved|hit)\b"
+                       r"|\bmissed\b|\bfell\s+short\b|\bshort\s+of\b|\bbelow\s+(?:the\s+)?(?:target|goal)\b")
+_TARGET_RE = re.compile(r"(?i)\b(?:target|goal|threshold)\b")
+
+
+def line_not_met(text: str) -> bool:
+    """The text names a target and says it was not met."""
+    return _TARGET_RE.search(text) is not None and _UNMET_RE.search(text) is not None
 
 
 def _partial_all(doc: Document, found: list[NumberClaim]) -> str | None:

@@ -17,7 +17,10 @@ _TOTAL_COLUMN = ("total", "tasks", "items", "tests", "checks", "count")
 _DONE_COLUMN = ("passed", "pass", "done", "complete", "ticked", "finished")
 _WHOLE_RE = re.compile(r"(?i)\b(?:overall|total|whole|project|all phases|entire)\b")
 _CELL_INT = re.compile(r"^[*_ ]*(\d{1,4})[*_ ]*$")
-_CELL_FRACTION = re.compile(r"^[*_ ]*(\d{1,4}) ?/ ?(\d{1,4})[*_ ]*$")  # "3/9", "**0 / 22**"
+# "3/9", "**0 / 22**", "3/9 tasks"; a column of them counts only when headed as progress (a "Tests passing"
+# column counts something else than the phase's tasks)
+_PROGRESS_COLUMN = ("progress", "done", "complete", "task", "item", "status", "진행", "完成", "进度")
+_CELL_FRACTION = re.compile(r"^[*_ ]*+(\d{1,4})\s*+/\s*+(\d{1,4})(?:\s*+(?:tasks?|items?|boxes))?[*_ ]*+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +50,12 @@ class PhaseFiguresContradictChecklist(Rule):
     Two shapes, each naming exactly one phase: a progress percentage ("Phase 4 … 50% done", on a
     tracker line or the phase heading, the phase named before the figure and the line not about the
     whole task) compared with the share of ticked boxes in that phase's section; and a summary table
-    with one row per phase and a total and a done/passed column (or one "done/total" cell per row,
-    "3/9" in a Progress column), compared with the number of boxes and of ticked boxes in each
-    phase's section (all of them, only the top-level ones, or the sub-sections holding them: a
-    table may count tasks or groups of them, not steps). Phase trackers,
-    deliberately set-aside boxes and status legends are not counted.
+    with one row per phase and a total and a done/passed column, or a progress / done / tasks column
+    of ``done/total`` cells (``| Phase 1 | 0/3 | Not started |``), compared with the number of boxes
+    and of ticked boxes in each phase's section (all of them, only the top-level ones, or the
+    sub-sections holding them: a table may count tasks or groups of them, not steps). A progress
+    cell is reported only when it also says none, some or all of the phase done and the boxes say
+    otherwise. Phase trackers, deliberately set-aside boxes and status legends are not counted.
 
     Why: the per-phase figures are what a reader scans to see where the work stands. When the
     checklist under the phase says otherwise, the summary was not updated when the boxes were
@@ -106,14 +110,19 @@ class PhaseFiguresContradictChecklist(Rule):
         total_at, done_at = table.column(*_TOTAL_COLUMN), table.column(*_DONE_COLUMN)
         if total_at is None or done_at is None or total_at == done_at or total_at == 0:
             total_at = done_at = None
+        fraction_at = _fraction_column(table) if total_at is None else None
         wrong: list[tuple[int, str]] = []
         for row, line in zip(table.rows, table.row_lines, strict=False):
             named = _one_phase(row[0]) if row else None
             if named is None or named not in boxes:
                 continue
-            figures = _figures(row, total_at, done_at)
+            figures = _figures(row, total_at, done_at, fraction_at)
             counted = boxes[named]
             if figures is None or counted.agrees(*figures):
+                continue
+            if fraction_at is not None and _stage(*figures) == _stage(counted.ticked, counted.total):
+                # "3/9" may count top-level tasks or groups where the boxes count sub-steps too: a
+                # progress cell is wrong only when it says none, some or all done and the boxes do not.
                 continue
             shown = f"{counted.ticked}/{counted.total}"
             if counted.top_total != counted.total:
@@ -142,19 +151,37 @@ def _one_phase(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _figures(row: tuple[str, ...], total_at: int | None, done_at: int | None) -> tuple[int, int] | None:
-    """(done, total) of a phase row: from its total and done columns, else from its one "done/total"
-    cell (a "Progress" column holding "3/9")."""
+def _figures(
+    row: tuple[str, ...], total_at: int | None, done_at: int | None, fraction_at: int | None
+) -> tuple[int, int] | None:
+    """(done, total) of a phase row: from its total and done columns, else from its "done/total"
+    cell in the table's progress column (a "Progress" column holding "3/9")."""
     if total_at is not None and done_at is not None:
         if max(total_at, done_at) >= len(row):
             return None
         total, done = _int(row[total_at]), _int(row[done_at])
         return None if total is None or done is None else (done, total)
-    fractions = [m for cell in row[1:] if (m := _CELL_FRACTION.match(cell))]
-    if len(fractions) != 1:
+    if fraction_at is None or fraction_at >= len(row) or (match := _CELL_FRACTION.match(row[fraction_at])) is None:
         return None
-    done, total = int(fractions[0].group(1)), int(fractions[0].group(2))
+    done, total = int(match.group(1)), int(match.group(2))
     return (done, total) if 0 <= done <= total else None
+
+
+def _fraction_column(table: Table) -> int | None:
+    """A column of ``done/total`` counts (``| Phase 2: API | 3/9 | In progress |``): the first after
+    the phase names, headed as progress, whose every cell in a phase row is one."""
+    rows = [row for row in table.rows if row and _one_phase(row[0]) is not None]
+    for at in range(1, len(table.header)):
+        if not any(word in table.header[at].lower() for word in _PROGRESS_COLUMN):
+            continue
+        if rows and all(at < len(row) and _CELL_FRACTION.match(row[at]) for row in rows):
+            return at
+    return None
+
+
+def _stage(done: int, total: int) -> int:
+    """0 none done, 1 some, 2 all."""
+    return 0 if done <= 0 else 2 if done >= total else 1
 
 
 def _int(cell: str) -> int | None:

@@ -26,6 +26,9 @@ def _doc(text: str, role: Role = Role.PLAN, name: str = "x-plan.md") -> Document
         ("Partially complete", State.IN_PROGRESS, False, ()),
         ("Complete (6/6)", State.DONE, False, ()),
         ("Awaiting review", State.REVIEW, False, ()),
+        ("✅ Core complete, testing pending", State.REVIEW, False, ()),  # built, not yet proven
+        ("Implementation complete, compiles, ready for testing", State.REVIEW, False, ()),
+        ("Complete, deployed", State.DONE, False, ()),
         ("On hold until the vendor replies", State.BLOCKED, False, ()),
         ("Phase 1A Complete - Ready for Testing", State.DONE, True, ("1A",)),
         ("Phases 2 & 3 complete", State.DONE, True, ("2", "3")),

@@ -59,3 +59,25 @@ def test_one_file_yields_at_most_twenty_findings_of_a_rule() -> None:
     result = review(Snapshot(files), today=dt.date(2026, 1, 15), rules=[UnfilledLogEntry()], strict=True)
 
     assert len(result.tasks[0].findings) == 20
+
+
+def test_one_definition_of_a_log_section() -> None:
+    from rules.core.model import Role
+    from rules.core.parse import parse_document
+    from rules.story._fresh import in_log, log_sections
+
+    text = "\n".join([
+        "# Export - Context",                     # 0
+        "## Next Session",                        # 1: where things stand, not a record
+        "## Session 2 (2026-01-04)",              # 2: an entry of a log
+        "### Findings",                           # 3: under one
+        "## Retrospective",                       # 4
+        "## Entries",                             # 5
+        "### 2026-01-02",                         # 6: dated entries among dated siblings
+        "### 2026-01-03",                         # 7
+        "## Current State",                       # 8
+        "### Released 2026-01-05",                # 9: one dated heading alone is not a log
+    ])
+    doc = parse_document("dev/active/export/export-context.md", text, Role.CONTEXT)
+    assert sorted(log_sections(doc)) == [2, 3, 4, 6, 7]
+    assert in_log(doc, doc.sections[3]) and not in_log(doc, doc.sections[1]) and not in_log(doc, None)
