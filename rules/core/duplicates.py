@@ -41,8 +41,9 @@ MAX_WORD_POSTINGS = 24
 
 _WORD_RE = re.compile(r"[^\W_]{3,}")
 _FUNCTION_WORDS = frozenset(
-    "the and for with from that this these those into onto are was were has have had not but all any "
-    "its our their your will can via per also then than when where which while what who how too".split())
+    ["the", "and", "for", "with", "from", "that", "this", "these", "those", "into", "onto", "are", "was", "were",
+     "has", "have", "had", "not", "but", "all", "any", "its", "our", "their", "your", "will", "can", "via", "per",
+     "also", "then", "than", "when", "where", "which", "while", "what", "who", "how", "too"])
 
 
 @dataclass(frozen=True, slots=True)

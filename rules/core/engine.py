@@ -23,19 +23,19 @@ from dataclasses import dataclass, field
 
 from rules.core import insights, scoring
 from rules.core.config import ReviewConfig
-from rules.core.finding import Category, Finding, Severity
+from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.grouping import group_findings
-from rules.core.model import Role, TaskDocs
+from rules.core.model import TaskDocs
 from rules.core.redactor import Redactor, redact_review
 from rules.core.report import Comparison, Gate, Review, ReviewStatus, Stamp, TaskReport
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import and_more
 from rules.core.waivers import find_waivers
 
 log = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "BOT000"
 INCOMPLETE = "review incomplete: time budget exceeded"
-_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +143,7 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
     raw = run_rules(task, rules, ctx, strict=strict, budget=budget, redactor=redactor)
     waived_applied = apply_waivers(task, raw, today=ctx.today, extra=extra_waivers)
     scored = scoring.attribute_points(group_findings(waived_applied))  # one finding per problem, scored once
-    missing = frozenset(cat for role, cat in _ROLE_CATEGORY.items() if task.doc(role) is None)
+    missing = frozenset(cat for role, cat in ROLE_CATEGORY.items() if task.doc(role) is None)
     categories = scoring.category_scores(scored, scale=config.grades, missing=missing)
     score = scoring.overall(categories, config.weights)
     active = sorted((f for f in scored if not f.waived), key=Finding.sort_key)
@@ -155,7 +155,7 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
         root=task.root,
         archived=task.archived,
         loose=task.loose,
-        files=tuple((role, d.path if (d := task.doc(role)) else None) for role in _ROLE_CATEGORY),
+        files=tuple((role, d.path if (d := task.doc(role)) else None) for role in ROLE_CATEGORY),
         categories=categories,
         score=score,
         grade=scoring.grade_for(score, config.grades),
@@ -183,7 +183,7 @@ def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskRepo
                       focus: Collection[str] | None) -> Review:
     """No task to grade: a neutral result (no score, no grade, the gate passes), saying why."""
     if focus:
-        shown = ", ".join(sorted(focus)[:3]) + (f" and {len(focus) - 3} more" if len(focus) > 3 else "")
+        shown = ", ".join(sorted(focus)[:3]) + and_more(len(focus), 3)
         note = f"no planning task at {shown}"
     else:
         note = f"no planning task found under {', '.join(config.roots)}"

@@ -6,6 +6,8 @@ import enum
 import hashlib
 from dataclasses import dataclass, replace
 
+from rules.core.model import Role
+
 
 class Severity(enum.IntEnum):
     """Ordered, so reports can sort and gates can threshold on it."""
@@ -36,6 +38,12 @@ class Category(enum.StrEnum):
     TASKS = "tasks"
     CONSISTENCY = "consistency"
     SECURITY = "security"
+
+
+# The category of each core file's findings (a stale plan line is a plan problem).
+ROLE_CATEGORY: dict[Role, Category] = {
+    Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.report import CategoryScore, Gate
+from rules.core.text import and_more
 
 PENALTY: Mapping[Severity, int] = {
     Severity.CRITICAL: 60,
@@ -124,7 +125,7 @@ def gate(score: int, findings: Iterable[Finding], *, min_score: int,
     blockers = [f for f in findings if f.severity in blocking and not f.waived]
     if blockers:
         shown = ", ".join(f"{f.rule} at {f.path}:{f.line}" for f in blockers[:5])
-        more = f" and {len(blockers) - 5} more" if len(blockers) > 5 else ""
+        more = and_more(len(blockers), 5)
         names = "/".join(sorted((s.label for s in blocking), key=lambda n: -Severity.parse(n)))
         reasons.append(f"{len(blockers)} unwaived {names} finding(s): {shown}{more}")
     passed = not reasons

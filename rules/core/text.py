@@ -47,6 +47,11 @@ def has_cue(folded: str, cues: tuple[tuple[str, re.Pattern[str] | None], ...]) -
     return False
 
 
+def and_more(count: int, shown: int) -> str:
+    """`` and 4 more`` when a message names *shown* of *count* things, else nothing."""
+    return f" and {count - shown} more" if count > shown else ""
+
+
 def clip(line: str) -> str:
     """*line* cut to ``MAX_PROSE_LINE`` characters."""
     return line if len(line) <= MAX_PROSE_LINE else line[:MAX_PROSE_LINE]

@@ -6,11 +6,10 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from rules.core.finding import Category, Finding
-from rules.core.model import Document, Role, Section, TaskDocs
+from rules.core.finding import ROLE_CATEGORY, Finding
+from rules.core.model import Document, Section, TaskDocs
 
 MAX_PER_FILE = 20  # findings of one rule in one file: past that, a reader has the pattern and the file a rewrite
-ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 
 
 def in_role_category(finding: Finding, doc: Document) -> Finding:

@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from rules.core.finding import Category, Finding, Severity
+from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import Document, Role, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import TaskState, TaskStory, core_documents, story
@@ -15,7 +15,6 @@ from rules.story._common import finished_how, quote
 from rules.story._fresh import in_log_at
 from rules.story._next_steps import NEXT_STEPS_RE, done_phases, done_step, heading_key
 
-_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _MAX_FINDINGS = 6  # handoffs of one task: past a few, the same story told again
 
 # Sections that hand the work over to the next session.
@@ -175,7 +174,7 @@ def _category_of(doc: Document) -> Category | None:
     ``SESSION_HANDOFF.md``) is the context's."""
     if doc.role is Role.EXTRA and "handoff" in doc.name.lower():
         return Category.CONTEXT
-    return _ROLE_CATEGORY.get(doc.role)
+    return ROLE_CATEGORY.get(doc.role)
 
 
 def _table_start(text: str, following: str) -> bool:

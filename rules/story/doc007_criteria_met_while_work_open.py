@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Role, TaskDocs
+from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import State, TaskState, core_documents, open_work, overall, story
+from rules.core.text import and_more
 from rules.story._common import MetCriteria, entry_text, met_criteria, quote, where
+from rules.story._fresh import in_role_category
 
-_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _EARLY = frozenset({State.NOT_STARTED, State.PLANNING, State.IN_PROGRESS, State.BLOCKED})
 _MAX_PLACES = 8
 
@@ -69,13 +70,13 @@ class CriteriaMetWhileWorkOpen(Rule):
                        f"but {evidence[0]}.")
         else:
             lists = ", ".join(f"{quote(b.title, 40)} at {where(d, b.line)}" for d, b in found[:4])
-            more = f" and {len(found) - 4} more" if len(found) > 4 else ""
+            more = and_more(len(found), 4)
             message = f"{len(found)} criteria lists mark every entry as met ({lists}{more}), but {evidence[0]}."
         places = [(d, n) for d, b in found for n in (b.items[0], b.items[-1])][:_MAX_PLACES]
         finding = self.finding(task, doc, first.items[0], message, key=f"{doc.name}:{first.title}",
                                related=[*places, *evidence[1]])
         if len({d.path for d, _b in found}) == 1:  # lists in several files: a problem of the folder's story
-            finding = finding.with_changes(category=_ROLE_CATEGORY.get(doc.role, self.category))
+            finding = in_role_category(finding, doc)
         yield finding
 
 

@@ -6,14 +6,13 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Role, TaskDocs
+from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import core_documents
 from rules.core.text import fold, strip_comments
 from rules.story._common import quote, where
-from rules.story._fresh import in_log_at
+from rules.story._fresh import in_log_at, in_role_category
 
-_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _MAX_CLAIMS = 5
 
 # "production-ready", "fully functional", "works end to end": the work said to work, as a fact.
@@ -90,7 +89,7 @@ class WorksClaimWhileUntested(Rule):
         finding = self.finding(task, doc, line, message, key=f"{doc.name}:works",
                                related=[*claims[1:_MAX_CLAIMS], untested])
         if {d.path for d, _n in claims} | {other.path} == {doc.path}:
-            finding = finding.with_changes(category=_ROLE_CATEGORY.get(doc.role, self.category))
+            finding = in_role_category(finding, doc)
         yield finding
 
 

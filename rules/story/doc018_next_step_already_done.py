@@ -9,6 +9,7 @@ from rules.core.model import Role, TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import story
+from rules.core.text import and_more
 from rules.story._next_steps import done_phases
 from rules.story._stale_items import next_lists, stale_items
 
@@ -67,7 +68,7 @@ class NextStepAlreadyDone(Rule):
                     continue
                 shown = "; ".join(f"{short(s.text, 50)!r} ({'ticked' if s.how == 'ticked' else 'marked complete'}"
                                   f" at {s.doc.name}:{s.done_line})" for s in stale[:3])
-                more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
+                more = and_more(len(stale), 3)
                 count = f"{len(stale)} items under {short(found.title, 40)!r} name" if len(stale) > 1 else (
                     f"An item under {short(found.title, 40)!r} names")
                 related = [place for s in stale for place in ((doc, s.line), (s.doc, s.done_line))]

@@ -6,13 +6,12 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Role, Section, Status, TaskDocs
+from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.phases import MENTION_RE
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import fold, strip_comments
 from rules.story._common import quote
-
-_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
+from rules.story._fresh import in_role_category
 
 # A heading that lists the work under way: "🟡 In Progress", "Currently working on", "진행 중", "进行中".
 _IN_PROGRESS_RE = re.compile(r"^(?:currently )?in progress$|^current(?:ly)? work(?:ing on)?$|^진행 ?중$|^进行中$")
@@ -66,7 +65,7 @@ class DevDocsStillBeingWritten(Rule):
                            f"{doc.name}:{line}), but {task.context.name} and {task.tasks.name} are written.")
                 finding = self.finding(task, doc, line, message, key=f"{doc.name}:{section.line}",
                                        related=[(doc, section.line)])
-                yield finding.with_changes(category=_ROLE_CATEGORY.get(doc.role, self.category))
+                yield in_role_category(finding, doc)
 
 
 def _docs_in_progress(doc: Document) -> Iterator[tuple[Section, int]]:

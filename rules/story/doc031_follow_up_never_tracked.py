@@ -8,6 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import and_more
 from rules.story._follow_ups import follow_up_sections, follow_ups, is_tracked, word_stems
 
 _MAX_SECTIONS = 10  # per file: with 50 items each, matching against the task list stays linear
@@ -59,7 +60,7 @@ class FollowUpNeverTracked(Rule):
                 if not untracked:
                     continue
                 shown = "; ".join(repr(short(i.text, 50)) for i in untracked[:3])
-                more = f" and {len(untracked) - 3} more" if len(untracked) > 3 else ""
+                more = and_more(len(untracked), 3)
                 count = f"{len(untracked)} items" if len(untracked) > 1 else "An item"
                 yield self.finding(
                     task, doc, untracked[0].line,

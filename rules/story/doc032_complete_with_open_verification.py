@@ -9,6 +9,7 @@ from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.phase_identity import PhaseRef, generic_stems, phase_refs, same_phase, task_refs
 from rules.core.phases import phases, short
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import and_more
 from rules.story._verification import completed_phases, open_checks, tasks_doc, whole_task_done
 
 
@@ -75,7 +76,7 @@ class CompleteWithOpenVerification(Rule):
                 claim: PhaseRef | None, also: tuple[Document, int] | None = None) -> Finding:
         where = f" ({claim.doc.name}:{claim.line})" if claim is not None else ""
         shown = "; ".join(repr(short(i.text, 50)) for i in checks[:3])
-        more = f" and {len(checks) - 3} more" if len(checks) > 3 else ""
+        more = and_more(len(checks), 3)
         count = f"{len(checks)} test or verification tasks are" if len(checks) > 1 else "a test or verification task is"
         return self.finding(
             task, doc, checks[0].line,

@@ -9,6 +9,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Status, TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import and_more
 
 # Where the work went: a link, an issue or ticket number, or words that say where it is tracked.
 _POINTER_RE = re.compile(
@@ -53,7 +54,7 @@ class DeferredWorkLeftBehind(Rule):
             if not left:
                 continue
             shown = "; ".join(repr(short(item.text, 60)) for item in left[:3])
-            more = f" and {len(left) - 3} more" if len(left) > 3 else ""
+            more = and_more(len(left), 3)
             count = f"{len(left)} deferred items point" if len(left) > 1 else "A deferred item points"
             yield self.finding(
                 task, doc, left[0].line,

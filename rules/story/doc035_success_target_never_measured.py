@@ -8,6 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import and_more
 from rules.story._targets import reported_figures, targets, work_done
 
 
@@ -17,7 +18,8 @@ class SuccessTargetNeverMeasured(Rule):
     Targets are lines under a plan heading such as ``Success Metrics``, ``Success Criteria``,
     ``Acceptance Criteria``, ``Definition of Done`` or ``Targets``, or labelled so anywhere in the plan
     (``**Acceptance:** …`` under a phase), that name a figure with a unit (``95%``, ``200 ms``,
-    ``2 seconds``, ``2x``); headings titled as optional, future or long-term goals are left out. A target is accounted for when another file of the task (the tasks file,
+    ``2 seconds``, ``2x``); headings titled as optional, future or long-term goals are left out. A
+    target is accounted for when another file of the task (the tasks file,
     the context, a summary or handoff) names the same figure (``2 s`` and ``2 seconds`` are one),
     as a task that checks it or a result. Only judged once the work is largely done: the task is
     archived or marked complete, or two thirds of its boxes are ticked.
@@ -57,7 +59,7 @@ class SuccessTargetNeverMeasured(Rule):
         if not missing:
             return
         shown = "; ".join(repr(short(t.text, 60)) for t in missing[:3])
-        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        more = and_more(len(missing), 3)
         count = f"{len(missing)} success targets are" if len(missing) > 1 else "A success target is"
         yield self.finding(
             task, plan, missing[0].line,

@@ -6,14 +6,13 @@ import re
 from collections.abc import Iterator
 
 from rules.core.duplicates import Copies, Place, copies, left_to_ctx008
-from rules.core.finding import Category, Finding, Severity
-from rules.core.model import CheckItem, Document, Role, TaskDocs, innermost_section
+from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
+from rules.core.model import CheckItem, Document, TaskDocs, innermost_section
 from rules.core.phases import in_criteria_section, phases
 from rules.core.rule import Rule, RuleContext
 from rules.core.verification import is_verification
 
 _KIND_NAMES = {"paragraph": "paragraph", "list": "list", "code": "code block"}
-_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _MAX_PLACES_NAMED = 8
 _MAX_BLOCKS_NAMED = 4
 _TRACKER_MIN_PHASES = 2  # phases the plan ticks off itself while the tasks file tracks them too
@@ -227,8 +226,8 @@ def _sections(group: Copies) -> tuple[tuple[str, int], ...] | None:
 def _categorised(finding: Finding, places: tuple[Place, ...]) -> Finding:
     """Copies within one plan, context or tasks file belong to that file's category."""
     role = places[0].doc.role
-    if len({p.doc.path for p in places}) == 1 and role in _ROLE_CATEGORY:
-        return finding.with_changes(category=_ROLE_CATEGORY[role])
+    if len({p.doc.path for p in places}) == 1 and role in ROLE_CATEGORY:
+        return finding.with_changes(category=ROLE_CATEGORY[role])
     return finding
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.discovery import role_of
-from rules.core.finding import Category, Finding, Severity
+from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._mentions import Mention, is_document, mentions, prospective
 from rules.structure._paths import exists, folder_of, resolve, suggest
 from rules.structure._tree import Tree
-
-_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 
 
 class BrokenPathReference(Rule):
@@ -116,7 +114,7 @@ def _missing_role(task: TaskDocs, name: str) -> bool:
     role, prefix = role_of(name)
     if task.loose and prefix != task.name.lower():
         return False  # loose files share their folder: only this task's prefix names its own file
-    return role in _ROLE_CATEGORY and {Role.PLAN: task.plan, Role.CONTEXT: task.context,
+    return role in ROLE_CATEGORY and {Role.PLAN: task.plan, Role.CONTEXT: task.context,
                                        Role.TASKS: task.tasks}[role] is None
 
 
@@ -136,5 +134,5 @@ def _bare(name: str, tree: Tree, task: TaskDocs) -> tuple[str, str | None] | Non
 
 def _categorised(finding: Finding, doc: Document) -> Finding:
     """A broken reference in the plan, context or tasks is that document's problem."""
-    category = _ROLE_CATEGORY.get(doc.role)
+    category = ROLE_CATEGORY.get(doc.role)
     return finding.with_changes(category=category) if category is not None else finding

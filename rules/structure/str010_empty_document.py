@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.core.finding import Category, Finding, Severity
+from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import strip_comments
 
-_ROLE_CATEGORY = {Role.PLAN: Category.PLAN, Role.CONTEXT: Category.CONTEXT, Role.TASKS: Category.TASKS}
 _FILLER_RE = re.compile(  # a line that says nothing: rules, bare bullets, TBD-style placeholders
     r"(?i)^[\s>*_#|:=`~\[\]()-]*(?:(?:tbd|tba|todo|to do|n/?a|none(?: yet)?|wip|placeholder|coming soon"
     r"|fill (?:me )?in|lorem ipsum|\.{3}|…)[\s.!*_`)\]]*)?$"
@@ -45,7 +44,7 @@ class EmptyDocument(Rule):
     effort_minutes = 30
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        for role, category in _ROLE_CATEGORY.items():
+        for role, category in ROLE_CATEGORY.items():
             doc = task.doc(role)
             if doc is None or _has_content(doc):
                 continue
