@@ -66,6 +66,17 @@ class Rule(abc.ABC):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for *task*. Must be pure: no I/O, no clock, no globals."""
 
+    def capped(self, findings: Iterable[Finding], why: str | None, cap: Severity = Severity.INFO) -> Iterator[Finding]:
+        """*findings*, at most *cap* when there is a reason *why* less is expected of this task (the
+        message then ends with it: ``{why}, so this is only a suggestion.``); as they are when *why*
+        is None or the repository config sets the rule's severity."""
+        if why is None or self.effective_severity != type(self).severity:
+            yield from findings
+            return
+        for finding in findings:
+            yield finding if finding.severity <= cap else finding.with_changes(
+                severity=cap, message=f"{finding.message} {why}, so this is only a suggestion.")
+
     def finding(
         self,
         task: TaskDocs,

@@ -99,12 +99,7 @@ def scaled_to_size(rule: Rule, task: TaskDocs, findings: Iterable[Finding],
     """*findings* of *rule*, at most *cap* when the work is small (their message says why); as they
     are when its size is unknown or larger, or when the repo config sets the rule's severity."""
     small = is_small(task)
-    if small is None or rule.effective_severity != type(rule).severity:
-        yield from findings
-        return
-    for finding in findings:
-        yield finding if finding.severity <= cap else finding.with_changes(
-            severity=cap, message=f"{finding.message} {one_session(small)}, so this is only a suggestion.")
+    return rule.capped(findings, None if small is None else one_session(small), cap)
 
 
 def stated_total(task: TaskDocs) -> tuple[Document, Estimate] | None:

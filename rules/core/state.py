@@ -88,13 +88,8 @@ def scaled_to_state(rule: Rule, task: TaskDocs, findings: Iterable[Finding], *, 
     """*findings* of *rule*, at most *cap* when the work is in state *when* (their message says why);
     as they are otherwise, or when the repository config sets the rule's severity."""
     found = work_state(task)
-    if found.state is not when or rule.effective_severity != type(rule).severity:
-        yield from findings
-        return
     what = "has not started yet" if when is WorkState.FRESH else "is finished"
-    for finding in findings:
-        yield finding if finding.severity <= cap else finding.with_changes(
-            severity=cap, message=f"{finding.message} The work {what} ({found.reason}), so this is only a suggestion.")
+    return rule.capped(findings, f"The work {what} ({found.reason})" if found.state is when else None, cap)
 
 
 def _work_state(task: TaskDocs) -> StateEvidence:
