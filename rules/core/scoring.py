@@ -18,8 +18,8 @@ Formula (also in the README):
   a finding never lowers a score.
 * A task's overall score is 100 minus each category's pull, rounded. A category's pull is its
   deduction times its share of the weights (configurable; default structure 10, plan 20, context
-  20, tasks 20, consistency 15, security 15) times ``PULL_FACTOR`` (1.25), bounded at
-  ``MAX_CATEGORY_PULL`` (10 points): one category, however bad (a committed secret, a missing
+  20, tasks 20, consistency 15, security 15) times ``PULL_FACTOR`` (2.25), bounded at
+  ``MAX_CATEGORY_PULL`` (12 points): one category, however bad (a committed secret, a missing
   file), cannot sink a task whose other files are sound, and the gate, not the score, is what
   blocks it. Calibration: README, "Scoring, grades and the gate".
 * A review's overall score is the mean of its reviewed tasks' scores, rounded.
@@ -42,15 +42,15 @@ PENALTY: Mapping[Severity, int] = {
     Severity.MEDIUM: 15,
     Severity.LOW: 6,
     Severity.INFO: 0,
-}  # a high finding costs 7–8 overall points (30 × a 20% category × 1.25), about one grade step
+}  # a medium finding costs about 7 overall points (15 × a 20% category × 2.25), a high one the bound
 RULE_CAP_MULTIPLIER = 2
 # Contradictions about the task as a whole (its status in one file against another or against
 # itself, a finished task still filed as active, the overall progress figure): every reader of
 # every file is misled, unlike a disagreement about one item or phase.
 TASK_WIDE: frozenset[str] = frozenset({"DOC001", "DOC002", "STR006", "CON002"})
 TASK_WIDE_MULTIPLIER = 2
-PULL_FACTOR = 1.25  # the first problems of a category weigh a little more than in a plain weighted mean
-MAX_CATEGORY_PULL = 10  # no single category takes more than this off the total
+PULL_FACTOR = 2.25  # the first problems of a category weigh more than in a plain weighted mean
+MAX_CATEGORY_PULL = 12  # no single category takes more than this off the total
 
 
 def grade_for(score: float, scale: Mapping[str, int]) -> str:

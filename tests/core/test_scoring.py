@@ -66,16 +66,17 @@ def test_one_category_cannot_sink_the_total_but_a_blocker_still_fails_the_gate()
     secret = _finding("SEC001", Severity.CRITICAL, Category.SECURITY)
     no_plan = _finding("STR001", Severity.CRITICAL, Category.PLAN, penalty=100)
 
-    assert _overall([secret]) == 100 - scoring.MAX_CATEGORY_PULL == 90
-    assert _overall([no_plan]) == 90  # the plan category scores 0, the total loses at most 10
-    assert _overall([secret, no_plan]) == 80
+    assert _overall([secret]) == 100 - scoring.MAX_CATEGORY_PULL == 88
+    assert _overall([no_plan]) == 88  # the plan category scores 0, the total loses at most 12
+    assert _overall([secret, no_plan]) == 76
     blocked = scoring.gate(_overall([secret]), [secret], min_score=80, blocking=frozenset({Severity.CRITICAL}))
     assert not blocked.passed and "SEC001" in blocked.reasons[-1]
 
 
 def test_small_deductions_count_a_little_more_than_a_weighted_mean() -> None:
-    assert _overall([_finding(severity=Severity.MEDIUM)]) == 96  # 15 points x 20% x 1.25 = 3.75
-    assert _overall([_finding(severity=Severity.HIGH), _finding("CTX002", Severity.HIGH, line=2)]) == 90  # 15 > 10
+    assert _overall([_finding(severity=Severity.LOW)]) == 97  # 6 points x 20% x 2.25 = 2.7
+    assert _overall([_finding(severity=Severity.MEDIUM)]) == 93  # 15 points x 20% x 2.25 = 6.75
+    assert _overall([_finding(severity=Severity.HIGH), _finding("CTX002", Severity.HIGH, line=2)]) == 88  # 27 > 12
 
 
 def test_a_contradiction_about_the_whole_task_weighs_twice_one_about_an_item() -> None:
