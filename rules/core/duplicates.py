@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import product
 from dataclasses import dataclass
 
 from rules.core.model import Document, Role, TaskDocs
@@ -130,13 +131,15 @@ def _reworded_pairs(places: list[Place]) -> list[tuple[int, int]]:
     for number, (_, words) in enumerate(items):
         for word in words:
             postings.setdefault(word, []).append(number)
+    owners = [places[index].doc for index, _ in items]
     shared: Counter[tuple[int, int]] = Counter()
     for numbers in postings.values():
         if len(numbers) <= MAX_WORD_POSTINGS:
-            for a_pos, a in enumerate(numbers):
-                for b in numbers[a_pos + 1:]:
-                    if _may_reword(places[items[a][0]].doc, places[items[b][0]].doc):
-                        shared[a, b] += 1
+            runs = _runs_by_doc(numbers, owners)
+            for a_pos, (one, left) in enumerate(runs):
+                for other, right in runs[a_pos + 1:]:
+                    if _may_reword(one, other):
+                        shared.update(product(left, right))
     common = {word for word, numbers in postings.items() if len(numbers) > MAX_WORD_POSTINGS}
     sizes = [len(words - common) if common else len(words) for _, words in items]  # the words that count
     twins: dict[tuple[int, int], tuple[set[int], set[int]]] = {}  # place pair → its items with a twin
@@ -149,6 +152,20 @@ def _reworded_pairs(places: list[Place]) -> list[tuple[int, int]]:
     return [pair for pair, (left, right) in twins.items()
             if min(len(left), len(right)) >= NEAR_MIN_SHARED
             and min(len(left), len(right)) >= NEAR_SHARE * max(len(places[i].unit.items) for i in pair)]
+
+
+def _runs_by_doc(numbers: list[int], owners: list[Document]) -> list[tuple[Document, list[int]]]:
+    """*numbers* (ascending item numbers) cut into runs of one document each: items are numbered in
+    document order, so every pair across two runs is a pair of items in those runs' documents (each
+    pair once, smaller number first), and the pairs of a posting list are counted in C."""
+    runs: list[tuple[Document, list[int]]] = []
+    for number in numbers:
+        doc = owners[number]
+        if runs and runs[-1][0] is doc:
+            runs[-1][1].append(number)
+        else:
+            runs.append((doc, [number]))
+    return runs
 
 
 def _may_reword(one: Document, other: Document) -> bool:
