@@ -124,7 +124,7 @@ def _reworded_pairs(places: list[Place]) -> list[tuple[int, int]]:
     for index, place in enumerate(places):
         if place.unit.kind == "list":
             for item in place.unit.items:
-                words = frozenset(w for w in _WORD_RE.findall(item) if w not in _FUNCTION_WORDS)
+                words = frozenset(_WORD_RE.findall(item)) - _FUNCTION_WORDS
                 if len(words) >= REWORDED_MIN_WORDS:
                     items.append((index, words))
     postings: dict[str, list[int]] = {}
@@ -134,7 +134,7 @@ def _reworded_pairs(places: list[Place]) -> list[tuple[int, int]]:
     owners = [places[index].doc for index, _ in items]
     shared: Counter[tuple[int, int]] = Counter()
     for numbers in postings.values():
-        if len(numbers) <= MAX_WORD_POSTINGS:
+        if 1 < len(numbers) <= MAX_WORD_POSTINGS and owners[numbers[0]] is not owners[numbers[-1]]:
             runs = _runs_by_doc(numbers, owners)
             for a_pos, (one, left) in enumerate(runs):
                 for other, right in runs[a_pos + 1:]:
