@@ -19,14 +19,23 @@ sharing ``REWORDED_MIN_WORDS`` content words, ``REWORDED_SHARE`` of the shorter 
 words and words found in more than ``MAX_WORD_POSTINGS`` items (the folder's subject) never count.
 A tasks file restating the plan's steps in its own words is a checklist doing its job, not a copy:
 reworded lists count between any other two files.
+
+Any block may also be *re-typed* in another file: a command block with comments added and a flag
+changed, a list of checks rewritten line by line. Two blocks are then near copies when they share
+``SHINGLE_MIN_SHARED`` word pairs (two consecutive words of a line, case folded) making up
+``SHINGLE_SHARE`` of the smaller block's pairs: the smaller block is mostly inside the other. Code
+pairs only with code (a sentence naming a command is not a copy of it), prose between the same files
+as reworded lists; blocks of ``Label: value`` lines never count (the same settings with other values
+share their labels, not their content), nor a word pair found in more than ``MAX_SHINGLE_POSTINGS``
+blocks.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import product
 from dataclasses import dataclass
+from itertools import product
 
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.units import Unit, units
@@ -39,8 +48,13 @@ MAX_POSTINGS = 8
 REWORDED_MIN_WORDS = 3
 REWORDED_SHARE = 0.7
 MAX_WORD_POSTINGS = 24
+SHINGLE_WORDS = 2
+SHINGLE_MIN_SHARED = 10
+SHINGLE_SHARE = 0.7
+MAX_SHINGLE_POSTINGS = 8
 
 _WORD_RE = re.compile(r"[^\W_]{3,}")
+_SHINGLE_WORD_RE = re.compile(r"[^\W_]+")
 _FUNCTION_WORDS = frozenset(
     ["the", "and", "for", "with", "from", "that", "this", "these", "those", "into", "onto", "are", "was", "were",
      "has", "have", "had", "not", "but", "all", "any", "its", "our", "their", "your", "will", "can", "via", "per",
@@ -85,7 +99,7 @@ def _copies(task: TaskDocs) -> tuple[Copies, ...]:
     first: dict[str, int] = {}
     for index, place in enumerate(places):
         union(first.setdefault(place.unit.key, index), index)
-    for i, j in (*_near_pairs(places), *_reworded_pairs(places)):
+    for i, j in (*_near_pairs(places), *_reworded_pairs(places), *_shingle_pairs(places)):
         union(i, j)
     groups: dict[int, list[Place]] = {}
     for index, place in enumerate(places):
@@ -166,6 +180,44 @@ def _runs_by_doc(numbers: list[int], owners: list[Document]) -> list[tuple[Docum
         else:
             runs.append((doc, [number]))
     return runs
+
+
+def _shingle_pairs(places: list[Place]) -> list[tuple[int, int]]:
+    """Blocks in different files sharing most of the smaller one's word pairs (see the module
+    docstring). Shingle postings are capped, so the candidate pairs stay linear."""
+    shingles = [frozenset() if p.unit.is_fields else _shingles(p.unit) for p in places]
+    postings: dict[tuple[str, ...], list[int]] = {}
+    for index, found in enumerate(shingles):
+        for shingle in found:
+            postings.setdefault(shingle, []).append(index)
+    shared: Counter[tuple[int, int]] = Counter()
+    for indices in postings.values():
+        if len(indices) <= MAX_SHINGLE_POSTINGS:
+            for a_pos, a in enumerate(indices):
+                for b in indices[a_pos + 1:]:
+                    if _may_retype(places[a], places[b]):
+                        shared[a, b] += 1
+    return [(a, b) for (a, b), count in shared.items()
+            if count >= SHINGLE_MIN_SHARED and count >= SHINGLE_SHARE * min(len(shingles[a]), len(shingles[b]))]
+
+
+def _may_retype(one: Place, other: Place) -> bool:
+    """Whether *other* may be *one* re-typed: in another file; code only with code (a command and a
+    sentence about it are not copies); prose as for reworded lists (not the plan's steps in the tasks)."""
+    if (one.unit.kind == "code") != (other.unit.kind == "code"):
+        return False
+    if one.unit.kind == "code":
+        return one.doc is not other.doc
+    return _may_reword(one.doc, other.doc)
+
+
+def _shingles(unit: Unit) -> frozenset[tuple[str, ...]]:
+    """The unit's runs of ``SHINGLE_WORDS`` consecutive words (letters and digits), within a line."""
+    found: set[tuple[str, ...]] = set()
+    for item in unit.items:
+        words = _SHINGLE_WORD_RE.findall(item.casefold())
+        found.update(tuple(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1))
+    return frozenset(found)
 
 
 def _may_reword(one: Document, other: Document) -> bool:

@@ -88,6 +88,13 @@ class Unit:
                 and all(_FIELD_RE.match(item) for item in self.items))
 
     @property
+    def is_fields(self) -> bool:
+        """A paragraph or list of ``Label: value`` lines only (settings, references, a filled-in form):
+        its labels repeat wherever the same form is used, whatever the values."""
+        return (self.kind != "code" and len(self.items) > 1
+                and all(_FIELD_RE.match(item) for item in self.items))
+
+    @property
     def big_enough(self) -> bool:
         """Worth comparing: long enough, and not a template to fill in (``Completed: YYYY-MM-DD``)."""
         if self.kind == "code":

@@ -38,6 +38,7 @@ from rules.story.doc033_large_change_without_test_task import LargeChangeWithout
 from rules.story.doc034_deferred_work_left_behind import DeferredWorkLeftBehind
 from rules.story.doc035_success_target_never_measured import SuccessTargetNeverMeasured
 from rules.story.doc040_duplicated_content import DuplicatedContent
+from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSomeFilesOnly
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -70,4 +71,5 @@ RULES: tuple[type[Rule], ...] = (
     DeferredWorkLeftBehind,
     SuccessTargetNeverMeasured,
     DuplicatedContent,
+    LastUpdatedOnSomeFilesOnly,
 )

@@ -31,7 +31,10 @@ class DuplicatedContent(Rule):
     of the same items still matches. A copy in another file that was edited afterwards still
     counts when most of its lines are the same (three lines or more, 90 characters, 60% of the
     longer block), or, for a list, when most of its items are the other's reworded (three items and
-    60% of the longer list each sharing 70% of their content words with an item there); within one
+    60% of the longer list each sharing 70% of their content words with an item there), or when it
+    was re-typed (a command block with comments added and a flag changed, checks rewritten line by
+    line: ten shared word pairs, 70% of the smaller block's; code only with code, never blocks of
+    ``Label: value`` lines, which share their labels and not their content); within one
     file an edited copy is usually a deliberate before/after pair and is not reported, and the
     tasks file restating the plan's steps in its own words is the checklist doing its job. Short
     units are never duplicates: a paragraph or list needs 12 words and 70 characters, a code block
@@ -40,7 +43,8 @@ class DuplicatedContent(Rule):
     ``Label: value`` lines repeated within one file (a form filled in per item), so headings,
     table headers, "N/A", template phrases and a lone ``npm test`` are left alone.
 
-    One finding per set of files sharing copies: a block repeated once is reported at its first
+    One finding per set of files sharing copies (copies among some of the files join the finding
+    of copies among more files that include them): a block repeated once is reported at its first
     place, naming every other place (in the message and as related locations); several blocks of
     one section copied into the same other section, at the section's heading; several blocks
     repeated among the same files otherwise (a plan's breakdown copied list by list into the tasks
@@ -84,6 +88,7 @@ class DuplicatedContent(Rule):
             if left_to_ctx008(group) or _repeated_form(group):
                 continue
             by_files.setdefault(tuple(dict.fromkeys(p.doc.path for p in group.places)), []).append(group)
+        by_files = _merged_into_supersets(by_files)
         tracker = _second_tracker(task)
         if tracker is not None and not any(_plan_and_tasks(task, files) for files in by_files):
             yield self._report_tracker(task, *tracker)
@@ -134,8 +139,9 @@ class DuplicatedContent(Rule):
         """Several blocks repeated among the same files: one finding naming every block and place."""
         places = groups[0].places
         doc, unit = places[0].doc, places[0].unit
-        files = list(dict.fromkeys(p.doc.name for p in places))
-        among = f"in {files[0]!r}" if len(files) == 1 else "between " + " and ".join(repr(f) for f in files)
+        files = list(dict.fromkeys(p.doc.name for g in groups for p in g.places))
+        quoted = [repr(f) for f in files]
+        among = f"in {quoted[0]}" if len(files) == 1 else f"between {', '.join(quoted[:-1])} and {quoted[-1]}"
         shown = [f"{g.places[0].unit.shown!r} ({', '.join(_place(p.doc, p.unit.line, doc) for p in g.places)})"
                  for g in groups]
         edited = "" if all(g.exact for g in groups) else ", some with edits"
@@ -204,6 +210,21 @@ def _plan_and_tasks(task: TaskDocs, files: tuple[str, ...]) -> bool:
     """Whether copies among *files* already tie the plan to the tasks file (DOC040 reports them)."""
     paths = {d.path for d in (task.plan, task.tasks) if d is not None}
     return len(paths) == 2 and paths <= set(files)
+
+
+def _merged_into_supersets(by_files: dict[tuple[str, ...], list[Copies]]) -> dict[tuple[str, ...], list[Copies]]:
+    """Copies among some files join the copies among more files that include them (plan and tasks
+    into plan, context and tasks): one finding tells one spread of copies. Copies within one file
+    stay apart (they are that file's own problem). Groups keep their order (first place first)."""
+    homes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for files in by_files:
+        wider = [other for other in by_files if len(files) > 1 and set(files) < set(other)]
+        homes[files] = max(wider, key=len) if wider else files
+    merged: dict[tuple[str, ...], list[Copies]] = {}
+    for files, groups in by_files.items():
+        merged.setdefault(homes[files], []).extend(groups)
+    order = {id(group): index for index, group in enumerate(g for groups in by_files.values() for g in groups)}
+    return {files: sorted(groups, key=lambda g: order[id(g)]) for files, groups in merged.items()}
 
 
 def _repeated_form(group: Copies) -> bool:

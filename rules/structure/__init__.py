@@ -8,6 +8,8 @@ from __future__ import annotations
 from rules.core.rule import Rule
 from rules.structure.lnk001_broken_relative_link import BrokenRelativeLink
 from rules.structure.lnk002_broken_path_reference import BrokenPathReference
+from rules.structure.lnk003_personal_home_path import PersonalHomePath
+from rules.structure.lnk004_stale_own_folder_path import StaleOwnFolderPath
 from rules.structure.str001_missing_plan_file import MissingPlanFile
 from rules.structure.str002_missing_context_file import MissingContextFile
 from rules.structure.str003_missing_tasks_file import MissingTasksFile
@@ -36,4 +38,6 @@ RULES: tuple[type[Rule], ...] = (
     InvalidWaiver,
     BrokenRelativeLink,
     BrokenPathReference,
+    PersonalHomePath,
+    StaleOwnFolderPath,
 )

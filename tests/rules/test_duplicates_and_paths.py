@@ -53,9 +53,24 @@ def test_an_edited_copy_counts_across_files_but_not_within_one() -> None:
     assert "with edits" in found.message
     within = {"dev/active/d/d-plan.md": "# Plan\n\n" + fence("\n".join(block)) + "\n" + fence("\n".join(edited))}
     assert findings(within, "DOC040") == []
-    two_of_four = [*block[:2], "./smoke-test.sh --timeout 30", "./notify.sh --channel ops"]
+    two_of_four = [*block[:2], "./migrate.sh --database orders", "./warm-cache.sh --all"]
     apart = {**across, "dev/active/d/d-tasks.md": "# Tasks\n\n" + fence("\n".join(two_of_four))}
     assert findings(apart, "DOC040") == []
+
+
+def test_a_block_retyped_with_comments_and_other_values_is_a_drifted_copy() -> None:
+    block = ["export TARGET=staging-eu", "./deploy.sh --region eu-west-1 --replicas 3",
+             "./smoke-test.sh --timeout 120 --retries 2", "./notify.sh --channel releases"]
+    retyped = ["# target", "export TARGET=staging-eu", "# deploy", "./deploy.sh --region eu-west-1 --replicas 3",
+               "./smoke-test.sh --timeout 30", "./notify.sh --channel ops"]
+    fence = "```bash\n{}\n```\n".format
+    files = {"dev/active/d/d-plan.md": "# Plan\n\n" + fence("\n".join(block)),
+             "dev/active/d/d-context.md": "# Context\n\n" + fence("\n".join(retyped))}
+    [found] = findings(files, "DOC040")
+    assert "with edits" in found.message and found.related == (Location("dev/active/d/d-context.md", 3),)
+    described = {**files, "dev/active/d/d-context.md": "# Context\n\nWe run " + " then ".join(
+        f"`{line}`" for line in block) + " on every release.\n"}
+    assert findings(described, "DOC040") == []  # a sentence naming the commands is not a copy of the block
 
 
 def test_templates_and_short_units_are_not_worth_comparing() -> None:
@@ -132,7 +147,11 @@ def test_blocks_repeated_among_the_same_files_are_one_finding_naming_every_place
                              Location("dev/active/db/db-context.md", 10))
     assert found.message.startswith("2 blocks are repeated between 'db-plan.md' and 'db-context.md'")
     third = {**files, "dev/active/db/db-tasks.md": "# Tasks\n\n" + fence}
-    assert len(findings(third, "DOC040")) == 2  # the block also in the tasks file is another set of places
+    # the block also in the tasks file: the copies among more files take in the others, one finding
+    [found] = findings(third, "DOC040")
+    assert found.message.startswith("2 blocks are repeated between 'db-plan.md', 'db-context.md' and 'db-tasks.md'")
+    assert Location("dev/active/db/db-tasks.md", 3) in found.related
+    assert Location("dev/active/db/db-context.md", 5) in found.related
 
 
 def test_a_plan_tracker_whose_lists_are_copies_is_reported_once_as_copies() -> None:
