@@ -17,6 +17,13 @@ from rules.core.model import CheckItem, Document
 # "1.2", "**2.3**", "T4", "TASK-12", "Task 3:" opening an item or a heading: a task with a number of its own
 _NUMBERED_RE = re.compile(r"^[*_ ]*(?:\d{1,3}(?:\.\d{1,3})+|[A-Z]{1,6}-?\d{1,4}|task[ ]\d{1,4})\b", re.IGNORECASE)
 
+# The nouns a heading uses to say how many tasks it holds ("(12 tasks)", "(4 zadania)", "— 3 Aufgaben")
+TASK_NOUN = r"(?:tasks?|to-?dos?|zadań|zadania|zadanie|aufgaben?|tareas?|tâches?)"
+# "## Phase 1: Parser (5 tasks)", "## Cleanup — 3 tasks": the heading's own count, and nothing else in the parentheses
+HEADING_COUNT_RE = re.compile(
+    rf"(?i)\((\d{{1,3}})[ ]{TASK_NOUN}\)|[—–:-][ ]{{0,3}}(\d{{1,3}})[ ]{TASK_NOUN}[ ]{{0,3}}$"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Tally:
