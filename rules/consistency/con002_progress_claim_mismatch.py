@@ -204,14 +204,14 @@ def _tallies(doc: Document | None, boxes: list[CheckItem]) -> tuple[Tally, ...]:
         return ()
     in_phase = {p.index for p in phases(doc)}
     phased = [i for i in boxes if any(index in in_phase for index in enclosing(doc, i.section))]
-    return readings(doc, boxes) + readings(doc, phased)
+    under = tuple(Tally(f"{t.how} under phase headings", t.total, t.done) for t in readings(doc, phased))
+    return readings(doc, boxes) + under
 
 
 def _describe(tallies: tuple[Tally, ...]) -> str:
     seen: dict[int, str] = {}
     for tally in tallies:
-        if tally.how not in seen.values():
-            seen.setdefault(tally.total, tally.how)
+        seen.setdefault(tally.total, tally.how)
     return ", ".join(f"{total} {how}" for total, how in seen.items())
 
 
