@@ -11,6 +11,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Progress, Role, TaskDocs
 from rules.core.phases import (
     MENTION_RE,
+    PHASE_WORD,
     enclosing,
     is_phase_tracker,
     is_set_aside,
@@ -32,6 +33,7 @@ _TOTAL_RE = re.compile(
     r"(?i)\btotal[ ]tasks?\b[*_ ]{0,4}:[*_ ]{0,4}(\d{1,4})(?![\d.,%/~])"
     r"|\btotal\b[*_ ]{0,4}:[*_ ]{0,4}(\d{1,4})[ ](?:tasks?|task[ ]items|items)\b"
 )
+_UNIT_OF_WORK_RE = re.compile(rf"(?i)\b{PHASE_WORD}\b")
 _COUNTED_NOUN_RE = re.compile(r"(?i)\d[ ]?/[ ]?\d{1,4}[ ](?:tasks?|items|checkboxes)\b")
 
 
@@ -127,14 +129,14 @@ class ProgressClaimMismatch(Rule):
     def _stated_totals(self, task: TaskDocs, doc: Document, tallies: tuple[Tally, ...]) -> Iterator[Finding]:
         """"Total Tasks: 24" in the tasks file, about the whole task, matching no count of its boxes."""
         progress = {claim.line for claim in doc.progress}
-        for line in _whole_task_lines(doc):
-            if line in progress or (match := _TOTAL_RE.search(doc.line_text(line))) is None:
+        for line, text in enumerate(doc.lines, start=1):
+            if line in progress or (match := _TOTAL_RE.search(text)) is None or not _about_whole_task(doc, line):
                 continue
             stated = int(match.group(1) or match.group(2))
             if stated not in totals(tallies):
                 yield self.finding(
                     task, doc, line,
-                    f"{short(doc.line_text(line))!r} states {stated} tasks, but the checklist holds "
+                    f"{short(text)!r} states {stated} tasks, but the checklist holds "
                     f"{_describe(tallies)}; no way of counting it gives {stated}.",
                     key=f"total:{stated}", severity=Severity.LOW,
                 )
@@ -215,16 +217,15 @@ def _describe(tallies: tuple[Tally, ...]) -> str:
     return ", ".join(f"{total} {how}" for total, how in seen.items())
 
 
-def _whole_task_lines(doc: Document) -> Iterator[int]:
-    """Lines of *doc* not on a box, not naming a phase and not inside a phase's section."""
-    item_lines = {item.line for item in doc.items}
+def _about_whole_task(doc: Document, line: int) -> bool:
+    """Not on a box or in code, naming no phase, and not inside a phase's (or a sprint's) section."""
+    if line in doc.code_lines or MENTION_RE.search(doc.line_text(line)) or any(i.line == line for i in doc.items):
+        return False
     in_phase = {p.index for p in phases(doc)}
-    for line, text in enumerate(doc.lines, start=1):
-        if line in item_lines or line in doc.code_lines or MENTION_RE.search(text):
-            continue
-        if any(index in in_phase for index in enclosing(doc, doc.section_index(line))):
-            continue
-        yield line
+    for index in enclosing(doc, doc.section_index(line)):
+        if index in in_phase or _UNIT_OF_WORK_RE.search(doc.sections[index].title):
+            return False
+    return True
 
 
 def _whole_task_claims(doc: Document) -> list[Progress]:
