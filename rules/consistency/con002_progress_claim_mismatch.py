@@ -11,6 +11,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Progress, Role, TaskDocs
 from rules.core.phases import (
     MENTION_RE,
+    PHASE_WORD,
     enclosing,
     is_phase_tracker,
     is_set_aside,
@@ -18,6 +19,7 @@ from rules.core.phases import (
     short,
 )
 from rules.core.rule import Rule, RuleContext
+from rules.core.tallies import Tally, readings, totals
 
 _ROUNDING = 1.0  # points: 5.5/6 = 91.7% may be written 92% (or 91%)
 _WHOLE_TASK_RE = re.compile(r"(?i)progress|overall|status|completion|total|\btasks?\b|진행|완료")
@@ -25,6 +27,14 @@ _SOMETHING_ELSE_RE = re.compile(
     r"(?i)\btests?\b|coverage|passing|\bpass(?:ed|es)?\b|errors?\b|lint|build|reduction|\bfiles?\b|\blines?\b"
     r"|phases|steps|stages|milestones|sprints|setup|uptime|accuracy"
 )
+
+# "**Total Tasks**: 24", "Total: 51 task items": a stated number of tasks, with no fraction to carry it
+_TOTAL_RE = re.compile(
+    r"(?i)\btotal[ ]tasks?\b[*_ ]{0,4}:[*_ ]{0,4}(\d{1,4})(?![\d.,%/~])"
+    r"|\btotal\b[*_ ]{0,4}:[*_ ]{0,4}(\d{1,4})[ ](?:tasks?|task[ ]items|items)\b"
+)
+_UNIT_OF_WORK_RE = re.compile(rf"(?i)\b{PHASE_WORD}\b")
+_COUNTED_NOUN_RE = re.compile(r"(?i)\d[ ]?/[ ]?\d{1,4}[ ](?:tasks?|items|checkboxes)\b")
 
 
 # "core UI 100% complete": the words right before a percentage, back to the start of their clause,
@@ -65,7 +75,10 @@ class ProgressClaimMismatch(Rule):
     share of ticked boxes in the tasks file within a tolerance (and a count over exactly as many
     boxes as the file holds, "12/17 tasks", must name the ticked count). Claims about one phase, tests,
     files or coverage, or about a part named before the figure ("core UI 100% complete"), are not
-    compared with the boxes.
+    compared with the boxes. A stated number of tasks for the whole task ("27/27 tasks complete",
+    "Total Tasks: 24") must be one way of counting the tasks file: all its boxes, the top-level
+    ones, the headings that group them, or the numbered tasks, in the whole file or under its
+    phase headings; a number that none of these gives is reported (low: the share may be right).
 
     Why: the progress line is the first thing a reader (or the next session) trusts. A figure
     that the checkboxes contradict is either stale or wishful, and either way misleads planning.
@@ -100,6 +113,7 @@ class ProgressClaimMismatch(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         boxes = _countable(task.tasks)
+        tallies = _tallies(task.tasks, boxes) if len(boxes) >= self.options.min_boxes else ()
         for doc in (task.plan, task.context, task.tasks):
             if doc is None:
                 continue
@@ -108,10 +122,27 @@ class ProgressClaimMismatch(Rule):
                 if (problem := _arithmetic(claim)) is not None:
                     yield self.finding(task, doc, claim.line, problem, key=short(claim.text, 80))
                 elif claim.line in whole and task.tasks is not None and len(boxes) >= self.options.min_boxes:
-                    yield from self._compare(task, doc, claim, boxes, task.tasks)
+                    yield from self._compare(task, doc, claim, boxes, task.tasks, tallies)
+        if task.tasks is not None and tallies:
+            yield from self._stated_totals(task, task.tasks, tallies)
+
+    def _stated_totals(self, task: TaskDocs, doc: Document, tallies: tuple[Tally, ...]) -> Iterator[Finding]:
+        """"Total Tasks: 24" in the tasks file, about the whole task, matching no count of its boxes."""
+        progress = {claim.line for claim in doc.progress}
+        for line, text in enumerate(doc.lines, start=1):
+            if line in progress or (match := _TOTAL_RE.search(text)) is None or not _about_whole_task(doc, line):
+                continue
+            stated = int(match.group(1) or match.group(2))
+            if stated not in totals(tallies):
+                yield self.finding(
+                    task, doc, line,
+                    f"{short(text)!r} states {stated} tasks, but the checklist holds "
+                    f"{_describe(tallies)}; no way of counting it gives {stated}.",
+                    key=f"total:{stated}", severity=Severity.LOW,
+                )
 
     def _compare(self, task: TaskDocs, doc: Document, claim: Progress, boxes: list[CheckItem],
-                 tasks: Document) -> Iterator[Finding]:
+                 tasks: Document, tallies: tuple[Tally, ...]) -> Iterator[Finding]:
         claimed = claim.percent if claim.percent is not None else _share(claim)
         ticked = sum(1 for item in boxes if item.checked)
         actual = 100 * ticked / len(boxes)
@@ -125,6 +156,14 @@ class ProgressClaimMismatch(Rule):
             )
             return
         if gap <= self.options.tolerance:
+            if claim.total is not None and _COUNTED_NOUN_RE.search(claim.text) and int(claim.total) == claim.total \
+                    and int(claim.total) not in totals(tallies):
+                yield self.finding(  # the share is right, the count is not: "27/27 tasks" over 59 ticked boxes
+                    task, doc, claim.line,
+                    f"Progress claim {short(claim.text)!r} counts {claim.total:g} tasks, but {tasks.name} holds "
+                    f"{_describe(tallies)}; no way of counting them gives {claim.total:g}.",
+                    key=short(claim.text, 80), severity=Severity.LOW,
+                )
             return
         high = gap >= 25 or (claimed >= 100 > actual)
         # the other side: the first open box when the claim says more is done, else the first ticked one
@@ -159,6 +198,34 @@ def _countable(doc: Document | None) -> list[CheckItem]:
     legend = {i.line for s in doc.sections if "legend" in s.key for i in doc.items_in(s)}  # "- [x] Done": a key
     return [i for i in doc.items if not is_phase_tracker(i) and (i.checked or not is_set_aside(i))
             and i.line not in legend]
+
+
+def _tallies(doc: Document | None, boxes: list[CheckItem]) -> tuple[Tally, ...]:
+    """The ways the tasks file's boxes can be counted: all of them, or only those under phase headings."""
+    if doc is None:
+        return ()
+    in_phase = {p.index for p in phases(doc)}
+    phased = [i for i in boxes if any(index in in_phase for index in enclosing(doc, i.section))]
+    under = tuple(Tally(f"{t.how} under phase headings", t.total, t.done) for t in readings(doc, phased))
+    return readings(doc, boxes) + under
+
+
+def _describe(tallies: tuple[Tally, ...]) -> str:
+    seen: dict[int, str] = {}
+    for tally in tallies:
+        seen.setdefault(tally.total, tally.how)
+    return ", ".join(f"{total} {how}" for total, how in seen.items())
+
+
+def _about_whole_task(doc: Document, line: int) -> bool:
+    """Not on a box or in code, naming no phase, and not inside a phase's (or a sprint's) section."""
+    if line in doc.code_lines or MENTION_RE.search(doc.line_text(line)) or any(i.line == line for i in doc.items):
+        return False
+    in_phase = {p.index for p in phases(doc)}
+    for index in enclosing(doc, doc.section_index(line)):
+        if index in in_phase or _UNIT_OF_WORK_RE.search(doc.sections[index].title):
+            return False
+    return True
 
 
 def _whole_task_claims(doc: Document) -> list[Progress]:

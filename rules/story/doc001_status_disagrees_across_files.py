@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, TaskDocs
+from rules.core.model import Document, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import State, Statement, core_documents, file_statements, open_work, overall
 from rules.story._common import quote, where
 
 _NOT_BEGUN = frozenset({State.PLANNING, State.NOT_STARTED})
 _MIN_TICKED = 3  # all boxes ticked counts as evidence from this many on
+_MIN_UNTICKED = 10  # none of this many boxes ticked: a checklist that would show work begun
+_BEGUN_MARKS = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})
 
 
 class StatusDisagreesAcrossFiles(Rule):
@@ -25,7 +27,9 @@ class StatusDisagreesAcrossFiles(Rule):
     (``Status: ✅ COMPLETE``, ``Completed: 2026-01-09``) while the tasks file still has open boxes
     (deferred ones and those under future / follow-up / optional headings aside). Statements about
     one phase or session (``Phase 1A complete``) count as proof that work began, never as the
-    whole work done.
+    whole work done. Also (low) a file that says in progress while the tasks file has ten boxes or
+    more, none ticked, and nothing else in the folder (no other status past planning, no done or
+    under-way mark) shows the work has begun: "Not started" or "Planned" would be accurate.
 
     Why: the first lines of a file are what the next session trusts. A plan still "Planning"
     beside a tasks file "Complete (6/6)" means one of them was never updated, and a reader cannot
@@ -61,6 +65,15 @@ class StatusDisagreesAcrossFiles(Rule):
                 ahead = next(((f"{where(d, s.line)} says {quote(s.words)}", d, s.line) for d, s in stated
                               if d is not doc and s.state is State.DONE and s.kind == "label"), None)
             behind = _open_tasks(task, doc) if ahead is None and statement.state is State.DONE else None
+            idle = _nothing_begun(task, docs, doc, statement.line) if statement.state is State.IN_PROGRESS else None
+            if ahead is None and idle is not None:
+                yield self.finding(
+                    task, doc, statement.line,
+                    f"{doc.name} says the work is in progress ({quote(statement.words)}), but {idle[0]}; "
+                    "nothing in the folder shows it has begun.",
+                    key=f"{doc.name}:not-begun", severity=Severity.LOW, related=[idle[1:]],
+                )
+                continue
             if (evidence := ahead or behind) is not None:
                 key = (evidence[1].path, evidence[2], ahead is None)
                 groups.setdefault(key, []).append((doc, statement, evidence))
@@ -87,6 +100,21 @@ def _open_tasks(task: TaskDocs, doc: Document) -> _Evidence | None:
     first = still_open[0]
     return (f"{len(still_open)} of {len(tasks.items)} boxes in {tasks.name} are still open "
             f"(first: {quote(first.text, 50)} at {where(tasks, first.line)})", tasks, first.line)
+
+
+def _nothing_begun(task: TaskDocs, docs: tuple[Document, ...], doc: Document, line: int) -> _Evidence | None:
+    """A tasks file (another file than *doc*) of many boxes, none ticked, and no other sign of work
+    begun anywhere in the folder than the statement at *line* of *doc*: no other status statement
+    past planning, no done or under-way mark (a ✅ phase, a "Phase 1 complete")."""
+    tasks = task.tasks
+    if tasks is None or tasks is doc or len(tasks.items) < _MIN_UNTICKED or any(i.checked for i in tasks.items):
+        return None
+    for other in docs:
+        if any(s.state.begun for s in file_statements(other) if other is not doc or s.line != line):
+            return None
+        if any(mark.status in _BEGUN_MARKS for mark in other.statuses if other is not doc or mark.line != line):
+            return None
+    return f"none of the {len(tasks.items)} boxes in {tasks.name} is ticked", tasks, tasks.items[0].line
 
 
 def _begun_elsewhere(task: TaskDocs, docs: tuple[Document, ...], stated: list[tuple[Document, Statement]],

@@ -25,6 +25,11 @@ _PART_SPLIT = re.compile(r"\+")
 _OTHER_SEPARATOR = re.compile(r"[,;]|[ ](?:and|or|of|with|plus)[ ]")
 _LABELLED_PART = re.compile(r"^[ ]*(?:[A-Za-z][\w -]{0,20}:[ ]*)?(\d{1,5})[ ]*$")
 _COUNTED_PART = re.compile(r"^[ ]*(\d{1,5})[ ]+([a-z][a-z-]{0,24})(?:[ ]+([a-z][a-z-]{0,24}))?[ ]*$", re.IGNORECASE)
+_PASS = frozenset({"passed", "passing", "pass", "passes"})
+_FAIL = frozenset({"failures", "failing", "failed", "fails", "failure"})
+# outcomes besides pass and fail: with one of them on the line the gap may be theirs
+_OTHER_OUTCOME_RE = re.compile(r"(?i)\b(?:skip\w*|pending|xfail\w*|errors?|errored|ignored|flaky|todo|timed?[ -]?out"
+                               r"|disabled|excluded|not run|deselected)\b")
 _COUNTED = re.compile(r"(?i)^(?:tasks?|items?|steps?|tests?|checks?|issues?|files?|endpoints?|subtasks?|todos?)$")
 
 
@@ -38,6 +43,8 @@ class NumberClaimContradictsItself(Rule):
     "60 tasks (25 completed, 60 remaining)", where done and remaining do not add up to the total they
     break down; and "10 skills (7 specific + 4 generic)", an explicit sum that misses the count it
     explains. A comma list in parentheses ("20 tests (3 flaky, 2 skipped)") may name subsets, and is not summed.
+    Also a pass ratio followed by a failure count that does not cover the gap ("724/750 tests passed,
+    4 remaining failures"), when the line names no other outcome (skipped, pending, errors) for the rest.
 
     Why: the line is a summary a reader trusts without recounting. When its own numbers disagree,
     one of them is stale or wishful, and the reader cannot tell which.
@@ -68,7 +75,8 @@ class NumberClaimContradictsItself(Rule):
             for claim in claims(doc):
                 by_line.setdefault(claim.line, []).append(claim)
             for line, found in by_line.items():
-                problem = _partial_all(doc, found) or _parts_miss_total(found) or _breakdown(doc, found)
+                problem = (_partial_all(doc, found) or _parts_miss_total(found) or _breakdown(doc, found)
+                           or _failures_unaccounted(doc, found))
                 if problem:
                     yield self.finding(task, doc, line, problem, key=problem[:80])
             for item in doc.items:
@@ -127,6 +135,22 @@ def _parts_miss_total(found: list[NumberClaim]) -> str | None:
         return None
     return (f"{d.value:g} {d.subject[0]} + {r.value:g} {r.subject[0]} = {d.value + r.value:g}, "
             f"not the {total.value:g} {total.head} this line states.")
+
+
+def _failures_unaccounted(doc: Document, found: list[NumberClaim]) -> str | None:
+    """ "724/750 tests passed … 4 failures": the tests that did not pass are not the failures named,
+    and the line names no other outcome (skipped, pending, errors) that could hold the rest."""
+    passed = [c for c in found if c.kind is Kind.RATIO and c.total and not c.table and _PASS.intersection(c.subject)]
+    failed = [c for c in found if c.kind is Kind.COUNT and not c.table and not c.approx
+              and _FAIL.intersection(c.subject[:2])]
+    if len(passed) != 1 or len(failed) != 1 or passed[0].approx or passed[0].column > failed[0].column:
+        return None
+    ratio, failures = passed[0], failed[0]
+    missing = (ratio.total or 0) - ratio.value
+    if missing == failures.value or missing < failures.value or _OTHER_OUTCOME_RE.search(doc.line_text(ratio.line)):
+        return None
+    return (f"{ratio.value:g} of {ratio.total:g} passed leaves {missing:g} not passing, but the line names "
+            f"{failures.value:g} {failures.head or 'failing'}; {missing - failures.value:g} are not accounted for.")
 
 
 def _breakdown(doc: Document, found: list[NumberClaim]) -> str | None:

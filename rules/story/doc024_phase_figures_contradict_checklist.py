@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Table, TaskDocs
-from rules.core.phases import MENTION_RE, is_phase_tracker, is_set_aside, normalise, phases
+from rules.core.phases import MENTION_RE, is_phase_tracker, is_set_aside, normalise, phases, short
 from rules.core.rule import Rule, RuleContext
+from rules.core.tallies import HEADING_COUNT_RE, readings, totals
 
 _TOTAL_COLUMN = ("total", "tasks", "items", "tests", "checks", "count")
 _DONE_COLUMN = ("passed", "pass", "done", "complete", "ticked", "finished")
@@ -55,7 +56,10 @@ class PhaseFiguresContradictChecklist(Rule):
     and of ticked boxes in each phase's section (all of them, only the top-level ones, or the
     sub-sections holding them: a table may count tasks or groups of them, not steps). A progress
     cell is reported only when it also says none, some or all of the phase done and the boxes say
-    otherwise. Phase trackers, deliberately set-aside boxes and status legends are not counted.
+    otherwise. A third shape is a heading that says how many tasks it holds ("## Phase 2: API (4
+    tasks)", in any section, so phases named in another language count too), reported when no way
+    of counting its boxes (all, top-level, groups under sub-headings, numbered tasks) gives that
+    number. Phase trackers, deliberately set-aside boxes and status legends are not counted.
 
     Why: the per-phase figures are what a reader scans to see where the work stands. When the
     checklist under the phase says otherwise, the summary was not updated when the boxes were
@@ -105,6 +109,32 @@ class PhaseFiguresContradictChecklist(Rule):
                     )
             for table in doc.tables:
                 yield from self._table(task, doc, table, boxes)
+        for doc in task.documents:
+            yield from self._heading_counts(task, doc)
+
+    def _heading_counts(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
+        """Headings that say how many tasks they hold ("## Phase 2: API (4 tasks)") over boxes that no
+        way of counting (all, top-level, groups, numbered tasks) gives that number: one finding per file."""
+        legend = {i.line for s in doc.sections if "legend" in s.key for i in doc.items_in(s)}
+        wrong: list[tuple[int, str]] = []
+        for section in doc.sections:
+            if (match := HEADING_COUNT_RE.search(section.title)) is None:
+                continue
+            items = [i for i in doc.items_in(section) if _countable(i) and i.line not in legend]
+            if len(items) < self.options.min_boxes:
+                continue
+            stated, tallies = int(match.group(1) or match.group(2)), readings(doc, items)
+            if stated not in totals(tallies):
+                counted = {t.total: t.how for t in reversed(tallies)}
+                found = ", ".join(f"{total} {how}" for total, how in sorted(counted.items(), reverse=True))
+                wrong.append((section.line, f"{short(section.title, 60)!r} says {stated}, holds {found}"))
+        if wrong:
+            yield self.finding(
+                task, doc, wrong[0][0],
+                "A heading's task count matches no way of counting the boxes under it ("
+                + "; ".join(w for _, w in wrong) + ").",
+                key="heading-counts", severity=Severity.LOW, related=[(doc, line) for line, _ in wrong[1:]],
+            )
 
     def _table(self, task: TaskDocs, doc: Document, table: Table, boxes: dict[str, _Boxes]) -> Iterator[Finding]:
         total_at, done_at = table.column(*_TOTAL_COLUMN), table.column(*_DONE_COLUMN)
