@@ -37,6 +37,7 @@ from rules.story.doc032_complete_with_open_verification import CompleteWithOpenV
 from rules.story.doc033_large_change_without_test_task import LargeChangeWithoutTestTask
 from rules.story.doc034_deferred_work_left_behind import DeferredWorkLeftBehind
 from rules.story.doc035_success_target_never_measured import SuccessTargetNeverMeasured
+from rules.story.doc036_mitigation_never_tasked import MitigationNeverTasked
 from rules.story.doc040_duplicated_content import DuplicatedContent
 
 RULES: tuple[type[Rule], ...] = (
@@ -69,5 +70,6 @@ RULES: tuple[type[Rule], ...] = (
     LargeChangeWithoutTestTask,
     DeferredWorkLeftBehind,
     SuccessTargetNeverMeasured,
+    MitigationNeverTasked,
     DuplicatedContent,
 )
