@@ -38,6 +38,7 @@ from rules.story.doc033_large_change_without_test_task import LargeChangeWithout
 from rules.story.doc034_deferred_work_left_behind import DeferredWorkLeftBehind
 from rules.story.doc035_success_target_never_measured import SuccessTargetNeverMeasured
 from rules.story.doc036_mitigation_never_tasked import MitigationNeverTasked
+from rules.story.doc037_coverage_target_without_test_task import CoverageTargetWithoutTestTask
 from rules.story.doc040_duplicated_content import DuplicatedContent
 
 RULES: tuple[type[Rule], ...] = (
@@ -71,5 +72,6 @@ RULES: tuple[type[Rule], ...] = (
     DeferredWorkLeftBehind,
     SuccessTargetNeverMeasured,
     MitigationNeverTasked,
+    CoverageTargetWithoutTestTask,
     DuplicatedContent,
 )
