@@ -44,3 +44,17 @@ AUTOMATED_TEST_RE = re.compile(
     r" (?:run )?test\b|\.(?:test|spec)\.[jt]sx?\b|\btests?/|_test\.(?:go|py)\b|\btest_\w+\.py\b"
     r"|单元测试|自动化测试|覆盖率|단위\s*테스트|테스트\s*코드|커버리지"
 )
+
+
+# A full-coverage claim: "100% test coverage", "Test Coverage: 100%", "Coverage: 100% of methods".
+FULL_COVERAGE_RE = re.compile(
+    r"(?i)\b100\s*%\s+(?:test\s+|code\s+)?coverage\b|\b(?:test\s+|code\s+)?coverage\W{0,3}\s*100\s*%"
+)
+# …said as a goal or a condition rather than a result.
+COVERAGE_GOAL_RE = re.compile(r"(?i)\b(?:target|goal|aim|should|must|need|required?|at least|achieve|reach|want)\b|[>≥]=?\s*\d")
+# A coverage measurement: a tool or report, a per-kind figure, or a figure no one would round to.
+COVERAGE_MEASURED_RE = re.compile(
+    r"(?i)coverage report|--coverage\b|--cov\b|pytest-cov|coverage\.py|coverage run|istanbul|\bnyc\b|\bc8\b"
+    r"|\blcov\b|codecov|coveralls|\b(?:statements|branches|functions|lines)\W{0,3}\s*\d{1,3}(?:\.\d+)?\s*%"
+    r"|\d\.\d{1,2}\s*%\s*(?:test\s+|code\s+)?coverage|coverage\W{0,3}\s*\d{1,2}\.\d{1,2}\s*%"
+)

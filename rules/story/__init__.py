@@ -39,6 +39,7 @@ from rules.story.doc034_deferred_work_left_behind import DeferredWorkLeftBehind
 from rules.story.doc035_success_target_never_measured import SuccessTargetNeverMeasured
 from rules.story.doc036_mitigation_never_tasked import MitigationNeverTasked
 from rules.story.doc037_coverage_target_without_test_task import CoverageTargetWithoutTestTask
+from rules.story.doc038_coverage_claim_without_measurement import CoverageClaimWithoutMeasurement
 from rules.story.doc040_duplicated_content import DuplicatedContent
 
 RULES: tuple[type[Rule], ...] = (
@@ -73,5 +74,6 @@ RULES: tuple[type[Rule], ...] = (
     SuccessTargetNeverMeasured,
     MitigationNeverTasked,
     CoverageTargetWithoutTestTask,
+    CoverageClaimWithoutMeasurement,
     DuplicatedContent,
 )

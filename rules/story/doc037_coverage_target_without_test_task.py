@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
-from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import snippet
 from rules.core.story import core_documents
 from rules.core.verification import AUTOMATED_TEST_RE, COVERAGE_TARGET_RE
 
@@ -55,7 +55,7 @@ class CoverageTargetWithoutTestTask(Rule):
         doc, line = targets[0]
         yield self.finding(
             task, doc, line,
-            f"{short(doc.line_text(line).strip(' -*'), 70)!r} sets a test-coverage target, but no task or other "
+            f"{snippet(doc.line_text(line), 70)!r} sets a test-coverage target, but no task or other "
             f"line of the folder writes, sets up or runs automated tests (only manual checks, if any).",
             key="coverage-target", related=targets[1:5],
         )
