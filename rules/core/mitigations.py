@@ -7,12 +7,23 @@ A mitigation is read from a risk section of the plan or the context (a heading s
 * the text after a ``Mitigation:`` label (``**Mitigation:** Rehearse the migration on a restored
   backup``), or, when the label stands alone, each bullet right under it.
 
-Its **action words** are the meaningful word stems of the mitigation that its own risk does not
-already use: in ``Schema migration | Test migration on a copy of production data`` they are
-``copy``, ``production``, ``data`` (``test`` is filler, ``migration`` is the risk). A line of the
-task names the action when it holds two of them (both, when there are two). A mitigation with
-fewer than two action words, or written in a script without word spaces, is never judged: there is
-too little to match on. Only ASCII words count, so a non-English mitigation says nothing.
+Only mitigations that open with a concrete action (``Document …``, ``Rehearse …``) or name an
+artifact a task would build in their first words (``Optional connectivity check``) are judged;
+design principles ("Keep it simple", "Exact match on names") are not actions.
+
+A mitigation is split into its actions at commas (``Implement queuing, backoff``); each action
+ends at a condition of time or its means (``… before applying``, ``… via logging``). A line of the
+folder outside the risk sections names an action when:
+
+* the action opens with a specific verb (test, validate, rehearse, rotate…; track, monitor and log
+  are one) and the line repeats it with one more of its words, or names three of its words; or,
+  for a generic verb (add, implement, document…) or none, the line holds two of its words (the one
+  word of a one-word action after a comma);
+* and, when the action has words its risk does not use, the line holds one of them: in ``Schema
+  migration | Test migration on a copy of production data`` a task "Test migration" restates the
+  risk, not the mitigation.
+
+Only ASCII words count, so a mitigation in a script without word spaces is never judged.
 """
 
 from __future__ import annotations
@@ -41,6 +52,11 @@ _SPECIFIC_VERBS = ("test|validate|verify|benchmark|review|audit|log|monitor|aler
                    "|ask|request|train|snapshot|export|seed|mock|simulate|stage|dry[- ]run|load[- ]test|spike"
                    "|flag|gate|lock")
 _ACTION_RE = re.compile(rf"(?i)^\W*(?:we(?:'ll| will)\s+)?({_GENERIC_VERBS}|{_SPECIFIC_VERBS})\b")
+# …or names an artifact a task would build: "Optional connectivity check", "Rollback script per release".
+_ARTIFACT_RE = re.compile(
+    r"(?i)^\W*(?:[\w-]++\s++){0,3}(?:checks?|helpers?|scripts?|alerts?|backups?|guards?|runbooks?|changelog"
+    r"|rollback|fallback|dashboards?|smoke tests?|unit tests?|integration tests?|load tests?|feature flags?)\b"
+)
 _SPECIFIC_RE = re.compile(rf"(?i)^(?:{_SPECIFIC_VERBS})$")
 # The action stops at a condition of time or at its means ("Validate the config before applying it",
 # "Track costs via logging": the check and the tracking are the actions).
@@ -104,7 +120,7 @@ def _mitigations(doc: Document) -> tuple[Mitigation, ...]:
     for section in risk_sections(doc):
         for line, risk, text in (*_table_mitigations(doc, section), *_labelled_mitigations(doc, section)):
             text = text.strip(" *_`")
-            if not _ACTION_RE.match(text):
+            if not (_ACTION_RE.match(text) or _ARTIFACT_RE.match(text)):
                 continue
             parts = _parts(text, word_stems(risk))
             if parts:

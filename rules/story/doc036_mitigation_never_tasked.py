@@ -17,10 +17,11 @@ class MitigationNeverTasked(Rule):
 
     Mitigations are read from the risk sections of the plan and the context: a risk table's
     mitigation column, a ``Mitigation:`` line, or the bullets under a bare ``Mitigation:`` label
-    (rules/core/mitigations.py). A mitigation's action words are its meaningful words that its risk
-    does not already use; it is accounted for when any line outside the risk sections (a task, a
-    phase step, a decision, a result) holds two of them. Mitigations with fewer than two action
-    words are not judged, and the rule is silent without a task list.
+    (rules/core/mitigations.py). Only those that open with a concrete action (``Document …``,
+    ``Rehearse …``, ``Validate …``) or name an artifact a task would build (``Cleanup script …``)
+    are judged. One is accounted for when a line outside the risk sections (a task, a phase step, a
+    decision, a result) names its action: its specific verb and one more of its words, or two of its
+    words, one of which its risk does not already use. The rule is silent without a task list.
 
     Why: a mitigation that is not on the task list is a promise nobody carries out; the risk
     register then reads as handled while nothing was done about it.
