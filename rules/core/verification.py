@@ -42,14 +42,17 @@ AUTOMATED_TEST_RE = re.compile(
     r"|\btest (?:suites?|files?|runner|framework|harness)\b|\b(?:jest|vitest|pytest|mocha|jasmine|playwright"
     r"|cypress|karma|rspec|junit|phpunit|unittest|testing-library|xunit|nunit)\b|\b(?:go|cargo|npm|pnpm|yarn)"
     r" (?:run )?test\b|\.(?:test|spec)\.[jt]sx?\b|\btests?/|_test\.(?:go|py)\b|\btest_\w+\.py\b"
-    r"|单元测试|自动化测试|覆盖率|단위\s*테스트|테스트\s*코드|커버리지"
+    r"|\b(?:write|writing|wrote|add|adding|added|create|creating|created)\s+(?:[\w-]+\s+){0,2}(?:tests|specs)\b"
+    r"|\btdd\b|\btest[- ]driven\b|单元测试|自动化测试|覆盖率|단위\s*테스트|테스트\s*코드|커버리지"
 )
 
 
-# A full-coverage claim: "100% test coverage", "Test Coverage: 100%", "Coverage: 100% of methods".
+# A full-coverage claim: "100% test coverage", "Test Coverage: 100%", "Coverage: 100% of methods tested".
 FULL_COVERAGE_RE = re.compile(
     r"(?i)\b100\s*%\s+(?:test\s+|code\s+)?coverage\b|\b(?:test\s+|code\s+)?coverage\W{0,3}\s*100\s*%"
 )
+# …of tests or code, not of requirements or pages: the line speaks of tests or code.
+TEST_WORD_RE = re.compile(r"(?i)\btest|\bcode\b|\bunit\b|\bspecs?\b")
 # …said as a goal or a condition rather than a result.
 COVERAGE_GOAL_RE = re.compile(r"(?i)\b(?:target|goal|aim|should|must|need|required?|at least|achieve|reach|want)\b|[>≥]=?\s*\d")
 # A coverage measurement: a tool or report, a per-kind figure, or a figure no one would round to.

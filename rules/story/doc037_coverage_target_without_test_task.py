@@ -17,7 +17,8 @@ class CoverageTargetWithoutTestTask(Rule):
 
     A target is a line that asks for a test-coverage figure or a number of tests (``test coverage
     > 60%``, ``80%+ code coverage``, ``100+ unit tests``). It is accounted for when any other line
-    of the task's files names automated testing: unit, integration or component tests, a test
+    of the task's files names automated testing: unit, integration or component tests, writing or
+    adding tests, a test
     suite, file or framework (Jest, pytest, Playwright, …), a test path (``tests/``,
     ``*.test.ts``), a test command, or coverage itself. Manual checks ("test the copy button in
     Safari") do not count: they cannot produce a coverage figure. Silent without a task list.
@@ -55,7 +56,7 @@ class CoverageTargetWithoutTestTask(Rule):
         doc, line = targets[0]
         yield self.finding(
             task, doc, line,
-            f"{snippet(doc.line_text(line), 70)!r} sets a test-coverage target, but no task or other "
+            f"{snippet(doc.line_text(line), 70).strip('*_ ')!r} sets a test-coverage target, but no task or other "
             f"line of the folder writes, sets up or runs automated tests (only manual checks, if any).",
             key="coverage-target", related=targets[1:5],
         )

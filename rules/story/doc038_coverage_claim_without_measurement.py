@@ -10,7 +10,7 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.sections import snippet
 from rules.core.story import core_documents
 from rules.core.text import strip_comments
-from rules.core.verification import COVERAGE_GOAL_RE, COVERAGE_MEASURED_RE, FULL_COVERAGE_RE
+from rules.core.verification import COVERAGE_GOAL_RE, COVERAGE_MEASURED_RE, FULL_COVERAGE_RE, TEST_WORD_RE
 from rules.story._fresh import in_role_category
 
 _MAX_RELATED = 5
@@ -19,8 +19,9 @@ _MAX_RELATED = 5
 class CoverageClaimWithoutMeasurement(Rule):
     """The folder claims 100% test coverage, but records no coverage measurement anywhere.
 
-    A claim is a line that states full coverage as a result (``maintaining 100% test coverage``,
-    ``Test Coverage: 100% (4 tests passing)``), not as a target (``goal``, ``must``, ``> 95%``).
+    A claim is a line that states full coverage of tests or code as a result (``maintaining 100% test
+    coverage``, ``Test Coverage: 100% (4 tests passing)``; not "100% coverage of the requirements"),
+    not as a target (``goal``, ``must``, ``> 95%``).
     A measurement is a coverage tool or report (``--coverage``, ``pytest-cov``, ``lcov``, a
     "coverage report"), a per-kind figure (``Statements 100%``, ``Branches 91.2%``) or a figure with
     decimals (``83.36% coverage``). Without one, the 100% is a pass count or a count of methods
@@ -56,7 +57,7 @@ class CoverageClaimWithoutMeasurement(Rule):
         also = f" ({len(claims) - 1} more such claims)" if len(claims) > 1 else ""
         finding = self.finding(
             task, doc, line,
-            f"{snippet(doc.line_text(line), 70)!r} claims 100% test coverage{also}, but no file "
+            f"{snippet(doc.line_text(line), 70).strip('*_ ')!r} claims 100% test coverage{also}, but no file "
             f"records a coverage measurement (a coverage tool or report, statement or branch figures); "
             f"a pass count is not coverage.",
             key="coverage-claim", related=claims[1:_MAX_RELATED],
@@ -67,5 +68,6 @@ class CoverageClaimWithoutMeasurement(Rule):
 def _claims(doc: Document) -> Iterator[int]:
     for number in doc.lines_containing(("coverage",)):
         text = strip_comments(doc.line_text(number))
-        if number not in doc.code_lines and FULL_COVERAGE_RE.search(text) and not COVERAGE_GOAL_RE.search(text):
+        if (number not in doc.code_lines and FULL_COVERAGE_RE.search(text) and TEST_WORD_RE.search(text)
+                and not COVERAGE_GOAL_RE.search(text)):
             yield number
