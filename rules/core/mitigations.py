@@ -64,6 +64,9 @@ _CONDITION_RE = re.compile(r"(?i)\s(?:before|after|when|whenever|during|while|un
 _WATCH = ("track", "monito", "log", "record", "measur", "watch")  # one action under several verbs
 _PARTS_RE = re.compile(r"[,;+]\s|\s\+\s")
 _BRACKETS_RE = re.compile(r"\([^()\n]{0,120}\)")
+_MAX_CHARS = 300  # of one mitigation: a longer cell is prose, and its first actions are read
+_MAX_PARTS = 6
+_MAX_CANDIDATES = 400  # lines read per action and document (see named_in)
 _MAX = 40  # mitigations per document: a longer register is read only in part, and matching stays linear
 _FILLER_WORDS = """
     the and for with from into onto that this these those what when where which while will would should
@@ -132,9 +135,9 @@ def _mitigations(doc: Document) -> tuple[Mitigation, ...]:
 def _parts(text: str, risk: frozenset[str]) -> tuple[Part, ...]:
     """The actions of a mitigation worth matching: a part names a specific verb and one more word, or
     two words (one word alone matches too much to tell anything)."""
-    main = _CONDITION_RE.sub("", _BRACKETS_RE.sub(" ", text))
+    main = _CONDITION_RE.sub("", _BRACKETS_RE.sub(" ", text[:_MAX_CHARS]))
     found = []
-    for index, chunk in enumerate(_PARTS_RE.split(main)):
+    for index, chunk in enumerate(_PARTS_RE.split(main)[:_MAX_PARTS]):
         match = _ACTION_RE.match(chunk) if index == 0 else None
         verb = match.group(1) if match and _SPECIFIC_RE.match(match.group(1)) else None
         words = word_stems(chunk[match.end():] if match else chunk)
@@ -193,10 +196,23 @@ def _labelled_mitigations(doc: Document, section: Section) -> list[tuple[int, st
     return found
 
 
-def names_action(mitigation: Mitigation, line_stems: frozenset[str]) -> bool:
-    """A line names one of the mitigation's actions: the verb when it is specific (``validate``,
-    ``test``), two of its words (one when the action has no more), and one the risk does not use."""
-    return any(_names_part(part, line_stems) for part in mitigation.parts)
+def named_in(mitigation: Mitigation, doc: Document, skip: list[Section]) -> bool:
+    """A line of *doc* outside the *skip* sections names one of the mitigation's actions: the verb
+    when it is specific (``validate``, ``test``), two of its words (one when the action has no
+    more), and one the risk does not use.
+
+    Only the lines that hold a word sharing an action word's first four letters are read (an index
+    per document), and at most ``_MAX_CANDIDATES`` of them per action: past that the action's
+    words are everywhere, and the mitigation counts as named (silence rather than a guess)."""
+    index = _index(doc)
+    stems = line_stems(doc)
+    for part in mitigation.parts:
+        lines = sorted({n for w in part.words for n in index.get(w[:4], ())})
+        if len(lines) > _MAX_CANDIDATES:
+            return True
+        if any(_names_part(part, stems[n - 1]) for n in lines if not any(s.contains(n) for s in skip)):
+            return True
+    return False
 
 
 def _names_part(part: Part, line: frozenset[str]) -> bool:
@@ -224,3 +240,17 @@ def line_stems(doc: Document) -> tuple[frozenset[str], ...]:
 
 def _line_stems(doc: Document) -> tuple[frozenset[str], ...]:
     return tuple(word_stems(line) for line in doc.lines)
+
+
+def _index(doc: Document) -> dict[str, tuple[int, ...]]:
+    return doc.derive(_build_index)
+
+
+def _build_index(doc: Document) -> dict[str, tuple[int, ...]]:
+    """The lines holding a stem, by the stem's first four letters (a word and its prefix match share them)."""
+    found: dict[str, list[int]] = {}
+    for number, stems in enumerate(line_stems(doc), start=1):
+        if len(stems) >= 2:
+            for key in {w[:4] for w in stems}:
+                found.setdefault(key, []).append(number)
+    return {key: tuple(lines) for key, lines in found.items()}

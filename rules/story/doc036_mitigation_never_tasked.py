@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.mitigations import Mitigation, line_stems, mitigations, names_action, risk_sections
+from rules.core.mitigations import Mitigation, mitigations, named_in, risk_sections
 from rules.core.model import Document, TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
@@ -67,9 +67,4 @@ class MitigationNeverTasked(Rule):
 
 
 def _named_elsewhere(mitigation: Mitigation, docs: list[Document]) -> bool:
-    for doc in docs:
-        skip = risk_sections(doc)
-        for number, stems in enumerate(line_stems(doc), start=1):
-            if len(stems) >= 2 and not any(s.contains(number) for s in skip) and names_action(mitigation, stems):
-                return True
-    return False
+    return any(named_in(mitigation, doc, risk_sections(doc)) for doc in docs)
