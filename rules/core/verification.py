@@ -26,3 +26,38 @@ def is_verification(doc: Document, item: CheckItem) -> bool:
     if VERIFY_RE.search(_without_code_or_paths(item.text)):
         return True
     return any(VERIFY_RE.search(s.title) for s in ancestors(doc, item.section))
+
+
+# A target that only automated tests can meet: a test-coverage figure or a count of tests
+# ("test coverage > 60%", "80%+ code coverage", "100+ unit tests"; 测试覆盖率 / 테스트 커버리지).
+COVERAGE_TARGET_RE = re.compile(
+    r"(?i)\b(?:test|code|line|branch|unit[- ]test)\s+coverage\b[^\n\d]{0,20}\d{1,3}(?:\.\d)?\s*%"
+    r"|\b\d{1,3}\s*%\+?\s+(?:test|code|line|branch)\s+coverage\b"
+    r"|\b\d{2,4}\+\s+(?:unit\s+|automated\s+)?tests\b"
+    r"|(?:测试|代码)覆盖率|테스트\s*커버리지"
+)
+# Anything that writes, sets up or runs automated tests, or measures coverage.
+AUTOMATED_TEST_RE = re.compile(
+    r"(?i)\bcoverage\b|\b(?:unit|integration|automated|component|snapshot|regression)[- ]tests?\b"
+    r"|\btest (?:suites?|files?|runner|framework|harness)\b|\b(?:jest|vitest|pytest|mocha|jasmine|playwright"
+    r"|cypress|karma|rspec|junit|phpunit|unittest|testing-library|xunit|nunit)\b|\b(?:go|cargo|npm|pnpm|yarn)"
+    r" (?:run )?test\b|\.(?:test|spec)\.[jt]sx?\b|\btests?/|_test\.(?:go|py)\b|\btest_\w+\.py\b"
+    r"|\b(?:write|writing|wrote|add|adding|added|create|creating|created)\s+(?:[\w-]+\s+){0,2}(?:tests|specs)\b"
+    r"|\btdd\b|\btest[- ]driven\b|单元测试|自动化测试|覆盖率|단위\s*테스트|테스트\s*코드|커버리지"
+)
+
+
+# A full-coverage claim: "100% test coverage", "Test Coverage: 100%", "Coverage: 100% of methods tested".
+FULL_COVERAGE_RE = re.compile(
+    r"(?i)\b100\s*%\s+(?:test\s+|code\s+)?coverage\b|\b(?:test\s+|code\s+)?coverage\W{0,3}\s*100\s*%"
+)
+# …of tests or code, not of requirements or pages: the line speaks of tests or code.
+TEST_WORD_RE = re.compile(r"(?i)\btest|\bcode\b|\bunit\b|\bspecs?\b")
+# …said as a goal or a condition rather than a result.
+COVERAGE_GOAL_RE = re.compile(r"(?i)\b(?:target|goal|aim|should|must|need|required?|at least|achieve|reach|want)\b|[>≥]=?\s*\d")
+# A coverage measurement: a tool or report, a per-kind figure, or a figure no one would round to.
+COVERAGE_MEASURED_RE = re.compile(
+    r"(?i)coverage report|--coverage\b|--cov\b|pytest-cov|coverage\.py|coverage run|istanbul|\bnyc\b|\bc8\b"
+    r"|\blcov\b|codecov|coveralls|\b(?:statements|branches|functions|lines)\W{0,3}\s*\d{1,3}(?:\.\d+)?\s*%"
+    r"|\d\.\d{1,2}\s*%\s*(?:test\s+|code\s+)?coverage|coverage\W{0,3}\s*\d{1,2}\.\d{1,2}\s*%"
+)

@@ -52,7 +52,9 @@ class RiskWithoutMitigation(Rule):
     A risk table with probability (or likelihood), impact, mitigation and status columns is best;
     prose risks (``### Risk 1: …`` sub-sections, bullets) are fine when each carries a mitigation
     (a ``Mitigation:`` line or bullet, "mitigate", "→", or a countermeasure after a dash in the same
-    item: ``**Runner compromised** — network-isolated; secrets read-only``). Reported: a risk table without a mitigation
+    item: ``**Runner compromised** — network-isolated; secrets read-only``). A risk named on a line
+    of its own (``**Risk 2: Slow imports** (High)``) owns the bullets under it, and one of them that
+    mitigates covers it. Reported: a risk table without a mitigation
     column, a row with an empty mitigation, a prose risk without one. Bullets marked ✅ and "No risk"
     sections are reassurances, not risks. When the folder states work of one session at most
     (rules/core/size.py), the finding is info only.
@@ -147,10 +149,14 @@ def _prose_risks(doc: Document, root: Section, inner: Sequence[Section]) -> Iter
 
 
 def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, str, bool]]:
-    """Top-level bullets are risks; ``Mitigation:`` bullets and nested lines cover the one above."""
+    """Top-level bullets are risks; ``Mitigation:`` bullets and nested lines cover the one above.
+
+    A risk named on a line of its own (``**Risk 2: Slow imports** (High)``) owns the bullets under
+    it: they are its details, and any of them that mitigates covers it."""
     found: list[tuple[int, str]] = []
     covered: list[bool] = []
     all_before = 0  # bullets found[:all_before] are covered by a "Mitigation: …" line after them
+    owner = False  # the bullets belong to the risk named on the line above them
     for number in range(start, stop + 1):
         text = doc.line_text(number)
         match = _BULLET_RE.match(text)
@@ -159,6 +165,16 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
                 covered[-1] = True  # a nested line under the risk
             elif _MITIGATION_LABEL_RE.match(text):
                 all_before = len(covered)  # "Mitigation: …" after the list covers all of it
+                owner = False
+            elif _RISK_ITEM_RE.match(text.strip("*_ ")):
+                found.append((number, snippet(text.strip("*_ "), 60).strip("*_` ")))
+                covered.append(_mitigated(text))
+                owner = True
+            elif text.strip():
+                owner = False
+        elif owner:
+            if _mitigated(body := match.group(1).strip()) or _MITIGATION_LABEL_RE.match(body):
+                covered[-1] = True
         elif _MITIGATION_LABEL_RE.match(body := match.group(1).strip()):
             if covered:
                 covered[-1] = True

@@ -37,6 +37,9 @@ from rules.story.doc032_complete_with_open_verification import CompleteWithOpenV
 from rules.story.doc033_large_change_without_test_task import LargeChangeWithoutTestTask
 from rules.story.doc034_deferred_work_left_behind import DeferredWorkLeftBehind
 from rules.story.doc035_success_target_never_measured import SuccessTargetNeverMeasured
+from rules.story.doc036_mitigation_never_tasked import MitigationNeverTasked
+from rules.story.doc037_coverage_target_without_test_task import CoverageTargetWithoutTestTask
+from rules.story.doc038_coverage_claim_without_measurement import CoverageClaimWithoutMeasurement
 from rules.story.doc040_duplicated_content import DuplicatedContent
 from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSomeFilesOnly
 
@@ -70,6 +73,9 @@ RULES: tuple[type[Rule], ...] = (
     LargeChangeWithoutTestTask,
     DeferredWorkLeftBehind,
     SuccessTargetNeverMeasured,
+    MitigationNeverTasked,
+    CoverageTargetWithoutTestTask,
+    CoverageClaimWithoutMeasurement,
     DuplicatedContent,
     LastUpdatedOnSomeFilesOnly,
 )

@@ -20,7 +20,9 @@ class PhaseNumberMeansDifferentWork(Rule):
     files number their phases differently. Reported when two numbers clash, or one clashes and its
     title is another number's in the reference (the phases were renumbered): one lone clash may be
     a rewording, and new work is CON003's finding. The plan is the reference, then the tasks file;
-    a heading without a title (``Phase 2 Complete ✅``) matches any phase of its number.
+    a heading without a title (``Phase 2 Complete ✅``) matches any phase of its number. One file
+    that titles a number twice with titles sharing no word (an overview's ``Phase 3: Multi-region``
+    and a breakdown's ``Phase 3: Billing``) is reported too.
 
     Why: "Phase 2 is done" then means one thing to a reader of the plan and another to a reader of
     the tasks file. Status notes, estimates and dependencies that cite a phase by number land on
@@ -58,6 +60,26 @@ class PhaseNumberMeansDifferentWork(Rule):
                 ]
                 if len(clashes) >= 2 or any(_shifted(here, titled[id(reference)], generic) for here, _ in clashes):
                     yield self._report(task, other, reference, clashes)
+        for doc in docs:
+            yield from self._within(task, doc, titled[id(doc)], generic)
+
+    def _within(self, task: TaskDocs, doc: Document, titled: dict[str, list[PhaseRef]],
+                generic: frozenset[str]) -> Iterator[Finding]:
+        """One file titles the same phase number twice with titles that share no word (an overview
+        that says Phase 3 is one thing, a breakdown that makes it another)."""
+        clashes = [(refs[0], later) for refs in titled.values() for later in refs[1:]
+                   if not shares_word(refs[0].stems - generic, later.stems - generic)]
+        if not clashes:
+            return
+        clashes.sort(key=lambda pair: pair[1].line)
+        shown = "; ".join(f"{first.id} is {short(first.title, 40)!r} at line {first.line} and "
+                          f"{short(later.title, 40)!r} at line {later.line}" for first, later in clashes[:3])
+        yield self.finding(
+            task, doc, clashes[0][1].line,
+            f"{doc.name} gives one phase number two different pieces of work: {shown}.",
+            key=f"{doc.role}:self:" + ",".join(first.id for first, _ in clashes),
+            related=[(ref.doc, ref.line) for pair in clashes for ref in pair],
+        )
 
     def _report(self, task: TaskDocs, doc: Document, reference: Document,
                 clashes: list[tuple[PhaseRef, PhaseRef]]) -> Finding:
