@@ -54,7 +54,8 @@ FULL_COVERAGE_RE = re.compile(
 # …of tests or code, not of requirements or pages: the line speaks of tests or code.
 TEST_WORD_RE = re.compile(r"(?i)\btest|\bcode\b|\bunit\b|\bspecs?\b")
 # …said as a goal or a condition rather than a result.
-COVERAGE_GOAL_RE = re.compile(r"(?i)\b(?:target|goal|aim|should|must|need|required?|at least|achieve|reach|want)\b|[>≥]=?\s*\d")
+COVERAGE_GOAL_RE = re.compile(
+    r"(?i)\b(?:target|goal|aim|should|must|need|required?|at least|achieve|reach|want)\b|[>≥]=?\s*\d")
 # A coverage measurement: a tool or report, a per-kind figure, or a figure no one would round to.
 COVERAGE_MEASURED_RE = re.compile(
     r"(?i)coverage report|--coverage\b|--cov\b|pytest-cov|coverage\.py|coverage run|istanbul|\bnyc\b|\bc8\b"

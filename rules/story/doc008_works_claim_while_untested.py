@@ -55,7 +55,8 @@ class WorksClaimWhileUntested(Rule):
     ``## What's working perfectly``), in a task folder one of whose files labels its testing as not
     done (``Runtime testing: ⏳ Not yet performed``, ``#### Manual QA: PENDING``, ``Tests: not
     run``, a testing heading marked pending: ``## Phase 6: Integration Testing (Pending)``). Lines
-    in code blocks and logs are left out. One finding per task, naming the claims and where the testing is said to be open.
+    in code blocks and logs are left out. One finding per task, naming the claims and where the
+    testing is said to be open.
 
     Why: "production-ready" is the sentence a reader stops at. Beside a note that the code has
     never run, it turns an unverified build into a shipped feature, and the testing that would
