@@ -84,7 +84,7 @@ def _check(args: argparse.Namespace) -> int:
 
     try:
         config = _load_config(args)
-        target = resolve_target(args.path, config.roots, config.archive_roots)
+        target = resolve_target(args.path, config)
         if args.config is None:
             config = _repo_config(target.repo_root, args) or config
         snapshot = load_snapshot(target.repo_root, config)
