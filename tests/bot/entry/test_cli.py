@@ -40,6 +40,12 @@ def test_one_task_folder_is_reviewed_alone(capsys: pytest.CaptureFixture[str]) -
     assert code == (0 if report["gate"]["passed"] else 1)  # type: ignore[index]
 
 
+def test_one_file_of_a_task_folder_reviews_its_task(capsys: pytest.CaptureFixture[str]) -> None:
+    _code, report = _json(capsys, str(DEMO / "dev" / "active" / "search-indexing" / "search-indexing-plan.md"))
+
+    assert [t["path"] for t in report["tasks"]] == ["dev/active/search-indexing"]  # type: ignore[union-attr]
+
+
 def test_exit_zero_and_min_score_override(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(DEMO), "--exit-zero", "--format", "json", *TODAY]) == 0
     capsys.readouterr()
