@@ -43,6 +43,7 @@ from rules.story.doc038_coverage_claim_without_measurement import CoverageClaimW
 from rules.story.doc040_duplicated_content import DuplicatedContent
 from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSomeFilesOnly
 from rules.story.doc046_open_box_marked_done_elsewhere import OpenBoxMarkedDoneElsewhere
+from rules.story.doc047_starting_figure_differs import StartingFigureDiffers
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -80,4 +81,5 @@ RULES: tuple[type[Rule], ...] = (
     DuplicatedContent,
     LastUpdatedOnSomeFilesOnly,
     OpenBoxMarkedDoneElsewhere,
+    StartingFigureDiffers,
 )
