@@ -44,6 +44,7 @@ from rules.story.doc040_duplicated_content import DuplicatedContent
 from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSomeFilesOnly
 from rules.story.doc046_open_box_marked_done_elsewhere import OpenBoxMarkedDoneElsewhere
 from rules.story.doc047_starting_figure_differs import StartingFigureDiffers
+from rules.story.doc048_current_focus_already_done import CurrentFocusAlreadyDone
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -82,4 +83,5 @@ RULES: tuple[type[Rule], ...] = (
     LastUpdatedOnSomeFilesOnly,
     OpenBoxMarkedDoneElsewhere,
     StartingFigureDiffers,
+    CurrentFocusAlreadyDone,
 )
