@@ -45,6 +45,7 @@ from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSome
 from rules.story.doc046_open_box_marked_done_elsewhere import OpenBoxMarkedDoneElsewhere
 from rules.story.doc047_starting_figure_differs import StartingFigureDiffers
 from rules.story.doc048_current_focus_already_done import CurrentFocusAlreadyDone
+from rules.story.doc049_line_ranges_overlap import LineRangesOverlap
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -84,4 +85,5 @@ RULES: tuple[type[Rule], ...] = (
     OpenBoxMarkedDoneElsewhere,
     StartingFigureDiffers,
     CurrentFocusAlreadyDone,
+    LineRangesOverlap,
 )
