@@ -238,11 +238,15 @@ def _tasks_under(snapshot: Snapshot, root: str, *, archived: bool, max_bytes: in
         if any(is_markdown(p) or p in snapshot.unreadable for p in paths)
     ]
     groups: dict[str, list[str]] = {}
+    beside: list[str] = []
     for path in loose:
         role, stem = role_of(path)
         if role is Role.EXTRA:
-            continue  # README.md and friends at the root are not tasks
+            beside.append(path)  # README.md and friends at the root are not tasks…
+            continue
         groups.setdefault(stem or UNNAMED, []).append(path)
+    if len(groups) == 1 and not tasks:  # …but beside the root's only task, they are about it
+        next(iter(groups.values())).extend(beside)
     for name, paths in sorted(groups.items()):
         tasks.append(_build_task(snapshot, name, root, f"{prefix}{name}", paths, archived=archived,
                                  loose=True, max_bytes=max_bytes))

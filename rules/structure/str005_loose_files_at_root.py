@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rules.core.discovery import role_of
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
@@ -17,8 +18,9 @@ class LooseFilesAtRoot(Rule):
     archived with one move, and keeps the root readable as a list of tasks. Loose files get
     mixed up with other tasks' files as the root grows. Not reported: the only task of an active
     root whose files carry its name (``phase-3-plan.md`` beside a README) — a workable layout
-    until a second task arrives. Files loose in a loose-only root (``dev/``, whose folders are
-    not tasks) are told to move into a folder under the first doc root (``dev/active/<task>/``).
+    until a second task arrives; a readme beside it is part of it, not a task file to move. Files
+    loose in a loose-only root (``dev/``, whose folders are not tasks) are told to move into a
+    folder under the first doc root (``dev/active/<task>/``).
 
     Bad:
         dev/active/magic-inbox-context.md
@@ -40,7 +42,7 @@ class LooseFilesAtRoot(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         if not task.loose or _alone_and_named(task, ctx):
             return
-        files = [p for p in task.all_paths if "/" not in p[len(task.root) + 1:]]
+        files = [p for p in task.all_paths if "/" not in p[len(task.root) + 1:] and role_of(p)[0] is not Role.EXTRA]
         many = len(files) > 1
         listed = ", ".join(repr(basename(p)) for p in files)
         named = task.name if task.name and not task.name.startswith("(") else "<task-name>"

@@ -56,6 +56,21 @@ def test_folder_tasks_loose_groups_and_archives() -> None:
     assert tasks[1].context is not None and tasks[1].tasks is not None
 
 
+def test_a_readme_beside_the_roots_only_task_is_part_of_it() -> None:
+    alone = {"dev/active/phase-3-context.md": b"# C", "dev/active/phase-3-tasks.md": b"# T",
+             "dev/active/README.md": b"# What this folder holds"}
+    beside_two = {**alone, "dev/active/billing-tasks.md": b"# T"}
+    beside_a_folder = {**alone, "dev/active/search/search-plan.md": b"# P"}
+
+    (task,) = discover(Snapshot(alone))
+    with_two = discover(Snapshot(beside_two))
+    with_folder = discover(Snapshot(beside_a_folder))
+
+    assert [d.path for d in task.extras] == ["dev/active/README.md"]
+    assert all(not t.extras for t in with_two)  # which task would it describe?
+    assert all(not t.extras for t in with_folder)
+
+
 def test_second_file_for_a_role_is_a_duplicate_and_the_task_named_one_wins() -> None:
     files = {"dev/active/auth/PLAN.md": b"# a", "dev/active/auth/auth-plan.md": b"# b"}
 
