@@ -7,7 +7,8 @@ For every label file (``tests/judgement/labels/*.yaml`` by default; format and m
 ``tests/judgement/README.md``) it reads the labelled repository from its corpus (``shared``:
 ``../shared/corpus`` beside the checkout, or ``--shared-corpus``/``$DEVDOCS_CORPUS``; ``extra``:
 ``--extra-corpus``/``$DEVDOCS_EXTRA_CORPUS``), reviews the whole repository in-process as the App
-would (default configuration, ``today`` from the label, the labelled task in focus) and matches
+would (default configuration, or the label's ``config`` for a layout the defaults do not cover,
+``today`` from the label, the labelled task in focus) and matches
 the task's findings against the label (``bench/judgement_match.py``). It prints, per folder and
 per split, recall, critical/high recall, false alarms and the engine's score next to the expert's.
 A folder whose corpus is not on this machine is skipped with a note. Exit status 0 (it is a
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.judgement_labels import Label, LabelError, load_labels
 from bench.judgement_match import FolderScore, Summary, observe, score_folder, summarise
-from rules.api import review
+from rules.api import load_config, review
 from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot, discover
 from rules.core.model import TaskDocs
@@ -106,11 +107,12 @@ def evaluate(label: Label, repo_dir: Path, config: ReviewConfig) -> FolderScore 
 
 
 def run(labels: Sequence[Label], corpora: Corpora) -> tuple[list[FolderScore], list[str]]:
-    config = ReviewConfig()
+    default = ReviewConfig()
     scores: list[FolderScore] = []
     notes: list[str] = []
     for label in labels:
         repo_dir = repository_dir(label, corpora)
+        config = load_config(label.config) if label.config else default
         outcome = evaluate(label, repo_dir, config) if isinstance(repo_dir, Path) else repo_dir
         if isinstance(outcome, str):
             notes.append(outcome)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
+
+from rules.api import load_config
+from rules.core.config import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "tests" / "judgement" / "label.schema.json"
@@ -67,6 +70,9 @@ class Label:
     expert_grade: str
     summary: str
     entries: tuple[Entry, ...]
+    # the team's configuration for a layout the defaults do not cover (``roots: [.claude/dev-docs/active]``),
+    # as it would stand in the repository's .devdocs-review.yml; empty for the defaults
+    config: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -100,6 +106,11 @@ def load_label(path: Path) -> Label:
     if problems:
         raise LabelError(f"{path}: " + "; ".join(problems))
     label = _label(path, data)
+    if label.config:
+        try:
+            load_config(label.config, source=f"{path}: config")
+        except ConfigError as error:
+            raise LabelError(str(error)) from None
     duplicates = sorted({e.id for e in label.entries if [x.id for x in label.entries].count(e.id) > 1})
     if duplicates:
         raise LabelError(f"{path}: entry ids used more than once: {', '.join(duplicates)}")
@@ -144,6 +155,7 @@ def _label(path: Path, data: Any) -> Label:
         folder=data["folder"].strip("/"), task=data.get("task"), today=dt.date.fromisoformat(data["today"]),
         labeller=data["labeller"], split=data["split"], expert_score=expert["score"],
         expert_grade=expert["grade"], summary=expert["summary"], entries=entries,
+        config=data.get("config") or {},
     )
 
 

@@ -141,3 +141,37 @@ def test_a_label_for_task_files_loose_in_dev_finds_the_engines_task(tmp_path: Pa
     assert found is not None and (found.path, found.root, found.loose) == ("dev/billing-export", "dev", True)
     assert labelled_task(tasks, replace(label, task="README")) is None
     assert not isinstance(outcome, str) and outcome.task == "dev/billing-export"
+
+
+def test_a_label_with_the_teams_config_finds_a_task_outside_the_default_roots(tmp_path, capsys):
+    """A team that keeps its docs under .claude/dev-docs/active configures roots; the label says so and
+    the benchmark reviews with that configuration (without it the task is not found)."""
+    folder = tmp_path / "corpus" / "acme__tool" / ".claude" / "dev-docs" / "active" / "billing"
+    folder.mkdir(parents=True)
+    (folder / "billing-plan.md").write_text("# Billing plan\n\n## Overview\n\nBill monthly.\n", encoding="utf-8")
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    header = ("repo: acme/tool\ncommit: " + "a" * 40 + "\ncorpus: extra\nfolder: .claude/dev-docs/active/billing\n"
+              "today: 2026-01-01\nlabeller: t\nsplit: tune\n")
+    body = ("expert: {score: 50, grade: F, summary: thin}\nexpected:\n"
+            "  - {id: E1, severity: high, category: structure, kind: missing-file,"
+            " where: [{file: billing-context.md, line: 1}], what: no context}\n")
+    (labels / "with.yaml").write_text(header + "config: {roots: [.claude/dev-docs/active]}\n" + body, encoding="utf-8")
+    report = _json(capsys, "--labels", str(labels), "--extra-corpus", str(tmp_path / "corpus"))
+    assert [f["folder"] for f in report["folders"]] == [".claude/dev-docs/active/billing"]
+    assert report["folders"][0]["recalled"] == 1
+
+    (labels / "with.yaml").write_text(header + body, encoding="utf-8")
+    report = _json(capsys, "--labels", str(labels), "--extra-corpus", str(tmp_path / "corpus"))
+    assert report["folders"] == [] and "finds no such task" in report["notes"][0]
+
+
+def test_a_label_whose_config_is_invalid_is_refused_with_the_key_named(tmp_path, capsys):
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "bad.yaml").write_text(
+        "repo: acme/tool\ncommit: " + "a" * 40 + "\ncorpus: extra\nfolder: dev/active/x\ntoday: 2026-01-01\n"
+        "labeller: t\nsplit: tune\nconfig: {roots: 5}\nexpert: {score: 50, grade: F, summary: s}\nexpected: []\n",
+        encoding="utf-8")
+    code, _out, err = _run(capsys, "--labels", str(labels))
+    assert code == 2 and "bad.yaml" in err and "roots" in err
