@@ -42,6 +42,7 @@ from rules.story.doc037_coverage_target_without_test_task import CoverageTargetW
 from rules.story.doc038_coverage_claim_without_measurement import CoverageClaimWithoutMeasurement
 from rules.story.doc040_duplicated_content import DuplicatedContent
 from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSomeFilesOnly
+from rules.story.doc042_planned_check_never_tasked import PlannedCheckNeverTasked
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -78,4 +79,5 @@ RULES: tuple[type[Rule], ...] = (
     CoverageClaimWithoutMeasurement,
     DuplicatedContent,
     LastUpdatedOnSomeFilesOnly,
+    PlannedCheckNeverTasked,
 )

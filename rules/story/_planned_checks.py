@@ -1,0 +1,116 @@
+"""Checks a plan lists among a phase's steps, and whether the tasks file tracks them (DOC042)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rules.core.model import Document, Section, Status
+from rules.core.phases import ancestors, is_later_text, section_status
+from rules.core.verification import says_verification
+from rules.story._follow_ups import FollowUp, is_tracked, item_words, word_stems
+
+# A heading naming a numbered unit of work in any language: "Phase 4: QA", "Faza 4 — Weryfikacja",
+# "Etapa 2", "3. Stage 2". The word counts as a unit only when both files title sections with it.
+_UNIT_RE = re.compile(r"^[^\w]*(?:\d{1,2}[.)]\s+)?([^\W\d_]{3,15})\s+(\d{1,3}[A-Za-z]?)(?![\w.-])")
+_STEP_RE = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,3}[a-z]?[.)])[ \t]+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
+_LABEL_RE = re.compile(r"^(?:\*\*|__)?[^\W\d_][^:*_\n]{0,40}(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)")  # "**Acceptance:**"
+_CRITERIA_RE = re.compile(r"(?i)criteria|definition of done|done when|\bacceptance\b|\bsuccess\b")
+MAX_STEPS = 40  # per phase: a longer list is a specification, not the phase's steps
+
+Unit = tuple[str, str]  # ("faza", "4")
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCheck:
+    line: int
+    text: str
+    words: FollowUp
+    phase: Section
+
+
+def unit_of(title: str) -> Unit | None:
+    match = _UNIT_RE.match(title)
+    return (match.group(1).lower(), match.group(2).upper()) if match else None
+
+
+def broken_down_units(tasks: Document) -> frozenset[Unit]:
+    """The numbered units ("Phase 3", "Faza 3") the tasks file titles a section with and has boxes under."""
+    found: set[Unit] = set()
+    for section in tasks.sections:
+        unit = unit_of(section.title)
+        if unit is not None and tasks.items_in(section):
+            found.add(unit)
+    return frozenset(found)
+
+
+def planned_checks(plan: Document, units: frozenset[Unit]) -> list[PlannedCheck]:
+    """Test and verification steps listed under the plan's phases that the tasks file also breaks
+    down; phases and steps marked optional, future or out of scope are left out."""
+    found: list[PlannedCheck] = []
+    for index, section in enumerate(plan.sections):
+        if unit_of(section.title) not in units or _set_aside(plan, index):
+            continue
+        found.extend(_checks_in(plan, section))
+    return found
+
+
+def _set_aside(doc: Document, index: int) -> bool:
+    return any(is_later_text(s.title) or section_status(doc, s) is Status.OPTIONAL for s in ancestors(doc, index))
+
+
+def _checks_in(plan: Document, phase: Section) -> list[PlannedCheck]:
+    """The top-level list items of the phase's own text (not of its sub-sections) that test or
+    verify; an item's sub-items and indented lines count as its words. Items after a criteria
+    label (``**Success Criteria:**``) are criteria, not steps, and a labelled note (``**Acceptance:**
+    …``) is not a step."""
+    end = next((s.line - 1 for s in plan.sections if phase.line < s.line <= phase.end_line), phase.end_line)
+    steps: list[tuple[int, str, list[str]]] = []
+    current: list[str] | None = None
+    criteria = False
+    for number in range(phase.line + 1, min(end, phase.line + 8 * MAX_STEPS) + 1):
+        line = plan.lines[number - 1]
+        if number in plan.code_lines or not line.strip():
+            continue
+        match = _STEP_RE.match(line)
+        top = match is not None and len(match.group(1)) <= 1
+        if match is not None and top:
+            current = None if criteria else [match.group(2)]
+            if current is not None:
+                steps.append((number, match.group(2).strip(), current))
+        elif line[:1] in " \t":
+            if current is not None:
+                current.append(line)  # a sub-item or indented continuation belongs to the step above
+        else:
+            current, criteria = None, _CRITERIA_RE.search(line) is not None  # a paragraph ends the step
+    return [PlannedCheck(number, text, item_words(number, " ".join(words)[:2000]), phase)
+            for number, text, words in steps[:MAX_STEPS] if _is_check(text)]
+
+
+def _is_check(text: str) -> bool:
+    return says_verification(text) and not is_later_text(text) and _LABEL_RE.match(text) is None
+
+
+def task_stems(tasks: Document) -> list[frozenset[str]]:
+    """For each box of the tasks file, the stems of its text and of the headings above it."""
+    titles = [word_stems(s.title) for s in tasks.sections]
+    stems = []
+    for item in tasks.items:
+        above = frozenset().union(*(titles[i] for i in _indices(tasks, item.section)))
+        stems.append(word_stems(item.text) | above)
+    return stems
+
+
+def _indices(doc: Document, index: int | None) -> list[int]:
+    found = []
+    while index is not None:
+        found.append(index)
+        index = doc.sections[index].parent
+    return found
+
+
+def untracked(checks: list[PlannedCheck], tasks: Document) -> list[PlannedCheck]:
+    if not checks:
+        return []
+    stems = tasks.derive(task_stems)
+    return [c for c in checks if not is_tracked(c.words, tasks.lower, stems)]
