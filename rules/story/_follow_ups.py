@@ -13,6 +13,9 @@ from rules.core.phase_identity import stem
 HEADING_RE = re.compile(
     r"(?i)\bopen questions?\b|\bunresolved questions?\b|\bfollow[- ]?ups?\b|\bto[- ]?do later\b"
     r"|\b(?:after|post)[- ]this task\b|\bdeferred follow"
+    r"|\bdecisions? (?:to (?:confirm|make|take)|needed|pending|required|outstanding)\b"
+    r"|\b(?:pending|open|outstanding|unresolved)(?: \w+)? decisions?\b|\bto clarify\b|\bquestions? for\b"
+    r"|\b(?:issues?|items?|things?|points?) to watch\b|\bwatch[- ]?(?:list|items?)\b"
 )
 _ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
 _SETTLED_RE = re.compile(

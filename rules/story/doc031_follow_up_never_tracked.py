@@ -18,7 +18,8 @@ class FollowUpNeverTracked(Rule):
     """An open question or follow-up listed in the plan or context never became a task.
 
     Only explicit lists count: list items under a heading such as ``Open Questions``,
-    ``Follow-ups``, ``TODO later`` or ``Files to update after this task``. An item is tracked
+    ``Follow-ups``, ``TODO later``, ``Files to update after this task``, ``Decisions to confirm``
+    (``Pending decisions``, ``To clarify``) or ``Issues to watch``. An item is tracked
     when a checkbox of the tasks file names one of its code spans or file names, or shares half of
     its meaningful words (at most three are needed). Items marked answered, resolved, decided,
     done or struck through, and checkboxes, are left alone.
