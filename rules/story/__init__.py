@@ -43,6 +43,7 @@ from rules.story.doc038_coverage_claim_without_measurement import CoverageClaimW
 from rules.story.doc040_duplicated_content import DuplicatedContent
 from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSomeFilesOnly
 from rules.story.doc042_planned_check_never_tasked import PlannedCheckNeverTasked
+from rules.story.doc043_changed_file_without_task import ChangedFileWithoutTask
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -80,4 +81,5 @@ RULES: tuple[type[Rule], ...] = (
     DuplicatedContent,
     LastUpdatedOnSomeFilesOnly,
     PlannedCheckNeverTasked,
+    ChangedFileWithoutTask,
 )

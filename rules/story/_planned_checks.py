@@ -17,6 +17,7 @@ _STEP_RE = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,3}[a-z]?[.)])[ \t]+(?!\[[ xX]\])(
 _LABEL_RE = re.compile(r"^(?:\*\*|__)?[^\W\d_][^:*_\n]{0,40}(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)")  # "**Acceptance:**"
 _CRITERIA_RE = re.compile(r"(?i)criteria|definition of done|done when|\bacceptance\b|\bsuccess\b")
 MAX_STEPS = 40  # per phase: a longer list is a specification, not the phase's steps
+_MAX_ITEM_LINES = 15  # lines of a box (its sub-items) read for its words
 
 Unit = tuple[str, str]  # ("faza", "4")
 
@@ -92,12 +93,14 @@ def _is_check(text: str) -> bool:
 
 
 def task_stems(tasks: Document) -> list[frozenset[str]]:
-    """For each box of the tasks file, the stems of its text and of the headings above it."""
+    """For each box of the tasks file, the stems of its text (sub-items included) and of the
+    headings above it."""
     titles = [word_stems(s.title) for s in tasks.sections]
     stems = []
     for item in tasks.items:
         above = frozenset().union(*(titles[i] for i in _indices(tasks, item.section)))
-        stems.append(word_stems(item.text) | above)
+        own = " ".join(tasks.lines[item.line - 1:min(item.end_line, item.line + _MAX_ITEM_LINES)])
+        stems.append(word_stems(own[:2000]) | above)
     return stems
 
 
