@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from rules.core.model import Document
-from rules.story._follow_ups import FollowUp, is_tracked, item_words
+from rules.story._follow_ups import FollowUp, item_words
 from rules.story._lists import ITEM_RE, list_after
 
 # A heading or label over a list of files the work changed: "Files Modified", "Modified files",
@@ -48,8 +49,8 @@ def changed_files(doc: Document) -> list[ChangedFile]:
     """The files listed under a "Files Modified" heading (and its sub-headings) or label, once each,
     without documentation and build output."""
     found: dict[str, list[tuple[int, str, FollowUp]]] = {}
-    for line in _listed_lines(doc):
-        listed = _file_of(doc.lines[line - 1], line, _nested(doc, line))
+    for line, text, nested in _listings(doc):
+        listed = _file_of(text, line, nested)
         if listed is None or _bookkeeping(listed[0]):
             continue
         path, note = listed
@@ -60,19 +61,25 @@ def changed_files(doc: Document) -> list[ChangedFile]:
                    for name, seen in found.items()), key=lambda f: f.line)
 
 
-def _listed_lines(doc: Document) -> list[int]:
+def _listings(doc: Document) -> list[tuple[int, str, str]]:
+    """Each list item (with its sub-items) and table row under a changed-files heading or label:
+    its line, its text and the text nested under it."""
     lines: set[int] = set()
+    rows: list[tuple[int, str, str]] = []
     under: set[int] = set()
     for index, section in enumerate(doc.sections):
         if section.parent in under or CHANGED_RE.search(section.title):
             under.add(index)
             lines.update(n for n in range(section.line + 1, section.end_line + 1)
                          if n not in doc.code_lines and ITEM_RE.match(doc.lines[n - 1]))
+            rows.extend((line, " | ".join(row), "") for table in doc.tables_in(section)
+                        if table.section == index for row, line in zip(table.rows, table.row_lines, strict=False))
     for number, text in enumerate(doc.lines, start=1):
         label = _LABEL_RE.match(text) if ":" in text and number not in doc.code_lines else None
         if label is not None and CHANGED_RE.search(label.group(1)):
             lines.update(list_after(doc, number))
-    return sorted(lines)
+    items = [(line, doc.lines[line - 1], _nested(doc, line)) for line in lines]
+    return sorted([*items, *rows])
 
 
 def _nested(doc: Document, line: int) -> str:
@@ -109,21 +116,34 @@ def _bookkeeping(path: str) -> bool:
             or name.split(".", 1)[0] in _BARREL_NAMES)
 
 
-def accounted(changed: ChangedFile, docs: list[Document], task_stems: list[frozenset[str]]) -> bool:
-    """Another file names it (its last segment, or a distinctive name without the extension), or a
-    task does what a listing of it says was done."""
+def boxes_text(tasks: Document) -> str:
+    """The text of every box of the tasks file with its sub-items, lower case (not its summaries)."""
+    return "\n".join(" ".join(tasks.lines[i.line - 1:min(i.end_line, i.line + _MAX_NESTED)])[:2000]
+                     for i in tasks.items).lower()
+
+
+def accounted(changed: ChangedFile, texts: list[str], task_stems: list[frozenset[str]]) -> bool:
+    """A box or the plan names it (its last segment, or a distinctive name without the extension),
+    or a box does what a listing of it says was done."""
     stems = {changed.name.split(".", 1)[0], changed.name.rsplit(".", 1)[0]}  # goal-card, goal-card.test
     names = [changed.name, *(stem for stem in stems if len(stem) >= _MIN_STEM)]
-    if any(name in doc.lower for name in names for doc in docs):
+    if any(name in text for name in names for text in texts):
         return True
-    return any(note.stems and is_tracked(note, "", task_stems) for note in changed.notes)
+    return any(_done_by_a_box(note.stems, task_stems) for note in changed.notes)
 
 
-def unaccounted(listed: list[ChangedFile], docs: list[Document], task_stems: list[frozenset[str]]) -> list[ChangedFile]:
+def _done_by_a_box(note: frozenset[str], task_stems: list[frozenset[str]]) -> bool:
+    """A box shares half of the note's words, at least two and at most three ("12 integration tests"
+    is not done by every box that tests something)."""
+    need = min(3, max(2, math.ceil(len(note) / 2)))
+    return len(note) >= need and any(len(note & stems) >= need for stems in task_stems)
+
+
+def unaccounted(listed: list[ChangedFile], texts: list[str], task_stems: list[frozenset[str]]) -> list[ChangedFile]:
     """Files no other file accounts for, except whole folders of them (two or more files of one
     folder none of whose listed files is accounted for: work the tasks describe in their own words,
     "the locale files")."""
-    missing = [f for f in listed if not accounted(f, docs, task_stems)]
+    missing = [f for f in listed if not accounted(f, texts, task_stems)]
     gone: dict[str, int] = defaultdict(int)
     for changed in missing:
         gone[changed.folder] += 1

@@ -8,7 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import and_more
-from rules.story._changed_files import changed_files, unaccounted
+from rules.story._changed_files import boxes_text, changed_files, unaccounted
 from rules.story._planned_checks import task_stems
 from rules.story._targets import work_done
 
@@ -20,14 +20,15 @@ NAMED_SHARE = 1 / 2  # the tasks and plan name at least this share of the files:
 class ChangedFileWithoutTask(Rule):
     """The context lists files the work changed that neither the tasks file nor the plan accounts for.
 
-    Changed files are the list items under a heading or label such as ``Files Modified``,
-    ``Modified files``, ``Files changed`` or ``Files created`` (and its sub-headings) in the
-    context; each item's first file name counts (``src/app.ts``, ``tsconfig.json``, ``.gitignore``).
+    Changed files are the list items and table rows under a heading or label such as ``Files
+    Modified``, ``Modified files``, ``Files changed`` or ``Files created`` (and its sub-headings) in
+    the context; each one's first file name counts (``src/app.ts``, ``tsconfig.json``, ``.gitignore``).
     Documentation (``.md``, ``.txt``), build output (``dist/``, wheels) and a folder's re-export file
     (``index.ts``, ``__init__.py``) are bookkeeping and left out. A file is accounted for when the
-    tasks file or the plan names it (its last segment, or a distinctive name without the extension:
-    ``VibeSearchPage``), or when a box (with its sub-items and headings) shares half of the words
-    the listing says were done to it (at most three). Two or more files of one folder none of whose
+    plan or a box of the tasks file (with its sub-items; not a summary below the boxes) names it (its
+    last segment, or a distinctive name without the extension: ``VibeSearchPage``), or when a box
+    (with its sub-items and headings) shares half of the words the listing says were done to it (at
+    least two, at most three). Two or more files of one folder none of whose
     listed files is accounted for are work the tasks describe in their own words ("the locale
     files") and are left alone. Judged only once the work is largely done (archived, marked complete
     or two thirds ticked), when the list holds at least three files, the tasks file and the plan
@@ -59,8 +60,8 @@ class ChangedFileWithoutTask(Rule):
         if context is None or tasks is None or not tasks.items or not work_done(task):
             return
         listed = changed_files(context)
-        sources = [d for d in (tasks, task.plan) if d is not None]
-        missing = unaccounted(listed, sources, tasks.derive(task_stems)) if len(listed) >= MIN_FILES else []
+        texts = [tasks.derive(boxes_text), *([task.plan.lower] if task.plan is not None else [])]
+        missing = unaccounted(listed, texts, tasks.derive(task_stems)) if len(listed) >= MIN_FILES else []
         if len(missing) < MIN_MISSING or len(listed) - len(missing) < NAMED_SHARE * len(listed):
             return
         shown = ", ".join(repr(f.path) for f in missing[:4])
