@@ -44,6 +44,7 @@ from rules.story.doc040_duplicated_content import DuplicatedContent
 from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSomeFilesOnly
 from rules.story.doc042_planned_check_never_tasked import PlannedCheckNeverTasked
 from rules.story.doc043_changed_file_without_task import ChangedFileWithoutTask
+from rules.story.doc044_planned_step_never_tasked import PlannedStepNeverTasked
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -82,4 +83,5 @@ RULES: tuple[type[Rule], ...] = (
     LastUpdatedOnSomeFilesOnly,
     PlannedCheckNeverTasked,
     ChangedFileWithoutTask,
+    PlannedStepNeverTasked,
 )

@@ -1,4 +1,4 @@
-"""Checks a plan lists among a phase's steps, and whether the tasks file tracks them (DOC042)."""
+"""Steps and checks a plan lists under its phases, and whether the tasks file tracks them (DOC042, DOC044)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ _UNIT_RE = re.compile(r"^[^\w]*(?:\d{1,2}[.)]\s+)?([^\W\d_]{3,15})\s+(\d{1,3}[A-
 _STEP_RE = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,3}[a-z]?[.)])[ \t]+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
 _LABEL_RE = re.compile(r"^(?:\*\*|__)?[^\W\d_][^:*_\n]{0,40}(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)")  # "**Acceptance:**"
 _CRITERIA_RE = re.compile(r"(?i)criteria|definition of done|done when|\bacceptance\b|\bsuccess\b")
+_STEP_LABEL_RE = re.compile(r"(?i)\b(?:deliverables?|steps?|tasks?|scope|work items?|implementation|actions?|to ?do)\b")
 MAX_STEPS = 40  # per phase: a longer list is a specification, not the phase's steps
 _MAX_ITEM_LINES = 15  # lines of a box (its sub-items) read for its words
 
@@ -23,11 +24,13 @@ Unit = tuple[str, str]  # ("faza", "4")
 
 
 @dataclass(frozen=True, slots=True)
-class PlannedCheck:
+class PlannedStep:
     line: int
     text: str
     words: FollowUp
     phase: Section
+    check: bool  # it tests, verifies or validates
+    step: bool  # a numbered item right under the heading or under a "Deliverables:" / "Steps:" label
 
 
 def unit_of(title: str) -> Unit | None:
@@ -45,63 +48,70 @@ def broken_down_units(tasks: Document) -> frozenset[Unit]:
     return frozenset(found)
 
 
-def planned_checks(plan: Document, units: frozenset[Unit]) -> list[PlannedCheck]:
-    """Test and verification steps listed under the plan's phases that the tasks file also breaks
-    down; phases and steps marked optional, future or out of scope are left out."""
-    found: list[PlannedCheck] = []
+def planned_steps(plan: Document, units: frozenset[Unit]) -> list[list[PlannedStep]]:
+    """Per plan phase that the tasks file also breaks down, the steps listed under it; phases and
+    steps marked optional, future or out of scope are left out."""
+    found: list[list[PlannedStep]] = []
     for index, section in enumerate(plan.sections):
-        if unit_of(section.title) not in units or _set_aside(plan, index):
-            continue
-        found.extend(_checks_in(plan, section))
+        if unit_of(section.title) in units and not _set_aside(plan, index):
+            found.append(_steps_in(plan, section))
     return found
+
+
+def planned_checks(plan: Document, units: frozenset[Unit]) -> list[PlannedStep]:
+    """The test and verification steps among :func:`planned_steps`."""
+    return [step for steps in planned_steps(plan, units) for step in steps if step.check]
 
 
 def _set_aside(doc: Document, index: int) -> bool:
     return any(is_later_text(s.title) or section_status(doc, s) is Status.OPTIONAL for s in ancestors(doc, index))
 
 
-def _checks_in(plan: Document, phase: Section) -> list[PlannedCheck]:
-    """The top-level list items of the phase's own text (not of its sub-sections) that test or
-    verify; an item's sub-items and indented lines count as its words. Items after a criteria
-    label (``**Success Criteria:**``) are criteria, not steps, and a labelled note (``**Acceptance:**
-    …``) is not a step."""
+def _steps_in(plan: Document, phase: Section) -> list[PlannedStep]:
+    """The top-level list items of the phase's own text (not of its sub-sections); an item's
+    sub-items and indented lines count as its words. Items after a criteria label (``**Success
+    Criteria:**``) are criteria, not steps, and a labelled note (``**Acceptance:** …``) is not a step."""
     end = next((s.line - 1 for s in plan.sections if phase.line < s.line <= phase.end_line), phase.end_line)
-    steps: list[tuple[int, str, list[str]]] = []
+    steps: list[tuple[int, str, list[str], bool]] = []
     current: list[str] | None = None
-    criteria = False
+    under: str | None = None  # the paragraph the list follows; None right under the heading
     for number in range(phase.line + 1, min(end, phase.line + 8 * MAX_STEPS) + 1):
         line = plan.lines[number - 1]
         if number in plan.code_lines or not line.strip():
             continue
         match = _STEP_RE.match(line)
-        top = match is not None and len(match.group(1)) <= 1
-        if match is not None and top:
-            current = None if criteria else [match.group(2)]
+        if match is not None and len(match.group(1)) <= 1:
+            current = None if under is not None and _CRITERIA_RE.search(under) else [match.group(2)]
             if current is not None:
-                steps.append((number, match.group(2).strip(), current))
+                ordered = match.group(0).lstrip()[:1].isdigit()
+                listed = under is None or _STEP_LABEL_RE.search(under) is not None
+                steps.append((number, match.group(2).strip(), current, ordered and listed))
         elif line[:1] in " \t":
             if current is not None:
                 current.append(line)  # a sub-item or indented continuation belongs to the step above
         else:
-            current, criteria = None, _CRITERIA_RE.search(line) is not None  # a paragraph ends the step
-    return [PlannedCheck(number, text, item_words(number, " ".join(words)[:2000]), phase)
-            for number, text, words in steps[:MAX_STEPS] if _is_check(text)]
+            current, under = None, line  # a paragraph ends the step
+    return [PlannedStep(number, text, item_words(number, " ".join(words)[:2000]), phase, says_verification(text), step)
+            for number, text, words, step in steps[:MAX_STEPS] if _is_step(text)]
 
 
-def _is_check(text: str) -> bool:
-    return says_verification(text) and not is_later_text(text) and _LABEL_RE.match(text) is None
+def _is_step(text: str) -> bool:
+    return not is_later_text(text) and _LABEL_RE.match(text) is None
 
 
 def task_stems(tasks: Document) -> list[frozenset[str]]:
     """For each box of the tasks file, the stems of its text (sub-items included) and of the
-    headings above it."""
+    headings above it; then for each section, those of all its own boxes together (a step the tasks
+    split into "Add rounded corners" and "Invert colors")."""
     titles = [word_stems(s.title) for s in tasks.sections]
     stems = []
+    groups: dict[int | None, set[str]] = {}
     for item in tasks.items:
         above = frozenset().union(*(titles[i] for i in _indices(tasks, item.section)))
         own = " ".join(tasks.lines[item.line - 1:min(item.end_line, item.line + _MAX_ITEM_LINES)])
         stems.append(word_stems(own[:2000]) | above)
-    return stems
+        groups.setdefault(item.section, set()).update(stems[-1])
+    return [*stems, *(frozenset(g) for g in groups.values())]
 
 
 def _indices(doc: Document, index: int | None) -> list[int]:
@@ -112,7 +122,7 @@ def _indices(doc: Document, index: int | None) -> list[int]:
     return found
 
 
-def untracked(checks: list[PlannedCheck], tasks: Document) -> list[PlannedCheck]:
+def untracked(checks: list[PlannedStep], tasks: Document) -> list[PlannedStep]:
     if not checks:
         return []
     stems = tasks.derive(task_stems)

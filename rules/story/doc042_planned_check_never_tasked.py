@@ -21,8 +21,9 @@ class PlannedCheckNeverTasked(Rule):
     verify or validate. Only phases the tasks file breaks down into boxes are judged, and steps or
     phases marked optional, future or out of scope are left alone. A step is tracked when a box
     names one of its code spans or file names, or shares half of its meaningful words (at most
-    three) with the box and the headings above it (``Test on mobile`` under ``Responsive testing``
-    tracks ``Responsive testing on mobile``).
+    three) with the box, its sub-items and the headings above it (``Test on mobile`` under
+    ``Responsive testing`` tracks ``Responsive testing on mobile``), or with the boxes of one
+    section taken together.
 
     Why: the plan says how the phase will be shown to work; the tasks file is what gets done and
     ticked. A planned check that never became a box is skipped without anyone deciding to skip it,
