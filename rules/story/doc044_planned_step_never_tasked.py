@@ -18,15 +18,18 @@ TRACKED_SHARE = 1 / 2  # the tasks track at least this share of the phase's step
 class PlannedStepNeverTasked(Rule):
     """A step or deliverable the plan lists under a phase has no task, while its other steps do.
 
-    Steps are the top-level list items written directly under a plan phase heading (``### Phase 5:
-    Reporting`` then ``**Deliverables:**`` and ``4. Visualization data``; any language's numbered
-    unit of work that the tasks file also titles a section with). A step is tracked when a box of the
-    tasks file names one of its code spans or file names, or shares half of its meaningful words (at
-    most three) with the box, its sub-items and the headings above it. A phase is judged only when
-    the tasks file breaks it down, it lists at least three steps and the tasks track at least half
-    of them: the task list then follows the plan step by step, and the step it skipped stands out.
-    Criteria (after a ``Success Criteria:`` label), labelled notes and steps or phases marked
-    optional, future or out of scope are left alone; tests and checks are DOC042's.
+    Steps are the numbered top-level list items written directly under a plan phase heading or under
+    a ``Deliverables:`` / ``Steps:`` / ``Tasks:`` label there (``### Phase 5: Reporting`` then
+    ``**Deliverables:**`` and ``4. Visualization data``; any language's numbered unit of work that the
+    tasks file also titles a section with). Bullets and lists under other labels (``Key
+    Challenges:``) describe rather than plan. A step is tracked when a box of the tasks file names
+    one of its code spans or file names, or shares half of its meaningful words (at most three) with
+    the box, its sub-items and the headings above it, or with one section's boxes taken together. A
+    phase is judged only when the tasks file breaks it down, it lists at least three steps and the
+    tasks track at least half of them: the task list then follows the plan step by step, and the
+    step it skipped stands out. Criteria (after a ``Success Criteria:`` label), labelled notes and
+    steps or phases marked optional, future or out of scope are left alone; tests and checks are
+    DOC042's.
 
     Why: the tasks file is what gets done. A deliverable of the plan that never became a task is
     dropped without a decision, and the phase is later ticked off while the plan still promises it.
