@@ -14,7 +14,11 @@ from rules.story._follow_ups import FollowUp, is_tracked, item_words, word_stems
 # "Etapa 2", "3. Stage 2". The word counts as a unit only when both files title sections with it.
 _UNIT_RE = re.compile(r"^[^\w]*(?:\d{1,2}[.)]\s+)?([^\W\d_]{3,15})\s+(\d{1,3}[A-Za-z]?)(?![\w.-])")
 _STEP_RE = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,3}[a-z]?[.)])[ \t]+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
-_LABEL_RE = re.compile(r"^(?:\*\*|__)?[^\W\d_][^:*_\n]{0,40}(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)")  # "**Acceptance:**"
+# A labelled note, not a step: "**Acceptance:** …", "**Why:** …"; a criterion even without bold ("Acceptance: …").
+_LABEL_RE = re.compile(
+    r"^(?:\*\*|__)?[^\W\d_][^:*_\n]{0,40}(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)"
+    r"|(?i:^(?:acceptance|success|exit|done when|definition of done)[\w ]{0,20}:\s)"
+)
 _CRITERIA_RE = re.compile(r"(?i)criteria|definition of done|done when|\bacceptance\b|\bsuccess\b")
 _STEP_LABEL_RE = re.compile(r"(?i)\b(?:deliverables?|steps?|tasks?|scope|work items?|implementation|actions?|to ?do)\b")
 MAX_STEPS = 40  # per phase: a longer list is a specification, not the phase's steps
@@ -72,7 +76,7 @@ def _steps_in(plan: Document, phase: Section) -> list[PlannedStep]:
     sub-items and indented lines count as its words. Items after a criteria label (``**Success
     Criteria:**``) are criteria, not steps, and a labelled note (``**Acceptance:** …``) is not a step."""
     end = next((s.line - 1 for s in plan.sections if phase.line < s.line <= phase.end_line), phase.end_line)
-    steps: list[tuple[int, str, list[str], bool]] = []
+    steps: list[tuple[int, str, list[str], bool, bool]] = []
     current: list[str] | None = None
     under: str | None = None  # the paragraph the list follows; None right under the heading
     for number in range(phase.line + 1, min(end, phase.line + 8 * MAX_STEPS) + 1):
@@ -85,14 +89,15 @@ def _steps_in(plan: Document, phase: Section) -> list[PlannedStep]:
             if current is not None:
                 ordered = match.group(0).lstrip()[:1].isdigit()
                 listed = under is None or _STEP_LABEL_RE.search(under) is not None
-                steps.append((number, match.group(2).strip(), current, ordered and listed))
+                check = says_verification(match.group(2)) or (under is not None and says_verification(under))
+                steps.append((number, match.group(2).strip(), current, check, ordered and listed))
         elif line[:1] in " \t":
             if current is not None:
                 current.append(line)  # a sub-item or indented continuation belongs to the step above
         else:
             current, under = None, line  # a paragraph ends the step
-    return [PlannedStep(number, text, item_words(number, " ".join(words)[:2000]), phase, says_verification(text), step)
-            for number, text, words, step in steps[:MAX_STEPS] if _is_step(text)]
+    return [PlannedStep(number, text, item_words(number, " ".join(words)[:2000]), phase, check, step)
+            for number, text, words, check, step in steps[:MAX_STEPS] if _is_step(text)]
 
 
 def _is_step(text: str) -> bool:

@@ -18,12 +18,14 @@ class PlannedCheckNeverTasked(Rule):
     Steps are the list items written directly under a plan phase heading (``### Phase 4:
     Verification`` then ``3. Test on mobile``, in any language: a heading that numbers a unit of
     work the tasks file also titles a section with, ``Faza 4``, ``Etapa 4``) whose words test,
-    verify or validate. Only phases the tasks file breaks down into boxes are judged, and steps or
-    phases marked optional, future or out of scope are left alone. A step is tracked when a box
-    names one of its code spans or file names, or shares half of its meaningful words (at most
-    three) with the box, its sub-items and the headings above it (``Test on mobile`` under
-    ``Responsive testing`` tracks ``Responsive testing on mobile``), or with the boxes of one
-    section taken together.
+    verify or validate, or that follow a label that does (``Smoke test after deploy:``). Items after
+    a criteria label (``**Success Criteria:**``) and labelled notes (``**Acceptance:** …``,
+    ``Acceptance: …``) are criteria, not steps. Only phases the tasks file breaks down into boxes
+    are judged, and steps or phases marked optional, future or out of scope are left alone. A step
+    is tracked when a box names one of its code spans or file names, or shares half of its
+    meaningful words (at most three) with the box, its sub-items and the headings above it (``Test
+    on mobile`` under ``Responsive testing`` tracks ``Responsive testing on mobile``), or with the
+    boxes of one section taken together.
 
     Why: the plan says how the phase will be shown to work; the tasks file is what gets done and
     ticked. A planned check that never became a box is skipped without anyone deciding to skip it,
