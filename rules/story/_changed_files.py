@@ -18,7 +18,8 @@ CHANGED_RE = re.compile(
     r"(?i)\bfiles?\s+(?:modified|changed|touched|edited|updated|created|added)\b"
     r"|\b(?:modified|changed|touched|edited|created|added)\s+files?\b"
 )
-_LABEL_RE = re.compile(r"^\s*(?:\*\*|__)?([^:*_\n]{3,60}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*$")  # "**Files Modified:**"
+# A label standing alone on its line: "**Files Modified:**".
+_LABEL_RE = re.compile(r"^\s*+(?:\*\*|__)?([^:*_\n]{3,60}?)(?:\*\*|__)?\s*+:\s*+(?:\*\*|__)?\s*+$")
 _CODE_RE = re.compile(r"`([^`\n]{2,200})`")
 # A file name: a last segment with an extension of letters (tsconfig.json), or a dotfile (.gitignore).
 _FILE_RE = re.compile(

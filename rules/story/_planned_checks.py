@@ -22,6 +22,7 @@ _LABEL_RE = re.compile(
 _CRITERIA_RE = re.compile(r"(?i)criteria|definition of done|done when|\bacceptance\b|\bsuccess\b")
 _STEP_LABEL_RE = re.compile(r"(?i)\b(?:deliverables?|steps?|tasks?|scope|work items?|implementation|actions?|to ?do)\b")
 MAX_STEPS = 40  # per phase: a longer list is a specification, not the phase's steps
+MAX_PLAN_STEPS = 200  # per plan: each is matched against every box, so matching stays linear
 _MAX_ITEM_LINES = 15  # lines of a box (its sub-items) read for its words
 
 Unit = tuple[str, str]  # ("faza", "4")
@@ -56,9 +57,11 @@ def planned_steps(plan: Document, units: frozenset[Unit]) -> list[list[PlannedSt
     """Per plan phase that the tasks file also breaks down, the steps listed under it; phases and
     steps marked optional, future or out of scope are left out."""
     found: list[list[PlannedStep]] = []
+    budget = MAX_PLAN_STEPS
     for index, section in enumerate(plan.sections):
-        if unit_of(section.title) in units and not _set_aside(plan, index):
-            found.append(_steps_in(plan, section))
+        if budget > 0 and unit_of(section.title) in units and not _set_aside(plan, index):
+            found.append(_steps_in(plan, index)[:budget])
+            budget -= len(found[-1])
     return found
 
 
@@ -71,11 +74,13 @@ def _set_aside(doc: Document, index: int) -> bool:
     return any(is_later_text(s.title) or section_status(doc, s) is Status.OPTIONAL for s in ancestors(doc, index))
 
 
-def _steps_in(plan: Document, phase: Section) -> list[PlannedStep]:
+def _steps_in(plan: Document, index: int) -> list[PlannedStep]:
     """The top-level list items of the phase's own text (not of its sub-sections); an item's
     sub-items and indented lines count as its words. Items after a criteria label (``**Success
     Criteria:**``) are criteria, not steps, and a labelled note (``**Acceptance:** …``) is not a step."""
-    end = next((s.line - 1 for s in plan.sections if phase.line < s.line <= phase.end_line), phase.end_line)
+    phase = plan.sections[index]
+    following = plan.sections[index + 1] if index + 1 < len(plan.sections) else None
+    end = following.line - 1 if following is not None and following.line <= phase.end_line else phase.end_line
     steps: list[tuple[int, str, list[str], bool, bool]] = []
     current: list[str] | None = None
     under: str | None = None  # the paragraph the list follows; None right under the heading
