@@ -45,6 +45,7 @@ from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSome
 from rules.story.doc042_planned_check_never_tasked import PlannedCheckNeverTasked
 from rules.story.doc043_changed_file_without_task import ChangedFileWithoutTask
 from rules.story.doc044_planned_step_never_tasked import PlannedStepNeverTasked
+from rules.story.doc045_finished_without_verification import FinishedWithoutVerification
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -84,4 +85,5 @@ RULES: tuple[type[Rule], ...] = (
     PlannedCheckNeverTasked,
     ChangedFileWithoutTask,
     PlannedStepNeverTasked,
+    FinishedWithoutVerification,
 )

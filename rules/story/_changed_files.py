@@ -152,3 +152,21 @@ def unaccounted(listed: list[ChangedFile], texts: list[str], task_stems: list[fr
     for changed in listed:
         in_folder[changed.folder] += 1
     return [f for f in missing if not f.folder or gone[f.folder] < 2 or gone[f.folder] < in_folder[f.folder]]
+
+
+def changes_listed_at(doc: Document) -> int | None:
+    """The line of the first heading or label over a list of changed files that names a file."""
+    for line, _text, _nested_text in _listings(doc):
+        if _FILE_RE.search(doc.lines[line - 1][:500]):
+            return _opening_line(doc, line)
+    return None
+
+
+def _opening_line(doc: Document, line: int) -> int:
+    """The heading or label line a listing of *line* stands under."""
+    for number in range(line - 1, 0, -1):
+        text = doc.lines[number - 1]
+        label = _LABEL_RE.match(text) if ":" in text else None
+        if text.lstrip().startswith("#") or (label is not None and CHANGED_RE.search(label.group(1))):
+            return number
+    return line
