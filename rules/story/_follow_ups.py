@@ -15,7 +15,7 @@ HEADING_RE = re.compile(
     r"|\b(?:after|post)[- ]this task\b|\bdeferred follow"
     r"|\bdecisions? (?:to (?:confirm|make|take)|needed|pending|required|outstanding)\b"
     r"|\b(?:pending|open|outstanding|unresolved)(?: \w+)? decisions?\b|\bto clarify\b|\bquestions? for\b"
-    r"|\b(?:issues?|items?|things?|points?) to watch\b|\bwatch[- ]?(?:list|items?)\b"
+    r"|\b(?:issues?|items?|things?|points?) to watch\b"
 )
 _ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
 _SETTLED_RE = re.compile(
