@@ -92,7 +92,7 @@ def evaluate(label: Label, repo_dir: Path, config: ReviewConfig) -> FolderScore 
     """Review the labelled repository with the labelled task in focus and match its findings."""
     snapshot = repository_snapshot(repo_dir)
     tasks = discover(snapshot, active_roots=config.roots, archive_roots=config.archive_roots,
-                     max_bytes=config.limits.max_file_bytes)
+                     loose_roots=config.loose_roots, max_bytes=config.limits.max_file_bytes)
     task = labelled_task(tasks, label)
     if task is None:
         return f"{label.name}: the engine finds no such task; skipped"

@@ -67,12 +67,13 @@ def review(
     config = config or ReviewConfig()
     chosen_rules = list(rules) if rules is not None else build_rules(config)
     tasks = discover(snapshot, active_roots=config.roots, archive_roots=config.archive_roots,
-                     max_bytes=config.limits.max_file_bytes)
+                     loose_roots=config.loose_roots, max_bytes=config.limits.max_file_bytes)
     all_paths = snapshot.all_paths()
     focus_set = {p.strip("/") for p in focus} if focus is not None else {t.path for t in tasks if not t.archived}
     ctx = RuleContext(
         today=today, tasks=tuple(tasks), repo_paths=all_paths, repo_dirs=_folders(all_paths),
-        active_roots=config.roots, has_tree=snapshot.has_tree, known_codes=frozenset(RULES_BY_CODE),
+        active_roots=config.roots, loose_roots=config.doc_roots.loose, has_tree=snapshot.has_tree,
+        known_codes=frozenset(RULES_BY_CODE),
     )
     budget = Budget(should_stop)
     redactor = Redactor.for_documents(doc.lines for task in tasks for doc in task.documents)

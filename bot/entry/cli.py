@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="review the planning docs of a checkout")
     check.add_argument("path", nargs="?", default=".", type=Path,
-                       help="repository root, a doc root (dev/active) or one task folder (default: .)")
+                       help="repository root, a doc root (dev/active), one task folder or one task file "
+                            "(dev/<task>-plan.md) (default: .)")
     check.add_argument("--format", choices=FORMATS, default="text")
     check.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
     check.add_argument("--config", type=Path, help="config file (default: <repo>/.github/devdocs-review.yml)")
@@ -84,7 +85,7 @@ def _check(args: argparse.Namespace) -> int:
 
     try:
         config = _load_config(args)
-        target = resolve_target(args.path, config.roots, config.archive_roots)
+        target = resolve_target(args.path, config)
         if args.config is None:
             config = _repo_config(target.repo_root, args) or config
         snapshot = load_snapshot(target.repo_root, config)

@@ -5,7 +5,8 @@ Read top-down, this is what happens on a PR (issue 3):
 1. create the check run ``in_progress`` at once, so a required check never hangs (``checks.py``);
 2. list the PR's files and read the config from the BASE commit (a PR cannot weaken its own gate;
    forks never supply config), falling back to the org's ``.github`` repository (``config.py``);
-3. no file under a doc root → ``success`` "No planning docs changed" (and say so in an earlier
+3. no planning doc changed (a file under a doc root, or a task file directly in a loose-only
+   root such as ``dev/``) → ``success`` "No planning docs changed" (and say so in an earlier
    sticky comment); an invalid config → ``action_required`` with the errors (``publish.py``);
 4. otherwise build snapshots at head and base from the recursive tree (every path, for link
    checks) and blobs fetched by SHA through a bounded cache (``snapshot.py``), run the engine on
@@ -45,7 +46,7 @@ from bot.review.snapshot import pr_files, repo_files, seed_from_patches, snapsho
 from bot.review.state import StickyState
 from bot.review.sticky import find_sticky
 from rules.core.config import ReviewConfig
-from rules.core.discovery import Snapshot
+from rules.core.discovery import DocRoots, Snapshot
 from rules.core.engine import ExtraWaivers
 from rules.core.report import Review
 
@@ -89,7 +90,7 @@ async def _review(job: Job) -> None:
         await publish_config_error(job, outcome, changed)
         return
     config = outcome.config
-    focus = touched_tasks(changed, config.roots)
+    focus = touched_tasks(changed, config.doc_roots)
     if not focus:
         await publish_no_docs(job)
         return
@@ -105,7 +106,7 @@ async def review_head_and_base(job: Job, config: ReviewConfig, focus: tuple[str,
                                changed: Sequence[ChangedFile] = ()) -> tuple[Review, Review | None]:
     """The engine's review of the head, and of the base (cached: for the delta)."""
     today = job.ctx.clock().date()
-    roots = (*config.roots, *config.archive_roots)
+    roots = config.doc_roots
     waivers = state.waivers()
     files = await repo_files(job, job.pr.head_sha, roots)
     seed_from_patches(job, changed, roots)
@@ -123,7 +124,7 @@ async def review_head_and_base(job: Job, config: ReviewConfig, focus: tuple[str,
 
 
 async def review_base(job: Job, config: ReviewConfig, focus: tuple[str, ...], waivers: ExtraWaivers,
-                      roots: tuple[str, ...]) -> Review | None:
+                      roots: DocRoots) -> Review | None:
     try:
         files = await repo_files(job, job.pr.base_sha, roots)
     except NotFound:

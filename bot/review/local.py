@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rules.core.config import ReviewConfig
-from rules.core.discovery import Snapshot, is_markdown
+from rules.core.discovery import DocRoots, Snapshot, is_markdown
 
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".tox",
                           ".pytest_cache", ".ruff_cache", ".hypothesis", "dist", "build", ".next", "target"})
@@ -33,24 +33,41 @@ class Target:
     focus: tuple[str, ...] | None  # None: every active task
 
 
-def resolve_target(path: Path, config_roots: tuple[str, ...], archive_roots: tuple[str, ...]) -> Target:
-    """Accept a repository root, a doc root (``dev/active``) or one task folder."""
+def resolve_target(path: Path, config: ReviewConfig) -> Target:
+    """Accept a repository root, a doc root (``dev/active``), one task folder, or one task file
+    (``dev/job-search-plan.md``, ``dev/active/auth/auth-plan.md``: its task)."""
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
     if not path.is_dir():
-        raise InputError(f"{path}: not a directory (give a repository, a doc root or a task folder)")
+        return _file_target(path, config.doc_roots)
     resolved = path.resolve()
-    roots = (*config_roots, *archive_roots)
+    roots = tuple(r.strip("/") for r in (*config.roots, *config.archive_roots))
     for candidate in (resolved, *resolved.parents):
         for root in roots:
             root_path = candidate / root
             if resolved == root_path:
-                return Target(candidate, _tasks_in(candidate, root, config_roots))
+                return Target(candidate, _tasks_in(candidate, root, config.roots))
             if resolved.parent == root_path:
                 return Target(candidate, (f"{root}/{resolved.name}",))
+        for root in config.doc_roots.loose:
+            if resolved == candidate / root:  # dev/: every active task (dev/active/* and dev/*-plan.md)
+                return Target(candidate, None)
         if (candidate / ".git").exists():
             break
     return Target(resolved, None)
+
+
+def _file_target(path: Path, roots: DocRoots) -> Target:
+    """The task a file belongs to, seen from the nearest folder above it that makes it one."""
+    resolved = path.parent.resolve() / path.name  # the file itself may be a symlink: not followed
+    for candidate in resolved.parents:
+        task = roots.task_of(resolved.relative_to(candidate).as_posix())
+        if task is not None:
+            return Target(candidate, (task,))
+        if (candidate / ".git").exists():
+            break
+    raise InputError(f"{path}: not a directory or a planning doc (give a repository, a doc root, a task "
+                     "folder or a task's plan, context or tasks file)")
 
 
 def _tasks_in(repo_root: Path, root: str, active_roots: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -62,26 +79,21 @@ def _tasks_in(repo_root: Path, root: str, active_roots: tuple[str, ...]) -> tupl
 def _children(repo_root: Path, root: str) -> tuple[str, ...]:
     folder = repo_root / root
     names = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-    loose = sorted({_loose_task(p.name) for p in folder.iterdir() if p.is_file() and is_markdown(p.name)})
-    return tuple(f"{root}/{n}" for n in (*names, *(n for n in loose if n)))
-
-
-def _loose_task(filename: str) -> str:
-    from rules.core.discovery import role_of
-    from rules.core.model import Role
-
-    role, stem = role_of(filename)
-    return "" if role is Role.EXTRA else (stem or "(unnamed)")
+    docs = DocRoots((root,))
+    loose = sorted({task for p in folder.iterdir() if p.is_file() and (task := docs.task_of(f"{root}/{p.name}"))})
+    return tuple((*(f"{root}/{n}" for n in names), *loose))
 
 
 def load_snapshot(repo_root: Path, config: ReviewConfig) -> Snapshot:
-    """Read planning docs under every root; list every other path."""
-    roots = tuple(r.strip("/") for r in (*config.roots, *config.archive_roots))
+    """Read planning docs under every root (and the task files directly in a loose-only root);
+    list every other path."""
+    doc_roots = config.doc_roots
+    roots = doc_roots.folders
     files: dict[str, bytes] = {}
     unreadable = {root: reason for root in roots if (reason := _root_problem(repo_root, root)) is not None}
     paths = _list_paths(repo_root)
     for rel in sorted(paths):
-        if not any(rel.startswith(root + "/") for root in roots):
+        if not doc_roots.under(rel):
             continue
         if not is_markdown(rel):
             if _is_folder_link(repo_root / rel):

@@ -161,7 +161,7 @@ async def publish_config_error(job: Job, outcome: ConfigOutcome, changed: Sequen
                "then comment `/review` to re-run.")
     markdown = f"{COMMENT_MARKER}\n## 📋 {TITLE}: configuration error\n\n{summary}\n"
     sticky = await find_sticky(job.ctx, job.gh, job.repo, job.pr.number)
-    default_roots = ReviewConfig().roots
+    default_roots = ReviewConfig().doc_roots
     docs_touched = bool(touched_tasks(changed, default_roots)) or any(f.path == CONFIG_PATH for f in changed)
     if sticky.comment is not None or docs_touched:
         if await superseded(job):

@@ -18,8 +18,7 @@ from bot.github.errors import NotFound
 from bot.github.values import ChangedFile, TreeEntry
 from bot.review.job import Job
 from bot.review.patches import rebuild
-from rules.core.discovery import Snapshot, is_markdown, role_of
-from rules.core.model import Role
+from rules.core.discovery import DocRoots, Snapshot, is_markdown
 
 log = logging.getLogger(__name__)
 
@@ -27,29 +26,15 @@ FETCH_CONCURRENCY = 8
 MAX_PATCH_CHARS = 256 * 1024  # a longer patch is dropped: the blob is fetched instead
 
 
-def task_of(path: str, roots: Sequence[str]) -> str | None:
-    """The task a path belongs to: ``<root>/<folder>``, or a loose ``<root>/<stem>`` group."""
-    for root in roots:
-        prefix = root.strip("/") + "/"
-        if not path.startswith(prefix):
-            continue
-        rest = path[len(prefix):]
-        if "/" in rest:
-            return prefix + rest.split("/", 1)[0]
-        if not is_markdown(path):
-            return None
-        role, stem = role_of(path)
-        return None if role is Role.EXTRA else prefix + (stem or "(unnamed)")
-    return None
+def task_of(path: str, roots: DocRoots) -> str | None:
+    """The task a path belongs to: ``<root>/<folder>``, or a loose ``<root>/<stem>`` group (in a doc
+    root, or directly in a loose-only root such as ``dev``)."""
+    return roots.task_of(path)
 
 
-def touched_tasks(changed: Iterable[ChangedFile], roots: Sequence[str]) -> tuple[str, ...]:
-    tasks = {task for f in changed for p in (f.path, f.previous_path) if p and (task := task_of(p, roots))}
+def touched_tasks(changed: Iterable[ChangedFile], roots: DocRoots) -> tuple[str, ...]:
+    tasks = {task for f in changed for p in (f.path, f.previous_path) if p and (task := roots.task_of(p))}
     return tuple(sorted(tasks))
-
-
-def under_roots(path: str, roots: Sequence[str]) -> bool:
-    return any(path.startswith(root.strip("/") + "/") for root in roots)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -82,14 +67,14 @@ def _keeps_patch(changed: ChangedFile) -> bool:
     return changed.patch is not None and is_markdown(changed.path) and len(changed.patch) <= MAX_PATCH_CHARS
 
 
-def seed_from_patches(job: Job, changed: Iterable[ChangedFile], roots: tuple[str, ...]) -> int:
+def seed_from_patches(job: Job, changed: Iterable[ChangedFile], roots: DocRoots) -> int:
     """Put the changed docs' new blobs in the cache, rebuilt from their patches (``patches.py``)
     where that gives the exact bytes: no request for them. Returns how many were rebuilt."""
     cache, repo = job.ctx.cache.blobs, job.repo.full_name
     base: RepoFiles | None = job.ctx.cache.trees.get((repo, job.pr.base_sha, roots))
     rebuilt = 0
     for f in changed:
-        if f.patch is None or f.blob_sha is None or (repo, f.blob_sha) in cache or not under_roots(f.path, roots):
+        if f.patch is None or f.blob_sha is None or (repo, f.blob_sha) in cache or not roots.under(f.path):
             continue
         old: bytes | None = b""
         if f.status != "added":  # the old bytes: the base commit's, if the review has them
@@ -102,7 +87,7 @@ def seed_from_patches(job: Job, changed: Iterable[ChangedFile], roots: tuple[str
     return rebuilt
 
 
-async def repo_files(job: Job, sha: str, roots: tuple[str, ...]) -> RepoFiles:
+async def repo_files(job: Job, sha: str, roots: DocRoots) -> RepoFiles:
     key = (job.repo.full_name, sha, roots)
     cached: RepoFiles | None = job.ctx.cache.trees.get(key)
     if cached is not None:
@@ -116,22 +101,23 @@ async def repo_files(job: Job, sha: str, roots: tuple[str, ...]) -> RepoFiles:
     blobs = [e for e in entries if e.type == "blob"]
     files = RepoFiles(
         paths=frozenset(e.path for e in blobs),
-        docs={e.path: e for e in blobs if is_markdown(e.path) and under_roots(e.path, roots)},
+        docs={e.path: e for e in blobs if roots.holds_doc(e.path)},
         complete=not tree.truncated,
     )
     job.ctx.cache.trees.put(key, files)
     return files
 
 
-async def _root_entries(job: Job, sha: str, roots: Sequence[str]) -> list[TreeEntry]:
-    """Each doc root's subtree, reached one folder level at a time (for truncated trees)."""
+async def _root_entries(job: Job, sha: str, roots: DocRoots) -> list[TreeEntry]:
+    """Each doc root's subtree, and each loose-only root's own entries, reached one folder level at
+    a time (for truncated trees)."""
     levels: dict[str, tuple[TreeEntry, ...]] = {}
     found: list[TreeEntry] = []
-    for root in roots:
-        folder = root.strip("/")
+    walks = [*((r, True) for r in roots.folders), *((r, False) for r in roots.loose)]
+    for folder, recursive in walks:
         subtree = await _descend(job, sha, folder.split("/"), levels)
         if subtree is not None:
-            sub = await job.gh.get_tree(job.repo, subtree, recursive=True)
+            sub = await job.gh.get_tree(job.repo, subtree, recursive=recursive)
             found += [replace(e, path=f"{folder}/{e.path}") for e in sub.entries]
     return found
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from rules.core.discovery import DEFAULT_ACTIVE_ROOTS, DEFAULT_ARCHIVE_ROOTS
+from rules.core.discovery import DEFAULT_ACTIVE_ROOTS, DEFAULT_ARCHIVE_ROOTS, DEFAULT_LOOSE_ROOTS, DocRoots
 from rules.core.finding import Category, Severity
 from rules.core.rule import Rule
 
@@ -75,6 +75,9 @@ class ReviewConfig(_Strict):
 
     roots: tuple[str, ...] = DEFAULT_ACTIVE_ROOTS
     archive_roots: tuple[str, ...] = DEFAULT_ARCHIVE_ROOTS
+    # folders whose loose plan/context/tasks files directly in them are tasks (``dev/<task>-plan.md``);
+    # their sub-folders are not. ``[]`` turns this off.
+    loose_roots: tuple[str, ...] = DEFAULT_LOOSE_ROOTS
     rules: dict[str, RuleConfig] = Field(default_factory=dict)
     grades: dict[str, Annotated[int, Field(ge=0, le=100)]] = Field(default_factory=lambda: dict(DEFAULT_GRADES))
     weights: dict[Category, Annotated[int, Field(ge=0, le=100)]] = Field(
@@ -83,7 +86,7 @@ class ReviewConfig(_Strict):
     gate: GateConfig = GateConfig()
     limits: LimitsConfig = LimitsConfig()
 
-    @field_validator("roots", "archive_roots", mode="before")
+    @field_validator("roots", "archive_roots", "loose_roots", mode="before")
     @classmethod
     def _roots(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -151,6 +154,19 @@ class ReviewConfig(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _loose_roots_apart(self) -> ReviewConfig:
+        """A loose-only root that is a doc root, or inside one, is an error when the config lists it;
+        the default ``dev`` is simply not used then (``roots: [dev]`` already finds loose files in dev)."""
+        if "loose_roots" not in self.model_fields_set:
+            return self
+        kept = self.doc_roots.loose
+        clash = [r for r in self.loose_roots if r not in kept]
+        if clash:
+            raise ValueError(f"loose_roots: {', '.join(clash)} is also in roots or archive_roots, or inside one "
+                             "(the doc root already reviews the loose files in it)")
+        return self
+
+    @model_validator(mode="after")
     def _known_rules(self, info: ValidationInfo) -> ReviewConfig:
         """``rules.<CODE>`` names a known rule and its options are valid; the rules come from
         :func:`load_config`'s *rules* (the registry, passed in by ``rules.api``)."""
@@ -172,6 +188,11 @@ class ReviewConfig(_Strict):
         if errors:
             raise ValueError("\n".join(errors))
         return self
+
+    @property
+    def doc_roots(self) -> DocRoots:
+        """Every root the engine reads, for the shell: the doc and archive roots, and the loose-only roots."""
+        return DocRoots((*self.roots, *self.archive_roots), self.loose_roots)
 
     @property
     def blocking(self) -> frozenset[Severity]:

@@ -2,6 +2,13 @@
 
 A task is a folder directly under a doc root (``dev/active/<task>/``), or loose files at the root
 grouped by their common prefix (``magic-inbox-context.md`` + ``magic-inbox-tasks.md``).
+
+A loose-only root (``dev``) holds tasks only as loose files directly in it
+(``dev/job-search-plan.md`` + ``dev/job-search-tasks.md``); its folders are not tasks
+(``dev/scripts/``; ``dev/active`` is a root of its own). Only the plan, context and tasks files
+count, grouped by prefix: a group needs a prefix or two different roles, and a file alone needs
+the word plan, context or tasks (``dev/README.md``, ``dev/notes.md``, ``dev/todo.md``,
+``dev/release-checklist.md`` are not tasks).
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from rules.core.parse import parse_document
 
 DEFAULT_ACTIVE_ROOTS = ("dev/active",)
 DEFAULT_ARCHIVE_ROOTS = ("dev/archive", "dev/archived", "dev/completed", "dev/complete")
+DEFAULT_LOOSE_ROOTS = ("dev",)
+UNNAMED = "(unnamed)"  # the task of loose files without a prefix (``PLAN.md``)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 
 _ROLE_WORDS: dict[str, Role] = {
@@ -38,6 +47,7 @@ _ROLE_WORDS: dict[str, Role] = {
     "tarefas": Role.TASKS,
 }
 _SPLIT_RE = re.compile(r"[-_.\s]+")
+_LIST_WORDS = frozenset({"task", "checklist", "todo", "todos"})  # a lone list in a loose-only root is no task
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +71,78 @@ class Snapshot:
 
 def role_of(filename: str) -> tuple[Role, str]:
     """``auth-plan.md`` → (PLAN, "auth"); ``TASK_NAME_CONTEXT.md`` → (CONTEXT, "task-name")."""
-    stem = filename.rsplit("/", 1)[-1]
-    for suffix in MARKDOWN_SUFFIXES:
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    words = [w for w in _SPLIT_RE.split(stem.lower()) if w]
+    words = _words(filename)
     if not words:
         return Role.EXTRA, ""
     role = _ROLE_WORDS.get(words[-1], Role.EXTRA)
     prefix = "-".join(words[:-1] if role is not Role.EXTRA else words)
     return role, prefix
+
+
+def _words(filename: str) -> list[str]:
+    stem = filename.rsplit("/", 1)[-1]
+    for suffix in MARKDOWN_SUFFIXES:
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return [w for w in _SPLIT_RE.split(stem.lower()) if w]
+
+
+@dataclass(frozen=True, slots=True)
+class DocRoots:
+    """Where planning docs live, for the shell deciding which paths to read and which tasks a
+    change touches: *folders* (active and archive roots: every file under one belongs to a task)
+    and *loose* (loose-only roots: only the plan, context and tasks files directly in one do)."""
+
+    folders: tuple[str, ...]
+    loose: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        folders = tuple(r.strip("/") for r in self.folders)
+        object.__setattr__(self, "folders", folders)
+        object.__setattr__(self, "loose", loose_roots_apart(self.loose, folders))
+
+    def task_of(self, path: str) -> str | None:
+        """The task *path* belongs to: ``<root>/<folder>``, a loose ``<root>/<prefix>`` group, or None."""
+        for root in self.folders:
+            prefix = root + "/"
+            if not path.startswith(prefix):
+                continue
+            rest = path[len(prefix):]
+            if "/" in rest:
+                return prefix + rest.split("/", 1)[0]
+            return _loose_task(root, rest) if is_markdown(path) else None
+        return loose_task_of(path, self.loose)
+
+    def under(self, path: str) -> bool:
+        """Whether *path* is under a folder root, or a planning doc directly in a loose-only root."""
+        return path.startswith(tuple(r + "/" for r in self.folders)) or loose_task_of(path, self.loose) is not None
+
+    def holds_doc(self, path: str) -> bool:
+        """Whether the engine reads *path*: a Markdown file :meth:`under` the roots."""
+        return is_markdown(path) and self.under(path)
+
+
+def loose_task_of(path: str, loose_roots: Iterable[str]) -> str | None:
+    """The task of a planning doc directly in a loose-only root (``dev/job-search-plan.md`` →
+    ``dev/job-search``); None for anything else (``dev/README.md``, ``dev/scripts/x-plan.md``)."""
+    folder, _, name = path.rpartition("/")
+    if folder not in {r.strip("/") for r in loose_roots} or not is_markdown(name):
+        return None
+    return _loose_task(folder, name)
+
+
+def _loose_task(root: str, name: str) -> str | None:
+    role, stem = role_of(name)
+    return None if role is Role.EXTRA else f"{root}/{stem or UNNAMED}"
+
+
+def loose_roots_apart(loose: Iterable[str], folders: Iterable[str]) -> tuple[str, ...]:
+    """The loose-only roots that are neither a folder root nor inside one (there the folder root
+    already finds the loose files)."""
+    tops = tuple(f.strip("/") for f in folders)
+    return tuple(r for r in (r.strip("/") for r in loose)
+                 if not any(r == top or r.startswith(top + "/") for top in tops))
 
 
 def is_markdown(path: str) -> bool:
@@ -109,15 +180,40 @@ def discover(
     *,
     active_roots: Iterable[str] = DEFAULT_ACTIVE_ROOTS,
     archive_roots: Iterable[str] = DEFAULT_ARCHIVE_ROOTS,
+    loose_roots: Iterable[str] = DEFAULT_LOOSE_ROOTS,
     max_bytes: int = 1_048_576,
 ) -> list[TaskDocs]:
-    """Every task under the roots, active first, each sorted by path."""
+    """Every task under the roots, active first (loose-only roots after the active roots), each
+    sorted by path."""
+    active, archive = tuple(active_roots), tuple(archive_roots)
     tasks: list[TaskDocs] = []
-    for archived, roots in ((False, active_roots), (True, archive_roots)):
-        for root in roots:
-            root = root.strip("/")
-            tasks.extend(_tasks_under(snapshot, root, archived=archived, max_bytes=max_bytes))
+    for root in active:
+        tasks.extend(_tasks_under(snapshot, root.strip("/"), archived=False, max_bytes=max_bytes))
+    for root in loose_roots_apart(loose_roots, (*active, *archive)):
+        tasks.extend(_loose_tasks_in(snapshot, root, max_bytes=max_bytes))
+    for root in archive:
+        tasks.extend(_tasks_under(snapshot, root.strip("/"), archived=True, max_bytes=max_bytes))
     return tasks
+
+
+def _loose_tasks_in(snapshot: Snapshot, root: str, *, max_bytes: int) -> list[TaskDocs]:
+    """The tasks of a loose-only root: its plan, context and tasks files grouped by prefix."""
+    groups: dict[str, list[str]] = {}
+    for path in sorted(set(snapshot.files) | set(snapshot.unreadable)):
+        task = loose_task_of(path, (root,))
+        if task is not None:
+            groups.setdefault(task.rsplit("/", 1)[1], []).append(path)
+    return [_build_task(snapshot, name, root, f"{root}/{name}", paths, archived=False, loose=True,
+                        max_bytes=max_bytes)
+            for name, paths in sorted(groups.items()) if _is_loose_task(name, paths)]
+
+
+def _is_loose_task(name: str, paths: list[str]) -> bool:
+    """A prefix and a file named plan/context/tasks, or two different roles (``plan.md`` +
+    ``tasks.md``); never a lone ``todo.md`` or ``release-checklist.md``."""
+    if len({role_of(p)[0] for p in paths}) >= 2:
+        return True
+    return name != UNNAMED and any(_words(p)[-1] not in _LIST_WORDS for p in paths)
 
 
 def _tasks_under(snapshot: Snapshot, root: str, *, archived: bool, max_bytes: int) -> list[TaskDocs]:
@@ -142,11 +238,15 @@ def _tasks_under(snapshot: Snapshot, root: str, *, archived: bool, max_bytes: in
         if any(is_markdown(p) or p in snapshot.unreadable for p in paths)
     ]
     groups: dict[str, list[str]] = {}
+    beside: list[str] = []
     for path in loose:
         role, stem = role_of(path)
         if role is Role.EXTRA:
-            continue  # README.md and friends at the root are not tasks
-        groups.setdefault(stem or "(unnamed)", []).append(path)
+            beside.append(path)  # README.md and friends at the root are not tasks…
+            continue
+        groups.setdefault(stem or UNNAMED, []).append(path)
+    if len(groups) == 1 and not tasks:  # …but beside the root's only task, they are about it
+        next(iter(groups.values())).extend(beside)
     for name, paths in sorted(groups.items()):
         tasks.append(_build_task(snapshot, name, root, f"{prefix}{name}", paths, archived=archived,
                                  loose=True, max_bytes=max_bytes))

@@ -107,19 +107,62 @@ def _first_mark(text: str) -> tuple[int, str] | None:
     return found
 
 
-def find_status(text: str, *, labelled: bool = True) -> Status | None:
+# A legend: a heading or label naming it ("## Status Legend", "**Key:**"), then one entry a line that
+# gives a mark its word: "- ⏸️ Pending", "⏳ = In progress", "| 🔄 | In Progress |".
+_LEGEND_TITLE_RE = re.compile(r"(?i)^[#>*_\s-]*(?:status\s+|symbol\s+)?(?:legend|key)\b[*_:\s]*$|\blegend\b")
+_LEGEND_ENTRY_RE = re.compile(
+    rf"(?i)^[\s>*+|-]*({_EMOJI_RE.pattern})\ufe0f?[\s*_|:=—–-]*({_WORDS})\b[\s*_|.]*(?:$|[(—–:-])"
+)
+_LEGEND_SPAN = 12  # lines after the title a legend may take
+
+
+def legend_marks(lines: tuple[str, ...], code: set[int] | frozenset[int] = frozenset()) -> dict[str, Status]:
+    """The marks a document's own legend gives another meaning than the usual one (``- ⏸️ Pending``:
+    the pause sign stands for work not started yet, not work on hold). Empty without a legend."""
+    found: dict[str, Status] = {}
+    for number, line in enumerate(lines, start=1):
+        titled = ("egend" in line or "Key" in line) and _LEGEND_TITLE_RE.search(_head(line)) is not None
+        if titled and number not in code:
+            found.update(_legend_after(lines, number, code))
+    return found
+
+
+def _legend_after(lines: tuple[str, ...], title: int, code: set[int] | frozenset[int]) -> dict[str, Status]:
+    """The entries right under a legend's title that give a mark another status than the usual one."""
+    found: dict[str, Status] = {}
+    read = 0  # entries of this legend
+    for number in range(title + 1, min(len(lines), title + _LEGEND_SPAN) + 1):
+        match = None if number in code else _LEGEND_ENTRY_RE.match(_head(lines[number - 1]))
+        if match is None:
+            text = lines[number - 1].strip()
+            if number in code or (text and (read or not text.endswith(":"))):  # prose ends it; "Marks:" opens it
+                break
+            continue
+        read += 1
+        status = _status_word(match.group(2))
+        if status is not None and status is not _EMOJI_STATUS[match.group(1)]:
+            found[match.group(1)] = status
+    return found
+
+
+def _head(text: str) -> str:
+    return text[:200]  # a legend's title and entries are short lines
+
+
+def find_status(text: str, *, labelled: bool = True, marks: dict[str, Status] | None = None) -> Status | None:
     """The first status marker on a line, or None. ``"next: proceed to Phase 3"`` has none.
 
     Emoji and upper-case words count anywhere; lower-case words only after a label
     (``Status: done``, ``(pending)``, ``- Complete``), and only when *labelled* is true or the
-    line says "status" (prose lines are not scanned for lower-case words).
+    line says "status" (prose lines are not scanned for lower-case words). *marks*: the document's
+    own legend (:func:`legend_marks`), which wins over the usual meaning of a mark.
     """
     best: tuple[int, Status] | None = None
     maybe = _UPPER3.search(text) or (not text.isascii() and _EMOJI_CHARS.search(text))
     mark = _first_mark(text) if maybe else None
     if mark:
         start, token = mark
-        status = _EMOJI_STATUS.get(token) or _status_word(token)
+        status = (marks and marks.get(token)) or _EMOJI_STATUS.get(token) or _status_word(token)
         if status is not None:
             best = (start, status)
     if (labelled or "tatus" in text) and _STATUS_STEM.search(fold(text)):

@@ -287,12 +287,13 @@ def _scan_lines(text: str, lines: tuple[str, ...], code: set[int], headings: set
     scan = _Scan()
     find_status, find_ids, find_date = extract.find_status, extract.find_ids, extract.find_date
     find_progress, find_estimates = extract.find_progress, extract.find_estimates
+    marks = extract.legend_marks(lines, code) or None
     for number, full in enumerate(lines, start=1):
         if number in code or not full:
             continue
         line = clip(full)  # a 200 KB line is data: its first few KB say all a reviewer reads
         structural = number in headings or number in items
-        status = find_status(line, labelled=structural)
+        status = find_status(line, labelled=structural, marks=marks)
         ids: tuple[str, ...] = ()
         if status is not None or structural:
             ids = scan.ids[number] = find_ids(line)

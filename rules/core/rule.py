@@ -31,6 +31,7 @@ class RuleContext:
     repo_paths: frozenset[str] = field(default_factory=frozenset)  # every file path in the repo
     repo_dirs: frozenset[str] = field(default_factory=frozenset)  # every folder path in the repo
     active_roots: tuple[str, ...] = ("dev/active",)
+    loose_roots: tuple[str, ...] = ()  # loose-only roots (``dev``): only the task files directly in one are docs
     has_tree: bool = True  # False when repo_paths is incomplete: link rules stay quiet
     known_codes: frozenset[str] = frozenset()  # every rule code the review knows (WVR001 checks waivers)
 

@@ -194,7 +194,8 @@ def _file(task: TaskDocs, role: Role, fill: _Fill) -> Scaffold:
     else:
         names = (_SMALL_PLAN_SECTIONS if is_small(task) else _PLAN_SECTIONS) if role is Role.PLAN else _CONTEXT_SECTIONS
         body = "\n".join(f"## {SECTIONS[name][0]}\n\n{fill.body(name)}" for name in names)
-    path = f"{task.path}/{fill.names[role]}"
+    folder = task.root if task.loose else task.path  # loose files: beside the task's other files
+    path = f"{folder}/{fill.names[role]}"
     return Scaffold(f"Create {fill.names[role]}", path, f"{head}\n{body}")
 
 

@@ -46,6 +46,10 @@ from rules.story.doc042_planned_check_never_tasked import PlannedCheckNeverTaske
 from rules.story.doc043_changed_file_without_task import ChangedFileWithoutTask
 from rules.story.doc044_planned_step_never_tasked import PlannedStepNeverTasked
 from rules.story.doc045_finished_without_verification import FinishedWithoutVerification
+from rules.story.doc046_open_box_marked_done_elsewhere import OpenBoxMarkedDoneElsewhere
+from rules.story.doc047_starting_figure_differs import StartingFigureDiffers
+from rules.story.doc048_current_focus_already_done import CurrentFocusAlreadyDone
+from rules.story.doc049_line_ranges_overlap import LineRangesOverlap
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -86,4 +90,8 @@ RULES: tuple[type[Rule], ...] = (
     ChangedFileWithoutTask,
     PlannedStepNeverTasked,
     FinishedWithoutVerification,
+    OpenBoxMarkedDoneElsewhere,
+    StartingFigureDiffers,
+    CurrentFocusAlreadyDone,
+    LineRangesOverlap,
 )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import TaskDocs
+from rules.core.model import CheckItem, Document, Section, TaskDocs
+from rules.core.phases import MENTION_RE, ancestors, is_deferred_phase
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import core_documents, set_aside, story
 from rules.story._common import blocker_notes, criteria_blocks, finished_how, quote, where
+from rules.story._next_steps import Done, done_phases
 
 _MAX_PLACES = 20  # open criteria named as related places
 _MAX_BLOCKERS = 5  # a folder with more open blockers than this has one story to tell, not fifty
+_CRITERIA_TITLE_RE = re.compile(r"(?i)criteria|definition of done|done when")
 
 
 class FinishedWithOpenCriteria(Rule):
@@ -22,7 +26,10 @@ class FinishedWithOpenCriteria(Rule):
     overall status declares the work done and nothing else in the folder disputes it (a dispute
     is DOC001's finding). Reports each Definition of Done / success criteria /
     acceptance criteria section whose checkboxes are still open (deferred, optional and
-    struck-through items aside), and each blocker still described as open.
+    struck-through items aside), and each blocker still described as open. While the task is
+    under way, a criteria section headed with one phase (``### Should Have (Phase 2)`` under
+    ``## Success Criteria``) that the folder reports complete (a ``✅ COMPLETE`` phase heading, a
+    status line) with boxes still open is reported too (low); optional / nice-to-have ones aside.
 
     Why: the criteria are how the work was meant to be proven finished. Closing the task with them
     open either hides work that was never verified or leaves a record that says it was not; an
@@ -52,6 +59,7 @@ class FinishedWithOpenCriteria(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         told = story(task)
         if not told.settled:
+            yield from self._phases_done_with_open_criteria(task)
             return
         how = finished_how(task, told)
         claim = [(told.evidence_doc, told.evidence.line)] if told.evidence_doc and told.evidence else []
@@ -72,3 +80,39 @@ class FinishedWithOpenCriteria(Rule):
             message = f"A blocker is still described as open ({quote(note.text)}), but the task is {how}."
             yield self.finding(task, note.doc, note.line, message, key=f"blocker:{note.doc.name}:{note.text[:40]}",
                                related=claim)
+
+    def _phases_done_with_open_criteria(self, task: TaskDocs) -> Iterator[Finding]:
+        """Criteria headed with one phase (``### Should Have (Phase 2)``) that the folder reports
+        complete, while boxes under them are still open (the task itself still under way)."""
+        done = done_phases(task)
+        if not done:
+            return
+        for doc in core_documents(task):
+            for section, phase, still_open, items in _phase_criteria(doc, done):
+                where_done, at = done[phase]
+                message = (f"{section.title!r} has {len(still_open)} of {len(items)} criteria still open (first: "
+                           f"{quote(still_open[0].text, 50)} at {where(doc, still_open[0].line)}), but "
+                           f"{where(where_done, at)} reports Phase {phase} complete.")
+                yield self.finding(task, doc, section.line, message, key=f"{doc.name}:criteria:{phase}",
+                                   severity=Severity.LOW,
+                                   related=[*((doc, i.line) for i in still_open[:_MAX_PLACES]), (where_done, at)])
+
+
+def _phase_criteria(doc: Document, done: Done) -> Iterator[tuple[Section, str, list[CheckItem], list[CheckItem]]]:
+    """Sections of criteria (titled so, or under such a title) naming exactly one phase the folder
+    reports complete, with their open boxes; optional / nice-to-have ones left out."""
+    for section in doc.sections:
+        if not in_criteria_title(doc, section) or is_deferred_phase(doc, section):
+            continue
+        named = {m.group(2).upper() for m in MENTION_RE.finditer(section.title)}
+        if len(named) != 1 or (phase := next(iter(named))) not in done:
+            continue
+        items = [i for i in doc.items_in(section) if not set_aside(i)]
+        still_open = [i for i in items if not i.checked]
+        if still_open:
+            yield section, phase, still_open, items
+
+
+def in_criteria_title(doc: Document, section: Section) -> bool:
+    """The section or one enclosing it is titled as criteria (success, acceptance, definition of done)."""
+    return any(_CRITERIA_TITLE_RE.search(s.title) for s in ancestors(doc, doc.section_index(section.line)))

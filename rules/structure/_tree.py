@@ -3,7 +3,8 @@
 The indexes are built once per tree, on first use, in one pass over the tree's paths.
 ``docs_only`` is true when every path lies under the top folder of a doc root (``dev/``): the
 engine was given the planning docs and nothing else, so nothing can be said about the rest of
-the repository (root files, the application's source).
+the repository (root files, the application's source). A loose-only root (``dev``) holds docs
+only directly in it: ``dev/scripts/`` is not under a doc root.
 """
 
 from __future__ import annotations
@@ -12,19 +13,23 @@ import functools
 import itertools
 from dataclasses import dataclass
 
+from rules.core.discovery import loose_task_of
 from rules.core.rule import RuleContext
 
 
 class Tree:
     def __init__(self, ctx: RuleContext) -> None:
         self._ctx = ctx
-        self._roots = tuple({r.strip("/") + "/" for r in (*ctx.active_roots, *(t.root for t in ctx.tasks)) if r})
-        tops = {r.split("/", 1)[0] for r in self._roots}
+        loose = {r.strip("/") for r in ctx.loose_roots}
+        folders = (*ctx.active_roots, *(t.root for t in ctx.tasks))
+        self._roots = tuple({r.strip("/") + "/" for r in folders if r and r.strip("/") not in loose})
+        tops = {r.split("/", 1)[0] for r in (*self._roots, *loose)}
         self.docs_only = all(p.split("/", 1)[0] in tops for p in ctx.repo_paths)
 
     def in_docs(self, path: str) -> bool:
-        """Whether *path* lies under a doc root (``dev/active/…``)."""
-        return path.startswith(self._roots)
+        """Whether *path* lies under a doc root (``dev/active/…``) or is a task file directly in a
+        loose-only root (``dev/job-search-plan.md``)."""
+        return path.startswith(self._roots) or loose_task_of(path, self._ctx.loose_roots) is not None
 
     def has(self, path: str) -> bool:
         return path in self._ctx.repo_paths or path in self._ctx.repo_dirs

@@ -15,9 +15,11 @@ _CHECKED = frozenset({Status.COMPLETE, Status.PENDING, Status.NOT_STARTED})
 class PhaseStatusContradictsCheckboxes(Rule):
     """A heading's status disagrees with the checkboxes under it.
 
-    A phase marked complete (✅, COMPLETE, DONE) still has open boxes (high), or a phase marked
-    pending / not started has every box ticked (medium). Boxes marked deferred, on hold, optional
-    or struck through do not count as open.
+    A phase marked complete (✅, COMPLETE, DONE) still has open boxes (high), a phase marked
+    pending / not started has every box ticked (medium), or some of them (low: the work has begun
+    and the heading still says it has not). Boxes marked deferred, on hold, optional or struck
+    through do not count as open. A mark means what the document's own legend says it means
+    (``- ⏸️ Pending`` under "Status Legend").
 
     Why: the status in the heading is what a reader (or the next agent session) trusts. A
     "complete" phase with open boxes hides unfinished work; a "not started" phase with every box
@@ -63,6 +65,13 @@ class PhaseStatusContradictsCheckboxes(Rule):
                     task, doc, section.line,
                     f"{section.title!r} is marked {status.replace('_', ' ')} but {ticked} ticked.",
                     key=section_key(section), severity=Severity.MEDIUM,
+                )
+            elif status is not Status.COMPLETE and (done := [item for item in items if item.checked]):
+                yield self.finding(
+                    task, doc, section.line,
+                    f"{section.title!r} is marked {status.replace('_', ' ')} but {len(done)} of its {len(items)} "
+                    f"boxes are ticked (first: {short(done[0].text)!r} at line {done[0].line}): the work has begun.",
+                    key=section_key(section), severity=Severity.LOW,
                 )
 
 

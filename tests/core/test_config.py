@@ -60,6 +60,12 @@ def test_yaml_with_shorthands_and_rule_options() -> None:
         ("roots: [7]\n", "roots.0: Input should be a valid string, got 7"),
         ("roots: [dev/active, dev/active/]\n", "roots: a folder is listed twice"),
         ("archive_roots: [dev/active]\n", "archive_roots: dev/active is also in roots"),
+        ("loose_roots: [../dev]\n", "loose_roots: roots must be repository-relative folders"),
+        ("loose_roots: [dev, dev/]\n", "loose_roots: a folder is listed twice"),
+        ("loose_roots: [null]\n", "loose_roots.0: Input should be a valid string, got null"),
+        ("loose_roots: true\n", "loose_roots: Input should be a valid array"),
+        ("loose_roots: [dev/active]\n", "loose_roots: dev/active is also in roots or archive_roots, or inside one"),
+        ("roots: [docs]\nloose_roots: [docs/plans]\n", "loose_roots: docs/plans is also in roots"),
         ("weights: {}\n", "weights: every category weighs 0"),
         ("weights: {plan: 0, tasks: 0}\n", "weights: every category weighs 0"),
     ],
@@ -70,6 +76,20 @@ def test_bad_config_errors_name_the_key(text: str, message: str) -> None:
 
     assert any(message in line for line in caught.value.errors), caught.value.errors
     assert str(caught.value).startswith(".github/devdocs-review.yml: ")
+
+
+def test_loose_roots_default_to_dev_and_can_be_moved_or_turned_off() -> None:
+    default = load_config(None)
+    moved = parse_config_text("loose_roots: plans/\n")
+    off = parse_config_text("loose_roots: []\n")
+    dev_as_root = parse_config_text("roots: [dev]\n")  # the default dev is then simply not a loose root
+
+    assert default.loose_roots == ("dev",) and default.doc_roots.loose == ("dev",)
+    assert moved.loose_roots == ("plans",)
+    assert off.loose_roots == () and off.doc_roots.loose == ()
+    assert dev_as_root.doc_roots.loose == ()
+    assert default.doc_roots.folders == ("dev/active", "dev/archive", "dev/archived", "dev/completed", "dev/complete")
+    assert len({default.digest(), off.digest()}) == 2
 
 
 def test_config_digest_is_stable_and_changes_with_content() -> None:

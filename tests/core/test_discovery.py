@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.core.discovery import Snapshot, discover, role_of
+from rules.core.discovery import DocRoots, Snapshot, discover, role_of
 from rules.core.model import Role
 
 
@@ -56,6 +56,21 @@ def test_folder_tasks_loose_groups_and_archives() -> None:
     assert tasks[1].context is not None and tasks[1].tasks is not None
 
 
+def test_a_readme_beside_the_roots_only_task_is_part_of_it() -> None:
+    alone = {"dev/active/phase-3-context.md": b"# C", "dev/active/phase-3-tasks.md": b"# T",
+             "dev/active/README.md": b"# What this folder holds"}
+    beside_two = {**alone, "dev/active/billing-tasks.md": b"# T"}
+    beside_a_folder = {**alone, "dev/active/search/search-plan.md": b"# P"}
+
+    (task,) = discover(Snapshot(alone))
+    with_two = discover(Snapshot(beside_two))
+    with_folder = discover(Snapshot(beside_a_folder))
+
+    assert [d.path for d in task.extras] == ["dev/active/README.md"]
+    assert all(not t.extras for t in with_two)  # which task would it describe?
+    assert all(not t.extras for t in with_folder)
+
+
 def test_second_file_for_a_role_is_a_duplicate_and_the_task_named_one_wins() -> None:
     files = {"dev/active/auth/PLAN.md": b"# a", "dev/active/auth/auth-plan.md": b"# b"}
 
@@ -75,3 +90,126 @@ def test_unreadable_and_oversized_files_are_recorded() -> None:
     assert "over the 1 KB review limit" in reasons["dev/active/auth/auth-plan.md"]
     assert "binary" in reasons["dev/active/auth/auth-tasks.md"]
     assert reasons["dev/active/auth/auth-context.md"] == "symlink points outside"
+
+
+LOOSE_DEV = {
+    "dev/job-search-plan.md": b"# Job search - Plan\n",
+    "dev/job-search-context.md": b"# Job search - Context\n",
+    "dev/job-search-tasks.md": b"# Job search - Tasks\n- [ ] Apply\n",
+    "dev/active/auth/auth-plan.md": b"# Auth - Plan\n",
+    "dev/archive/old/old-plan.md": b"# Old - Plan\n",
+}
+
+
+def test_task_files_loose_in_dev_form_an_active_task_named_by_their_prefix() -> None:
+    tasks = discover(Snapshot(LOOSE_DEV))
+
+    assert [(t.path, t.root, t.name, t.loose, t.archived) for t in tasks] == [
+        ("dev/active/auth", "dev/active", "auth", False, False),
+        ("dev/job-search", "dev", "job-search", True, False),
+        ("dev/archive/old", "dev/archive", "old", False, True),
+    ]
+    job = tasks[1]
+    assert [d.path for d in (job.plan, job.context, job.tasks) if d is not None] == [
+        "dev/job-search-plan.md", "dev/job-search-context.md", "dev/job-search-tasks.md"]
+    assert job.extras == ()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "dev/README.md",
+        "dev/CHANGELOG.md",
+        "dev/notes.md",
+        "dev/setup-guide.md",
+        "dev/scripts/deploy-plan.md",  # a folder under dev is not a task
+        "dev/scripts/deploy/deploy-plan.md",
+        "dev/todo.md",  # no prefix and alone
+        "dev/PLAN.md",
+        "dev/release-checklist.md",  # a lone checklist or todo list, even with a prefix
+        "dev/sprint-todo.md",
+        "dev/job-search-plan.txt",
+    ],
+)
+def test_files_in_dev_that_are_not_a_task_are_left_alone(path: str) -> None:
+    tasks = discover(Snapshot({path: b"# Something\n\n- [ ] a box\n"}))
+
+    assert tasks == []
+
+
+def test_two_unprefixed_files_of_different_roles_in_dev_are_one_task() -> None:
+    files = {"dev/plan.md": b"# Plan\n", "dev/tasks.md": b"# Tasks\n", "dev/notes.md": b"# Notes\n"}
+
+    [task] = discover(Snapshot(files))
+
+    assert (task.path, task.name, task.loose) == ("dev/(unnamed)", "(unnamed)", True)
+    assert task.all_paths == ("dev/plan.md", "dev/tasks.md")
+
+
+def test_a_prefixed_checklist_counts_beside_a_plan_of_the_same_prefix() -> None:
+    files = {"dev/release-plan.md": b"# Plan\n", "dev/release-checklist.md": b"- [ ] tag\n"}
+
+    [task] = discover(Snapshot(files))
+
+    assert task.path == "dev/release"
+    assert task.plan is not None and task.tasks is not None
+
+
+def test_loose_roots_can_be_turned_off_or_moved() -> None:
+    files = {**LOOSE_DEV, "docs/plans/search-plan.md": b"# P\n", "docs/plans/sub/x-plan.md": b"# X\n"}
+
+    off = discover(Snapshot(files), loose_roots=())
+    moved = discover(Snapshot(files), loose_roots=("docs/plans",))
+
+    assert [t.path for t in off] == ["dev/active/auth", "dev/archive/old"]
+    assert [t.path for t in moved] == ["dev/active/auth", "docs/plans/search", "dev/archive/old"]
+
+
+def test_a_loose_root_that_is_also_a_doc_root_is_read_once_as_the_doc_root() -> None:
+    files = {"dev/job-search-plan.md": b"# P\n", "dev/scripts/run.md": b"# R\n"}
+
+    tasks = discover(Snapshot(files), active_roots=("dev",), archive_roots=(), loose_roots=("dev",))
+
+    assert [(t.path, t.loose) for t in tasks] == [("dev/scripts", False), ("dev/job-search", True)]
+
+
+def test_an_unreadable_task_file_loose_in_dev_is_recorded_in_its_task() -> None:
+    snapshot = Snapshot({"dev/job-search-plan.md": b"# P\n"},
+                        unreadable={"dev/job-search-tasks.md": "symlink points outside the repository"})
+
+    [task] = discover(snapshot)
+
+    assert task.path == "dev/job-search"
+    assert task.unreadable == (("dev/job-search-tasks.md", "symlink points outside the repository"),)
+
+
+@pytest.mark.parametrize(
+    ("path", "task", "under"),
+    [
+        ("dev/job-search-plan.md", "dev/job-search", True),
+        ("dev/JOB_SEARCH_CONTEXT.md", "dev/job-search", True),
+        ("dev/plan.md", "dev/(unnamed)", True),
+        ("dev/README.md", None, False),
+        ("dev/setup-guide.md", None, False),
+        ("dev/scripts/deploy-plan.md", None, False),
+        ("dev/scripts/run.sh", None, False),
+        ("dev/active/auth/auth-plan.md", "dev/active/auth", True),
+        ("dev/active/auth/diagram.png", "dev/active/auth", True),
+        ("dev/active/magic-inbox-tasks.md", "dev/active/magic-inbox", True),
+        ("dev/active/README.md", None, True),
+        ("dev/archive/old/old-plan.md", "dev/archive/old", True),
+        ("docs/dev/x-plan.md", None, False),
+        ("src/app.py", None, False),
+    ],
+)
+def test_doc_roots_say_which_task_a_path_belongs_to(path: str, task: str | None, under: bool) -> None:
+    roots = DocRoots(("dev/active", "dev/archive"), ("dev",))
+
+    assert roots.task_of(path) == task
+    assert roots.under(path) is under
+
+
+def test_doc_roots_drop_a_loose_root_that_a_doc_root_already_covers() -> None:
+    assert DocRoots(("dev/active/",), ("/dev/",)).loose == ("dev",)
+    assert DocRoots(("dev",), ("dev",)).loose == ()
+    assert DocRoots(("docs",), ("docs/plans",)).loose == ()

@@ -112,3 +112,26 @@ def test_the_first_status_mark_is_the_one_the_mark_pattern_finds() -> None:
     found = [(m.start(), m.group()) if (m := _MARK_RE.search(t)) else None for t in texts]
     assert [_first_mark(t) for t in texts] == found
     assert any(found) and not all(found)
+
+
+def test_a_documents_legend_gives_a_mark_its_own_meaning() -> None:
+    lines = ("# Tasks", "", "## Status Legend", "- ✅ Complete", "- ⏸️ Pending", "- ❌ Blocked", "",
+             "## Phase 2 ⏸️")
+
+    marks = extract.legend_marks(lines)
+
+    assert marks == {"⏸": Status.PENDING, "❌": Status.BLOCKED}  # ✅ already means complete
+    assert extract.find_status(lines[-1], marks=marks) is Status.PENDING
+    assert extract.find_status(lines[-1]) is Status.PAUSED
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("## Phase 2 ⏸️", "- ⏸️ Pending review by the design team, then resumed"),  # no legend title
+        ("## Key Decisions", "- ⏸️ Pending"),  # "Key Decisions" is not a key of marks
+        ("## Legend", "", "Marks follow the usual meaning.", "", "- ⏸️ Pending"),  # prose ends the legend
+    ],
+)
+def test_no_legend_no_new_meaning(lines: tuple[str, ...]) -> None:
+    assert extract.legend_marks(lines) == {}

@@ -262,6 +262,18 @@ def test_a_new_tasks_file_starts_from_the_plan_phases_without_their_status() -> 
     assert "## Phase 3: Rollout\n" in tasks.body
 
 
+def test_a_missing_file_of_a_loose_task_is_scaffolded_beside_its_other_files() -> None:
+    files = {"dev/checkout-plan.md": PLAN.encode(), "dev/active/pay-tasks.md": TASKS.encode(),
+             "dev/active/pay-plan.md": PLAN.encode()}
+    loose_in_dev, loose_in_active = discover(Snapshot(files))[::-1]
+
+    in_dev = insights.scaffolds(loose_in_dev, [], today=TODAY)
+    in_active = insights.scaffolds(loose_in_active, [], today=TODAY)
+
+    assert [s.path for s in in_dev] == ["dev/checkout-context.md", "dev/checkout-tasks.md"]
+    assert [s.path for s in in_active] == ["dev/active/pay-context.md"]
+
+
 def test_an_unreadable_file_gets_no_scaffold() -> None:
     snapshot = Snapshot({PLAN_PATH: PLAN.encode(), "dev/active/checkout/checkout-tasks.md": TASKS.encode()},
                         unreadable={CONTEXT_PATH: "symlink leaves the repository"})

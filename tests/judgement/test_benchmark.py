@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from bench.judgement import labelled_task, main
+from bench.judgement import evaluate, labelled_task, main, repository_snapshot
 from bench.judgement_labels import load_label
+from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot, discover
 
 HERE = Path(__file__).resolve().parent
@@ -125,3 +126,18 @@ def test_loose_files_are_found_through_their_directory_and_prefix() -> None:
     assert by_files == by_prefix
     assert labelled_task(tasks, replace(label, folder="dev/active", task="other")).path == "dev/active/other"
     assert labelled_task(tasks, replace(label, folder="dev/active", task="missing")) is None
+
+
+def test_a_label_for_task_files_loose_in_dev_finds_the_engines_task(tmp_path: Path) -> None:
+    label = replace(load_label(next(SAMPLE.glob("*.yaml"))), folder="dev", task="billing-export", entries=())
+    for name in ("billing-export-plan.md", "billing-export-tasks.md", "README.md"):
+        (tmp_path / "dev").mkdir(exist_ok=True)
+        (tmp_path / "dev" / name).write_text(f"# {name}\n\n- [ ] a step\n", encoding="utf-8")
+
+    tasks = discover(repository_snapshot(tmp_path))
+    outcome = evaluate(label, tmp_path, ReviewConfig())
+
+    found = labelled_task(tasks, label)
+    assert found is not None and (found.path, found.root, found.loose) == ("dev/billing-export", "dev", True)
+    assert labelled_task(tasks, replace(label, task="README")) is None
+    assert not isinstance(outcome, str) and outcome.task == "dev/billing-export"

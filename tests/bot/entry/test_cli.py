@@ -40,6 +40,12 @@ def test_one_task_folder_is_reviewed_alone(capsys: pytest.CaptureFixture[str]) -
     assert code == (0 if report["gate"]["passed"] else 1)  # type: ignore[index]
 
 
+def test_one_file_of_a_task_folder_reviews_its_task(capsys: pytest.CaptureFixture[str]) -> None:
+    _code, report = _json(capsys, str(DEMO / "dev" / "active" / "search-indexing" / "search-indexing-plan.md"))
+
+    assert [t["path"] for t in report["tasks"]] == ["dev/active/search-indexing"]  # type: ignore[union-attr]
+
+
 def test_exit_zero_and_min_score_override(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(DEMO), "--exit-zero", "--format", "json", *TODAY]) == 0
     capsys.readouterr()
@@ -176,3 +182,73 @@ def test_installed_entry_point_runs() -> None:
 
     assert done.returncode == 1, done.stderr
     assert "payment-retries" in done.stdout
+
+
+def _loose_repo(root: Path) -> Path:
+    """A repository whose team keeps its task files loose in dev/, beside files that are no task."""
+    docs = {
+        "dev/billing-export-plan.md": "# Billing export - Plan\n\n**Last Updated:** 2026-11-20\n\n## Goal\n\n"
+                                      "Finance downloads each month's invoices as one CSV file.\n",
+        "dev/billing-export-context.md": "# Billing export - Context\n\n**Last Updated:** 2026-11-20\n\n"
+                                         "## Current state\n\nThe query is written; the button is not.\n",
+        "dev/billing-export-tasks.md": "# Billing export - Tasks\n\n**Last Updated:** 2026-11-20\n\n"
+                                       "## Phase 1: Query\n\n- [x] Write the invoice query\n- [ ] Add the button\n",
+        "dev/search-tuning-plan.md": "# Search tuning - Plan\n\n## Goal\n\nFaster search.\n",
+        "dev/README.md": "# Developer notes\n\n- [ ] tidy the scripts\n",
+        "dev/setup-guide.md": "# Setup\n\nRun the scripts.\n",
+        "dev/scripts/deploy-plan.md": "# Deploy\n\n- [ ] push\n",
+    }
+    repo = root / "repo"
+    for path, text in docs.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text, encoding="utf-8")
+    (repo / ".git").mkdir()
+    return repo
+
+
+def test_task_files_loose_in_dev_are_reviewed_and_other_dev_files_are_not(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = _loose_repo(tmp_path)
+
+    _code, whole = _json(capsys, str(repo))
+    _code, folder = _json(capsys, str(repo / "dev"))
+
+    paths = [t["path"] for t in whole["tasks"]]  # type: ignore[union-attr]
+    assert paths == ["dev/billing-export", "dev/search-tuning"]
+    billing = whole["tasks"][0]  # type: ignore[index]
+    assert (billing["root"], billing["loose"]) == ("dev", True)
+    assert [t["path"] for t in folder["tasks"]] == paths  # type: ignore[union-attr]
+    files = {f["path"] for t in whole["tasks"] for f in t["findings"]}  # type: ignore[union-attr]
+    assert files <= {"dev/billing-export-plan.md", "dev/billing-export-context.md", "dev/billing-export-tasks.md",
+                     "dev/search-tuning-plan.md"}
+
+
+def test_one_loose_task_file_in_dev_reviews_its_task_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = _loose_repo(tmp_path)
+
+    _code, report = _json(capsys, str(repo / "dev" / "billing-export-tasks.md"))
+
+    assert [t["path"] for t in report["tasks"]] == ["dev/billing-export"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("target", ["dev/README.md", "dev/setup-guide.md", "dev/scripts/deploy-plan.md"])
+def test_a_file_in_dev_that_is_no_task_is_refused_as_a_target(
+        tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = _loose_repo(tmp_path)
+
+    code = main(["check", str(repo / target), *TODAY])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "not a directory or a planning doc" in err and err.count("\n") == 1
+
+
+def test_a_repo_config_can_turn_loose_task_files_off(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = _loose_repo(tmp_path)
+    (repo / ".github").mkdir()
+    (repo / ".github" / "devdocs-review.yml").write_text("loose_roots: []\n", encoding="utf-8")
+
+    code, report = _json(capsys, str(repo))
+
+    assert code == 0
+    assert (report["status"], report["tasks"]) == ("nothing_to_review", [])

@@ -12,6 +12,7 @@ from bot.review.flow import review_pull_request
 from bot.review.rerun import rerun_for_sha
 from bot.review.snapshot import touched_tasks
 from bot.review.state import STATE_PREFIX, decode_state
+from rules.core.discovery import DocRoots
 from rules.render.markdown import COMMENT_MARKER
 from tests.bot.support import (
     BAD_TASK,
@@ -386,6 +387,8 @@ async def test_state_in_the_sticky_comment_survives_a_rerun(
         ([ChangedFile("dev/active/magic-inbox-context.md", "added", "a")], ("dev/active/magic-inbox",)),
         ([ChangedFile("dev/active/README.md", "modified", "a")], ()),
         ([ChangedFile("docs/dev/active/x/x-plan.md", "modified", "a")], ()),
+        ([ChangedFile("dev/job-search-plan.md", "added", "a")], ("dev/job-search",)),
+        ([ChangedFile("dev/README.md", "modified", "a"), ChangedFile("dev/scripts/x-plan.md", "added", "a")], ()),
         (
             [
                 ChangedFile(
@@ -397,7 +400,7 @@ async def test_state_in_the_sticky_comment_survives_a_rerun(
     ],
 )
 def test_the_tasks_a_pr_touches(changed: list[ChangedFile], expected: tuple[str, ...]) -> None:
-    assert touched_tasks(changed, ("dev/active",)) == expected
+    assert touched_tasks(changed, DocRoots(("dev/active",), ("dev",))) == expected
 
 
 async def test_a_deleted_sticky_comment_is_posted_again(
@@ -468,3 +471,56 @@ async def test_a_doc_its_patch_cannot_rebuild_is_fetched(ctx: AppContext, hub: F
     await review_pull_request(ctx, ref(pr), reason="pull_request.synchronize")
 
     assert hub.count("git/get-blob") == 1  # CRLF line ends: the blob is read from GitHub instead
+
+
+LOOSE_TASK = {  # a team that keeps its task files loose in dev/ (no dev/active)
+    "dev/billing-export-plan.md": "# Billing export - Plan\n\n**Last Updated:** 2026-11-20\n\n## Goal\n\n"
+                                  "Finance downloads each month's invoices as one CSV file.\n",
+    "dev/billing-export-tasks.md": "# Billing export - Tasks\n\n**Last Updated:** 2026-11-20\n\n"
+                                   "## Phase 1: Query\n\n- [x] Write the invoice query\n- [ ] Add the button\n",
+}
+
+
+@pytest.mark.parametrize("limit", [None, 3])  # 3: a truncated tree, read folder by folder
+async def test_task_files_loose_in_dev_are_reviewed_on_a_pull_request(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo, limit: int | None
+) -> None:
+    hub.tree_entry_limit = limit
+    pr = hub.open_pull_request(demo_repo, {**LOOSE_TASK, "dev/README.md": "# Notes\n\n- [ ] tidy\n"})
+
+    await review_pull_request(ctx, ref(pr), reason="test")
+
+    (comment,) = hub.comments_on(demo_repo, pr.number)
+    assert "dev/billing-export" in comment.body
+    assert "STR002" in comment.body  # the loose task has no context file
+    assert "README" not in comment.body
+    run = hub.runs_for(demo_repo, pr.head_sha, CHECK)[-1]
+    assert run.status == "completed" and run.output["title"] != "No planning docs changed"
+    assert_no_request_rejected(hub)
+
+
+async def test_files_in_dev_that_are_no_task_do_not_start_a_review(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
+    pr = hub.open_pull_request(demo_repo, {
+        "dev/README.md": "# Notes\n", "dev/setup-guide.md": "# Setup\n", "dev/scripts/deploy-plan.md": "# Deploy\n",
+    })
+
+    await review_pull_request(ctx, ref(pr), reason="test")
+
+    run = hub.runs_for(demo_repo, pr.head_sha, CHECK)[-1]
+    assert (run.conclusion, run.output["title"]) == ("success", "No planning docs changed")
+    assert hub.comments_on(demo_repo, pr.number) == []
+    assert hub.count("git/get-tree") == 0
+
+
+async def test_a_lone_unprefixed_list_in_dev_is_looked_at_but_is_no_task(
+    ctx: AppContext, hub: FakeGitHub, demo_repo: Repo
+) -> None:
+    pr = hub.open_pull_request(demo_repo, {"dev/todo.md": "- [ ] a\n"})  # a task only beside a plan.md
+
+    await review_pull_request(ctx, ref(pr), reason="test")
+
+    run = hub.runs_for(demo_repo, pr.head_sha, CHECK)[-1]
+    assert (run.conclusion, run.output["title"]) == ("success", "Nothing to review")
+    assert hub.comments_on(demo_repo, pr.number) == []

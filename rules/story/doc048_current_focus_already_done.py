@@ -1,0 +1,79 @@
+"""DOC048 current-focus-already-done."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.core.finding import Category, Finding, Severity
+from rules.core.model import Document, TaskDocs
+from rules.core.phases import MENTION_RE, short
+from rules.core.rule import Rule, RuleContext
+from rules.core.text import clip, fold
+from rules.story._next_steps import Done, done_phases
+
+# "**Current Focus**: Phase 3.3 - Error Handling", "Currently working on: Stage B", "Now: Phase 2"
+_FOCUS_RE = re.compile(
+    r"^[\s>*_+-]*(?:current(?:ly)?[ ](?:focus|phase|stage|step|work(?:ing[ ]on)?)|now[ ]working[ ]on|working[ ]on"
+    r"|focus(?:ing)?[ ](?:on|now))[*_\s]*[:=—–][*_\s]*(.*)$"
+)
+_DONE_RE = re.compile(r"✅|✔|☑|\b(?:complete[d]?|done|finished|released|shipped|merged)\b")
+
+
+class CurrentFocusAlreadyDone(Rule):
+    """A "current focus" line names a phase the folder reports complete.
+
+    Reads ``Current focus:``, ``Current phase:``, ``Currently working on:`` and ``Working on:``
+    label lines (outside code) in every file of the task, the folder's readme included, and the
+    phases they name (``Phase 3.3``, ``Stage B``). A phase is reported complete by a ``✅ COMPLETE``
+    phase heading or a status line of plan, context or tasks (``Status: Phase 3 complete``); a
+    sub-phase is complete when its phase is (``3.3`` of a complete ``Phase 3``). A line that itself
+    says the phase is done (``Current phase: Phase 3 ✅ COMPLETE``) is left alone.
+
+    Why: the current-focus line is where a resuming reader (or agent) starts. When it names a phase
+    that is finished, the next session reopens closed work instead of picking up what comes next.
+
+    Bad:
+        **Current Focus**: Phase 2 - Import
+        …
+        ## Phase 2: Import ✅ COMPLETE
+
+    Good:
+        **Current Focus**: Phase 3 - Reporting
+        …
+        ## Phase 2: Import ✅ COMPLETE
+    """
+
+    code = "DOC048"
+    name = "current-focus-already-done"
+    category = Category.CONSISTENCY
+    severity = Severity.LOW
+    rationale = "A current-focus line naming finished work sends the next session back to closed work."
+    fix = "Point the current-focus line at the work that comes next (or say the work is finished)."
+    effort_minutes = 2
+
+    def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        done = done_phases(task)
+        if not done:
+            return
+        for doc in task.documents:
+            for line, phase, (where, at) in _stale_focus(doc, done):
+                message = (f"{short(doc.line_text(line))!r} names {phase} as the current focus, but "
+                           f"{where.name}:{at} reports it complete.")
+                yield self.finding(task, doc, line, message, key=f"{doc.name}:{phase}", related=[(where, at)])
+
+
+def _stale_focus(doc: Document, done: Done) -> Iterator[tuple[int, str, tuple[Document, int]]]:
+    for number, raw in enumerate(doc.lines, start=1):
+        if number in doc.code_lines or ("urrent" not in raw and "orking on" not in raw and "ocus" not in raw):
+            continue
+        focus = _FOCUS_RE.match(fold(clip(raw)))
+        if focus is None or _DONE_RE.search(focus.group(1)):
+            continue
+        mention = MENTION_RE.search(clip(raw), focus.start(1))
+        if mention is None:
+            continue
+        part = mention.group(2).upper()
+        reported = done.get(part) or done.get(part.split(".")[0])
+        if reported is not None:
+            yield number, f"{mention.group(1).capitalize()} {part}", reported
