@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from rules.core.model import Document, Section, Status
-from rules.core.phases import ancestors, is_later_text, section_status
+from rules.core.phases import ancestors, enclosing, is_later_text, section_status
 from rules.core.verification import says_verification
 from rules.story._follow_ups import FollowUp, is_tracked, item_words, word_stems
 
@@ -117,19 +117,11 @@ def task_stems(tasks: Document) -> list[frozenset[str]]:
     stems = []
     groups: dict[int | None, set[str]] = {}
     for item in tasks.items:
-        above = frozenset().union(*(titles[i] for i in _indices(tasks, item.section)))
+        above = frozenset().union(*(titles[i] for i in enclosing(tasks, item.section)))
         own = " ".join(tasks.lines[item.line - 1:min(item.end_line, item.line + _MAX_ITEM_LINES)])
         stems.append(word_stems(own[:2000]) | above)
         groups.setdefault(item.section, set()).update(stems[-1])
     return [*stems, *(frozenset(g) for g in groups.values())]
-
-
-def _indices(doc: Document, index: int | None) -> list[int]:
-    found = []
-    while index is not None:
-        found.append(index)
-        index = doc.sections[index].parent
-    return found
 
 
 def untracked(checks: list[PlannedStep], tasks: Document) -> list[PlannedStep]:
