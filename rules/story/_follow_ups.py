@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rules.core.model import Document, Section
 from rules.core.phase_identity import stem
+from rules.core.phases import enclosing
 
 # Headings that announce work or decisions left for later, said explicitly.
 HEADING_RE = re.compile(
@@ -83,11 +84,12 @@ def known_gaps(doc: Document, skip: list[Section]) -> list[FollowUp]:
     """List items (not checkboxes) outside the *skip* sections that say a known gap remains, and are
     neither settled nor pointing to where the work went."""
     found: list[FollowUp] = []
+    skipped = {s.line for s in skip}
     for number, line in enumerate(doc.lines, start=1):
-        if "for now" not in line.lower() and GAP_RE.search(line[:_MAX_GAP_CHARS]) is None:
+        if GAP_RE.search(line[:_MAX_GAP_CHARS]) is None:
             continue
         match = _ITEM_RE.match(line)
-        if match is None or number in doc.code_lines or any(s.contains(number) for s in skip):
+        if match is None or number in doc.code_lines or _under(doc, number, skipped):
             continue
         text = match.group(2)[:_MAX_GAP_CHARS]
         if GAP_RE.search(text) and not _SETTLED_RE.search(text) and not POINTER_RE.search(text):
@@ -95,6 +97,11 @@ def known_gaps(doc: Document, skip: list[Section]) -> list[FollowUp]:
         if len(found) >= MAX_ITEMS:
             break
     return found
+
+
+def _under(doc: Document, line: int, headings: set[int]) -> bool:
+    """*line* stands in a section whose heading is on one of *headings* (or under one)."""
+    return any(doc.sections[i].line in headings for i in enclosing(doc, doc.section_index(line)))
 
 
 def _follow_up(line: int, texts: list[str]) -> FollowUp:
