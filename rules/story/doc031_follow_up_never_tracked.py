@@ -89,7 +89,7 @@ class FollowUpNeverTracked(Rule):
                 task, doc, untracked[0].line,
                 f"{count} left behind in the archived task with no task or issue: {shown}"
                 f"{and_more(len(untracked), 3)}.",
-                key="known-gaps", effort_minutes=min(30, 5 * len(untracked) + 5),
+                key="known-gaps", severity=Severity.LOW, effort_minutes=min(30, 5 * len(untracked) + 5),
                 related=[(doc, i.line) for i in untracked],
             )
 
