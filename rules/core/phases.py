@@ -95,6 +95,11 @@ def is_deferred_phase(doc: Document, section: Section) -> bool:
     return section_status(doc, section) in SET_ASIDE or _LATER_RE.search(section.title) is not None
 
 
+def is_later_text(text: str) -> bool:
+    """*text* marks work as later, optional or out of scope ("(optional)", "Future: …")."""
+    return _LATER_RE.search(text) is not None
+
+
 def is_later(doc: Document, item: CheckItem) -> bool:
     """Marked as later, optional or out-of-scope work ("(future enhancement)"), or under a heading for
     such work ("Future Enhancements", "Stretch goals")."""

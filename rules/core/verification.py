@@ -21,9 +21,14 @@ def _without_code_or_paths(text: str) -> str:
     return _WORD_RE.sub(lambda m: " " if "/" in m.group() else m.group(), _CODE_RE.sub(" ", text))
 
 
+def says_verification(text: str) -> bool:
+    """*text* tests or verifies by its own words (code spans and paths aside)."""
+    return VERIFY_RE.search(_without_code_or_paths(text)) is not None
+
+
 def is_verification(doc: Document, item: CheckItem) -> bool:
     """A checkbox that tests or verifies, by its own words or a heading above it (``### Testing``)."""
-    if VERIFY_RE.search(_without_code_or_paths(item.text)):
+    if says_verification(item.text):
         return True
     return any(VERIFY_RE.search(s.title) for s in ancestors(doc, item.section))
 

@@ -42,6 +42,10 @@ from rules.story.doc037_coverage_target_without_test_task import CoverageTargetW
 from rules.story.doc038_coverage_claim_without_measurement import CoverageClaimWithoutMeasurement
 from rules.story.doc040_duplicated_content import DuplicatedContent
 from rules.story.doc041_last_updated_on_some_files_only import LastUpdatedOnSomeFilesOnly
+from rules.story.doc042_planned_check_never_tasked import PlannedCheckNeverTasked
+from rules.story.doc043_changed_file_without_task import ChangedFileWithoutTask
+from rules.story.doc044_planned_step_never_tasked import PlannedStepNeverTasked
+from rules.story.doc045_finished_without_verification import FinishedWithoutVerification
 from rules.story.doc046_open_box_marked_done_elsewhere import OpenBoxMarkedDoneElsewhere
 from rules.story.doc047_starting_figure_differs import StartingFigureDiffers
 from rules.story.doc048_current_focus_already_done import CurrentFocusAlreadyDone
@@ -82,6 +86,10 @@ RULES: tuple[type[Rule], ...] = (
     CoverageClaimWithoutMeasurement,
     DuplicatedContent,
     LastUpdatedOnSomeFilesOnly,
+    PlannedCheckNeverTasked,
+    ChangedFileWithoutTask,
+    PlannedStepNeverTasked,
+    FinishedWithoutVerification,
     OpenBoxMarkedDoneElsewhere,
     StartingFigureDiffers,
     CurrentFocusAlreadyDone,

@@ -8,18 +8,33 @@ from dataclasses import dataclass
 
 from rules.core.model import Document, Section
 from rules.core.phase_identity import stem
+from rules.core.phases import enclosing
 
 # Headings that announce work or decisions left for later, said explicitly.
 HEADING_RE = re.compile(
     r"(?i)\bopen questions?\b|\bunresolved questions?\b|\bfollow[- ]?ups?\b|\bto[- ]?do later\b"
     r"|\b(?:after|post)[- ]this task\b|\bdeferred follow"
+    r"|\bdecisions? (?:to (?:confirm|make|take)|needed|pending|required|outstanding)\b"
+    r"|\b(?:pending|open|outstanding|unresolved)(?: \w+)? decisions?\b|\bto clarify\b|\bquestions? for\b"
+    r"|\b(?:issues?|items?|things?|points?) to watch\b"
 )
 _ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
 _SETTLED_RE = re.compile(
     r"(?i)✅|~~|(?:→|->|=>)\s*\w|\b(?:answered|resolved|decided|decision|answer|done|closed|tracked in)\b"
 )  # an arrow in a question list gives the answer: "Reuse the cache? → yes"
+# A known gap said to remain: "an existing limitation", "shown as raw ids for now", "not yet handled".
+GAP_RE = re.compile(
+    r"(?i)\bfor now\b|\b(?:known|existing|current) (?:limitation|gap|issue|bug)s?\b"
+    r"|\bnot (?:yet )?(?:fixed|addressed|handled|supported)\b|\bworkaround\b|\btech(?:nical)? debt\b"
+)
+# Where the work went: a link, an issue or ticket number, or words that say where it is tracked.
+POINTER_RE = re.compile(
+    r"\]\(|https?://|(?<![\w&])#\d+\b|\b[A-Z][A-Z0-9]{1,15}-\d+\b"
+    r"|(?i:\b(?:tracked|moved|carried over|follow[- ]?up (?:task|issue|ticket)|issue|ticket|backlog|see)\b)"
+)
 _CODE_RE = re.compile(r"`([^`\n]{2,80})`|\b([\w-]+\.(?:md|py|ts|tsx|js|json|ya?ml|sql|toml|sh))\b")
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_MAX_GAP_CHARS = 1000  # of a line read for a known gap
 MAX_ITEMS = 50  # per section: a longer list is a backlog of its own, and matching stays linear
 _MAX_NAMES = 5
 _FILLER_WORDS = """
@@ -63,6 +78,30 @@ def follow_ups(doc: Document, section: Section) -> list[FollowUp]:
         elif items and line.strip() and not line.lstrip().startswith("#"):
             items[-1][1].append(line)  # a sub-item or continuation belongs to the item above
     return [_follow_up(line, texts) for line, texts in items[:MAX_ITEMS] if not _SETTLED_RE.search(" ".join(texts))]
+
+
+def known_gaps(doc: Document, skip: list[Section]) -> list[FollowUp]:
+    """List items (not checkboxes) outside the *skip* sections that say a known gap remains, and are
+    neither settled nor pointing to where the work went."""
+    found: list[FollowUp] = []
+    skipped = {s.line for s in skip}
+    for number, line in enumerate(doc.lines, start=1):
+        if GAP_RE.search(line[:_MAX_GAP_CHARS]) is None:
+            continue
+        match = _ITEM_RE.match(line)
+        if match is None or number in doc.code_lines or _under(doc, number, skipped):
+            continue
+        text = match.group(2)[:_MAX_GAP_CHARS]
+        if GAP_RE.search(text) and not _SETTLED_RE.search(text) and not POINTER_RE.search(text):
+            found.append(_follow_up(number, [text]))
+        if len(found) >= MAX_ITEMS:
+            break
+    return found
+
+
+def _under(doc: Document, line: int, headings: set[int]) -> bool:
+    """*line* stands in a section whose heading is on one of *headings* (or under one)."""
+    return any(doc.sections[i].line in headings for i in enclosing(doc, doc.section_index(line)))
 
 
 def _follow_up(line: int, texts: list[str]) -> FollowUp:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, TaskDocs
+from rules.core.model import Document, Section, TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import and_more
-from rules.story._follow_ups import follow_up_sections, follow_ups, is_tracked, word_stems
+from rules.story._follow_ups import follow_up_sections, follow_ups, is_tracked, known_gaps, word_stems
 
 _MAX_SECTIONS = 10  # per file: with 50 items each, matching against the task list stays linear
 
@@ -18,10 +18,14 @@ class FollowUpNeverTracked(Rule):
     """An open question or follow-up listed in the plan or context never became a task.
 
     Only explicit lists count: list items under a heading such as ``Open Questions``,
-    ``Follow-ups``, ``TODO later`` or ``Files to update after this task``. An item is tracked
+    ``Follow-ups``, ``TODO later``, ``Files to update after this task``, ``Decisions to confirm``
+    (``Pending decisions``, ``To clarify``) or ``Issues to watch``. An item is tracked
     when a checkbox of the tasks file names one of its code spans or file names, or shares half of
     its meaningful words (at most three are needed). Items marked answered, resolved, decided,
-    done or struck through, and checkboxes, are left alone.
+    done or struck through, and checkboxes, are left alone. In an archived task, list items anywhere
+    in the plan or context that say a known gap remains (``shown as raw ids for now``, ``an existing
+    limitation``, ``not yet handled``, ``workaround``) count too, unless they point to an issue or
+    ticket.
 
     Why: a question nobody owns is never answered, and a follow-up outside the task list is
     forgotten when the folder is archived. The next session cannot tell whether it was dropped
@@ -53,7 +57,10 @@ class FollowUpNeverTracked(Rule):
         for doc in (task.plan, task.context):
             if doc is None:
                 continue
-            for section in follow_up_sections(doc)[:_MAX_SECTIONS]:
+            sections = follow_up_sections(doc)
+            if task.archived:
+                yield from self._gaps(task, doc, tasks, sections)
+            for section in sections[:_MAX_SECTIONS]:
                 found = follow_ups(doc, section)
                 task_stems = tasks.derive(_item_stems) if found else []  # the tasks' words only when needed
                 untracked = [i for i in found if not is_tracked(i, tasks.lower, task_stems)]
@@ -69,6 +76,22 @@ class FollowUpNeverTracked(Rule):
                     key=section.key, effort_minutes=min(30, 5 * len(untracked) + 5),
                     related=[(doc, i.line) for i in untracked],
                 )
+
+
+    def _gaps(self, task: TaskDocs, doc: Document, tasks: Document, sections: list[Section]) -> Iterator[Finding]:
+        """Known gaps an archived task leaves behind in its notes ("raw ids for now") with no task."""
+        found = known_gaps(doc, sections)
+        untracked = [i for i in found if not is_tracked(i, tasks.lower, tasks.derive(_item_stems))] if found else []
+        if untracked:
+            shown = "; ".join(repr(short(i.text, 50)) for i in untracked[:3])
+            count = f"{len(untracked)} known gaps are" if len(untracked) > 1 else "A known gap is"
+            yield self.finding(
+                task, doc, untracked[0].line,
+                f"{count} left behind in the archived task with no task or issue: {shown}"
+                f"{and_more(len(untracked), 3)}.",
+                key="known-gaps", severity=Severity.LOW, effort_minutes=min(30, 5 * len(untracked) + 5),
+                related=[(doc, i.line) for i in untracked],
+            )
 
 
 def _item_stems(doc: Document) -> list[frozenset[str]]:

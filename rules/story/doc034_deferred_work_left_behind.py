@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
@@ -10,12 +9,7 @@ from rules.core.model import CheckItem, Status, TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import and_more
-
-# Where the work went: a link, an issue or ticket number, or words that say where it is tracked.
-_POINTER_RE = re.compile(
-    r"\]\(|https?://|(?<![\w&])#\d+\b|\b[A-Z][A-Z0-9]{1,15}-\d+\b"
-    r"|(?i:\b(?:tracked|moved|carried over|follow[- ]?up (?:task|issue|ticket)|issue|ticket|backlog|see)\b)"
-)
+from rules.story._follow_ups import POINTER_RE
 
 
 class DeferredWorkLeftBehind(Rule):
@@ -66,4 +60,4 @@ class DeferredWorkLeftBehind(Rule):
 
 def _left_behind(item: CheckItem) -> bool:
     return (not item.checked and item.status is Status.PAUSED and "~~" not in item.text
-            and _POINTER_RE.search(item.text) is None)
+            and POINTER_RE.search(item.text) is None)

@@ -159,6 +159,11 @@ def cases() -> list[Case]:
         Case("many phases in prose", _repeat("Phase {n} depends on Phase {n} and Stage {n}.\n")),
         Case("many phases with tables", _repeat("- [x] one box\n## Phase {n}\n| a |\n|---|\n| x |\n")),
         Case("many phases with estimates", _repeat("## Phase {n}: step (2h)\n- Phase {n}: 3 days\n")),
+        Case("many phases with steps and boxes", _repeat(
+            "## Phase {n}: step\n**Deliverables:**\n1. Build part {n}\n2. Test part {n}\n3. Ship\n"
+            "- [x] Build part {n}\n")),
+        Case("many changed files", lambda size: "**Status:** ✅ COMPLETE\n## Files Modified\n" + _repeat(
+            "- `src/m{n}/f{n}.ts` - changed handler {n}\n  - detail {n}\n- [x] task {n}\n")(size)),
         Case("many announcing list items", _repeat("- the following {n} files:\n")),
         Case("many status legends", _repeat("## Legend\n- [x] done\n- [ ] Phase 1 - {n}% done\n")),
         Case("many lists with totals", _repeat("- a: {n}h\n- b: 2h\n**Total:** 4 hours\n\n")),

@@ -52,6 +52,8 @@ FIXED = [
     ("many status legends", "tasks"),  # CON002, DOC024 every legend per box
     ("'## Phase 1: ' + line of '['", "plan"),  # PLN002's bracketed asides in a phase title: 27 s
     ("line of '1 h '", "plan"),  # the size of the work (DOC015, STR001, PLN001): the line per estimate, 20 s
+    ("many phases with steps and boxes", "all"),  # DOC042, DOC044 every plan step against every box
+    ("many changed files", "all"),  # DOC043 every listed file against every box
 ]
 _BY_NAME = {case.name: case for case in cases()}
 
