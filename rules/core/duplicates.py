@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain, product
+from itertools import chain, pairwise, product
 from typing import TypeVar
 
 from rules.core.model import Document, Role, TaskDocs
@@ -51,7 +51,6 @@ MAX_POSTINGS = 8
 REWORDED_MIN_WORDS = 3
 REWORDED_SHARE = 0.7
 MAX_WORD_POSTINGS = 24
-SHINGLE_WORDS = 2
 SHINGLE_MIN_SHARED = 10
 SHINGLE_SHARE = 0.7
 MAX_SHINGLE_POSTINGS = 8
@@ -118,7 +117,7 @@ class _Sides:
     (``PLAN`` 1, ``TASKS`` 2, any other 0: a pair of prose places is the plan and the tasks file,
     which :func:`_may_reword` leaves alone, exactly when the product of theirs is 2)."""
 
-    __slots__ = ("code", "doc", "items", "role")
+    __slots__ = ("code", "doc", "items", "role", "words")
 
     def __init__(self, places: list[Place]) -> None:
         numbers: dict[int, int] = {}
@@ -126,6 +125,10 @@ class _Sides:
         self.code = [p.unit.kind == "code" for p in places]
         self.role = [_ROLE_NUMBER.get(p.doc.role, 0) for p in places]
         self.items = [p.unit.items for p in places]
+        # per place and item: its words (runs of letters and digits) case folded, and whether case
+        # folding left the item as it was (then its words of three letters or more are _WORD_RE's)
+        self.words = [[(_SHINGLE_WORD_RE.findall(folded), folded == item) for item in items
+                       for folded in (item.casefold(),)] for items in self.items]
 
 
 _ROLE_NUMBER = {Role.PLAN: 1, Role.TASKS: 2}
@@ -155,8 +158,9 @@ def _reworded_pairs(places: list[Place], sides: _Sides) -> list[tuple[int, int]]
     items: list[tuple[int, frozenset[str]]] = []  # (place index, content words) of every list item
     for index, place in enumerate(places):
         if place.unit.kind == "list":
-            for item in sides.items[index]:
-                words = frozenset(_WORD_RE.findall(item)).difference(_FUNCTION_WORDS)
+            for item, (found, unfolded) in zip(sides.items[index], sides.words[index], strict=True):
+                runs = [w for w in found if len(w) >= 3] if unfolded else _WORD_RE.findall(item)
+                words = frozenset(runs).difference(_FUNCTION_WORDS)
                 if len(words) >= REWORDED_MIN_WORDS:
                     items.append((index, words))
     counts = Counter(chain.from_iterable(words for _, words in items))
@@ -218,8 +222,8 @@ def _runs_by_doc(numbers: list[int], owners: list[int]) -> list[list[int]]:
 def _shingle_pairs(places: list[Place], sides: _Sides) -> list[tuple[int, int]]:
     """Blocks in different files sharing most of the smaller one's word pairs (see the module
     docstring). Shingle postings are capped, so the candidate pairs stay linear."""
-    shingles = [frozenset() if p.unit.is_fields else _shingles(items)
-                for p, items in zip(places, sides.items, strict=True)]
+    shingles = [frozenset() if p.unit.is_fields else _shingles(words)
+                for p, words in zip(places, sides.words, strict=True)]
     doc, code, role = sides.doc, sides.code, sides.role
     shared: Counter[tuple[int, int]] = Counter()
     for indices in _postings(shingles, MAX_SHINGLE_POSTINGS).values():
@@ -243,12 +247,11 @@ def _may_retype(one: Place, other: Place) -> bool:
     return _may_reword(one.doc, other.doc)
 
 
-def _shingles(items: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
-    """The runs of ``SHINGLE_WORDS`` consecutive words (letters and digits) within each of *items*."""
+def _shingles(words: list[tuple[list[str], bool]]) -> frozenset[tuple[str, ...]]:
+    """The pairs of consecutive words within each item (*words*: each item's, from :class:`_Sides`)."""
     found: set[tuple[str, ...]] = set()
-    for item in items:
-        words = _SHINGLE_WORD_RE.findall(item.casefold())
-        found.update(zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False))
+    for item_words, _unfolded in words:
+        found.update(pairwise(item_words))
     return frozenset(found)
 
 
