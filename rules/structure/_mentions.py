@@ -100,7 +100,7 @@ def _path(token: str) -> str | None:
         token = token[2:]
     if not token or token.startswith("/") or "//" in token or ":" in token:
         return None
-    if any(c in _FORBIDDEN for c in token) or _PLACEHOLDER_RE.search(token):
+    if not _FORBIDDEN.isdisjoint(token) or _PLACEHOLDER_RE.search(token):
         return None
     segments = token.split("/")
     last = segments[-1]
