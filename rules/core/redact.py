@@ -76,7 +76,7 @@ def lines_containing(lines: Sequence[str], needles: Sequence[str],
     last = len(ends)
     found: set[int] = set()
     for head, group in _needle_groups(tuple(needles)):
-        if group is not None and len(group) > 1 and head not in lowered:
+        if group is not None and head not in lowered:
             continue  # one scan for the first two letters instead of one per needle
         for needle in group or (head,):
             at = lowered.find(needle)
@@ -155,12 +155,12 @@ def _candidate(lowered: str) -> bool:
 @functools.lru_cache(maxsize=8)
 def _needle_groups(needles: Sequence[str]) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
     """The needles that hold no other needle (a text holding one of the others holds one of these),
-    grouped by their first two characters (None: the two characters are the needle)."""
+    grouped by their first two characters (None: the head is the group's one needle, searched alone)."""
     shortest = [n for n in needles if not any(other != n and other in n for other in needles)]
     groups: dict[str, list[str]] = {}
     for needle in shortest:
         groups.setdefault(needle[:2], []).append(needle)
-    return tuple((head, None if head in group else tuple(group)) for head, group in groups.items())
+    return tuple((group[0], None) if len(group) == 1 else (head, tuple(group)) for head, group in groups.items())
 
 
 _NEEDLE_GROUPS = _needle_groups(NEEDLES)
