@@ -35,10 +35,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import product
+from itertools import chain, pairwise, product
+from typing import TypeVar
 
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.units import Unit, units
+
+K = TypeVar("K")
 
 NEAR_MIN_SHARED = 3
 NEAR_MIN_CHARS = 90
@@ -48,7 +51,6 @@ MAX_POSTINGS = 8
 REWORDED_MIN_WORDS = 3
 REWORDED_SHARE = 0.7
 MAX_WORD_POSTINGS = 24
-SHINGLE_WORDS = 2
 SHINGLE_MIN_SHARED = 10
 SHINGLE_SHARE = 0.7
 MAX_SHINGLE_POSTINGS = 8
@@ -99,7 +101,8 @@ def _copies(task: TaskDocs) -> tuple[Copies, ...]:
     first: dict[str, int] = {}
     for index, place in enumerate(places):
         union(first.setdefault(place.unit.key, index), index)
-    for i, j in (*_near_pairs(places), *_reworded_pairs(places), *_shingle_pairs(places)):
+    sides = _Sides(places)
+    for i, j in (*_near_pairs(places, sides), *_reworded_pairs(places, sides), *_shingle_pairs(places, sides)):
         union(i, j)
     groups: dict[int, list[Place]] = {}
     for index, place in enumerate(places):
@@ -108,21 +111,39 @@ def _copies(task: TaskDocs) -> tuple[Copies, ...]:
                  if len(g) > 1)
 
 
-def _near_pairs(places: list[Place]) -> list[tuple[int, int]]:
-    postings: dict[tuple[bool, str], list[int]] = {}
-    distinct = [frozenset(i for i in p.unit.items if len(i) >= MIN_LINE_CHARS) for p in places]
-    for index, items in enumerate(distinct):
-        is_code = places[index].unit.kind == "code"
-        for item in items:
-            postings.setdefault((is_code, item), []).append(index)
+class _Sides:
+    """What the pair tests read of each place, looked up once (a place is in many candidate pairs):
+    its document's number in the task, whether it is code, its items, and its role as one number
+    (``PLAN`` 1, ``TASKS`` 2, any other 0: a pair of prose places is the plan and the tasks file,
+    which :func:`_may_reword` leaves alone, exactly when the product of theirs is 2)."""
+
+    __slots__ = ("code", "doc", "items", "role", "words")
+
+    def __init__(self, places: list[Place]) -> None:
+        numbers: dict[int, int] = {}
+        self.doc = [numbers.setdefault(id(p.doc), len(numbers)) for p in places]
+        self.code = [p.unit.kind == "code" for p in places]
+        self.role = [_ROLE_NUMBER.get(p.doc.role, 0) for p in places]
+        self.items = [p.unit.items for p in places]
+        # per place and item: its words (runs of letters and digits) case folded, and whether case
+        # folding left the item as it was (then its words of three letters or more are _WORD_RE's)
+        self.words = [[(_SHINGLE_WORD_RE.findall(folded), folded == item) for item in items
+                       for folded in (item.casefold(),)] for items in self.items]
+
+
+_ROLE_NUMBER = {Role.PLAN: 1, Role.TASKS: 2}
+
+
+def _near_pairs(places: list[Place], sides: _Sides) -> list[tuple[int, int]]:
+    distinct = [frozenset(i for i in items if len(i) >= MIN_LINE_CHARS) for items in sides.items]
+    keyed = [frozenset((code, item) for item in items) for code, items in zip(sides.code, distinct, strict=True)]
+    doc = sides.doc
     shared: Counter[tuple[int, int]] = Counter()
     chars: Counter[tuple[int, int]] = Counter()
-    for (_, item), indices in postings.items():
-        if len(indices) > MAX_POSTINGS:
-            continue
+    for (_, item), indices in _postings(keyed, MAX_POSTINGS).items():
         for a_pos, a in enumerate(indices):
             for b in indices[a_pos + 1:]:
-                if places[a].doc is places[b].doc:
+                if doc[a] == doc[b]:
                     continue  # an edited copy in the same file is a before/after pair, on purpose
                 shared[a, b] += 1
                 chars[a, b] += len(item)
@@ -131,72 +152,87 @@ def _near_pairs(places: list[Place]) -> list[tuple[int, int]]:
             and count >= NEAR_SHARE * max(len(distinct[pair[0]]), len(distinct[pair[1]]))]
 
 
-def _reworded_pairs(places: list[Place]) -> list[tuple[int, int]]:
+def _reworded_pairs(places: list[Place], sides: _Sides) -> list[tuple[int, int]]:
     """Lists in different files whose items are mostly reworded twins of each other's (see the module
     docstring). Word postings are capped, so the candidate pairs stay linear in the number of items."""
     items: list[tuple[int, frozenset[str]]] = []  # (place index, content words) of every list item
     for index, place in enumerate(places):
         if place.unit.kind == "list":
-            for item in place.unit.items:
-                words = frozenset(_WORD_RE.findall(item)) - _FUNCTION_WORDS
+            for item, (found, unfolded) in zip(sides.items[index], sides.words[index], strict=True):
+                runs = [w for w in found if len(w) >= 3] if unfolded else _WORD_RE.findall(item)
+                words = frozenset(runs).difference(_FUNCTION_WORDS)
                 if len(words) >= REWORDED_MIN_WORDS:
                     items.append((index, words))
-    postings: dict[str, list[int]] = {}
-    for number, (_, words) in enumerate(items):
-        for word in words:
-            postings.setdefault(word, []).append(number)
-    owners = [places[index].doc for index, _ in items]
+    counts = Counter(chain.from_iterable(words for _, words in items))
+    postings = _postings([words for _, words in items], MAX_WORD_POSTINGS, counts)
+    owners = [sides.doc[index] for index, _ in items]
+    roles = [sides.role[index] for index, _ in items]
     shared: Counter[tuple[int, int]] = Counter()
     for numbers in postings.values():
-        if 1 < len(numbers) <= MAX_WORD_POSTINGS and owners[numbers[0]] is not owners[numbers[-1]]:
+        if owners[numbers[0]] != owners[numbers[-1]]:
             runs = _runs_by_doc(numbers, owners)
-            for a_pos, (one, left) in enumerate(runs):
-                for other, right in runs[a_pos + 1:]:
-                    if _may_reword(one, other):
+            for a_pos, left in enumerate(runs):
+                role = roles[left[0]]
+                for right in runs[a_pos + 1:]:
+                    if role * roles[right[0]] != 2:  # not the plan's steps restated in the tasks file
                         shared.update(product(left, right))
-    common = {word for word, numbers in postings.items() if len(numbers) > MAX_WORD_POSTINGS}
+    common = {word for word, count in counts.items() if count > MAX_WORD_POSTINGS}
     sizes = [len(words - common) if common else len(words) for _, words in items]  # the words that count
     twins: dict[tuple[int, int], tuple[set[int], set[int]]] = {}  # place pair → its items with a twin
     for (a, b), count in shared.items():
         if count >= REWORDED_MIN_WORDS and count >= REWORDED_SHARE * min(sizes[a], sizes[b]):
             pair = (items[a][0], items[b][0])
-            sides = twins.setdefault(pair, (set(), set()))
-            sides[0].add(a)
-            sides[1].add(b)
+            found = twins.setdefault(pair, (set(), set()))
+            found[0].add(a)
+            found[1].add(b)
     return [pair for pair, (left, right) in twins.items()
             if min(len(left), len(right)) >= NEAR_MIN_SHARED
-            and min(len(left), len(right)) >= NEAR_SHARE * max(len(places[i].unit.items) for i in pair)]
+            and min(len(left), len(right)) >= NEAR_SHARE * max(len(sides.items[i]) for i in pair)]
 
 
-def _runs_by_doc(numbers: list[int], owners: list[Document]) -> list[tuple[Document, list[int]]]:
-    """*numbers* (ascending item numbers) cut into runs of one document each: items are numbered in
-    document order, so every pair across two runs is a pair of items in those runs' documents (each
-    pair once, smaller number first), and the pairs of a posting list are counted in C."""
-    runs: list[tuple[Document, list[int]]] = []
+def _postings(keys: list[frozenset[K]], most: int, counts: Counter[K] | None = None) -> dict[K, list[int]]:
+    """For each key held by 2 to *most* of the sets *keys*, the (ascending) indices of the sets
+    holding it. Keys are counted in C first: most are held by one set only and get no list."""
+    counts = counts if counts is not None else Counter(chain.from_iterable(keys))
+    wanted = {key for key, count in counts.items() if 1 < count <= most}
+    postings: dict[K, list[int]] = {}
+    for index, found in enumerate(keys):
+        for key in wanted.intersection(found):
+            postings.setdefault(key, []).append(index)
+    return postings
+
+
+def _runs_by_doc(numbers: list[int], owners: list[int]) -> list[list[int]]:
+    """*numbers* (ascending item numbers) cut into runs of one document each (*owners*: the document
+    number of each item): items are numbered in document order, so every pair across two runs is a
+    pair of items in two documents (each pair once, smaller number first), and the pairs of a
+    posting list are counted in C."""
+    runs: list[list[int]] = []
+    last = -1
     for number in numbers:
         doc = owners[number]
-        if runs and runs[-1][0] is doc:
-            runs[-1][1].append(number)
+        if doc == last:
+            runs[-1].append(number)
         else:
-            runs.append((doc, [number]))
+            runs.append([number])
+            last = doc
     return runs
 
 
-def _shingle_pairs(places: list[Place]) -> list[tuple[int, int]]:
+def _shingle_pairs(places: list[Place], sides: _Sides) -> list[tuple[int, int]]:
     """Blocks in different files sharing most of the smaller one's word pairs (see the module
     docstring). Shingle postings are capped, so the candidate pairs stay linear."""
-    shingles = [frozenset() if p.unit.is_fields else _shingles(p.unit) for p in places]
-    postings: dict[tuple[str, ...], list[int]] = {}
-    for index, found in enumerate(shingles):
-        for shingle in found:
-            postings.setdefault(shingle, []).append(index)
+    shingles = [frozenset() if p.unit.is_fields else _shingles(words)
+                for p, words in zip(places, sides.words, strict=True)]
+    doc, code, role = sides.doc, sides.code, sides.role
     shared: Counter[tuple[int, int]] = Counter()
-    for indices in postings.values():
-        if len(indices) <= MAX_SHINGLE_POSTINGS:
-            for a_pos, a in enumerate(indices):
-                for b in indices[a_pos + 1:]:
-                    if _may_retype(places[a], places[b]):
-                        shared[a, b] += 1
+    for indices in _postings(shingles, MAX_SHINGLE_POSTINGS).values():
+        for a_pos, a in enumerate(indices):
+            doc_a, code_a, role_a = doc[a], code[a], role[a]
+            for b in indices[a_pos + 1:]:
+                # another file; code only with code; prose not between the plan and the tasks file
+                if doc_a != doc[b] and code_a == code[b] and (code_a or role_a * role[b] != 2):
+                    shared[a, b] += 1
     return [(a, b) for (a, b), count in shared.items()
             if count >= SHINGLE_MIN_SHARED and count >= SHINGLE_SHARE * min(len(shingles[a]), len(shingles[b]))]
 
@@ -211,12 +247,11 @@ def _may_retype(one: Place, other: Place) -> bool:
     return _may_reword(one.doc, other.doc)
 
 
-def _shingles(unit: Unit) -> frozenset[tuple[str, ...]]:
-    """The unit's runs of ``SHINGLE_WORDS`` consecutive words (letters and digits), within a line."""
+def _shingles(words: list[tuple[list[str], bool]]) -> frozenset[tuple[str, ...]]:
+    """The pairs of consecutive words within each item (*words*: each item's, from :class:`_Sides`)."""
     found: set[tuple[str, ...]] = set()
-    for item in unit.items:
-        words = _SHINGLE_WORD_RE.findall(item.casefold())
-        found.update(tuple(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1))
+    for item_words, _unfolded in words:
+        found.update(pairwise(item_words))
     return frozenset(found)
 
 

@@ -74,6 +74,12 @@ _LABELLED_RE = re.compile(
 )
 
 
+# _LABELLED_RE for the folded line (text.fold): its pattern is lower-case ASCII, so without (?i) it
+# matches the folded line exactly where _LABELLED_RE matches the line, at the same offsets, and
+# several times faster (a case-insensitive alternation is the slow case of sre).
+_LABELLED_FOLDED_RE = re.compile(_LABELLED_RE.pattern.removeprefix("(?i)"))
+
+
 def _status_word(word: str) -> Status | None:
     return _WORD_STATUS.get(re.sub(r"[ _-]+", " ", word.lower()))
 
@@ -165,8 +171,8 @@ def find_status(text: str, *, labelled: bool = True, marks: dict[str, Status] | 
         status = (marks and marks.get(token)) or _EMOJI_STATUS.get(token) or _status_word(token)
         if status is not None:
             best = (start, status)
-    if (labelled or "tatus" in text) and _STATUS_STEM.search(fold(text)):
-        found = _LABELLED_RE.search(text, 0, best[0] if best else len(text))
+    if (labelled or "tatus" in text) and _STATUS_STEM.search(folded := fold(text)):
+        found = _LABELLED_FOLDED_RE.search(folded, 0, best[0] if best else len(text))
         if found:
             status = _status_word(found.group(1))
             if status is not None and (best is None or found.start(1) < best[0]):

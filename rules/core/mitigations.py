@@ -28,6 +28,7 @@ Only ASCII words count, so a mitigation in a script without word spaces is never
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -101,7 +102,15 @@ class Mitigation:
 
 def word_stems(text: str) -> frozenset[str]:
     """Stems of the meaningful ASCII words of *text* (``threading.Lock`` → ``thread``, ``lock``)."""
-    return frozenset(stem(w) for w in _WORD_RE.findall(text) if len(w) >= 3 and w.lower() not in _FILLER)
+    found = set(map(_word_stem, _WORD_RE.findall(text)))
+    found.discard("")
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=16384)  # a pure function of a word, asked for every word of every line
+def _word_stem(word: str) -> str:
+    """The stem of a meaningful word; "" for a filler or a word shorter than three letters."""
+    return stem(word) if len(word) >= 3 and word.lower() not in _FILLER else ""
 
 
 def risk_sections(doc: Document) -> list[Section]:

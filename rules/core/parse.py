@@ -7,8 +7,10 @@ estimates, dates and progress claims. Rules never see tokens.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
+from types import FunctionType
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -45,6 +47,36 @@ _MD = MarkdownIt("commonmark", {"tasklists": True}).enable("table")
 # children of inline tokens: without the inline step there are none (_inline makes them later).
 _BLOCKS = (MarkdownIt("commonmark", {"tasklists": True}).enable("table")
            .disable(["inline", "normalize", "text_join"]))
+
+
+class _Silent:
+    """A logger whose ``debug`` does nothing, for :func:`_without_debug_calls`."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def debug(*_args: object) -> None:
+        return None
+
+
+def _without_debug_calls(parser: MarkdownIt) -> MarkdownIt:
+    """*parser* with each block rule replaced by a copy of its function that calls :class:`_Silent`
+    where the original calls its module's ``LOGGER``: markdown-it's block rules log a debug message
+    on every try (about 15 per line, a sixth of the block pass even with debug logging off). The
+    copies share code, defaults and closures with the originals, so they parse exactly as they do;
+    only this parser uses them (markdown-it itself, and :data:`_MD`, are untouched)."""
+    ruler = parser.block.ruler
+    for rule in ruler.__rules__:
+        fn = rule.fn
+        if isinstance(fn, FunctionType) and isinstance(fn.__globals__.get("LOGGER"), logging.Logger):
+            quiet = FunctionType(fn.__code__, {**fn.__globals__, "LOGGER": _Silent()}, fn.__name__,
+                                 fn.__defaults__, fn.__closure__)
+            quiet.__kwdefaults__ = fn.__kwdefaults__
+            ruler.at(rule.name, quiet, {"alt": rule.alt})
+    return parser
+
+
+_without_debug_calls(_BLOCKS)
 
 
 def markdown_parser() -> MarkdownIt:

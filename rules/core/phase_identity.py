@@ -13,6 +13,7 @@ Words are compared by a crude stem (``Tests``, ``Testing`` → ``test``; ``Sugge
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class PhaseRef:
     line: int
 
 
+@functools.lru_cache(maxsize=16384)  # a pure function of a word: a folder's words repeat on every line
 def stem(word: str) -> str:
     """Lower case, one plural or verb ending off, cut to six letters: ``Testing`` → ``test``."""
     word = word.lower()

@@ -66,21 +66,52 @@ def lines_containing(lines: Sequence[str], needles: Sequence[str],
     """0-based indices of the *lines* whose lower-cased text holds a needle or matches a pattern.
 
     A few C-speed searches over the whole text instead of a regex per line: the pre-filter that
-    keeps the security rules far below markdown-it's parse time.
+    keeps the security rules far below markdown-it's parse time. Only the needles that hold no
+    other needle are searched (a line holding a longer one holds a shorter one too), a group of
+    them only when their first two letters are in the text, and each from the line after its last
+    hit; a pattern opening with ``\\b`` is searched without it (see :func:`_match_starts`).
     """
     lowered = "\n".join(lines).lower()  # lower() never adds or removes a newline
-    positions: list[int] = []
-    for needle in needles:
-        at = lowered.find(needle)
-        while at >= 0:
-            positions.append(at)
-            at = lowered.find(needle, at + len(needle))
+    ends = list(itertools.accumulate(map((1).__add__, map(len, lowered.split("\n")))))  # past each line
+    last = len(ends)
+    found: set[int] = set()
+    for head, group in _needle_groups(tuple(needles)):
+        if group is not None and head not in lowered:
+            continue  # one scan for the first two letters instead of one per needle
+        for needle in group or (head,):
+            at = lowered.find(needle)
+            while at >= 0:
+                index = bisect.bisect_right(ends, at)
+                found.add(index)
+                at = lowered.find(needle, ends[index]) if index < last else -1
     for pattern in patterns:
-        positions.extend(match.start() for match in pattern.finditer(lowered))
-    if not positions:
-        return []
-    ends = list(itertools.accumulate(len(line) + 1 for line in lowered.split("\n")))
-    return sorted({bisect.bisect_right(ends, position) for position in positions})
+        found.update(bisect.bisect_right(ends, start) for start in _match_starts(pattern, lowered))
+    return sorted(found)
+
+
+def _match_starts(pattern: re.Pattern[str], text: str) -> Iterator[int]:
+    """Where ``pattern.finditer(text)`` starts its matches. A pattern that opens with ``\\b`` is tried
+    only where the same pattern without it matches (sre skips to a possible first character of a
+    pattern that opens with characters, but tries an opening ``\\b`` at every position): every
+    position where *pattern* matches is one of those, and *pattern* itself decides at each."""
+    bare = _without_boundary(pattern)
+    if bare is None:
+        yield from (match.start() for match in pattern.finditer(text))
+        return
+    position = 0
+    while (candidate := bare.search(text, position)) is not None:
+        start = candidate.start()
+        match = pattern.match(text, start)
+        if match is None:
+            position = start + 1
+            continue
+        yield start
+        position = max(match.end(), start + 1)
+
+
+@functools.lru_cache(maxsize=64)
+def _without_boundary(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    return re.compile(pattern.pattern[2:], pattern.flags) if pattern.pattern.startswith("\\b") else None
 
 
 def _private_key(line: str) -> list[SecretMatch]:
@@ -121,14 +152,15 @@ def _candidate(lowered: str) -> bool:
     return any(hint.search(lowered) for hint in HINTS)
 
 
+@functools.lru_cache(maxsize=8)
 def _needle_groups(needles: Sequence[str]) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
     """The needles that hold no other needle (a text holding one of the others holds one of these),
-    grouped by their first two characters (None: the two characters are the needle)."""
+    grouped by their first two characters (None: the head is the group's one needle, searched alone)."""
     shortest = [n for n in needles if not any(other != n and other in n for other in needles)]
     groups: dict[str, list[str]] = {}
     for needle in shortest:
         groups.setdefault(needle[:2], []).append(needle)
-    return tuple((head, None if head in group else tuple(group)) for head, group in groups.items())
+    return tuple((group[0], None) if len(group) == 1 else (head, tuple(group)) for head, group in groups.items())
 
 
 _NEEDLE_GROUPS = _needle_groups(NEEDLES)

@@ -6,6 +6,7 @@ import re
 
 from rules.core.model import CheckItem, Document
 from rules.core.phases import ancestors
+from rules.core.text import has_cue
 
 # A task that tests or verifies: the words in English, and "test" / "verification" in Korean.
 VERIFY_RE = re.compile(
@@ -41,6 +42,8 @@ COVERAGE_TARGET_RE = re.compile(
     r"|\b\d{2,4}\+\s+(?:unit\s+|automated\s+)?tests\b"
     r"|(?:测试|代码)覆盖率|테스트\s*커버리지"
 )
+# Every match of COVERAGE_TARGET_RE holds one of these (case folded): a line without any is not searched.
+COVERAGE_TARGET_CUES = ("coverage", "tests", "覆盖率", "커버리지")
 # Anything that writes, sets up or runs automated tests, or measures coverage.
 AUTOMATED_TEST_RE = re.compile(
     r"(?i)\bcoverage\b|\b(?:unit|integration|automated|component|snapshot|regression)[- ]tests?\b"
@@ -50,6 +53,10 @@ AUTOMATED_TEST_RE = re.compile(
     r"|\b(?:write|writing|wrote|add|adding|added|create|creating|created)\s+(?:[\w-]+\s+){0,2}(?:tests|specs)\b"
     r"|\btdd\b|\btest[- ]driven\b|单元测试|自动化测试|覆盖率|단위\s*테스트|테스트\s*코드|커버리지"
 )
+# Every match of AUTOMATED_TEST_RE holds one of these (case folded; "unit" for junit, xunit and nunit,
+# "spec" for rspec and specs): a line without any is not searched.
+AUTOMATED_TEST_CUES = ("coverage", "test", "spec", "unit", "jest", "mocha", "jasmine", "playwright", "cypress",
+                       "karma", "tdd", "测试", "覆盖率", "테스트", "커버리지")
 
 
 # A full-coverage claim: "100% test coverage", "Test Coverage: 100%", "Coverage: 100% of methods tested".
@@ -67,3 +74,24 @@ COVERAGE_MEASURED_RE = re.compile(
     r"|\blcov\b|codecov|coveralls|\b(?:statements|branches|functions|lines)\W{0,3}\s*\d{1,3}(?:\.\d+)?\s*%"
     r"|\d\.\d{1,2}\s*%\s*(?:test\s+|code\s+)?coverage|coverage\W{0,3}\s*\d{1,2}\.\d{1,2}\s*%"
 )
+
+# COVERAGE_MEASURED_RE branch by branch, for has_cue on the folded text (a case-insensitive
+# alternation without a common first character is tried at every position of a whole document):
+# the literal each branch starts with, and the branch from there.
+_PER_KIND_FIGURE = r"\W{0,3}\s*\d{1,3}(?:\.\d+)?\s*%"
+_MEASURED_CUES: tuple[tuple[str, re.Pattern[str] | None], ...] = (
+    ("coverage report", None), ("--coverage", re.compile(r"--coverage\b")), ("--cov", re.compile(r"--cov\b")),
+    ("pytest-cov", None), ("coverage.py", None), ("coverage run", None), ("istanbul", None),
+    ("nyc", re.compile(r"\bnyc\b")), ("c8", re.compile(r"\bc8\b")), ("lcov", re.compile(r"\blcov\b")),
+    ("codecov", None), ("coveralls", None),
+    *((kind, re.compile(rf"\b{kind}{_PER_KIND_FIGURE}")) for kind in ("statements", "branches", "functions", "lines")),
+    ("coverage", re.compile(r"coverage\W{0,3}\s*\d{1,2}\.\d{1,2}\s*%")),
+)
+# The one branch that starts with a digit (sre scans for a first character of a class quickly):
+_FIGURE_THEN_COVERAGE = re.compile(r"\d\.\d{1,2}\s*%\s*(?:test\s+|code\s+)?coverage")
+
+
+def coverage_measured(folded: str) -> bool:
+    """Whether ``COVERAGE_MEASURED_RE`` matches the text whose :func:`~rules.core.text.fold` is *folded*."""
+    return has_cue(folded, _MEASURED_CUES) or (
+        "coverage" in folded and _FIGURE_THEN_COVERAGE.search(folded) is not None)

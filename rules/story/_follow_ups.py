@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -116,8 +117,15 @@ def item_words(line: int, text: str) -> FollowUp:
 
 
 def word_stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in _WORD_RE.findall(text)
-                     if w.lower() not in _FILLER and (len(w) >= 3 or not w.isascii()))
+    found = set(map(_word_stem, _WORD_RE.findall(text)))
+    found.discard("")
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=16384)  # a pure function of a word, asked for every word of every item
+def _word_stem(word: str) -> str:
+    """The stem of a meaningful word; "" for a filler or a short ASCII word."""
+    return stem(word) if word.lower() not in _FILLER and (len(word) >= 3 or not word.isascii()) else ""
 
 
 def is_tracked(item: FollowUp, tasks_lower: str, task_stems: list[frozenset[str]]) -> bool:

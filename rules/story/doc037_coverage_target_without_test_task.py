@@ -9,7 +9,7 @@ from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import snippet
 from rules.core.story import core_documents
-from rules.core.verification import AUTOMATED_TEST_RE, COVERAGE_TARGET_RE
+from rules.core.verification import AUTOMATED_TEST_CUES, AUTOMATED_TEST_RE, COVERAGE_TARGET_CUES, COVERAGE_TARGET_RE
 
 
 class CoverageTargetWithoutTestTask(Rule):
@@ -63,11 +63,11 @@ class CoverageTargetWithoutTestTask(Rule):
 
 
 def _targets(doc: Document) -> Iterator[int]:
-    for number, text in enumerate(doc.lines, start=1):
-        if number not in doc.code_lines and COVERAGE_TARGET_RE.search(text):
+    for number in doc.lines_containing(COVERAGE_TARGET_CUES):
+        if number not in doc.code_lines and COVERAGE_TARGET_RE.search(doc.lines[number - 1]):
             yield number
 
 
 def _automated(doc: Document, skip: set[tuple[str, int]]) -> bool:
-    return any(AUTOMATED_TEST_RE.search(text) and (doc.path, number) not in skip
-               for number, text in enumerate(doc.lines, start=1))
+    return any(AUTOMATED_TEST_RE.search(doc.lines[number - 1]) and (doc.path, number) not in skip
+               for number in doc.lines_containing(AUTOMATED_TEST_CUES))

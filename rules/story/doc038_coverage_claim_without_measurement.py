@@ -10,7 +10,7 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.sections import snippet
 from rules.core.story import core_documents
 from rules.core.text import strip_comments
-from rules.core.verification import COVERAGE_GOAL_RE, COVERAGE_MEASURED_RE, FULL_COVERAGE_RE, TEST_WORD_RE
+from rules.core.verification import COVERAGE_GOAL_RE, FULL_COVERAGE_RE, TEST_WORD_RE, coverage_measured
 from rules.story._fresh import in_role_category
 
 _MAX_RELATED = 5
@@ -48,7 +48,7 @@ class CoverageClaimWithoutMeasurement(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         docs = core_documents(task)
         claims = [(doc, n) for doc in docs for n in _claims(doc)]
-        if not claims or any(COVERAGE_MEASURED_RE.search(doc.text) for doc in docs):
+        if not claims or any(coverage_measured(doc.lower) for doc in docs):
             return
         counts = {d.path: sum(1 for c, _n in claims if c.path == d.path) for d in docs}
         doc, line = max(claims, key=lambda c: counts[c[0].path])  # first claim of the file with the most

@@ -42,6 +42,9 @@ _PROSPECTIVE_RE = re.compile(
     r"\b(?:creat(?:e|es|ing)\b|add(?:ing)?\b|new\b|will\b|to be\b|planned|future|scaffold|introduc(?:e|ing)\b|"
     r"write\b|renam(?:e|ing)\b|mov(?:e|ing)\b|propos|draft|todo\b|tbd\b|missing|delet|remov)",
     re.IGNORECASE)
+# The literal each of its words starts with (lower case): a line without any has no creation word.
+_CUE_STARTS = ("creat", "add", "new", "will", "to be", "planned", "future", "scaffold", "introduc", "write",
+               "renam", "mov", "propos", "draft", "todo", "tbd", "missing", "delet", "remov")
 _CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
 _DONE_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[xX]\]")
 _OPEN_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[ \]")
@@ -55,10 +58,12 @@ class Mention:
     bare: bool  # a file name without a folder part (only .md documents)
 
 
-def mentions(lines: tuple[str, ...], skip: frozenset[int]) -> Iterator[Mention]:
-    """Path mentions of the lines (1-based numbers), except those in *skip* (code blocks)."""
-    for number, line in enumerate(lines, start=1):
-        if number in skip or ("/" not in line and ".md" not in line.lower()) or _REFERENCE_DEF_RE.match(line):
+def mentions(doc: Document) -> Iterator[Mention]:
+    """Path mentions of *doc*'s lines outside code blocks. Only lines holding a slash or ``.md`` (in
+    any case) can hold one: those are found with two scans of the whole text."""
+    for number in doc.lines_containing(("/", ".md")):
+        line = doc.lines[number - 1]
+        if number in doc.code_lines or _REFERENCE_DEF_RE.match(line):
             continue
         text = _without_links(line)
         for match in _TOKEN_RE.finditer(text):
@@ -95,7 +100,7 @@ def _path(token: str) -> str | None:
         token = token[2:]
     if not token or token.startswith("/") or "//" in token or ":" in token:
         return None
-    if any(c in _FORBIDDEN for c in token) or _PLACEHOLDER_RE.search(token):
+    if not _FORBIDDEN.isdisjoint(token) or _PLACEHOLDER_RE.search(token):
         return None
     segments = token.split("/")
     last = segments[-1]
@@ -137,12 +142,13 @@ def _cues(doc: Document) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
     whether it or a section above it is still open or has one in its title. One pass each."""
     intro: list[bool] = []
     cue = False
-    for text in doc.lines:
+    worded = set(doc.lines_containing(_CUE_STARTS))  # the other lines have no creation word
+    for number, text in enumerate(doc.lines, start=1):
         if _BLOCK_LINE_RE.match(text):
             intro.append(cue)
         else:
             intro.append(False)
-            cue = _has_cue(text)
+            cue = number in worded and _has_cue(text)
     sections: list[bool] = []
     for section in doc.sections:  # a parent comes before its children
         own = (section.status is not None and section.status.is_open) or _has_cue(section.title)

@@ -64,7 +64,7 @@ class BrokenPathReference(Rule):
         for doc in task.documents:
             folder = folder_of(doc.path)
             seen: set[str] = set()
-            for mention in mentions(doc.lines, doc.code_lines):
+            for mention in mentions(doc):
                 if mention.text in seen:
                     continue
                 seen.add(mention.text)

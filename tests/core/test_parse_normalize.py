@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from markdown_it import MarkdownIt
 
@@ -27,3 +29,48 @@ def test_block_tokens_are_those_of_markdown_its_own_normalize(source: str) -> No
 def test_a_nul_in_a_checkbox_reads_as_the_replacement_character() -> None:
     doc = parse_document("dev/active/t/t-tasks.md", "# Tasks\n\n- [ ] fix\0it\n", Role.TASKS)
     assert [item.text for item in doc.items] == ["fix\ufffdit"]
+
+
+_EVERY_BLOCK = """# Title
+
+Setext heading
+==============
+
+> a quote
+> - [ ] in a list
+
+1. one
+   - [x] two
+
+    indented code
+
+```sh
+fenced
+```
+
+<!-- a comment -->
+<div>html</div>
+
+***
+
+[ref]: https://example.com "title"
+
+| a | b |
+|---|---|
+| 1 | 2 |
+paragraph
+"""
+
+
+def test_the_block_rules_without_debug_calls_tokenize_as_markdown_its_own() -> None:
+    theirs = [(t.type, t.content, t.map, t.meta, t.info, t.markup) for t in _WITH_NORMALIZE.parse(_EVERY_BLOCK, {})]
+    ours = [(t.type, t.content, t.map, t.meta, t.info, t.markup) for t in _BLOCKS.parse(_EVERY_BLOCK, {})]
+    assert ours == theirs
+
+
+def test_only_the_engines_block_parser_is_silenced(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="markdown_it"):
+        _BLOCKS.parse("# quiet\n", {})
+        assert not caplog.records
+        _WITH_NORMALIZE.parse("# heard\n", {})
+    assert any("entering heading" in r.getMessage() for r in caplog.records)
