@@ -85,9 +85,15 @@ def _check(args: argparse.Namespace) -> int:
 
     try:
         config = _load_config(args)
-        target = resolve_target(args.path, config)
-        if args.config is None:
-            config = _repo_config(target.repo_root, args) or config
+        # the repository's own roots decide what the path points at (a task folder under
+        # .claude/dev-docs/active is one only for a repository that says so)
+        found = _enclosing_repo_config(args.path, args) if args.config is None else None
+        target = resolve_target(args.path, found or config)
+        if args.config is None and found is None:
+            found = _repo_config(target.repo_root, args)
+            if found is not None:
+                target = resolve_target(args.path, found)
+        config = found or config
         snapshot = load_snapshot(target.repo_root, config)
     except InputError as error:
         return _fail(str(error))
@@ -135,6 +141,22 @@ def _repo_config(repo_root: Path, args: argparse.Namespace) -> ReviewConfig | No
 
     found = find_config_file(repo_root)
     return _with_overrides(load_config_file(found), args) if found is not None else None
+
+
+def _enclosing_repo_config(path: Path, args: argparse.Namespace) -> ReviewConfig | None:
+    """The nearest config at or above *path* inside its git checkout, read before the path is
+    resolved, so a path under roots the defaults do not know resolves (``check
+    .claude/dev-docs/active/auth`` with ``roots: [.claude/dev-docs/active]``). None outside a checkout
+    (no ``.git`` above): the config is then looked for where the target's repository root is."""
+    from bot.review.configfile import find_config_file, load_config_file
+
+    resolved = path.resolve()
+    found: Path | None = None
+    for candidate in (resolved, *resolved.parents):
+        found = found or find_config_file(candidate)
+        if (candidate / ".git").exists():
+            return _with_overrides(load_config_file(found), args) if found is not None else None
+    return None
 
 
 def _with_overrides(config: ReviewConfig, args: argparse.Namespace) -> ReviewConfig:

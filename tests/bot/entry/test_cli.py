@@ -252,3 +252,37 @@ def test_a_repo_config_can_turn_loose_task_files_off(tmp_path: Path, capsys: pyt
 
     assert code == 0
     assert (report["status"], report["tasks"]) == ("nothing_to_review", [])
+
+
+def _claude_docs_repo(root: Path) -> Path:
+    """A git checkout whose team keeps its dev docs under .claude/dev-docs/active and says so in its config."""
+    repo = root / "repo"
+    task = repo / ".claude" / "dev-docs" / "active" / "auth"
+    task.mkdir(parents=True)
+    (repo / ".git").mkdir()
+    (repo / ".github").mkdir()
+    (repo / ".github" / "devdocs-review.yml").write_text("roots: [.claude/dev-docs/active]\n", encoding="utf-8")
+    (task / "auth-plan.md").write_text("# Auth - Plan\n\n## Goal\n\nSign in with a magic link.\n", encoding="utf-8")
+    (task / "auth-tasks.md").write_text("# Auth - Tasks\n\n- [ ] Send the link\n", encoding="utf-8")
+    return repo
+
+
+@pytest.mark.parametrize("target", [".", ".claude/dev-docs/active", ".claude/dev-docs/active/auth",
+                                    ".claude/dev-docs/active/auth/auth-plan.md"])
+def test_a_path_under_the_repositorys_own_roots_resolves_with_its_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    repo = _claude_docs_repo(tmp_path)
+
+    _code, report = _json(capsys, str(repo / target))
+
+    assert [t["path"] for t in report["tasks"]] == [".claude/dev-docs/active/auth"]  # type: ignore[index, union-attr]
+
+
+def test_without_the_config_the_same_task_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = _claude_docs_repo(tmp_path)
+    (repo / ".github" / "devdocs-review.yml").unlink()
+
+    code = main(["check", str(repo / ".claude/dev-docs/active/auth/auth-plan.md"), *TODAY])
+
+    assert code == 2 and "not a directory or a planning doc" in capsys.readouterr().err
