@@ -18,7 +18,7 @@ from rules import ENGINE_VERSION
 from rules.core import config as core_config
 from rules.core import scoring
 from rules.core.config import ReviewConfig
-from rules.core.discovery import Snapshot, discover
+from rules.core.discovery import Snapshot, discover, roots_elsewhere
 from rules.core.engine import INCOMPLETE, Budget, ExtraWaivers, compare, grade_task, nothing_to_review
 from rules.core.finding import Severity
 from rules.core.redactor import Redactor, redact_review
@@ -87,7 +87,10 @@ def review(
     others = tuple(r for r in with_comparison if r.path not in focus_set)
     stamp = Stamp(ENGINE_VERSION, RULES_VERSION, config.digest(), today, head_sha)
     if not focused:
-        empty = nothing_to_review(config, stamp, others, focus=focus_set if focus is not None else None)
+        elsewhere = () if focus is not None else roots_elsewhere(
+            all_paths, (*config.roots, *config.archive_roots, *config.doc_roots.loose))
+        empty = nothing_to_review(config, stamp, others, focus=focus_set if focus is not None else None,
+                                  elsewhere=elsewhere)
         return redact_review(empty, redactor)
     score = round(sum(r.score for r in focused) / len(focused))
     findings = [f for r in focused for f in r.findings]

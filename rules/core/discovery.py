@@ -145,6 +145,26 @@ def loose_roots_apart(loose: Iterable[str], folders: Iterable[str]) -> tuple[str
                  if not any(r == top or r.startswith(top + "/") for top in tops))
 
 
+_VENDORED = frozenset({"node_modules", "vendor", "third_party", ".venv", "venv", "site-packages"})
+
+
+def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, most: int = 3) -> tuple[str, ...]:
+    """Folders named ``active`` outside the configured roots that hold task folders with plan,
+    context or tasks files (``.claude/dev-docs/active/auth/auth-plan.md``): where a team that
+    reviews nothing under the defaults keeps its docs. At most *most*, by how many files they hold."""
+    taken = tuple(r.strip("/") + "/" for r in known)
+    counts: dict[str, int] = {}
+    for path in paths:
+        parts = path.split("/")
+        if (len(parts) < 3 or parts[-3].lower() != "active" or not is_markdown(path)
+                or role_of(path)[0] is Role.EXTRA or _VENDORED.intersection(parts)):
+            continue
+        root = "/".join(parts[:-2])
+        if not (root + "/").startswith(taken):
+            counts[root] = counts.get(root, 0) + 1
+    return tuple(sorted(counts, key=lambda r: (-counts[r], r))[:most])
+
+
 def is_markdown(path: str) -> bool:
     return path.lower().endswith(MARKDOWN_SUFFIXES)
 

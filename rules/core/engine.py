@@ -180,16 +180,23 @@ def compare(report: TaskReport, others: Sequence[TaskReport]) -> Comparison | No
 
 
 def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskReport, ...], *,
-                      focus: Collection[str] | None) -> Review:
-    """No task to grade: a neutral result (no score, no grade, the gate passes), saying why."""
+                      focus: Collection[str] | None, elsewhere: Sequence[str] = ()) -> Review:
+    """No task to grade: a neutral result (no score, no grade, the gate passes), saying why; with
+    *elsewhere* (task folders found outside the roots), where the docs seem to be and how to say so."""
+    notes: tuple[str, ...]
     if focus:
         shown = ", ".join(sorted(focus)[:3]) + and_more(len(focus), 3)
-        note = f"no planning task at {shown}"
+        notes = (f"no planning task at {shown}",)
     else:
-        note = f"no planning task found under {', '.join(config.roots)}"
+        notes = (f"no planning task found under {', '.join(config.roots)}",)
+        if elsewhere:
+            listed = ", ".join(elsewhere)
+            notes += (f"task folders found under {listed}: to review them, list "
+                      f"{'it' if len(elsewhere) == 1 else 'them'} in roots in .github/devdocs-review.yml "
+                      f"(roots: [{listed}])",)
     reason = "nothing to review, so nothing blocks the merge"
     gate = Gate(True, (reason,), config.gate.min_score, tuple(sorted(config.blocking, reverse=True)))
-    return Review(None, None, gate, (), stamp, (note,), others, ReviewStatus.NOTHING_TO_REVIEW)
+    return Review(None, None, gate, (), stamp, notes, others, ReviewStatus.NOTHING_TO_REVIEW)
 
 
 def is_incomplete(review: Review) -> bool:

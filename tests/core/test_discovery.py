@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.core.discovery import DocRoots, Snapshot, discover, role_of
+from rules.core.discovery import DocRoots, Snapshot, discover, role_of, roots_elsewhere
 from rules.core.model import Role
 
 
@@ -213,3 +213,36 @@ def test_doc_roots_drop_a_loose_root_that_a_doc_root_already_covers() -> None:
     assert DocRoots(("dev/active/",), ("/dev/",)).loose == ("dev",)
     assert DocRoots(("dev",), ("dev",)).loose == ()
     assert DocRoots(("docs",), ("docs/plans",)).loose == ()
+
+
+def test_roots_elsewhere_names_active_folders_holding_task_files_outside_the_roots() -> None:
+    paths = [
+        ".claude/dev-docs/active/auth/auth-plan.md",
+        ".claude/dev-docs/active/auth/auth-tasks.md",
+        "Docs/dev-docs/active/map/map-context.md",
+        "dev/active/ok/ok-plan.md",                      # under a configured root
+        "node_modules/pkg/active/x/x-plan.md",            # vendored
+        "site/active/team/README.md",                     # not a plan, context or tasks file
+        "src/active/x/x-plan.py",                         # not markdown
+        "notes/active-plan.md",                           # no task folder under an active folder
+    ]
+    assert roots_elsewhere(paths, ("dev/active", "dev/archive", "dev")) == (".claude/dev-docs/active",
+                                                                            "Docs/dev-docs/active")
+    assert roots_elsewhere(paths, ("dev/active",), most=1) == (".claude/dev-docs/active",)
+    assert roots_elsewhere(["dev/active/ok/ok-plan.md"], ("dev/active",)) == ()
+
+
+def test_a_repository_with_nothing_under_the_roots_is_told_where_its_task_folders_are() -> None:
+    import datetime as dt
+
+    from rules.api import review
+
+    snapshot = Snapshot({".claude/dev-docs/active/auth/auth-plan.md": b"# Auth plan\n\n## Goal\n\nLinks.\n"})
+    result = review(snapshot, today=dt.date(2026, 1, 1))
+
+    assert result.score is None
+    assert result.notes == ("no planning task found under dev/active",
+                            "task folders found under .claude/dev-docs/active: to review them, list it in roots "
+                            "in .github/devdocs-review.yml (roots: [.claude/dev-docs/active])")
+    focused = review(snapshot, today=dt.date(2026, 1, 1), focus=["dev/active/auth"])
+    assert focused.notes == ("no planning task at dev/active/auth",)
