@@ -267,9 +267,17 @@ def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
 
 # --- dates -----------------------------------------------------------------------------------
 
+# "Last updated" in the team's language: it is read as ``last updated``.
+_LOCAL_LAST_UPDATED = (
+    r"最后更新(?:时间|日期)?|最近更新|更新(?:日期|时间)|最終更新(?:日)?|更新日|"
+    r"(?:최종|마지막)\s*(?:업데이트|수정)(?:일)?|"
+    r"ostatnia[\s_-]+aktualizacja|zaktualizowano|última[\s_-]+actualización|actualizado|última[\s_-]+atualização|"
+    r"dernière[\s_-]+mise[\s_-]+à[\s_-]+jour|mis[\s_-]+à[\s_-]+jour|zuletzt[\s_-]+aktualisiert|letzte[\s_-]+aktualisierung"
+)
+_LOCAL_LAST_UPDATED_RE = re.compile(f"(?i){_LOCAL_LAST_UPDATED}")
 _LABEL_RE = re.compile(
     r"(?i)^[\s>*_#|-]*(last[\s_-]+updated|last[\s_-]+update|last[\s_-]+modified|updated|date[\s_-]+updated|"
-    r"created|started|completed|date)(?:\s+on)?[\s*_]*[:：][\s*_]*(.*)$"
+    rf"created|started|completed|date|{_LOCAL_LAST_UPDATED})(?:\s+on)?[\s*_]*[:：][\s*_]*(.*)$"
 )
 _ISO_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _MONTHS = {m: i for i, m in enumerate(
@@ -311,6 +319,8 @@ def find_date(text: str, line: int) -> DateRef | None:
     if not match:
         return None
     label = re.sub(r"[\s_-]+", " ", match.group(1).lower())
+    if _LOCAL_LAST_UPDATED_RE.fullmatch(match.group(1)):
+        label = "last updated"
     raw = match.group(2).strip().strip("*_ ")
     return DateRef(label, line, parse_date(raw), raw)
 
