@@ -16,7 +16,8 @@ STATE = synonyms(
 NEXT = synonyms(
     r"next (?:\w+ )?steps?", "next actions?", "todo next", "quick resume", "resum(?:e|ing)", "next session",
     "up next", "what s next", "handoff", "hand off", "remaining (?:work|tasks|items|checks|steps)", "todo", "to do",
-    "action items", "follow ups?", "다음 단계", "다음 작업", "남은 (?:작업|항목|검증)",
+    "action items", "follow ups?", "다음 단계", "다음 작업", "남은 (?:작업|항목|검증)", "빠른 재개",
+    r"재개 (?:지침|방법|가이드)", r"下一步\S*", r"快速恢复\S*", r"恢复指南\S*",
 )
 
 
