@@ -234,8 +234,11 @@ def _unit_minutes(unit: str) -> int:
     return _UNIT_MINUTES[u[0]]
 
 
+_AGO_RE = re.compile(r"(?i)\s*(?:ago|earlier|before now)\b")  # "2 hours ago": a moment, not a duration
+
+
 def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
-    """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``."""
+    """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``; ``2 hours ago`` none."""
     words = ("ffort" in text or "ize" in text or "stimate" in text or "EFFORT" in text or "SIZE" in text
              or "ESTIMATE" in text)
     durations = _DIGIT_UNIT.search(text) is not None
@@ -245,13 +248,15 @@ def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
     found: list[Estimate] = []
     spans: list[tuple[int, int]] = []
     for match in _RANGE_RE.finditer(text) if durations else ():
+        if _AGO_RE.match(text, match.end()):
+            continue
         per = _unit_minutes(match.group(3))
         low, high = float(match.group(1)), float(match.group(2))
         found.append(Estimate(match.group(0).strip(), line, round(low * per), round(high * per)))
         spans.append(match.span())
     for match in _SINGLE_RE.finditer(text) if durations else ():
-        if any(a <= match.start() < b for a, b in spans):
-            continue
+        if any(a <= match.start() < b for a, b in spans) or _AGO_RE.match(text, match.end()):
+            continue  # inside a range, or a moment ("~2 hours ago"), not an effort
         minutes = round(float(match.group(1)) * _unit_minutes(match.group(2)))
         if minutes > 0:
             found.append(Estimate(match.group(0).strip(), line, minutes, minutes))
