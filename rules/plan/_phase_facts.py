@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.phases import PHASE_WORD
 from rules.core.sections import PHASE_MENTION_RE, is_investigation, phase_id, phase_sections, preamble_labels, synonyms
+from rules.core.size import is_small
 from rules.core.state import finished
 
 _STATUS_RE = re.compile(r"(?im)^(?:[^\S\n]|[>*_#+\-\d.|])*+status\b[\s*_]*[:：]")
@@ -35,6 +36,8 @@ class PhaseFacts:
     tracked_ids: frozenset[str]  # ids of phases with a status marker or checkboxes of their own
     investigation: bool  # an analysis or spike: its phases are questions, not deliverables
     tasks_tracked_ids: frozenset[str] = frozenset()  # ids of the tasks file's phases with a status or boxes
+    # one-session work whose plan has a success-criteria section: its phases are steps the criteria close
+    criteria_close_steps: bool = False
 
     @classmethod
     def of(cls, task: TaskDocs, doc: Document) -> PhaseFacts:
@@ -48,7 +51,8 @@ class PhaseFacts:
                    frozenset(i for m in doc.statuses for i in m.item_ids),
                    tuple(m.line for m in doc.statuses if not m.in_checkbox), _criteria_ids(doc),
                    _tracked_ids(doc), is_investigation(task),
-                   _tracked_ids(task.tasks) if task.tasks is not None and task.tasks is not doc else frozenset())
+                   _tracked_ids(task.tasks) if task.tasks is not None and task.tasks is not doc else frozenset(),
+                   is_small(task) is not None and any(_CRITERIA.search(s.key) for s in doc.sections))
 
     def criteria_elsewhere(self, phase: Section) -> bool:
         """A success-criteria section names the phase, or the phase it is part of (``Phase 1`` for

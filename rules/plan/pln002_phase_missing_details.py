@@ -72,7 +72,9 @@ class PhaseMissingDetails(Rule):
     from every phase is reported once, at the first phase, not phase by phase.
 
     When the folder states work of one session at most (rules/core/size.py), the finding is info
-    only: the phases of such work are steps, not a schedule.
+    only: the phases of such work are steps, not a schedule; and when its plan has a
+    ``Success Criteria`` (or acceptance, exit, definition-of-done) section, those criteria close
+    the steps, and no phase is asked for its own.
 
     Why: a phase without a goal cannot be judged, without a duration it cannot be scheduled,
     without a status nobody knows where the work stands, and without acceptance criteria nobody
@@ -192,7 +194,8 @@ def _missing(doc: Document, phase: Section, facts: PhaseFacts) -> list[str]:
             or facts.status_nearby(phase) or facts.parts_tracked(phase)
             or facts.tracked_in_tasks(phase)):
         missing.append("status")
-    if not (facts.investigation or says(_ACCEPT_RE, _ACCEPT_WORDS) or facts.criteria_elsewhere(phase)):
+    if not (facts.investigation or facts.criteria_close_steps or says(_ACCEPT_RE, _ACCEPT_WORDS)
+            or facts.criteria_elsewhere(phase)):
         missing.append("acceptance criteria")
     return missing
 
