@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.context._common import NEXT, STATE, has_section
-from rules.core._story_words import State, phrase_state
+from rules.core._story_words import State, read_value
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
@@ -62,4 +62,4 @@ class MissingNextSteps(Rule):
 
 def _says_done(doc: Document) -> bool:
     """A current-state heading of *doc* that says the work is done (``## Implementation Status: Complete``)."""
-    return any(phrase_state(section.title) is State.DONE for section in headings(doc, STATE))
+    return any(read_value(section.title)[:2] == (State.DONE, False) for section in headings(doc, STATE))
