@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rules.context._common import STATE
+from rules.core.extract import parse_date
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import TaskDocs
+from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import anchor_line, header_date
+from rules.core.sections import anchor_line, header_date, headings
 from rules.core.state import WorkState, scaled_to_state
 from rules.core.text import strip_comments
 
@@ -19,7 +21,11 @@ class MissingLastUpdated(Rule):
     ISO form (``2026-01-14``), ``Jan 14, 2026`` or ``14 January 2026``, optionally followed by a
     time or a note. A context whose header (before its first section, or a first section of only
     ``Label: value`` lines) carries another labelled date — ``Date:``, ``Created:``, ``Started:``,
-    ``Completed:`` — is dated: a one-session record is dated by its session. For fresh work (no box
+    ``Completed:`` — is dated: a one-session record is dated by its session; so is one whose
+    current-state heading carries the date (``## Session Progress (2026-01-14)``), and the label
+    may be written in the team's language (``最后更新：``, ``최종 업데이트:``, ``Ostatnia
+    aktualizacja:``). An archived task's context is not checked (CTX002 skips it too): it is a
+    record, no longer resumed. For fresh work (no box
     ticked, the files say planned or not started: rules/core/state.py) a missing stamp is info: the
     context has no living state to date yet, but should gain one with the first session.
 
@@ -45,11 +51,13 @@ class MissingLastUpdated(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.context
-        if doc is None:
-            return
+        if doc is None or (task.archived and doc.last_updated is None):
+            return  # an archived context is history: no staleness to judge (CTX002 skips it too)
         ref = doc.last_updated
         if ref is None and header_date(doc) is not None:
             return  # dated by its header (``Date: 2025-11-16``): the session's date is the file's date
+        if ref is None and _dated_state_heading(doc):
+            return  # "## Session Progress (2025-12-10)": the state is dated where it is written
         if ref is None:
             message = f"Context {doc.name!r} has no `Last Updated:` line."
             missing = self.finding(task, doc, anchor_line(doc), message, key="missing")
@@ -58,3 +66,8 @@ class MissingLastUpdated(Rule):
             value = strip_comments(ref.raw).strip()
             yield self.finding(task, doc, ref.line, f"`Last Updated:` value {value!r} is not a date.",
                                key="not-a-date", fix="Write the date as `YYYY-MM-DD` (e.g. `2026-01-14`).")
+
+
+def _dated_state_heading(doc: Document) -> bool:
+    """A current-state heading that carries a date (``## Session Progress (2025-12-10)``)."""
+    return any(parse_date(section.title) is not None for section in headings(doc, STATE))

@@ -20,7 +20,8 @@ class MissingCurrentState(Rule):
     ``## 2. 현재 상태 (Current State)``). A ``Current state: …`` line in a short headingless
     context counts, and so do headings carrying status markers (``### Phase 2 ✅ COMPLETE``). For
     fresh work (no box ticked, the files say planned or not started: rules/core/state.py) the
-    finding is info: before the first session there is no state to record beyond "not started".
+    finding is info: before the first session there is no state to record beyond "not started". Not
+    asked of an archived task: the archive says where the work stands, and no session resumes it.
 
     Why: the context is the resume point. Without a current state the next session re-reads the
     code to find out what is done, what is half-done and what is broken.
@@ -46,8 +47,8 @@ class MissingCurrentState(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.context
-        if doc is None or has_section(doc, STATE, min_words=4):
-            return
+        if doc is None or task.archived or has_section(doc, STATE, min_words=4):
+            return  # an archived task's state is its folder: finished
         title = title_section(doc)
         if any(s.status is not None for s in doc.sections if s is not title):
             return

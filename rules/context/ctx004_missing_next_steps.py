@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context._common import NEXT, has_section
+from rules.context._common import NEXT, STATE, has_section
+from rules.core._story_words import State, read_value
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import TaskDocs
+from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import anchor_line
-from rules.core.state import WorkState, scaled_to_state
+from rules.core.sections import anchor_line, headings
+from rules.core.state import WorkState, finished, scaled_to_state
 
 
 class MissingNextSteps(Rule):
@@ -17,7 +18,10 @@ class MissingNextSteps(Rule):
 
     Recognised headings: Next Steps, Immediate Next Steps, Next Actions, TODO Next, Quick Resume,
     If Resuming, Next Session, Remaining Work, Handoff (numbered or translated variants too); a
-    ``Next steps: …`` line in a short headingless context counts. Not asked of an archived task;
+    ``Next steps: …`` line in a short headingless context counts. Not asked of an archived task, nor
+    of finished work (every box of work ticked, or declared done: rules/core/state.py) whose
+    context's current-state heading says it is done (``## Status: ✅ Complete``): nothing is left
+    to resume;
     for fresh work (no box ticked, the files say planned or not started: rules/core/state.py) the
     finding is info: before the first session the plan's first phase is the next step.
 
@@ -48,7 +52,14 @@ class MissingNextSteps(Rule):
         doc = task.context
         if doc is None or task.archived or has_section(doc, NEXT):
             return  # a finished (archived) task has nothing left to resume
+        if finished(task) is not None and _says_done(doc):
+            return  # finished, and the context itself says so: nothing is left to resume
         finding = self.finding(task, doc, anchor_line(doc),
                                f"Context {doc.name!r} has no next-steps section (what to do when work resumes).",
                                key="next-steps")
         yield from scaled_to_state(self, task, [finding], when=WorkState.FRESH)  # the plan is the next step
+
+
+def _says_done(doc: Document) -> bool:
+    """A current-state heading of *doc* that says the work is done (``## Implementation Status: Complete``)."""
+    return any(read_value(section.title)[:2] == (State.DONE, False) for section in headings(doc, STATE))

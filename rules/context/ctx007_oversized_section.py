@@ -10,14 +10,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import title_section
+from rules.core.sections import first_subsection_line, title_section
+
+_WRAPS_BODY_SHARE = 0.9  # a section holding this share of the lines below the title is the whole body
 
 
 class OversizedSection(Rule):
     """A context section (sub-sections included) is longer than ``max_section_lines`` (150).
 
     Only the deepest oversized sections are reported: when ``### Session 12`` alone is too long,
-    its parent ``## Session Log`` is not reported as well. The document title is left to CTX006.
+    its parent ``## Session Log`` is not reported as well. The document title is left to CTX006, and
+    so is a section that wraps the whole body (``## Status`` holding every other section beneath it):
+    it is the document under another heading. An archived task's context is not checked: it is a
+    record, no longer read at every resume.
 
     Why: one huge section (a session log, a pasted design) pushes the current state and next steps
     out of view; extracted into its own document and linked, it stays available without being
@@ -48,12 +53,15 @@ class OversizedSection(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.context
-        if doc is None:
-            return
+        if doc is None or task.archived:
+            return  # an archived context is a record, not a resume point: nobody re-reads it per session
         limit = self.options.max_section_lines
         title = title_section(doc)
         sections = doc.sections
-        big = {i for i, s in enumerate(sections) if s is not title and s.end_line - s.line + 1 > limit}
+        start = first_subsection_line(doc)
+        whole = (doc.line_count - start + 1) * _WRAPS_BODY_SHARE  # a section this long at the start is the body
+        big = {i for i, s in enumerate(sections) if s is not title and s.end_line - s.line + 1 > limit
+               and not (s.line == start and s.end_line - s.line + 1 >= whole)}
         ancestors: set[int] = set()
         for index in big:
             parent = sections[index].parent

@@ -240,8 +240,11 @@ def _unit_minutes(unit: str) -> int:
     return _UNIT_MINUTES[u[0]]
 
 
+_AGO_RE = re.compile(r"(?i)\s*(?:ago|earlier|before now)\b")  # "2 hours ago": a moment, not a duration
+
+
 def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
-    """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``."""
+    """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``; ``2 hours ago`` none."""
     words = ("ffort" in text or "ize" in text or "stimate" in text or "EFFORT" in text or "SIZE" in text
              or "ESTIMATE" in text)
     durations = _DIGIT_UNIT.search(text) is not None
@@ -251,13 +254,15 @@ def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
     found: list[Estimate] = []
     spans: list[tuple[int, int]] = []
     for match in _RANGE_RE.finditer(text) if durations else ():
+        if _AGO_RE.match(text, match.end()):
+            continue
         per = _unit_minutes(match.group(3))
         low, high = float(match.group(1)), float(match.group(2))
         found.append(Estimate(match.group(0).strip(), line, round(low * per), round(high * per)))
         spans.append(match.span())
     for match in _SINGLE_RE.finditer(text) if durations else ():
-        if any(a <= match.start() < b for a, b in spans):
-            continue
+        if any(a <= match.start() < b for a, b in spans) or _AGO_RE.match(text, match.end()):
+            continue  # inside a range, or a moment ("~2 hours ago"), not an effort
         minutes = round(float(match.group(1)) * _unit_minutes(match.group(2)))
         if minutes > 0:
             found.append(Estimate(match.group(0).strip(), line, minutes, minutes))
@@ -273,9 +278,17 @@ def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
 
 # --- dates -----------------------------------------------------------------------------------
 
+# "Last updated" in the team's language: it is read as ``last updated``.
+_LOCAL_LAST_UPDATED = (
+    r"最后更新(?:时间|日期)?|最近更新|更新(?:日期|时间)|最終更新(?:日)?|更新日|"
+    r"(?:최종|마지막)\s*(?:업데이트|수정)(?:일)?|"
+    r"ostatnia[\s_-]+aktualizacja|zaktualizowano|última[\s_-]+actualización|actualizado|última[\s_-]+atualização|"
+    r"dernière[\s_-]+mise[\s_-]+à[\s_-]+jour|mis[\s_-]+à[\s_-]+jour|zuletzt[\s_-]+aktualisiert|letzte[\s_-]+aktualisierung"
+)
+_LOCAL_LAST_UPDATED_RE = re.compile(f"(?i){_LOCAL_LAST_UPDATED}")
 _LABEL_RE = re.compile(
     r"(?i)^[\s>*_#|-]*(last[\s_-]+updated|last[\s_-]+update|last[\s_-]+modified|updated|date[\s_-]+updated|"
-    r"created|started|completed|date)(?:\s+on)?[\s*_]*[:：][\s*_]*(.*)$"
+    rf"created|started|completed|date|{_LOCAL_LAST_UPDATED})(?:\s+on)?[\s*_]*[:：][\s*_]*(.*)$"
 )
 _ISO_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _MONTHS = {m: i for i, m in enumerate(
@@ -317,6 +330,8 @@ def find_date(text: str, line: int) -> DateRef | None:
     if not match:
         return None
     label = re.sub(r"[\s_-]+", " ", match.group(1).lower())
+    if _LOCAL_LAST_UPDATED_RE.fullmatch(match.group(1)):
+        label = "last updated"
     raw = match.group(2).strip().strip("*_ ")
     return DateRef(label, line, parse_date(raw), raw)
 

@@ -183,6 +183,7 @@ def snippet(text: str, limit: int = 80) -> str:
 _INVESTIGATION_RE = re.compile(
     r"(?i)(?:\b(?:analysis|analyses|research|investigation|spike|exploration|evaluation|feasibility study"
     r"|comparison|assessment)$|^(?:spike|research|investigat\w*|evaluat\w*|analy[sz]\w*)\b)"
+    r"|(?:조사|분석|연구|调研|调查|分析|研究)$"  # the same words closing a Korean or Chinese title
 )
 _ROLE_TAIL_RE = re.compile(r"(?i)\b(?:(?:implementation|task|development) )?(?:plan|tasks?|checklist|context|notes)$")
 _SEPARATORS = " \t:—–-"

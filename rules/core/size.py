@@ -7,8 +7,8 @@ of the work when the folder says it, in one of three ways:
    whole work — it says "total", "overall", "estimated time/effort/duration/hours" or "time/effort
    estimate" and holds a duration (the high end of a range counts). Not a part of the work or time
    already spent or still left (a line that also says phase, step, stage, sprint, milestone,
-   session, spent, actual, so far, elapsed, per, remaining or left), nor a line inside a phase's
-   section.
+   session, spent, actual, so far, elapsed, per, remaining or left), nor a measured time (a line
+   that gives a duration in seconds: ``Total time: ~192s``), nor a line inside a phase's section.
 2. **A duration in a file's header** (:func:`header_durations`): a ``Label: value`` line before the
    file's first ``##`` section (or in a first section that is only such labels, a metadata block
    such as ``## Summary`` over ``Date:`` / ``Duration:`` lines) whose label names a duration or
@@ -53,7 +53,9 @@ _TOTAL_RE = re.compile(
 )
 # A total of a part of the work, or of time already spent: not the size of the whole.
 _PART_RE = re.compile(
-    r"(?i)\b(?:phase|step|stage|sprint|milestone|session|spent|actual|so\sfar|elapsed|per|remaining|left)\b")
+    r"(?i)\b(?:phase|step|stage|sprint|milestone|session|spent|actual|so\sfar|elapsed|per|remaining|left)\b"
+    # a time in seconds is a measured run ("Total time: ~192s (3 min 12 sec)"): nobody sizes work in seconds
+    r"|(?<![\w.])\d+(?:\.\d+)?\s?(?:s|secs?|seconds?)\b")
 
 # The label names how long the work takes or took.
 _DURATION_LABEL_RE = re.compile(

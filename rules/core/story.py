@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rules.core._story_words import State, from_status, read_value
 from rules.core.model import CheckItem, Document, Progress, Role, Status, TaskDocs
 from rules.core.phases import is_legend_item
-from rules.core.sections import first_subsection_line
+from rules.core.sections import first_subsection_line, title_section
 from rules.core.text import clip, strip_comments
 
 __all__ = ["HEADER_LINES", "State", "Statement", "TaskState", "TaskStory", "core_documents", "file_statements",
@@ -238,7 +238,10 @@ def open_work(doc: Document) -> list[CheckItem]:
 
 
 def _later_sections(doc: Document) -> frozenset[int]:
-    return frozenset(i for i, s in enumerate(doc.sections) if _LATER_RE.search(s.title))
+    """Sections titled as later work; never the document's title: "Framework V2 — Tasks" or "Search
+    Enhancement — Tasks" names the work itself, not work put off."""
+    title = title_section(doc)
+    return frozenset(i for i, s in enumerate(doc.sections) if s is not title and _LATER_RE.search(s.title))
 
 
 def _under(doc: Document, index: int | None, later: frozenset[int]) -> bool:

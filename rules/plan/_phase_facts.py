@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.phases import PHASE_WORD
 from rules.core.sections import PHASE_MENTION_RE, is_investigation, phase_id, phase_sections, preamble_labels, synonyms
+from rules.core.size import is_small
 from rules.core.state import finished
 
 _STATUS_RE = re.compile(r"(?im)^(?:[^\S\n]|[>*_#+\-\d.|])*+status\b[\s*_]*[:：]")
@@ -34,6 +35,9 @@ class PhaseFacts:
     criteria_ids: frozenset[str]  # ids a success-criteria section names ("### Must have (Phase 1)")
     tracked_ids: frozenset[str]  # ids of phases with a status marker or checkboxes of their own
     investigation: bool  # an analysis or spike: its phases are questions, not deliverables
+    tasks_tracked_ids: frozenset[str] = frozenset()  # ids of the tasks file's phases with a status or boxes
+    # one-session work whose plan has a success-criteria section: its phases are steps the criteria close
+    criteria_close_steps: bool = False
 
     @classmethod
     def of(cls, task: TaskDocs, doc: Document) -> PhaseFacts:
@@ -46,8 +50,9 @@ class PhaseFacts:
                    _sized_tasks(task, doc), frozenset(timed),
                    frozenset(i for m in doc.statuses for i in m.item_ids),
                    tuple(m.line for m in doc.statuses if not m.in_checkbox), _criteria_ids(doc),
-                   frozenset(phase_id(p) for p in phase_sections(doc) if p.status or doc.items_in(p)),
-                   is_investigation(task))
+                   _tracked_ids(doc), is_investigation(task),
+                   _tracked_ids(task.tasks) if task.tasks is not None and task.tasks is not doc else frozenset(),
+                   is_small(task) is not None and any(_CRITERIA.search(s.key) for s in doc.sections))
 
     def criteria_elsewhere(self, phase: Section) -> bool:
         """A success-criteria section names the phase, or the phase it is part of (``Phase 1`` for
@@ -59,6 +64,12 @@ class PhaseFacts:
         """The phase is split into parts (``Phase 1A``, ``Phase 1B``) that carry its status."""
         ident = phase_id(phase)
         return any(part != ident and _part_of(part, ident) for part in self.tracked_ids)
+
+    def tracked_in_tasks(self, phase: Section) -> bool:
+        """The tasks file tracks the phase (or the whole it is part of, or its parts): its status is
+        there, where it belongs."""
+        ident = phase_id(phase)
+        return any(_part_of(ident, other) or _part_of(other, ident) for other in self.tasks_tracked_ids)
 
     def named_with_estimate(self, doc: Document, phase: Section) -> bool:
         """The phase's id (``Phase 2``, not ``Phase 2.1``) stands on a line that holds an estimate (a
@@ -74,6 +85,11 @@ class PhaseFacts:
         lines = self.status_lines
         after = bisect_right(lines, phase.line)
         return (after < len(lines) and lines[after] <= phase.line + 3) or phase_id(phase) in self.status_ids
+
+
+def _tracked_ids(doc: Document) -> frozenset[str]:
+    """Ids of *doc*'s phases with a status marker or checkboxes of their own."""
+    return frozenset(phase_id(p) for p in phase_sections(doc) if p.status or doc.items_in(p))
 
 
 def _plan_status_covers_phases(doc: Document) -> bool:

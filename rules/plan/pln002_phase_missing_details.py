@@ -62,7 +62,9 @@ class PhaseMissingDetails(Rule):
     item (``[S]``, ``2h``, a size column) needs no phase durations. A phase split into parts
     (``Phase 1A``, ``Phase 1.2``) shares its details with them: the parts inherit the whole's goal,
     duration and criteria, and their status markers are the whole's status. Deferred and optional phases
-    are skipped: they need no detail until they are scheduled. Of finished work (archived, every
+    are skipped: they need no detail until they are scheduled. A phase the tasks file tracks (the same
+    phase there with a status or checkboxes) has its status there, where it belongs (DOC040 asks the
+    plan not to keep a second tracker). Of finished work (archived, every
     box ticked, or declared done: rules/core/state.py) only the goal is checked: the schedule,
     status and criteria of finished work are history. An investigation
     (analysis, research, spike: its plan or tasks title says so) is not asked for acceptance
@@ -70,7 +72,9 @@ class PhaseMissingDetails(Rule):
     from every phase is reported once, at the first phase, not phase by phase.
 
     When the folder states work of one session at most (rules/core/size.py), the finding is info
-    only: the phases of such work are steps, not a schedule.
+    only: the phases of such work are steps, not a schedule; and when its plan has a
+    ``Success Criteria`` (or acceptance, exit, definition-of-done) section, those criteria close
+    the steps, and no phase is asked for its own.
 
     Why: a phase without a goal cannot be judged, without a duration it cannot be scheduled,
     without a status nobody knows where the work stands, and without acceptance criteria nobody
@@ -187,9 +191,11 @@ def _missing(doc: Document, phase: Section, facts: PhaseFacts) -> list[str]:
     ):
         missing.append("duration")
     if not (facts.plan_status or phase.status or doc.items_in(phase) or says(_STATUS_RE, ("status",))
-            or facts.status_nearby(phase) or facts.parts_tracked(phase)):
+            or facts.status_nearby(phase) or facts.parts_tracked(phase)
+            or facts.tracked_in_tasks(phase)):
         missing.append("status")
-    if not (facts.investigation or says(_ACCEPT_RE, _ACCEPT_WORDS) or facts.criteria_elsewhere(phase)):
+    if not (facts.investigation or facts.criteria_close_steps or says(_ACCEPT_RE, _ACCEPT_WORDS)
+            or facts.criteria_elsewhere(phase)):
         missing.append("acceptance criteria")
     return missing
 

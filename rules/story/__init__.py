@@ -50,6 +50,7 @@ from rules.story.doc046_open_box_marked_done_elsewhere import OpenBoxMarkedDoneE
 from rules.story.doc047_starting_figure_differs import StartingFigureDiffers
 from rules.story.doc048_current_focus_already_done import CurrentFocusAlreadyDone
 from rules.story.doc049_line_ranges_overlap import LineRangesOverlap
+from rules.story.doc050_target_passed_without_figure import TargetPassedWithoutFigure
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -94,4 +95,5 @@ RULES: tuple[type[Rule], ...] = (
     StartingFigureDiffers,
     CurrentFocusAlreadyDone,
     LineRangesOverlap,
+    TargetPassedWithoutFigure,
 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rules.core.model import Document, TaskDocs
 from rules.core.phases import ancestors, is_deferred_phase, is_phase_tracker
+from rules.core.sections import phase_sections
 from rules.story._verification import whole_task_done
 
 # Sections that state what success is measured by.
@@ -34,6 +35,7 @@ _UNITS = {
 }
 MAX_LINES = 60  # per target section: a longer one is a report, not a list of targets
 DONE_SHARE = 2 / 3  # this share of the boxes ticked: the work a target measures largely exists
+MIN_PHASES = 3  # from this many phases with boxes, the same share of them must be finished too
 
 Figure = tuple[float, str]
 
@@ -100,8 +102,15 @@ def reported_figures(task: TaskDocs, plan: Document) -> frozenset[Figure]:
 
 
 def work_done(task: TaskDocs) -> bool:
-    """The task is archived or marked complete, or most of its boxes are ticked."""
+    """The task is archived or marked complete, or most of its boxes are ticked and most of its
+    phases finished (the first phases split into many boxes, the later ones listed in a few, can
+    tick most boxes while most phases have not started)."""
     if task.archived or whole_task_done(task) is not None:
         return True
-    boxes = [i for i in task.tasks.items if not is_phase_tracker(i)] if task.tasks is not None else []
-    return bool(boxes) and sum(1 for i in boxes if i.checked) >= DONE_SHARE * len(boxes)
+    tasks = task.tasks
+    boxes = [i for i in tasks.items if not is_phase_tracker(i)] if tasks is not None else []
+    if tasks is None or not boxes or sum(1 for i in boxes if i.checked) < DONE_SHARE * len(boxes):
+        return False
+    phased = [items for p in phase_sections(tasks) if not is_deferred_phase(tasks, p) and (items := tasks.items_in(p))]
+    finished = sum(1 for items in phased if all(i.checked for i in items))
+    return len(phased) < MIN_PHASES or finished >= DONE_SHARE * len(phased)

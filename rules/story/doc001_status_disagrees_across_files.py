@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from rules.core._story_words import read_value
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, Status, TaskDocs
+from rules.core.model import Document, Role, Status, TaskDocs, normalise_title
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import State, Statement, core_documents, file_statements, open_work, overall
 from rules.story._common import quote, where
@@ -14,6 +16,11 @@ _NOT_BEGUN = frozenset({State.PLANNING, State.NOT_STARTED})
 _MIN_TICKED = 3  # all boxes ticked counts as evidence from this many on
 _MIN_UNTICKED = 10  # none of this many boxes ticked: a checklist that would show work begun
 _BEGUN_MARKS = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})
+# The context's current-state section, whose first line says where the whole work stands.
+_STATE_HEADING_RE = re.compile(r"^(?:current (?:state|status)|status|where we are)\b")
+# "All major changes implemented:", "Every phase is complete.": the whole work said to be done.
+_ALL_DONE_RE = re.compile(r"(?i)^\W*(?:all|every)\b[^.:;\n]{0,50}?\b(?:implemented|complete[d]?|done|finished)\b")
+_SHORT_STATE_WORDS = 6  # a lead line this short that reads as done ("✅ Implementation complete") is a status
 
 
 class StatusDisagreesAcrossFiles(Rule):
@@ -54,7 +61,7 @@ class StatusDisagreesAcrossFiles(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         docs = core_documents(task)
-        stated = [(doc, s) for doc in docs if (s := overall(doc)) is not None]
+        stated = [(doc, s) for doc in docs if (s := overall(doc) or _state_section_lead(doc)) is not None]
         # Files that contradict the same evidence make one finding: the first, the others related.
         groups: dict[tuple[str, int, bool], list[tuple[Document, Statement, _Evidence]]] = {}
         for doc, statement in stated:
@@ -90,6 +97,27 @@ class StatusDisagreesAcrossFiles(Rule):
 
 
 _Evidence = tuple[str, Document, int]  # what the other place says, and where
+
+
+def _state_section_lead(doc: Document) -> Statement | None:
+    """A context without a status line that says the whole work is done in the first line of its
+    current-state section (``## Current State`` / ``All planned changes implemented:``). Only the
+    context: a plan's "Current State" describes the system before the work."""
+    if doc.role is not Role.CONTEXT:
+        return None
+    section = next((s for s in doc.sections if s.level > 1 and _STATE_HEADING_RE.match(normalise_title(s.title))),
+                   None)
+    if section is None:
+        return None
+    line = next((n for n in range(section.line + 1, section.end_line + 1) if doc.line_text(n).strip()), None)
+    if line is None or line in doc.code_lines or doc.line_text(line).lstrip().startswith(("#", "|", "- [", "* [")):
+        return None
+    text = doc.line_text(line).strip()
+    state, scoped, _done, ambiguous = read_value(text)
+    short = len(text.split()) <= _SHORT_STATE_WORDS and state is State.DONE and not scoped and not ambiguous
+    if not (short or _ALL_DONE_RE.match(text)):
+        return None
+    return Statement("section", State.DONE, line, text[:120], "body")
 
 
 def _open_tasks(task: TaskDocs, doc: Document) -> _Evidence | None:

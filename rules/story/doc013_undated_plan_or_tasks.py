@@ -8,7 +8,7 @@ from rules.core.extract import parse_date
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import anchor_line, first_subsection_line
+from rules.core.sections import anchor_line, file_date, first_subsection_line
 from rules.core.text import clip, strip_comments
 from rules.story._fresh import in_role_category
 
@@ -19,7 +19,8 @@ class UndatedPlanOrTasks(Rule):
     before its first section, e.g. ``**Status:** ✅ Done (2026-03-13)``).
 
     The context's date is CTX001's; dates that disagree across files are CON004's. Archived
-    folders are reviewed too: a finished record without dates cannot show when it was closed.
+    folders are reviewed too: a finished record without dates cannot show when it was closed; one
+    whose context is dated shows it, and is left alone.
     Reported under the category of the undated file; when both are undated, once, at the plan,
     naming both.
 
@@ -48,6 +49,8 @@ class UndatedPlanOrTasks(Rule):
     effort_minutes = 2
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        if task.archived and task.context is not None and (ref := file_date(task.context)) is not None and ref.date:
+            return  # a closed record dated by its context: when it was closed is known
         found = [(doc, finding) for doc in (task.plan, task.tasks)
                  if doc is not None and doc.line_count > 0 and (finding := _finding(self, task, doc)) is not None]
         if len(found) == 2 and all(f.key == "missing" for _d, f in found):

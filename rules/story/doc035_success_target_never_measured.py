@@ -22,7 +22,9 @@ class SuccessTargetNeverMeasured(Rule):
     target is accounted for when another file of the task (the tasks file,
     the context, a summary or handoff) names the same figure (``2 s`` and ``2 seconds`` are one),
     as a task that checks it or a result. Only judged once the work is largely done: the task is
-    archived or marked complete, or two thirds of its boxes are ticked.
+    archived or marked complete, or two thirds of its boxes are ticked (and, when the tasks file has
+    three phases or more with boxes, two thirds of those phases have every box ticked: finely split
+    first phases can tick most boxes while most phases have not started).
 
     Why: a target nobody measured is a claim nobody checked. When the work is done and no task or
     result mentions the figure, the reader cannot tell whether the target was met, missed or

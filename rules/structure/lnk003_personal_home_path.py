@@ -11,10 +11,12 @@ from rules.core.rule import Rule, RuleContext
 from rules.structure._places import also_at
 
 # A path that starts at one person's home folder: ``/Users/<name>/``, ``/home/<name>/``,
-# ``C:\Users\<name>\``. It must start the path (not ``lib/home/widgets/``, not a URL's
-# ``host/home/x/``). Each part is a bounded character class: linear on any input.
-_HOME_RE = re.compile(r"(?<![\w./~\\-])(?:/(?:Users|home)/|[A-Za-z]:[\\/]{1,2}(?i:users)[\\/]{1,2})"
+# ``C:\Users\<name>\``, or root's home ``/root/<folder>/`` (group 1 is then the folder inside it).
+# It must start the path (not ``lib/home/widgets/``, not a URL's ``host/home/x/``). Each part is a
+# bounded character class: linear on any input.
+_HOME_RE = re.compile(r"(?<![\w./~\\-])(?:/(?:Users|home)/|(?P<root>/root/)|[A-Za-z]:[\\/]{1,2}(?i:users)[\\/]{1,2})"
                       r"([A-Za-z0-9._-]{1,64})[\\/]")
+_ROOT_HOME = "/root/"
 # Names that stand for "whoever reads this" or for a server's service account, not one person.
 _GENERIC_NAMES = frozenset(
     ["user", "username", "users", "you", "your-name", "yourname", "your_name", "name", "me", "myuser", "example",
@@ -27,8 +29,12 @@ class PersonalHomePath(Rule):
 
     Matches paths that start with ``/Users/<name>/``, ``/home/<name>/`` or ``C:\\Users\\<name>\\``,
     in prose, code spans and code blocks alike (a command that opens such a path fails the same
-    way). Placeholder and service-account names (``/home/user/``, ``/Users/you/``,
-    ``/home/ubuntu/``, ``/home/runner/``) are left alone, and so is ``~/``, which names no one.
+    way), and paths into root's home folder (``/root/git/shop/``) in prose and code spans: the same
+    leak of one machine's layout, and a sign the machine is worked on as root, so that finding is
+    a security one (in a code block ``/root/`` is most often a container's, and ``/root/.cache/``
+    a tool's, both left alone). Placeholder and service-account names
+    (``/home/user/``, ``/Users/you/``, ``/home/ubuntu/``, ``/home/runner/``) are left alone, and so
+    is ``~/``, which names no one.
     One finding per task folder, at the first such path, naming every other place.
 
     Why: the documents are read by other people and by agents on other machines. A path into the
@@ -52,14 +58,22 @@ class PersonalHomePath(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         places = [(doc, line, text) for doc in task.documents for line, text in _home_paths(doc)]
-        if not places:
-            return
-        doc, line, text = places[0]
-        also = also_at(doc, [(d, n) for d, n, _ in places[1:]])
-        message = (f"{text!r} is a path in one person's home folder{also}; no other reader or machine can open it.")
-        finding = self.finding(task, doc, line, message, key=text, related=[(d, n) for d, n, _ in places[1:]])
-        category = ROLE_CATEGORY.get(doc.role)
-        yield finding.with_changes(category=category) if category is not None else finding
+        personal = [p for p in places if not p[2].startswith(_ROOT_HOME)]
+        if personal:
+            doc, line, text = personal[0]
+            also = also_at(doc, [(d, n) for d, n, _ in personal[1:]])
+            message = f"{text!r} is a path in one person's home folder{also}; no other reader or machine can open it."
+            finding = self.finding(task, doc, line, message, key=text, related=[(d, n) for d, n, _ in personal[1:]])
+            category = ROLE_CATEGORY.get(doc.role)
+            yield finding.with_changes(category=category) if category is not None else finding
+        if root := [p for p in places if p[2].startswith(_ROOT_HOME)]:
+            doc, line, text = root[0]
+            also = also_at(doc, [(d, n) for d, n, _ in root[1:]])
+            message = (f"{text!r} is a path in the root account's home folder{also}: it opens nothing elsewhere "
+                       "and tells every reader the machine is worked on as root.")
+            related = [(d, n) for d, n, _ in root[1:]]
+            finding = self.finding(task, doc, line, message, key=f"root:{text}", related=related)
+            yield finding.with_changes(category=Category.SECURITY)
 
 
 def _home_paths(doc: Document) -> Iterator[tuple[int, str]]:
@@ -68,6 +82,11 @@ def _home_paths(doc: Document) -> Iterator[tuple[int, str]]:
         if "/" not in text and "\\" not in text:
             continue
         for match in _HOME_RE.finditer(text):
-            if match.group(1).lower() not in _GENERIC_NAMES and not match.group(1).startswith("."):
+            name = match.group(2)
+            if name.startswith("."):
+                continue  # a dot folder (``/root/.cache/``, ``/home/.config/``): a tool's, not a person's
+            if match.group("root") is not None and number in doc.code_lines:
+                continue  # ``WORKDIR /root/app/`` in a code block: most often a container's, not a machine's
+            if match.group("root") is not None or name.lower() not in _GENERIC_NAMES:
                 yield number, match.group(0)
                 break

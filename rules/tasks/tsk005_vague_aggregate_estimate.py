@@ -18,7 +18,8 @@ class VagueAggregateEstimate(Rule):
     Medium when the only figures are file-level totals ("Remaining work (2-3 hours)"), low when
     some phases carry estimates but others' tasks have none. Quiet when every open task stands in
     a phase with its own duration (in its heading, or for that phase in the plan): a phase of a
-    few hours is estimate enough for the tasks under it (TSK004 counts them as estimated too).
+    few hours is estimate enough for the tasks under it (TSK004 counts them as estimated too). A
+    moment (``Session started: ~2 hours ago``) is not an estimate at all.
 
     When the folder states work of one session at most (rules/core/size.py), the finding is info
     only: such work needs no per-task schedule, criteria or ordering.
