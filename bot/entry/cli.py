@@ -94,6 +94,8 @@ def _check(args: argparse.Namespace) -> int:
             if found is not None:
                 target = resolve_target(args.path, found)
         config = found or config
+        if target.extra_root is not None:  # a task folder or doc root outside the configured roots
+            config = config.model_copy(update={"roots": (*config.roots, target.extra_root)})
         snapshot = load_snapshot(target.repo_root, config)
     except InputError as error:
         return _fail(str(error))

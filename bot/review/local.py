@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rules.core.config import ReviewConfig
-from rules.core.discovery import DocRoots, Snapshot, is_markdown
+from rules.core.discovery import DocRoots, Snapshot, is_markdown, role_of
+from rules.core.model import Role
 
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".tox",
                           ".pytest_cache", ".ruff_cache", ".hypothesis", "dist", "build", ".next", "target"})
@@ -31,6 +32,9 @@ class Target:
 
     repo_root: Path
     focus: tuple[str, ...] | None  # None: every active task
+    # a folder outside the configured roots that PATH names as a doc root (the parent of the task folder
+    # given, or the ``active`` folder given): reviewed as one for this run
+    extra_root: str | None = None
 
 
 def resolve_target(path: Path, config: ReviewConfig) -> Target:
@@ -54,7 +58,52 @@ def resolve_target(path: Path, config: ReviewConfig) -> Target:
                 return Target(candidate, None)
         if (candidate / ".git").exists():
             break
-    return Target(resolved, None)
+    return _outside_roots(resolved, config.doc_roots) or Target(resolved, None)
+
+
+def _outside_roots(folder: Path, roots: DocRoots) -> Target | None:
+    """A task folder (plan, context or tasks files directly in it) or an ``active`` folder of task
+    folders that no configured root holds (``.claude/dev-docs/active/auth``): the user named it, so its
+    parent (or itself) is reviewed as a doc root. Never a repository root (a ``.git`` in it), nor a
+    folder under a configured root (``dev/scripts/``: the repository says what is a task there)."""
+    if (folder / ".git").exists():
+        return None
+    top = _checkout_of(folder)
+    if top is not None:
+        rel = folder.relative_to(top).as_posix()
+        if any(rel == r or rel.startswith(r + "/") for r in (*roots.folders, *roots.loose)):
+            return None
+    if _holds_task_files(folder):
+        parent = folder.parent
+        base = top if top is not None and top != parent else parent.parent
+        if base == parent:  # the filesystem root: no folder above to stand as the repository
+            return None
+        root = parent.relative_to(base).as_posix()
+        return Target(base, (f"{root}/{folder.name}",), extra_root=root)
+    if folder.name.lower() == "active" and any(_holds_task_files(p) for p in _subfolders(folder)):
+        base = top if top is not None and top != folder else folder.parent
+        root = folder.relative_to(base).as_posix()
+        return Target(base, _children(base, root), extra_root=root)
+    return None
+
+
+def _checkout_of(path: Path) -> Path | None:
+    return next((c for c in (path, *path.parents) if (c / ".git").exists()), None)
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def _holds_task_files(folder: Path) -> bool:
+    try:
+        return any(p.is_file() and is_markdown(p.name) and role_of(p.name)[0] is not Role.EXTRA
+                   for p in folder.iterdir())
+    except OSError:
+        return False
 
 
 def _file_target(path: Path, roots: DocRoots) -> Target:
@@ -66,6 +115,10 @@ def _file_target(path: Path, roots: DocRoots) -> Target:
             return Target(candidate, (task,))
         if (candidate / ".git").exists():
             break
+    if is_markdown(resolved.name) and role_of(resolved.name)[0] is not Role.EXTRA:
+        outside = _outside_roots(resolved.parent, roots)  # a task file in a folder no configured root holds
+        if outside is not None:
+            return outside
     raise InputError(f"{path}: not a directory or a planning doc (give a repository, a doc root, a task "
                      "folder or a task's plan, context or tasks file)")
 

@@ -279,10 +279,30 @@ def test_a_path_under_the_repositorys_own_roots_resolves_with_its_config(
     assert [t["path"] for t in report["tasks"]] == [".claude/dev-docs/active/auth"]  # type: ignore[index, union-attr]
 
 
-def test_without_the_config_the_same_task_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_the_config_a_named_task_folder_or_file_outside_the_roots_is_still_reviewed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The user named it: its parent stands as a doc root for this run (a whole-repository check
+    instead says where the task folders are, see test_discovery)."""
     repo = _claude_docs_repo(tmp_path)
     (repo / ".github" / "devdocs-review.yml").unlink()
 
-    code = main(["check", str(repo / ".claude/dev-docs/active/auth/auth-plan.md"), *TODAY])
+    for target in (".claude/dev-docs/active/auth", ".claude/dev-docs/active/auth/auth-plan.md",
+                   ".claude/dev-docs/active"):
+        _code, report = _json(capsys, str(repo / target))
+        assert [t["path"] for t in report["tasks"]] == [".claude/dev-docs/active/auth"]  # type: ignore[index, union-attr]
 
-    assert code == 2 and "not a directory or a planning doc" in capsys.readouterr().err
+    _code, report = _json(capsys, str(repo))
+    assert report["status"] == "nothing_to_review"
+
+
+def test_a_task_folder_outside_any_checkout_is_reviewed_from_its_parent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task = tmp_path / "handoff" / "auth"
+    task.mkdir(parents=True)
+    (task / "auth-plan.md").write_text("# Auth - Plan\n\n## Goal\n\nMagic links.\n", encoding="utf-8")
+
+    _code, report = _json(capsys, str(task))
+
+    assert [t["path"] for t in report["tasks"]] == ["handoff/auth"]  # type: ignore[index, union-attr]
