@@ -10,7 +10,8 @@ from rules.core.phases import is_later, is_open, is_phase_tracker, phases, secti
 from rules.core.verification import is_verification
 
 # A task that changes code: it names a source file or a code span, or starts with a building verb.
-_CODE_RE = re.compile(r"`[^`\n]{2,80}`|\b[\w-]+\.(?:py|ts|tsx|js|jsx|go|rs|java|kt|rb|php|cs|sql|vue|svelte)\b")
+_CODE_RE = re.compile(r"`[^`\n]{2,80}`|\b[\w-]+\.(?:py|ts|tsx|js|jsx|go|rs|java|kt|rb|php|cs|sql|vue|svelte"
+                      r"|dart|swift|scala|exs|cpp|hpp)\b")
 _BUILD_RE = re.compile(
     r"(?i)^[\W_]*(?:implement|add|create|build|fix|refactor|migrate|wire|integrate|replace|remove|rename"
     r"|write|extract|port|introduce|extend|update|change|move|split|delete)\b"
