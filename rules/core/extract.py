@@ -336,6 +336,16 @@ def find_date(text: str, line: int) -> DateRef | None:
     return DateRef(label, line, parse_date(raw), raw)
 
 
+# "## Last Updated" as a heading of its own, the date on the line below it.
+_HEADING_LABEL_RE = re.compile(r"(?i)^\s{0,3}#{1,6}\s+[*_]*(last[\s_-]+updated|last[\s_-]+modified)[*_]*\s*[:：]?\s*$")
+
+
+def heading_date_label(text: str) -> str | None:
+    """The label of a heading that is only a last-updated label (``## Last Updated``), or None."""
+    match = _HEADING_LABEL_RE.match(text) if "#" in text else None
+    return re.sub(r"[\s_-]+", " ", match.group(1).lower()) if match else None
+
+
 # --- progress claims -------------------------------------------------------------------------
 
 _PCT_RE = re.compile(

@@ -320,10 +320,14 @@ def _scan_lines(text: str, lines: tuple[str, ...], code: set[int], headings: set
     find_status, find_ids, find_date = extract.find_status, extract.find_ids, extract.find_date
     find_progress, find_estimates = extract.find_progress, extract.find_estimates
     marks = extract.legend_marks(lines, code) or None
+    dated_heading: str | None = None  # "## Last Updated" waiting for the date on the line below
     for number, full in enumerate(lines, start=1):
         if number in code or not full:
             continue
         line = clip(full)  # a 200 KB line is data: its first few KB say all a reviewer reads
+        if dated_heading is not None and number not in headings and (day := extract.parse_date(line)) is not None:
+            scan.dates.append(DateRef(dated_heading, number, day, line.strip()))
+        dated_heading = extract.heading_date_label(line) if number in headings else None
         structural = number in headings or number in items
         status = find_status(line, labelled=structural, marks=marks)
         ids: tuple[str, ...] = ()

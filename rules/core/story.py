@@ -71,10 +71,12 @@ class TaskStory:
         return self.state is TaskState.ARCHIVED or (self.state is TaskState.DECLARED_DONE and not self.contested)
 
 
-# "**Status:** …", "> Status: …", "- **Overall Progress**: …", "상태: …"; never a table row.
+# "**Status:** …", "> Status: …", "- **Overall Progress**: …", "상태: …", "## 구현 상태: 완료"
+# (Korean "implementation status"); never a table row.
 _LABEL_RE = re.compile(
     r"^\s*+(?:>\s*+)?(?:[-*+]\s++)?(?:#{1,6}\s++)?[*_]*+\s*+"
-    r"((?:overall|current|project|task|implementation|work)\s+)?(status|state|progress|상태|진행\s?상태|진행률)"
+    r"((?:overall|current|project|task|implementation|work)\s+|(?:전체|현재|구현|작업|프로젝트)\s*+)?"
+    r"(status|state|progress|상태|진행\s?상태|진행률)"
     r"\s*+[*_]*+\s*+[:：]\s*+[*_]*+\s*+(?P<value>\S.*)$",
     re.IGNORECASE,
 )

@@ -51,6 +51,7 @@ from rules.story.doc047_starting_figure_differs import StartingFigureDiffers
 from rules.story.doc048_current_focus_already_done import CurrentFocusAlreadyDone
 from rules.story.doc049_line_ranges_overlap import LineRangesOverlap
 from rules.story.doc050_target_passed_without_figure import TargetPassedWithoutFigure
+from rules.story.doc051_checked_only_by_build_or_lint import CheckedOnlyByBuildOrLint
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -96,4 +97,5 @@ RULES: tuple[type[Rule], ...] = (
     CurrentFocusAlreadyDone,
     LineRangesOverlap,
     TargetPassedWithoutFigure,
+    CheckedOnlyByBuildOrLint,
 )

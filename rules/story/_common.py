@@ -31,8 +31,9 @@ def finished_how(task: TaskDocs, story: TaskStory) -> str:
 
 # --- criteria sections --------------------------------------------------------------------------
 
-_CRITERIA_RE = re.compile(r"(?i)definition of done|done when|success criteria|acceptance criteria|exit criteria"
-                          r"|completion criteria|완료 조건|완료 기준|성공 기준")
+_CRITERIA_RE = re.compile(r"(?i)definition of done|done when|success (?:criteria|metrics|measures)|measures of success"
+                          r"|acceptance criteria|exit criteria|completion criteria"
+                          r"|완료 조건|완료 기준|성공 기준|성공 지표")
 
 
 @dataclass(frozen=True, slots=True)

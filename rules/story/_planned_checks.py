@@ -13,7 +13,8 @@ from rules.story._follow_ups import FollowUp, is_tracked, item_words, word_stems
 # A heading naming a numbered unit of work in any language: "Phase 4: QA", "Faza 4 — Weryfikacja",
 # "Etapa 2", "3. Stage 2". The word counts as a unit only when both files title sections with it.
 _UNIT_RE = re.compile(r"^[^\w]*(?:\d{1,2}[.)]\s+)?([^\W\d_]{3,15})\s+(\d{1,3}[A-Za-z]?)(?![\w.-])")
-_STEP_RE = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,3}[a-z]?[.)])[ \t]+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
+# A list item; a checkbox too (a plan's box is a step to do): group 2 is its box, group 3 its text.
+_STEP_RE = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,3}[a-z]?[.)])[ \t]+(\[[ xX]\][ \t]+)?(\S.*)$")
 # A labelled note, not a step: "**Acceptance:** …", "**Why:** …"; a criterion even without bold ("Acceptance: …").
 _LABEL_RE = re.compile(
     r"^(?:\*\*|__)?[^\W\d_][^:*_\n]{0,40}(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)"
@@ -90,12 +91,12 @@ def _steps_in(plan: Document, index: int) -> list[PlannedStep]:
             continue
         match = _STEP_RE.match(line)
         if match is not None and len(match.group(1)) <= 1:
-            current = None if under is not None and _CRITERIA_RE.search(under) else [match.group(2)]
+            current = None if under is not None and _CRITERIA_RE.search(under) else [match.group(3)]
             if current is not None:
-                ordered = match.group(0).lstrip()[:1].isdigit()
+                ordered = match.group(0).lstrip()[:1].isdigit() or match.group(2) is not None
                 listed = under is None or _STEP_LABEL_RE.search(under) is not None
-                check = says_verification(match.group(2)) or (under is not None and says_verification(under))
-                steps.append((number, match.group(2).strip(), current, check, ordered and listed))
+                check = says_verification(match.group(3)) or (under is not None and says_verification(under))
+                steps.append((number, match.group(3).strip(), current, check, ordered and listed))
         elif line[:1] in " \t":
             if current is not None:
                 current.append(line)  # a sub-item or indented continuation belongs to the step above

@@ -1,4 +1,5 @@
-"""Test and verification tasks, and claims that work is complete (DOC032, DOC033)."""
+"""Test and verification tasks, claims that work is complete, and what a finished change records
+(DOC032, DOC033, DOC045, DOC051)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from rules.core.model import CheckItem, Document, Role, Status, TaskDocs
 from rules.core.phase_identity import PhaseRef, phase_refs
 from rules.core.phases import is_later, is_open, is_phase_tracker, phases, section_status
 from rules.core.verification import is_verification
+from rules.story._changed_files import changes_listed_at
 
 # A task that changes code: it names a source file or a code span, or starts with a building verb.
-_CODE_RE = re.compile(r"`[^`\n]{2,80}`|\b[\w-]+\.(?:py|ts|tsx|js|jsx|go|rs|java|kt|rb|php|cs|sql|vue|svelte)\b")
+_CODE_RE = re.compile(r"`[^`\n]{2,80}`|\b[\w-]+\.(?:py|ts|tsx|js|jsx|go|rs|java|kt|rb|php|cs|sql|vue|svelte"
+                      r"|dart|swift|scala|exs|cpp|hpp)\b")
 _BUILD_RE = re.compile(
     r"(?i)^[\W_]*(?:implement|add|create|build|fix|refactor|migrate|wire|integrate|replace|remove|rename"
     r"|write|extract|port|introduce|extend|update|change|move|split|delete)\b"
@@ -58,3 +61,30 @@ def open_checks(doc: Document, items: tuple[CheckItem, ...]) -> list[CheckItem]:
 def tasks_doc(task: TaskDocs) -> Document | None:
     doc = task.tasks
     return doc if doc is not None and doc.role is Role.TASKS and doc.items else None
+
+
+# Anything that records a check: tests or verification (VERIFY_RE), a build, lint or type check that
+# passed, something checked or confirmed, a CI run; 확인 / 验证 / 检查 in Korean and Chinese.
+EVIDENCE_RE = re.compile(
+    r"(?i)\b(?:checked|confirmed|passe[sd]|passing|lint(?:ed|ing)?|type-?check\w*|tsc|ci|smoke"
+    r"|build (?:passe[sd]|succeed\w*|ok|green|clean)|(?:npm|pnpm|yarn|cargo|go|make|gradle) (?:run )?build)\b"
+    r"|확인|验证|检查|測試"
+)
+
+
+def finished(task: TaskDocs) -> bool:
+    """Archived, a ``Status: ✅ COMPLETE`` line at the top of a file, or every box of the tasks file ticked."""
+    if task.archived or whole_task_done(task) is not None:
+        return True
+    boxes = [i for i in task.tasks.items if not is_phase_tracker(i)] if task.tasks is not None else []
+    return bool(boxes) and all(i.checked for i in boxes)
+
+
+def change_record(task: TaskDocs) -> tuple[Document, int] | None:
+    """Where the folder records that code changed: a list of changed files, or a ticked box that changes code."""
+    for doc in (task.context, *task.extras, task.plan, task.tasks):
+        line = changes_listed_at(doc) if doc is not None else None
+        if doc is not None and line is not None:
+            return doc, line
+    box = next((i for i in task.tasks.items if i.checked and is_change(i)), None) if task.tasks is not None else None
+    return (task.tasks, box.line) if task.tasks is not None and box is not None else None

@@ -24,7 +24,7 @@ class FinishedWithOpenCriteria(Rule):
 
     Applies when the folder is archived (``dev/archive``, ``dev/completed``, …) or a file's
     overall status declares the work done and nothing else in the folder disputes it (a dispute
-    is DOC001's finding). Reports each Definition of Done / success criteria /
+    is DOC001's finding). Reports each Definition of Done / success criteria / success metrics /
     acceptance criteria section whose checkboxes are still open (deferred, optional and
     struck-through items aside), and each blocker still described as open. While the task is
     under way, a criteria section headed with one phase (``### Should Have (Phase 2)`` under

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rules.core.extract import parse_date
-from rules.core.finding import Category, Finding, Severity
+from rules.core.finding import Category, Finding, Location, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line, file_date, first_subsection_line
@@ -22,7 +23,9 @@ class UndatedPlanOrTasks(Rule):
     folders are reviewed too: a finished record without dates cannot show when it was closed; one
     whose context is dated shows it, and is left alone.
     Reported under the category of the undated file; when both are undated, once, at the plan,
-    naming both.
+    naming both, and as a consistency finding when the context is dated (a ``Last Updated`` or
+    header date, or a dated ``## Session Progress (2026-01-14)`` heading): the gap is then between
+    the files, which cannot be compared with the context.
 
     Why: the plan and the task list go stale as surely as the context. Without a date nobody can
     tell whether the plan was revised after the work started or whether the ticks are this week's,
@@ -58,7 +61,16 @@ class UndatedPlanOrTasks(Rule):
             (plan, first), (tasks, second) = found
             message = f"{plan.name} and {tasks.name} have no `Last Updated:` line nor any other date."
             merged = first.with_changes(message=message, related=(*first.related, *second.locations))
-            yield in_role_category(merged, plan)
+            dated = _context_date(task.context)
+            if dated is None:
+                yield in_role_category(merged, plan)
+                return
+            # The context is dated and they are not: a gap between the files, not in one of them.
+            line, value = dated
+            yield merged.with_changes(
+                message=f"{message[:-1]}, while {task.context.name} is dated {value} (line {line}): the plan "
+                        "and the checklist cannot be compared with it.",
+                related=(*merged.related, Location(task.context.path, line)), category=Category.CONSISTENCY)
             return
         for doc, finding in found:
             yield in_role_category(finding, doc)
@@ -81,3 +93,20 @@ def _dated_header(doc: Document) -> bool:
     end = first_subsection_line(doc)
     return any(parse_date(clip(line)) is not None for number, line in enumerate(doc.lines[: end - 1], start=1)
                if number not in doc.code_lines and any(c.isdigit() for c in line))
+
+
+_STATE_WORD_RE = re.compile(r"(?i)session|progress|status|state|update|상태|진행|进度|状态")
+
+
+def _context_date(doc: Document | None) -> tuple[int, str] | None:
+    """(line, date) where the context dates itself: a ``Last Updated`` date, a dated header label, or a
+    dated session / progress heading (``## Session Progress (2025-12-10)``, the dev-docs template's)."""
+    if doc is None:
+        return None
+    ref = file_date(doc)
+    if ref is not None and ref.date is not None:
+        return ref.line, ref.date.isoformat()
+    for section in doc.sections[1:]:
+        if _STATE_WORD_RE.search(section.title) and (date := parse_date(clip(section.title))) is not None:
+            return section.line, date.isoformat()
+    return None

@@ -9,6 +9,7 @@ from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.phase_identity import PhaseRef, generic_stems, phase_refs, same_phase, task_refs
 from rules.core.phases import phases, short
 from rules.core.rule import Rule, RuleContext
+from rules.core.story import TaskState, story
 from rules.core.text import and_more
 from rules.story._verification import completed_phases, open_checks, tasks_doc, whole_task_done
 
@@ -19,9 +20,11 @@ class CompleteWithOpenVerification(Rule):
     A phase of the tasks file counts as complete when its heading (or a ``Status:`` line under it)
     says so in the tasks file, the plan or the context; phases are matched by number and title
     (rules/core/phase_identity.py). The whole task counts as complete when a ``Status:`` line at
-    the top of a file says so. Test and verification tasks are open checkboxes that test, verify or
-    validate, or that sit under a ``Testing`` / ``Verification`` heading; boxes marked deferred or
-    optional are left alone.
+    the top of a file says so, or a file's overall status in any layout the story model reads does
+    (rules/core/story.py: a status label in the team's language, ``**상태: ✅ 완료**``, a title badge,
+    a progress summary, a ``Completed:`` date in the header). Test and verification tasks are open
+    checkboxes that test, verify or validate, or that sit under a ``Testing`` / ``Verification``
+    heading; boxes marked deferred or optional are left alone.
 
     Why: "complete" is read as "works". When the checks that would show it works are still open,
     the claim rests on nothing, and the next session builds on untested work.
@@ -65,7 +68,7 @@ class CompleteWithOpenVerification(Rule):
             if claim is not None and checks and checks[0].line not in reported:
                 reported.update(i.line for i in checks)
                 yield self._report(task, doc, checks, f"{phase.id} is marked complete", claim)
-        whole = whole_task_done(task)
+        whole = whole_task_done(task) or _declared_done(task)
         rest = [i for i in open_checks(doc, doc.items) if i.line not in reported] if whole else []
         if whole is not None and rest:
             where, line = whole
@@ -86,3 +89,12 @@ class CompleteWithOpenVerification(Rule):
             related=[*([(claim.doc, claim.line)] if claim is not None else []), *([also] if also else []),
                      *((doc, i.line) for i in checks)],
         )
+
+
+def _declared_done(task: TaskDocs) -> tuple[Document, int] | None:
+    """Where a file's overall status (the story model: a status label in any layout it reads, a title
+    badge, a progress summary, a ``Last Updated: … (done)`` note) says the whole work is done."""
+    told = story(task)
+    if told.state is TaskState.DECLARED_DONE and told.evidence_doc is not None and told.evidence is not None:
+        return told.evidence_doc, told.evidence.line
+    return None

@@ -18,8 +18,9 @@ TRACKED_SHARE = 1 / 2  # the tasks track at least this share of the phase's step
 class PlannedStepNeverTasked(Rule):
     """A step or deliverable the plan lists under a phase has no task, while its other steps do.
 
-    Steps are the numbered top-level list items written directly under a plan phase heading or under
-    a ``Deliverables:`` / ``Steps:`` / ``Tasks:`` label there (``### Phase 5: Reporting`` then
+    Steps are the numbered top-level list items and checkboxes (a plan's box is a step to do)
+    written directly under a plan phase heading or under a ``Deliverables:`` / ``Steps:`` /
+    ``Tasks:`` label there (``### Phase 5: Reporting`` then
     ``**Deliverables:**`` and ``4. Visualization data``; any language's numbered unit of work that the
     tasks file also titles a section with). Bullets and lists under other labels (``Key
     Challenges:``) describe rather than plan. A step is tracked when a box of the tasks file names

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
-from rules.core.model import Document, TaskDocs
-from rules.core.phases import is_phase_tracker
+from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.verification import VERIFY_RE
-from rules.story._changed_files import changes_listed_at
-from rules.story._verification import is_change, whole_task_done
-
-# Anything that records a check: tests or verification (VERIFY_RE), a build, lint or type check that
-# passed, something checked or confirmed, a CI run; 확인 / 验证 / 检查 in Korean and Chinese.
-EVIDENCE_RE = re.compile(
-    r"(?i)\b(?:checked|confirmed|passe[sd]|passing|lint(?:ed|ing)?|type-?check\w*|tsc|ci|smoke"
-    r"|build (?:passe[sd]|succeed\w*|ok|green|clean)|(?:npm|pnpm|yarn|cargo|go|make|gradle) (?:run )?build)\b"
-    r"|확인|验证|检查|測試"
-)
+from rules.story._verification import EVIDENCE_RE, change_record, finished
 
 
 class FinishedWithoutVerification(Rule):
@@ -54,9 +43,9 @@ class FinishedWithoutVerification(Rule):
     effort_minutes = 10
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        if not _finished(task) or any(EVIDENCE_RE.search(d.text) or VERIFY_RE.search(d.text) for d in task.documents):
+        if not finished(task) or any(EVIDENCE_RE.search(d.text) or VERIFY_RE.search(d.text) for d in task.documents):
             return
-        where = _change_record(task)
+        where = change_record(task)
         if where is None:
             return
         doc, line = where
@@ -68,20 +57,3 @@ class FinishedWithoutVerification(Rule):
         )
         category = ROLE_CATEGORY.get(doc.role)
         yield finding.with_changes(category=category) if category is not None else finding
-
-
-def _finished(task: TaskDocs) -> bool:
-    if task.archived or whole_task_done(task) is not None:
-        return True
-    boxes = [i for i in task.tasks.items if not is_phase_tracker(i)] if task.tasks is not None else []
-    return bool(boxes) and all(i.checked for i in boxes)
-
-
-def _change_record(task: TaskDocs) -> tuple[Document, int] | None:
-    """Where the folder records that code changed: a list of changed files, or a ticked box that changes code."""
-    for doc in (task.context, *task.extras, task.plan, task.tasks):
-        line = changes_listed_at(doc) if doc is not None else None
-        if doc is not None and line is not None:
-            return doc, line
-    box = next((i for i in task.tasks.items if i.checked and is_change(i)), None) if task.tasks is not None else None
-    return (task.tasks, box.line) if task.tasks is not None and box is not None else None

@@ -10,6 +10,7 @@ from rules.core.phases import is_open, section_key, section_status, short
 from rules.core.rule import Rule, RuleContext
 
 _CHECKED = frozenset({Status.COMPLETE, Status.PENDING, Status.NOT_STARTED})
+_MIN_PARTS = 2  # sub-sections marked complete under a heading still marked not started
 
 
 class PhaseStatusContradictsCheckboxes(Rule):
@@ -17,7 +18,9 @@ class PhaseStatusContradictsCheckboxes(Rule):
 
     A phase marked complete (✅, COMPLETE, DONE) still has open boxes (high), a phase marked
     pending / not started has every box ticked (medium), or some of them (low: the work has begun
-    and the heading still says it has not). Boxes marked deferred, on hold, optional or struck
+    and the heading still says it has not). A heading marked pending / not started with no box of
+    its own, over two or more sub-sections all marked complete with every box ticked, is reported
+    too (medium: the roll-up was never updated). Boxes marked deferred, on hold, optional or struck
     through do not count as open. A mark means what the document's own legend says it means
     (``- ⏸️ Pending`` under "Status Legend").
 
@@ -73,6 +76,31 @@ class PhaseStatusContradictsCheckboxes(Rule):
                     f"boxes are ticked (first: {short(done[0].text)!r} at line {done[0].line}): the work has begun.",
                     key=section_key(section), severity=Severity.LOW,
                 )
+        for section, finished in _unstarted_over_finished(doc):
+            yield self.finding(
+                task, doc, section.line,
+                f"{section.title!r} is marked not started, but all {len(finished)} of its sub-sections are marked "
+                f"complete (first: {short(finished[0].title)!r} at line {finished[0].line}) and every box under "
+                "it is ticked.",
+                key=section_key(section), severity=Severity.MEDIUM,
+            )
+
+
+def _unstarted_over_finished(doc: Document) -> Iterator[tuple[Section, list[Section]]]:
+    """Headings marked pending / not started with no box of their own, whose sub-sections carrying a
+    status are all marked complete (at least two) and whose boxes are all ticked: the roll-up was
+    never updated. A heading with boxes of its own is judged on them above."""
+    for index, section in enumerate(doc.sections):
+        if section_status(doc, section) not in (Status.PENDING, Status.NOT_STARTED):
+            continue
+        children = [s for s in doc.sections_within(section) if s.parent == index]
+        statused = [(s, section_status(doc, s)) for s in children]
+        statused = [(s, status) for s, status in statused if status is not None]
+        items = doc.items_in(section)
+        own = [item for item in items if item.section == index]
+        if (len(statused) >= _MIN_PARTS and not own and items
+                and all(status is Status.COMPLETE for _s, status in statused) and all(i.checked for i in items)):
+            yield section, [s for s, _status in statused]
 
 
 def _statused_groups(doc: Document) -> list[tuple[Section, Status, list[CheckItem]]]:

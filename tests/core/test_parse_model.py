@@ -135,3 +135,13 @@ def test_checkbox_lines_without_a_list_marker_are_items() -> None:
     ]
     assert [e.minutes for e in doc.items[0].estimates] == [30]
     assert all(doc.sections[i.section].title.startswith("Phase 1") for i in doc.items if i.section is not None)
+
+
+def test_a_last_updated_heading_dates_the_file_with_the_line_below_it() -> None:
+    path = "dev/active/x/x-context.md"
+    dated = parse_document(path, "# X\n\n## Last Updated\n\n2026-01-12\n\n## Notes\n", Role.CONTEXT)
+    prose = parse_document(path, "# X\n\n## Last Updated\nWhen it changes.\n", Role.CONTEXT)
+
+    stamp = dated.last_updated
+    assert stamp is not None and (stamp.line, str(stamp.date)) == (5, "2026-01-12")
+    assert prose.last_updated is None

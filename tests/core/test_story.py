@@ -119,3 +119,27 @@ def test_task_state_is_derived_from_folder_statements_and_boxes() -> None:
     assert story(_task(planning, half)).state is TaskState.IN_PROGRESS
     assert story(_task(planning, none)).state is TaskState.NOT_STARTED
     assert TaskState.ARCHIVED.finished and TaskState.DECLARED_DONE.finished and not TaskState.ALL_TICKED.finished
+
+
+@pytest.mark.parametrize(
+    ("line", "state"),
+    [
+        ("## 구현 상태: 완료", State.DONE),  # Korean "implementation status: done", as a heading
+        ("**현재 상태**: 진행 중", State.IN_PROGRESS),  # "current status"
+        ("전체 진행상태: 대기", State.NOT_STARTED),
+        ("작업상태: 완료", State.DONE),  # written without the space
+    ],
+)
+def test_korean_qualified_status_labels_are_statements(line: str, state: State) -> None:
+    doc = _doc(f"# 계획\n\n{line}\n", Role.CONTEXT, "x-context.md")
+
+    said = overall(doc)
+
+    assert said is not None and said.kind == "label" and said.state is state
+
+
+def test_korean_status_words_in_a_table_or_prose_are_not_statements() -> None:
+    doc = _doc("# 계획\n\n| 항목 | 구현 상태 |\n|---|---|\n| 필터 | 완료 |\n\n구현 상태는 아래 표를 본다.\n",
+               Role.CONTEXT, "x-context.md")
+
+    assert file_statements(doc) == ()

@@ -9,9 +9,10 @@ from rules.consistency.con002_progress_claim_mismatch import ProgressClaimMismat
 from rules.consistency.con003_phase_coverage_mismatch import PhaseCoverageMismatch
 from rules.consistency.con004_last_updated_dates_diverge import LastUpdatedDatesDiverge
 from rules.core.discovery import Snapshot, discover
-from rules.core.finding import Finding, Location
+from rules.core.finding import Category, Finding, Location
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.story.doc013_undated_plan_or_tasks import UndatedPlanOrTasks
 
 FOLDER = "dev/active/billing"
 PLAN = f"{FOLDER}/billing-plan.md"
@@ -108,3 +109,19 @@ def test_a_file_named_unlike_the_others_names_them_as_related() -> None:
 
     assert (found.path, found.line) == (PLAN, 1)
     assert found.related == (Location(f"{FOLDER}/context.md", 1), Location(f"{FOLDER}/tasks.md", 1))
+
+
+def test_undated_plan_and_tasks_beside_a_dated_context_are_a_gap_between_the_files() -> None:
+    plan = "# Billing - Plan\n\n## Phases\n\n1. Invoice writer\n"
+    tasks = "# Billing - Tasks\n\n- [x] Invoice writer\n"
+    dated = _task(**{"billing-plan.md": plan, "billing-tasks.md": tasks,
+                     "billing-context.md": "# Billing - Context\n\n## Session Progress (2026-02-20)\n\nWriter done.\n"})
+    undated = _task(**{"billing-plan.md": plan, "billing-tasks.md": tasks,
+                       "billing-context.md": "# Billing - Context\n\n## Session Progress\n\nWriter done.\n"})
+
+    (gap,) = _check(UndatedPlanOrTasks(), dated)
+    (alone,) = _check(UndatedPlanOrTasks(), undated)
+
+    assert gap.category is Category.CONSISTENCY and "dated 2026-02-20 (line 3)" in gap.message
+    assert Location(CONTEXT, 3) in gap.related and Location(TASKS, 1) in gap.related
+    assert alone.category is Category.PLAN
