@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from rules.core.model import Document, Section, Status
-from rules.core.phases import ancestors, enclosing, is_later_text, section_status
+from rules.core.phases import ancestors, enclosing, is_later_text, section_status, short
+from rules.core.text import and_more
 from rules.core.verification import says_verification
 from rules.story._follow_ups import FollowUp, is_tracked, item_words, word_stems
 
@@ -130,3 +131,10 @@ def untracked(checks: list[PlannedStep], tasks: Document) -> list[PlannedStep]:
         return []
     stems = tasks.derive(task_stems)
     return [c for c in checks if not is_tracked(c.words, tasks.lower, stems)]
+
+
+def listed(missing: list[PlannedStep], noun: str) -> tuple[str, str]:
+    """``("3 checks", "'a'; 'b'; 'c' and 1 more")`` for a finding about *missing* planned items."""
+    shown = "; ".join(repr(short(m.text, 50)) for m in missing[:3]) + and_more(len(missing), 3)
+    count = f"{len(missing)} {noun}s" if len(missing) > 1 else f"A {noun}"
+    return count, shown

@@ -8,8 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import and_more
-from rules.story._planned_checks import broken_down_units, planned_checks, untracked
+from rules.story._planned_checks import broken_down_units, listed, planned_checks, untracked
 
 
 class PlannedCheckNeverTasked(Rule):
@@ -60,13 +59,11 @@ class PlannedCheckNeverTasked(Rule):
         missing = untracked(planned_checks(plan, units), tasks) if units else []
         if not missing:
             return
-        shown = "; ".join(repr(short(c.text, 50)) for c in missing[:3])
-        more = and_more(len(missing), 3)
-        count = f"{len(missing)} checks" if len(missing) > 1 else "A check"
+        count, shown = listed(missing, "check")
         yield self.finding(
             task, plan, missing[0].line,
             f"{count} the plan lists under {short(missing[0].phase.title, 40)!r} never became a task in "
-            f"{tasks.name}: {shown}{more}.",
+            f"{tasks.name}: {shown}.",
             key="planned-checks", effort_minutes=min(30, 5 * len(missing) + 5),
             related=[(plan, c.line) for c in missing[1:]],
         )

@@ -6,10 +6,8 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
-from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import and_more
-from rules.story._planned_checks import PlannedStep, broken_down_units, planned_steps, untracked
+from rules.story._planned_checks import PlannedStep, broken_down_units, listed, planned_steps, untracked
 
 MIN_STEPS = 3  # a phase with fewer steps says too little about how its tasks were written
 TRACKED_SHARE = 1 / 2  # the tasks track at least this share of the phase's steps: they follow the plan step by step
@@ -61,13 +59,11 @@ class PlannedStepNeverTasked(Rule):
         missing = [s for steps in (planned_steps(plan, units) if units else []) for s in _skipped(steps, tasks)]
         if not missing:
             return
-        shown = "; ".join(repr(short(s.text, 50)) for s in missing[:3])
-        more = and_more(len(missing), 3)
-        count = f"{len(missing)} steps" if len(missing) > 1 else "A step"
+        count, shown = listed(missing, "step")
         yield self.finding(
             task, plan, missing[0].line,
             f"{count} the plan lists under its phases never became a task in {tasks.name}, though the "
-            f"phases' other steps did: {shown}{more}.",
+            f"phases' other steps did: {shown}.",
             key="planned-steps", effort_minutes=min(30, 5 * len(missing) + 5),
             related=[(plan, s.line) for s in missing[1:]],
         )
