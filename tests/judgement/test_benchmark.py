@@ -175,3 +175,22 @@ def test_a_label_whose_config_is_invalid_is_refused_with_the_key_named(tmp_path,
         encoding="utf-8")
     code, _out, err = _run(capsys, "--labels", str(labels))
     assert code == 2 and "bad.yaml" in err and "roots" in err
+
+
+def test_calibrate_prints_the_distance_per_setting_and_restores_the_scoring(
+        corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import calibrate
+    from rules.core import scoring
+
+    before = scoring.PULL_FACTOR, scoring.MAX_CATEGORY_PULL
+    code = calibrate.main(["--labels", str(SAMPLE), "--extra-corpus", str(corpus),
+                           "--factors", "1,3", "--bounds", "5,40"])
+    lines = capsys.readouterr().out.splitlines()
+
+    assert code == 0 and before == (scoring.PULL_FACTOR, scoring.MAX_CATEGORY_PULL)
+    assert [line.split(":")[0] for line in lines] == ["factor  1.0 bound  5", "factor  1.0 bound 40",
+                                                      "factor  3.0 bound  5", "factor  3.0 bound 40"]
+    gaps = [float(line.split("|d|")[1].split()[0]) for line in lines]
+    assert len(set(gaps)) > 1, "the setting changes the engine's score, so the distance differs"
+    label = load_label(SAMPLE / next(p.name for p in SAMPLE.iterdir() if p.suffix == ".yaml"))
+    assert calibrate.main(["--labels", str(SAMPLE), "--split", "holdout"]) == (0 if label.split == "holdout" else 1)
