@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rules.core.model import Document, Section, Status
+from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.phases import ancestors, enclosing, is_later_text, section_status, short
 from rules.core.text import and_more
 from rules.core.verification import says_verification
@@ -67,9 +67,18 @@ def planned_steps(plan: Document, units: frozenset[Unit]) -> list[list[PlannedSt
     return found
 
 
-def planned_checks(plan: Document, units: frozenset[Unit]) -> list[PlannedStep]:
-    """The test and verification steps among :func:`planned_steps`."""
-    return [step for steps in planned_steps(plan, units) for step in steps if step.check]
+def task_plan_steps(task: TaskDocs) -> list[list[PlannedStep]]:
+    """:func:`planned_steps` of the task's plan for the units its tasks file breaks down, once per
+    task (DOC042 and DOC044 both read them); empty without a plan or a tasks file with boxes."""
+    return task.derive(_task_plan_steps)
+
+
+def _task_plan_steps(task: TaskDocs) -> list[list[PlannedStep]]:
+    plan, tasks = task.plan, task.tasks
+    if plan is None or tasks is None or not tasks.items:
+        return []
+    units = broken_down_units(tasks)
+    return planned_steps(plan, units) if units else []
 
 
 def _set_aside(doc: Document, index: int) -> bool:

@@ -8,7 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
-from rules.story._planned_checks import broken_down_units, listed, planned_checks, untracked
+from rules.story._planned_checks import listed, task_plan_steps, untracked
 
 
 class PlannedCheckNeverTasked(Rule):
@@ -53,10 +53,10 @@ class PlannedCheckNeverTasked(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         plan, tasks = task.plan, task.tasks
-        if plan is None or tasks is None or not tasks.items:
+        checks = [step for steps in task_plan_steps(task) for step in steps if step.check]
+        if plan is None or tasks is None or not checks:
             return
-        units = broken_down_units(tasks)
-        missing = untracked(planned_checks(plan, units), tasks) if units else []
+        missing = untracked(checks, tasks)
         if not missing:
             return
         count, shown = listed(missing, "check")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.story._planned_checks import PlannedStep, broken_down_units, listed, planned_steps, untracked
+from rules.story._planned_checks import PlannedStep, listed, task_plan_steps, untracked
 
 MIN_STEPS = 3  # a phase with fewer steps says too little about how its tasks were written
 TRACKED_SHARE = 1 / 2  # the tasks track at least this share of the phase's steps: they follow the plan step by step
@@ -53,10 +53,10 @@ class PlannedStepNeverTasked(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         plan, tasks = task.plan, task.tasks
-        if plan is None or tasks is None or not tasks.items:
+        planned = task_plan_steps(task)
+        if plan is None or tasks is None or not planned:
             return
-        units = broken_down_units(tasks)
-        missing = [s for steps in (planned_steps(plan, units) if units else []) for s in _skipped(steps, tasks)]
+        missing = [s for steps in planned for s in _skipped(steps, tasks)]
         if not missing:
             return
         count, shown = listed(missing, "step")

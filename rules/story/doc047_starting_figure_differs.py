@@ -11,7 +11,6 @@ from rules.core.model import Document, TaskDocs
 from rules.core.numbers import prose
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import fold
 
 _N = r"(\d{1,3}(?:,\d{3})+|\d{1,6})(?![\d.%])"
 _WORD = r"[a-z][a-z-]{1,24}"
@@ -122,10 +121,10 @@ def _lone_start(steps: list[_Step]) -> tuple[_Step, list[_Step]] | None:
 
 
 def _steps(doc: Document) -> Iterator[_Step]:
-    for number, raw in enumerate(doc.lines, start=1):
-        if number in doc.code_lines or not any(cue in fold(raw[:4096]) for cue in _CUES):
+    for number in doc.lines_containing(_CUES):  # a few searches of the whole text, not one per line
+        if number in doc.code_lines:
             continue
-        text = prose(raw)
+        text = prose(doc.lines[number - 1])
         for m in _UP_FROM.finditer(text):
             yield _step(m.group(2), m.group(3), m.group(1), doc, number)
         for m in _DELTA.finditer(text):

@@ -17,6 +17,8 @@ _FILE = r"`?((?:[\w.-]{1,80}/){0,12}[\w-][\w.-]{0,80}\.[A-Za-z]{1,5})`?"
 _NAMED_RANGE = re.compile(rf"{_FILE}[*_]{{0,2}}[ ]?[(,]?[ ]?(?:lines?|L)[ ]?(\d{{1,5}})[ ]?[-–][ ]?L?(\d{{1,5}})\b",
                           re.IGNORECASE)
 _COLON_RANGE = re.compile(rf"{_FILE}:(\d{{1,5}})[-–](\d{{1,5}})\b")  # "src/queue.go:135-194"
+# What every range above holds, tested first: a digit run right before a dash (most lines have none).
+_RANGE_HINT = re.compile(r"\d[ ]?[-–][ ]?L?\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +79,11 @@ class LineRangesOverlap(Rule):
 
 def _ranges(doc: Document) -> Iterator[_Range]:
     for number, raw in enumerate(doc.lines, start=1):
-        if number in doc.code_lines or not any(c.isdigit() for c in raw[:4096]):
+        if number in doc.code_lines:
             continue
         text = clip(raw)
+        if not _RANGE_HINT.search(text):
+            continue
         for match in (*_NAMED_RANGE.finditer(text), *_COLON_RANGE.finditer(text)):
             first, last = int(match.group(2)), int(match.group(3))
             if first < last:
