@@ -18,7 +18,7 @@ _NAMED_RANGE = re.compile(rf"{_FILE}[*_]{{0,2}}[ ]?[(,]?[ ]?(?:lines?|L)[ ]?(\d{
                           re.IGNORECASE)
 _COLON_RANGE = re.compile(rf"{_FILE}:(\d{{1,5}})[-–](\d{{1,5}})\b")  # "src/queue.go:135-194"
 # What every range above holds, tested first: a digit run right before a dash (most lines have none).
-_RANGE_HINT = re.compile(r"\d[ ]?[-–][ ]?L?\d")
+_RANGE_HINT = re.compile(r"\d[ ]?[-–][ ]?[lL]?\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +78,10 @@ class LineRangesOverlap(Rule):
 
 
 def _ranges(doc: Document) -> Iterator[_Range]:
-    for number, raw in enumerate(doc.lines, start=1):
+    for number in doc.lines_containing((), (_RANGE_HINT,)):  # one search of the whole text
         if number in doc.code_lines:
             continue
-        text = clip(raw)
-        if not _RANGE_HINT.search(text):
-            continue
+        text = clip(doc.lines[number - 1])
         for match in (*_NAMED_RANGE.finditer(text), *_COLON_RANGE.finditer(text)):
             first, last = int(match.group(2)), int(match.group(3))
             if first < last:
