@@ -28,12 +28,11 @@ Only ASCII words count, so a mitigation in a script without word spaces is never
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from rules.core.model import Document, Section
-from rules.core.phase_identity import stem
+from rules.core.phase_identity import WordStems, stem
 from rules.core.sections import RISKS, headings
 
 _LABEL_RE = re.compile(r"(?i)^\W*mitigat(?:ion|ions|ed by)\b\W{0,4}(?:\s*\(\w+\))?\W{0,4}[:：]\**\s*(.*)$")
@@ -80,6 +79,8 @@ _FILLER_WORDS = """
     get gets create creates put take do does done risk risks issue issues mitigation mitigate low medium high if set up
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
+# Stems of the meaningful ASCII words of a text (``threading.Lock`` → ``thread``, ``lock``).
+word_stems = WordStems(_WORD_RE, _FILLER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,19 +99,6 @@ class Mitigation:
     text: str  # the mitigation as written (one cell, one label's text or one bullet)
     section: Section  # the top-most risk section holding it
     parts: tuple[Part, ...]  # its comma-separated actions, each of which a line may name
-
-
-def word_stems(text: str) -> frozenset[str]:
-    """Stems of the meaningful ASCII words of *text* (``threading.Lock`` → ``thread``, ``lock``)."""
-    found = set(map(_word_stem, _WORD_RE.findall(text)))
-    found.discard("")
-    return frozenset(found)
-
-
-@functools.lru_cache(maxsize=16384)  # a pure function of a word, asked for every word of every line
-def _word_stem(word: str) -> str:
-    """The stem of a meaningful word; "" for a filler or a word shorter than three letters."""
-    return stem(word) if len(word) >= 3 and word.lower() not in _FILLER else ""
 
 
 def risk_sections(doc: Document) -> list[Section]:

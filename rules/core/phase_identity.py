@@ -61,6 +61,29 @@ def stem(word: str) -> str:
     return word[:_STEM]
 
 
+class WordStems:
+    """The stems of the meaningful words of a text, in one vocabulary: *words* finds the words, and a
+    word in *filler* (lower case) or shorter than three letters has none, except, with
+    *short_non_ascii*, a short word of a script other than ASCII (a Korean or Chinese word is short).
+    Each word's stem is computed once: the same words come back on every line of a folder."""
+
+    def __init__(self, words: re.Pattern[str], filler: frozenset[str], *, short_non_ascii: bool = False) -> None:
+        self._words = words
+        self._filler = filler
+        self._short_non_ascii = short_non_ascii
+        self._stem = functools.lru_cache(maxsize=16384)(self._word_stem)
+
+    def __call__(self, text: str) -> frozenset[str]:
+        found = set(map(self._stem, self._words.findall(text)))
+        found.discard("")
+        return frozenset(found)
+
+    def _word_stem(self, word: str) -> str:
+        if word.lower() in self._filler or (len(word) < 3 and not (self._short_non_ascii and not word.isascii())):
+            return ""
+        return stem(word)
+
+
 def title_after(text: str, end: int) -> str:
     """The title that follows a phase id ending at *end* of *text*, or "" when no separator follows."""
     window = text[end: end + _TITLE_CHARS]

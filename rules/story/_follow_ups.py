@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from dataclasses import dataclass
 
 from rules.core.model import Document, Section
-from rules.core.phase_identity import stem
+from rules.core.phase_identity import WordStems
 from rules.core.phases import enclosing
 
 # Headings that announce work or decisions left for later, said explicitly.
@@ -45,6 +44,8 @@ _FILLER_WORDS = """
     there their them they its our your task tasks item items question questions follow later open
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
+# Stems of an item's meaningful words, in any script (a short Korean or Chinese word counts).
+word_stems = WordStems(_WORD_RE, _FILLER, short_non_ascii=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,18 +115,6 @@ def _follow_up(line: int, texts: list[str]) -> FollowUp:
 def item_words(line: int, text: str) -> FollowUp:
     """The names and word stems of one list item or checkbox text (as :func:`follow_ups` reads them)."""
     return _follow_up(line, [text])
-
-
-def word_stems(text: str) -> frozenset[str]:
-    found = set(map(_word_stem, _WORD_RE.findall(text)))
-    found.discard("")
-    return frozenset(found)
-
-
-@functools.lru_cache(maxsize=16384)  # a pure function of a word, asked for every word of every item
-def _word_stem(word: str) -> str:
-    """The stem of a meaningful word; "" for a filler or a short ASCII word."""
-    return stem(word) if word.lower() not in _FILLER and (len(word) >= 3 or not word.isascii()) else ""
 
 
 def is_tracked(item: FollowUp, tasks_lower: str, task_stems: list[frozenset[str]]) -> bool:

@@ -49,3 +49,17 @@ def test_a_word_in_most_phase_titles_identifies_none() -> None:
 def test_stems_fold_endings_and_drop_status_words() -> None:
     assert stem("Testing") == stem("tests") == "test"
     assert title_stems("Recommendations ✅ COMPLETE (PRIORITY 1)") == title_stems("recommendation")
+
+
+def test_word_stems_drop_filler_and_short_words_and_keep_short_words_of_other_scripts_when_asked() -> None:
+    import re
+
+    from rules.core.phase_identity import WordStems
+
+    words = re.compile(r"[^\W\d_]+")
+    ascii_only = WordStems(words, frozenset({"the"}))
+    any_script = WordStems(words, frozenset({"the"}), short_non_ascii=True)
+
+    assert ascii_only("The testing of UI 배포") == frozenset({"test"})
+    assert any_script("The testing of UI 배포") == frozenset({"test", "배포"})
+    assert any_script("the of") == frozenset()
