@@ -8,7 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
-from rules.story._planned_checks import listed, task_plan_steps, untracked
+from rules.story._planned_checks import missing_from_tasks, task_plan_steps, untracked
 
 
 class PlannedCheckNeverTasked(Rule):
@@ -59,11 +59,9 @@ class PlannedCheckNeverTasked(Rule):
         missing = untracked(checks, tasks)
         if not missing:
             return
-        count, shown = listed(missing, "check")
-        yield self.finding(
-            task, plan, missing[0].line,
-            f"{count} the plan lists under {short(missing[0].phase.title, 40)!r} never became a task in "
-            f"{tasks.name}: {shown}.",
-            key="planned-checks", effort_minutes=min(30, 5 * len(missing) + 5),
-            related=[(plan, c.line) for c in missing[1:]],
-        )
+        phase = short(missing[0].phase.title, 40)
+        yield missing_from_tasks(
+            self, task, plan, missing, "check",
+            lambda count, shown: (f"{count} the plan lists under {phase!r} never became a task in {tasks.name}: "
+                                  f"{shown}."),
+            key="planned-checks")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.story._planned_checks import PlannedStep, listed, task_plan_steps, untracked
+from rules.story._planned_checks import PlannedStep, missing_from_tasks, task_plan_steps, untracked
 
 MIN_STEPS = 3  # a phase with fewer steps says too little about how its tasks were written
 TRACKED_SHARE = 1 / 2  # the tasks track at least this share of the phase's steps: they follow the plan step by step
@@ -59,14 +59,11 @@ class PlannedStepNeverTasked(Rule):
         missing = [s for steps in planned for s in _skipped(steps, tasks)]
         if not missing:
             return
-        count, shown = listed(missing, "step")
-        yield self.finding(
-            task, plan, missing[0].line,
-            f"{count} the plan lists under its phases never became a task in {tasks.name}, though the "
-            f"phases' other steps did: {shown}.",
-            key="planned-steps", effort_minutes=min(30, 5 * len(missing) + 5),
-            related=[(plan, s.line) for s in missing[1:]],
-        )
+        yield missing_from_tasks(
+            self, task, plan, missing, "step",
+            lambda count, shown: (f"{count} the plan lists under its phases never became a task in {tasks.name}, "
+                                  f"though the phases' other steps did: {shown}."),
+            key="planned-steps")
 
 
 def _skipped(steps: list[PlannedStep], tasks: Document) -> list[PlannedStep]:
