@@ -150,14 +150,16 @@ def _enclosing_repo_config(path: Path, args: argparse.Namespace) -> ReviewConfig
     resolved, so a path under roots the defaults do not know resolves (``check
     .claude/dev-docs/active/auth`` with ``roots: [.claude/dev-docs/active]``). None outside a checkout
     (no ``.git`` above): the config is then looked for where the target's repository root is."""
-    from bot.review.configfile import find_config_file, load_config_file
+    from bot.review.local import checkout_of
 
     resolved = path.resolve()
-    found: Path | None = None
+    top = checkout_of(resolved)
+    if top is None:
+        return None
     for candidate in (resolved, *resolved.parents):
-        found = found or find_config_file(candidate)
-        if (candidate / ".git").exists():
-            return _with_overrides(load_config_file(found), args) if found is not None else None
+        config = _repo_config(candidate, args)
+        if config is not None or candidate == top:
+            return config
     return None
 
 

@@ -68,7 +68,7 @@ def _outside_roots(folder: Path, roots: DocRoots) -> Target | None:
     folder under a configured root (``dev/scripts/``: the repository says what is a task there)."""
     if (folder / ".git").exists():
         return None
-    top = _checkout_of(folder)
+    top = checkout_of(folder)
     if top is not None:
         rel = folder.relative_to(top).as_posix()
         if any(rel == r or rel.startswith(r + "/") for r in (*roots.folders, *roots.loose)):
@@ -87,7 +87,8 @@ def _outside_roots(folder: Path, roots: DocRoots) -> Target | None:
     return None
 
 
-def _checkout_of(path: Path) -> Path | None:
+def checkout_of(path: Path) -> Path | None:
+    """The git checkout holding *path* (the nearest folder at or above it with a ``.git``), or None."""
     return next((c for c in (path, *path.parents) if (c / ".git").exists()), None)
 
 
