@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.judgement_labels import Label, LabelError, load_labels
 from bench.judgement_match import FolderScore, Summary, observe, score_folder, summarise
-from rules.api import load_config, review
+from rules.api import review
 from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot, discover
 from rules.core.model import TaskDocs
@@ -112,7 +112,7 @@ def run(labels: Sequence[Label], corpora: Corpora) -> tuple[list[FolderScore], l
     notes: list[str] = []
     for label in labels:
         repo_dir = repository_dir(label, corpora)
-        config = load_config(label.config) if label.config else default
+        config = label.config if label.config is not None else default
         outcome = evaluate(label, repo_dir, config) if isinstance(repo_dir, Path) else repo_dir
         if isinstance(outcome, str):
             notes.append(outcome)

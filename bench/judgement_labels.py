@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
 from rules.api import load_config
-from rules.core.config import ConfigError
+from rules.core.config import ConfigError, ReviewConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "tests" / "judgement" / "label.schema.json"
@@ -72,7 +72,8 @@ class Label:
     entries: tuple[Entry, ...]
     # the team's configuration for a layout the defaults do not cover (``roots: [.claude/dev-docs/active]``),
     # as it would stand in the repository's .devdocs-review.yml; empty for the defaults
-    config: Mapping[str, Any] = field(default_factory=dict)
+    # (parsed and validated when the label is read); None for the defaults
+    config: ReviewConfig | None = None
 
     @property
     def name(self) -> str:
@@ -106,11 +107,6 @@ def load_label(path: Path) -> Label:
     if problems:
         raise LabelError(f"{path}: " + "; ".join(problems))
     label = _label(path, data)
-    if label.config:
-        try:
-            load_config(label.config, source=f"{path}: config")
-        except ConfigError as error:
-            raise LabelError(str(error)) from None
     duplicates = sorted({e.id for e in label.entries if [x.id for x in label.entries].count(e.id) > 1})
     if duplicates:
         raise LabelError(f"{path}: entry ids used more than once: {', '.join(duplicates)}")
@@ -155,8 +151,17 @@ def _label(path: Path, data: Any) -> Label:
         folder=data["folder"].strip("/"), task=data.get("task"), today=dt.date.fromisoformat(data["today"]),
         labeller=data["labeller"], split=data["split"], expert_score=expert["score"],
         expert_grade=expert["grade"], summary=expert["summary"], entries=entries,
-        config=data.get("config") or {},
+        config=_config(path, data.get("config")),
     )
+
+
+def _config(path: Path, raw: Mapping[str, Any] | None) -> ReviewConfig | None:
+    if not raw:
+        return None
+    try:
+        return load_config(raw, source=f"{path}: config")
+    except ConfigError as error:
+        raise LabelError(str(error)) from None
 
 
 def _entry(raw: Any, group: Group) -> Entry:
