@@ -76,7 +76,7 @@ def review(
         known_codes=frozenset(RULES_BY_CODE),
     )
     budget = Budget(should_stop)
-    redactor = Redactor.for_documents(doc.lines for task in tasks for doc in task.documents)
+    redactor = Redactor.for_documents(doc for task in tasks for doc in task.documents)
     waivers = ExtraWaivers.of(extra_waivers)
     focus_first = sorted(tasks, key=lambda t: t.path not in focus_set)  # the gated tasks use the budget first
     graded = {t.path: grade_task(t, chosen_rules, ctx, config, extra_waivers=waivers, strict=strict,

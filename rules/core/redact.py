@@ -22,9 +22,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rules.core.detectors import DETECTORS, HINTS, KIND_LABELS, NEEDLES, Verdict
+from rules.core.model import Document
 
-__all__ = ["KIND_LABELS", "MASK", "SecretMatch", "find_secrets", "lines_containing", "redact", "scan_lines",
-           "secret_key", "secret_values"]
+__all__ = ["KIND_LABELS", "MASK", "Matches", "SecretMatch", "document_matches", "find_secrets", "lines_containing",
+           "redact", "scan_lines", "secret_key", "secret_values"]
 
 MASK = "****"
 MAX_JUDGED = 256  # candidates of one detector judged on one line; the rest are masked unjudged
@@ -193,13 +194,18 @@ def _find(line: str, lowered: str, illustrations: bool) -> list[SecretMatch]:
     return sorted((m for m in found if illustrations or m.reportable), key=lambda m: m.start)
 
 
-def scan_lines(lines: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
-    """Secrets in a whole document as ``(1-based line, match)``.
+# Every match in a document, illustrations included, as ``(index, match, body_end)`` (see _scan).
+Matches = tuple[tuple[int, SecretMatch, int], ...]
+
+
+def scan_lines(lines: Sequence[str], matches: Matches | None = None) -> Iterator[tuple[int, SecretMatch]]:
+    """Secrets in a whole document as ``(1-based line, match)``; *matches*: its scan, when the caller
+    has it (:func:`document_matches`), else made here.
 
     A private key block is one match on its ``BEGIN`` line; its body lines are not scanned again,
     and a block whose body holds no key material (``...``) is a placeholder, not a secret.
     """
-    for index, match, body_end in _scan(tuple(lines)):
+    for index, match, body_end in _scan(lines) if matches is None else matches:
         if not match.reportable:
             continue
         line = lines[index]
@@ -210,11 +216,20 @@ def scan_lines(lines: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
             yield index + 1, match
 
 
-@functools.lru_cache(maxsize=64)
-def _scan(lines: tuple[str, ...]) -> tuple[tuple[int, SecretMatch, int], ...]:
+def document_matches(doc: Document) -> Matches:
+    """The scan of *doc*, made once per document: SEC001 and the review's redactor read the same
+    documents (a cache across reviews would make a repeated review cheaper than a first one)."""
+    return doc.derive(_document_scan)
+
+
+def _document_scan(doc: Document) -> Matches:
+    return _scan(doc.lines)
+
+
+def _scan(lines: Sequence[str]) -> Matches:
     """Every match in a document, illustrations included, as ``(index, match, body_end)`` where
     ``body_end`` is the index just past a private key body that starts on the next line (else
-    ``index + 1``). Cached: SEC001 and the review's redactor read the same documents."""
+    ``index + 1``)."""
     found = []
     resume = 0  # index of the first line after a private key body
     for index in lines_containing(lines, NEEDLES, HINTS):
@@ -274,11 +289,12 @@ def redact(text: str) -> str:
     return "\n".join(line for line in out if line is not None)
 
 
-def secret_values(lines: Sequence[str]) -> Iterator[str]:
-    """Every secret value in a document, illustrations included: what a review must never show.
+def secret_values(lines: Sequence[str], matches: Matches | None = None) -> Iterator[str]:
+    """Every secret value in a document, illustrations included: what a review must never show
+    (*matches*: as for :func:`scan_lines`).
 
     The body lines of a private key block count as values too (each is key material)."""
-    for index, match, body_end in _scan(tuple(lines)):
+    for index, match, body_end in _scan(lines) if matches is None else matches:
         if match.kind == "private-key":
             yield from _key_material([match.value, *lines[index + 1:body_end]])
         else:

@@ -24,11 +24,12 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, TypeVar, cast
 
+from rules.core.model import Document
 from rules.core.placeholders import is_placeholder
-from rules.core.redact import MASK, redact, secret_values
+from rules.core.redact import MASK, document_matches, redact, secret_values
 
 MIN_VALUE = 6  # letters and digits a value needs to be masked wherever it appears
 MIN_PARTIAL = 4  # letters and digits of a cut-short value that are still masked
@@ -66,9 +67,9 @@ class Redactor:
         self._known: dict[str, str] = {}
 
     @classmethod
-    def for_documents(cls, documents: Iterable[Sequence[str]]) -> Redactor:
-        """A redactor for every secret value found in *documents* (each a sequence of lines)."""
-        return cls(value for lines in documents for value in secret_values(lines))
+    def for_documents(cls, documents: Iterable[Document]) -> Redactor:
+        """A redactor for every secret value found in *documents*."""
+        return cls(value for doc in documents for value in secret_values(doc.lines, document_matches(doc)))
 
     def __bool__(self) -> bool:
         return bool(self._values)

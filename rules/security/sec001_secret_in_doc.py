@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
-from rules.core.redact import KIND_LABELS, scan_lines, secret_key
+from rules.core.redact import KIND_LABELS, document_matches, scan_lines, secret_key
 from rules.core.rule import Rule, RuleContext
 
 MAX_LISTED = 200  # secrets listed one by one per file; a file with more is a dump, reported as one more
@@ -79,7 +79,7 @@ class SecretInDoc(Rule):
         for doc in task.documents:
             listed = 0
             unlisted: list[int] = []
-            for line, match in scan_lines(doc.lines):
+            for line, match in scan_lines(doc.lines, document_matches(doc)):
                 if match.kind in ignored:
                     continue
                 if listed == MAX_LISTED:

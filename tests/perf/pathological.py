@@ -238,7 +238,7 @@ def time_stages(text: str, role: str, *, config: ReviewConfig | None = None,
                      max_bytes=config.limits.max_file_bytes)
     timings["parse"] = time.perf_counter() - start
     start = time.perf_counter()
-    redactor = Redactor.for_documents(doc.lines for task in tasks for doc in task.documents)
+    redactor = Redactor.for_documents(doc for task in tasks for doc in task.documents)
     timings["redactor"] = time.perf_counter() - start
     ctx = RuleContext(today=TODAY, tasks=tuple(tasks), repo_paths=snapshot.all_paths(),
                       active_roots=config.roots, known_codes=frozenset(RULES_BY_CODE))
