@@ -20,6 +20,7 @@ when it is big enough (``big_enough``): short boilerplate such as "N/A", "See th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -78,7 +79,7 @@ class Unit:
     def items(self) -> tuple[str, ...]:
         """Normalised lines (code: without comment lines) or list items, for near copies."""
         if self.kind == "paragraph":
-            return tuple(n for n in map(_normalise, self.lines) if n)
+            return tuple(n for n in _normalise_each(self.lines) if n)
         return self.lines
 
     @property
@@ -174,7 +175,7 @@ def _prose_unit(kind: Kind, start: int, end: int, parts: list[str], items: list[
     if kind == "paragraph":
         whole = " ".join(parts)
         return Unit(kind, start, end, _normalise(whole), whole, tuple(parts))
-    normalised = tuple(k for k in map(_normalise, items) if k)
+    normalised = tuple(k for k in _normalise_each(items) if k)
     return Unit(kind, start, end, "\n".join(normalised), items[0] if items else "", normalised)
 
 
@@ -183,11 +184,27 @@ def _normalise(text: str) -> str:
     return _plain(fold(text))
 
 
+def _normalise_each(texts: Sequence[str]) -> list[str]:
+    """``[_normalise(t) for t in texts]`` for texts without a newline: one fold and one substitution
+    of each kind for them all, joined by newlines (no substitution crosses one; nor does case
+    folding look past one)."""
+    if not texts:
+        return []
+    return [_collapse(text) for text in _undecorated(fold("\n".join(texts))).split("\n")]
+
+
 def _plain(text: str) -> str:
     """*text* without Markdown emphasis, code marks and link targets, whitespace collapsed, end punctuation cut."""
+    return _collapse(_undecorated(text))
+
+
+def _undecorated(text: str) -> str:
     if "](" in text:
         text = _LINK_TARGET_RE.sub("", text)
-    text = _DECORATION_RE.sub("", text)
+    return _DECORATION_RE.sub("", text)
+
+
+def _collapse(text: str) -> str:
     return " ".join(text.split()).rstrip(_END_PUNCTUATION)
 
 
