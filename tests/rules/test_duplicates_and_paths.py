@@ -53,8 +53,9 @@ def test_an_edited_copy_counts_across_files_but_not_within_one() -> None:
     assert "with edits" in found.message
     within = {"dev/active/d/d-plan.md": "# Plan\n\n" + fence("\n".join(block)) + "\n" + fence("\n".join(edited))}
     assert findings(within, "DOC040") == []
-    two_of_four = [*block[:2], "./migrate.sh --database orders", "./warm-cache.sh --all"]
-    apart = {**across, "dev/active/d/d-tasks.md": "# Tasks\n\n" + fence("\n".join(two_of_four))}
+    one_of_four = [block[1], "./migrate.sh --database orders --dry-run", "./warm-cache.sh --all --parallel 4",
+                   "./rotate-logs.sh --keep 7"]
+    apart = {**across, "dev/active/d/d-tasks.md": "# Tasks\n\n" + fence("\n".join(one_of_four))}
     assert findings(apart, "DOC040") == []
 
 
