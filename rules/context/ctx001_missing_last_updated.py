@@ -24,8 +24,9 @@ class MissingLastUpdated(Rule):
     ``Completed:`` — is dated: a one-session record is dated by its session; so is one whose
     current-state heading carries the date (``## Session Progress (2026-01-14)``), and the label
     may be written in the team's language (``最后更新：``, ``최종 업데이트:``, ``Ostatnia
-    aktualizacja:``). An archived task's context is not checked (CTX002 skips it too): it is a
-    record, no longer resumed. For fresh work (no box
+    aktualizacja:``). An archived task's context needs no ``Last Updated`` (CTX002 skips it too): it is
+    a record, no longer resumed; but one with no date at all (or only a ``Started:`` date) is
+    reported as low: the record cannot say when the work finished. For fresh work (no box
     ticked, the files say planned or not started: rules/core/state.py) a missing stamp is info: the
     context has no living state to date yet, but should gain one with the first session.
 
@@ -51,8 +52,11 @@ class MissingLastUpdated(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.context
-        if doc is None or (task.archived and doc.last_updated is None):
-            return  # an archived context is history: no staleness to judge (CTX002 skips it too)
+        if doc is None:
+            return
+        if task.archived and doc.last_updated is None:
+            yield from self._undated_record(task, doc)
+            return
         ref = doc.last_updated
         if ref is None and header_date(doc) is not None:
             return  # dated by its header (``Date: 2025-11-16``): the session's date is the file's date
@@ -66,6 +70,21 @@ class MissingLastUpdated(Rule):
             value = strip_comments(ref.raw).strip()
             yield self.finding(task, doc, ref.line, f"`Last Updated:` value {value!r} is not a date.",
                                key="not-a-date", fix="Write the date as `YYYY-MM-DD` (e.g. `2026-01-14`).")
+
+
+    def _undated_record(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
+        """An archived context is history, not resumed (CTX002 skips it): it needs no Last Updated,
+        but a record with no date of its end (no date at all, or nothing but a start date) cannot say when the work finished or how old its decisions are."""
+        started = {ref.line for ref in doc.dates if ref.label in _START_LABELS}
+        if any(parse_date(text) for number, text in enumerate(doc.lines, 1) if number not in started):
+            return  # a completion date, a dated session or decision, in any wording or language
+        message = (f"Archived context {doc.name!r} never says when the work finished: no `Last Updated:`, "
+                   "completion date or any other date.")
+        yield self.finding(task, doc, anchor_line(doc), message, key="undated-record", severity=Severity.LOW,
+                           fix="Add `**Completed:** YYYY-MM-DD` (or a `Last Updated:` line) under the title.")
+
+
+_START_LABELS = frozenset({"started", "start date", "created", "date created", "start"})
 
 
 def _dated_state_heading(doc: Document) -> bool:
