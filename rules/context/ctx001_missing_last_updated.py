@@ -74,7 +74,8 @@ class MissingLastUpdated(Rule):
 
     def _undated_record(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
         """An archived context is history, not resumed (CTX002 skips it): it needs no Last Updated,
-        but a record with no date of its end (no date at all, or nothing but a start date) cannot say when the work finished or how old its decisions are."""
+        but a record with no date at all (or nothing but a start date) cannot say when the work
+        finished or how old its decisions are."""
         started = {ref.line for ref in doc.dates if ref.label in _START_LABELS}
         if any(parse_date(text) for number, text in enumerate(doc.lines, 1) if number not in started):
             return  # a completion date, a dated session or decision, in any wording or language
