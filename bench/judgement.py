@@ -33,6 +33,7 @@ from rules.api import review
 from rules.core.config import ReviewConfig
 from rules.core.discovery import Snapshot, discover
 from rules.core.model import TaskDocs
+from rules.core.report import TaskReport
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LABELS = ROOT / "tests" / "judgement" / "labels"
@@ -89,8 +90,17 @@ def task_dir(task: TaskDocs) -> str:
     return task.root if task.loose else task.path
 
 
-def evaluate(label: Label, repo_dir: Path, config: ReviewConfig) -> FolderScore | str:
-    """Review the labelled repository with the labelled task in focus and match its findings."""
+@dataclass(frozen=True)
+class Reviewed:
+    """The engine's review of one labelled folder."""
+
+    task: TaskDocs
+    report: TaskReport
+    paths: tuple[str, ...]  # every path of the repository snapshot
+
+
+def review_label(label: Label, repo_dir: Path, config: ReviewConfig) -> Reviewed | str:
+    """Review the labelled repository with the labelled task in focus (or say why it cannot)."""
     snapshot = repository_snapshot(repo_dir)
     tasks = discover(snapshot, active_roots=config.roots, archive_roots=config.archive_roots,
                      loose_roots=config.loose_roots, max_bytes=config.limits.max_file_bytes)
@@ -98,9 +108,17 @@ def evaluate(label: Label, repo_dir: Path, config: ReviewConfig) -> FolderScore 
     if task is None:
         return f"{label.name}: the engine finds no such task; skipped"
     result = review(snapshot, today=label.today, config=config, focus=[task.path])
-    report = result.tasks[0]
-    folder = task_dir(task)
-    files = frozenset(p[len(folder) + 1:] for p in snapshot.all_paths() if p.startswith(folder + "/"))
+    return Reviewed(task, result.tasks[0], tuple(snapshot.all_paths()))
+
+
+def evaluate(label: Label, repo_dir: Path, config: ReviewConfig) -> FolderScore | str:
+    """Review the labelled repository with the labelled task in focus and match its findings."""
+    reviewed = review_label(label, repo_dir, config)
+    if isinstance(reviewed, str):
+        return reviewed
+    report = reviewed.report
+    folder = task_dir(reviewed.task)
+    files = frozenset(p[len(folder) + 1:] for p in reviewed.paths if p.startswith(folder + "/"))
     observed = [observe(f, folder) for f in report.findings]
     return score_folder(label, observed, files=files, task=report.path,
                         engine_score=report.score, engine_grade=report.grade)

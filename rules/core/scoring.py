@@ -16,12 +16,14 @@ Formula (also in the README):
 * A category scores ``max(0, 100 - deductions)``; points are attributed to findings in order of
   severity until the category reaches 0, so every deducted point traces to a finding and fixing
   a finding never lowers a score.
-* A task's overall score is 100 minus each category's pull, rounded. A category's pull is its
-  deduction times its share of the weights (configurable; default structure 10, plan 20, context
-  20, tasks 20, consistency 15, security 15) times ``PULL_FACTOR`` (2.25), bounded at
-  ``MAX_CATEGORY_PULL`` (12 points): one category, however bad (a committed secret, a missing
-  file), cannot sink a task whose other files are sound, and the gate, not the score, is what
-  blocks it. Calibration: README, "Scoring, grades and the gate".
+* A task's overall score is 100 minus the categories' pulls, taken together with diminishing
+  weight. A category's pull is its deduction times its share of the weights (configurable; default
+  structure 10, plan 20, context 20, tasks 20, consistency 15, security 15) times ``PULL_FACTOR``
+  (2.5), bounded at ``MAX_CATEGORY_PULL`` (18 points): one category, however bad (a committed
+  secret, a missing file), cannot sink a task whose other files are sound, and the gate, not the
+  score, is what blocks it. The pulls' sum ``P`` takes ``SATURATION × (1 − e^(−P/SATURATION))``
+  off (:func:`saturated`, ``SATURATION`` 70): the first points count almost fully, each further one
+  less, and the curve rises everywhere. Calibration: README, "Scoring, grades and the gate".
 * A review's overall score is the mean of its reviewed tasks' scores, rounded.
 * The gate passes when that score is at least ``gate.min_score`` (default 80) and no unwaived
   finding has a blocking severity (default: critical).
@@ -29,6 +31,7 @@ Formula (also in the README):
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -42,15 +45,16 @@ PENALTY: Mapping[Severity, int] = {
     Severity.MEDIUM: 15,
     Severity.LOW: 6,
     Severity.INFO: 0,
-}  # a medium finding costs about 7 overall points (15 × a 20% category × 2.25), a high one the bound
+}  # a medium finding costs about 7 overall points (15 × a 20% category × 2.5), a high one the bound
 RULE_CAP_MULTIPLIER = 2
 # Contradictions about the task as a whole (its status in one file against another or against
 # itself, a finished task still filed as active, the overall progress figure): every reader of
 # every file is misled, unlike a disagreement about one item or phase.
 TASK_WIDE: frozenset[str] = frozenset({"DOC001", "DOC002", "STR006", "CON002"})
 TASK_WIDE_MULTIPLIER = 2
-PULL_FACTOR = 2.25  # the first problems of a category weigh more than in a plain weighted mean
-MAX_CATEGORY_PULL = 12  # no single category takes more than this off the total
+PULL_FACTOR = 2.5  # the first problems of a category weigh more than in a plain weighted mean
+MAX_CATEGORY_PULL = 18  # no single category takes more than this off the total
+SATURATION = 70  # the categories' pulls together take at most this off: each further point weighs less
 
 
 def grade_for(score: float, scale: Mapping[str, int]) -> str:
@@ -104,17 +108,35 @@ def category_scores(
     return tuple(scores)
 
 
-def pull(deducted: int, weight: int, total_weight: int) -> float:
+def pull(deducted: int, weight: int, total_weight: int, *, factor: float | None = None,
+         bound: float | None = None) -> float:
     """How many points a category with *deducted* points (0–100) takes off the overall score."""
-    return min(float(MAX_CATEGORY_PULL), PULL_FACTOR * deducted * weight / total_weight)
+    factor = PULL_FACTOR if factor is None else factor
+    bound = MAX_CATEGORY_PULL if bound is None else bound
+    return min(float(bound), factor * deducted * weight / total_weight)
 
 
-def overall(categories: Iterable[CategoryScore], weights: Mapping[Category, int]) -> int:
+def overall(categories: Iterable[CategoryScore], weights: Mapping[Category, int], *,
+            factor: float | None = None, bound: float | None = None, saturation: float | None = None) -> int:
+    """The task's score. *factor*, *bound* and *saturation* stand in for ``PULL_FACTOR``,
+    ``MAX_CATEGORY_PULL`` and ``SATURATION`` (bench/calibrate.py tries other settings)."""
     scored = [(100 - c.score, weights.get(c.category, 0)) for c in categories]
     total_weight = sum(weight for _deducted, weight in scored)
     if not total_weight:
         return 100
-    return max(0, round(100 - sum(pull(deducted, weight, total_weight) for deducted, weight in scored)))
+    total = sum(pull(deducted, weight, total_weight, factor=factor, bound=bound) for deducted, weight in scored)
+    return max(0, round(100 - saturated(total, saturation)))
+
+
+def saturated(total_pull: float, saturation: float | None = None) -> float:
+    """What the categories' pulls together take off the overall score: about the same for the first
+    points, less for each further one, never more than ``SATURATION``. A folder with problems in
+    every file is bad, but still has the plan and the record its reviewer credits; and the curve
+    rises everywhere, so fixing a finding always raises the score."""
+    limit = SATURATION if saturation is None else saturation
+    if not limit:
+        return total_pull  # no saturation: the plain sum (calibration's baseline)
+    return limit * (1 - math.exp(-total_pull / limit))
 
 
 def gate(score: int, findings: Iterable[Finding], *, min_score: int,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,17 +68,27 @@ def test_one_category_cannot_sink_the_total_but_a_blocker_still_fails_the_gate()
     secret = _finding("SEC001", Severity.CRITICAL, Category.SECURITY)
     no_plan = _finding("STR001", Severity.CRITICAL, Category.PLAN, penalty=100)
 
-    assert _overall([secret]) == 100 - scoring.MAX_CATEGORY_PULL == 88
-    assert _overall([no_plan]) == 88  # the plan category scores 0, the total loses at most 12
-    assert _overall([secret, no_plan]) == 76
+    assert _overall([secret]) == round(100 - scoring.saturated(scoring.MAX_CATEGORY_PULL)) == 84
+    assert _overall([no_plan]) == 84  # the plan category scores 0, the total loses at most the bound
+    assert _overall([secret, no_plan]) == 72
     blocked = scoring.gate(_overall([secret]), [secret], min_score=80, blocking=frozenset({Severity.CRITICAL}))
     assert not blocked.passed and "SEC001" in blocked.reasons[-1]
 
 
 def test_small_deductions_count_a_little_more_than_a_weighted_mean() -> None:
-    assert _overall([_finding(severity=Severity.LOW)]) == 97  # 6 points x 20% x 2.25 = 2.7
-    assert _overall([_finding(severity=Severity.MEDIUM)]) == 93  # 15 points x 20% x 2.25 = 6.75
-    assert _overall([_finding(severity=Severity.HIGH), _finding("CTX002", Severity.HIGH, line=2)]) == 88  # 27 > 12
+    assert _overall([_finding(severity=Severity.LOW)]) == 97  # 6 points x 20% x 2.5 = 3.0, saturated 2.9
+    assert _overall([_finding(severity=Severity.MEDIUM)]) == 93  # 15 points x 20% x 2.5 = 7.5, saturated 7.1
+    assert _overall([_finding(severity=Severity.HIGH), _finding("CTX002", Severity.HIGH, line=2)]) == 84  # 30 > 18
+
+
+def test_further_problems_weigh_less_but_always_lower_the_score() -> None:
+    assert scoring.saturated(0) == 0
+    assert scoring.saturated(10) == pytest.approx(9.3, abs=0.1)  # the first points count almost fully
+    assert scoring.saturated(90) < 90 * 0.75 and scoring.saturated(1000) <= scoring.SATURATION
+    pulls = [scoring.saturated(total / 2) for total in range(0, 400)]
+    assert all(a < b for a, b in itertools.pairwise(pulls))  # strictly rising: a fix always helps
+    every_file = [_finding(f"R{i}", Severity.CRITICAL, category) for i, category in enumerate(Category)]
+    assert 30 <= _overall(every_file) < _overall(every_file[1:]) < 100
 
 
 def test_a_contradiction_about_the_whole_task_weighs_twice_one_about_an_item() -> None:

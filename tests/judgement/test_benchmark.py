@@ -177,20 +177,38 @@ def test_a_label_whose_config_is_invalid_is_refused_with_the_key_named(tmp_path,
     assert code == 2 and "bad.yaml" in err and "roots" in err
 
 
-def test_calibrate_prints_the_distance_per_setting_and_restores_the_scoring(
+def test_calibrate_prints_the_distance_per_setting_the_best_and_a_leave_one_out_estimate(
         corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bench import calibrate
     from rules.core import scoring
 
-    before = scoring.PULL_FACTOR, scoring.MAX_CATEGORY_PULL
+    before = scoring.PULL_FACTOR, scoring.MAX_CATEGORY_PULL, scoring.SATURATION
     code = calibrate.main(["--labels", str(SAMPLE), "--extra-corpus", str(corpus),
-                           "--factors", "1,3", "--bounds", "5,40"])
+                           "--factors", "1,3", "--bounds", "5,40", "--saturations", "0,30"])
     lines = capsys.readouterr().out.splitlines()
 
-    assert code == 0 and before == (scoring.PULL_FACTOR, scoring.MAX_CATEGORY_PULL)
-    assert [line.split(":")[0] for line in lines] == ["factor  1.0 bound  5", "factor  1.0 bound 40",
-                                                      "factor  3.0 bound  5", "factor  3.0 bound 40"]
-    gaps = [float(line.split("|d|")[1].split()[0]) for line in lines]
-    assert len(set(gaps)) > 1, "the setting changes the engine's score, so the distance differs"
+    assert code == 0 and before == (scoring.PULL_FACTOR, scoring.MAX_CATEGORY_PULL, scoring.SATURATION)
+    settings = [line.split(":")[0] for line in lines[:8]]
+    assert settings[0] == "factor  1.0 bound  5.0 saturation   0.0" and len(set(settings)) == 8
+    found = [float(line.split("|d|")[1].split()[0]) for line in lines[:8]]
+    assert len(set(found)) > 1, "the setting changes the engine's score, so the distance differs"
+    assert lines[8].startswith("best: ") and f"|d| {min(found):.2f}" in lines[8]
+    assert len(lines) == 9, "one folder: no leave-one-out estimate"
     label = load_label(SAMPLE / next(p.name for p in SAMPLE.iterdir() if p.suffix == ".yaml"))
     assert calibrate.main(["--labels", str(SAMPLE), "--split", "holdout"]) == (0 if label.split == "holdout" else 1)
+
+
+def test_leave_one_out_scores_each_folder_with_the_setting_chosen_on_the_others() -> None:
+    from bench import calibrate
+    from rules.core.finding import Category
+    from rules.core.report import CategoryScore
+
+    def folder(deducted: int, expert: int) -> calibrate.Folder:
+        categories = tuple(CategoryScore(c, 100 - deducted, "F", deducted) for c in Category)
+        return categories, {c: 1 for c in Category}, expert
+
+    # two folders agree on a factor of 1 (deducted 10 -> score 90); a third wants factor 2
+    folders = [folder(10, 90), folder(10, 90), folder(10, 80)]
+    grid = [(1.0, 100.0, 0.0), (2.0, 100.0, 0.0)]
+    assert calibrate.mean_distance(folders, grid[0]) == pytest.approx(10 / 3)
+    assert calibrate.leave_one_out(folders, grid) == pytest.approx(10 / 3)  # each scored by the others' choice
