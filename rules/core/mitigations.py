@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from rules.core.model import Document, Section
 from rules.core.phase_identity import WordStems, stem
-from rules.core.sections import RISKS, headings
+from rules.core.sections import risk_headings
 
 _LABEL_RE = re.compile(r"(?i)^\W*mitigat(?:ion|ions|ed by)\b\W{0,4}(?:\s*\(\w+\))?\W{0,4}[:：]\**\s*(.*)$")
 _BULLET_RE = re.compile(r"^(\s*)(?:[-*+]|\d{1,2}[.)])\s+(?!\[[ xX]\])(.*)$")
@@ -104,7 +104,7 @@ class Mitigation:
 def risk_sections(doc: Document) -> list[Section]:
     """The top-most risk sections of *doc* (a ``Risks`` heading, not its sub-sections again)."""
     found: list[Section] = []
-    for section in headings(doc, RISKS):
+    for section in risk_headings(doc):
         if not (found and found[-1].contains(section.line)):
             found.append(section)
     return found

@@ -113,6 +113,16 @@ def _has_phase_ancestor(doc: Document, section: Section, indices: set[int]) -> b
 
 
 RISKS = synonyms("risks?", "threats?", "pitfalls?", "concerns", "위험", "리스크", "риски?")
+_ASIDE_RE = re.compile(r"\([^()]*\)")
+
+
+def risk_headings(doc: Document) -> Iterator[Section]:
+    """The sections about risks: a heading naming risks outside any parenthesised aside. A rating in
+    parentheses ("Phase 1: Remove dead code (Low Risk, High Impact)") describes the section; it does
+    not make its steps risks."""
+    for section in headings(doc, RISKS):
+        if "(" not in section.title or RISKS.search(normalise_title(_ASIDE_RE.sub(" ", section.title))):
+            yield section
 
 _PHASE_COLUMN = ("phase", "stage", "milestone", "sprint", "week", "단계")
 _TIME_COLUMN = ("duration", "effort", "estimate", "time", "date", "day", "hour", "week", "size", "target",

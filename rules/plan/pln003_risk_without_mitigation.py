@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Table, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import RISKS, headings, snippet, synonyms
+from rules.core.sections import risk_headings, snippet, synonyms
 from rules.core.size import scaled_to_size
 
 _MITIGATION_RE = re.compile(
@@ -91,7 +91,7 @@ class RiskWithoutMitigation(Rule):
 
     def _sections(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
         done: Section | None = None  # the last risk section reported on; the next may be inside it
-        for section in headings(doc, RISKS):
+        for section in risk_headings(doc):
             if done is None or not done.contains(section.line):
                 done = section
                 yield from self._section(task, doc, section)
