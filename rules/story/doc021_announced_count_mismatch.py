@@ -71,7 +71,7 @@ class AnnouncedCountMismatch(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         for doc in task.documents:
             for announced in _announcements(doc):
-                items = list_after(doc, announced.line)
+                items = _counted(doc, list_after(doc, announced.line))
                 if len(items) < 2 or len(items) == announced.count or _grouped(doc, items, announced):
                     continue
                 yield self.finding(
@@ -114,6 +114,17 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
         tail = _HEADING_TAIL_RE if heading else _TAIL_RE
         if claim.value >= 2 and tail.match(text[end:]):
             yield _Announced(int(claim.value), claim.head, line)
+
+
+# A closing item about the list as a whole ("All hooks are executable", "Each file has a test") is a
+# note on the items, not one of them.
+_WHOLE_LIST_RE = re.compile(r"(?i)^\W*(?:all|each|every|both|none|total)\b")
+
+
+def _counted(doc: Document, items: list[int]) -> list[int]:
+    while items and _WHOLE_LIST_RE.match(prose(doc.line_text(items[-1])).lstrip(" \t-*+0123456789.)")):
+        items = items[:-1]
+    return items
 
 
 def _short(text: str, limit: int = 80) -> str:
