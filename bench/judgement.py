@@ -66,9 +66,16 @@ def repository_dir(label: Label, corpora: Corpora) -> Path | str:
     return repo_dir
 
 
-def repository_snapshot(repo_dir: Path) -> Snapshot:
-    """Every file of the repository as stored in the corpus, so exemplars and links behave as in a PR."""
+def repository_snapshot(repo_dir: Path, commit: str | None = None) -> Snapshot:
+    """Every file of the repository as stored in the corpus, so exemplars and links behave as in a PR.
+
+    A corpus may also keep the repository's whole tree at the labelled commit, one path a line, in
+    ``<repo_dir>@<commit>.tree`` beside the folder (``git ls-tree -r --name-only <commit>``): the
+    paths the CLI sees on a checkout, so path references are checked as they would be there."""
     files = {p.relative_to(repo_dir).as_posix(): p.read_bytes() for p in sorted(repo_dir.rglob("*")) if p.is_file()}
+    tree = repo_dir.with_name(f"{repo_dir.name}@{commit}.tree") if commit else None
+    if tree is not None and tree.is_file():
+        return Snapshot(files, paths=frozenset(filter(None, tree.read_text(encoding="utf-8").splitlines())))
     return Snapshot(files)
 
 
@@ -101,7 +108,7 @@ class Reviewed:
 
 def review_label(label: Label, repo_dir: Path, config: ReviewConfig) -> Reviewed | str:
     """Review the labelled repository with the labelled task in focus (or say why it cannot)."""
-    snapshot = repository_snapshot(repo_dir)
+    snapshot = repository_snapshot(repo_dir, label.commit)
     tasks = discover(snapshot, active_roots=config.roots, archive_roots=config.archive_roots,
                      loose_roots=config.loose_roots, max_bytes=config.limits.max_file_bytes)
     task = labelled_task(tasks, label)

@@ -45,6 +45,7 @@ _PROSPECTIVE_RE = re.compile(
 # The literal each of its words starts with (lower case): a line without any has no creation word.
 _CUE_STARTS = ("creat", "add", "new", "will", "to be", "planned", "future", "scaffold", "introduc", "write",
                "renam", "mov", "propos", "draft", "todo", "tbd", "missing", "delet", "remov")
+_REMOVAL_RE = re.compile(r"\b(?:delet|remov|drop(?:ped|s)?\b|retir|deprecat)", re.IGNORECASE)
 _CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
 _DONE_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[xX]\]")
 _OPEN_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[ \]")
@@ -124,10 +125,11 @@ def is_document(name: str) -> bool:
 def prospective(doc: Document, line: int) -> bool:
     """Whether *line* is about files still to come: an open checkbox; a creation word in the line,
     in the line introducing its list or table, or in a heading above it; a section still open.
-    A ticked checkbox never is: what it created exists by now."""
+    A ticked checkbox is not, unless it removed the file: what it created exists by now, what it
+    deleted is gone."""
     text = doc.lines[line - 1]
     if _DONE_BOX_RE.match(text) is not None:
-        return False
+        return _REMOVAL_RE.search(text) is not None
     if _OPEN_BOX_RE.match(text) is not None or _has_cue(text):
         return True
     intro_cues, section_cues = doc.derive(_cues)

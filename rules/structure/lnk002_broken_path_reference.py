@@ -25,13 +25,14 @@ class BrokenPathReference(Rule):
     when it moved (exactly one file of that name is elsewhere: the fix names it), since a source
     file that is not there is as often one still to write.
 
-    Left alone, for precision: URLs and host names, absolute and home paths, globs, placeholders
+    Left alone, for precision: a ticked box that removed the file ("Remove ``x.md``"); URLs and
+    host names, absolute and home paths, globs, placeholders
     (``<task>``, ``{name}``, ``…``, ``step-N.md``); code blocks (commands, file trees); archived
     tasks (they describe the repository as it was); the plan, except ``../`` references (a plan
     lists the files the work will create); lines about files still to come (an open checkbox, a
     creation word such as "create", "add", "new", "will", "rename" in the line, in the line that
     introduces its list or table, or in a heading above it, or a section still open; a ticked
-    checkbox always counts as done); paths whose first folder is nowhere in the tree (about
+    checkbox counts as done); paths whose first folder is nowhere in the tree (about
     another repository); ``plan.md``, ``context.md``, ``tasks.md`` (the generic names of a task's
     own files); the task's own plan, context or tasks file when the task has none (STR001-STR003
     report that absence). When the tree holds nothing but the doc roots (a docs-only snapshot),

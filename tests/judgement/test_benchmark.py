@@ -212,3 +212,18 @@ def test_leave_one_out_scores_each_folder_with_the_setting_chosen_on_the_others(
     grid = [(1.0, 100.0, 0.0), (2.0, 100.0, 0.0)]
     assert calibrate.mean_distance(folders, grid[0]) == pytest.approx(10 / 3)
     assert calibrate.leave_one_out(folders, grid) == pytest.approx(10 / 3)  # each scored by the others' choice
+
+
+def test_a_stored_tree_beside_the_repository_gives_the_snapshot_every_path_at_that_commit(tmp_path: Path) -> None:
+    repo = tmp_path / "acme__tool"
+    (repo / "dev" / "active" / "x").mkdir(parents=True)
+    (repo / "dev" / "active" / "x" / "x-plan.md").write_text("# Plan\n", encoding="utf-8")
+    commit = "b" * 40
+    (tmp_path / f"acme__tool@{commit}.tree").write_text("src/app.py\ndev/active/x/x-plan.md\n\n", encoding="utf-8")
+
+    with_tree = repository_snapshot(repo, commit)
+    other_commit = repository_snapshot(repo, "c" * 40)
+
+    assert with_tree.paths == {"src/app.py", "dev/active/x/x-plan.md"}
+    assert set(with_tree.files) == {"dev/active/x/x-plan.md"}
+    assert other_commit.paths == frozenset() and repository_snapshot(repo).paths == frozenset()
