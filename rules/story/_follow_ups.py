@@ -119,10 +119,11 @@ def item_words(line: int, text: str) -> FollowUp:
 
 def is_tracked(item: FollowUp, tasks_lower: str, task_stems: list[frozenset[str]]) -> bool:
     """A task names one of the item's code spans or files, or one task shares enough of its words
-    (half of them, at most three)."""
+    (half of them, at most three), or a task of two words or more is all words of the item (the
+    question "For compact mode, what is the minimum?" and the task "Compact mode")."""
     if any(name in tasks_lower for name in item.names):
         return True
     if not item.stems:
         return True  # nothing to match on: say nothing
     need = min(3, max(1, math.ceil(len(item.stems) / 2)))
-    return any(len(item.stems & stems) >= need for stems in task_stems)
+    return any(len(item.stems & stems) >= need or (len(stems) >= 2 and stems <= item.stems) for stems in task_stems)
