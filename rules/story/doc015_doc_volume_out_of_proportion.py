@@ -10,7 +10,8 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.size import stated_total
-from rules.story._fresh import core_docs
+from rules.core.sections import anchor_line
+from rules.story._fresh import core_docs, in_role_category
 
 
 class DocVolumeOutOfProportionOptions(BaseModel):
@@ -28,7 +29,8 @@ class DocVolumeOutOfProportion(Rule):
     The size of the work is the largest total the docs state themselves (a line with "total",
     "overall" or "estimated time/effort", the high end of a range; not a phase's or a session's
     total, nor time already spent or still left: ``stated_total`` in rules/core/size.py); a folder
-    that states no total is not reported. The volume is every Markdown line of the folder.
+    that states no total is not reported. The volume is every Markdown line of the folder; the
+    finding goes to the largest file, in its category.
 
     Why: documents are read again at every session. Hundreds of lines for an hour's work cost more
     to read and keep true than the work itself, and the facts that matter drown in them.
@@ -67,4 +69,5 @@ class DocVolumeOutOfProportion(Rule):
         message = (f"{lines} lines of docs in {len(task.documents)} files for work the docs size at "
                    f"{total.text!r} ({hours:g} h): {ratio:.0f} lines per hour of work "
                    f"(more than {self.options.max_lines_per_hour}).")
-        yield self.finding(task, docs[0], 1, message, key="volume")
+        largest = max(docs, key=lambda doc: doc.line_count)
+        yield in_role_category(self.finding(task, largest, anchor_line(largest), message, key="volume"), largest)
