@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.size import stated_total
 from rules.core.sections import anchor_line
+from rules.core.size import stated_total
 from rules.story._fresh import core_docs, in_role_category
 
 
