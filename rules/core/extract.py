@@ -11,6 +11,7 @@ import re
 
 from rules.core.model import DateRef, Estimate, Progress, Status
 from rules.core.text import fold
+from rules.core.vocabulary import LOCAL_PHASE, SIZE_LABELS, local_phase_id, may_name_local_phase
 
 # --- statuses --------------------------------------------------------------------------------
 
@@ -190,6 +191,7 @@ _ID_RE = re.compile(
 _LEADING_NUM_RE = re.compile(
     r"^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*)?(?:\[[ xX]\]\s+)?(?:\*\*)?(?:Task\s+)?(\d{1,3}(?:\.\d{1,3}){1,2})\b"
 )
+_LOCAL_PHASE_RE = re.compile(LOCAL_PHASE)  # "1단계:", "阶段一", "Faza 2": read as "Phase N"
 _DASH_DIGIT = re.compile(r"-\d")  # in every CRITICAL-6 (the list marker "- " of most lines is not)
 _NOT_IDS = frozenset({"UTF-8", "SHA-256", "SHA-1", "ISO-8601", "RFC-3339", "PEP-8", "HTTP-2", "MD-5"})
 
@@ -208,6 +210,8 @@ def find_ids(text: str) -> tuple[str, ...]:
                     found.append(match.group(1))
             else:
                 found.append(f"{match.group(2)} {match.group(3).upper()}")
+    if may_name_local_phase(text):
+        found.extend(local_phase_id(match) for match in _LOCAL_PHASE_RE.finditer(text))
     return tuple(dict.fromkeys(found))
 
 
@@ -222,7 +226,8 @@ _RANGE_RE = re.compile(rf"(?i)(?<![\w.]){_BOUND}{_NUM}\s*(?:-|–|—|to)\s*{_NU
 _SINGLE_RE = re.compile(rf"(?i)(?<![\w.\-/]){_BOUND}{_NUM}\s?{_UNIT}(?![\w])")
 _SIZE_MINUTES = {"XS": 30, "S": 60, "M": 180, "L": 480, "XL": 960, "XXL": 1920}
 _SIZE_RE = re.compile(
-    r"(?:\b(?:effort|size|estimate)\b\**+\s*+[:=]?\s*+\**+\s*+|[`\[(]\s*+)(XXL|XL|XS|S|M|L)(?:\s*[`\])]|\b)",
+    rf"(?:(?:\b(?:effort|size|estimate)\b|{'|'.join(SIZE_LABELS)})\**+\s*+[:=：]?\s*+\**+\s*+|[`\[(]\s*+)"
+    r"(XXL|XL|XS|S|M|L)(?:\s*[`\])）]|\b)",
     re.IGNORECASE,
 )
 
@@ -230,6 +235,7 @@ _SIZE_RE = re.compile(
 # Pre-tests for find_estimates: each starts with a character class or is a plain substring test,
 # so it runs in C without trying an alternation at every position.
 _DIGIT_UNIT = re.compile(r"\d\s?[mhdwMHDW]")
+_LOCAL_SIZE_CUE = re.compile("|".join(SIZE_LABELS), re.IGNORECASE)
 _SIZE_TAG = re.compile(r"[`\[(](?:XXL|XL|XS|S|M|L)[`\])]")
 
 
@@ -246,7 +252,8 @@ _AGO_RE = re.compile(r"(?i)\s*(?:ago|earlier|before now)\b")  # "2 hours ago": a
 def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
     """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``; ``2 hours ago`` none."""
     words = ("ffort" in text or "ize" in text or "stimate" in text or "EFFORT" in text or "SIZE" in text
-             or "ESTIMATE" in text)
+             or "ESTIMATE" in text or "ufwand" in text
+             or (not text.isascii() and _LOCAL_SIZE_CUE.search(text) is not None))
     durations = _DIGIT_UNIT.search(text) is not None
     sizes = words or (("`" in text or "[" in text or "(" in text) and _SIZE_TAG.search(text) is not None)
     if not durations and not sizes:  # most lines: one scan for a digit, substring tests for the rest

@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rules.core.model import Document, TaskDocs
-from rules.core.phases import MENTION_RE, phases
+from rules.core.phases import MENTION_RE, may_mention_phase, phase_key, phases
 
-_AFTER_ID_RE = re.compile(r"\s*(?:\([^()\n]{0,80}\)\s*)?[:—–-]+\s*")  # "(Week 1): ", " — ", " - "
+_AFTER_ID_RE = re.compile(r"\s*(?:\([^()\n]{0,80}\)\s*)?[:：—–-]+\s*")  # "(Week 1): ", " — ", " - "
 _PARENS_RE = re.compile(r"\([^()\n]{0,120}\)|\[[^\[\]\n]{0,120}\]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _MAX_WORDS = 12  # a title's first words are its name; the rest is commentary
@@ -109,8 +109,7 @@ def ref_from_text(doc: Document, line: int, text: str) -> PhaseRef | None:
     if match is None:
         return None
     title = title_after(text, match.end())
-    phase_id = f"{match.group(1).capitalize()} {match.group(2).upper()}"
-    return PhaseRef(phase_id, title, title_stems(title), doc, line)
+    return PhaseRef(phase_key(match), title, title_stems(title), doc, line)
 
 
 def phase_refs(doc: Document) -> tuple[PhaseRef, ...]:
@@ -208,10 +207,10 @@ def _mentions(doc: Document) -> Mentions:
     untitled: set[str] = set()
     titled: dict[str, dict[frozenset[str], None]] = {}
     for line in doc.lines:
-        if "hase" not in line and "tage" not in line:
+        if not may_mention_phase(line):
             continue
         for match in MENTION_RE.finditer(line):
-            phase_id = f"{match.group(1).capitalize()} {match.group(2).upper()}"
+            phase_id = phase_key(match)
             stems = title_stems(title_after(line, match.end()))
             if stems:
                 titled.setdefault(phase_id, {})[stems] = None

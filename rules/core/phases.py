@@ -13,14 +13,17 @@ from dataclasses import dataclass
 
 from rules.core.model import CheckItem, Document, Section, Status, StatusMark
 from rules.core.text import strip_comments
+from rules.core.vocabulary import LOCAL_PHASE, local_phase_id, may_name_local_phase
 
 # "Phase 3", "Phase 1A", "Phase 2.1", "Stage B" at the start of a heading (after emoji, "**", "4.").
 # The words that name a unit of planned work ("Phase 2", "Sprint 3"): the one list every rule uses.
 PHASE_WORDS = ("phase", "stage", "milestone", "sprint")
 PHASE_WORD = "(?:" + "|".join(PHASE_WORDS) + ")"  # use with (?i)
+# The other languages' phase words ("1단계:", "阶段一", "Faza 2", "Этап 3") read as "Phase N"
+# (rules/core/vocabulary.py); take a match's id with phase_key, never its groups.
 PHASE_ID = r"([Pp]hase|[Ss]tage)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?|[A-Z])(?![\w-])"
-_HEADING_RE = re.compile(rf"^[^\w]*(?:\d{{1,2}}[.)]\s+)?{PHASE_ID}")
-MENTION_RE = re.compile(rf"\b{PHASE_ID}")
+_HEADING_RE = re.compile(rf"^[^\w]*(?:\d{{1,2}}[.)]\s+)?(?:{PHASE_ID}|{LOCAL_PHASE})")
+MENTION_RE = re.compile(rf"\b{PHASE_ID}|{LOCAL_PHASE}")
 _STATUS_LINE_RE = re.compile(r"(?i)^[^\w]*status\b")
 _CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria"
                           r"|(?:완료|수락|인수|검수)\s?(?:기준|조건)|(?:验收|完成)(?:标准|条件)")
@@ -47,6 +50,16 @@ def normalise(kind: str, ident: str) -> str:
     return f"{kind.capitalize()} {ident.upper()}"
 
 
+def phase_key(match: re.Match[str]) -> str:
+    """The normalised id ("Phase 3", "Stage B") of a ``MENTION_RE`` or heading match, in any language."""
+    return normalise(match.group(1), match.group(2)) if match.group(1) else local_phase_id(match)
+
+
+def may_mention_phase(line: str) -> bool:
+    """A cheap pre-test for ``MENTION_RE``: the line holds a phase word's letters, in some language."""
+    return "hase" in line or "tage" in line or may_name_local_phase(line)
+
+
 def phases(doc: Document) -> tuple[Phase, ...]:
     """Headings that name a phase. A lone H1 is the document title, not a phase."""
     return doc.derive(_phases)
@@ -59,20 +72,19 @@ def _phases(doc: Document) -> tuple[Phase, ...]:
         if lone_title and section.level == 1:
             continue
         if match := _HEADING_RE.match(section.title):
-            found.append(Phase(index, section, normalise(match.group(1), match.group(2))))
+            found.append(Phase(index, section, phase_key(match)))
     return tuple(found)
 
 
 def section_key(section: Section) -> str:
     """A finding key that survives edits to the heading's status or estimate: the phase id if any."""
     match = _HEADING_RE.match(section.title)
-    return normalise(match.group(1), match.group(2)) if match else section.key
+    return phase_key(match) if match else section.key
 
 
 def mentioned_phases(lines: Iterable[str]) -> frozenset[str]:
     """Every phase id named anywhere in *lines*."""
-    return frozenset(normalise(m.group(1), m.group(2)) for line in lines if "hase" in line or "tage" in line
-                     for m in MENTION_RE.finditer(line))
+    return frozenset(phase_key(m) for line in lines if may_mention_phase(line) for m in MENTION_RE.finditer(line))
 
 
 def section_status(doc: Document, section: Section) -> Status | None:

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from rules.core.model import DateRef, Document, Estimate, Section, Table, TaskDocs, normalise_title
 from rules.core.phases import PHASE_WORD, PHASE_WORDS
 from rules.core.text import strip_comments
+from rules.core.vocabulary import LOCAL_PHASE
 
 LABEL_RE = re.compile(r"^\s*+(?:[-*+>]\s++)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
-_PHASE_TITLE_RE = re.compile(rf"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?{PHASE_WORD}\s+\w")
+_PHASE_TITLE_RE = re.compile(rf"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:(?i:{PHASE_WORD})\s+\w|{LOCAL_PHASE})")
 _PHASE_WORDS = tuple(f"{word.title()} " for word in PHASE_WORDS)
 
 

@@ -11,6 +11,7 @@ from rules.core.phases import PHASE_WORD
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import has_timeline, phase_estimates, phase_id, phase_sections
 from rules.core.size import scaled_to_size
+from rules.core.vocabulary import ACCEPTANCE_WORDS, DURATION_LABELS, GOAL_LABELS
 from rules.plan._phase_facts import PhaseFacts
 
 # The lead of a line (blanks, quote and list marks, numbering) up to a label. It stops at a line end and
@@ -19,17 +20,19 @@ _LEAD = r"^(?:[^\S\n]|[>*_#+\-\d.|])*+"
 _GOAL_RE = re.compile(
     rf"(?im){_LEAD}(?:goals?|objectives?|purpose|aim|intent|outcomes?|why|approach|scope|summary)\b[\s*_]*(?:[:：]|$)"
     r"|\((?:goal|objective)\s*[:：]|목표"
+    rf"|(?m:{_LEAD}(?:{'|'.join(GOAL_LABELS)})[\s*_]*[:：])"  # the team's language: "目标：", "Cel:"
 )
 _ACCEPT_RE = re.compile(
     r"(?i)\bacceptance\b|\bdeliverables?\b|\bdone when\b|\bdefinition of done\b|\bexit criteria\b"
     r"|\b(?:success|completion) (?:criteria|metrics?)\b|\bexpected (?:outcome|result|behaviou?r)s?\b"
-    r"|\btest (?:cases?|scenarios?|plan)\b|완료 (?:조건|기준)|산출물"
+    r"|\btest (?:cases?|scenarios?|plan)\b|완료 (?:조건|기준)|산출물|" + "|".join(ACCEPTANCE_WORDS) +
     rf"|(?m:{_LEAD}(?:verification|verify|tests?|checks?)\b[\s*_]*[:：])"
     r"|(?m:^#{2,6}[^\S\n]++[\d.]*+[^\S\n]*+(?:verification|acceptance|test cases|tests?\b|testing\b))"
 )
 _DURATION_RE = re.compile(
     rf"(?im){_LEAD}(?:duration|estimated?(?: time| effort)?|effort|time ?box|eta|due|deadline"
     r"|target(?: date)?|timeline)\b[\s*_]*[:：]|\b(?:weeks?|days?|sprint)\s+\d+\b|기간|소요"
+    rf"|(?m:{_LEAD}(?:{'|'.join(DURATION_LABELS)})[\s*_]*[:：])|[(（](?:{'|'.join(DURATION_LABELS)})\s*[:：]"
 )
 # Six words or more (not a list item, table, heading or label): \s*+ and possessive words behave as
 # \W* and \S+\s+ would here, without their quadratic backtracking over a line of punctuation.
@@ -43,11 +46,12 @@ _NOT_A_NAME = frozenset({
     "priority", "current", "next", "status", "phase", "stage",
 })
 _GOAL_WORDS = ("goal", "objective", "purpose", "aim", "intent", "outcome", "why", "approach", "scope",
-               "summary", "목표")
+               "summary", "목표", *(w for w in GOAL_LABELS if w.isalpha()))
 _DURATION_WORDS = ("duration", "estimat", "effort", "time", "eta", "due", "deadline", "target", "week",
-                   "day", "sprint", "기간", "소요")
+                   "day", "sprint", "기간", "소요", "工", "预", "耗", "見積", "期間", "所要", "czas", "срок",
+                   "оценка", "длительность", "duraci", "duraç", "dauer", "aufwand")
 _ACCEPT_WORDS = ("acceptance", "deliverable", "done", "criteria", "expected", "verif", "test", "success",
-                 "metric", "check", "완료", "산출물")
+                 "metric", "check", "완료", "산출물", *(w.split()[0] for w in ACCEPTANCE_WORDS))
 _SHELVED = frozenset({Status.OPTIONAL, Status.PAUSED})
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Section, TaskDocs
-from rules.core.phases import MENTION_RE, ancestors, is_deferred_phase
+from rules.core.phases import MENTION_RE, ancestors, is_deferred_phase, phase_key
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import core_documents, set_aside, story
 from rules.story._common import blocker_notes, criteria_blocks, finished_how, quote, where
@@ -104,7 +104,7 @@ def _phase_criteria(doc: Document, done: Done) -> Iterator[tuple[Section, str, l
     for section in doc.sections:
         if not in_criteria_title(doc, section) or is_deferred_phase(doc, section):
             continue
-        named = {m.group(2).upper() for m in MENTION_RE.finditer(section.title)}
+        named = {phase_key(m).split(" ", 1)[1] for m in MENTION_RE.finditer(section.title)}
         if len(named) != 1 or (phase := next(iter(named))) not in done:
             continue
         items = [i for i in doc.items_in(section) if not set_aside(i)]

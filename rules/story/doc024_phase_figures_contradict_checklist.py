@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Table, TaskDocs
-from rules.core.phases import MENTION_RE, is_phase_tracker, is_set_aside, normalise, phases, short
+from rules.core.phases import MENTION_RE, is_phase_tracker, is_set_aside, phase_key, phases, short
 from rules.core.rule import Rule, RuleContext
 from rules.core.tallies import HEADING_COUNT_RE, readings, totals
 
@@ -177,7 +177,7 @@ def _phase_of_percent(text: str) -> str | None:
 
 
 def _one_phase(text: str) -> str | None:
-    found = {normalise(m.group(1), m.group(2)) for m in MENTION_RE.finditer(text)}
+    found = {phase_key(m) for m in MENTION_RE.finditer(text)}
     return found.pop() if len(found) == 1 else None
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
-from rules.core.phases import MENTION_RE, short
+from rules.core.phases import MENTION_RE, phase_key, short
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import clip, fold
 from rules.story._next_steps import Done, done_phases
@@ -73,7 +73,8 @@ def _stale_focus(doc: Document, done: Done) -> Iterator[tuple[int, str, tuple[Do
         mention = MENTION_RE.search(clip(raw), focus.start(1))
         if mention is None:
             continue
-        part = mention.group(2).upper()
+        key = phase_key(mention)
+        part = key.split(" ", 1)[1]
         reported = done.get(part) or done.get(part.split(".")[0])
         if reported is not None:
-            yield number, f"{mention.group(1).capitalize()} {part}", reported
+            yield number, key, reported

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Status, TaskDocs
-from rules.core.phases import MENTION_RE, is_deferred_phase, normalise, phases, section_status
+from rules.core.phases import MENTION_RE, is_deferred_phase, phase_key, phases, section_status
 from rules.core.rule import Rule, RuleContext
 
 
@@ -79,7 +79,7 @@ def _title_phase(doc: Document) -> str | None:
     if title is None or title.level != 1 or sum(1 for s in doc.sections if s.level == 1) != 1:
         return None
     match = MENTION_RE.match(title.title.lstrip("#*_ "))
-    return normalise(match.group(1), match.group(2)) if match else None
+    return phase_key(match) if match else None
 
 
 def _has_tasks(doc: Document, section: Section) -> bool:

@@ -14,12 +14,13 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.size import scaled_to_size
 from rules.core.state import finished
 from rules.core.text import has_cue
+from rules.core.vocabulary import DEPENDENCY_WORDS
 
 # Ways to note a dependency: depends on, blocked by, blocks, after/before/once phase N, requires,
 # prerequisite, "Phase 2 → Phase 3". Each is a literal that starts the match and what must follow it,
 # searched in the folded text (Document.lower), case-insensitively in effect.
 _CUES: tuple[tuple[str, re.Pattern[str] | None], ...] = (
-    ("depend", None), ("prerequisite", None), ("선행", None), ("의존", None),
+    ("depend", None), ("prerequisite", None), *((word, None) for word in DEPENDENCY_WORDS),
     ("blocked", re.compile(r"blocked[ -]by")),
     ("blocks", re.compile(r"\bblocks\b")),
     ("requires", re.compile(r"\brequires\b")),
