@@ -3,7 +3,7 @@
 ``"✅ COMPLETED - All work finished"`` → DONE; ``"Planning Complete - Ready for Implementation"``
 → PLANNING (the planning is what is complete); ``"Core complete, testing pending"`` → REVIEW;
 ``"Phase 1A Complete"`` → DONE, but only for the part it names (``Phase 1A``). English first, then
-the few Korean words the model already meets.
+the other languages' words (rules/core/vocabulary.py: ``완료``, ``已完成``, ``zakończone``, ``завершено``…).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from rules.core.extract import find_status
 from rules.core.model import Status
 from rules.core.text import fold
+from rules.core.vocabulary import STATUS_WORDS
 
 
 class State(enum.StrEnum):
@@ -81,12 +82,12 @@ _PHRASES: tuple[tuple[str, State], ...] = (
     ("pending", State.NOT_STARTED),
     ("todo", State.NOT_STARTED),
     ("to do", State.NOT_STARTED),
-    ("진행 중", State.IN_PROGRESS),
-    ("진행중", State.IN_PROGRESS),
-    ("완료", State.DONE),
-    ("계획", State.PLANNING),
-    ("대기", State.NOT_STARTED),
 )
+_KIND_STATE = {"done": State.DONE, "in_progress": State.IN_PROGRESS, "not_started": State.NOT_STARTED,
+               "pending": State.NOT_STARTED, "planning": State.PLANNING, "review": State.REVIEW,
+               "blocked": State.BLOCKED, "paused": State.BLOCKED}
+_PHRASES += tuple(sorted(((word, _KIND_STATE[kind]) for word, kind in STATUS_WORDS.items()),
+                         key=lambda pair: -len(pair[0])))
 _PHRASE_STATE = dict(_PHRASES)
 _PHRASE_RE = re.compile(
     r"(?<![\w-])(?:not\s+(?:yet\s+)?(?P<neg>complete[d]?|done|finished|started)|"
@@ -103,7 +104,8 @@ _EMOJI_STATE: dict[Status, State] = {
 }
 _EMOJI = re.compile("[✅✔☑🎉⏳⏸🔄🟡🚧⛔🚫⬜]")
 # A statement about one part of the work: "Phase 1A Complete", "Phases 2 & 3 complete", "Session 1 done".
-_PART_WORDS = r"phases?|stages?|steps?|sessions?|sprints?|milestones?|parts?|sub-?phases?|tasks?|단계"
+_PART_WORDS = (r"phases?|stages?|steps?|sessions?|sprints?|milestones?|parts?|sub-?phases?|tasks?|단계"
+               r"|faz[ay]|etap[yu]?|этап[ыа]?|фаз[ыа]|fases?|etapas?")  # "Faza 1 zakończona", "Этап 2 завершён"
 _PART_RE = re.compile(
     rf"(?<![\w-])(?:{_PART_WORDS})\s*+([0-9]{{1,3}}(?:\.[0-9]{{1,3}})?[a-z]?\b"
     r"(?:\s*+(?:,|&|and|/|-|–|to)\s*+[0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]?\b){0,8})"

@@ -11,7 +11,14 @@ import re
 
 from rules.core.model import DateRef, Estimate, Progress, Status
 from rules.core.text import fold
-from rules.core.vocabulary import LOCAL_PHASE, SIZE_LABELS, local_phase_id, may_name_local_phase
+from rules.core.vocabulary import (
+    LOCAL_PHASE,
+    SIZE_LABELS,
+    STATUS_LABELS,
+    STATUS_WORDS,
+    local_phase_id,
+    may_name_local_phase,
+)
 
 # --- statuses --------------------------------------------------------------------------------
 
@@ -83,6 +90,40 @@ _LABELLED_FOLDED_RE = re.compile(_LABELLED_RE.pattern.removeprefix("(?i)"))
 
 def _status_word(word: str) -> Status | None:
     return _WORD_STATUS.get(re.sub(r"[ _-]+", " ", word.lower()))
+
+
+# The other languages' status words (rules/core/vocabulary.py), read only where a status stands: after
+# a status label ("상태: 완료", "状态：已完成"), in brackets ("(w toku)", "（已完成）"), or after a
+# separator ("Faza 2: zakończone", "阶段 1 — 进行中"), and only as the last words of their clause: the
+# word must end the line or be followed by a bracket, punctuation, a dash or a mark ("2단계: 완료 조건
+# 정의" defines completion criteria; it says nothing of the phase's status). Lower case, on the folded line.
+_KIND_STATUS = {"done": Status.COMPLETE, "in_progress": Status.IN_PROGRESS, "not_started": Status.NOT_STARTED,
+                "pending": Status.PENDING, "planning": Status.PENDING, "blocked": Status.BLOCKED,
+                "paused": Status.PAUSED}
+_LOCAL_STATUS = {word: _KIND_STATUS[kind] for word, kind in STATUS_WORDS.items() if kind in _KIND_STATUS}
+_LOCAL_WORDS = "|".join(re.escape(w).replace(r"\ ", r"[ _-]") for w in sorted(_LOCAL_STATUS, key=len, reverse=True))
+_LOCAL_LABELLED_RE = re.compile(
+    rf"(?:(?<![\w-])(?:status|{'|'.join(STATUS_LABELS)})[*_]*+\s*+[:=：]\s*+[*_]*+\s*+|[(\[（【]\s*+|\s[—–-]\s++"
+    rf"|[:：]\s*+)({_LOCAL_WORDS})(?=[*_]*+\s*+(?:$|[)\]）】,，.。;；!|/]|[—–-]|[✅⏳🔄🟡🚧⛔🚫⬜⏸❌]))"
+)
+# Pre-test for _LOCAL_LABELLED_RE on an ASCII line (any other line is searched): a stem of each of its
+# ASCII words (German, Spanish, Portuguese, Polish).
+_LOCAL_ASCII_STEM = re.compile("complet|termin|curs|progres|pend|inicia|planifica|planeja|bloque|pausa|conclu"
+                               "|andamento|gotow|zrobi|tok|trakci|zaplan|zablok|wstrzym|erledigt|abgeschl|fertig"
+                               "|arbeit|offen|begonnen|geplant|blockiert|pausiert")
+
+
+_LOCAL_LABEL = re.compile("|".join(w for w in STATUS_LABELS if not w.isascii()), re.IGNORECASE)
+
+
+def _local_status(text: str, folded: str, end: int) -> tuple[int, Status] | None:
+    """Where the first labelled status word of another language stands on the line, and its status."""
+    if text.isascii() and _LOCAL_ASCII_STEM.search(folded) is None:
+        return None
+    found = _LOCAL_LABELLED_RE.search(folded, 0, end)
+    if found is None:
+        return None
+    return found.start(1), _LOCAL_STATUS[re.sub(r"[ _-]+", " ", found.group(1))]
 
 
 _MARK_RE = re.compile(_EMOJI_RE.pattern + "|" + _UPPER_RE.pattern)
@@ -172,12 +213,17 @@ def find_status(text: str, *, labelled: bool = True, marks: dict[str, Status] | 
         status = (marks and marks.get(token)) or _EMOJI_STATUS.get(token) or _status_word(token)
         if status is not None:
             best = (start, status)
+    folded = None
     if (labelled or "tatus" in text) and _STATUS_STEM.search(folded := fold(text)):
         found = _LABELLED_FOLDED_RE.search(folded, 0, best[0] if best else len(text))
         if found:
             status = _status_word(found.group(1))
             if status is not None and (best is None or found.start(1) < best[0]):
                 best = (found.start(1), status)
+    if labelled or "tatus" in text or (not text.isascii() and _LOCAL_LABEL.search(text) is not None):
+        local = _local_status(text, folded if folded is not None else fold(text), best[0] if best else len(text))
+        if local is not None and (best is None or local[0] < best[0]):
+            best = local
     return best[1] if best else None
 
 

@@ -22,6 +22,7 @@ from rules.core.model import CheckItem, Document, Progress, Role, Status, TaskDo
 from rules.core.phases import is_legend_item
 from rules.core.sections import first_subsection_line, title_section
 from rules.core.text import clip, strip_comments
+from rules.core.vocabulary import STATUS_LABELS
 
 __all__ = ["HEADER_LINES", "State", "Statement", "TaskState", "TaskStory", "core_documents", "file_statements",
            "footer_statements", "open_work", "overall", "set_aside", "story"]
@@ -72,14 +73,17 @@ class TaskStory:
 
 
 # "**Status:** …", "> Status: …", "- **Overall Progress**: …", "상태: …", "## 구현 상태: 완료"
-# (Korean "implementation status"); never a table row.
+# (Korean "implementation status"), "状态：已完成", "Stan: w toku"; never a table row.
 _LABEL_RE = re.compile(
     r"^\s*+(?:>\s*+)?(?:[-*+]\s++)?(?:#{1,6}\s++)?[*_]*+\s*+"
     r"((?:overall|current|project|task|implementation|work)\s+|(?:전체|현재|구현|작업|프로젝트)\s*+)?"
-    r"(status|state|progress|상태|진행\s?상태|진행률)"
+    rf"(status|state|progress|{'|'.join(STATUS_LABELS)})"
     r"\s*+[*_]*+\s*+[:：]\s*+[*_]*+\s*+(?P<value>\S.*)$",
     re.IGNORECASE,
 )
+_LABEL_CUES = ("status", "state", "progress", "상태", "진행", "状态", "狀態", "状態", "进度", "進度", "進捗",
+               "ステータス", "stan", "статус", "состояние", "прогресс", "estado", "progres", "situação", "fortschritt")
+_PROGRESS_LABELS = ("progress", "진행", "进度", "進度", "進捗", "прогресс", "progreso", "progresso", "fortschritt")
 _NOTE_RE = re.compile(r"\(([^()]{3,80})\)\s*$")
 _MARKUP_RE = re.compile(r"[*_`]+")
 
@@ -102,7 +106,7 @@ def _statements(doc: Document) -> tuple[Statement, ...]:
     title = doc.title
     if title is not None and title.level == 1 and (state := from_status(title.status)) is not None:
         found[title.line] = Statement("badge", state, title.line, title.title, "header")
-    for number in doc.lines_containing(("status", "state", "progress", "상태", "진행")):
+    for number in doc.lines_containing(_LABEL_CUES):
         if number in doc.code_lines or number in found:
             continue
         if (statement := _label(doc.line_text(number), number, place(number))) is not None:
@@ -133,7 +137,7 @@ def _label(text: str, number: int, where: str) -> Statement | None:
     state, scoped, done, ambiguous = read_value(value)
     if state is None or ambiguous:
         return None
-    if match.group(2).lower().startswith(("progress", "진행")) and state is State.DONE and "/" in value:
+    if match.group(2).lower().startswith(_PROGRESS_LABELS) and state is State.DONE and "/" in value:
         progress = _fraction_state(value)
         state = progress if progress is not None else state
     return Statement("label", state, number, value[:120], where, scoped, done)
