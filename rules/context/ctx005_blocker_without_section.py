@@ -10,6 +10,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import headings, snippet, synonyms
+from rules.core.vocabulary import BLOCKER_HEADINGS, RISK_HEADINGS
 
 _MENTION_RE = re.compile(r"(?i)\bblockers?\b|\bblocked\s+(?:by|on)\b")
 _NEGATED_RE = re.compile(
@@ -18,7 +19,8 @@ _NEGATED_RE = re.compile(
 )
 _ISSUES = synonyms(
     "blockers?", "blocking issues?", "risks?", "issues?", "problems?", "impediments?",
-    "open questions?", "concerns", "caveats", "gotchas", "known (?:bugs|limitations)", "위험", "이슈", "문제",
+    "open questions?", "concerns", "caveats", "gotchas", "known (?:bugs|limitations)", "이슈", "문제",
+    *BLOCKER_HEADINGS, *RISK_HEADINGS,
 )
 
 

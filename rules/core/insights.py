@@ -20,6 +20,7 @@ from rules.core.model import Document, Section, Table, TaskDocs
 from rules.core.phases import PHASE_WORD
 from rules.core.report import Scaffold
 from rules.core.rule import RuleContext
+from rules.core.vocabulary import DECISION_WORDS
 
 MAX_STRENGTHS = 6
 
@@ -304,7 +305,7 @@ _RATIONALE_RE = re.compile(r"(?i)\b(?:because|rationale|reason|why|so that|since
 
 def _decisions(task: TaskDocs, ctx: RuleContext) -> _Strength | None:
     for doc in _docs(task.context, task.plan):
-        for section in _sections(doc, "decision", "결정"):
+        for section in _sections(doc, *DECISION_WORDS):
             entries = _decision_entries(doc, section)
             reasoned = [e for e in entries if _RATIONALE_RE.search(e)]
             if len(entries) >= 2 and len(reasoned) >= 0.8 * len(entries):

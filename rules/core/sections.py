@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rules.core.model import DateRef, Document, Estimate, Section, Table, TaskDocs, normalise_title
 from rules.core.phases import PHASE_WORD, PHASE_WORDS
 from rules.core.text import strip_comments
-from rules.core.vocabulary import LOCAL_PHASE
+from rules.core.vocabulary import LOCAL_PHASE, RISK_HEADINGS, TIMELINE_HEADINGS
 
 LABEL_RE = re.compile(r"^\s*+(?:[-*+>]\s++)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
 _PHASE_TITLE_RE = re.compile(rf"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:(?i:{PHASE_WORD})\s+\w|{LOCAL_PHASE})")
@@ -113,7 +113,7 @@ def _has_phase_ancestor(doc: Document, section: Section, indices: set[int]) -> b
     return False
 
 
-RISKS = synonyms("risks?", "threats?", "pitfalls?", "concerns", "위험", "리스크", "риски?")
+RISKS = synonyms("risks?", "threats?", "pitfalls?", "concerns", *RISK_HEADINGS)
 _ASIDE_RE = re.compile(r"\([^()]*\)")
 
 
@@ -142,8 +142,7 @@ def timeline_table(doc: Document) -> Table | None:
 
 
 TIMELINE = synonyms("timelines?", "schedules?", "estimated?", "estimates", "effort", "durations?",
-                    "deadlines?", "eta", "일정", "타임라인", "harmonogram\\w*",
-                    r"\S*(?:时间线|时间表|时间安排|排期|里程碑)\S*")
+                    "deadlines?", "eta", *TIMELINE_HEADINGS)
 
 
 def has_timeline(doc: Document) -> bool:

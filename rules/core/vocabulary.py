@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BLOCKER_HEADINGS", "CURRENT_STATE_HEADINGS", "DECISION_HEADINGS", "LOCAL_PHASE", "NEXT_HEADINGS",
+__all__ = ["BLOCKER_HEADINGS", "CURRENT_STATE_HEADINGS", "DECISION_WORDS", "LOCAL_PHASE", "NEXT_HEADINGS",
            "OVERVIEW_HEADINGS", "RISK_HEADINGS", "STATUS_LABELS", "STATUS_WORDS", "SUCCESS_HEADINGS",
-           "TASK_HEADINGS", "TIMELINE_HEADINGS", "local_phase_id", "may_name_local_phase", "unspaced"]
+           "TIMELINE_HEADINGS", "local_phase_id", "may_name_local_phase", "unspaced"]
 
 
 def unspaced(*words: str) -> str:
@@ -146,14 +146,12 @@ SUCCESS_HEADINGS = ("성공", "완료 조건", "완료 기준", "수락 기준",
                     "критерии \\w+", "criterios? de \\w+", "critérios? de \\w+", "akzeptanzkriterien",
                     "erfolgskriterien", "abnahmekriterien",
                     unspaced("成功", "验收标准", "完成标准", "受け入れ基準", "完了条件", "成功基準"))
-DECISION_HEADINGS = ("결정", "decyzj\\w*", "решени\\w*", "decisiones", "decisões", "entscheidungen",
-                     unspaced("决策", "决定", "決定", "決策"))
+# Substrings of a decisions heading's key ("주요 결정사항", "决策记录", "Decyzje techniczne").
+DECISION_WORDS = ("결정", "decyzj", "решени", "decisi", "entscheidung", "决策", "决定", "決定", "決策")
 BLOCKER_HEADINGS = ("차단", "블로커", "blokery", "blokady", "блокеры", "блокирующие \\w+", "bloqueos",
                     "bloqueios", unspaced("阻塞", "障碍", "ブロッカー", "阻害要因"))
 TIMELINE_HEADINGS = ("일정", "타임라인", "harmonogram\\w*", "график", "сроки", "cronograma", "zeitplan",
                      unspaced("时间线", "时间表", "时间安排", "排期", "里程碑", "スケジュール", "日程"))
-TASK_HEADINGS = ("작업 목록", "할 일", "zadania", "задачи", "tareas", "tarefas", "aufgaben",
-                 unspaced("任务清单", "任务列表", "タスク一覧", "作業一覧"))
 
 # --- phase details (labels before a colon, regex fragments) -----------------------------------
 
@@ -169,3 +167,12 @@ ACCEPTANCE_WORDS = ("验收", "完成标准", "交付物", "受け入れ基準",
 # Words that note an order between pieces of work: "依赖", "선행", "zależy", "зависит", "abhängig".
 DEPENDENCY_WORDS = ("依赖", "依賴", "前置条件", "依存", "前提条件", "선행", "의존", "zależn", "zależy", "зависит",
                     "зависимост", "abhängig", "requisito previo", "pré-requisito")
+
+# --- risks and their mitigations (substrings, lower case) ------------------------------------
+
+# A risk table's name column ("| 风险 |", "| Ryzyko |").
+RISK_WORDS = ("위험", "리스크", "риск", "风险", "風險", "リスク", "ryzyk", "riesgo", "risco", "risiko")
+# A mitigation ("缓解策略：", "| Mitygacja |", "对策", "Gegenmaßnahme").
+MITIGATION_WORDS = ("대응", "완화", "해결", "방지", "митигац", "смягчен", "меры", "缓解", "应对", "应急", "对策",
+                    "規避", "规避", "対策", "軽減", "回避", "mitygac", "łagodz", "zapobieg", "mitigación", "mitigação",
+                    "gegenmaßnahme", "minderung")

@@ -27,6 +27,7 @@ from rules.core.sections import (
 )
 from rules.core.size import is_small, one_session
 from rules.core.state import finished
+from rules.core.vocabulary import CURRENT_STATE_HEADINGS, OVERVIEW_HEADINGS, RISK_HEADINGS, SUCCESS_HEADINGS
 
 GroupName = Literal[
     "overview", "current-state", "phases", "risks", "success-metrics", "timeline", "related-documents"
@@ -61,13 +62,12 @@ GROUPS: dict[str, _Group] = {
         synonyms("overview", "executive summary", "^(?:project |plan |task )?summary", "problem statement",
                  "(?:proposed|target|desired|future) state",
                  "tl ?dr", "goals?", "objectives?", "purpose", "introduction", "abstract", "mission",
-                 "개요", "요약", "목적", "podsumowanie\\w*", _zh("摘要", "概述", "概要")),
+                 *OVERVIEW_HEADINGS),
     ),
     "current-state": _Group(
         "Current State", Severity.MEDIUM, 20, "where things stand today",
         synonyms("current", "background", "context", "problem", "as is", "status quo", "baseline",
-                 "existing", "motivation", "situation", "현재", "현황", "배경", "(?:obecny|aktualny) stan",
-                 "stan (?:obecny|aktualny)", _zh("当前状态", "现状", "背景")),
+                 "existing", "motivation", "situation", "현재", "배경", _zh("背景"), *CURRENT_STATE_HEADINGS),
     ),
     "phases": _Group(
         "Implementation Phases", Severity.HIGH, 45, "phases with goals, durations and acceptance criteria",
@@ -78,14 +78,12 @@ GROUPS: dict[str, _Group] = {
     ),
     "risks": _Group(
         "Risks and Mitigation", Severity.MEDIUM, 20, "each risk with likelihood, impact and mitigation",
-        synonyms("risks?", "threats?", "pitfalls?", "concerns", "mitigations?", "위험", "리스크", "ryzyk\\w*",
-                 _zh("风险")),
+        synonyms("risks?", "threats?", "pitfalls?", "concerns", "mitigations?", *RISK_HEADINGS),
     ),
     "success-metrics": _Group(
         "Success Metrics", Severity.MEDIUM, 15, "measurable criteria for done",
         synonyms("success", "acceptance criteria", "definition of done", "done when", "exit criteria",
-                 "completion criteria", "kpis?", "metrics", "성공", "완료 조건", "완료 기준", "sukces\\w*",
-                 "mierniki", _zh("成功", "验收标准")),
+                 "completion criteria", "kpis?", "metrics", *SUCCESS_HEADINGS),
     ),
     "timeline": _Group(
         "Timeline", Severity.LOW, 15, "a schedule summarising the phases",

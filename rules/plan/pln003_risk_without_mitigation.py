@@ -10,11 +10,12 @@ from rules.core.model import Document, Section, Table, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import risk_headings, snippet, synonyms
 from rules.core.size import scaled_to_size
+from rules.core.vocabulary import MITIGATION_WORDS, RISK_WORDS
 
 _MITIGATION_RE = re.compile(
     r"(?i)mitigat|→|⇒|(?<!-)->|\bcontingenc|\bfall ?back|\bworkaround|\bcountermeasure|\bplan b\b"
     r"|\b(?:addressed|handled) by\b|\b(?:response|action|solution|remedy)\s*+\**+\s*+[:：]"
-    r"|대응|완화|해결|방지|митигац|смягчен|меры\b"
+    r"|меры\b|" + "|".join(w for w in MITIGATION_WORDS if w != "меры")
 )
 _RISK_ITEM_RE = re.compile(r"(?i)^\W*(?:risk|r)\s*#?\d+\b|^\W*risk\s*[:：—–-]")
 _RISK_ATTRS_RE = re.compile(r"(?i)\b(?:likelihood|probability|impact|severity)\b\s*+\**+\s*+[:：]")
@@ -23,9 +24,11 @@ _ATTR_RE = re.compile(
     r"(?i)^\W*(?:likelihood|probability|impact|severity|status|owner|trigger|detection)\W{0,3}[:：(]"
 )
 _MITIGATION_LABEL_RE = re.compile(
-    r"(?i)^\W*(?:mitigat|(?:contingency|response|fall ?back|actions?|plan|대응|완화|митигац|меры)\w*\W{0,3}[:：])"
+    r"(?i)^\W*(?:mitigat|(?:contingency|response|fall ?back|actions?|plan|"
+    + "|".join(MITIGATION_WORDS) + r")\w*\W{0,3}[:：])"
 )
-_MITIGATIONS = synonyms("^(?:mitigations?|mitigation strateg(?:y|ies)|contingenc(?:y|ies)|대응|완화|митигаци[яи]|меры)")
+_MITIGATIONS = synonyms("^(?:mitigations?|mitigation strateg(?:y|ies)|contingenc(?:y|ies)|меры|"
+                        + "|".join(rf"\S*{w}\w*" for w in MITIGATION_WORDS) + ")")
 # A risk item that names the risk, then, after a dash or a semicolon, what is done about it:
 # "**Runner compromised** — network-isolated, disposable; credentials rotated weekly". Only the part
 # after the separator is read, for the participles and nouns of a countermeasure, and never when it
@@ -40,9 +43,9 @@ _TREATMENT_RE = re.compile(
 _NEGATION_RE = re.compile(r"(?i)\b(?:not|no|never|without|un\w+ed)\b|n't\b")
 _UNMITIGATED_RE = re.compile(r"(?i)\bno mitigation|mitigation\W{0,4}(?:tbd|todo|none|pending|n/a|\?)")
 _NO_RISK = synonyms("no risks?", "non risks?")
-_NAME_COLUMNS = ("risk", "threat", "issue", "concern", "위험", "리스크", "риск")
+_NAME_COLUMNS = ("risk", "threat", "issue", "concern", *RISK_WORDS)
 _MITIGATION_COLUMNS = ("mitigat", "response", "countermeasure", "contingenc", "action", "plan",
-                       "대응", "완화", "митигац", "смягчен", "меры")
+                       *MITIGATION_WORDS)
 _EMPTY = frozenset({"", "-", "—", "–", "?", "tbd", "tba", "todo", "n/a", "na", "none"})
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
 from rules.core.story import Statement, TaskState, TaskStory, core_documents
 from rules.core.text import strip_comments
+from rules.core.vocabulary import BLOCKER_HEADINGS
 
 
 def where(doc: Document, line: int) -> str:
@@ -188,7 +189,8 @@ _RESOLVED_RE = re.compile(r"(?i)~~|✅|☑|\b(?:resolved|fixed|unblocked|cleared
                           r"no longer|was blocked|were blocked|해결)\b")
 _HYPOTHETICAL_RE = re.compile(r"(?i)\b(?:if|could|might|may|would|risk|potential(?:ly)?|possible)\b")
 _BLOCKER_SECTION_RE = re.compile(r"^(?:current |known |open |active |remaining )?(?:blockers?|blocked|impediments?"
-                                 r"|blockers (?:and|&) (?:risks|issues)|차단|블로커)(?: issues| list)?$")
+                                 r"|blockers (?:and|&) (?:risks|issues)|" + "|".join(BLOCKER_HEADINGS)
+                                 + r")(?: issues| list)?$")
 
 
 def blocker_notes(task: TaskDocs) -> list[BlockerNote]:
