@@ -104,13 +104,17 @@ _LOCAL_STATUS = {word: _KIND_STATUS[kind] for word, kind in STATUS_WORDS.items()
 _LOCAL_WORDS = "|".join(re.escape(w).replace(r"\ ", r"[ _-]") for w in sorted(_LOCAL_STATUS, key=len, reverse=True))
 _LOCAL_LABELLED_RE = re.compile(
     rf"(?:(?<![\w-])(?:status|{'|'.join(STATUS_LABELS)})[*_]*+\s*+[:=：]\s*+[*_]*+\s*+|[(\[（【]\s*+|\s[—–-]\s++"
-    rf"|[:：]\s*+)({_LOCAL_WORDS})(?=[*_]*+\s*+(?:$|[)\]）】,，.。;；!|/]|[—–-]|[✅⏳🔄🟡🚧⛔🚫⬜⏸❌]))"
+    rf"|[:：]\s*+)({_LOCAL_WORDS})(?=[*_]*+\s*+(?:$|[)\]）】,，.。;；!|/<]|[—–-]|[✅⏳🔄🟡🚧⛔🚫⬜⏸❌]))"
 )
 # Pre-test for _LOCAL_LABELLED_RE on an ASCII line (any other line is searched): a stem of each of its
 # ASCII words (German, Spanish, Portuguese, Polish).
-_LOCAL_ASCII_STEM = re.compile("complet|termin|curs|progres|pend|inicia|planifica|planeja|bloque|pausa|conclu"
-                               "|andamento|gotow|zrobi|tok|trakci|zaplan|zablok|wstrzym|erledigt|abgeschl|fertig"
-                               "|arbeit|offen|begonnen|geplant|blockiert|pausiert")
+_LOCAL_ASCII_STEM = re.compile("completad|terminad|en curso|progreso|progresso|pendient|pendent|iniciad|planifica"
+                               "|planeja|bloquead|en pausa|concluid|andamento|gotowe|zrobi|w toku|w trakcie|zaplan"
+                               "|zablok|wstrzym|erledigt|abgeschlossen|fertig|in arbeit|bearbeitung|offen|begonnen"
+                               "|geplant|blockiert|pausiert")
+# …and on any other line, a letter of a script (or an accented letter) the other words are written in:
+# an English line with an em dash or an emoji is not searched.
+_LOCAL_SCRIPT = re.compile("[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff\u0400-\u04ffąęłńóśźżćãõçéíúâêô]")
 
 
 _LOCAL_LABEL = re.compile("|".join(w for w in STATUS_LABELS if not w.isascii()), re.IGNORECASE)
@@ -118,7 +122,7 @@ _LOCAL_LABEL = re.compile("|".join(w for w in STATUS_LABELS if not w.isascii()),
 
 def _local_status(text: str, folded: str, end: int) -> tuple[int, Status] | None:
     """Where the first labelled status word of another language stands on the line, and its status."""
-    if text.isascii() and _LOCAL_ASCII_STEM.search(folded) is None:
+    if _LOCAL_ASCII_STEM.search(folded) is None and (text.isascii() or _LOCAL_SCRIPT.search(text) is None):
         return None
     found = _LOCAL_LABELLED_RE.search(folded, 0, end)
     if found is None:
@@ -281,7 +285,6 @@ _SIZE_RE = re.compile(
 # Pre-tests for find_estimates: each starts with a character class or is a plain substring test,
 # so it runs in C without trying an alternation at every position.
 _DIGIT_UNIT = re.compile(r"\d\s?[mhdwMHDW]")
-_LOCAL_SIZE_CUE = re.compile("|".join(SIZE_LABELS), re.IGNORECASE)
 _SIZE_TAG = re.compile(r"[`\[(](?:XXL|XL|XS|S|M|L)[`\])]")
 
 
@@ -298,8 +301,9 @@ _AGO_RE = re.compile(r"(?i)\s*(?:ago|earlier|before now)\b")  # "2 hours ago": a
 def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
     """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``; ``2 hours ago`` none."""
     words = ("ffort" in text or "ize" in text or "stimate" in text or "EFFORT" in text or "SIZE" in text
-             or "ESTIMATE" in text or "ufwand" in text
-             or (not text.isascii() and _LOCAL_SIZE_CUE.search(text) is not None))
+             or "ESTIMATE" in text or "ufwand" in text or "sfuerzo" in text
+             or (not text.isascii() and ("工" in text or "공수" in text or "규모" in text or "akład" in text
+                                         or "sforç" in text or "рудоё" in text)))
     durations = _DIGIT_UNIT.search(text) is not None
     sizes = words or (("`" in text or "[" in text or "(" in text) and _SIZE_TAG.search(text) is not None)
     if not durations and not sizes:  # most lines: one scan for a digit, substring tests for the rest
@@ -337,6 +341,7 @@ _LOCAL_LAST_UPDATED = (
     r"(?:최종|마지막)\s*(?:업데이트|수정)(?:일)?|"
     r"ostatnia[\s_-]+aktualizacja|zaktualizowano|última[\s_-]+actualización|actualizado|última[\s_-]+atualização|"
     r"dernière[\s_-]+mise[\s_-]+à[\s_-]+jour|mis[\s_-]+à[\s_-]+jour|zuletzt[\s_-]+aktualisiert|letzte[\s_-]+aktualisierung"
+    r"|последнее[\s_-]+обновление|обновлено|更新日時"
 )
 _LOCAL_LAST_UPDATED_RE = re.compile(f"(?i){_LOCAL_LAST_UPDATED}")
 _LABEL_RE = re.compile(

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rules.core.model import Document, TaskDocs
-from rules.core.phases import MENTION_RE, may_mention_phase, phase_key, phases
+from rules.core.phases import MENTION_RE, PHASE_CUES, phase_key, phases
 
 _AFTER_ID_RE = re.compile(r"\s*(?:\([^()\n]{0,80}\)\s*)?[:：—–-]+\s*")  # "(Week 1): ", " — ", " - "
 _PARENS_RE = re.compile(r"\([^()\n]{0,120}\)|\[[^\[\]\n]{0,120}\]")
@@ -206,9 +206,8 @@ def mentions(doc: Document) -> Mentions:
 def _mentions(doc: Document) -> Mentions:
     untitled: set[str] = set()
     titled: dict[str, dict[frozenset[str], None]] = {}
-    for line in doc.lines:
-        if not may_mention_phase(line):
-            continue
+    for number in doc.lines_containing(PHASE_CUES):  # a few searches of the whole text, not a test per line
+        line = doc.line_text(number)
         for match in MENTION_RE.finditer(line):
             phase_id = phase_key(match)
             stems = title_stems(title_after(line, match.end()))

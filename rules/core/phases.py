@@ -55,6 +55,11 @@ def phase_key(match: re.Match[str]) -> str:
     return normalise(match.group(1), match.group(2)) if match.group(1) else local_phase_id(match)
 
 
+# Every MENTION_RE match holds one of these, lower case (for Document.lines_containing).
+PHASE_CUES = ("phase", "stage", "faza", "fase", "etap", "étape", "этап", "фаза", "단계", "阶段", "階段", "段階", "第",
+              "フェーズ", "ステージ")
+
+
 def may_mention_phase(line: str) -> bool:
     """A cheap pre-test for ``MENTION_RE``: the line holds a phase word's letters, in some language."""
     return "hase" in line or "tage" in line or may_name_local_phase(line)
