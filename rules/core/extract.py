@@ -67,13 +67,17 @@ _WORD_STATUS: dict[str, Status] = {
     "paused": Status.PAUSED,
     "on hold": Status.PAUSED,
     "deferred": Status.PAUSED,
+    "cancelled": Status.PAUSED,  # not done and not to be done: set aside, as a deferral is
+    "canceled": Status.PAUSED,
+    "abandoned": Status.PAUSED,
     "failed": Status.FAILED,
 }
 _WORDS = "|".join(sorted((re.escape(w).replace(r"\ ", r"[ _-]") for w in _WORD_STATUS), key=len, reverse=True))
 # Upper-case status words are markers wherever they stand; lower/title case only when labelled.
 _UPPER_RE = re.compile(
     r"(?<![A-Za-z0-9_-])(COMPLETED?|DONE|FINISHED|RESOLVED|FIXED|PENDING|TODO|IN[ _-]PROGRESS|WIP|BLOCKED|"
-    r"NOT[ _-]STARTED|OPTIONAL|PARTIAL(?:LY COMPLETE)?|PAUSED|ON[ _-]HOLD|DEFERRED|FAILED)(?![A-Za-z0-9_-])"
+    r"NOT[ _-]STARTED|OPTIONAL|PARTIAL(?:LY COMPLETE)?|PAUSED|ON[ _-]HOLD|DEFERRED|CANCELL?ED|ABANDONED|FAILED)"
+    r"(?![A-Za-z0-9_-])"
 )
 # Possessive runs (``*+``, ``++``): a run of blanks or stars is never given back to an overlapping run,
 # so a long run costs linear time (``\s*\**\s*`` backtracking over 100 KB of blanks is quadratic).
@@ -134,7 +138,7 @@ _MARK_RE = re.compile(_EMOJI_RE.pattern + "|" + _UPPER_RE.pattern)
 # Pre-test for _LABELLED_RE (a case-insensitive alternation tried at every position): one of these
 # stems, each part of some status word and every status word holding one, in the folded line.
 _STATUS_STEM = re.compile("complete|do|finished|resolved|fixed|pending|plann|progress|ongoing|wip|blocked|started"
-                          "|optional|partial|paused|hold|deferred|failed")
+                          "|optional|partial|paused|hold|deferred|cancel|abandon|failed")
 # Cheap pre-tests for _MARK_RE: character classes, which sre scans without backtracking.
 _UPPER3 = re.compile("[A-Z][A-Z][A-Z]")  # as [A-Z]{3}, which sre scans about twice as slowly
 _EMOJI_CHARS = re.compile("[" + "".join(sorted({e[0] for e in _EMOJI_STATUS})) + "]")
