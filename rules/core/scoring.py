@@ -45,7 +45,7 @@ PENALTY: Mapping[Severity, int] = {
     Severity.MEDIUM: 15,
     Severity.LOW: 6,
     Severity.INFO: 0,
-}  # a medium finding costs about 7 overall points (15 × a 20% category × 2.5), a high one the bound
+}  # a medium finding costs about 7 overall points (15 × a 20% category × 2.5), a high one 14
 RULE_CAP_MULTIPLIER = 2
 # Contradictions about the task as a whole (its status in one file against another or against
 # itself, a finished task still filed as active, the overall progress figure): every reader of
