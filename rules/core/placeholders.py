@@ -39,6 +39,8 @@ _TEMPLATE_RE = re.compile(
     r"^(?:<[^<>]*>|\[[^\[\]]*\]|\{\{.*\}\}|\$\{.*\}|\$\(.*\)|%\(?\w*\)?s|\{[^{}]*\}|\$\w+(?::\w+)?)$"
 )
 _ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# A member access in code: "process.env.API_KEY", "cfg?.env?.TOKEN", "req.headers['x-token']".
+_MEMBER_RE = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\?\.|\.)[A-Za-z_$][\w$]*|\[[^\[\]\s]{1,80}\])+(?:\([^()]{0,80}\))?")
 _MASK_CHARS_RE = re.compile(r"^[*xX.•…_#\-]{3,}$")
 _MASK_MARKS = ("xxxx", "****", "...", "…", "<", ">")
 _PLACEHOLDER_WORDS = ("example", "placeholder", "redacted", "changeme", "your_", "your-")
@@ -71,6 +73,13 @@ def is_reference(value: str) -> bool:
     lowered = value.lower()
     if not value or _TEMPLATE_RE.match(value) or _ENV_NAME_RE.match(value) or _MASK_CHARS_RE.match(value):
         return True
+    # an expression over a name: "!!JWT_SECRET", "NEW_JWT]", "req.headers['x-token']", "cfg?.env?.TOKEN"
+    bare = value.lstrip("!&*\\").rstrip("/])},;")
+    if bare != value and bare and (_ENV_NAME_RE.match(bare) or _TEMPLATE_RE.match(bare)
+                                   or ("?." in bare or "[" in bare) and _MEMBER_RE.fullmatch(bare)):
+        return True
+    if ("?." in value or "[" in value) and _MEMBER_RE.fullmatch(value):
+        return True  # (a plain dotted name may be a token: "SG.xxxx.yyyy"; is_literal_secret reads those)
     return any(mark in lowered for mark in _MASK_MARKS)
 
 
@@ -85,7 +94,7 @@ def is_placeholder(value: str) -> bool:
         return True  # ghp_aaaaaaaa…, sk-000000…: no real key is that repetitive
     if len(lowered) >= 4 and any(lowered in run for run in _RUNS):
         return True  # abcdefg, 123456, qwerty
-    return _made_of_vocabulary(re.sub(r"[\s_.\-]+", "", lowered))
+    return _made_of_vocabulary(re.sub(r"[\W_]+", "", lowered))  # "new_password/", "{secret}": words only
 
 
 def _made_of_vocabulary(word: str) -> bool:

@@ -145,6 +145,20 @@ NEW_NOT_SECRETS = [
     "git push -u origin main",
     "ssh deploy@203.0.113.10",
     "see https://github.com/acme/app/issues/42 and TASK-1234",
+    # test reports and code seen in real dev docs (issue 9's audit of unlabelled folders)
+    "| G5-1 | schema validate | 7/7 PASS | PASS | `tests/test_obs/test_telemetry_schema.py` 7 tests |",
+    "| HMAC signature | ✅ Pass | SHA-256, mandatory validation |",
+    "    partner_token: !!PARTNER_TOKEN,",
+    "    jwt_secret: !!JWT_SECRET",
+    "[6. /onboarding/channels?token=NEW_JWT]",
+    "curl -X POST https://api.acme-corp.io/reset?password=NEW_PASSWORD/",
+    "const secret_token = req.headers['x-telegram-bot-api-secret-token'];",
+    "token: mcpConfig.mcpServers?.notion?.env?.NOTION_TOKEN",
+    "| V3 | PASS | target=0, baseline=0 | every slot filled |",
+    "- **Silver P1 Gate PASS**: S4/S5/S6 pass — 544 tests, commit `3bbde92`",
+    "const turnstileToken = turnstileRef.current?.getResponse();",
+    "export GROQ_KEY=\\$GROQ_API_KEY",
+    'api_token: content_type="qa_answer"',
 ]
 
 # Masked (it costs nothing) but not reported.

@@ -55,6 +55,18 @@ def test_placeholders_and_short_values_are_never_masked_as_literals() -> None:
     assert not redactor
 
 
+def test_code_and_stand_ins_in_a_document_leave_ordinary_words_alone() -> None:
+    """Seen on real docs: a JS check, an escaped or bracketed name and a template were taken for secret
+    values, and their letters then masked "Password", "secret" and "apart" in every message."""
+    doc = ["  partner_token: !!PARTNER_TOKEN,", "POST /reset?password=NEW_PASSWORD/",
+           "export GROQ_KEY=\\$GROQ_API_KEY", "url = f'https://x/?token={secret}'"]
+    redactor = Redactor(secret_values(doc))
+
+    text = "Password or secret assignment: the copies have drifted apart"
+    assert redactor(text) == text
+    assert not redactor
+
+
 def test_pattern_redaction_still_applies_without_values() -> None:
     assert Redactor()("token ghp_26AUcjP8ChZLqewHT8nc1wD3n52owT3o2vCB") == "token ghp_****"
 
