@@ -76,7 +76,7 @@ def is_reference(value: str) -> bool:
     # an expression over a name: "!!JWT_SECRET", "NEW_JWT]", "req.headers['x-token']", "cfg?.env?.TOKEN"
     bare = value.lstrip("!&*\\").rstrip("/])},;")
     if bare != value and bare and (_ENV_NAME_RE.match(bare) or _TEMPLATE_RE.match(bare)
-                                   or ("?." in bare or "[" in bare) and _MEMBER_RE.fullmatch(bare)):
+                                   or (("?." in bare or "[" in bare) and _MEMBER_RE.fullmatch(bare))):
         return True
     if ("?." in value or "[" in value) and _MEMBER_RE.fullmatch(value):
         return True  # (a plain dotted name may be a token: "SG.xxxx.yyyy"; is_literal_secret reads those)
