@@ -18,6 +18,7 @@ from rules.core.phases import (
     short,
 )
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import and_more
 from rules.core.verification import is_verification
 
 _NOT_DONE = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED, Status.PAUSED,
@@ -44,6 +45,9 @@ class Seen:
     derived: bool = False  # from the checkboxes under a phase heading, not written down
     checkbox: bool = False  # the id's own checkbox
     titled: bool = False  # the text may title the id (``Phase 2: API``): a phase's identity, read on demand
+
+
+TRACKER_GROUP = 3  # this many box-against-box conflicts between two files are one stale checklist
 
 
 class ItemStatusConflict(Rule):
@@ -82,17 +86,41 @@ class ItemStatusConflict(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         generic = _Generic(task)
-        for item_id, seen in _observations(task).items():
-            pair = _same_phase_conflict(item_id, seen, generic)
-            if pair is None:
+        conflicts = [(item_id, pair) for item_id, seen in _observations(task).items()
+                     if (pair := _same_phase_conflict(item_id, seen, generic)) is not None]
+        trackers: dict[tuple[str, str, str, str], list[tuple[str, Seen, Seen]]] = {}
+        for item_id, (here, there) in conflicts:
+            if here.checkbox and there.checkbox and here.doc is not there.doc:
+                trackers.setdefault((here.doc.path, here.how, there.doc.path, there.how), []).append(
+                    (item_id, here, there))
+        grouped = {item_id for group in trackers.values() if len(group) >= TRACKER_GROUP for item_id, _h, _t in group}
+        for group in trackers.values():
+            if len(group) >= TRACKER_GROUP:
+                yield self._tracker(task, group)
+        for item_id, (here, there) in conflicts:
+            if item_id in grouped:
                 continue
-            here, there = pair
             yield self.finding(
                 task, here.doc, here.line,
                 f"{item_id!r} {here.how} in {here.doc.name}:{here.line} ({short(here.text)!r}) but "
                 f"{there.how} in {there.doc.name}:{there.line} ({short(there.text)!r}).",
                 key=item_id, related=[(there.doc, there.line)],
             )
+
+    def _tracker(self, task: TaskDocs, group: list[tuple[str, Seen, Seen]]) -> Finding:
+        """Many boxes ticked in one file and open in the other: one checklist was not kept up, one problem."""
+        _first_id, here, there = group[0]
+        ids = ", ".join(repr(item_id) for item_id, _h, _t in group[:4])
+        message = (f"{len(group)} items {_plural(here.how)} in {here.doc.name} but {_plural(there.how)} in "
+                   f"{there.doc.name} "
+                   f"({ids}{and_more(len(group), 4)}; first at {here.doc.name}:{here.line} and "
+                   f"{there.doc.name}:{there.line}): one of the two checklists was not kept up.")
+        related = [(there.doc, there.line)] + [place for _i, h, t in group[1:] for place in ((h.doc, h.line),
+                                                                                         (t.doc, t.line))]
+        return self.finding(task, here.doc, here.line, message, key=f"tracker:{here.doc.name}:{there.doc.name}",
+                            related=related, effort_minutes=min(30, 5 + 2 * len(group)),
+                            fix="Tick the boxes in the file that fell behind (or drop its copy of the checklist "
+                                "and point to the other).")
 
 
 def _observations(task: TaskDocs) -> dict[str, list[Seen]]:
@@ -221,6 +249,10 @@ def _same_phase_conflict(item_id: str, seen: list[Seen], generic_words: _Generic
         if pair is not None:
             return pair
     return None
+
+
+def _plural(how: str) -> str:
+    return "are " + how.removeprefix("is ") if how.startswith("is ") else how
 
 
 def _conflict(seen: list[Seen]) -> tuple[Seen, Seen] | None:
