@@ -17,7 +17,7 @@ _MITIGATION_RE = re.compile(
     r"|\b(?:addressed|handled) by\b|\b(?:response|action|solution|remedy)\s*+\**+\s*+[:：]"
     r"|меры\b|" + "|".join(w for w in MITIGATION_WORDS if w != "меры")
 )
-_RISK_ITEM_RE = re.compile(r"(?i)^\W*(?:risk|r)\s*#?\d+\b|^\W*risk\s*[:：—–-]")
+_RISK_ITEM_RE = re.compile(r"(?i)^\W*(?:risk|r|" + "|".join(RISK_WORDS) + r")\w{0,3}\s*#?\d+\b|^\W*risk\s*[:：—–-]")
 _RISK_ATTRS_RE = re.compile(r"(?i)\b(?:likelihood|probability|impact|severity)\b\s*+\**+\s*+[:：]")
 _BULLET_RE = re.compile(r"^ ?(?:[-*+]|\d+[.)])\s+(.*)")
 _ATTR_RE = re.compile(
@@ -27,6 +27,7 @@ _MITIGATION_LABEL_RE = re.compile(
     r"(?i)^\W*(?:mitigat|(?:contingency|response|fall ?back|actions?|plan|"
     + "|".join(MITIGATION_WORDS) + r")\w*\W{0,3}[:：])"
 )
+_LABEL_ONLY_RE = re.compile(r"^\W*[^\W\d][\w ]{0,40}?\W{0,3}[:：]\W*$")  # a label with nothing after it
 _MITIGATIONS = synonyms("^(?:mitigations?|mitigation strateg(?:y|ies)|contingenc(?:y|ies)|меры|"
                         + "|".join(rf"\S*{w}\w*" for w in MITIGATION_WORDS) + ")")
 # A risk item that names the risk, then, after a dash or a semicolon, what is done about it:
@@ -160,6 +161,7 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
     covered: list[bool] = []
     all_before = 0  # bullets found[:all_before] are covered by a "Mitigation: …" line after them
     owner = False  # the bullets belong to the risk named on the line above them
+    measures = False  # the bullets list the measures of a "**Mitigation:**" label above them
     for number in range(start, stop + 1):
         text = doc.line_text(number)
         match = _BULLET_RE.match(text)
@@ -169,12 +171,16 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
             elif _MITIGATION_LABEL_RE.match(text):
                 all_before = len(covered)  # "Mitigation: …" after the list covers all of it
                 owner = False
+                measures = _LABEL_ONLY_RE.match(text) is not None  # "**Mitigation:**" and its list below
             elif _RISK_ITEM_RE.match(text.strip("*_ ")):
                 found.append((number, snippet(text.strip("*_ "), 60).strip("*_` ")))
                 covered.append(_mitigated(text))
                 owner = True
+                measures = False
             elif text.strip():
-                owner = False
+                owner = measures = False
+        elif measures:
+            continue  # a measure, not a risk: "**Mitigation:**" then "- Start outreach early"
         elif owner:
             if _mitigated(body := match.group(1).strip()) or _MITIGATION_LABEL_RE.match(body):
                 covered[-1] = True
