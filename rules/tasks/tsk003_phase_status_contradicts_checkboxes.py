@@ -8,9 +8,13 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
 from rules.core.phases import is_open, section_key, section_status, short
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import and_more
 
 _CHECKED = frozenset({Status.COMPLETE, Status.PENDING, Status.NOT_STARTED})
 _MIN_PARTS = 2  # sub-sections marked complete under a heading still marked not started
+
+
+UNTICKED_GROUP = 3  # this many sections marked complete over boxes none of which is ticked: one finding
 
 
 class PhaseStatusContradictsCheckboxes(Rule):
@@ -47,12 +51,29 @@ class PhaseStatusContradictsCheckboxes(Rule):
     fix = "Update the phase status to match its checkboxes, or finish (or explicitly defer) the open tasks."
     effort_minutes = 5
 
+    def _never_ticked(self, task: TaskDocs, doc: Document, unticked: list[tuple[Section, list[CheckItem]]]) -> Finding:
+        """Many sections marked complete over boxes none of which is ticked: one problem, the checklist."""
+        sections = [section for section, _items in unticked]
+        boxes = sum(len(items) for _section, items in unticked)
+        return self.finding(task, doc, sections[0].line, _never_ticked_message(sections, boxes),
+                            key="never-ticked", related=[(doc, s.line) for s in sections[1:]],
+                            effort_minutes=min(30, 5 + len(sections)),
+                            fix="Tick the boxes of the finished sections (or drop the boxes and keep the marks).")
+
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.tasks
         if doc is None or not doc.items:
             return
-        for section, status, items in _statused_groups(doc):
+        groups = _statused_groups(doc)
+        unticked = [(section, items) for section, status, items in groups
+                    if status is Status.COMPLETE and all(is_open(item) for item in items)]
+        if len(unticked) >= UNTICKED_GROUP:
+            yield self._never_ticked(task, doc, unticked)
+        grouped = {section.line for section, _items in unticked} if len(unticked) >= UNTICKED_GROUP else set()
+        for section, status, items in groups:
             still_open = [item for item in items if is_open(item)]
+            if section.line in grouped:
+                continue
             if status is Status.COMPLETE and still_open:
                 first, count = still_open[0], len(still_open)
                 yield self.finding(
@@ -84,6 +105,15 @@ class PhaseStatusContradictsCheckboxes(Rule):
                 "it is ticked.",
                 key=section_key(section), severity=Severity.MEDIUM,
             )
+
+
+def _never_ticked_message(sections: list[Section], boxes: int) -> str:
+    return (f"{len(sections)} sections are marked complete but none of their {boxes} boxes is ticked "
+            f"({_titles(sections)}): the checklist was never ticked, so it no longer says what is done.")
+
+
+def _titles(sections: list[Section]) -> str:
+    return ", ".join(repr(short(s.title, 40)) for s in sections[:3]) + and_more(len(sections), 3)
 
 
 def _unstarted_over_finished(doc: Document) -> Iterator[tuple[Section, list[Section]]]:
