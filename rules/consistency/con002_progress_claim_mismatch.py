@@ -217,6 +217,19 @@ def _describe(tallies: tuple[Tally, ...]) -> str:
     return ", ".join(f"{total} {how}" for total, how in seen.items())
 
 
+# The first cell of a summary table's row that speaks for the whole task ("| **Total** | … | 7/10 |").
+_WHOLE_ROW_RE = re.compile(r"(?i)total|overall|all\b|sum\b|progress|status|합계|전체|총|总计|合计|全部|итого|всего")
+
+
+def _row_about_a_part(line: str) -> bool:
+    """A table row whose first cell names a part (``| P0: Engagement | ✅ Complete | 8/8 |``): its figure
+    is that part's, not the task's."""
+    if not line.lstrip().startswith("|"):
+        return False
+    first = next((cell.strip(" *_`") for cell in line.strip().strip("|").split("|") if cell.strip(" *_`")), "")
+    return bool(first) and _WHOLE_ROW_RE.search(first) is None and "%" not in first and "/" not in first
+
+
 def _about_whole_task(doc: Document, line: int) -> bool:
     """Not on a box or in code, naming no phase, and not inside a phase's (or a sprint's) section."""
     if line in doc.code_lines or MENTION_RE.search(doc.line_text(line)) or any(i.line == line for i in doc.items):
@@ -236,7 +249,7 @@ def _whole_task_claims(doc: Document) -> list[Progress]:
     for claim in doc.progress:
         if claim.line in item_lines or MENTION_RE.search(claim.text) or _SOMETHING_ELSE_RE.search(claim.text):
             continue
-        if _about_a_part(claim.text):
+        if _about_a_part(claim.text) or _row_about_a_part(doc.line_text(claim.line)):
             continue
         if doc.role is not Role.TASKS and not _WHOLE_TASK_RE.search(claim.text):
             continue
