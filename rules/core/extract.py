@@ -422,6 +422,8 @@ _FRAC_RE = re.compile(
 _PAREN_PCT_RE = re.compile(r"\(\s*(\d{1,3}(?:\.\d+)?)\s*%\s*\)")
 
 
+_SCORE_RE = re.compile(r"(?i)\b(?:grade[ds]?|scor(?:e[ds]?|ing)|rat(?:ing|ed)|points?|marks?|rubric)\b")
+_LETTER_GRADE_RE = re.compile(r"(?<![\w-])[A-F][+-]?\s*\(\s*$")
 _PROGRESS_HINT = re.compile(r"\d\s*[/%]")  # starts with a character class: sre scans it fast
 
 
@@ -435,6 +437,9 @@ def find_progress(text: str, line: int) -> Progress | None:
         total = float(frac.group(2) or frac.group(4))
         if total <= 0 or total > 10000 or done > total:  # "24/7" is a schedule, not progress
             return None
+        if _SCORE_RE.search(text, max(0, frac.start() - 30), frac.start()) or \
+                (total in (10, 100) and _LETTER_GRADE_RE.search(text, max(0, frac.start() - 8), frac.start())):
+            return None  # "Grade: A- (92/100)", "score 7/10", "C+ (76/100)": a mark, not how much is done
         pct_match = _PAREN_PCT_RE.search(text, frac.end() - 1)
         percent = float(pct_match.group(1)) if pct_match else None
         return Progress(text.strip(), line, percent, done, total)
