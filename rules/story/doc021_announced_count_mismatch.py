@@ -71,6 +71,8 @@ class AnnouncedCountMismatch(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         for doc in task.documents:
             for announced in _announcements(doc):
+                if announced.noun in _NOT_ITEMS:
+                    continue  # "### Architecture (10 points)": a score the items share, not a count of them
                 items = _counted(doc, list_after(doc, announced.line))
                 if len(items) < 2 or len(items) == announced.count or _grouped(doc, items, announced):
                     continue
@@ -116,6 +118,7 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
             yield _Announced(int(claim.value), claim.head, line)
 
 
+_NOT_ITEMS = frozenset({"point", "points", "pts", "pt", "marks", "score", "percent"})
 # A closing item about the list as a whole ("All hooks are executable", "Each file has a test") is a
 # note on the items, not one of them.
 _WHOLE_LIST_RE = re.compile(r"(?i)^\W*(?:all|each|every|both|none|total)\b")
