@@ -20,6 +20,7 @@ TARGET_LABEL_RE = re.compile(
     r"(?i)^[\s>*+_-]*+(?:acceptance(?: criteria)?|success(?: criteria| metrics?)?|targets?"
     r"|exit criteria|done when|definition of done|kpis?)\s*+(?:\*\*|__)?\s*+:"
 )
+_CRITERIA_TITLE_RE = re.compile(r"(?i)criteria|metrics?\b|\bkpis?\b|definition of done|done when|targets?\b")
 _LONG_TERM_RE = re.compile(r"(?i)\blong[- ]term\b|\bpost[- ]launch\b|\bafter launch\b|\bmonths?\b")
 # A figure with a unit: 95%, 200 ms, 2 seconds, 30s, 2x. Not part of a version, a ratio or a longer number.
 _FIGURE_RE = re.compile(
@@ -58,9 +59,12 @@ def targets(doc: Document) -> list[Target]:
     optional or long-term goals are left out."""
     found: list[Target] = []
     seen: set[int] = set()
+    phase_lines = {section.line for section in phase_sections(doc)}
     for index, section in enumerate(doc.sections):
         if not TARGET_SECTION_RE.search(section.title) or _set_aside(doc, index):
             continue
+        if section.line in phase_lines and not _CRITERIA_TITLE_RE.search(section.title):
+            continue  # "### Phase 2: Success modal" names a feature; its criteria come labelled (below)
         end = min(section.end_line, section.line + MAX_LINES)
         for number in range(section.line + 1, end + 1):
             text = doc.lines[number - 1]
