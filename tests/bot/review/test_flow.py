@@ -30,11 +30,12 @@ STRICT_CONFIG = "gate:\n  min_score: 0\n  blocking_severities: []\n"
 
 
 def many_findings_tasks() -> str:
-    """Sixty phases marked complete over open boxes: one TSK003 finding per phase (a finding per
-    place, not grouped), so well over the 50 annotations a check-run request may carry."""
+    """Sixty phases marked complete over a box still open: one TSK003 finding per phase (each phase
+    has a box ticked, so they are not the one "checklist never ticked" finding), so well over the
+    50 annotations a check-run request may carry."""
     lines = ["# Big - Tasks", "", "**Last Updated:** 2026-11-20", ""]
     for i in range(1, 61):
-        lines += [f"## Phase {i}: Step {i} ✅ COMPLETE", "", f"- [ ] Item {i}a", f"- [ ] Item {i}b", ""]
+        lines += [f"## Phase {i}: Step {i} ✅ COMPLETE", "", f"- [x] Item {i}a", f"- [ ] Item {i}b", ""]
     return "\n".join(lines)
 
 
