@@ -46,6 +46,10 @@ _ROLE_WORDS: dict[str, Role] = {
     "tareas": Role.TASKS,
     "tarefas": Role.TASKS,
 }
+# A file that plays a role only when the folder has no file named for it: ``implementation.md`` (or
+# ``<task>-implementation.md``) beside a requirements note is the folder's plan; beside a
+# ``<task>-plan.md`` it is supporting material, and not a second plan.
+_FALLBACK_ROLE_WORDS: dict[str, Role] = {"implementation": Role.PLAN}
 _SPLIT_RE = re.compile(r"[-_.\s]+")
 _LIST_WORDS = frozenset({"task", "checklist", "todo", "todos"})  # a lone list in a loose-only root is no task
 
@@ -289,12 +293,14 @@ def _build_task(
     unreadable: list[tuple[str, str]] = []
     duplicates: list[tuple[Role, str]] = []
     folder_depth = path.count("/") + 1
-    for file_path in sorted(paths, key=lambda p: (_preference(p, name), p)):
+    for file_path in sorted(paths, key=lambda p: (_fallback_role(p) is not None, _preference(p, name), p)):
         if not is_markdown(file_path):
             if file_path in snapshot.unreadable:  # a folder the shell could not read (a symlink)
                 unreadable.append((file_path, snapshot.unreadable[file_path]))
             continue
         role, _stem = role_of(file_path)
+        if role is Role.EXTRA and not loose and (fallback := _fallback_role(file_path)) not in chosen:
+            role = fallback if fallback is not None else role
         if not loose and file_path.count("/") > folder_depth:
             role = Role.EXTRA  # docs in sub-folders are supporting material
         if file_path in snapshot.unreadable:
@@ -326,6 +332,12 @@ def _build_task(
         duplicates=tuple(duplicates),
         all_paths=tuple(sorted(paths)),
     )
+
+
+def _fallback_role(path: str) -> Role | None:
+    """The role a file named ``implementation.md`` takes when the folder has no file named for it."""
+    words = _words(path)
+    return _FALLBACK_ROLE_WORDS.get(words[-1]) if words else None
 
 
 def _preference(path: str, task_name: str) -> int:

@@ -381,9 +381,18 @@ _ASIDE_LABEL_RE = re.compile(
 )
 
 
+# "> 📅 Analysis done: 2026-03-04": a line that opens with a calendar sign dates what it says (a
+# sign at the end of a line is a checklist item's due date, not the file's).
+_CALENDAR_RE = re.compile(r"^[\s>*_#|-]*(?:\U0001F4C5|\U0001F4C6|\U0001F5D3\uFE0F?)\s*(.*)$")
+
+
 def find_date(text: str, line: int) -> DateRef | None:
-    """A labelled date line (``**Last Updated:** 2025-10-29 15:59``), or a last-updated stamp in
-    parentheses (``## Current State (Last Updated: 2025-12-05)``)."""
+    """A labelled date line (``**Last Updated:** 2025-10-29 15:59``), a last-updated stamp in
+    parentheses (``## Current State (Last Updated: 2025-12-05)``), or a line that opens with a
+    calendar sign and holds a date (``> 📅 Analysis done: 2026-03-04``: a ``date``)."""
+    if ("\U0001F4C5" in text or "\U0001F4C6" in text or "\U0001F5D3" in text) and (
+            calendar := _CALENDAR_RE.match(text)) and (day := parse_date(calendar.group(1))) is not None:
+        return DateRef("date", line, day, calendar.group(1).strip())
     if ":" not in text and "：" not in text:
         return None
     match = _LABEL_RE.match(text)
@@ -392,6 +401,8 @@ def find_date(text: str, line: int) -> DateRef | None:
     if not match:
         return None
     label = re.sub(r"[\s_-]+", " ", match.group(1).lower())
+    if label == "updated" and not any(c.isdigit() for c in match.group(2)):
+        return None  # a change list's marker ("- UPDATED: `reset()` to clear tactics"), not a date line
     if _LOCAL_LAST_UPDATED_RE.fullmatch(match.group(1)):
         label = "last updated"
     raw = match.group(2).strip().strip("*_ ")

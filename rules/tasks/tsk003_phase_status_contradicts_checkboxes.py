@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
@@ -22,7 +23,8 @@ class PhaseStatusContradictsCheckboxes(Rule):
 
     A phase marked complete (✅, COMPLETE, DONE) still has open boxes (high), a phase marked
     pending / not started has every box ticked (medium), or some of them (low: the work has begun
-    and the heading still says it has not). A heading marked pending / not started with no box of
+    and the heading still says it has not; not for a heading marked only by an hourglass ``⏳``,
+    which teams use for "under way" as much as for "waiting"). A heading marked pending / not started with no box of
     its own, over two or more sub-sections all marked complete with every box ticked, is reported
     too (medium: the roll-up was never updated). Boxes marked deferred, on hold, optional or struck
     through do not count as open. A mark means what the document's own legend says it means
@@ -90,7 +92,8 @@ class PhaseStatusContradictsCheckboxes(Rule):
                     f"{section.title!r} is marked {status.replace('_', ' ')} but {ticked} ticked.",
                     key=section_key(section), severity=Severity.MEDIUM,
                 )
-            elif status is not Status.COMPLETE and (done := [item for item in items if item.checked]):
+            elif (status is not Status.COMPLETE and not _hourglass_only(doc, section)
+                  and (done := [item for item in items if item.checked])):
                 yield self.finding(
                     task, doc, section.line,
                     f"{section.title!r} is marked {status.replace('_', ' ')} but {len(done)} of its {len(items)} "
@@ -105,6 +108,21 @@ class PhaseStatusContradictsCheckboxes(Rule):
                 "it is ticked.",
                 key=section_key(section), severity=Severity.MEDIUM,
             )
+
+
+_PENDING_WORD_RE = re.compile(r"(?i)pending|not[\s_-]+started|to[\s-]?do|waiting|planned|queued|blocked")
+
+
+_HOURGLASS_MEANS_PENDING_RE = re.compile(
+    r"(?im)^[\s>*|-]*\u23f3\ufe0f?[\s*_|]*(?:[=:\u2013\u2014-][\s*_]*)?(?:pending|not[\s_-]+started|waiting|to[\s-]?do|queued)")
+
+
+def _hourglass_only(doc: Document, section: Section) -> bool:
+    """A heading marked only by an hourglass (``## Phase 1 ⏳``): teams use it for "waiting" and for
+    "under way" alike, so a phase with some boxes ticked under it contradicts nothing (unless the
+    document's legend says the hourglass means pending: ``- ⏳ Pending``)."""
+    return ("\u23f3" in section.title and not _PENDING_WORD_RE.search(section.title)
+            and not _HOURGLASS_MEANS_PENDING_RE.search(doc.text))
 
 
 def _never_ticked_message(sections: list[Section], boxes: int) -> str:

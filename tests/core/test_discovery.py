@@ -246,3 +246,21 @@ def test_a_repository_with_nothing_under_the_roots_is_told_where_its_task_folder
                             "in .github/devdocs-review.yml (roots: [.claude/dev-docs/active])")
     focused = review(snapshot, today=dt.date(2026, 1, 1), focus=["dev/active/auth"])
     assert focused.notes == ("no planning task at dev/active/auth",)
+
+
+def test_an_implementation_file_is_the_plan_only_where_no_file_is_named_plan() -> None:
+    alone = discover(Snapshot({
+        "dev/active/map/requirements.md": b"# Requirements\n",
+        "dev/active/map/implementation.md": b"# Implementation\n",
+        "dev/active/map/context.md": b"# Context\n",
+    }))[0]
+    assert alone.plan is not None and alone.plan.path == "dev/active/map/implementation.md"
+    assert [d.path for d in alone.extras] == ["dev/active/map/requirements.md"]
+
+    beside = discover(Snapshot({
+        "dev/active/map/map-implementation.md": b"# Implementation notes\n",
+        "dev/active/map/map-plan.md": b"# Plan\n",
+    }))[0]
+    assert beside.plan is not None and beside.plan.path == "dev/active/map/map-plan.md"
+    assert [d.path for d in beside.extras] == ["dev/active/map/map-implementation.md"]
+    assert beside.duplicates == ()  # supporting material, not a second plan

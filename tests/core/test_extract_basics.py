@@ -87,6 +87,22 @@ def test_unlabelled_lines_are_not_dates() -> None:
     assert extract.find_date("## Phase 1 (Completed: 2025-11-01)", 1) is None
 
 
+def test_a_line_opening_with_a_calendar_sign_is_dated() -> None:
+    ref = extract.find_date("> \U0001F4C5 A1/A2 analysis done: 2026-03-04", 2)
+    assert ref is not None and ref.label == "date" and ref.date == dt.date(2026, 3, 4)
+    assert extract.find_date("- [ ] Ship the export \U0001F4C5 2026-03-04", 5) is None  # a due date
+    assert extract.find_date("\U0001F4C5 some day soon", 2) is None
+
+
+def test_a_change_lists_updated_marker_is_not_a_date_line() -> None:
+    assert extract.find_date("  - UPDATED: `resetTactics()` to simply clear tactics", 1) is None
+    # an explicit "Last Updated" without a date is still a date line, to be flagged as not a date
+    ref = extract.find_date("**Last Updated:** TBD", 1)
+    assert ref is not None and ref.label == "last updated" and ref.date is None
+    ref = extract.find_date("Updated: 2025-11-01", 1)
+    assert ref is not None and ref.date == dt.date(2025, 11, 1)
+
+
 @pytest.mark.parametrize(
     ("line", "claim"),
     [
