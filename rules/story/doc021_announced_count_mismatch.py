@@ -10,7 +10,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.numbers import Kind, NumberClaim, claims, find_numbers, prose
 from rules.core.rule import Rule, RuleContext
-from rules.story._lists import list_after
+from rules.story._lists import ITEM_RE, list_after
 
 # The count ends the line: "the following 9 files:", "**Files to fix (7):**", "All 12 endpoints:".
 # A heading may announce without the colon: "### Component tests (9 files)".
@@ -37,7 +37,9 @@ class AnnouncedCountMismatch(Rule):
     """A line announces a number of things and the list right under it holds a different number.
 
     Only the tightest shape is read: a line that ends with a count and a colon ("the following 9
-    files:", "Files to change (7):", "All 12 endpoints:") directly followed by a list. The list's
+    files:", "Files to change (7):", "All 12 endpoints:") directly followed by a list, or a
+    heading that announces one ("### Affected components (11 files)") over a list, directly or
+    past one line introducing it ("Found by searching for ...:"). The list's
     top-level items are counted; a list whose items carry their own counts that add up to the
     announced one (a grouped list: "Schedules (4)", "Assignments (3)" under "7 RPCs:") agrees.
     Selections ("for example 3 files:", "the top 5 risks:") and approximate counts ("~10", "20+")
@@ -73,7 +75,7 @@ class AnnouncedCountMismatch(Rule):
             for announced in _announcements(doc):
                 if announced.noun in _NOT_ITEMS:
                     continue  # "### Architecture (10 points)": a score the items share, not a count of them
-                items = _counted(doc, list_after(doc, announced.line))
+                items = _counted(doc, list_after(doc, announced.line) or _after_intro(doc, announced.line))
                 if len(items) < 2 or len(items) == announced.count or _grouped(doc, items, announced):
                     continue
                 yield self.finding(
@@ -116,6 +118,21 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
         tail = _HEADING_TAIL_RE if heading else _TAIL_RE
         if claim.value >= 2 and tail.match(text[end:]):
             yield _Announced(int(claim.value), claim.head, line)
+
+
+def _after_intro(doc: Document, line: int) -> list[int]:
+    """The list under a heading that announces a count, past one line introducing it: "### Affected
+    components (11 files)", then "Components with a mobile and a desktop layout:", then the list."""
+    if not any(section.line == line for section in doc.sections):
+        return []
+    intro = line + 1
+    if not doc.line_text(intro).strip():
+        intro += 1
+    text = prose(doc.line_text(intro)).rstrip(" \t*_")
+    if (not text.endswith(":") or intro in doc.code_lines or ITEM_RE.match(doc.line_text(intro))
+            or any(section.line == intro for section in doc.sections) or find_numbers(text, intro)):
+        return []
+    return list_after(doc, intro)
 
 
 _NOT_ITEMS = frozenset({"point", "points", "pts", "pt", "marks", "score", "percent"})
