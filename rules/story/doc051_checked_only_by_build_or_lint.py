@@ -14,7 +14,8 @@ from rules.story._fresh import in_role_category
 from rules.story._verification import EVIDENCE_RE, change_record, finished
 
 # A check that proves the code compiles or is tidy, not that it behaves: a build, a static analysis,
-# a linter or a type check (by name or by tool), code generation; 빌드 / 정적 분석 / 编译 / 类型检查.
+# a linter or a type check (by name or by tool), code generation; 빌드 / 컴파일 / 정적 분석 / 编译 / 类型检查 /
+# ビルド / コンパイル.
 # "Build" alone is as often the verb of a feature task ("Build the export page"): only a build as a check.
 _STATIC_RE = re.compile(
     r"(?i)\b(?:build (?:passe[sd]|passing|succeed\w*|success\w*|ok|green|clean\w*|works|checks?|verified)"
@@ -23,7 +24,7 @@ _STATIC_RE = re.compile(
     r"|compiles|compiled|compilation|static analysis|analy[sz]er|lint(?:s|ed|ing|er)?|type-?check\w*"
     r"|typecheck\w*|tsc|mypy|pyright|eslint|ruff|flake8|clippy|codegen|code generation"
     r"|(?:dart|flutter|go|cargo|swift|npm run|pnpm|yarn) (?:analy[sz]e|vet|check|lint))\b"
-    r"|빌드|정적\s*분석|코드\s*생성|编译|类型检查"
+    r"|빌드|컴파일|정적\s*분석|코드\s*생성|编译|类型检查|ビルド|コンパイル"
 )
 # Anything that exercises the behaviour: a test of any kind, a manual or device check, a run of the app.
 _BEHAVIOUR_RE = re.compile(
