@@ -19,10 +19,10 @@ Formula (also in the README):
 * A task's overall score is 100 minus the categories' pulls, taken together with diminishing
   weight. A category's pull is its deduction times its share of the weights (configurable; default
   structure 10, plan 20, context 20, tasks 20, consistency 15, security 15) times ``PULL_FACTOR``
-  (2.5), bounded at ``MAX_CATEGORY_PULL`` (18 points): one category, however bad (a committed
+  (3.5), bounded at ``MAX_CATEGORY_PULL`` (20 points): one category, however bad (a committed
   secret, a missing file), cannot sink a task whose other files are sound, and the gate, not the
   score, is what blocks it. The pulls' sum ``P`` takes ``SATURATION × (1 − e^(−P/SATURATION))``
-  off (:func:`saturated`, ``SATURATION`` 70): the first points count almost fully, each further one
+  off (:func:`saturated`, ``SATURATION`` 60): the first points count almost fully, each further one
   less, and the curve rises everywhere. Calibration: README, "Scoring, grades and the gate".
 * A review's overall score is the mean of its reviewed tasks' scores, rounded.
 * The gate passes when that score is at least ``gate.min_score`` (default 80) and no unwaived
@@ -52,9 +52,9 @@ RULE_CAP_MULTIPLIER = 2
 # every file is misled, unlike a disagreement about one item or phase.
 TASK_WIDE: frozenset[str] = frozenset({"DOC001", "DOC002", "STR006", "CON002"})
 TASK_WIDE_MULTIPLIER = 2
-PULL_FACTOR = 2.5  # the first problems of a category weigh more than in a plain weighted mean
-MAX_CATEGORY_PULL = 18  # no single category takes more than this off the total
-SATURATION = 70  # the categories' pulls together take at most this off: each further point weighs less
+PULL_FACTOR = 3.5  # the first problems of a category weigh more than in a plain weighted mean
+MAX_CATEGORY_PULL = 20  # no single category takes more than this off the total
+SATURATION = 60  # the categories' pulls together take at most this off: each further point weighs less
 
 
 def grade_for(score: float, scale: Mapping[str, int]) -> str:
