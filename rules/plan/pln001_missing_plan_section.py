@@ -82,7 +82,7 @@ GROUPS: dict[str, _Group] = {
     ),
     "success-metrics": _Group(
         "Success Metrics", Severity.MEDIUM, 15, "measurable criteria for done",
-        synonyms("success", "acceptance criteria", "definition of done", "done when", "exit criteria",
+        synonyms("success", "acceptance criteria", "definition of done", "done when", "done criteria", "exit criteria",
                  "completion criteria", "kpis?", "metrics", *SUCCESS_HEADINGS),
     ),
     "timeline": _Group(

@@ -45,7 +45,16 @@ _PROSPECTIVE_RE = re.compile(
 # The literal each of its words starts with (lower case): a line without any has no creation word.
 _CUE_STARTS = ("creat", "add", "new", "will", "to be", "planned", "future", "scaffold", "introduc", "write",
                "renam", "mov", "propos", "draft", "todo", "tbd", "missing", "delet", "remov")
-_REMOVAL_RE = re.compile(r"\b(?:delet|remov|drop(?:ped|s)?\b|retir|deprecat)", re.IGNORECASE)
+# What a ticked box did to a file that leaves it gone from where it was: removed, retired, archived or
+# moved away ("primary-coordinator.md 아카이브 이동"); 삭제 / 제거 / 이동 / 删除 / 移除 / 归档.
+_REMOVAL_RE = re.compile(r"\b(?:delet|remov|drop(?:ped|s)?\b|retir|deprecat|archiv|moved?\b)|삭제|제거|아카이브|이동"
+                         r"|删除|移除|归档", re.IGNORECASE)
+# A note store outside the repository: files named in a list about one live there, not in the tree
+# ("Reviewed the 5 analysis notes in Obsidian:" over "- module-analysis.md").
+_ELSEWHERE_RE = re.compile(
+    r"(?i)\b(?:obsidian|notion|confluence|google (?:docs?|drive)|gdrive|sharepoint|onedrive|dropbox|vault|wiki)\b"
+    r"|옵시디언|노션|컨플루언스")
+_ELSEWHERE_REACH = 12  # lines of the same list read upwards for such a word
 _CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
 _DONE_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[xX]\]")
 _OPEN_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[ \]")
@@ -137,6 +146,19 @@ def prospective(doc: Document, line: int) -> bool:
         return True
     index = innermost_section(doc.sections, line)
     return index is not None and section_cues[index]
+
+
+def elsewhere(doc: Document, line: int) -> bool:
+    """Whether *line*, a line above it in the same list (up to ``_ELSEWHERE_REACH``), the line
+    introducing that list or the heading over it names a note store outside the repository."""
+    for number in range(line, max(0, line - _ELSEWHERE_REACH), -1):
+        text = doc.lines[number - 1]
+        if _ELSEWHERE_RE.search(_CODE_SPAN_RE.sub(" ", text)):
+            return True
+        if number < line and not _BLOCK_LINE_RE.match(text):
+            break  # the line introducing the list (read above), or a heading: the list ends here
+    index = innermost_section(doc.sections, line)
+    return index is not None and _ELSEWHERE_RE.search(doc.sections[index].title) is not None
 
 
 def _cues(doc: Document) -> tuple[tuple[bool, ...], tuple[bool, ...]]:

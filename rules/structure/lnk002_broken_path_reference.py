@@ -8,7 +8,7 @@ from rules.core.discovery import role_of
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.structure._mentions import Mention, is_document, mentions, prospective
+from rules.structure._mentions import Mention, elsewhere, is_document, mentions, prospective
 from rules.structure._paths import exists, folder_of, resolve, suggest
 from rules.structure._tree import Tree
 
@@ -25,7 +25,10 @@ class BrokenPathReference(Rule):
     when it moved (exactly one file of that name is elsewhere: the fix names it), since a source
     file that is not there is as often one still to write.
 
-    Left alone, for precision: a ticked box that removed the file ("Remove ``x.md``"); URLs and
+    Left alone, for precision: a ticked box that removed, archived or moved the file ("Remove
+    ``x.md``", "x.md 아카이브 이동"); files in a list about a note store outside the repository
+    (Obsidian, Notion, Confluence, Google Drive, a wiki or vault, named in the line, the list above
+    it, its introducing line or its heading); URLs and
     host names, absolute and home paths, globs, placeholders
     (``<task>``, ``{name}``, ``…``, ``step-N.md``); code blocks (commands, file trees); archived
     tasks (they describe the repository as it was); the plan, except ``../`` references (a plan
@@ -71,7 +74,7 @@ class BrokenPathReference(Rule):
                 seen.add(mention.text)
                 if doc.role is Role.PLAN and not mention.text.startswith("../"):
                     continue  # a plan names the files the work will create
-                if prospective(doc, mention.line):
+                if prospective(doc, mention.line) or elsewhere(doc, mention.line):
                     continue
                 broken = _broken(folder, mention, tree, ctx, task)
                 if broken is not None:
