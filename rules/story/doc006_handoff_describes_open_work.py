@@ -18,9 +18,15 @@ from rules.story._next_steps import NEXT_STEPS_RE, done_phases, done_step, headi
 _MAX_FINDINGS = 6  # handoffs of one task: past a few, the same story told again
 
 # Sections that hand the work over to the next session.
+# A label ahead of the heading's words ("Thread 2 — Next session start": numbers and punctuation are
+# gone from the key) is read past; 다음 세션 (시작 안내) / 인수인계 / 下次会话 / 交接 in Korean and Chinese.
 _HANDOFF_RE = re.compile(
-    r"^(?:quick |session |next session |)(?:resume|handoff|hand off|hand-off)(?: here| instructions| notes| point)?$"
-    r"|^next session(?: resume here| start here| plan)?$|^resume here$|^(?:currently )?working on$"
+    r"^(?:(?:thread|phase|stage|step|part|sprint|track) )?(?:"
+    r"(?:quick |session |next session |)(?:resume|handoff|hand off|hand-off)(?: here| instructions| notes| point)?$"
+    r"|next session(?: resume here| start(?: here)?| plan| guide| instructions)?$"
+    r"|다음 세션(?: 시작)?(?: 안내| 가이드| 계획| 시 할 일)?$|(?:세션 |작업 )?재개(?: 안내| 방법)?$|인수인계$"
+    r"|下次会话|交接)"
+    r"|^resume here$|^(?:currently )?working on$"
     r"|^current(?:ly)? (?:work|focus|task)$|^uncommitted(?: changes| work)?$|^work in progress$|^in progress$"
     r"|^where (?:we|i) left off$|^pick up here$"
 )
@@ -29,10 +35,13 @@ _NEXT_RE = re.compile(r"(?i)^[\s>*_-]*next\s+(?:update|review|session|check-?in)
 _NOTHING_RE = re.compile(r"(?i)^\W*(?:none|nothing|no\b|n/a|all\b.{0,40}\b(?:complete|done|finished|committed)"
                          r"|(?:the )?(?:feature|work|task|project) is (?:complete|done|finished)|—$|-$)")
 # "Archive this folder", "mv dev/active/x dev/archive/", "Archive to dev/complete after merge", "archive when ready"
-_ARCHIVE_STEP_RE = re.compile(r"(?i)\b(?:archive|move)\s+(?:this|the)\s+(?:task\s+)?(?:folder|task|directory|docs)\b"
+# "Move this dev/active/ trio to `dev/archive/`"; 아카이브로 이동 / 归档.
+_ARCHIVE_STEP_RE = re.compile(r"(?i)\b(?:archive|move)\s+(?:this|the)\s+(?:\S+\s+)?(?:task\s+)?"
+                              r"(?:folder|task|directory|docs|documents|files|trio|set)\b"
                               r"|\bmv\s+\S*dev/active/"
                               r"|\b(?:archive|move)\s+(?:it\s+|them\s+)?(?:to|into|under)\s+[`'\"]?(?:\./)?dev/"
-                              r"|\barchive\s+(?:it\s+)?(?:when|once|after)\b")
+                              r"|\bmove\b[^.\n]{0,40}?\b(?:to|into|under)\s+[`'\"]?(?:\./)?dev/(?:archive|complete)"
+                              r"|\barchive\s+(?:it\s+)?(?:when|once|after)\b|아카이브로?\s*(?:이동|이관)|归档")
 # A context section that lists work still to do: "To Create", "Files to Modify", "Files to create / modify".
 _TO_CHANGE_VERBS = r"(?:create|modify|change|update|add|edit|touch|write)"
 _TO_CHANGE_RE = re.compile(
@@ -43,6 +52,7 @@ _TO_CHANGE_RE = re.compile(
 # "(needs `active` field)", "— needs a migration": a file entry annotated with the change it awaits.
 _NEEDS_RE = re.compile(r"(?i)(?:\(|[—–]\s|\s-\s|,\s)\s*+needs?\s++(?!to be (?:kept|left)\b)\S")
 _SEPARATOR_CHARS = frozenset("|:- \t")
+_TICKED_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]")  # a ticked box: the step was done
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(?P<rest>\S.*)$")
 
 
@@ -200,8 +210,9 @@ def _still_needing(doc: Document) -> list[int]:
 
 def _archive_steps(doc: Document) -> Iterator[int]:
     """Lines that ask for the folder to be archived, outside code blocks and logs."""
-    for number in doc.lines_containing(("archive", "mv ", "move ")):
-        if (number not in doc.code_lines and _ARCHIVE_STEP_RE.search(strip_comments(doc.line_text(number)))
+    for number in doc.lines_containing(("archive", "mv ", "move ", "Move ", "아카이브", "归档")):
+        text = strip_comments(doc.line_text(number))
+        if (number not in doc.code_lines and not _TICKED_RE.match(text) and _ARCHIVE_STEP_RE.search(text)
                 and not in_log_at(doc, doc.section_index(number))):
             yield number
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.core.finding import Category, Finding, Severity
+from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._places import also_at
@@ -21,7 +21,8 @@ class StaleOwnFolderPath(Rule):
     where they are, or where their sibling files are, and nothing is there any more. Lines about
     the move itself (``mv``, "archive", "moved") are left alone: they tell the history. Loose
     files and tasks still under an active root are never checked. One finding per folder, at the
-    first stale path, naming every other place.
+    first stale path, naming every other place, and scored in the category of the file holding it
+    (a context that resumes the work from the old path is a stale context).
 
     Why: the folder line and the file references are how a reader or an agent resuming the work
     finds the files. After the move every one of them points at a folder that no longer exists,
@@ -64,8 +65,9 @@ class StaleOwnFolderPath(Rule):
         also = also_at(doc, [(d, n) for d, n, _ in places[1:]])
         message = (f"The documents give the folder as {old!r}{also}, but the task now lives in {task.path!r}; "
                    "the old path leads nowhere.")
-        yield self.finding(task, doc, line, message, key=old, related=[(d, n) for d, n, _ in places[1:]],
-                           fix=f"Replace {old!r} with {task.path!r}, or use paths relative to the folder.")
+        finding = self.finding(task, doc, line, message, key=old, related=[(d, n) for d, n, _ in places[1:]],
+                               fix=f"Replace {old!r} with {task.path!r}, or use paths relative to the folder.")
+        yield finding.with_changes(category=ROLE_CATEGORY.get(doc.role, finding.category))
 
 
 def _under(path: str, root: str) -> bool:
