@@ -34,7 +34,11 @@ _TOTAL_RE = re.compile(
     r"|\btotal\b[*_ ]{0,4}:[*_ ]{0,4}(\d{1,4})[ ](?:tasks?|task[ ]items|items)\b"
 )
 _UNIT_OF_WORK_RE = re.compile(rf"(?i)\b{PHASE_WORD}\b")
-_COUNTED_NOUN_RE = re.compile(r"(?i)\d[ ]?/[ ]?\d{1,4}[ ](?:tasks?|items|checkboxes)\b")
+# "27/27 tasks", and a bare count of whole items declared done ("30/31 완료", "12/14 done", not "5.5/7
+# complete"): both count the boxes.
+_COUNTED_NOUN_RE = re.compile(r"(?i)\d[ ]?/[ ]?\d{1,4}[ ](?:tasks?|items|checkboxes)\b"
+                              r"|(?<![\d.])\d{1,4}[ ]?/[ ]?\d{1,4}[ ]?"
+                              r"(?:완료|완성|done|complete|completed|finished|已完成|完成)(?!\w)")
 
 
 # "core UI 100% complete": the words right before a percentage, back to the start of their clause,
