@@ -31,11 +31,13 @@ class BrokenPathReference(Rule):
     it, its introducing line or its heading); URLs and
     host names, absolute and home paths, globs, placeholders
     (``<task>``, ``{name}``, ``…``, ``step-N.md``); code blocks (commands, file trees); archived
-    tasks (they describe the repository as it was); the plan, except ``../`` references (a plan
-    lists the files the work will create); lines about files still to come (an open checkbox, a
-    creation word such as "create", "add", "new", "will", "rename" in the line, in the line that
-    introduces its list or table, or in a heading above it, or a section still open; a ticked
-    checkbox counts as done); paths whose first folder is nowhere in the tree (about
+    tasks (they describe the repository as it was); the plan, except ``../`` references and
+    documents that moved (a plan lists the files the work will create, but a ``docs/spec/X.md`` it
+    cites outside any creation wording, whose name is now only at ``docs/archive/X.md``, is gone);
+    lines about files still to come (an open checkbox, a creation word such as "create", "add",
+    "new", "will", "rename" in the line, in the line that introduces its list or table, or in a
+    heading above it, or a section still open; a ticked checkbox counts as done); paths whose
+    first folder is nowhere in the tree (about
     another repository); ``plan.md``, ``context.md``, ``tasks.md`` (the generic names of a task's
     own files); the task's own plan, context or tasks file when the task has none (STR001-STR003
     report that absence). When the tree holds nothing but the doc roots (a docs-only snapshot),
@@ -69,13 +71,12 @@ class BrokenPathReference(Rule):
             folder = folder_of(doc.path)
             seen: set[str] = set()
             for mention in mentions(doc):
-                if mention.text in seen:
-                    continue
+                if mention.text in seen or prospective(doc, mention.line) or elsewhere(doc, mention.line):
+                    continue  # a file still to come here may be cited as existing further down
+                planned = doc.role is Role.PLAN and not mention.text.startswith("../")
+                if planned and not _moved_document(mention, tree):
+                    continue  # a plan names the files the work will create; a document that moved it only cites
                 seen.add(mention.text)
-                if doc.role is Role.PLAN and not mention.text.startswith("../"):
-                    continue  # a plan names the files the work will create
-                if prospective(doc, mention.line) or elsewhere(doc, mention.line):
-                    continue
                 broken = _broken(folder, mention, tree, ctx, task)
                 if broken is not None:
                     text, fix = broken
@@ -111,6 +112,12 @@ def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
         return f"Path {path!r} names {resolved!r}, which is not in the repository.", fix
     return (f"Path {path!r} is not in the repository (neither from {folder + '/'!r} nor from the root, "
             "nor at the end of any path).", fix)
+
+
+def _moved_document(mention: Mention, tree: Tree) -> bool:
+    """A Markdown document with a folder part whose name is now at exactly one other place."""
+    name = mention.text.rsplit("/", 1)[-1]
+    return not mention.bare and is_document(name) and tree.only_file_named(name) is not None
 
 
 def _missing_role(task: TaskDocs, name: str) -> bool:
