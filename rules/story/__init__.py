@@ -52,6 +52,7 @@ from rules.story.doc048_current_focus_already_done import CurrentFocusAlreadyDon
 from rules.story.doc049_line_ranges_overlap import LineRangesOverlap
 from rules.story.doc050_target_passed_without_figure import TargetPassedWithoutFigure
 from rules.story.doc051_checked_only_by_build_or_lint import CheckedOnlyByBuildOrLint
+from rules.story.doc052_log_entries_out_of_order import LogEntriesOutOfOrder
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -98,4 +99,5 @@ RULES: tuple[type[Rule], ...] = (
     LineRangesOverlap,
     TargetPassedWithoutFigure,
     CheckedOnlyByBuildOrLint,
+    LogEntriesOutOfOrder,
 )
