@@ -44,6 +44,7 @@ _VERSION_BEFORE_RE = re.compile(
 )
 # "Upgrade libfoo to 3.6.6.7", "bump from 4.1.0.7 to 4.1.0.12": a version word earlier on the line.
 _VERSION_WORDS_RE = re.compile(r"(?i)\b(?:upgrad|updat|bump|patch|downgrad|roll|version|release|changelog|v8\b)")
+_OUTLINE_MAX = 30  # the largest part of an outline number ("### 2.1.3.4")
 _OUTLINE_BEFORE_RE = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|>\s*)?(?:\*\*)?$")
 _NOT_INFRASTRUCTURE = frozenset(
     {
@@ -172,7 +173,7 @@ def _public_ips(line: str) -> list[Exposure]:
         # Only the first address can follow an outline mark alone: later ones follow an address.
         if (
             _version_before(line, start)
-            or (number == 0 and _OUTLINE_BEFORE_RE.match(line, 0, start))
+            or (number == 0 and _OUTLINE_BEFORE_RE.match(line, 0, start) and _outline_like(address))
             or _VERSION_WORDS_RE.search(line[max(0, start - 60) : start])
         ):
             continue
@@ -180,6 +181,12 @@ def _public_ips(line: str) -> list[Exposure]:
             continue  # 1.2.3.4-beta, 1.2.3.4+build
         found.append(Exposure("public-ip", match.start(), match.end(), address))
     return found
+
+
+def _outline_like(address: str) -> bool:
+    """Numbers an outline could use (``2.1.3.4``, ``12.3.1.20``): no part above 30. ``68.183.180.33``
+    opening a line is an address (a command's continuation line), not section 68.183."""
+    return all(int(part) <= _OUTLINE_MAX for part in address.split("."))
 
 
 def _version_before(line: str, end: int) -> bool:
