@@ -114,7 +114,10 @@ def test_the_labelled_commit_is_the_corpus_commit(path: Path) -> None:
 
     commits = {r["commit"] for r in rows if r["path"].startswith(label.folder + "/")}
 
-    assert commits == {label.commit}
+    # One commit for the folder; a folder read from the search index, which stores each file at
+    # the last commit that changed it, may list its files at their own commits (EXTRA_CORPUS.md).
+    assert label.commit in commits
+    assert len(commits) == 1 or label.corpus == "extra"
 
 
 @pytest.mark.parametrize(("change", "field"), [
