@@ -35,7 +35,9 @@ class TotalNotSumOfParts(Rule):
     Two shapes, both read from the document alone: a table whose ``Total`` row does not equal the
     sum of the rows above it (column by column, for columns of plain numbers or durations), and a
     list of durations with its total (``Weekend 1 (8 hours):`` above the list, or ``Total: 6 hours``
-    right under it) that the items do not add up to. Ranges add up as ranges; a total or part
+    right under it) that the items do not add up to, or a count announced over a list
+    (``Deleted approximately 400 lines:``) that its items' counts of the same thing (``- teamStore.js:
+    ~170 lines``, ``- TeamSelectionManager.js: ~295 lines``) do not add up to. Ranges add up as ranges; a total or part
     written ``~``/``about`` may be off by 15%. Percentages, per-unit figures ("8 min each") and
     lists with an item that gives no duration are not summed.
 
@@ -72,8 +74,10 @@ class TotalNotSumOfParts(Rule):
             starts = list_starts(doc)
             for index, start in enumerate(starts):
                 if _one_duration(doc, start) is None:
-                    continue  # every part gives a duration, the first one too: most lists end here
-                if (found := _list_total(doc, start, alone=_alone(doc, starts, index))) is not None:
+                    found = _count_total(doc, start)  # "Deleted ~400 lines:" over "- a.js: ~170 lines"
+                elif (found := _list_total(doc, start, alone=_alone(doc, starts, index))) is None:
+                    continue
+                if found is not None:
                     line, message = found
                     yield self.finding(task, doc, line, message, key=message[:80])
 
@@ -190,6 +194,51 @@ def _total_below(doc: Document, last: int) -> tuple[int, _Span | None]:
     if line in doc.code_lines or not _TOTAL_LINE.match(text) or _PER_UNIT.search(text):
         return 0, None
     return line, _one_duration(doc, line)
+
+
+# A count of things of one kind: "~400 lines", "12 files", "83 errors". The unit is singular-folded.
+_COUNT_RE = re.compile(
+    r"(?i)(?<![\w.,/-])([~≈]\s?)?(\d{1,3}(?:,\d{3})+|\d{1,6})\s?\+?\s?"
+    r"(lines|line|files|file|errors|error|tests|test|endpoints|endpoint|functions|function|components|component"
+    r"|warnings|warning|bugs|bug|issues|issue|screens|screen|pages|page)\b(?![\w-])")
+
+
+def _counts(text: str) -> list[tuple[float, str, bool]]:
+    """(value, unit, approximate) of each count in *text*, its unit singular."""
+    return [(float(m.group(2).replace(",", "")), m.group(3).lower().rstrip("s"), bool(m.group(1)))
+            for m in _COUNT_RE.finditer(text)]
+
+
+def _count_total(doc: Document, start: int) -> tuple[int, str] | None:
+    """A count announced on the line right above a list (``Deleted approximately **400 lines**:``) that
+    the items, each giving one count of the same unit (``- teamStore.js: ~170 lines (3 functions)``),
+    do not add up to."""
+    line = start - 1
+    intro = prose(doc.line_text(line)).rstrip(" \t*_")
+    if not intro.endswith(":") or line in doc.code_lines or _PER_UNIT.search(intro):
+        return None
+    announced = _counts(intro)
+    if len(announced) != 1:
+        return None
+    total, unit, approx = announced[0]
+    items, _last = list_block(doc, start)
+    if len(items) < 2:
+        return None
+    values: list[float] = []
+    for item in items:
+        text = prose(doc.line_text(item))
+        mine = [c for c in _counts(text) if c[1] == unit]
+        if len(mine) != 1 or _PER_UNIT.search(text) or _is_total_line(text):
+            return None
+        values.append(mine[0][0])
+        approx = approx or mine[0][2] or _APPROX.search(text) is not None
+    summed = _Span(sum(values), sum(values), approx)
+    stated = _Span(total, total, approx or _APPROX.search(intro) is not None)
+    if _agrees(summed, stated):
+        return None
+    plural = unit + "s"
+    return line, (f"The {len(items)} items listed (lines {items[0]}-{items[-1]}) add up to {sum(values):g} "
+                  f"{plural}, not the {total:g} {plural} stated as their total.")
 
 
 # --- arithmetic -----------------------------------------------------------------------------------
