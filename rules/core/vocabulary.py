@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BLOCKER_HEADINGS", "CURRENT_STATE_HEADINGS", "DECISION_WORDS", "LOCAL_PHASE", "NEXT_HEADINGS",
+__all__ = ["BLOCKER_HEADINGS", "CURRENT_STATE_HEADINGS", "DECISION_WORDS", "HANDOFF_HEADINGS", "LOCAL_PHASE",
+           "NEXT_HEADINGS",
            "OVERVIEW_HEADINGS", "RISK_HEADINGS", "STATUS_LABELS", "STATUS_WORDS", "SUCCESS_HEADINGS",
            "TIMELINE_HEADINGS", "local_phase_id", "may_name_local_phase", "unspaced"]
 
@@ -140,6 +141,14 @@ NEXT_HEADINGS = ("다음 단계", "다음 작업", "남은 (?:작업|항목|검�
                  "następne kroki", "kolejne kroki", "dalsze kroki", "следующие шаги", "дальнейшие шаги",
                  "próximos pasos", "próximos passos", "nächste schritte",
                  unspaced("下一步", "快速恢复", "恢复指南", "后续步骤", "次のステップ", "次の作業", "今後の作業"))
+# Sections handing the work to the next session ("Next session start", "Handoff"), matched on the
+# whole normalised key: 다음 세션 (시작 안내) / 인수인계, 下次会话 / 交接, 次のセッション / 引き継ぎ,
+# następna sesja / przekazanie, следующая сессия / передача, próxima sesión / traspaso, nächste Sitzung / Übergabe.
+HANDOFF_HEADINGS = ("다음 세션(?: 시작)?(?: 안내| 가이드| 계획| 시 할 일)?", "(?:세션 |작업 )?재개(?: 안내| 방법)?",
+                    "인수인계",
+                    "następna sesja", "przekazanie(?: pracy)?", "следующая сессия", "передача(?: работы| дел)?",
+                    "próxima (?:sesión|sessão)", "traspaso", "passagem de bastão", "nächste sitzung", "übergabe",
+                    unspaced("下次会话", "交接", "次のセッション", "引き継ぎ", "引継ぎ"))
 RISK_HEADINGS = ("위험", "리스크", "ryzyk\\w*", "zagrożenia", "риски?", "riesgos?", "riscos?", "risiken",
                  unspaced("风险", "リスク", "風險"))
 SUCCESS_HEADINGS = ("성공", "완료 조건", "완료 기준", "수락 기준", "sukces\\w*", "mierniki", "kryteria \\w+",

@@ -11,6 +11,7 @@ from rules.core.model import Document, Role, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import TaskState, TaskStory, core_documents, story
 from rules.core.text import fold, strip_comments
+from rules.core.vocabulary import HANDOFF_HEADINGS
 from rules.story._common import finished_how, quote
 from rules.story._fresh import in_log_at
 from rules.story._next_steps import NEXT_STEPS_RE, done_phases, done_step, heading_key
@@ -19,13 +20,12 @@ _MAX_FINDINGS = 6  # handoffs of one task: past a few, the same story told again
 
 # Sections that hand the work over to the next session.
 # A label ahead of the heading's words ("Thread 2 — Next session start": numbers and punctuation are
-# gone from the key) is read past; 다음 세션 (시작 안내) / 인수인계 / 下次会话 / 交接 in Korean and Chinese.
+# gone from the key) is read past; the other languages' words are rules/core/vocabulary.py's.
 _HANDOFF_RE = re.compile(
     r"^(?:(?:thread|phase|stage|step|part|sprint|track) )?(?:"
     r"(?:quick |session |next session |)(?:resume|handoff|hand off|hand-off)(?: here| instructions| notes| point)?$"
     r"|next session(?: resume here| start(?: here)?| plan| guide| instructions)?$"
-    r"|다음 세션(?: 시작)?(?: 안내| 가이드| 계획| 시 할 일)?$|(?:세션 |작업 )?재개(?: 안내| 방법)?$|인수인계$"
-    r"|下次会话|交接)"
+    rf"|(?:{'|'.join(HANDOFF_HEADINGS)})$)"
     r"|^resume here$|^(?:currently )?working on$"
     r"|^current(?:ly)? (?:work|focus|task)$|^uncommitted(?: changes| work)?$|^work in progress$|^in progress$"
     r"|^where (?:we|i) left off$|^pick up here$"
