@@ -8,15 +8,22 @@ from rules.core.model import Document, normalise_title
 from rules.core.sections import find_heading, preamble_labels, synonyms
 from rules.core.vocabulary import CURRENT_STATE_HEADINGS, NEXT_HEADINGS
 
+# "Status" and "Progress" name the work's state, unless a domain noun follows: "Status Codes", "Order
+# Status Field", "Progress Bar" describe the product, "Status Updates" how the team reports.
+_NOT_STATE = (r"(?! (?:updates?|reports?|reporting|meetings?|codes?|fields?|columns?|enums?|badges?|bars?|pages?"
+              r"|endpoints?|transitions?|values?|flags?|messages?|icons?|labels?|types?|mappings?|indicators?"
+              r"|components?|spinners?|rings?|events?|callbacks?|tracking system)(?:\s|$))")
 STATE = synonyms(
-    "current (?:state|status|situation|progress|focus|phase|work)", "session progress", "progress", "status",
+    "current (?:state|status|situation|progress|focus|phase|work)", "session progress", f"progress{_NOT_STATE}",
+    f"status{_NOT_STATE}",
     "where we are", "state of play", "handoff notes?", "snapshot", "(?:implementation|progress) summary",
     "what s done", "done so far", "(?:completed|finished) work", "work (?:completed|done)", "accomplished",
     *CURRENT_STATE_HEADINGS,
 )
 NEXT = synonyms(
     r"next (?:\w+ )?steps?", "next actions?", "todo next", "quick resume", "resum(?:e|ing)", "next session",
-    "up next", "what s next", "handoff", "hand off", "remaining (?:work|tasks|items|checks|steps)", "todo", "to do",
+    "up next", "what s next", r"handoff(?! (?:documentation|docs?)(?:\s|$))", "hand off",
+    "remaining (?:work|tasks|items|checks|steps)", "todo", "to do",
     "action items", "follow ups?", *NEXT_HEADINGS,
 )
 
