@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rules.context._common import STATE, has_section
@@ -11,6 +12,9 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line, title_section
 from rules.core.state import WorkState, scaled_to_state
 
+# "Known limitations / TODO": a list of things to do is not a status marker on a heading.
+_TODO_RE = re.compile(r"(?i)\bto-?do\b|\bto do\b")
+
 
 class MissingCurrentState(Rule):
     """The context has no current-state section: where the work stands right now.
@@ -18,7 +22,8 @@ class MissingCurrentState(Rule):
     Recognised headings: Current State / Status, Session Progress, Progress, Status, Where We Are,
     State of Play, Implementation Summary, Handoff Notes (also numbered or with a translation:
     ``## 2. 현재 상태 (Current State)``). A ``Current state: …`` line in a short headingless
-    context counts, and so do headings carrying status markers (``### Phase 2 ✅ COMPLETE``). For
+    context counts, and so do headings carrying status markers (``### Phase 2 ✅ COMPLETE``; not a
+    "TODO" heading, a list of things to do). For
     fresh work (no box ticked, the files say planned or not started: rules/core/state.py) the
     finding is info: before the first session there is no state to record beyond "not started". Not
     asked of an archived task: the archive says where the work stands, and no session resumes it.
@@ -50,8 +55,8 @@ class MissingCurrentState(Rule):
         if doc is None or task.archived or has_section(doc, STATE, min_words=4):
             return  # an archived task's state is its folder: finished
         title = title_section(doc)
-        if any(s.status is not None for s in doc.sections if s is not title):
-            return
+        if any(s.status is not None and not _TODO_RE.search(s.title) for s in doc.sections if s is not title):
+            return  # a heading marked done, in progress or pending says where that part stands
         finding = self.finding(task, doc, anchor_line(doc),
                                f"Context {doc.name!r} has no current-state section (where the work stands).",
                                key="current-state")
