@@ -9,10 +9,12 @@ from rules.core.sections import find_heading, preamble_labels, synonyms
 from rules.core.vocabulary import CURRENT_STATE_HEADINGS, NEXT_HEADINGS
 
 # "Status" and "Progress" name the work's state, unless a domain noun follows: "Status Codes", "Order
-# Status Field", "Progress Bar" describe the product, "Status Updates" how the team reports.
+# Status Field", "Progress Bar", "Deployment Status Calculation Logic" describe the product, "Status
+# Updates" how the team reports.
 _NOT_STATE = (r"(?! (?:updates?|reports?|reporting|meetings?|codes?|fields?|columns?|enums?|badges?|bars?|pages?"
               r"|endpoints?|transitions?|values?|flags?|messages?|icons?|labels?|types?|mappings?|indicators?"
-              r"|components?|spinners?|rings?|events?|callbacks?|tracking system)(?:\s|$))")
+              r"|components?|spinners?|rings?|events?|callbacks?|tracking system|calculations?|computation|logic"
+              r"|models?|schemas?|machines?|handling|api|sync|propagation|polling|display|ui)(?:\s|$))")
 STATE = synonyms(
     "current (?:state|status|situation|progress|focus|phase|work)", "session progress", f"progress{_NOT_STATE}",
     f"status{_NOT_STATE}",
