@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from rules.core.model import Document, TaskDocs
 from rules.core.phases import ancestors, is_deferred_phase, is_phase_tracker
-from rules.core.sections import phase_sections
+from rules.core.sections import phase_sections, synonyms
+from rules.core.vocabulary import SUCCESS_HEADINGS
 from rules.story._verification import whole_task_done
 
 # Sections that state what success is measured by.
@@ -20,12 +21,14 @@ TARGET_LABEL_RE = re.compile(
     r"(?i)^[\s>*+_-]*+(?:acceptance(?: criteria)?|success(?: criteria| metrics?)?|targets?"
     r"|exit criteria|done when|definition of done|kpis?)\s*+(?:\*\*|__)?\s*+:"
 )
+_LOCAL_TARGET_SECTION = synonyms(*SUCCESS_HEADINGS)  # "성공 기준", "验收标准", "Kryteria sukcesu" (on the key)
 _CRITERIA_TITLE_RE = re.compile(r"(?i)criteria|metrics?\b|\bkpis?\b|definition of done|done when|targets?\b")
 _LONG_TERM_RE = re.compile(r"(?i)\blong[- ]term\b|\bpost[- ]launch\b|\bafter launch\b|\bmonths?\b")
-# A figure with a unit: 95%, 200 ms, 2 seconds, 30s, 2x. Not part of a version, a ratio or a longer number.
+# A figure with a unit: 95%, 200 ms, 2 seconds, 30s, 2x; 10초, 5분, 2배, 3秒, 2倍. Not part of a version, a
+# ratio or a longer number.
 _FIGURE_RE = re.compile(
     r"(?i)(?<![\w.,/:-])(\d{1,6}(?:\.\d{1,3})?)\s?"
-    r"(%|ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|x|×|fps)(?![\w%×])"
+    r"(%|ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|x|×|fps|초|분|시간|배|秒|分钟|小时|倍)(?![\w%×])"
 )
 _UNITS = {
     "%": "%", "ms": "ms", "millisecond": "ms", "milliseconds": "ms",
@@ -33,6 +36,7 @@ _UNITS = {
     "min": "min", "mins": "min", "minute": "min", "minutes": "min",
     "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
     "x": "x", "×": "x", "fps": "fps",
+    "초": "s", "秒": "s", "분": "min", "分钟": "min", "시간": "h", "小时": "h", "배": "x", "倍": "x",
 }
 MAX_LINES = 60  # per target section: a longer one is a report, not a list of targets
 DONE_SHARE = 2 / 3  # this share of the boxes ticked: the work a target measures largely exists
@@ -61,7 +65,8 @@ def targets(doc: Document) -> list[Target]:
     seen: set[int] = set()
     phase_lines = {section.line for section in phase_sections(doc)}
     for index, section in enumerate(doc.sections):
-        if not TARGET_SECTION_RE.search(section.title) or _set_aside(doc, index):
+        if not (TARGET_SECTION_RE.search(section.title) or _LOCAL_TARGET_SECTION.search(section.key)) \
+                or _set_aside(doc, index):
             continue
         if section.line in phase_lines and not _CRITERIA_TITLE_RE.search(section.title):
             continue  # "### Phase 2: Success modal" names a feature; its criteria come labelled (below)
