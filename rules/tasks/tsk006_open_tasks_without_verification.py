@@ -13,6 +13,7 @@ from rules.core.scoring import combined_penalty
 from rules.core.sections import is_investigation, phase_id, phase_sections
 from rules.core.size import scaled_to_size
 from rules.core.state import finished
+from rules.core.verification import says_verification
 
 # Said anywhere in a task (its line or the lines nested under it).
 _IN_TASK_RE = re.compile(
@@ -25,7 +26,8 @@ _IN_PHASE_RE = re.compile(
     r"(?i)^[\s>*_#|+-]*+(?:\d+[.)]\s*)?(?:\[[ xX]\]\s*)?[*_]*+\s*+"  # possessive: a line of stars is linear
     r"(?:acceptance|verif(?:y|ication)|validat(?:e|ion)|done when|definition of done|exit criteria"
     r"|success criteria|expected (?:result|outcome|behaviou?r)|tests?\b|testing"
-    r"|검증|테스트|수락 기준|인수 조건|验收|验证|测试"
+    r"|검증|테스트|수락 기준|인수 조건|验收|验证|测试|テスト|検証|pruebas?|verificar|verificaci[óo]n|testes?"
+    r"|проверк\w*|тест\w*|weryfikacja|prüfung"
     # a test step of the phase: "- [ ] Add unit tests for the parser", "Write integration tests"
     r"|(?:add|write|run|create|implement|extend)\s(?:(?:unit|integration|e2e|end-to-end|regression|smoke"
     r"|api|ui|the|new|more)\s){0,2}tests?\b)"
@@ -155,7 +157,7 @@ def _plan_criteria(plan: Document) -> frozenset[str]:
 
 def _checks_itself(doc: Document, item: CheckItem) -> bool:
     """The task's text, or a line nested under it, states a check."""
-    if _IN_TASK_RE.search(item.text):
+    if _IN_TASK_RE.search(item.text) or says_verification(item.text):  # the core vocabulary's other languages
         return True
     return any(_IN_TASK_RE.search(doc.line_text(n)) for n in range(item.line + 1, item.end_line + 1))
 
