@@ -24,10 +24,26 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BLOCKER_HEADINGS", "CURRENT_STATE_HEADINGS", "DECISION_WORDS", "HANDOFF_HEADINGS", "LOCAL_PHASE",
-           "NEXT_HEADINGS",
-           "OVERVIEW_HEADINGS", "RISK_HEADINGS", "STATUS_LABELS", "STATUS_WORDS", "SUCCESS_HEADINGS",
-           "TIMELINE_HEADINGS", "local_phase_id", "may_name_local_phase", "unspaced"]
+__all__ = [
+    "BLOCKER_HEADINGS",
+    "BLOCKER_LABELS",
+    "CURRENT_STATE_HEADINGS",
+    "DECISION_WORDS",
+    "HANDOFF_HEADINGS",
+    "LOCAL_PHASE",
+    "NEXT_HEADINGS",
+    "NONE_WORDS",
+    "OVERVIEW_HEADINGS",
+    "RESOLVED_WORDS",
+    "RISK_HEADINGS",
+    "STATUS_LABELS",
+    "STATUS_WORDS",
+    "SUCCESS_HEADINGS",
+    "TIMELINE_HEADINGS",
+    "local_phase_id",
+    "may_name_local_phase",
+    "unspaced",
+]
 
 
 def unspaced(*words: str) -> str:
@@ -159,6 +175,11 @@ SUCCESS_HEADINGS = ("성공", "완료 조건", "완료 기준", "수락 기준",
 DECISION_WORDS = ("결정", "decyzj", "решени", "decisi", "entscheidung", "决策", "决定", "決定", "決策")
 BLOCKER_HEADINGS = ("차단", "블로커", "blokery", "blokady", "блокеры", "блокирующие \\w+", "bloqueos",
                     "bloqueios", unspaced("阻塞", "障碍", "ブロッカー", "阻害要因"))
+# A "Blockers:" label and the words for "none" and "resolved" after it, in the other languages.
+BLOCKER_LABELS = ("블로커", "차단 요소", "阻塞", "阻碍", "ブロッカー", "bloqueos?", "bloqueadores?", "bloqueios?",
+                  "блокеры?", "blokery", "blokady")
+NONE_WORDS = ("없음", "无", "無", "なし", "ninguno", "ninguna", "nenhum", "нет", "brak", "keine")
+RESOLVED_WORDS = ("해결", "解决", "解決", "resuelto", "resolvido", "решено", "rozwiązane", "gelöst")
 TIMELINE_HEADINGS = ("일정", "타임라인", "harmonogram\\w*", "график", "сроки", "cronograma", "zeitplan",
                      unspaced("时间线", "时间表", "时间安排", "排期", "里程碑", "スケジュール", "日程"))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
 from rules.core.story import Statement, TaskState, TaskStory, core_documents
 from rules.core.text import strip_comments
-from rules.core.vocabulary import BLOCKER_HEADINGS
+from rules.core.vocabulary import BLOCKER_HEADINGS, BLOCKER_LABELS, NONE_WORDS, RESOLVED_WORDS
 
 
 def where(doc: Document, line: int) -> str:
@@ -181,16 +181,20 @@ class BlockerNote:
 
 _BLOCKER_LABEL_RE = re.compile(
     r"(?i)^\s*+(?:[-*+]\s++|\d+[.)]\s++)?(?:\[[ xX]\]\s++)?[*_]*+\[?\s*+(?:⚠️?\s*+)?(?:current\s+)?"
-    r"(blockers?|blocked by)"
+    r"(blockers?|blocked by|" + "|".join(BLOCKER_LABELS) + ")"
     r"\s*+\]?[*_]*+\s*+(?:[:：—–-]|\]|\*\*)\s*+[*_]*+\s*+(?P<value>.*)$"
 )
-_NONE_RE = re.compile(r"(?i)^\W*+(?:none|no\b|nothing|n/?a\b|없음|-$|—$|$)")
+_NONE_RE = re.compile(r"(?i)^\W*+(?:none|no\b|nothing|n/?a\b|(?:" + "|".join(NONE_WORDS) + r")(?!\w)|-$|—$|$)")
 _RESOLVED_RE = re.compile(r"(?i)~~|✅|☑|\b(?:resolved|fixed|unblocked|cleared|solved|done|completed?|removed|"
-                          r"no longer|was blocked|were blocked|해결)\b")
+                          r"no longer|was blocked|were blocked|" + "|".join(RESOLVED_WORDS) + r")\b")
 _HYPOTHETICAL_RE = re.compile(r"(?i)\b(?:if|could|might|may|would|risk|potential(?:ly)?|possible)\b")
 _BLOCKER_SECTION_RE = re.compile(r"^(?:current |known |open |active |remaining )?(?:blockers?|blocked|impediments?"
                                  r"|blockers (?:and|&) (?:risks|issues)|" + "|".join(BLOCKER_HEADINGS)
                                  + r")(?: issues| list)?$")
+
+
+# What every labelled blocker line holds (lower case): the English words and the other languages' labels.
+_BLOCKER_NEEDLES = ("blocker", "blocked by", "블로커", "차단", "阻塞", "阻碍", "ブロッカー", "bloque", "блокер", "blok")
 
 
 def blocker_notes(task: TaskDocs) -> list[BlockerNote]:
@@ -198,7 +202,7 @@ def blocker_notes(task: TaskDocs) -> list[BlockerNote]:
     notes: list[BlockerNote] = []
     for doc in core_documents(task):
         labelled: set[int] = set()
-        for number in doc.lines_containing(("blocker", "blocked by")):
+        for number in doc.lines_containing(_BLOCKER_NEEDLES):
             text = doc.line_text(number)
             if number in doc.code_lines or text.lstrip().startswith(("|", "#")):
                 continue
