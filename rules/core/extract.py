@@ -286,6 +286,28 @@ _SIZE_RE = re.compile(
 )
 
 
+# Durations in the teams' other languages, read only where they are plainly an estimate: in brackets
+# ("Этап 1: Сбор данных (3 ч)", "(2시간)", "（2天）", "(3 horas)") or after an estimate label
+# ("预计时间：2天", "예상 시간: 30분", "Оценка: 2 ч", "Estimación: 3 horas", "Aufwand: 2 Std").
+# Elsewhere 30분 or 5 min is as often a cron interval or a travel time as an effort.
+_LOCAL_UNITS = {
+    "시간": 60, "小时": 60, "時間": 60, "ч": 60, "час": 60, "часа": 60, "часов": 60, "hora": 60, "horas": 60,
+    "godz": 60, "godz.": 60, "godzina": 60, "godziny": 60, "godzin": 60, "std": 60, "std.": 60, "stunde": 60,
+    "stunden": 60, "분": 1, "分钟": 1, "分": 1, "мин": 1, "минут": 1, "minuto": 1, "minutos": 1, "min.": 1,
+    "일": 480, "天": 480, "日": 480, "дн": 480, "дня": 480, "дней": 480, "день": 480, "día": 480, "días": 480,
+    "dia": 480, "dias": 480, "dni": 480, "dzień": 480, "tag": 480, "tage": 480, "semana": 2400, "semanas": 2400,
+    "нед": 2400, "недели": 2400, "недель": 2400, "tydzień": 2400, "tygodnie": 2400, "woche": 2400, "wochen": 2400,
+}
+_LOCAL_UNIT = "(" + "|".join(sorted(map(re.escape, _LOCAL_UNITS), key=len, reverse=True)) + ")"
+_LOCAL_ESTIMATE_LABEL = (r"(?:预计(?:时间|工期|耗时)?|工期|耗时|예상(?:\s*(?:시간|소요))?|소요(?:\s*시간)?|оценка|срок"
+                r"|estimaci[óo]n|duraci[óo]n|estimativa|dura[çc][ãa]o|szacunek|czas|aufwand|dauer|見積もり?|所要時間)")
+_LOCAL_DURATION_RE = re.compile(
+    rf"(?i)(?:[(（]\s*~?|{_LOCAL_ESTIMATE_LABEL}[*_]{{0,2}}\s*[:：][*_\s]{{0,4}}~?)"
+    rf"(?P<d>{_NUM}(?:\s*[-–~]\s*{_NUM})?\s?{_LOCAL_UNIT})(?![^\W\d_])"
+)
+_LOCAL_HINT = ("hora", "godz", "std", "stund", "tag", "minuto", "día", "dia", "dni", "semana", "woche")
+
+
 # Pre-tests for find_estimates: each starts with a character class or is a plain substring test,
 # so it runs in C without trying an alternation at every position.
 _DIGIT_UNIT = re.compile(r"\d\s?[mhdwMHDW]")
@@ -310,10 +332,18 @@ def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
                                          or "sforç" in text or "рудоё" in text)))
     durations = _DIGIT_UNIT.search(text) is not None
     sizes = words or (("`" in text or "[" in text or "(" in text) and _SIZE_TAG.search(text) is not None)
-    if not durations and not sizes:  # most lines: one scan for a digit, substring tests for the rest
+    local = (not text.isascii() or any(hint in text.lower() for hint in _LOCAL_HINT)) and \
+        _LOCAL_DURATION_RE.search(text) is not None
+    if not durations and not sizes and not local:  # most lines: one scan for a digit, substring tests for the rest
         return ()
     found: list[Estimate] = []
     spans: list[tuple[int, int]] = []
+    for match in _LOCAL_DURATION_RE.finditer(text) if local else ():
+        per = _LOCAL_UNITS[match.group(4).lower()]  # groups: the duration, its low and high ends, its unit
+        low = float(match.group(2))
+        high = float(match.group(3)) if match.group(3) else low
+        found.append(Estimate(match.group("d"), line, round(low * per), round(high * per)))
+        spans.append(match.span())
     for match in _RANGE_RE.finditer(text) if durations else ():
         if _AGO_RE.match(text, match.end()):
             continue

@@ -167,9 +167,10 @@ HANDOFF_HEADINGS = ("다음 세션(?: 시작)?(?: 안내| 가이드| 계획| 시
                     unspaced("下次会话", "交接", "次のセッション", "引き継ぎ", "引継ぎ"))
 RISK_HEADINGS = ("위험", "리스크", "ryzyk\\w*", "zagrożenia", "риски?", "riesgos?", "riscos?", "risiken",
                  unspaced("风险", "リスク", "風險"))
-SUCCESS_HEADINGS = ("성공", "완료 조건", "완료 기준", "수락 기준", "sukces\\w*", "mierniki", "kryteria \\w+",
-                    "критерии \\w+", "criterios? de \\w+", "critérios? de \\w+", "akzeptanzkriterien",
-                    "erfolgskriterien", "abnahmekriterien",
+SUCCESS_HEADINGS = ("성공", "완료 조건", "완료 기준", "수락 기준", "sukces\\w*", "mierniki", "metryki", "kryteria \\w+",
+                    "критерии \\w+", "метрики(?: успеха)?", "criterios? de \\w+", "critérios? de \\w+",
+                    "m[ée]tricas(?: de \\w+)?", "indicadores de \\w+", "akzeptanzkriterien", "erfolgskriterien",
+                    "abnahmekriterien", "erfolgsmetriken", "kennzahlen",
                     unspaced("成功", "验收标准", "完成标准", "受け入れ基準", "完了条件", "成功基準"))
 # Substrings of a decisions heading's key ("주요 결정사항", "决策记录", "Decyzje techniczne").
 DECISION_WORDS = ("결정", "decyzj", "решени", "decisi", "entscheidung", "决策", "决定", "決定", "決策")
