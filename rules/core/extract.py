@@ -12,7 +12,9 @@ import re
 from rules.core.model import DateRef, Estimate, Progress, Status
 from rules.core.text import fold
 from rules.core.vocabulary import (
+    DONE_WORDS,
     LOCAL_PHASE,
+    PROGRESS_WORDS,
     SIZE_LABELS,
     STATUS_LABELS,
     STATUS_WORDS,
@@ -451,9 +453,13 @@ def heading_date_label(text: str) -> str | None:
 
 # --- progress claims -------------------------------------------------------------------------
 
+# The other languages' words (rules/core/vocabulary.py) after the figure ("95% completado", "80% 완료") or
+# before it ("Progreso: 95%", "진행률: 80%"); CJK words have no word boundary, so none is asked for.
+_DONE_WORD = "|".join(DONE_WORDS)
+_PROGRESS_WORD = "|".join(PROGRESS_WORDS)
 _PCT_RE = re.compile(
-    r"(?i)(\d{1,3}(?:\.\d+)?)\s*%\s*(?:complete[d]?|done|finished|progress)"
-    r"|(?:progress|completion|complete[d]?)\b[^0-9%\n]{0,12}?(\d{1,3}(?:\.\d+)?)\s*%"
+    rf"(?i)(\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:complete[d]?|done|finished|progress|{_DONE_WORD})"
+    rf"|(?:(?:progress|completion|complete[d]?)\b|{_PROGRESS_WORD})[^0-9%\n]{{0,12}}?(\d{{1,3}}(?:\.\d+)?)\s*%"
 )
 _FRAC_RE = re.compile(
     r"(?i)(?<![\d/.-])(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)(?![\d/.-])"

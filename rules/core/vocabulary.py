@@ -29,11 +29,13 @@ __all__ = [
     "BLOCKER_LABELS",
     "CURRENT_STATE_HEADINGS",
     "DECISION_WORDS",
+    "DONE_WORDS",
     "HANDOFF_HEADINGS",
     "LOCAL_PHASE",
     "NEXT_HEADINGS",
     "NONE_WORDS",
     "OVERVIEW_HEADINGS",
+    "PROGRESS_WORDS",
     "RESOLVED_WORDS",
     "RISK_HEADINGS",
     "STATUS_LABELS",
@@ -176,6 +178,11 @@ SUCCESS_HEADINGS = ("성공", "완료 조건", "완료 기준", "수락 기준",
 DECISION_WORDS = ("결정", "decyzj", "решени", "decisi", "entscheidung", "决策", "决定", "決定", "決策")
 BLOCKER_HEADINGS = ("차단", "블로커", "blokery", "blokady", "блокеры", "блокирующие \\w+", "bloqueos",
                     "bloqueios", unspaced("阻塞", "障碍", "ブロッカー", "阻害要因"))
+# A progress claim's words in the other languages: "Progreso: 95%", "진행률: 80%", "95% completado", "80% 완료".
+PROGRESS_WORDS = ("progreso", "progresso", "avance", "прогресс", "fortschritt", "postęp", "진행률", "진척도", "进度",
+                  "完成度", "進捗", "進捗率")
+DONE_WORDS = ("completado", "completada", "concluído", "concluido", "hecho", "завершено", "выполнено", "готово",
+              "abgeschlossen", "erledigt", "ukończone", "zakończone", "완료", "已完成", "完成", "完了")
 # A "Blockers:" label and the words for "none" and "resolved" after it, in the other languages.
 BLOCKER_LABELS = ("블로커", "차단 요소", "阻塞", "阻碍", "ブロッカー", "bloqueos?", "bloqueadores?", "bloqueios?",
                   "блокеры?", "blokery", "blokady")

@@ -154,3 +154,22 @@ def test_a_documents_legend_gives_a_mark_its_own_meaning() -> None:
 )
 def test_no_legend_no_new_meaning(lines: tuple[str, ...]) -> None:
     assert extract.legend_marks(lines) == {}
+
+
+@pytest.mark.parametrize(
+    ("line", "percent"),
+    [
+        ("Progreso: 95% completado", 95.0),
+        ("Прогресс: 40% завершено", 40.0),
+        ("진행률: 80%", 80.0),
+        ("进度95%", 95.0),
+        ("Fortschritt: 60% abgeschlossen", 60.0),
+    ],
+)
+def test_progress_claims_in_other_languages(line: str, percent: float) -> None:
+    claim = extract.find_progress(line, 1)
+    assert claim is not None and claim.percent == percent
+
+
+def test_a_percentage_without_a_progress_word_is_no_claim() -> None:
+    assert extract.find_progress("Cobertura del 95% del código", 1) is None
