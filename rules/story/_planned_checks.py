@@ -23,6 +23,10 @@ _STEP_RE = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,3}[a-z]?[.)])[ \t]+(\[[ xX]\][ \t
 _LABEL_RE = re.compile(
     r"^(?:\*\*|__)?[^\W\d_][^:*_\n]{0,40}(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)"
     r"|(?i:^(?:acceptance|success|exit|done when|definition of done)[\w ]{0,20}:\s)"
+    # the same labels in the teams' other languages: "Critérios de aceitação: …", "Критерии приёмки: …",
+    # "受け入れ基準: …", "验收标准：…", "완료 기준: …"
+    r"|(?i:^[^:：\n]{0,30}(?:criteri|critéri|критери|kryteri|kriteri|akzeptanz|基準|标准|標準|기준|조건|验收)"
+    r"[^:：\n]{0,20}[:：]\s?)"
 )
 _CRITERIA_RE = re.compile(r"(?i)criteria|definition of done|done when|\bacceptance\b|\bsuccess\b")
 _STEP_LABEL_RE = re.compile(r"(?i)\b(?:deliverables?|steps?|tasks?|scope|work items?|implementation|actions?|to ?do)\b")
