@@ -117,10 +117,10 @@ _LOCAL_LABELLED_RE = re.compile(
 _LOCAL_ASCII_STEM = re.compile("completad|terminad|en curso|progreso|progresso|pendient|pendent|iniciad|planifica"
                                "|planeja|bloquead|en pausa|concluid|andamento|gotowe|zrobi|w toku|w trakcie|zaplan"
                                "|zablok|wstrzym|erledigt|abgeschlossen|fertig|in arbeit|bearbeitung|offen|begonnen"
-                               "|geplant|blockiert|pausiert")
+                               "|geplant|blockiert|pausiert|en cours|en attente|en pause|en revue|suspendu")
 # …and on any other line, a letter of a script (or an accented letter) the other words are written in:
 # an English line with an em dash or an emoji is not searched.
-_LOCAL_SCRIPT = re.compile("[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff\u0400-\u04ffąęłńóśźżćãõçéíúâêô]")
+_LOCAL_SCRIPT = re.compile("[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff\u0400-\u04ffąęłńóśźżćãõçéíúâêôèà]")
 
 
 _LOCAL_LABEL = re.compile("|".join(w for w in STATUS_LABELS if not w.isascii()), re.IGNORECASE)
@@ -299,15 +299,18 @@ _LOCAL_UNITS = {
     "일": 480, "天": 480, "日": 480, "дн": 480, "дня": 480, "дней": 480, "день": 480, "día": 480, "días": 480,
     "dia": 480, "dias": 480, "dni": 480, "dzień": 480, "tag": 480, "tage": 480, "semana": 2400, "semanas": 2400,
     "нед": 2400, "недели": 2400, "недель": 2400, "tydzień": 2400, "tygodnie": 2400, "woche": 2400, "wochen": 2400,
+    "heure": 60, "heures": 60, "jour": 480, "jours": 480, "semaine": 2400, "semaines": 2400,
 }
 _LOCAL_UNIT = "(" + "|".join(sorted(map(re.escape, _LOCAL_UNITS), key=len, reverse=True)) + ")"
 _LOCAL_ESTIMATE_LABEL = (r"(?:预计(?:时间|工期|耗时)?|工期|耗时|예상(?:\s*(?:시간|소요))?|소요(?:\s*시간)?|оценка|срок"
-                r"|estimaci[óo]n|duraci[óo]n|estimativa|dura[çc][ãa]o|szacunek|czas|aufwand|dauer|見積もり?|所要時間)")
+                r"|estimaci[óo]n|duraci[óo]n|estimativa|dura[çc][ãa]o|szacunek|czas|aufwand|dauer|dur[ée]e"
+                r"|estimation|charge|見積もり?|所要時間)")
 _LOCAL_DURATION_RE = re.compile(
     rf"(?i)(?:[(（]\s*~?|{_LOCAL_ESTIMATE_LABEL}[*_]{{0,2}}\s*[:：][*_\s]{{0,4}}~?)"
     rf"(?P<d>{_NUM}(?:\s*[-–~]\s*{_NUM})?\s?{_LOCAL_UNIT})(?![^\W\d_])"
 )
-_LOCAL_HINT = ("hora", "godz", "std", "stund", "tag", "minuto", "día", "dia", "dni", "semana", "woche")
+_LOCAL_HINT = ("hora", "godz", "std", "stund", "tag", "minuto", "día", "dia", "dni", "semana", "woche", "heure",
+               "jour", "semaine")
 
 
 # Pre-tests for find_estimates: each starts with a character class or is a plain substring test,

@@ -9,17 +9,17 @@ from rules.core.phases import ancestors
 from rules.core.text import fold, has_cue
 
 # A task that tests or verifies: the words in English, and "test" / "verification" in Korean, Chinese,
-# Japanese, Spanish, Portuguese, Russian, Polish and German.
+# Japanese, Spanish, Portuguese, Russian, Polish, German and French.
 VERIFY_RE = re.compile(
     r"(?i)\b(?:tests?|testing|tested|verify|verified|verification|validate[sd]?|validation|qa|e2e|end-to-end"
     r"|smoke|regression|manual(?:ly)? check|pruebas?|probar|verificar|verificaci[óo]n|testes?|verifica[çc][ãa]o"
-    r"|weryfikacja|prüfung|überprüf\w*)\b|테스트|검증|测试|測試|验证|驗證|テスト|検証|тест\w*|проверк\w*|провер\w*"
+    r"|weryfikacja|prüfung|überprüf\w*|v[ée]rifi\w*)\b|테스트|검증|测试|測試|验证|驗證|テスト|検証|тест\w*|проверк\w*|провер\w*"
 )
 # Every match of VERIFY_RE holds one of these (case folded), in the text as written: taking code spans
 # and paths out only removes characters (each becomes a space), so a text without any says nothing.
 _VERIFY_CUES = ("test", "verif", "valid", "qa", "e2e", "end-to-end", "smoke", "regression", "manual", "prueb",
-                "probar", "weryfik", "prüf", "테스트", "검증", "测试", "測試", "验证", "驗證", "テスト", "検証", "тест",
-                "провер")
+                "probar", "weryfik", "prüf", "vérif", "테스트", "검증", "测试", "測試", "验证", "驗證", "テスト",
+                "検証", "тест", "провер")
 _CODE_RE = re.compile(r"`[^`\n]*`")
 _WORD_RE = re.compile(r"\S+")  # whole words, each read once: linear on a long line without a slash
 

@@ -1,8 +1,8 @@
 """The engine's words in the teams' other languages: one place for every non-English vocabulary.
 
 Dev docs are often written partly or wholly in Korean, Chinese, Japanese, Polish, Russian, Spanish,
-Portuguese or German. The structures are the same (phase headings, status labels, section headings),
-only the words differ, so each family below extends an English list kept where it is used:
+Portuguese, German or French. The structures are the same (phase headings, status labels, section
+headings), only the words differ, so each family below extends an English list kept where it is used:
 
 * phase headings (:data:`LOCAL_PHASE`): ``1단계:``, ``阶段一``, ``第1阶段``, ``Faza 1``, ``Этап 1``,
   ``フェーズ1``, ``Fase 1``, ``Etapa 1``; every one reads as ``Phase N``, so a Korean tasks file and
@@ -139,25 +139,33 @@ STATUS_WORDS: dict[str, str] = {
     "abgeschlossen": "done", "erledigt": "done", "fertig": "done", "in arbeit": "in_progress",
     "in bearbeitung": "in_progress", "offen": "pending", "nicht begonnen": "not_started", "geplant": "planning",
     "blockiert": "blocked", "pausiert": "paused",
+    # French
+    "terminé": "done", "terminée": "done", "terminés": "done", "achevé": "done", "complété": "done",
+    "en cours": "in_progress", "non commencé": "not_started", "pas commencé": "not_started", "à faire": "pending",
+    "en attente": "pending", "planifié": "planning", "prévu": "planning", "en revue": "review",
+    "bloqué": "blocked", "en pause": "paused", "suspendu": "paused",
 }
 # The status labels ("Status:", "상태:", "状态："): regex fragments, lower case.
 STATUS_LABELS = (
     "상태", r"진행\s?상태", "진행률", "状态", "狀態", "状態", "进度", "進度", "進捗", "ステータス",
     "stan", "статус", "состояние", "прогресс", "estado", "progreso", "progresso", "situação", "fortschritt",
+    "statut", "état", "avancement",
 )
 
 # --- section headings (regex fragments over Section.key) --------------------------------------
 
 OVERVIEW_HEADINGS = ("개요", "요약", "목적", "podsumowanie\\w*", "przegląd", "обзор", "резюме", "цель",
                      "resumen", "resumo", "visão geral", "descripción general", "überblick", "zusammenfassung",
+                     "résumé", "aperçu", "vue d ensemble", "synthèse",
                      unspaced("摘要", "概述", "概要", "概览", "概觀"))
 CURRENT_STATE_HEADINGS = ("현재 상태", "진행 상황", "진행 상태", "진행 현황", "현황", "(?:구현|작업|완료) 상태",
                           "(?:obecny|aktualny) stan", "stan (?:obecny|aktualny)", "текущее (?:состояние|положение)",
                           "estado actual", "estado atual", "aktueller (?:stand|status|zustand)", "ist zustand",
+                          "état actuel", "situation actuelle", "état d avancement", "avancement",
                           unspaced("当前状态", "当前进度", "现状", "進捗状況", "現状", "現在の状態"))
 NEXT_HEADINGS = ("다음 단계", "다음 작업", "남은 (?:작업|항목|검증)", "빠른 재개", r"재개 (?:지침|방법|가이드)",
                  "następne kroki", "kolejne kroki", "dalsze kroki", "следующие шаги", "дальнейшие шаги",
-                 "próximos pasos", "próximos passos", "nächste schritte",
+                 "próximos pasos", "próximos passos", "nächste schritte", "prochaines étapes", "étapes suivantes",
                  unspaced("下一步", "快速恢复", "恢复指南", "后续步骤", "次のステップ", "次の作業", "今後の作業"))
 # Sections handing the work to the next session ("Next session start", "Handoff"), matched on the
 # whole normalised key: 다음 세션 (시작 안내) / 인수인계, 下次会话 / 交接, 次のセッション / 引き継ぎ,
@@ -166,51 +174,57 @@ HANDOFF_HEADINGS = ("다음 세션(?: 시작)?(?: 안내| 가이드| 계획| 시
                     "인수인계",
                     "następna sesja", "przekazanie(?: pracy)?", "следующая сессия", "передача(?: работы| дел)?",
                     "próxima (?:sesión|sessão)", "traspaso", "passagem de bastão", "nächste sitzung", "übergabe",
+                    "prochaine session", "passation",
                     unspaced("下次会话", "交接", "次のセッション", "引き継ぎ", "引継ぎ"))
-RISK_HEADINGS = ("위험", "리스크", "ryzyk\\w*", "zagrożenia", "риски?", "riesgos?", "riscos?", "risiken",
+RISK_HEADINGS = ("위험", "리스크", "ryzyk\\w*", "zagrożenia", "риски?", "riesgos?", "riscos?", "risiken", "risques?",
                  unspaced("风险", "リスク", "風險"))
 SUCCESS_HEADINGS = ("성공", "완료 조건", "완료 기준", "수락 기준", "sukces\\w*", "mierniki", "metryki", "kryteria \\w+",
                     "критерии \\w+", "метрики(?: успеха)?", "criterios? de \\w+", "critérios? de \\w+",
                     "m[ée]tricas(?: de \\w+)?", "indicadores de \\w+", "akzeptanzkriterien", "erfolgskriterien",
-                    "abnahmekriterien", "erfolgsmetriken", "kennzahlen",
+                    "abnahmekriterien", "erfolgsmetriken", "kennzahlen", "critères d \\w+", "critères de \\w+",
+                    "indicateurs(?: de \\w+)?", "métriques(?: de \\w+)?",
                     unspaced("成功", "验收标准", "完成标准", "受け入れ基準", "完了条件", "成功基準"))
 # Substrings of a decisions heading's key ("주요 결정사항", "决策记录", "Decyzje techniczne").
-DECISION_WORDS = ("결정", "decyzj", "решени", "decisi", "entscheidung", "决策", "决定", "決定", "決策")
+DECISION_WORDS = ("결정", "decyzj", "решени", "decisi", "décision", "entscheidung", "决策", "决定", "決定", "決策")
 BLOCKER_HEADINGS = ("차단", "블로커", "blokery", "blokady", "блокеры", "блокирующие \\w+", "bloqueos",
-                    "bloqueios", unspaced("阻塞", "障碍", "ブロッカー", "阻害要因"))
+                    "bloqueios", "blocages?", "points bloquants", unspaced("阻塞", "障碍", "ブロッカー", "阻害要因"))
 # A progress claim's words in the other languages: "Progreso: 95%", "진행률: 80%", "95% completado", "80% 완료".
 PROGRESS_WORDS = ("progreso", "progresso", "avance", "прогресс", "fortschritt", "postęp", "진행률", "진척도", "进度",
-                  "完成度", "進捗", "進捗率")
+                  "完成度", "進捗", "進捗率", "progression", "avancement")
 DONE_WORDS = ("completado", "completada", "concluído", "concluido", "hecho", "завершено", "выполнено", "готово",
-              "abgeschlossen", "erledigt", "ukończone", "zakończone", "완료", "已完成", "完成", "完了")
+              "abgeschlossen", "erledigt", "ukończone", "zakończone", "terminé", "terminée", "achevé", "완료", "已完成",
+              "完成", "完了")
 # A "Blockers:" label and the words for "none" and "resolved" after it, in the other languages.
 BLOCKER_LABELS = ("블로커", "차단 요소", "阻塞", "阻碍", "ブロッカー", "bloqueos?", "bloqueadores?", "bloqueios?",
-                  "блокеры?", "blokery", "blokady")
-NONE_WORDS = ("없음", "无", "無", "なし", "ninguno", "ninguna", "nenhum", "нет", "brak", "keine")
-RESOLVED_WORDS = ("해결", "解决", "解決", "resuelto", "resolvido", "решено", "rozwiązane", "gelöst")
+                  "блокеры?", "blokery", "blokady", "blocages?", "bloquants?")
+NONE_WORDS = ("없음", "无", "無", "なし", "ninguno", "ninguna", "nenhum", "нет", "brak", "keine", "aucun", "aucune")
+RESOLVED_WORDS = ("해결", "解决", "解決", "resuelto", "resolvido", "решено", "rozwiązane", "gelöst", "résolu",
+                  "résolue")
 TIMELINE_HEADINGS = ("일정", "타임라인", "harmonogram\\w*", "график", "сроки", "cronograma", "zeitplan",
+                     "calendrier", "échéancier", "chronologie", "planning",
                      unspaced("时间线", "时间表", "时间安排", "排期", "里程碑", "スケジュール", "日程"))
 
 # --- phase details (labels before a colon, regex fragments) -----------------------------------
 
-GOAL_LABELS = ("목표", "目标", "目標", "目的", "cel", "цель", "objetivo", "ziel")
+GOAL_LABELS = ("목표", "目标", "目標", "目的", "cel", "цель", "objetivo", "ziel", "objectif")
 DURATION_LABELS = ("工作量", "工期", "预计(?:时间|工期|耗时)?", "预估", "耗时", "工数", "見積もり?", "期間", "所要時間",
                    "기간", "소요(?:\\s*시간)?", "czas(?: trwania)?", "szacowany czas", "срок", "оценка",
-                   "длительность", "duración", "duração", "dauer", "aufwand")
+                   "длительность", "duración", "duração", "dauer", "aufwand", "durée", "estimation")
 # A size label before "M" / "L": "（工作量：M）", "(공수: S)", "Aufwand: L".
 SIZE_LABELS = ("工作量", "工数", "공수", "규모", "nakład", "aufwand", "esfuerzo", "esforço", "трудоёмкость")
 ACCEPTANCE_WORDS = ("验收", "完成标准", "交付物", "受け入れ基準", "完了条件", "成果物", "수락 기준", "인수 조건",
                     "kryteria akceptacji", "kryteria ukończenia", "критерии приёмки", "критерии приемки",
-                    "criterios de aceptación", "critérios de aceitação", "akzeptanzkriterien", "abnahmekriterien")
+                    "criterios de aceptación", "critérios de aceitação", "akzeptanzkriterien", "abnahmekriterien",
+                    "critères d'acceptation", "critères d’acceptation")
 # Words that note an order between pieces of work: "依赖", "선행", "zależy", "зависит", "abhängig".
 DEPENDENCY_WORDS = ("依赖", "依賴", "前置条件", "依存", "前提条件", "선행", "의존", "zależn", "zależy", "зависит",
-                    "зависимост", "abhängig", "requisito previo", "pré-requisito")
+                    "зависимост", "abhängig", "requisito previo", "pré-requisito", "dépend", "prérequis")
 
 # --- risks and their mitigations (substrings, lower case) ------------------------------------
 
 # A risk table's name column ("| 风险 |", "| Ryzyko |").
-RISK_WORDS = ("위험", "리스크", "риск", "风险", "風險", "リスク", "ryzyk", "riesgo", "risco", "risiko")
+RISK_WORDS = ("위험", "리스크", "риск", "风险", "風險", "リスク", "ryzyk", "riesgo", "risco", "risiko", "risque")
 # A mitigation ("缓解策略：", "| Mitygacja |", "对策", "Gegenmaßnahme").
 MITIGATION_WORDS = ("대응", "완화", "해결", "방지", "митигац", "смягчен", "меры", "缓解", "应对", "应急", "对策",
                     "規避", "规避", "対策", "軽減", "回避", "mitygac", "łagodz", "zapobieg", "mitigación", "mitigação",
-                    "gegenmaßnahme", "minderung")
+                    "gegenmaßnahme", "minderung", "atténuation", "parade", "contre-mesure")

@@ -25,7 +25,7 @@ _LABEL_RE = re.compile(
     r"|(?i:^(?:acceptance|success|exit|done when|definition of done)[\w ]{0,20}:\s)"
     # the same labels in the teams' other languages: "Critérios de aceitação: …", "Критерии приёмки: …",
     # "受け入れ基準: …", "验收标准：…", "완료 기준: …"
-    r"|(?i:^[^:：\n]{0,30}(?:criteri|critéri|критери|kryteri|kriteri|akzeptanz|基準|标准|標準|기준|조건|验收)"
+    r"|(?i:^[^:：\n]{0,30}(?:criteri|critéri|crit[èe]re|критери|kryteri|kriteri|akzeptanz|基準|标准|標準|기준|조건|验收)"
     r"[^:：\n]{0,20}[:：]\s?)"
 )
 _CRITERIA_RE = re.compile(r"(?i)criteria|definition of done|done when|\bacceptance\b|\bsuccess\b")

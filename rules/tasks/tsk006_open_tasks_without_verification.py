@@ -27,7 +27,7 @@ _IN_PHASE_RE = re.compile(
     r"(?:acceptance|verif(?:y|ication)|validat(?:e|ion)|done when|definition of done|exit criteria"
     r"|success criteria|expected (?:result|outcome|behaviou?r)|tests?\b|testing"
     r"|검증|테스트|수락 기준|인수 조건|验收|验证|测试|テスト|検証|pruebas?|verificar|verificaci[óo]n|testes?"
-    r"|проверк\w*|тест\w*|weryfikacja|prüfung"
+    r"|проверк\w*|тест\w*|weryfikacja|prüfung|v[ée]rifi\w*|crit[èe]res d\W?acceptation"
     # a test step of the phase: "- [ ] Add unit tests for the parser", "Write integration tests"
     r"|(?:add|write|run|create|implement|extend)\s(?:(?:unit|integration|e2e|end-to-end|regression|smoke"
     r"|api|ui|the|new|more)\s){0,2}tests?\b)"
