@@ -193,8 +193,10 @@ _BLOCKER_SECTION_RE = re.compile(r"^(?:current |known |open |active |remaining )
                                  + r")(?: issues| list)?$")
 
 
-# What every labelled blocker line holds (lower case): the English words and the other languages' labels.
-_BLOCKER_NEEDLES = ("blocker", "blocked by", "블로커", "차단", "阻塞", "阻碍", "ブロッカー", "bloque", "блокер", "blok")
+# What every labelled blocker line holds (lower case): a stem of each English word and each of the
+# other languages' BLOCKER_LABELS ("bloq" for bloqueos / bloquants, "bloca" for blocages).
+_BLOCKER_NEEDLES = ("blocker", "blocked by", "블로커", "차단", "阻塞", "阻碍", "ブロッカー", "bloq", "bloca", "блокер",
+                    "blok")
 
 
 def blocker_notes(task: TaskDocs) -> list[BlockerNote]:
