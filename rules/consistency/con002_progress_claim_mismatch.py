@@ -23,7 +23,7 @@ from rules.core.tallies import Tally, readings, totals
 from rules.core.vocabulary import DONE_WORDS, PROGRESS_WORDS
 
 _ROUNDING = 1.0  # points: 5.5/6 = 91.7% may be written 92% (or 91%)
-_WHOLE_TASK_RE = re.compile(r"(?i)progress|overall|status|completion|total|\btasks?\b|진행|완료|"
+_WHOLE_TASK_RE = re.compile(r"(?i)progress|overall|status|completion|total|\btasks?\b|진행|"
                             + "|".join((*PROGRESS_WORDS, *DONE_WORDS)))
 _SOMETHING_ELSE_RE = re.compile(
     r"(?i)\btests?\b|coverage|passing|\bpass(?:ed|es)?\b|errors?\b|lint|build|reduction|\bfiles?\b|\blines?\b"

@@ -329,6 +329,12 @@ def _unit_minutes(unit: str) -> int:
 _AGO_RE = re.compile(r"(?i)\s*(?:ago|earlier|before now)\b")  # "2 hours ago": a moment, not a duration
 
 
+def _local_hint(text: str) -> bool:
+    """An ASCII line holding the stem of another language's unit (``horas``, ``Std``, ``jours``)."""
+    lowered = text.lower()
+    return any(hint in lowered for hint in _LOCAL_HINT)
+
+
 def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
     """Time estimates on a line. ``Day 1, 4 hours`` yields only ``4 hours``; ``2 hours ago`` none."""
     words = ("ffort" in text or "ize" in text or "stimate" in text or "EFFORT" in text or "SIZE" in text
@@ -337,13 +343,13 @@ def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
                                          or "sforç" in text or "рудоё" in text)))
     durations = _DIGIT_UNIT.search(text) is not None
     sizes = words or (("`" in text or "[" in text or "(" in text) and _SIZE_TAG.search(text) is not None)
-    local = (not text.isascii() or any(hint in text.lower() for hint in _LOCAL_HINT)) and \
-        _LOCAL_DURATION_RE.search(text) is not None
+    # Other languages' durations: one scan, only of a line with a non-ASCII letter or a unit's stem.
+    local = list(_LOCAL_DURATION_RE.finditer(text)) if not text.isascii() or _local_hint(text) else []
     if not durations and not sizes and not local:  # most lines: one scan for a digit, substring tests for the rest
         return ()
     found: list[Estimate] = []
     spans: list[tuple[int, int]] = []
-    for match in _LOCAL_DURATION_RE.finditer(text) if local else ():
+    for match in local:
         per = _LOCAL_UNITS[match.group(4).lower()]  # groups: the duration, its low and high ends, its unit
         low = float(match.group(2))
         high = float(match.group(3)) if match.group(3) else low

@@ -13,7 +13,7 @@ from rules.core.text import fold, has_cue
 VERIFY_RE = re.compile(
     r"(?i)\b(?:tests?|testing|tested|verify|verified|verification|validate[sd]?|validation|qa|e2e|end-to-end"
     r"|smoke|regression|manual(?:ly)? check|pruebas?|probar|verificar|verificaci[óo]n|testes?|verifica[çc][ãa]o"
-    r"|weryfikacja|prüfung|überprüf\w*|v[ée]rifi\w*)\b|테스트|검증|测试|測試|验证|驗證|テスト|検証|тест\w*|проверк\w*|провер\w*"
+    r"|weryfikacja|prüfung|überprüf\w*|v[ée]rifi\w*)\b|테스트|검증|测试|測試|验证|驗證|テスト|検証|тест\w*|провер\w*"
 )
 # Every match of VERIFY_RE holds one of these (case folded), in the text as written: taking code spans
 # and paths out only removes characters (each becomes a space), so a text without any says nothing.

@@ -52,7 +52,6 @@ _TO_CHANGE_RE = re.compile(
 # "(needs `active` field)", "— needs a migration": a file entry annotated with the change it awaits.
 _NEEDS_RE = re.compile(r"(?i)(?:\(|[—–]\s|\s-\s|,\s)\s*+needs?\s++(?!to be (?:kept|left)\b)\S")
 _SEPARATOR_CHARS = frozenset("|:- \t")
-_TICKED_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]")  # a ticked box: the step was done
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(?P<rest>\S.*)$")
 
 
@@ -210,9 +209,10 @@ def _still_needing(doc: Document) -> list[int]:
 
 def _archive_steps(doc: Document) -> Iterator[int]:
     """Lines that ask for the folder to be archived, outside code blocks and logs."""
-    for number in doc.lines_containing(("archive", "mv ", "move ", "Move ", "아카이브", "归档")):
+    ticked = {item.line for item in doc.items if item.checked}  # a ticked box: the step was done
+    for number in doc.lines_containing(("archive", "mv ", "move ", "아카이브", "归档")):
         text = strip_comments(doc.line_text(number))
-        if (number not in doc.code_lines and not _TICKED_RE.match(text) and _ARCHIVE_STEP_RE.search(text)
+        if (number not in doc.code_lines and number not in ticked and _ARCHIVE_STEP_RE.search(text)
                 and not in_log_at(doc, doc.section_index(number))):
             yield number
 
