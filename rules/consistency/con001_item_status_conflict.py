@@ -16,6 +16,7 @@ from rules.core.phases import (
     phases,
     section_status,
     short,
+    status_line,
 )
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import and_more
@@ -45,8 +46,13 @@ class Seen:
     derived: bool = False  # from the checkboxes under a phase heading, not written down
     checkbox: bool = False  # the id's own checkbox
     titled: bool = False  # the text may title the id (``Phase 2: API``): a phase's identity, read on demand
+    phase_line: bool = False  # a ``**Status:**`` line in a phase's lead, the phase's own status
 
 
+_TRACKER_FIX = {
+    "items": "Tick the boxes in the file that fell behind (or drop its copy of the checklist and point to the other).",
+    "phases": "Update the phase statuses in the file that fell behind (or keep them in one file and point to it).",
+}
 TRACKER_GROUP = 3  # this many box-against-box conflicts between two files are one stale checklist
 
 
@@ -59,8 +65,10 @@ class ItemStatusConflict(Rule):
     proceed to Phase 3", "Phase 4 will be done when …"), and in session-log, history or changelog
     sections only completions count (a logged "BLOCKED" is history; a logged "COMPLETE" stays true). A
     ticked or open checkbox that starts with an id counts as that id's status, and so does a
-    tasks-file phase whose boxes are all ticked (or not), unless only its test or verification boxes
-    are open (that is DOC032's finding). A phase is its number and its title: ``Phase 1: Schema`` and
+    ``**Status:**`` line in a phase's lead (within six lines of its heading, before any sub-heading),
+    and a tasks-file phase whose boxes are all ticked (or not), unless only its test or verification
+    boxes are open (that is DOC032's finding). Three or more phases or items that conflict the same
+    way between two files are one finding: one of the files was not kept up. A phase is its number and its title: ``Phase 1: Schema`` and
     ``Phase 1: Emails`` are two phases, and an untitled ``Phase 1`` matches either
     (rules/core/phase_identity.py).
 
@@ -90,7 +98,7 @@ class ItemStatusConflict(Rule):
                      if (pair := _same_phase_conflict(item_id, seen, generic)) is not None]
         trackers: dict[tuple[str, str, str, str], list[tuple[str, Seen, Seen]]] = {}
         for item_id, (here, there) in conflicts:
-            if here.checkbox and there.checkbox and here.doc is not there.doc:
+            if _tracked(here) and _tracked(there) and here.doc is not there.doc:
                 trackers.setdefault((here.doc.path, here.how, there.doc.path, there.how), []).append(
                     (item_id, here, there))
         grouped = {item_id for group in trackers.values() if len(group) >= TRACKER_GROUP for item_id, _h, _t in group}
@@ -111,7 +119,8 @@ class ItemStatusConflict(Rule):
         """Many boxes ticked in one file and open in the other: one checklist was not kept up, one problem."""
         _first_id, here, there = group[0]
         ids = ", ".join(repr(item_id) for item_id, _h, _t in group[:4])
-        message = (f"{len(group)} items {_plural(here.how)} in {here.doc.name} but {_plural(there.how)} in "
+        noun = "phases" if any(s.derived or s.phase_line for _i, h, t in group for s in (h, t)) else "items"
+        message = (f"{len(group)} {noun} {_plural(here.how)} in {here.doc.name} but {_plural(there.how)} in "
                    f"{there.doc.name} "
                    f"({ids}{and_more(len(group), 4)}; first at {here.doc.name}:{here.line} and "
                    f"{there.doc.name}:{there.line}): one of the two checklists was not kept up.")
@@ -119,8 +128,7 @@ class ItemStatusConflict(Rule):
                                                                                          (t.doc, t.line))]
         return self.finding(task, here.doc, here.line, message, key=f"tracker:{here.doc.name}:{there.doc.name}",
                             related=related, effort_minutes=min(30, 5 + 2 * len(group)),
-                            fix="Tick the boxes in the file that fell behind (or drop its copy of the checklist "
-                                "and point to the other).")
+                            fix=_TRACKER_FIX[noun])
 
 
 def _observations(task: TaskDocs) -> dict[str, list[Seen]]:
@@ -129,6 +137,7 @@ def _observations(task: TaskDocs) -> dict[str, list[Seen]]:
         if doc is not None:
             attributed = _written(doc, seen)
             _ticked(doc, seen, attributed)
+            _phase_status_lines(doc, seen)
     if task.tasks is not None:
         _phase_boxes(task.tasks, seen)
     return seen
@@ -166,6 +175,21 @@ def _ticked(doc: Document, seen: dict[str, list[Seen]], attributed: set[tuple[in
             entry = Seen(doc, item.line, item.checked, how, item.text, checkbox=True,
                          titled=True)
             seen.setdefault(lead, []).append(entry)
+
+
+def _phase_status_lines(doc: Document, seen: dict[str, list[Seen]]) -> None:
+    """A ``**Status:** Not Started`` line in a phase's lead states that phase's status (the heading's own
+    status, if any, is read with the heading's ids)."""
+    for phase in phases(doc):
+        if phase.section.status is not None or (mark := status_line(doc, phase.section)) is None:
+            continue
+        status = mark.status
+        if not (status is Status.COMPLETE or status in _NOT_DONE) or _unclear(mark.text) or (
+                status is not Status.COMPLETE and _in_history(doc, mark.line)):
+            continue
+        how = f"is marked {status.replace('_', ' ').upper()}"
+        seen.setdefault(phase.id, []).append(Seen(doc, mark.line, status is Status.COMPLETE, how,
+                                                  phase.section.title, titled=True, phase_line=True))
 
 
 def _attribute(mark: StatusMark) -> list[tuple[str, Status]]:
@@ -251,7 +275,15 @@ def _same_phase_conflict(item_id: str, seen: list[Seen], generic_words: _Generic
     return None
 
 
+def _tracked(seen: Seen) -> bool:
+    """A status kept per item or per phase in a checklist or tracker: many conflicts of such statuses
+    between two files are one checklist that was not kept up."""
+    return seen.checkbox or seen.derived or seen.phase_line
+
+
 def _plural(how: str) -> str:
+    if how.startswith("has "):
+        return "have " + how.removeprefix("has ")
     return "are " + how.removeprefix("is ") if how.startswith("is ") else how
 
 

@@ -92,19 +92,31 @@ def mentioned_phases(lines: Iterable[str]) -> frozenset[str]:
     return frozenset(phase_key(m) for line in lines if may_mention_phase(line) for m in MENTION_RE.finditer(line))
 
 
+STATUS_LINE_REACH = 6  # a phase's Status line stands in its lead: a Goal or Duration line may come first
+
+
 def section_status(doc: Document, section: Section) -> Status | None:
-    """The heading's status, or a ``**Status:** …`` line right under it."""
+    """The heading's status, or a ``**Status:** …`` line in the lead under it."""
     if section.status is not None:
         return section.status
-    last = min(section.end_line, section.line + 3)
+    mark = status_line(doc, section)
+    return mark.status if mark is not None else None
+
+
+def status_line(doc: Document, section: Section) -> StatusMark | None:
+    """The ``**Status:** …`` line of the section's lead: within ``STATUS_LINE_REACH`` lines of the heading
+    and before its first sub-heading (a sub-section's status is the sub-section's own)."""
+    index = doc.section_index(section.line)
+    following = doc.sections[index + 1].line - 1 if index is not None and index + 1 < len(doc.sections) else None
+    last = min(section.end_line, section.line + STATUS_LINE_REACH, following or section.end_line)
     marks = doc.statuses
-    for index in range(bisect_right(marks, section.line, key=_mark_line), len(marks)):
-        mark = marks[index]
+    for position in range(bisect_right(marks, section.line, key=_mark_line), len(marks)):
+        mark = marks[position]
         if mark.line > last:
             break
         plain_line = not (mark.in_heading or mark.in_checkbox or mark.item_ids)  # ids: about a phase
         if plain_line and _STATUS_LINE_RE.match(mark.text):
-            return mark.status
+            return mark
     return None
 
 
