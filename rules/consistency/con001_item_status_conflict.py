@@ -68,9 +68,9 @@ class ItemStatusConflict(Rule):
     ``**Status:**`` line in a phase's lead (within six lines of its heading, before any sub-heading),
     and a tasks-file phase whose boxes are all ticked (or not), unless only its test or verification
     boxes are open (that is DOC032's finding). Three or more phases or items that conflict the same
-    way between two files are one finding: one of the files was not kept up. A phase is its number and its title: ``Phase 1: Schema`` and
-    ``Phase 1: Emails`` are two phases, and an untitled ``Phase 1`` matches either
-    (rules/core/phase_identity.py).
+    way between two files are one finding: one of the files was not kept up. A phase is its number
+    and its title: ``Phase 1: Schema`` and ``Phase 1: Emails`` are two phases, and an untitled
+    ``Phase 1`` matches either (rules/core/phase_identity.py).
 
     Why: when the context file says an item is done and the tasks file says it is pending, the
     next session either redoes finished work or skips unfinished work. One of them is stale.
