@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, Status, TaskDocs
-from rules.core.phases import PHASE_WORD
+from rules.core.phases import PHASE_WORD, is_deferred_phase
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import has_timeline, phase_estimates, phase_id, phase_sections
 from rules.core.size import scaled_to_size
@@ -116,7 +116,7 @@ class PhaseMissingDetails(Rule):
         gaps: dict[str, list[str]] = {}
         checked: dict[str, int] = dict.fromkeys(_DETAILS, 0)  # how many phases each detail was asked of
         for ident, phases in by_id.items():
-            if not any(p.status in _SHELVED for p in phases):
+            if not any(p.status in _SHELVED or is_deferred_phase(doc, p) for p in phases):
                 asked, missing = _asked(phases[0], facts), set.intersection(*(set(_missing(doc, p, facts))
                                                                                for p in phases))
                 gaps[ident] = [d for d in _DETAILS if d in missing]

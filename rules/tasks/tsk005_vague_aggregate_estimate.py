@@ -15,10 +15,10 @@ from rules.tasks._estimates import is_window, phase_timed
 class VagueAggregateEstimate(Rule):
     """The tasks file only has aggregate estimates: a total or a "remaining work" figure, no task's own.
 
-    Medium when the only figures are file-level totals ("Remaining work (2-3 hours)"), low when
-    some phases carry estimates but others' tasks have none. Quiet when every open task stands in
-    a phase with its own duration (in its heading, or for that phase in the plan): a phase of a
-    few hours is estimate enough for the tasks under it (TSK004 counts them as estimated too). A
+    Reported when the only figures are file-level totals ("Remaining work (2-3 hours)"). Quiet
+    when phases carry their own estimates (a duration or a size in their heading, or for that phase
+    in the plan): a phase of a few hours, or ``[Effort: M]``, is estimate enough for the tasks under
+    it, and open tasks in a phase without one are counted by TSK004, not called a lump here. A
     moment (``Session started: ~2 hours ago``) is not an estimate at all.
 
     When the folder states work of one session at most (rules/core/size.py), the finding is info
@@ -67,7 +67,8 @@ class VagueAggregateEstimate(Rule):
         if any(estimate.line in in_items for estimate in estimates):
             return  # some tasks carry their own estimate (TSK004 weighs how many)
         headings = {section.line for section in doc.sections}
-        per_phase = any(estimate.line in headings for estimate in estimates)
+        if timed or any(estimate.line in headings for estimate in estimates):
+            return  # estimated per phase: unestimated tasks are TSK004's count, not a lump
         first = estimates[0]
         more = len(estimates) - 1
         others = f" and {more} more" if more else ""
@@ -75,5 +76,4 @@ class VagueAggregateEstimate(Rule):
             task, doc, first.line,
             f"The only estimates are aggregates ({first.text!r} at line {first.line}{others}); none of the "
             f"{open_count} open tasks has its own.",
-            severity=Severity.LOW if per_phase else None,
         )
