@@ -11,9 +11,11 @@ from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line, title_section
 from rules.core.state import WorkState, scaled_to_state
+from rules.core.story import overall
 
 # "Known limitations / TODO": a list of things to do is not a status marker on a heading.
 _TODO_RE = re.compile(r"(?i)\bto-?do\b|\bto do\b")
+_WORD_RE = re.compile(r"\w+")
 
 
 class MissingCurrentState(Rule):
@@ -22,7 +24,9 @@ class MissingCurrentState(Rule):
     Recognised headings: Current State / Status, Session Progress, Progress, Status, Where We Are,
     State of Play, Implementation Summary, Handoff Notes (also numbered or with a translation:
     ``## 2. 현재 상태 (Current State)``). A ``Current state: …`` line in a short headingless
-    context counts, and so do headings carrying status markers (``### Phase 2 ✅ COMPLETE``; not a
+    context counts, and so does a ``Status:`` line at the top that says more than one status word
+    (``**Status:** Configuration complete - manual testing pending``), and so do headings carrying
+    status markers (``### Phase 2 ✅ COMPLETE``; not a
     "TODO" heading, a list of things to do). For
     fresh work (no box ticked, the files say planned or not started: rules/core/state.py) the
     finding is info: before the first session there is no state to record beyond "not started". Not
@@ -57,6 +61,9 @@ class MissingCurrentState(Rule):
         title = title_section(doc)
         if any(s.status is not None and not _TODO_RE.search(s.title) for s in doc.sections if s is not title):
             return  # a heading marked done, in progress or pending says where that part stands
+        stated = overall(doc)
+        if stated is not None and stated.kind == "label" and len(_WORD_RE.findall(stated.words)) >= 3:
+            return  # "Status: Configuration complete, manual testing pending": the state, in a line
         finding = self.finding(task, doc, anchor_line(doc),
                                f"Context {doc.name!r} has no current-state section (where the work stands).",
                                key="current-state")
