@@ -53,6 +53,7 @@ from rules.story.doc049_line_ranges_overlap import LineRangesOverlap
 from rules.story.doc050_target_passed_without_figure import TargetPassedWithoutFigure
 from rules.story.doc051_checked_only_by_build_or_lint import CheckedOnlyByBuildOrLint
 from rules.story.doc052_log_entries_out_of_order import LogEntriesOutOfOrder
+from rules.story.doc053_archived_with_open_work import ArchivedWithOpenWork
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -100,4 +101,5 @@ RULES: tuple[type[Rule], ...] = (
     TargetPassedWithoutFigure,
     CheckedOnlyByBuildOrLint,
     LogEntriesOutOfOrder,
+    ArchivedWithOpenWork,
 )

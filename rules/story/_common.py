@@ -32,6 +32,14 @@ def finished_how(task: TaskDocs, story: TaskStory) -> str:
 
 # --- criteria sections --------------------------------------------------------------------------
 
+# "Archive this folder", "mv dev/active/x dev/archive/", "Archive to dev/complete after merge", "archive when ready"
+# "Move this dev/active/ trio to `dev/archive/`"; 아카이브로 이동 / 归档.
+ARCHIVE_STEP_RE = re.compile(r"(?i)\b(?:archive|move)\s+(?:this|the)\s+(?:\S+\s+)?(?:task\s+)?"
+                             r"(?:folder|task|directory|docs|documents|files|trio|set)\b"
+                             r"|\bmv\s+\S*dev/active/"
+                             r"|\b(?:archive|move)\s+(?:it\s+|them\s+)?(?:to|into|under)\s+[`'\"]?(?:\./)?dev/"
+                             r"|\bmove\b[^.\n]{0,40}?\b(?:to|into|under)\s+[`'\"]?(?:\./)?dev/(?:archive|complete)"
+                             r"|\barchive\s+(?:it\s+)?(?:when|once|after)\b|아카이브로?\s*(?:이동|이관)|归档")
 _CRITERIA_RE = re.compile(r"(?i)definition of done|done when|success (?:criteria|metrics|measures)|measures of success"
                           r"|acceptance criteria|exit criteria|completion criteria"
                           r"|완료 조건|완료 기준|성공 기준|성공 지표")

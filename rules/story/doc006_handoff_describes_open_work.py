@@ -12,7 +12,7 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.story import TaskState, TaskStory, core_documents, story
 from rules.core.text import fold, strip_comments
 from rules.core.vocabulary import HANDOFF_HEADINGS
-from rules.story._common import finished_how, quote
+from rules.story._common import ARCHIVE_STEP_RE, finished_how, quote
 from rules.story._fresh import in_log_at
 from rules.story._next_steps import NEXT_STEPS_RE, done_phases, done_step, heading_key
 
@@ -34,14 +34,6 @@ _HANDOFF_RE = re.compile(
 _NEXT_RE = re.compile(r"(?i)^[\s>*_-]*next\s+(?:update|review|session|check-?in)[*_\s]*[:：][*_\s]*(?P<value>\S.*)$")
 _NOTHING_RE = re.compile(r"(?i)^\W*(?:none|nothing|no\b|n/a|all\b.{0,40}\b(?:complete|done|finished|committed)"
                          r"|(?:the )?(?:feature|work|task|project) is (?:complete|done|finished)|—$|-$)")
-# "Archive this folder", "mv dev/active/x dev/archive/", "Archive to dev/complete after merge", "archive when ready"
-# "Move this dev/active/ trio to `dev/archive/`"; 아카이브로 이동 / 归档.
-_ARCHIVE_STEP_RE = re.compile(r"(?i)\b(?:archive|move)\s+(?:this|the)\s+(?:\S+\s+)?(?:task\s+)?"
-                              r"(?:folder|task|directory|docs|documents|files|trio|set)\b"
-                              r"|\bmv\s+\S*dev/active/"
-                              r"|\b(?:archive|move)\s+(?:it\s+|them\s+)?(?:to|into|under)\s+[`'\"]?(?:\./)?dev/"
-                              r"|\bmove\b[^.\n]{0,40}?\b(?:to|into|under)\s+[`'\"]?(?:\./)?dev/(?:archive|complete)"
-                              r"|\barchive\s+(?:it\s+)?(?:when|once|after)\b|아카이브로?\s*(?:이동|이관)|归档")
 # A context section that lists work still to do: "To Create", "Files to Modify", "Files to create / modify".
 _TO_CHANGE_VERBS = r"(?:create|modify|change|update|add|edit|touch|write)"
 _TO_CHANGE_RE = re.compile(
@@ -108,7 +100,7 @@ class HandoffDescribesOpenWork(Rule):
             told_in: list[Section] = []  # handoffs reported: an archive step in one is not reported again
             for index, section in enumerate(doc.sections):
                 if _HANDOFF_RE.match(heading_key(section)) and (first := _open_entry(doc, index, archived)) is not None:
-                    what = ("still asks for the folder to be archived" if archived and _ARCHIVE_STEP_RE.search(first[1])
+                    what = ("still asks for the folder to be archived" if archived and ARCHIVE_STEP_RE.search(first[1])
                             else "still hands over work in flight")
                     message = (f"{section.title!r} {what} ({quote(first[1])} at {doc.name}:{first[0]}), "
                                f"but the task is {how}.")
@@ -212,7 +204,7 @@ def _archive_steps(doc: Document) -> Iterator[int]:
     ticked = {item.line for item in doc.items if item.checked}  # a ticked box: the step was done
     for number in doc.lines_containing(("archive", "mv ", "move ", "아카이브", "归档")):
         text = strip_comments(doc.line_text(number))
-        if (number not in doc.code_lines and number not in ticked and _ARCHIVE_STEP_RE.search(text)
+        if (number not in doc.code_lines and number not in ticked and ARCHIVE_STEP_RE.search(text)
                 and not in_log_at(doc, doc.section_index(number))):
             yield number
 
@@ -237,7 +229,7 @@ def _open_entry(doc: Document, index: int, archived: bool) -> tuple[int, str] | 
     body = [(n, t) for n, t in body if t not in ("---", "***", "___")]
     if not body:
         return None
-    if archived and (move := next(((n, t) for n, t in body if _ARCHIVE_STEP_RE.search(t)), None)):
+    if archived and (move := next(((n, t) for n, t in body if ARCHIVE_STEP_RE.search(t)), None)):
         return move
     first_n, first = body[0]
     item = _LIST_RE.match(first)
