@@ -39,11 +39,11 @@ class AnnouncedCountMismatch(Rule):
     Only the tightest shape is read: a line that ends with a count and a colon ("the following 9
     files:", "Files to change (7):", "All 12 endpoints:") directly followed by a list, or a
     heading that announces one ("### Affected components (11 files)") over a list, directly or
-    past one line introducing it ("Found by searching for ...:"). The list's
-    top-level items are counted; a list whose items carry their own counts that add up to the
-    announced one (a grouped list: "Schedules (4)", "Assignments (3)" under "7 RPCs:") agrees.
-    Selections ("for example 3 files:", "the top 5 risks:") and approximate counts ("~10", "20+")
-    are not compared.
+    past one line introducing it ("Found by searching for ...:"), or over a table (its body rows are
+    counted, not a closing "Total" row). The list's top-level items are counted; a list whose items
+    carry their own counts that add up to the announced one (a grouped list: "Schedules (4)",
+    "Assignments (3)" under "7 RPCs:") agrees. Selections ("for example 3 files:", "the top 5
+    risks:") and approximate counts ("~10", "20+") are not compared.
 
     Why: the announced number is what a reader remembers; the list is what gets done. When they
     differ, an item was dropped or added without the summary being updated, and one of them
@@ -76,12 +76,15 @@ class AnnouncedCountMismatch(Rule):
                 if announced.noun in _NOT_ITEMS:
                     continue  # "### Architecture (10 points)": a score the items share, not a count of them
                 items = _counted(doc, list_after(doc, announced.line) or _after_intro(doc, announced.line))
-                if len(items) < 2 or len(items) == announced.count or _grouped(doc, items, announced):
+                what, table = "the list under it has {} items", not items
+                if table:  # a table's cells hold figures of their own: never a grouped list
+                    items, what = _table_rows(doc, announced.line), "the table under it has {} rows"
+                if len(items) < 2 or len(items) == announced.count or (not table and _grouped(doc, items, announced)):
                     continue
                 yield self.finding(
                     task, doc, announced.line,
                     f"{_short(doc.line_text(announced.line))!r} announces {announced.count} "
-                    f"{announced.noun}, but the list under it has {len(items)} items "
+                    f"{announced.noun}, but {what.format(len(items))} "
                     f"(lines {items[0]}-{items[-1]}).",
                     key=f"{announced.count}:{announced.noun}",
                 )
@@ -133,6 +136,29 @@ def _after_intro(doc: Document, line: int) -> list[int]:
             or any(section.line == intro for section in doc.sections) or find_numbers(text, intro)):
         return []
     return list_after(doc, intro)
+
+
+_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_TOTAL_ROW_RE = re.compile(r"(?i)^\s*\|\s*[*_]*(?:total|sum|overall|all)\b")
+
+
+def _table_rows(doc: Document, line: int) -> list[int]:
+    """The body rows of a table right under *line* (one blank line between them at most): a header row,
+    its ``|---|`` rule, then one row per thing. A closing "Total" row is not one of them."""
+    start = line + 1
+    if start <= len(doc.lines) and not doc.line_text(start).strip():
+        start += 1
+    if (start + 1 > len(doc.lines) or not doc.line_text(start).lstrip().startswith("|")
+            or not _TABLE_RULE_RE.match(doc.line_text(start + 1)) or start in doc.code_lines):
+        return []
+    rows = []
+    for number in range(start + 2, len(doc.lines) + 1):
+        text = doc.line_text(number)
+        if not text.lstrip().startswith("|"):
+            break
+        if not _TOTAL_ROW_RE.match(text):
+            rows.append(number)
+    return rows
 
 
 _NOT_ITEMS = frozenset({"point", "points", "pts", "pt", "marks", "score", "percent"})
