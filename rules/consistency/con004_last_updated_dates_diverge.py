@@ -15,7 +15,7 @@ from rules.core.rule import Rule, RuleContext
 class LastUpdatedDatesDivergeOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    max_days_apart: int = Field(7, ge=0, description="Largest allowed gap between Last Updated dates.")
+    max_days_apart: int = Field(5, ge=0, description="Largest allowed gap between Last Updated dates.")
 
 
 class LastUpdatedDatesDiverge(Rule):
@@ -38,7 +38,8 @@ class LastUpdatedDatesDiverge(Rule):
         auth-tasks.md:  Last Updated: 2025-11-14
 
     Options:
-        max_days_apart: the largest allowed gap in days (default 7).
+        max_days_apart: the largest allowed gap in days (default 5: a working week in which the
+            other files moved on).
     """
 
     code = "CON004"
