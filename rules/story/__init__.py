@@ -54,6 +54,7 @@ from rules.story.doc050_target_passed_without_figure import TargetPassedWithoutF
 from rules.story.doc051_checked_only_by_build_or_lint import CheckedOnlyByBuildOrLint
 from rules.story.doc052_log_entries_out_of_order import LogEntriesOutOfOrder
 from rules.story.doc053_archived_with_open_work import ArchivedWithOpenWork
+from rules.story.doc054_open_status_in_finished_work import OpenStatusInFinishedWork
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -102,4 +103,5 @@ RULES: tuple[type[Rule], ...] = (
     CheckedOnlyByBuildOrLint,
     LogEntriesOutOfOrder,
     ArchivedWithOpenWork,
+    OpenStatusInFinishedWork,
 )
