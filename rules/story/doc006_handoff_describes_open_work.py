@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import Document, Role, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.state import finished
 from rules.core.story import TaskState, TaskStory, core_documents, story
 from rules.core.text import fold, strip_comments
 from rules.core.vocabulary import HANDOFF_HEADINGS
@@ -50,8 +51,9 @@ _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(?P<rest>\S.*)$
 class HandoffDescribesOpenWork(Rule):
     """A handoff or resume note still describes work in flight in a task that is finished.
 
-    Applies when the folder is archived or a file's overall status declares the work done (and
-    nothing in the folder disputes it). Reports "Quick Resume", "Next Session", "Handoff",
+    Applies when the folder is archived, a file's overall status declares the work done (and
+    nothing in the folder disputes it), or every box of work in the tasks file is ticked and no
+    status says otherwise (rules/core/state.py). Reports "Quick Resume", "Next Session", "Handoff",
     "Currently working on", "Uncommitted changes" and "In Progress" sections that still hold
     steps or work (not "none", not "all complete"), ``Next update: …`` lines, and context sections
     that still list work to do ("To Create", "Files to Modify") or file entries that still say the
@@ -86,14 +88,18 @@ class HandoffDescribesOpenWork(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         told = story(task)
-        found = self._reached_milestones(task) if not told.settled else self._stale_handoffs(task, told)
+        if told.settled:
+            found = self._stale_handoffs(task, told, finished_how(task, told))
+        elif (ticked := finished(task)) is not None:  # every box ticked, no status saying otherwise
+            found = self._stale_handoffs(task, told, f"finished ({ticked.reason})")
+        else:
+            found = self._reached_milestones(task)
         categories = {doc.path: _category_of(doc) for doc in core_documents(task)}
         for finding in itertools.islice(found, _MAX_FINDINGS):
             # A stale handoff is a defect of the file it is in: scored in that file's category.
             yield finding.with_changes(category=categories.get(finding.path) or finding.category)
 
-    def _stale_handoffs(self, task: TaskDocs, told: TaskStory) -> Iterator[Finding]:
-        how = finished_how(task, told)
+    def _stale_handoffs(self, task: TaskDocs, told: TaskStory, how: str) -> Iterator[Finding]:
         claim = [(told.evidence_doc, told.evidence.line)] if told.evidence_doc and told.evidence else []
         archived = told.state is TaskState.ARCHIVED
         for doc in core_documents(task):
