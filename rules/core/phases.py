@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rules.core.model import CheckItem, Document, Section, Status, StatusMark
-from rules.core.text import strip_comments
+from rules.core.text import and_more, strip_comments
 from rules.core.vocabulary import LOCAL_PHASE, local_phase_id, may_name_local_phase
 
 # "Phase 3", "Phase 1A", "Phase 2.1", "Stage B" at the start of a heading (after emoji, "**", "4.").
@@ -234,6 +234,12 @@ def short(text: str, limit: int = 60) -> str:
     text = strip_comments(text).strip()
     first = text.splitlines()[0].strip() if text else ""
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def quoted_some(texts: Sequence[str], limit: int = 60, shown: int = 3) -> str:
+    """The first *shown* of *texts*, each cut by :func:`short` and quoted, joined by "; ", then
+    `` and 4 more`` for the rest: the list of places a message names."""
+    return "; ".join(repr(short(text, limit)) for text in texts[:shown]) + and_more(len(texts), shown)
 
 
 def _mark_line(mark: StatusMark) -> int:

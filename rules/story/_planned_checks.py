@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from rules.core.finding import Finding
 from rules.core.model import Document, Section, Status, TaskDocs
-from rules.core.phases import ancestors, enclosing, is_later_text, section_status, short
+from rules.core.phases import ancestors, enclosing, is_later_text, quoted_some, section_status
 from rules.core.rule import Rule
-from rules.core.text import and_more
 from rules.core.verification import says_verification
 from rules.story._follow_ups import FollowUp, is_tracked, item_words, word_stems
 
@@ -153,7 +152,7 @@ def missing_from_tasks(rule: Rule, task: TaskDocs, plan: Document, missing: list
                        say: Callable[[str, str], str], *, key: str) -> Finding:
     """One finding at the first of the plan's *missing* items, the others as related places: *say*
     gets ``"3 checks"`` / ``"A check"`` and ``"'a'; 'b'; 'c' and 1 more"`` and writes the message."""
-    shown = "; ".join(repr(short(m.text, 50)) for m in missing[:3]) + and_more(len(missing), 3)
+    shown = quoted_some([m.text for m in missing], 50)
     count = f"{len(missing)} {noun}s" if len(missing) > 1 else f"A {noun}"
     return rule.finding(task, plan, missing[0].line, say(count, shown), key=key,
                         effort_minutes=min(30, 5 * len(missing) + 5), related=[(plan, m.line) for m in missing[1:]])

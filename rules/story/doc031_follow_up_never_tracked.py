@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, TaskDocs
-from rules.core.phases import short
+from rules.core.phases import quoted_some, short
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import and_more
 from rules.story._follow_ups import follow_up_sections, follow_ups, is_tracked, known_gaps, word_stems
 
 _MAX_SECTIONS = 10  # per file: with 50 items each, matching against the task list stays linear
@@ -66,13 +65,12 @@ class FollowUpNeverTracked(Rule):
                 untracked = [i for i in found if not is_tracked(i, tasks.lower, task_stems)]
                 if not untracked:
                     continue
-                shown = "; ".join(repr(short(i.text, 50)) for i in untracked[:3])
-                more = and_more(len(untracked), 3)
+                shown = quoted_some([i.text for i in untracked], 50)
                 count = f"{len(untracked)} items" if len(untracked) > 1 else "An item"
                 yield self.finding(
                     task, doc, untracked[0].line,
                     f"{count} under {short(section.title, 40)!r} never became a task in {tasks.name}: "
-                    f"{shown}{more}.",
+                    f"{shown}.",
                     key=section.key, effort_minutes=min(30, 5 * len(untracked) + 5),
                     related=[(doc, i.line) for i in untracked],
                 )
@@ -83,12 +81,11 @@ class FollowUpNeverTracked(Rule):
         found = known_gaps(doc, sections)
         untracked = [i for i in found if not is_tracked(i, tasks.lower, tasks.derive(_item_stems))] if found else []
         if untracked:
-            shown = "; ".join(repr(short(i.text, 50)) for i in untracked[:3])
+            shown = quoted_some([i.text for i in untracked], 50)
             count = f"{len(untracked)} known gaps are" if len(untracked) > 1 else "A known gap is"
             yield self.finding(
                 task, doc, untracked[0].line,
-                f"{count} left behind in the archived task with no task or issue: {shown}"
-                f"{and_more(len(untracked), 3)}.",
+                f"{count} left behind in the archived task with no task or issue: {shown}.",
                 key="known-gaps", severity=Severity.LOW, effort_minutes=min(30, 5 * len(untracked) + 5),
                 related=[(doc, i.line) for i in untracked],
             )

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.phase_identity import PhaseRef, generic_stems, phase_refs, same_phase, task_refs
-from rules.core.phases import phases, short
+from rules.core.phases import phases, quoted_some
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import TaskState, story
-from rules.core.text import and_more
 from rules.story._verification import completed_phases, open_checks, tasks_doc, whole_task_done
 
 
@@ -78,12 +77,11 @@ class CompleteWithOpenVerification(Rule):
     def _report(self, task: TaskDocs, doc: Document, checks: list[CheckItem], claimed: str,
                 claim: PhaseRef | None, also: tuple[Document, int] | None = None) -> Finding:
         where = f" ({claim.doc.name}:{claim.line})" if claim is not None else ""
-        shown = "; ".join(repr(short(i.text, 50)) for i in checks[:3])
-        more = and_more(len(checks), 3)
+        shown = quoted_some([i.text for i in checks], 50)
         count = f"{len(checks)} test or verification tasks are" if len(checks) > 1 else "a test or verification task is"
         return self.finding(
             task, doc, checks[0].line,
-            f"{claimed}{where} but {count} still open: {shown}{more}.",
+            f"{claimed}{where} but {count} still open: {shown}.",
             key=claim.id if claim is not None else "task",
             effort_minutes=min(60, 10 * len(checks)),
             related=[*([(claim.doc, claim.line)] if claim is not None else []), *([also] if also else []),

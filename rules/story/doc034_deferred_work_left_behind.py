@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Status, TaskDocs
-from rules.core.phases import short
+from rules.core.phases import quoted_some
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import and_more
 from rules.story._follow_ups import POINTER_RE
 
 
@@ -47,12 +46,11 @@ class DeferredWorkLeftBehind(Rule):
             left = [item for item in doc.items if _left_behind(item)]
             if not left:
                 continue
-            shown = "; ".join(repr(short(item.text, 60)) for item in left[:3])
-            more = and_more(len(left), 3)
+            shown = quoted_some([item.text for item in left], 60)
             count = f"{len(left)} deferred items point" if len(left) > 1 else "A deferred item points"
             yield self.finding(
                 task, doc, left[0].line,
-                f"{count} nowhere, though the task is archived: {shown}{more}.",
+                f"{count} nowhere, though the task is archived: {shown}.",
                 key="deferred", effort_minutes=min(30, 5 * len(left) + 5),
                 related=[(doc, item.line) for item in left],
             )

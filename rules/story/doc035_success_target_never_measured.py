@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
-from rules.core.phases import short
+from rules.core.phases import quoted_some
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import and_more
 from rules.story._targets import reported_figures, targets, work_done
 
 
@@ -60,13 +59,12 @@ class SuccessTargetNeverMeasured(Rule):
         missing = [t for t in found if not t.figures & reported]
         if not missing:
             return
-        shown = "; ".join(repr(short(t.text, 60)) for t in missing[:3])
-        more = and_more(len(missing), 3)
+        shown = quoted_some([t.text for t in missing], 60)
         count = f"{len(missing)} success targets are" if len(missing) > 1 else "A success target is"
         yield self.finding(
             task, plan, missing[0].line,
             f"{count} never measured: no other file names the figure, as a task that checks it or as a "
-            f"result, though the work is largely done: {shown}{more}.",
+            f"result, though the work is largely done: {shown}.",
             key="targets", effort_minutes=min(45, 10 * len(missing)),
             related=[(plan, t.line) for t in missing[1:]],
         )

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.mitigations import Mitigation, mitigations, named_in, risk_sections
 from rules.core.model import Document, TaskDocs
-from rules.core.phases import short
+from rules.core.phases import quoted_some
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import and_more
 
 
 class MitigationNeverTasked(Rule):
@@ -54,13 +53,12 @@ class MitigationNeverTasked(Rule):
             untasked = [m for m in found if not _named_elsewhere(m, docs)]
             if not untasked:
                 continue
-            shown = "; ".join(repr(short(m.text, 50)) for m in untasked[:3])
-            more = and_more(len(untasked), 3)
+            shown = quoted_some([m.text for m in untasked], 50)
             count = f"{len(untasked)} risk mitigations" if len(untasked) > 1 else "A risk mitigation"
             yield self.finding(
                 task, doc, untasked[0].line,
                 f"{count} never became a task: no task or other line of the folder names the action: "
-                f"{shown}{more}.",
+                f"{shown}.",
                 key="mitigations", effort_minutes=min(30, 5 * len(untasked) + 5),
                 related=[(doc, m.line) for m in untasked[1:]],
             )

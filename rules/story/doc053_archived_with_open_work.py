@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, TaskDocs
-from rules.core.phases import in_later_section, short
+from rules.core.phases import in_later_section, quoted_some
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import open_work
-from rules.core.text import and_more
 from rules.story._common import ARCHIVE_STEP_RE
 from rules.story._follow_ups import POINTER_RE
 
@@ -58,12 +57,12 @@ class ArchivedWithOpenWork(Rule):
         left = [item for item in open_work(doc) if _still_to_do(item) and not in_later_section(doc, item)]
         if not left:
             return
-        shown = "; ".join(repr(short(item.text, 60)) for item in left[:3])
+        shown = quoted_some([item.text for item in left], 60)
         count = f"{len(left)} boxes of work are" if len(left) > 1 else "a box of work is"
         yield self.finding(
             task, doc, left[0].line,
             f"The task is archived under {task.root}, but {count} still open in {doc.name}: "
-            f"{shown}{and_more(len(left), 3)}.",
+            f"{shown}.",
             key="open-work", effort_minutes=min(30, 5 + 2 * len(left)),
             related=[(doc, item.line) for item in left[1:10]],
         )
