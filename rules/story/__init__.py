@@ -55,6 +55,7 @@ from rules.story.doc051_checked_only_by_build_or_lint import CheckedOnlyByBuildO
 from rules.story.doc052_log_entries_out_of_order import LogEntriesOutOfOrder
 from rules.story.doc053_archived_with_open_work import ArchivedWithOpenWork
 from rules.story.doc054_open_status_in_finished_work import OpenStatusInFinishedWork
+from rules.story.doc055_known_failures_untracked import KnownFailuresUntracked
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -104,4 +105,5 @@ RULES: tuple[type[Rule], ...] = (
     LogEntriesOutOfOrder,
     ArchivedWithOpenWork,
     OpenStatusInFinishedWork,
+    KnownFailuresUntracked,
 )
