@@ -48,9 +48,11 @@ _ROLE_WORDS: dict[str, Role] = {
 }
 # A file that plays a role only when the folder has no file named for it: ``implementation.md`` (or
 # ``<task>-implementation.md``) beside a requirements note is the folder's plan; beside a
-# ``<task>-plan.md`` it is supporting material, and not a second plan.
-_FALLBACK_ROLE_WORDS: dict[str, Role] = {"implementation": Role.PLAN}
+# ``<task>-plan.md`` it is supporting material, and not a second plan. A ``STATUS.md`` holds the
+# living state of a folder that has no context file.
+_FALLBACK_ROLE_WORDS: dict[str, Role] = {"implementation": Role.PLAN, "status": Role.CONTEXT}
 _SPLIT_RE = re.compile(r"[-_.\s]+")
+_VERSION_RE = re.compile(r"v\d+|rev\d+")  # "plan-v1-01.md": the plan's first version, revision 01
 _LIST_WORDS = frozenset({"task", "checklist", "todo", "todos"})  # a lone list in a loose-only root is no task
 
 
@@ -74,8 +76,14 @@ class Snapshot:
 
 
 def role_of(filename: str) -> tuple[Role, str]:
-    """``auth-plan.md`` → (PLAN, "auth"); ``TASK_NAME_CONTEXT.md`` → (CONTEXT, "task-name")."""
+    """``auth-plan.md`` → (PLAN, "auth"); ``TASK_NAME_CONTEXT.md`` → (CONTEXT, "task-name"); a version
+    after the role word is not part of the name: ``plan-v2.md``, ``auth-plan-v1-01.md`` → PLAN."""
     words = _words(filename)
+    end = len(words)
+    while end > 1 and words[end - 1].isdigit():
+        end -= 1
+    if end > 1 and _VERSION_RE.fullmatch(words[end - 1]) and words[end - 2] in _ROLE_WORDS:
+        words = words[:end - 1]  # "plan-v1-01": a version (and its revision), not "task-1", a numbered note
     if not words:
         return Role.EXTRA, ""
     role = _ROLE_WORDS.get(words[-1], Role.EXTRA)

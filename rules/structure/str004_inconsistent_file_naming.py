@@ -6,8 +6,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from rules.core.discovery import role_of
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import TaskDocs
+from rules.core.model import Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
 
 _WORDS_RE = re.compile(r"[^-_.\s]+")
@@ -43,7 +44,10 @@ class InconsistentFileNaming(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        docs = [d for d in (task.plan, task.context, task.tasks) if d is not None]
+        # A file that plays its role only for want of a named one (``STATUS.md``, ``implementation.md``:
+        # rules/core/discovery.py) is named for what it is, not by the task's convention.
+        docs = [d for d in (task.plan, task.context, task.tasks)
+                if d is not None and role_of(d.name)[0] is not Role.EXTRA]
         if len(docs) < 2:
             return
         names = [_Name(d.name) for d in docs]
@@ -71,7 +75,7 @@ class _Name:
         stem, _, self.ext = filename.rpartition(".")
         words = _WORDS_RE.findall(stem)
         self.role_word = words[-1] if words else stem
-        self.prefix = "-".join(words[:-1]).lower()
+        self.prefix = role_of(filename)[1]  # "plan-v2.md": no prefix, a version after the role word
         upper, lower = stem == stem.upper(), stem == stem.lower()
         self.case = "" if upper and lower else "upper" if upper else "lower" if lower else "mixed"
         seps = {c for c in stem if c in "-_"}

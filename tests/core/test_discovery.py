@@ -25,6 +25,12 @@ from rules.core.model import Role
         ("Billing_Aufgaben.md", Role.TASKS, "billing"),
         ("billing-contexto.md", Role.CONTEXT, "billing"),
         ("billing-summary.md", Role.EXTRA, "billing-summary"),
+        ("plan-v1-01.md", Role.PLAN, ""),  # a version (and its revision) after the role word
+        ("auth-plan-v2.md", Role.PLAN, "auth"),
+        ("PLAN_v3.md", Role.PLAN, ""),
+        ("task-1.md", Role.EXTRA, "task-1"),  # a numbered note, not a version of the task list
+        ("plan-2026.md", Role.EXTRA, "plan-2026"),
+        ("STATUS.md", Role.EXTRA, "status"),  # a context only where none is named (below)
     ],
 )
 def test_roles_by_file_name(name: str, role: Role, prefix: str) -> None:
@@ -264,3 +270,19 @@ def test_an_implementation_file_is_the_plan_only_where_no_file_is_named_plan() -
     assert beside.plan is not None and beside.plan.path == "dev/active/map/map-plan.md"
     assert [d.path for d in beside.extras] == ["dev/active/map/map-implementation.md"]
     assert beside.duplicates == ()  # supporting material, not a second plan
+
+
+def test_a_status_file_is_the_context_only_where_no_file_is_named_context() -> None:
+    alone = discover(Snapshot({
+        "docs/dev/done/ldind/STATUS.md": b"# Status\n\nstatus: completed\n",
+        "docs/dev/done/ldind/plan-v1-01.md": b"# Plan\n",
+    }), active_roots=("docs/dev/done",))[0]
+    assert alone.context is not None and alone.context.path == "docs/dev/done/ldind/STATUS.md"
+    assert alone.plan is not None and alone.plan.path == "docs/dev/done/ldind/plan-v1-01.md"
+
+    beside = discover(Snapshot({
+        "dev/active/map/STATUS.md": b"# Status\n",
+        "dev/active/map/map-context.md": b"# Context\n",
+    }))[0]
+    assert beside.context is not None and beside.context.path == "dev/active/map/map-context.md"
+    assert [d.path for d in beside.extras] == ["dev/active/map/STATUS.md"]
