@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.structure._mentions import prospective
 from rules.structure._places import also_at
 
 _MOVE_RE = re.compile(r"(?i)(?<![\w-])(?:mv|move|moved|moving|archive|archived|git\s+mv)(?![\w-])")
@@ -19,8 +20,12 @@ class StaleOwnFolderPath(Rule):
     The task now lives under another root (``dev/completed/<task>/``, ``dev/archive/<task>/``),
     but its documents name ``dev/active/<task>`` (the same folder name under an active root) as
     where they are, or where their sibling files are, and nothing is there any more. Lines about
-    the move itself (``mv``, "archive", "moved") are left alone: they tell the history. Loose
-    files and tasks still under an active root are never checked. One finding per folder, at the
+    the move itself (``mv``, "archive", "moved") are left alone: they tell the history. A path
+    that gives the folder under another parent where nothing is (``dev/active/billing/export/``
+    for a task in ``dev/active/export/``, ``docs/dev/completed/<task>`` for one regrouped under
+    ``docs/dev/completed/02-core/``) is stale too, in any task; not a path still to come ("Create
+    …"), a git worktree named after the task, the end of the real path, nor, for an active task,
+    the archive folder it will move to. Loose files are never checked. One finding per folder, at the
     first stale path, naming every other place, and scored in the category of the file holding it
     (a context that resumes the work from the old path is a stale context).
 
@@ -45,18 +50,20 @@ class StaleOwnFolderPath(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        if task.loose or any(_under(task.path, root) for root in ctx.active_roots):
+        if task.loose:
             return
-        olds = [f"{root.rstrip('/')}/{task.name}" for root in ctx.active_roots]
+        active = any(_under(task.path, root) for root in ctx.active_roots)
+        olds = [] if active else [f"{root.rstrip('/')}/{task.name}" for root in ctx.active_roots]
         olds = [old for old in olds if not _exists(old, ctx)]
-        if not olds:
-            return
         patterns = [re.compile(rf"(?<![\w./-]){re.escape(old)}(?![\w.-])") for old in olds]
+        elsewhere = re.compile(rf"(?<![\w./:-])((?:[\w.-]+/)+){re.escape(task.name)}(?![\w.-])")
         places = []
         for doc in task.documents:
             for number, text in enumerate(doc.lines, start=1):
                 if task.name in text and not _MOVE_RE.search(text) and task.path not in text:
                     found = next((m.group(0) for p in patterns if (m := p.search(text))), None)
+                    if found is None and not prospective(doc, number):  # "Create docs/features/<task>/…"
+                        found = _other_parent(elsewhere, text, task.path, active, ctx)
                     if found is not None:
                         places.append((doc, number, found))
         if not places:
@@ -68,6 +75,27 @@ class StaleOwnFolderPath(Rule):
         finding = self.finding(task, doc, line, message, key=old, related=[(d, n) for d, n, _ in places[1:]],
                                fix=f"Replace {old!r} with {task.path!r}, or use paths relative to the folder.")
         yield finding.with_changes(category=ROLE_CATEGORY.get(doc.role, finding.category))
+
+
+# A folder a task is moved to when it ends: an active task naming one tells where it will go.
+_WORKTREE_RE = re.compile(r"(?i)(?:^|/)[^/]*worktrees?(?:/|$)")
+_END_PARENT_RE = re.compile(r"(?i)(?:^|/)(?:archived?|completed?|done|finished|closed)(?:/|$)")
+
+
+def _other_parent(pattern: re.Pattern[str], text: str, path: str, active: bool, ctx: RuleContext) -> str | None:
+    """A path that names the task's own folder under another parent (``docs/dev/completed/<task>`` for
+    a task in ``docs/dev/completed/02-core/<task>``) where nothing is: the folder moved. A path that is
+    the end of the real one (``completed/02-core/<task>``, relative) is not stale."""
+    for match in pattern.finditer(text):
+        folder = match.group(0)
+        if ("/" + folder).endswith("/" + path) or path.endswith("/" + folder) or folder.count("/") < 2:
+            continue
+        if _WORKTREE_RE.search(match.group(1)) or _exists(folder, ctx):
+            continue  # a git worktree named after the task holds code, not these documents
+        if active and _END_PARENT_RE.search(match.group(1)) and not _END_PARENT_RE.search(path):
+            continue  # where an active task will go when it ends
+        return folder
+    return None
 
 
 def _under(path: str, root: str) -> bool:
