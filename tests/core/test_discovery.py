@@ -263,26 +263,23 @@ def test_an_implementation_file_is_the_plan_only_where_no_file_is_named_plan() -
     assert alone.plan is not None and alone.plan.path == "dev/active/map/implementation.md"
     assert [d.path for d in alone.extras] == ["dev/active/map/requirements.md"]
 
-    beside = discover(Snapshot({
-        "dev/active/map/map-implementation.md": b"# Implementation notes\n",
-        "dev/active/map/map-plan.md": b"# Plan\n",
-    }))[0]
-    assert beside.plan is not None and beside.plan.path == "dev/active/map/map-plan.md"
-    assert [d.path for d in beside.extras] == ["dev/active/map/map-implementation.md"]
-    assert beside.duplicates == ()  # supporting material, not a second plan
+
+@pytest.mark.parametrize(("fallback", "named", "role"), [
+    ("map-implementation.md", "map-plan.md", "plan"),
+    ("STATUS.md", "map-context.md", "context"),
+])
+def test_a_fall_back_file_beside_a_named_one_is_an_extra(fallback: str, named: str, role: str) -> None:
+    beside = discover(Snapshot({f"dev/active/map/{fallback}": b"# Notes\n", f"dev/active/map/{named}": b"# Doc\n"}))[0]
+    chosen = getattr(beside, role)
+    assert chosen is not None and chosen.path == f"dev/active/map/{named}"
+    assert [d.path for d in beside.extras] == [f"dev/active/map/{fallback}"]
+    assert beside.duplicates == ()  # supporting material, not a second one
 
 
-def test_a_status_file_is_the_context_only_where_no_file_is_named_context() -> None:
-    alone = discover(Snapshot({
+def test_a_status_file_is_the_context_of_a_versioned_plan_in_a_team_root() -> None:
+    task = discover(Snapshot({
         "docs/dev/done/ldind/STATUS.md": b"# Status\n\nstatus: completed\n",
         "docs/dev/done/ldind/plan-v1-01.md": b"# Plan\n",
     }), active_roots=("docs/dev/done",))[0]
-    assert alone.context is not None and alone.context.path == "docs/dev/done/ldind/STATUS.md"
-    assert alone.plan is not None and alone.plan.path == "docs/dev/done/ldind/plan-v1-01.md"
-
-    beside = discover(Snapshot({
-        "dev/active/map/STATUS.md": b"# Status\n",
-        "dev/active/map/map-context.md": b"# Context\n",
-    }))[0]
-    assert beside.context is not None and beside.context.path == "dev/active/map/map-context.md"
-    assert [d.path for d in beside.extras] == ["dev/active/map/STATUS.md"]
+    assert task.context is not None and task.context.path == "docs/dev/done/ldind/STATUS.md"
+    assert task.plan is not None and task.plan.path == "docs/dev/done/ldind/plan-v1-01.md"
