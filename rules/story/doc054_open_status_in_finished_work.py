@@ -12,10 +12,11 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.state import finished
 from rules.core.story import core_documents, overall
 from rules.core.text import and_more
+from rules.core.vocabulary import STATUS_LABELS
 
 _OPEN = frozenset({Status.NOT_STARTED, Status.PENDING, Status.IN_PROGRESS, Status.BLOCKED})
 # A labelled status line of one part of the work: "- Status: NOT STARTED", "**Status**: Pending".
-_STATUS_LINE_RE = re.compile(r"(?i)^[\s>*_-]*status[*_\s]*[:：]")
+_STATUS_LINE_RE = re.compile(rf"(?i)^[\s>*_-]*(?:status|{'|'.join(STATUS_LABELS)})[*_\s]*[:：]")  # "- 상태: 미착수"
 # Sections whose statuses are history or still to come: a log, a changelog, future work, a legend.
 _ASIDE_TITLE_RE = re.compile(r"(?i)\b(?:log|history|changelog|archive|previous|future|later|backlog|follow[- ]?ups?"
                              r"|optional|deferred|out of scope|next|legend|template|example)\b")
@@ -25,7 +26,8 @@ class OpenStatusInFinishedWork(Rule):
     """The work is finished, but ``Status:`` lines of its parts still say not started or in progress.
 
     Applies when the work is finished (archived, declared done with nothing saying otherwise, or
-    every box of work ticked: rules/core/state.py). Reads the labelled ``Status:`` lines of plan,
+    every box of work ticked: rules/core/state.py). Reads the labelled ``Status:`` lines (``상태:``,
+    ``Estado:``: the vocabulary's status labels) of plan,
     context and tasks that describe one part of the work (a file to change, a step, a component),
     not the file's own overall status (DOC001/DOC002 compare those), and reports the ones that still
     say not started, pending, in progress or blocked. Lines in logs, history, future-work, next-step
