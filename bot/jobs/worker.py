@@ -153,6 +153,10 @@ class Worker:
                     slots.release()
                     await self._idle(stop)
                     continue
+                if stop.is_set():  # stopped while the claim waited on the queue: hand the job back unrun
+                    slots.release()
+                    await self._release(delivery)
+                    break
                 self._start(delivery, slots)
         finally:
             await self._drain()

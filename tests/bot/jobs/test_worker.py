@@ -227,6 +227,31 @@ async def test_stop_lets_in_flight_jobs_finish_and_claims_nothing_new(queue: Mem
     assert await queue.depth() == 1  # "b" waits for the next worker
 
 
+async def test_a_delivery_claimed_while_stopping_is_handed_back_not_run(queue: MemoryQueue) -> None:
+    """SIGTERM lands while a claim is waiting on the queue (Redis blocks up to a poll): the job the
+    claim returns is released at once, without an attempt, for the next worker."""
+    stop = asyncio.Event()
+    ran: list[str] = []
+
+    class StopDuringClaim(MemoryQueue):
+        async def claim(self, worker: str, *, lease_seconds: float) -> Delivery | None:
+            claimed = await super().claim(worker, lease_seconds=lease_seconds)
+            if claimed is not None:
+                stop.set()  # the signal arrived while this claim was in flight
+            return claimed
+
+    async def handler(d: Delivery) -> None:
+        ran.append(d.id)
+
+    stopping = StopDuringClaim()
+    await stopping.submit(delivery("late"))
+    await Worker(stopping, handler, metrics=Metrics(), config=config(concurrency=1)).run(stop)
+
+    assert ran == []
+    again = await stopping.claim("next", lease_seconds=1)
+    assert again is not None and (again.id, again.attempts) == ("late", 1)  # the release used no attempt
+
+
 async def test_a_job_still_running_after_the_drain_period_is_released(queue: MemoryQueue) -> None:
     started = asyncio.Event()
 
