@@ -76,15 +76,18 @@ class AnnouncedCountMismatch(Rule):
                 if announced.noun in _NOT_ITEMS:
                     continue  # "### Architecture (10 points)": a score the items share, not a count of them
                 items = _counted(doc, list_after(doc, announced.line) or _after_intro(doc, announced.line))
-                what, table = "the list under it has {} items", not items
-                if table:  # a table's cells hold figures of their own: never a grouped list
-                    items, what = _table_rows(doc, announced.line), "the table under it has {} rows"
+                table = not items
+                if table:
+                    items = _table_rows(doc, announced.line)
+                # a table's cells hold figures of their own: never a grouped list
                 if len(items) < 2 or len(items) == announced.count or (not table and _grouped(doc, items, announced)):
                     continue
+                what = f"the table under it has {len(items)} rows" if table else \
+                    f"the list under it has {len(items)} items"
                 yield self.finding(
                     task, doc, announced.line,
                     f"{_short(doc.line_text(announced.line))!r} announces {announced.count} "
-                    f"{announced.noun}, but {what.format(len(items))} "
+                    f"{announced.noun}, but {what} "
                     f"(lines {items[0]}-{items[-1]}).",
                     key=f"{announced.count}:{announced.noun}",
                 )
@@ -138,27 +141,18 @@ def _after_intro(doc: Document, line: int) -> list[int]:
     return list_after(doc, intro)
 
 
-_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_TOTAL_ROW_RE = re.compile(r"(?i)^\s*\|\s*[*_]*(?:total|sum|overall|all)\b")
+_TOTAL_CELL_RE = re.compile(r"(?i)^[*_]*(?:total|sum|overall|all)\b")
 
 
 def _table_rows(doc: Document, line: int) -> list[int]:
-    """The body rows of a table right under *line* (one blank line between them at most): a header row,
-    its ``|---|`` rule, then one row per thing. A closing "Total" row is not one of them."""
-    start = line + 1
-    if start <= len(doc.lines) and not doc.line_text(start).strip():
-        start += 1
-    if (start + 1 > len(doc.lines) or not doc.line_text(start).lstrip().startswith("|")
-            or not _TABLE_RULE_RE.match(doc.line_text(start + 1)) or start in doc.code_lines):
+    """The body rows of the parsed table right under *line* (one blank line between them at most), one
+    per thing. A closing "Total" row is not one of them."""
+    start = line + 1 if doc.line_text(line + 1).strip() else line + 2
+    table = next((t for t in doc.tables if t.line == start), None)
+    if table is None:
         return []
-    rows = []
-    for number in range(start + 2, len(doc.lines) + 1):
-        text = doc.line_text(number)
-        if not text.lstrip().startswith("|"):
-            break
-        if not _TOTAL_ROW_RE.match(text):
-            rows.append(number)
-    return rows
+    return [number for row, number in zip(table.rows, table.row_lines, strict=True)
+            if not (row and _TOTAL_CELL_RE.match(row[0].strip()))]
 
 
 _NOT_ITEMS = frozenset({"point", "points", "pts", "pt", "marks", "score", "percent"})
