@@ -75,8 +75,8 @@ class TotalNotSumOfParts(Rule):
             for index, start in enumerate(starts):
                 if _one_duration(doc, start) is None:
                     found = _count_total(doc, start)  # "Deleted ~400 lines:" over "- a.js: ~170 lines"
-                elif (found := _list_total(doc, start, alone=_alone(doc, starts, index))) is None:
-                    continue
+                else:
+                    found = _list_total(doc, start, alone=_alone(doc, starts, index))
                 if found is not None:
                     line, message = found
                     yield self.finding(task, doc, line, message, key=message[:80])
