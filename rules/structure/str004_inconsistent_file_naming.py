@@ -69,13 +69,14 @@ class InconsistentFileNaming(Rule):
 
 
 class _Name:
-    """The naming facts of one file name: case, separator, prefix words and role word."""
+    """The naming facts of one file name: case, separator, prefix words and the words after them (the
+    role word and any version: ``plan``, ``plan-v1-01``)."""
 
     def __init__(self, filename: str) -> None:
         stem, _, self.ext = filename.rpartition(".")
         words = _WORDS_RE.findall(stem)
-        self.role_word = words[-1] if words else stem
         self.prefix = role_of(filename)[1]  # "plan-v2.md": no prefix, a version after the role word
+        self.role_words = words[len(self.prefix.split("-")) if self.prefix else 0:] or [stem]
         upper, lower = stem == stem.upper(), stem == stem.lower()
         self.case = "" if upper and lower else "upper" if upper else "lower" if lower else "mixed"
         seps = {c for c in stem if c in "-_"}
@@ -83,7 +84,7 @@ class _Name:
         self.style = _STYLES.get((self.case, self.sep), "Mixed-Case" if self.case == "mixed" else "unusual")
 
     def renamed(self, prefix: str, case: str, sep: str) -> str:
-        stem = sep.join([*filter(None, prefix.split("-")), self.role_word])
+        stem = sep.join([*filter(None, prefix.split("-")), *self.role_words])
         return f"{stem.upper() if case == 'upper' else stem.lower()}.{self.ext}"
 
 
