@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
-from rules.core.phases import enclosing, is_open_task
+from rules.core.phases import is_open_task
 from rules.core.rule import Rule, RuleContext
 from rules.core.size import scaled_to_size
 from rules.tasks._estimates import is_window, phase_timed
@@ -58,17 +58,15 @@ class VagueAggregateEstimate(Rule):
         estimates = [e for e in doc.estimates if not is_window(doc, e)] if doc is not None else []
         if doc is None or not estimates or task.archived:
             return
-        timed = phase_timed(task)
-        open_items = [item for item in doc.items if is_open_task(doc, item)]
-        open_count = len(open_items)
-        if open_count == 0 or all(any(i in timed for i in enclosing(doc, item.section)) for item in open_items):
-            return  # every open task stands in a phase with its own duration: that is its estimate
+        open_count = sum(1 for item in doc.items if is_open_task(doc, item))
+        if open_count == 0:
+            return
+        headings = {section.line for section in doc.sections}
+        if phase_timed(task) or any(estimate.line in headings for estimate in estimates):
+            return  # estimated per phase: a phase's duration covers its tasks, the others are TSK004's count
         in_items = {n for item in doc.items for n in range(item.line, item.end_line + 1)}
         if any(estimate.line in in_items for estimate in estimates):
             return  # some tasks carry their own estimate (TSK004 weighs how many)
-        headings = {section.line for section in doc.sections}
-        if timed or any(estimate.line in headings for estimate in estimates):
-            return  # estimated per phase: unestimated tasks are TSK004's count, not a lump
         first = estimates[0]
         more = len(estimates) - 1
         others = f" and {more} more" if more else ""
