@@ -107,8 +107,10 @@ def status_line(doc: Document, section: Section) -> StatusMark | None:
     """The ``**Status:** …`` line of the section's lead: within ``STATUS_LINE_REACH`` lines of the heading
     and before its first sub-heading (a sub-section's status is the sub-section's own)."""
     index = doc.section_index(section.line)
-    following = doc.sections[index + 1].line - 1 if index is not None and index + 1 < len(doc.sections) else None
-    last = min(section.end_line, section.line + STATUS_LINE_REACH, following or section.end_line)
+    # The next heading (a sub-section's, or the next section's: the section ends right before it) ends the lead.
+    lead_end = doc.sections[index + 1].line - 1 if index is not None and index + 1 < len(doc.sections) \
+        else section.end_line
+    last = min(section.line + STATUS_LINE_REACH, lead_end)
     marks = doc.statuses
     for position in range(bisect_right(marks, section.line, key=_mark_line), len(marks)):
         mark = marks[position]
