@@ -316,6 +316,7 @@ _LOCAL_HINT = ("hora", "godz", "std", "stund", "tag", "minuto", "día", "dia", "
 # Pre-tests for find_estimates: each starts with a character class or is a plain substring test,
 # so it runs in C without trying an alternation at every position.
 _DIGIT_UNIT = re.compile(r"\d\s?[mhdwMHDW]")
+_ANY_DIGIT = re.compile(r"\d")  # every duration holds one: a line without a digit is not searched for one
 _SIZE_TAG = re.compile(r"[`\[(](?:XXL|XL|XS|S|M|L)[`\])]")
 
 
@@ -344,7 +345,8 @@ def find_estimates(text: str, line: int) -> tuple[Estimate, ...]:
     durations = _DIGIT_UNIT.search(text) is not None
     sizes = words or (("`" in text or "[" in text or "(" in text) and _SIZE_TAG.search(text) is not None)
     # Other languages' durations: one scan, only of a line with a non-ASCII letter or a unit's stem.
-    local = list(_LOCAL_DURATION_RE.finditer(text)) if not text.isascii() or _local_hint(text) else []
+    local = (list(_LOCAL_DURATION_RE.finditer(text))
+             if _ANY_DIGIT.search(text) and (not text.isascii() or _local_hint(text)) else [])
     if not durations and not sizes and not local:  # most lines: one scan for a digit, substring tests for the rest
         return ()
     found: list[Estimate] = []
