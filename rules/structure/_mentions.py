@@ -56,6 +56,11 @@ _ELSEWHERE_RE = re.compile(
     r"|옵시디언|노션|컨플루언스")
 _ELSEWHERE_REACH = 12  # lines of the same list read upwards for such a word
 _CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
+# A heading over the map of the files the work is about, which exist: "Key Files", "Critical files", "핵심 파일".
+_KEY_FILES_RE = re.compile(r"(?i)\b(?:key|critical|important|core|main|relevant)\s+(?:source\s+)?files\b"
+                           r"|핵심\s*파일|주요\s*파일|关键文件|核心文件|主要文件")
+# A line saying its file exists and was (or is to be) changed: "| `ci.yml` | Modify |", "Updated `x.py`".
+_MODIFIED_RE = re.compile(r"\b(?:modif(?:y|ied|ies|ying)|updated?|edit(?:ed|s)?|changed)\b", re.IGNORECASE)
 _DONE_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[xX]\]")
 _OPEN_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[ \]")
 _BLOCK_LINE_RE = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|\|)|^\s+\S|^\s*$")  # list item, table row, continuation
@@ -146,6 +151,33 @@ def prospective(doc: Document, line: int) -> bool:
         return True
     index = innermost_section(doc.sections, line)
     return index is not None and section_cues[index]
+
+
+def records_existing(doc: Document, line: int) -> bool:
+    """Whether *line* records its files as existing: a ticked box that made or changed them (not one
+    that removed them), or a line or table row, not an open box, saying they are modified ("Modify",
+    "Updated")."""
+    text = doc.lines[line - 1]
+    if _DONE_BOX_RE.match(text) is not None:
+        return _REMOVAL_RE.search(text) is None
+    if _OPEN_BOX_RE.match(text) is not None:
+        return False  # an open "Update x.py" may follow the box that creates it
+    return _MODIFIED_RE.search(_CODE_SPAN_RE.sub(" ", text)) is not None
+
+
+def under_key_files(doc: Document, line: int) -> bool:
+    """Whether *line* lies in a section that maps the work's existing files ("Key Files", "핵심 파일"),
+    and its own part of that map names no file still to come: a map that marks some files "(to be
+    created)" is of work not yet done, and its other files may be new as well."""
+    innermost = index = innermost_section(doc.sections, line)
+    while index is not None:
+        section = doc.sections[index]
+        if _KEY_FILES_RE.search(section.title):
+            own = doc.sections[innermost]
+            return not any(_has_cue(doc.lines[n - 1]) for n in range(own.line + 1, own.end_line + 1)
+                           if innermost_section(doc.sections, n) == innermost)
+        index = section.parent
+    return False
 
 
 def elsewhere(doc: Document, line: int) -> bool:

@@ -8,7 +8,15 @@ from rules.core.discovery import role_of
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.structure._mentions import Mention, elsewhere, is_document, mentions, prospective
+from rules.structure._mentions import (
+    Mention,
+    elsewhere,
+    is_document,
+    mentions,
+    prospective,
+    records_existing,
+    under_key_files,
+)
 from rules.structure._paths import exists, folder_of, resolve, suggest
 from rules.structure._tree import Tree
 
@@ -23,7 +31,11 @@ class BrokenPathReference(Rule):
     repository root, or at the end of any repository path (``web/src/x.ts`` for ``src/x.ts``); a
     file name when any file has it. A missing document is reported; a missing source file only
     when it moved (exactly one file of that name is elsewhere: the fix names it), since a source
-    file that is not there is as often one still to write.
+    file that is not there is as often one still to write, or when the document gives it as an
+    existing file and its folder is in the repository: a ticked box that made or changed it, a line
+    or table row (not an open box) that modifies it ("| ``ci.yml`` | Modify |"), or a "Key Files"
+    map (``핵심 파일``; not a part of one that marks some of its files as still to come). A
+    ``views.py`` whose folder now holds a ``views/`` package is not reported.
 
     Left alone, for precision: a ticked box that removed, archived or moved the file ("Remove
     ``x.md``", "x.md 아카이브 이동"); files in a list about a note store outside the repository
@@ -50,6 +62,8 @@ class BrokenPathReference(Rule):
     Bad:
         (dev/active/billing/billing-context.md; the v1 task was archived to dev/archive/)
         1. Read the notes in `../invoices-v1/REPORT.md`, then RUNBOOK.md.
+        (billing-tasks.md; lib/ holds no cleanup.sh)
+        - [x] Add lib/cleanup.sh with the EXIT trap
 
     Good:
         1. Read the notes in `../../archive/invoices-v1/REPORT.md`, then `/ops/RUNBOOK.md`.
@@ -71,13 +85,17 @@ class BrokenPathReference(Rule):
             folder = folder_of(doc.path)
             seen: set[str] = set()
             for mention in mentions(doc):
-                if mention.text in seen or prospective(doc, mention.line) or elsewhere(doc, mention.line):
+                if mention.text in seen or elsewhere(doc, mention.line):
+                    continue
+                recorded = records_existing(doc, mention.line)
+                if not recorded and prospective(doc, mention.line):
                     continue  # a file still to come here may be cited as existing further down
+                recorded = recorded or under_key_files(doc, mention.line)
                 planned = doc.role is Role.PLAN and not mention.text.startswith("../")
                 if planned and not _moved_document(mention, tree):
                     continue  # a plan names the files the work will create; a document that moved it only cites
                 seen.add(mention.text)
-                broken = _broken(folder, mention, tree, ctx, task)
+                broken = _broken(folder, mention, tree, ctx, task, recorded=recorded)
                 if broken is not None:
                     text, fix = broken
                     finding = self.finding(task, doc, mention.line, text, key=mention.text, fix=fix)
@@ -85,7 +103,7 @@ class BrokenPathReference(Rule):
 
 
 def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
-            task: TaskDocs) -> tuple[str, str | None] | None:
+            task: TaskDocs, *, recorded: bool = False) -> tuple[str, str | None] | None:
     """Why *mention* is broken (message, fix), or None when it resolves or nothing can be said."""
     path = mention.text
     if mention.bare:
@@ -104,7 +122,11 @@ def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
         return None  # the task's own plan, context or tasks file is missing: STR001-STR003 say so once
     moved = tree.only_file_named(name)
     if not is_document(name) and moved is None:
-        return None  # a source file that is not there may be one still to write: only a moved one is sure
+        parent = _existing_parent(resolved, path, tree) if recorded else None
+        if parent is None or tree.has(f"{parent}/{name.rsplit('.', 1)[0]}"):  # views.py now a views/ package
+            return None  # a source file that is not there may be one still to write: only a moved one is sure
+        return (f"Path {path!r} is given here as an existing file, but the repository's {parent + '/'!r} "
+                "holds no such file.", suggest(path, folder, ctx, tree.depth))
     fix = suggest(path, folder, ctx, tree.depth)
     if moved is not None and fix is None:
         fix = f"A file of that name is at {moved!r}: point to it, or drop the reference."
@@ -112,6 +134,16 @@ def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
         return f"Path {path!r} names {resolved!r}, which is not in the repository.", fix
     return (f"Path {path!r} is not in the repository (neither from {folder + '/'!r} nor from the root, "
             "nor at the end of any path).", fix)
+
+
+def _existing_parent(resolved: str, path: str, tree: Tree) -> str | None:
+    """The folder of *path* as the repository has it (seen from the document's folder, or at the end
+    of a repository path when written from the root), or None when that folder is not there either."""
+    if "/" in resolved and tree.has(parent := folder_of(resolved)):
+        return parent
+    if not path.startswith("../") and "/" in path and tree.found(parent := folder_of(path)):
+        return parent
+    return None
 
 
 def _moved_document(mention: Mention, tree: Tree) -> bool:
