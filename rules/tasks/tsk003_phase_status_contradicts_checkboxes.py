@@ -11,8 +11,9 @@ from rules.core.phases import is_open, section_key, section_status, short
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import and_more
 
-_CHECKED = frozenset({Status.COMPLETE, Status.PENDING, Status.NOT_STARTED})
+_CHECKED = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PENDING, Status.NOT_STARTED})
 _MIN_PARTS = 2  # sub-sections marked complete under a heading still marked not started
+_MIN_IN_PROGRESS_BOXES = 2  # a heading in progress over one ticked box may have just begun its next step
 
 
 UNTICKED_GROUP = 3  # this many sections marked complete over boxes none of which is ticked: one finding
@@ -24,8 +25,10 @@ class PhaseStatusContradictsCheckboxes(Rule):
     A phase marked complete (✅, COMPLETE, DONE) still has open boxes (high), a phase marked
     pending / not started has every box ticked (medium), or some of them (low: the work has begun
     and the heading still says it has not; not for a heading marked only by an hourglass ``⏳``,
-    which teams use for "under way" as much as for "waiting"). A heading marked pending / not started with no box of
-    its own, over two or more sub-sections all marked complete with every box ticked, is reported
+    which teams use for "under way" as much as for "waiting"), a phase marked in progress has every one of
+    two or more boxes ticked (low: it is finished, or the work left in it is not listed). A heading
+    marked pending / not started with no box of its own, over two or more sub-sections all marked
+    complete with every box ticked, is reported
     too (medium: the roll-up was never updated). Boxes marked deferred, on hold, optional or struck
     through do not count as open. A mark means what the document's own legend says it means
     (``- ⏸️ Pending`` under "Status Legend").
@@ -85,6 +88,15 @@ class PhaseStatusContradictsCheckboxes(Rule):
                     f"(first: {short(first.text)!r} at line {first.line}).",
                     key=section_key(section),
                 )
+            elif status is Status.IN_PROGRESS:
+                if len(items) >= _MIN_IN_PROGRESS_BOXES and all(item.checked for item in items):
+                    yield self.finding(
+                        task, doc, section.line,
+                        f"{section.title!r} is marked in progress but all {len(items)} boxes under it are ticked: "
+                        "either it is finished or the work left in it is not listed.",
+                        key=section_key(section), severity=Severity.LOW,
+                        fix="Mark the phase complete, or add the open work that keeps it in progress as boxes.",
+                    )
             elif status is not Status.COMPLETE and all(item.checked for item in items):
                 ticked = "its only box is" if len(items) == 1 else f"all {len(items)} boxes under it are"
                 yield self.finding(
