@@ -23,16 +23,24 @@ _START_PART_RE = re.compile(
 )
 _PHASE_WORDS = frozenset(PHASE_WORDS)
 
+# A phase tracker's line opens with the phase it tracks: "- Phase 0 — Spine: **DONE**", "| Phase 2 | ✅ |".
+_TRACKER_LINE_RE = re.compile(r"^\s*+(?:[-*+]\s++|\|\s*+)?[*_]*+(?:phase|stage|sprint|milestone)\s*+[0-9]")
 Done = dict[str, tuple[Document, int]]  # phase id ("1A") → where the folder reports it complete
 
 
 def done_phases(task: TaskDocs) -> Done:
-    """Phase ids the folder reports complete (status lines, ✅ COMPLETE phase headings), with where."""
+    """Phase ids the folder reports complete (status lines, ✅ COMPLETE phase headings, a phase
+    tracker's line opening with the phase: ``- Phase 0 — Spine: **DONE**``), with where."""
     done: Done = {}
     for doc in core_documents(task):
         for statement in file_statements(doc):
             for part in statement.done_parts:
                 done.setdefault(part, (doc, statement.line))
+        for mark in doc.statuses:
+            if mark.status is Status.COMPLETE and not (mark.in_heading or mark.in_checkbox) and len(mark.item_ids) == 1:
+                kind, _, part = mark.item_ids[0].partition(" ")
+                if kind.lower() in _PHASE_WORDS and part and _TRACKER_LINE_RE.match(fold(mark.text)):
+                    done.setdefault(part.upper(), (doc, mark.line))
         for section in doc.sections:
             if section.status is Status.COMPLETE:
                 for ident in section.item_ids:

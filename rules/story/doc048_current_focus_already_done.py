@@ -17,6 +17,14 @@ _FOCUS_RE = re.compile(
     r"^[\s>*_+-]*(?:current(?:ly)?[ ](?:focus|phase|stage|step|work(?:ing[ ]on)?)|now[ ]working[ ]on|working[ ]on"
     r"|focus(?:ing)?[ ](?:on|now))[*_\s]*[:=—–][*_\s]*(.*)$"
 )
+# A heading over the work under way, whose first line names it: "## Current Active Task",
+# "## Currently working on", "## 현재 작업", "## 当前任务" (folded).
+_FOCUS_HEADING_RE = re.compile(
+    r"^(?:current(?:ly)?[ ](?:active[ ])?(?:task|focus|phase|stage|step|work(?:ing[ ]on)?)|active[ ](?:task|phase)"
+    r"|now[ ]working[ ]on|working[ ]on[ ]now|현재[ ]?(?:active[ ]task|작업|진행[ ]?중인[ ]작업|단계|포커스)"
+    r"|当前(?:任务|阶段|工作|焦点))\b"
+)
+_LEAD_REACH = 12  # the phase opens the heading's first line ("**Phase 0 — …**", "- Phase 2: …")
 _DONE_RE = re.compile(r"✅|✔|☑|\b(?:complete[d]?|done|finished|released|shipped|merged)\b")
 
 
@@ -25,10 +33,12 @@ class CurrentFocusAlreadyDone(Rule):
 
     Reads ``Current focus:``, ``Current phase:``, ``Currently working on:`` and ``Working on:``
     label lines (outside code) in every file of the task, the folder's readme included, and the
-    phases they name (``Phase 3.3``, ``Stage B``). A phase is reported complete by a ``✅ COMPLETE``
-    phase heading or a status line of plan, context or tasks (``Status: Phase 3 complete``); a
-    sub-phase is complete when its phase is (``3.3`` of a complete ``Phase 3``). A line that itself
-    says the phase is done (``Current phase: Phase 3 ✅ COMPLETE``) is left alone.
+    phases they name (``Phase 3.3``, ``Stage B``); and the first line of text under a current-task
+    heading (``## Current Active Task``, ``## 현재 작업``, ``## 当前任务``) when it opens with a phase.
+    A phase is reported complete by a ``✅ COMPLETE`` phase heading, a status line of plan, context or
+    tasks (``Status: Phase 3 complete``) or a phase tracker's line (``- Phase 3 — Reporting:
+    **DONE**``); a sub-phase is complete when its phase is (``3.3`` of a complete ``Phase 3``). A line
+    that itself says the phase is done (``Current phase: Phase 3 ✅ COMPLETE``) is left alone.
 
     Why: the current-focus line is where a resuming reader (or agent) starts. When it names a phase
     that is finished, the next session reopens closed work instead of picking up what comes next.
@@ -64,6 +74,32 @@ class CurrentFocusAlreadyDone(Rule):
 
 
 def _stale_focus(doc: Document, done: Done) -> Iterator[tuple[int, str, tuple[Document, int]]]:
+    yield from _stale_focus_lines(doc, done)
+    yield from _stale_focus_sections(doc, done)
+
+
+def _stale_focus_sections(doc: Document, done: Done) -> Iterator[tuple[int, str, tuple[Document, int]]]:
+    """A current-task heading whose first line of text names a phase the folder reports complete."""
+    for section in doc.sections:
+        title = fold(section.title.strip(" *_#:"))
+        if _FOCUS_HEADING_RE.match(title) is None or _DONE_RE.search(title):
+            continue
+        first = next((n for n in range(section.line + 1, section.end_line + 1)
+                      if doc.lines[n - 1].strip() and n not in doc.code_lines), None)
+        if first is None or doc.lines[first - 1].lstrip().startswith("#"):
+            continue  # a sub-heading: the section names no work of its own
+        text = clip(doc.lines[first - 1])
+        mention = MENTION_RE.search(text)
+        if mention is None or mention.start() > _LEAD_REACH or _DONE_RE.search(fold(text)):
+            continue
+        key = phase_key(mention)
+        part = key.split(" ", 1)[1]
+        reported = done.get(part) or done.get(part.split(".")[0])
+        if reported is not None:
+            yield first, key, reported
+
+
+def _stale_focus_lines(doc: Document, done: Done) -> Iterator[tuple[int, str, tuple[Document, int]]]:
     for number, raw in enumerate(doc.lines, start=1):
         if number in doc.code_lines or ("urrent" not in raw and "orking on" not in raw and "ocus" not in raw):
             continue
