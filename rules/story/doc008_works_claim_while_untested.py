@@ -75,7 +75,7 @@ class WorksClaimWhileUntested(Rule):
 
     code = "DOC008"
     name = "works-claim-while-untested"
-    category = Category.CONSISTENCY  # scored in the category of the file holding the claim, when one file does
+    category = Category.CONSISTENCY  # scored in the category of the file holding the claims, when one file does
     severity = Severity.HIGH
     rationale = "A production-ready claim beside untested code turns an unverified build into a shipped feature."
     fix = "Say what is known (built, compiles, unverified) until the testing is done, then record its result."
@@ -96,8 +96,8 @@ class WorksClaimWhileUntested(Rule):
                    f"{where(other, at)} says its testing has not been done ({quote(other.line_text(at))}).")
         finding = self.finding(task, doc, line, message, key=f"{doc.name}:works",
                                related=[*claims[1:_MAX_CLAIMS], untested])
-        if {d.path for d, _n in claims} | {other.path} == {doc.path}:
-            finding = in_role_category(finding, doc)
+        if {d.path for d, _n in claims} == {doc.path}:
+            finding = in_role_category(finding, doc)  # the claim to correct is that file's
         yield finding
 
 
