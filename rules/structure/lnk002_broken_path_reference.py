@@ -43,9 +43,10 @@ class BrokenPathReference(Rule):
     it, its introducing line or its heading); URLs and
     host names, absolute and home paths, globs, placeholders
     (``<task>``, ``{name}``, ``…``, ``step-N.md``); code blocks (commands, file trees); archived
-    tasks (they describe the repository as it was); the plan, except ``../`` references and
-    documents that moved (a plan lists the files the work will create, but a ``docs/spec/X.md`` it
-    cites outside any creation wording, whose name is now only at ``docs/archive/X.md``, is gone);
+    tasks (they describe the repository as it was); the plan, except ``../`` references, files it
+    gives as existing (as above: a "Key Files" map, a "Modify" row) and documents that moved (a
+    plan lists the files the work will create, but a ``docs/spec/X.md`` it cites outside any
+    creation wording, whose name is now only at ``docs/archive/X.md``, is gone);
     lines about files still to come (an open checkbox, a creation word such as "create", "add",
     "new", "will", "rename" in the line, in the line that introduces its list or table, or in a
     heading above it, or a section still open; a ticked checkbox counts as done); paths whose
@@ -91,7 +92,7 @@ class BrokenPathReference(Rule):
                 if not recorded and prospective(doc, mention.line):
                     continue  # a file still to come here may be cited as existing further down
                 recorded = recorded or under_key_files(doc, mention.line)
-                planned = doc.role is Role.PLAN and not mention.text.startswith("../")
+                planned = doc.role is Role.PLAN and not mention.text.startswith("../") and not recorded
                 if planned and not _moved_document(mention, tree):
                     continue  # a plan names the files the work will create; a document that moved it only cites
                 seen.add(mention.text)
