@@ -173,11 +173,15 @@ def under_key_files(doc: Document, line: int) -> bool:
     while index is not None:
         section = doc.sections[index]
         if _KEY_FILES_RE.search(section.title):
-            own = doc.sections[innermost]
-            return not any(_has_cue(doc.lines[n - 1]) for n in range(own.line + 1, own.end_line + 1)
-                           if innermost_section(doc.sections, n) == innermost)
+            return innermost not in doc.derive(_sections_with_cued_lines)
         index = section.parent
     return False
+
+
+def _sections_with_cued_lines(doc: Document) -> frozenset[int]:
+    """The sections holding, in their own lines (not a sub-section's), a line with a creation word."""
+    return frozenset(index for number in doc.lines_containing(_CUE_STARTS) if _has_cue(doc.lines[number - 1])
+                     if (index := innermost_section(doc.sections, number)) is not None)
 
 
 def elsewhere(doc: Document, line: int) -> bool:
