@@ -56,6 +56,7 @@ from rules.story.doc052_log_entries_out_of_order import LogEntriesOutOfOrder
 from rules.story.doc053_archived_with_open_work import ArchivedWithOpenWork
 from rules.story.doc054_open_status_in_finished_work import OpenStatusInFinishedWork
 from rules.story.doc055_known_failures_untracked import KnownFailuresUntracked
+from rules.story.doc056_phase_count_differs import PhaseCountDiffers
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -106,4 +107,5 @@ RULES: tuple[type[Rule], ...] = (
     ArchivedWithOpenWork,
     OpenStatusInFinishedWork,
     KnownFailuresUntracked,
+    PhaseCountDiffers,
 )
