@@ -21,7 +21,8 @@ _KIND = r"(?P<kind>phase|stage)s?\b"
 # phases", "3 phases done" (progress), "2 of 5 phases".
 _TOTAL_RE = re.compile(
     r"(?:(?:\ball|\b(?:split|divided|broken|organi[sz]ed|structured|grouped)(?:\s+up)?\s+into|\bin|\bacross"
-    r"|\bover|\bhas|\bhave|\bwith|\bconsists\s+of|\bcomprises|\btotal(?:\s+of)?|[:：])[\s*_]+|^[\s>*_#+-]*)"
+    r"|\bover|\bhas|\bhave|\bwith|\bconsists\s+of|\bcomprises|\btotal(?:\s+of)?|\ba|\bthis|[:：])[\s*_]+"
+    r"|^[\s>*_#+-]*)"
     rf"(?:the\s+|its\s+)?{_COUNT}[\s-]+(?:(?:main|major|implementation|development|delivery)\s+)?{_KIND}"
 )
 _NEEDLES = ("phase", "stage")
