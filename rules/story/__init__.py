@@ -57,6 +57,7 @@ from rules.story.doc053_archived_with_open_work import ArchivedWithOpenWork
 from rules.story.doc054_open_status_in_finished_work import OpenStatusInFinishedWork
 from rules.story.doc055_known_failures_untracked import KnownFailuresUntracked
 from rules.story.doc056_phase_count_differs import PhaseCountDiffers
+from rules.story.doc057_checked_only_by_hand import CheckedOnlyByHand
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -108,4 +109,5 @@ RULES: tuple[type[Rule], ...] = (
     OpenStatusInFinishedWork,
     KnownFailuresUntracked,
     PhaseCountDiffers,
+    CheckedOnlyByHand,
 )
