@@ -29,7 +29,7 @@ _AUTOMATED_RE = re.compile(
     r"|\btests? (?:added|written|pass\w*|green)\b|\b\d+ tests?\b"
     r"|\b(?:pytest|jest|vitest|mocha|jasmine|playwright|cypress|rspec|junit|xctest|xcodebuild test|phpunit|detox"
     r"|testing-library|supertest)\b|\b(?:go|cargo|npm|pnpm|yarn|dotnet|flutter|dart|mix|bun|deno) (?:run )?test\b"
-    r"|\.(?:test|spec)\.[jt]sx?\b|\btest_\w+|\w+_test\.\w+|\btests?/|__tests__"
+    r"|\.(?:test|spec)\.[jt]sx?\b|\btest_\w|(?<=\w)_test\.[a-z]|\btests?/|__tests__"
     r"|\bci\b|github actions|단위 ?테스트|통합 ?테스트|单元测试|集成测试|単体テスト|結合テスト"
 )
 
