@@ -10,6 +10,7 @@ from rules.structure.lnk001_broken_relative_link import BrokenRelativeLink
 from rules.structure.lnk002_broken_path_reference import BrokenPathReference
 from rules.structure.lnk003_personal_home_path import PersonalHomePath
 from rules.structure.lnk004_stale_own_folder_path import StaleOwnFolderPath
+from rules.structure.lnk005_existing_file_marked_to_create import ExistingFileMarkedToCreate
 from rules.structure.str001_missing_plan_file import MissingPlanFile
 from rules.structure.str002_missing_context_file import MissingContextFile
 from rules.structure.str003_missing_tasks_file import MissingTasksFile
@@ -40,4 +41,5 @@ RULES: tuple[type[Rule], ...] = (
     BrokenPathReference,
     PersonalHomePath,
     StaleOwnFolderPath,
+    ExistingFileMarkedToCreate,
 )
