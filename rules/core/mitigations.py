@@ -52,6 +52,21 @@ _SPECIFIC_VERBS = ("test|validate|verify|benchmark|review|audit|log|monitor|aler
                    "|ask|request|train|snapshot|export|seed|mock|simulate|stage|dry[- ]run|load[- ]test|spike"
                    "|flag|gate|lock")
 _ACTION_RE = re.compile(rf"(?i)^\W*(?:we(?:'ll| will)\s+)?({_GENERIC_VERBS}|{_SPECIFIC_VERBS})\b")
+# A sentence that says what is done about a risk described before it, inside one risk item: it opens with
+# an action ("Use `document.fonts.ready` before routing", "Test on iOS Safari before shipping") or sets a
+# rule ("The tracer must not mount until the font is ready", "Do not rename it", "the audit in Phase 3 is not
+# optional").
+_COUNTER_SENTENCE_RE = re.compile(
+    rf"(?i)^\W*(?:we(?:'ll| will)\s+)?(?:{_GENERIC_VERBS}|{_SPECIFIC_VERBS}|use|wait|keep|avoid|ensure|guard|wrap"
+    r"|fall ?back|defer|debounce|do not|don't|never)\b|\b(?:must|should|needs? to|will need|is not optional"
+    r"|before shipping)\b"
+)
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def counters_inline(text: str) -> bool:
+    """Whether a risk item, after the sentence that describes the risk, says what is done about it."""
+    return any(_COUNTER_SENTENCE_RE.search(sentence) for sentence in _SENTENCE_END_RE.split(text)[1:])
 # …or names an artifact a task would build: "Optional connectivity check", "Rollback script per release".
 _ARTIFACT_RE = re.compile(
     r"(?i)^\W*(?:[\w-]++\s++){0,3}(?:checks?|helpers?|scripts?|alerts?|backups?|guards?|runbooks?|changelog"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from rules.core.finding import Category, Finding, Severity
+from rules.core.mitigations import counters_inline
 from rules.core.model import Document, Section, Table, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import risk_headings, snippet, synonyms
@@ -159,6 +160,7 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
     it: they are its details, and any of them that mitigates covers it."""
     found: list[tuple[int, str]] = []
     covered: list[bool] = []
+    bodies: list[str] = []  # each risk item's text with its continuation lines
     all_before = 0  # bullets found[:all_before] are covered by a "Mitigation: …" line after them
     owner = False  # the bullets belong to the risk named on the line above them
     measures = False  # the bullets list the measures of a "**Mitigation:**" label above them
@@ -166,8 +168,9 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
         text = doc.line_text(number)
         match = _BULLET_RE.match(text)
         if match is None:
-            if covered and text.startswith((" ", "\t")) and _mitigated(text):
-                covered[-1] = True  # a nested line under the risk
+            if covered and text.startswith((" ", "\t")):
+                bodies[-1] += " " + text.strip()
+                covered[-1] = covered[-1] or _mitigated(text)  # a nested line under the risk
             elif _MITIGATION_LABEL_RE.match(text):
                 all_before = len(covered)  # "Mitigation: …" after the list covers all of it
                 owner = False
@@ -175,6 +178,7 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
             elif _RISK_ITEM_RE.match(text.strip("*_ ")):
                 found.append((number, snippet(text.strip("*_ "), 60).strip("*_` ")))
                 covered.append(_mitigated(text))
+                bodies.append("")
                 owner = True
                 measures = False
             elif text.strip():
@@ -190,8 +194,9 @@ def _bullet_risks(doc: Document, start: int, stop: int) -> Iterator[tuple[int, s
         elif not _ATTR_RE.match(body) and not body.startswith(("✅", "✔")):
             found.append((number, snippet(body, 60).strip("*_` ")))
             covered.append(_mitigated(body) or _treated_in_item(body))
-    for index, ((line, name), ok) in enumerate(zip(found, covered, strict=True)):
-        yield line, name, ok or index < all_before
+            bodies.append(body)
+    for index, ((line, name), ok, body) in enumerate(zip(found, covered, bodies, strict=True)):
+        yield line, name, ok or index < all_before or counters_inline(body)
 
 
 def _mitigated(text: str) -> bool:
