@@ -92,11 +92,8 @@ def _stale_focus_sections(doc: Document, done: Done) -> Iterator[tuple[int, str,
         mention = MENTION_RE.search(text)
         if mention is None or mention.start() > _LEAD_REACH or _DONE_RE.search(fold(text)):
             continue
-        key = phase_key(mention)
-        part = key.split(" ", 1)[1]
-        reported = done.get(part) or done.get(part.split(".")[0])
-        if reported is not None:
-            yield first, key, reported
+        if (stale := _reported_done(mention, done)) is not None:
+            yield first, *stale
 
 
 def _stale_focus_lines(doc: Document, done: Done) -> Iterator[tuple[int, str, tuple[Document, int]]]:
@@ -107,10 +104,13 @@ def _stale_focus_lines(doc: Document, done: Done) -> Iterator[tuple[int, str, tu
         if focus is None or _DONE_RE.search(focus.group(1)):
             continue
         mention = MENTION_RE.search(clip(raw), focus.start(1))
-        if mention is None:
-            continue
-        key = phase_key(mention)
-        part = key.split(" ", 1)[1]
-        reported = done.get(part) or done.get(part.split(".")[0])
-        if reported is not None:
-            yield number, key, reported
+        if mention is not None and (stale := _reported_done(mention, done)) is not None:
+            yield number, *stale
+
+
+def _reported_done(mention: re.Match[str], done: Done) -> tuple[str, tuple[Document, int]] | None:
+    """The phase *mention* names and where the folder reports it (or the phase it is part of) complete."""
+    key = phase_key(mention)
+    part = key.split(" ", 1)[1]
+    reported = done.get(part) or done.get(part.split(".")[0])
+    return (key, reported) if reported is not None else None
