@@ -106,3 +106,9 @@ class Finding:
 
     def with_changes(self, **changes: object) -> Finding:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def in_role_category(self, role: Role) -> Finding:
+        """This finding under the category of a file of *role* (a stale plan line is a plan problem);
+        unchanged for a file without a category of its own (an extra such as a README)."""
+        category = ROLE_CATEGORY.get(role)
+        return self.with_changes(category=category) if category is not None else self

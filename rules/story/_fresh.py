@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from rules.core.finding import ROLE_CATEGORY, Finding
+from rules.core.finding import Finding
 from rules.core.model import Document, Section, TaskDocs
 
 MAX_PER_FILE = 20  # findings of one rule in one file: past that, a reader has the pattern and the file a rewrite
@@ -14,8 +14,7 @@ MAX_PER_FILE = 20  # findings of one rule in one file: past that, a reader has t
 
 def in_role_category(finding: Finding, doc: Document) -> Finding:
     """*finding* reported under the category of the file it is in (a stale plan line is a plan problem)."""
-    category = ROLE_CATEGORY.get(doc.role)
-    return finding.with_changes(category=category) if category is not None else finding
+    return finding.in_role_category(doc.role)
 
 
 def days(count: int) -> str:

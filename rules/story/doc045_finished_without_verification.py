@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
+from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.verification import VERIFY_RE
@@ -55,5 +55,4 @@ class FinishedWithoutVerification(Rule):
             "change was tested or checked.",
             key="no-verification",
         )
-        category = ROLE_CATEGORY.get(doc.role)
-        yield finding.with_changes(category=category) if category is not None else finding
+        yield finding.in_role_category(doc.role)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from rules.core.discovery import role_of
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
-from rules.core.model import Document, Role, TaskDocs
+from rules.core.model import Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._mentions import (
     Mention,
@@ -100,7 +100,7 @@ class BrokenPathReference(Rule):
                 if broken is not None:
                     text, fix = broken
                     finding = self.finding(task, doc, mention.line, text, key=mention.text, fix=fix)
-                    yield _categorised(finding, doc)
+                    yield finding.in_role_category(doc.role)  # a broken reference is that document's problem
 
 
 def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
@@ -175,8 +175,3 @@ def _bare(name: str, tree: Tree, task: TaskDocs) -> tuple[str, str | None] | Non
         return None
     return f"No file named {name!r} is in the repository.", None
 
-
-def _categorised(finding: Finding, doc: Document) -> Finding:
-    """A broken reference in the plan, context or tasks is that document's problem."""
-    category = ROLE_CATEGORY.get(doc.role)
-    return finding.with_changes(category=category) if category is not None else finding

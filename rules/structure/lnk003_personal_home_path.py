@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
+from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._places import also_at
@@ -64,8 +64,7 @@ class PersonalHomePath(Rule):
             also = also_at(doc, [(d, n) for d, n, _ in personal[1:]])
             message = f"{text!r} is a path in one person's home folder{also}; no other reader or machine can open it."
             finding = self.finding(task, doc, line, message, key=text, related=[(d, n) for d, n, _ in personal[1:]])
-            category = ROLE_CATEGORY.get(doc.role)
-            yield finding.with_changes(category=category) if category is not None else finding
+            yield finding.in_role_category(doc.role)
         if root := [p for p in places if p[2].startswith(_ROOT_HOME)]:
             doc, line, text = root[0]
             also = also_at(doc, [(d, n) for d, n, _ in root[1:]])

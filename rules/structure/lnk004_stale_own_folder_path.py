@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
+from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._mentions import prospective
@@ -74,7 +74,7 @@ class StaleOwnFolderPath(Rule):
                    "the old path leads nowhere.")
         finding = self.finding(task, doc, line, message, key=old, related=[(d, n) for d, n, _ in places[1:]],
                                fix=f"Replace {old!r} with {task.path!r}, or use paths relative to the folder.")
-        yield finding.with_changes(category=ROLE_CATEGORY.get(doc.role, finding.category))
+        yield finding.in_role_category(doc.role)
 
 
 # A folder a task is moved to when it ends: an active task naming one tells where it will go.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
+from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._mentions import mentions
@@ -87,5 +87,4 @@ class ExistingFileMarkedToCreate(Rule):
             message = f"{first!r} is still marked as to be created here, but the repository has it."
         finding = self.finding(task, doc, line, message, key="to-create",
                                related=[(doc, n) for _p, n in others[:10]])
-        category = ROLE_CATEGORY.get(doc.role)
-        yield finding.with_changes(category=category) if category is not None else finding
+        yield finding.in_role_category(doc.role)
