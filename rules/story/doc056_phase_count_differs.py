@@ -65,10 +65,13 @@ class PhaseCountDiffers(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         docs = core_docs(task)
+        by_kind: dict[str, dict[Role, set[str]]] = {}  # phase or stage → each file's distinct ids of it
         for doc in docs:
             seen: set[tuple[int, str]] = set()
             for line, count, kind in _totals(doc):
-                laid_out = {d.role: _numbered(phases(d), kind) for d in docs}
+                if kind not in by_kind:
+                    by_kind[kind] = {d.role: _numbered(phases(d), kind) for d in docs}
+                laid_out = by_kind[kind]
                 own = len(laid_out[doc.role]) >= 2
                 against = doc if own else next((d for role in (Role.PLAN, Role.TASKS) for d in docs
                                                 if d.role is role and len(laid_out[role]) >= 2), None)

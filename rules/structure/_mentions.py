@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rules.core.model import Document, innermost_section
+from rules.core.phases import ancestors
 
 _LINK_TARGET_RE = re.compile(r"\]\([^()\n]*\)")  # no parenthesis inside: each character is scanned once
 _AUTOLINK_RE = re.compile(r"<[a-z][a-z0-9+.-]{1,20}:[^<>\s]*>")
@@ -169,13 +170,9 @@ def under_key_files(doc: Document, line: int) -> bool:
     """Whether *line* lies in a section that maps the work's existing files ("Key Files", "핵심 파일"),
     and its own part of that map names no file still to come: a map that marks some files "(to be
     created)" is of work not yet done, and its other files may be new as well."""
-    innermost = index = innermost_section(doc.sections, line)
-    while index is not None:
-        section = doc.sections[index]
-        if _KEY_FILES_RE.search(section.title):
-            return innermost not in doc.derive(_sections_with_cued_lines)
-        index = section.parent
-    return False
+    innermost = innermost_section(doc.sections, line)
+    return (any(_KEY_FILES_RE.search(section.title) for section in ancestors(doc, innermost))
+            and innermost not in doc.derive(_sections_with_cued_lines))
 
 
 def _sections_with_cued_lines(doc: Document) -> frozenset[int]:

@@ -34,6 +34,12 @@ class Tree:
     def has(self, path: str) -> bool:
         return path in self._ctx.repo_paths or path in self._ctx.repo_dirs
 
+    def locates(self, resolved: str | None, path: str) -> bool:
+        """Whether *path* (seen from a document's folder, *resolved* from the root, None when it leaves
+        the repository) names something in the repository: at *resolved*, or, unless it climbs with
+        ``../``, at the end of a repository path."""
+        return (resolved is not None and self.has(resolved)) or (not path.startswith("../") and self.found(path))
+
     def found(self, path: str) -> bool:
         """Whether *path* is a repository path or the end of one (``src/x.ts`` in ``web/src/x.ts``)."""
         return path in _indexes(self._ctx.repo_paths, self._ctx.repo_dirs).tails

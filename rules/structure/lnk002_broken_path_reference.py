@@ -17,7 +17,7 @@ from rules.structure._mentions import (
     records_existing,
     under_key_files,
 )
-from rules.structure._paths import exists, folder_of, resolve, suggest
+from rules.structure._paths import folder_of, resolve, suggest
 from rules.structure._tree import Tree
 
 
@@ -115,7 +115,7 @@ def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,
     relative = path.startswith("../")
     if tree.docs_only and not (tree.in_docs(resolved) and (relative or tree.in_docs(path))):
         return None  # the engine holds the docs only: nothing is known about paths outside them
-    if exists(resolved, ctx) or (not relative and tree.found(path)):
+    if tree.locates(resolved, path):
         return None
     name = path.rsplit("/", 1)[-1]
     own = folder_of(resolved) == task.path or path.lstrip("/") == f"{task.path}/{name}"

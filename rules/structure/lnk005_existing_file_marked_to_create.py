@@ -9,7 +9,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._mentions import mentions
-from rules.structure._paths import exists, folder_of, resolve
+from rules.structure._paths import folder_of, resolve
 from rules.structure._tree import Tree
 
 # A file said to be still to come: "(to create)", "(to be created)", "| Not yet built |",
@@ -70,11 +70,7 @@ class ExistingFileMarkedToCreate(Rule):
         for mention in mentions(doc):
             if mention.line not in marked or mention.bare or mention.text in stale:
                 continue
-            resolved = resolve(folder, mention.text)
-            found = resolved is not None and exists(resolved, ctx)
-            if not found and not mention.text.startswith("../"):
-                found = tree.found(mention.text)
-            if found:
+            if tree.locates(resolve(folder, mention.text), mention.text):
                 stale[mention.text] = mention.line
         if not stale:
             return
