@@ -30,7 +30,8 @@ def list_block(doc: Document, first: int) -> tuple[list[int], int]:
     """The top-level items of the list whose first item is on line *first*, and its last line.
 
     Items are those at the first item's indent; deeper lines (nested items, continuations) belong
-    to the item above; a blank line ends the list unless a list item follows it.
+    to the item above; a blank line ends the list unless a list item follows it, and an item less
+    indented than the first ends a nested list (it is the next item of the list around it).
     """
     start = ITEM_RE.match(doc.line_text(first))
     if start is None or first in doc.code_lines:
@@ -42,8 +43,11 @@ def list_block(doc: Document, first: int) -> tuple[list[int], int]:
         text = doc.line_text(number)
         item = ITEM_RE.match(text)
         depth = len(text) - len(text.lstrip()) if text.strip() else None
-        if item is not None and len(item.group(1).expandtabs(4)) == indent:
+        at = len(item.group(1).expandtabs(4)) if item is not None else None
+        if at == indent:
             items.append(number)
+        elif at is not None and at < indent:
+            break
         elif not text.strip():
             following = doc.line_text(number + 1)
             if not ITEM_RE.match(following) or HEADING_RE.match(following):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.numbers import Kind, NumberClaim, claims, find_numbers, prose
 from rules.core.rule import Rule, RuleContext
-from rules.story._lists import ITEM_RE, list_after
+from rules.story._lists import ITEM_RE, list_after, list_block
 
 # The count ends the line: "the following 9 files:", "**Files to fix (7):**", "All 12 endpoints:".
 # A heading may announce without the colon: "### Component tests (9 files)".
@@ -42,8 +43,11 @@ class AnnouncedCountMismatch(Rule):
     past one line introducing it ("Found by searching for ...:"), or over a table (its body rows are
     counted, not a closing "Total" row). The list's top-level items are counted; a list whose items
     carry their own counts that add up to the announced one (a grouped list: "Schedules (4)",
-    "Assignments (3)" under "7 RPCs:") agrees. Selections ("for example 3 files:", "the top 5
-    risks:") and approximate counts ("~10", "20+") are not compared.
+    "Assignments (3)" under "7 RPCs:") agrees, and so do lists under their own labels below a
+    heading ("**Core CRUD:**", "**Queries:**"), counted together. Selections ("for example 3 files:",
+    "the top 5 risks:"), approximate counts ("~10", "20+"), sizes ("(95 lines)") and items that are
+    not one thing each (an item naming several, "users, teams, members"; fields describing the one
+    thing announced, "Current: …", "Required: …") are not compared.
 
     Why: the announced number is what a reader remembers; the list is what gets done. When they
     differ, an item was dropped or added without the summary being updated, and one of them
@@ -74,13 +78,17 @@ class AnnouncedCountMismatch(Rule):
         for doc in task.documents:
             for announced in _announcements(doc):
                 if announced.noun in _NOT_ITEMS:
-                    continue  # "### Architecture (10 points)": a score the items share, not a count of them
-                items = _counted(doc, list_after(doc, announced.line) or _after_intro(doc, announced.line))
+                    continue
+                groups = [items] if (items := list_after(doc, announced.line)) else _after_intro(doc, announced.line)
+                if announced.count in itertools.accumulate(len(group) for group in groups[:-1]):
+                    continue  # the first groups hold the announced things; the last one is a note on them
+                items = _counted(doc, [line for group in groups for line in group])
                 table = not items
                 if table:
                     items = _table_rows(doc, announced.line)
                 # a table's cells hold figures of their own: never a grouped list
-                if len(items) < 2 or len(items) == announced.count or (not table and _grouped(doc, items, announced)):
+                if len(items) < 2 or len(items) == announced.count or (not table and (
+                        _grouped(doc, items, announced) or _not_one_thing_each(doc, items))):
                     continue
                 what = f"the table under it has {len(items)} rows" if table else \
                     f"the list under it has {len(items)} items"
@@ -126,19 +134,34 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
             yield _Announced(int(claim.value), claim.head, line)
 
 
-def _after_intro(doc: Document, line: int) -> list[int]:
+def _after_intro(doc: Document, line: int) -> list[list[int]]:
     """The list under a heading that announces a count, past one line introducing it: "### Affected
-    components (11 files)", then "Components with a mobile and a desktop layout:", then the list."""
+    components (11 files)", then "Components with a mobile and a desktop layout:", then the list.
+    Lists that follow it the same way, each under its own introducing line ("**Core CRUD:**", then
+    "**Bulk operations:**"), are groups of the same inventory: their items are counted together, and
+    when the first groups add up to the announced count, a closing group is a note on them ("Key
+    notes:")."""
     if not any(section.line == line for section in doc.sections):
         return []
+    items: list[list[int]] = []
     intro = line + 1
-    if not doc.line_text(intro).strip():
-        intro += 1
-    text = prose(doc.line_text(intro)).rstrip(" \t*_")
-    if (not text.endswith(":") or intro in doc.code_lines or ITEM_RE.match(doc.line_text(intro))
-            or any(section.line == intro for section in doc.sections) or find_numbers(text, intro)):
-        return []
-    return list_after(doc, intro)
+    while True:
+        if not doc.line_text(intro).strip():
+            intro += 1
+        if not _introduces(doc, intro):
+            return items
+        group, last = list_block(doc, intro + 1 if doc.line_text(intro + 1).strip() else intro + 2)
+        if not group:
+            return items
+        items.append(group)
+        intro = last + 1
+
+
+def _introduces(doc: Document, line: int) -> bool:
+    """Whether *line* is a line of prose ending in a colon that introduces a list, with no figure."""
+    text = prose(doc.line_text(line)).rstrip(" \t*_")
+    return (text.endswith(":") and line not in doc.code_lines and not ITEM_RE.match(doc.line_text(line))
+            and not any(section.line == line for section in doc.sections) and not find_numbers(text, line))
 
 
 _TOTAL_CELL_RE = re.compile(r"(?i)^[*_]*(?:total|sum|overall|all)\b")
@@ -155,7 +178,11 @@ def _table_rows(doc: Document, line: int) -> list[int]:
             if not (row and _TOTAL_CELL_RE.match(row[0].strip()))]
 
 
-_NOT_ITEMS = frozenset({"point", "points", "pts", "pt", "marks", "score", "percent"})
+# A score the items share ("### Architecture (10 points)") or a size ("Created test helpers (95 lines):"),
+# not a count of the items.
+_NOT_ITEMS = frozenset({"point", "points", "pts", "pt", "marks", "score", "percent", "line", "lines", "loc",
+                        "sloc", "byte", "bytes", "kb", "mb", "char", "chars", "character", "characters", "word",
+                        "words", "token", "tokens"})
 # A closing item about the list as a whole ("All hooks are executable", "Each file has a test") is a
 # note on the items, not one of them.
 _WHOLE_LIST_RE = re.compile(r"(?i)^\W*(?:all|each|every|both|none|total)\b")
@@ -165,6 +192,31 @@ def _counted(doc: Document, items: list[int]) -> list[int]:
     while items and _WHOLE_LIST_RE.match(prose(doc.line_text(items[-1])).lstrip(" \t-*+0123456789.)")):
         items = items[:-1]
     return items
+
+
+_MARKER_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
+_PARENTHESES_RE = re.compile(r"\([^()]*\)")
+_MEMBER_SPLIT_RE = re.compile(r",|\s\+\s")
+# A field describing the one thing announced ("Current: …", "Required: …"), not a member of it.
+_DESCRIBING_RE = re.compile(
+    r"(?i)^[*_`]*(?:current|required|expected|actual|notes?|issues?|problem|(?:root )?cause|fix|solution|status"
+    r"|impact|result|reason|action|before|after|example|location|error|details?|description|effect|workaround"
+    r"|owner|priority|severity|why|how)[*_`]*\s*:"
+)
+
+
+def _not_one_thing_each(doc: Document, items: list[int]) -> bool:
+    """Whether the items are not one counted thing each: an item names several ("users, sessions,
+    grades", "OAuthService.ts + tests", so the items undercount), or every item describes the one
+    thing announced field by field ("Current: …", "Required: …")."""
+    bodies = [_MARKER_RE.sub("", prose(doc.line_text(line))) for line in items]
+    if all(_DESCRIBING_RE.match(body) for body in bodies):
+        return True
+    for body in bodies:
+        parts = [p.strip(" \t*_`") for p in _MEMBER_SPLIT_RE.split(_PARENTHESES_RE.sub("", body))]
+        if len(parts) >= 2 and all(p and not any(c.isspace() for c in p) for p in parts):
+            return True
+    return False
 
 
 def _short(text: str, limit: int = 80) -> str:
