@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.scoring import combined_penalty
 from rules.core.sections import first_subsection_line, title_section
+from rules.core.text import and_more
 
 _WRAPS_BODY_SHARE = 0.9  # a section holding this share of the lines below the title is the whole body
 
@@ -18,7 +20,9 @@ _WRAPS_BODY_SHARE = 0.9  # a section holding this share of the lines below the t
 class OversizedSection(Rule):
     """A context section (sub-sections included) is longer than ``max_section_lines`` (150).
 
-    Only the deepest oversized sections are reported: when ``### Session 12`` alone is too long,
+    One finding per context, at the first oversized section, naming every other one (a session log
+    kept in full is one problem, however many entries it has) and deducting what they would one by
+    one. Only the deepest oversized sections are counted: when ``### Session 12`` alone is too long,
     its parent ``## Session Log`` is not reported as well. The document title is left to CTX006, and
     so is a section that wraps the whole body (``## Status`` holding every other section beneath it):
     it is the document under another heading. An archived task's context is not checked: it is a
@@ -68,11 +72,21 @@ class OversizedSection(Rule):
             while parent is not None and parent not in ancestors:
                 ancestors.add(parent)
                 parent = sections[parent].parent
-        for index in sorted(big - ancestors):
-            section = sections[index]
-            size = section.end_line - section.line + 1
-            yield self.finding(
-                task, doc, section.line, f"Section {section.title!r} is {size} lines long (limit {limit}).",
-                key=f"section:{section.key}",
-                fix=f"Extract {section.title!r} into its own document and leave a short summary with a link.",
-            )
+        found = [sections[index] for index in sorted(big - ancestors)]
+        if not found:
+            return
+        first = found[0]
+        sizes = [f"{s.title!r} ({s.end_line - s.line + 1} lines)" for s in found]
+        if len(found) == 1:
+            message = f"Section {first.title!r} is {first.end_line - first.line + 1} lines long (limit {limit})."
+            fix = f"Extract {first.title!r} into its own document and leave a short summary with a link."
+        else:  # one problem (a log kept in full), every place: the sections are listed, and scored once
+            message = (f"{len(found)} sections are longer than {limit} lines: {', '.join(sizes[:4])}"
+                       f"{and_more(len(found), 4)}.")
+            fix = ("Move the full entries into their own document (a session log) and keep a short summary of "
+                   "each, with a link, in the context.")
+        grouped = len(found) > 1 and self.effective_severity == type(self).severity
+        yield self.finding(task, doc, first.line, message, key=f"section:{first.key}", fix=fix,
+                           effort_minutes=min(self.effort_minutes * len(found), 120),
+                           penalty=combined_penalty([type(self).severity] * len(found)) if grouped else None,
+                           related=[(doc, s.line) for s in found[1:]])

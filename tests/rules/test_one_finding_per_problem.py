@@ -64,3 +64,19 @@ def test_pln001_with_one_missing_section_reads_as_before() -> None:
     assert found.message == ("Plan 'feed-plan.md' has no 'Risks and Mitigation' section "
                              "(each risk with likelihood, impact and mitigation).")
     assert (found.severity, found.penalty, found.related) == (Severity.MEDIUM, None, ())
+
+
+def test_ctx007_names_every_oversized_section_once() -> None:
+    entry = "".join(f"- step {n} done\n" for n in range(160))
+    context = ("# Feed — Context\n\n**Last Updated:** 2026-01-15\n\n## Current State\n\nFeed renders.\n\n"
+               + "".join(f"## Session {n}\n\n{entry}\n" for n in (1, 2, 3)))
+
+    (found,) = findings("CTX007", **{"feed-context.md": context})
+
+    starts = [n for n, line in enumerate(context.splitlines(), start=1) if line.startswith("## Session")]
+    assert found.line == starts[0]
+    assert found.related == tuple(Location("dev/active/feed/feed-context.md", n) for n in starts[1:])
+    assert found.message.startswith("3 sections are longer than 150 lines: 'Session 1' (")
+    assert found.penalty == combined_penalty([Severity.LOW] * 3)
+    (one,) = findings("CTX007", **{"feed-context.md": context.split("## Session 2")[0]})
+    assert one.message.startswith("Section 'Session 1' is ") and one.related == () and one.penalty is None
