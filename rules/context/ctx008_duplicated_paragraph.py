@@ -8,14 +8,15 @@ from rules.core.duplicates import copies, left_to_ctx008
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import strip_comments
+from rules.core.text import and_more, strip_comments
 
 
 class DuplicatedParagraph(Rule):
     """The same paragraph (eight words or 60 characters or more) appears twice in the context.
 
     Paragraphs are compared with whitespace normalised; code blocks, headings and HTML comments
-    are ignored. The repeat is reported, with the line of the first occurrence. A paragraph that
+    are ignored. The repeat is reported, with the line of the first occurrence; a paragraph found
+    three times or more is one finding at its second place, naming every place. A paragraph that
     DOC040 (duplicated-content) reports is left to it: one also copied into another file of the
     task, or part of a near copy. So a repeat is never reported twice.
 
@@ -45,21 +46,24 @@ class DuplicatedParagraph(Rule):
         doc = task.context
         if doc is None:
             return
-        first: dict[str, int] = {}
-        repeats: dict[str, int] = {}
+        places: dict[str, list[int]] = {}
         doc040 = _reported_by_doc040(task, doc)
         for line, end, text in _paragraphs(doc):
             if len(text) < 60 and len(text.split()) < 8:
                 continue
             if any(n in doc040 for n in range(line, end + 1)):
                 continue
-            if text not in first:
-                first[text] = line
-                continue
-            repeats[text] = repeats.get(text, 0) + 1
+            places.setdefault(text, []).append(line)
+        repeated = sorted((lines[1], text, lines) for text, lines in places.items() if len(lines) > 1)
+        for line, text, lines in repeated:
             shown = text if len(text) <= 60 else text[:57] + "…"
-            yield self.finding(task, doc, line, f"Paragraph {shown!r} repeats the one at line {first[text]}.",
-                               key=f"{text[:80]}#{repeats[text]}")
+            if len(lines) == 2:
+                message = f"Paragraph {shown!r} repeats the one at line {lines[0]}."
+            else:  # one problem, every place: scored once
+                message = (f"Paragraph {shown!r} appears {len(lines)} times (lines {', '.join(map(str, lines[:6]))}"
+                           f"{and_more(len(lines), 6)}).")
+            yield self.finding(task, doc, line, message, key=f"{text[:80]}#1",
+                               related=[(doc, n) for n in lines if n != line])
 
 
 def _reported_by_doc040(task: TaskDocs, doc: Document) -> set[int]:

@@ -80,3 +80,17 @@ def test_ctx007_names_every_oversized_section_once() -> None:
     assert found.penalty == combined_penalty([Severity.LOW] * 3)
     (one,) = findings("CTX007", **{"feed-context.md": context.split("## Session 2")[0]})
     assert one.message.startswith("Section 'Session 1' is ") and one.related == () and one.penalty is None
+
+
+def test_ctx008_names_every_copy_of_a_paragraph_once() -> None:
+    stamp = "**Session ID:** 20260106-1517 **Branch:** feed/loop **Started by:** the nightly agent loop"
+    entries = "".join(f"## Iteration {n}\n\n{stamp}\n\n- step {n} done\n\n" for n in range(4))
+    context = "# Feed — Context\n\n" + entries
+
+    (found,) = findings("CTX008", **{"feed-context.md": context})
+
+    lines = [n for n, line in enumerate(context.splitlines(), start=1) if line == stamp]
+    assert found.line == lines[1]
+    assert found.related == tuple(Location("dev/active/feed/feed-context.md", n) for n in (lines[0], *lines[2:]))
+    assert found.message.endswith(f"appears 4 times (lines {', '.join(map(str, lines))}).")
+    assert found.penalty is None  # scored once, like any repeat
