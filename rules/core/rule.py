@@ -75,8 +75,8 @@ class Rule(abc.ABC):
             yield from findings
             return
         for finding in findings:
-            yield finding if finding.severity <= cap else finding.with_changes(
-                severity=cap, message=f"{finding.message} {why}, so this is only a suggestion.")
+            yield finding if finding.severity <= cap else finding.with_changes(  # and deducts as its new severity
+                severity=cap, penalty=None, message=f"{finding.message} {why}, so this is only a suggestion.")
 
     def finding(
         self,

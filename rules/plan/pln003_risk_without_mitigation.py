@@ -8,7 +8,9 @@ from collections.abc import Iterator, Sequence
 from rules.core.finding import Category, Finding, Severity
 from rules.core.mitigations import counters_inline
 from rules.core.model import Document, Section, Table, TaskDocs
+from rules.core.phases import quoted_some
 from rules.core.rule import Rule, RuleContext
+from rules.core.scoring import combined_penalty
 from rules.core.sections import risk_headings, snippet, synonyms
 from rules.core.size import scaled_to_size
 from rules.core.vocabulary import MITIGATION_WORDS, RISK_WORDS
@@ -104,20 +106,39 @@ class RiskWithoutMitigation(Rule):
 
     def _section(self, task: TaskDocs, doc: Document, section: Section) -> Iterator[Finding]:
         tables = [t for t in doc.tables_in(section) if _is_risk_table(t)]
+        gaps: list[tuple[int, str, str]] = []  # (line, risk, message) of each risk left without a mitigation
         for table in tables:
-            for line, name, message in _table_gaps(table):
-                yield self.finding(task, doc, line, message, key=f"risk:{name}")
+            if table.column(*_MITIGATION_COLUMNS) is None:
+                columns = ", ".join(repr(h) for h in table.header)
+                yield self.finding(task, doc, table.line, f"Risk table ({columns}) has no mitigation column.",
+                                   key=f"risk:{'|'.join(table.header).lower()}")
+            else:
+                gaps += _table_gaps(table)
         inner = doc.sections_within(section)
+        prose = [] if any(_MITIGATIONS.search(s.key) for s in inner) else list(_prose_risks(doc, section, inner))
+        gaps += [(line, name, f"Risk {name!r} has no mitigation.") for line, name, covered in prose if not covered]
+        if gaps:
+            yield self._gaps(task, doc, section, gaps)
         if any(_MITIGATIONS.search(s.key) for s in inner):
             return  # a separate "Mitigation" section covers the prose risks
-        prose = list(_prose_risks(doc, section, inner))
-        for line, name, covered in prose:
-            if not covered:
-                yield self.finding(task, doc, line, f"Risk {name!r} has no mitigation.", key=f"risk:{name}")
         body = "\n".join(doc.body(section))
         if not tables and not prose and body.strip() and not _mitigated(body):
             message = f"Section {section.title!r} describes risks but no mitigation for any of them."
             yield self.finding(task, doc, section.line, message, key=f"section:{section.key}")
+
+
+    def _gaps(self, task: TaskDocs, doc: Document, section: Section, gaps: list[tuple[int, str, str]]) -> Finding:
+        """One finding for the risks of *section* left without a mitigation, at the first, naming
+        every one and deducting what they would one by one (several shortcomings of one list)."""
+        line, name, message = gaps[0]
+        if len(gaps) > 1:
+            message = (f"{len(gaps)} risks under {section.title!r} have no mitigation: "
+                       f"{quoted_some([gap[1] for gap in gaps])}.")
+        grouped = len(gaps) > 1 and self.effective_severity == type(self).severity
+        return self.finding(task, doc, line, message, key=f"risk:{name}",
+                            effort_minutes=min(self.effort_minutes * len(gaps), 60),
+                            penalty=combined_penalty([type(self).severity] * len(gaps)) if grouped else None,
+                            related=[(doc, gap[0]) for gap in gaps[1:]])
 
 
 def _is_risk_table(table: Table) -> bool:
@@ -126,15 +147,12 @@ def _is_risk_table(table: Table) -> bool:
 
 
 def _table_gaps(table: Table) -> Iterator[tuple[int, str, str]]:
+    """(line, risk, message) of each row of a table with a mitigation column that leaves it empty."""
     name_col = table.column(*_NAME_COLUMNS) or 0
     mitigation = table.column(*_MITIGATION_COLUMNS)
-    if mitigation is None:
-        columns = ", ".join(repr(h) for h in table.header)
-        yield table.line, "|".join(table.header).lower(), f"Risk table ({columns}) has no mitigation column."
-        return
     for row, line in zip(table.rows, table.row_lines, strict=False):
         name = row[name_col].strip() if name_col < len(row) else ""
-        cell = row[mitigation] if mitigation < len(row) else ""
+        cell = row[mitigation] if mitigation is not None and mitigation < len(row) else ""
         if cell.strip(" *_`").lower() in _EMPTY and name:
             yield line, name, f"Risk {name!r} has an empty mitigation."
 

@@ -94,3 +94,19 @@ def test_ctx008_names_every_copy_of_a_paragraph_once() -> None:
     assert found.related == tuple(Location("dev/active/feed/feed-context.md", n) for n in (lines[0], *lines[2:]))
     assert found.message.endswith(f"appears 4 times (lines {', '.join(map(str, lines))}).")
     assert found.penalty is None  # scored once, like any repeat
+
+
+def test_pln003_names_every_unmitigated_risk_of_a_section_once() -> None:
+    plan = ("# Feed — Plan\n\n## Risks\n\n- Customers schedule exports at the same minute\n"
+            "- Bucket permissions drift between regions\n- Large feeds time out → stream them in pages\n"
+            "- Podcast apps cache stale artwork\n")
+
+    (found,) = findings("PLN003", **{"feed-plan.md": plan})
+
+    assert found.line == 5
+    assert found.related == (Location("dev/active/feed/feed-plan.md", 6), Location("dev/active/feed/feed-plan.md", 8))
+    assert found.message == ("3 risks under 'Risks' have no mitigation: 'Customers schedule exports at the same "
+                             "minute'; 'Bucket permissions drift between regions'; 'Podcast apps cache stale artwork'.")
+    assert found.penalty == combined_penalty([Severity.MEDIUM] * 3)
+    (low,) = findings("PLN003", config={"rules": {"PLN003": {"severity": "low"}}}, **{"feed-plan.md": plan})
+    assert (low.severity, low.penalty) == (Severity.LOW, None)
