@@ -9,7 +9,8 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.phases import MENTION_RE, phase_key, short
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import clip, fold
+from rules.core.scoring import combined_penalty
+from rules.core.text import and_more, clip, fold
 from rules.story._next_steps import Done, done_phases
 
 # "**Current Focus**: Phase 3.3 - Error Handling", "Currently working on: Stage B", "Now: Phase 2"
@@ -38,7 +39,9 @@ class CurrentFocusAlreadyDone(Rule):
     A phase is reported complete by a ``✅ COMPLETE`` phase heading, a status line of plan, context or
     tasks (``Status: Phase 3 complete``) or a phase tracker's line (``- Phase 3 — Reporting:
     **DONE**``); a sub-phase is complete when its phase is (``3.3`` of a complete ``Phase 3``). A line
-    that itself says the phase is done (``Current phase: Phase 3 ✅ COMPLETE``) is left alone.
+    that itself says the phase is done (``Current phase: Phase 3 ✅ COMPLETE``) is left alone. A file
+    with several such lines (a log that kept each session's focus) gets one finding at the first,
+    naming the others, deducting what they would one by one.
 
     Why: the current-focus line is where a resuming reader (or agent) starts. When it names a phase
     that is finished, the next session reopens closed work instead of picking up what comes next.
@@ -67,10 +70,19 @@ class CurrentFocusAlreadyDone(Rule):
         if not done:
             return
         for doc in task.documents:
-            for line, phase, (where, at) in _stale_focus(doc, done):
-                message = (f"{short(doc.line_text(line))!r} names {phase} as the current focus, but "
-                           f"{where.name}:{at} reports it complete.")
-                yield self.finding(task, doc, line, message, key=f"{doc.name}:{phase}", related=[(where, at)])
+            stale = sorted(set(_stale_focus(doc, done)), key=lambda found: found[0])
+            if not stale:
+                continue
+            line, phase, (where, at) = stale[0]
+            message = (f"{short(doc.line_text(line))!r} names {phase} as the current focus, but "
+                       f"{where.name}:{at} reports it complete.")
+            if len(stale) > 1:  # a log that kept each session's focus line: one problem, every place
+                others = ", ".join(f"line {n} ({p})" for n, p, _ in stale[1:4]) + and_more(len(stale) - 1, 3)
+                message = message[:-1] + f"; so do {others}."
+            grouped = len(stale) > 1 and self.effective_severity == type(self).severity
+            related = [place for n, _p, done_at in stale for place in ((doc, n), done_at)]
+            yield self.finding(task, doc, line, message, key=f"{doc.name}:{phase}", related=related,
+                               penalty=combined_penalty([type(self).severity] * len(stale)) if grouped else None)
 
 
 def _stale_focus(doc: Document, done: Done) -> Iterator[tuple[int, str, tuple[Document, int]]]:

@@ -110,3 +110,16 @@ def test_pln003_names_every_unmitigated_risk_of_a_section_once() -> None:
     assert found.penalty == combined_penalty([Severity.MEDIUM] * 3)
     (low,) = findings("PLN003", config={"rules": {"PLN003": {"severity": "low"}}}, **{"feed-plan.md": plan})
     assert (low.severity, low.penalty) == (Severity.LOW, None)
+
+
+def test_doc048_names_every_stale_focus_line_of_a_file_once() -> None:
+    tasks = ("# Feed — Tasks\n\n**Current Focus**: Phase 2 - Feed\n\n## Phase 1: Episodes ✅ COMPLETE\n\n"
+             "- [x] Store the audio\n\n## Phase 2: Feed ✅ COMPLETE\n\n- [x] Render the RSS\n\n"
+             "## Session 3\n\nCurrently working on: Phase 1 (episodes)\n")
+
+    (found,) = findings("DOC048", **{"feed-tasks.md": tasks})
+
+    path = "dev/active/feed/feed-tasks.md"
+    assert found.line == 3 and found.message.endswith("; so do line 15 (Phase 1).")
+    assert found.related == (Location(path, 9), Location(path, 15), Location(path, 5))
+    assert found.penalty == combined_penalty([Severity.LOW] * 2)
