@@ -14,6 +14,7 @@ from rules.story._common import quote, where
 
 _NOT_BEGUN = frozenset({State.PLANNING, State.NOT_STARTED})
 _MIN_TICKED = 3  # all boxes ticked counts as evidence from this many on
+_MIN_TICKED_SHARE_OF = 5  # from this many ticked boxes, half of the boxes ticked is evidence too
 _MIN_UNTICKED = 10  # none of this many boxes ticked: a checklist that would show work begun
 _BEGUN_MARKS = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})
 # The context's current-state section, whose first line says where the whole work stands.
@@ -29,7 +30,8 @@ class StatusDisagreesAcrossFiles(Rule):
     Reads each file's overall status (a ``Status:`` / ``Progress:`` line near the top, a title
     badge, a progress summary) and reports a file that says the work has not begun (planning,
     ready to implement, not started) while another file of the task reports it done, in progress
-    or partly done, or while every box of the tasks file is ticked; a file that says in progress
+    or partly done, or while every box of the tasks file is ticked (or at least half of them, five or
+    more: the work is well under way); a file that says in progress
     while another declares the whole work done; and a file that declares the whole work done
     (``Status: ✅ COMPLETE``, ``Completed: 2026-01-09``) while the tasks file still has open boxes
     (deferred ones and those under future / follow-up / optional headings aside). Statements about
@@ -162,4 +164,9 @@ def _begun_elsewhere(task: TaskDocs, docs: tuple[Document, ...], stated: list[tu
     if tasks is not None and len(items) >= _MIN_TICKED and all(item.checked for item in items):
         text = f"all {len(items)} boxes in {tasks.name} are ticked (first at {where(tasks, items[0].line)})"
         return text, tasks, items[0].line
+    ticked = [item for item in items if item.checked]
+    if len(ticked) >= _MIN_TICKED_SHARE_OF and len(ticked) * 2 >= len(items):
+        text = (f"{len(ticked)} of the {len(items)} boxes in {tasks.name} are ticked "
+                f"(first at {where(tasks, ticked[0].line)})")
+        return text, tasks, ticked[0].line
     return None
