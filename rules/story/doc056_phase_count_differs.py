@@ -23,7 +23,7 @@ _TOTAL_RE = re.compile(
     r"(?:(?:\ball|\b(?:split|divided|broken|organi[sz]ed|structured|grouped)(?:\s+up)?\s+into|\bin|\bacross"
     r"|\bover|\bhas|\bhave|\bwith|\bconsists\s+of|\bcomprises|\btotal(?:\s+of)?|\ba|\bthis|[:：])[\s*_]+"
     r"|^[\s>*_#+-]*)"
-    rf"(?:the\s+|its\s+)?{_COUNT}[\s-]+(?:(?:main|major|implementation|development|delivery)\s+)?{_KIND}"
+    rf"(?:the\s+|its\s+)?{_COUNT}(?:\s+|-)(?:(?:main|major|implementation|development|delivery)\s+)?{_KIND}"
 )
 _NEEDLES = ("phase", "stage")
 # A line about another document ("`.claude/reference/summary.md` - 13 phases") counts that one's phases.
