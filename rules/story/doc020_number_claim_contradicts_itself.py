@@ -15,6 +15,8 @@ from rules.core.rule import Rule, RuleContext
 _ALL_RE = re.compile(r"(?i)\b(?:all|every|fully)\b|(?<![\d.])100[ ]?%")
 _BREAK_RE = re.compile(r"(?i)[\d;|.!?]|\b(?:but|except|excluding|other|others|remaining|overall|some|most|only)\b"
                        r"|,|—|–| - ")
+# A label's words before its "fully" / "all": "**Routes** Fully Working:" (not "All tests pass:").
+_LABEL_LEAD_RE = re.compile(r"(?:^|\n)[\s>*_+-]*(?:\d+[.)]\s*)?(?:\[[ xX]\]\s*)?[*_]*[^\W\d_][\w'-]*[*_]*\s+[^:\n]*$")
 _OF_RE = re.compile(r"\d{1,5}(?:\.\d)?(?:[ ]?/[ ]?|[ ]of[ ])\d{1,5}[ ]of\b", re.IGNORECASE)
 _DONE = frozenset({"completed", "complete", "done", "finished", "closed", "resolved"})
 _LEFT = frozenset({"remaining", "left", "pending", "open", "outstanding", "todo"})
@@ -112,6 +114,8 @@ def _partial_all(doc: Document, found: list[NumberClaim]) -> str | None:
         between = head[words[-1].end():]
         if _BREAK_RE.search(between.replace("(", " ").replace("*", " ")):
             continue
+        if ":" in between and _LABEL_LEAD_RE.search(head[: words[-1].start()]):
+            continue  # "Routes Fully Working: 7/35": the label names the routes counted, not all of them
         said = words[-1].group(0)
         share = 100 * claim.value / claim.total
         return (f"The line says {said!r} but its own count is {claim.value:g}/{claim.total:g} "
