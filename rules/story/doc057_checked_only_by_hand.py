@@ -22,9 +22,10 @@ _MANUAL_RE = re.compile(
     r"|\bvisual(?:ly)?[ -](?:check|inspect|verif|review|qa|test)\w*"
     r"|수동|실기기|手动|手動"
 )
-# A check a machine repeats: a test written into the suite, a test runner, a test file, CI.
+# A check a machine repeats: a test written into the suite, a test runner, a test file, CI. Matched on
+# the folded text (``Document.lower``, same offsets): without IGNORECASE the scan runs about a third faster.
 _AUTOMATED_RE = re.compile(
-    r"(?i)\b(?:unit|integration|e2e|end-to-end|regression|automated|snapshot|component|widget|api|contract|property)"
+    r"\b(?:unit|integration|e2e|end-to-end|regression|automated|snapshot|component|widget|api|contract|property)"
     r"[ -]tests?\b|\btest (?:file|suite|class|module)s?\b|\b(?:write|add|added|wrote|new|update[sd]?) (?:\w+ )?tests?\b"
     r"|\btests? (?:added|written|pass\w*|green)\b|\b\d+ tests?\b"
     r"|\b(?:pytest|jest|vitest|mocha|jasmine|playwright|cypress|rspec|junit|xctest|xcodebuild test|phpunit|detox"
@@ -88,7 +89,7 @@ def _automated(doc: Document) -> bool:
     """Whether *doc* names an automated test anywhere (code blocks included), not as one that is
     absent: "No unit tests: manual testing only" names none."""
     return any(not _ABSENT_RE.search(doc.text, max(0, m.start() - 12), m.start())
-               for m in _AUTOMATED_RE.finditer(doc.text))
+               for m in _AUTOMATED_RE.finditer(doc.lower))
 
 
 def _changes_code(task: TaskDocs) -> bool:
