@@ -24,14 +24,16 @@ _NEEDLES = ("create", "not yet", "not built", "not written", "not implemented", 
 
 
 class ExistingFileMarkedToCreate(Rule):
-    """The context says a file is still to be created, and the repository has it.
+    """The context says a file is still to be created, and the repository has it or a ticked box made it.
 
     Reads the context (the living state), outside code blocks: a line that names a file path and says
     it is still to come — "(to create)", "(to be created)", a "Not yet built" cell, "doesn't exist
     yet", "TODO: create" — while that path is in the repository (from the document's folder, from the
-    root, or at the end of a repository path). Not a condition ("If `http.py` doesn't exist yet, add a
-    stub"). Only when the engine has the repository's tree; never for archived tasks (they describe
-    the repository as it was). One finding for the context, at the first such path, naming the others.
+    root, or at the end of a repository path), or a ticked box of the tasks file names it (the box that
+    made it). Not a condition ("If `http.py` doesn't exist yet, add a stub"). The repository counts only
+    when the engine has its tree, and never for archived tasks (they describe the repository as it
+    was); a ticked box counts for them too. One finding for the context, at the first such path, naming
+    the others.
 
     Why: the context is what the next session resumes from. A file it still lists as to be created
     sends that session to write what exists, or tells it the work has not started where it has: the
@@ -55,32 +57,58 @@ class ExistingFileMarkedToCreate(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.context
-        if doc is None or not ctx.has_tree or task.archived:
-            return
-        tree = Tree(ctx)
-        if tree.docs_only:
+        if doc is None:
             return
         marked = {number for number in doc.lines_containing(_NEEDLES)
                   if number not in doc.code_lines and _TO_CREATE_RE.search(text := doc.line_text(number))
                   and not _CONDITION_RE.search(text)}
         if not marked:
             return
+        # the repository as it is now says nothing of an archived task's files; a ticked box always speaks
+        tree = Tree(ctx) if ctx.has_tree and not task.archived else None
+        tree = tree if tree is not None and not tree.docs_only else None
+        ticked = _ticked_paths(task)
         folder = folder_of(doc.path)
-        stale: dict[str, int] = {}  # path -> first line marking it
+        stale: dict[str, tuple[int, int | None]] = {}  # path -> (first line marking it, the box creating it)
         for mention in mentions(doc):
             if mention.line not in marked or mention.bare or mention.text in stale:
                 continue
-            if tree.locates(resolve(folder, mention.text), mention.text):
-                stale[mention.text] = mention.line
+            box = _ticked_box(mention.text, ticked)
+            if box is not None or (tree is not None and tree.locates(resolve(folder, mention.text), mention.text)):
+                stale[mention.text] = (mention.line, box)
         if not stale:
             return
-        (first, line), *others = stale.items()
+        (first, (line, box)), *others = stale.items()
+        boxes = [b for _line, b in stale.values() if b is not None]
+        where = (f"the repository has {'them' if others else 'it'}" if not boxes else
+                 f"{task.tasks.name}:{boxes[0]} ticks {'them' if len(boxes) == len(stale) else 'some'} as done"
+                 if task.tasks is not None else "")
         if others:
-            named = ", ".join(repr(p) for p, _line in others[:3]) + (", …" if len(others) > 3 else "")
+            named = ", ".join(repr(p) for p, _ in others[:3]) + (", …" if len(others) > 3 else "")
             message = (f"{first!r} (and {len(others)} more: {named}) are still marked as to be created here, "
-                       "but the repository has them.")
+                       f"but {where}.")
         else:
-            message = f"{first!r} is still marked as to be created here, but the repository has it."
-        finding = self.finding(task, doc, line, message, key="to-create",
-                               related=[(doc, n) for _p, n in others[:10]])
+            message = f"{first!r} is still marked as to be created here, but {where}."
+        related = [(doc, n) for _p, (n, _b) in others[:10]]
+        if task.tasks is not None:
+            related += [(task.tasks, b) for b in boxes[:5]]
+        finding = self.finding(task, doc, line, message, key="to-create", related=related)
         yield finding.in_role_category(doc.role)
+
+
+def _ticked_paths(task: TaskDocs) -> list[tuple[str, int]]:
+    """(path, line) of each path a ticked box of the tasks file names: the file it made."""
+    tasks = task.tasks
+    if tasks is None:
+        return []
+    ticked = {n for item in tasks.items if item.checked for n in range(item.line, item.end_line + 1)}
+    return [(m.text.rstrip("/"), m.line) for m in mentions(tasks) if m.line in ticked and not m.bare]
+
+
+def _ticked_box(path: str, ticked: list[tuple[str, int]]) -> int | None:
+    """The line of the first ticked box naming *path* (the same path, or one ending in the other)."""
+    wanted = path.rstrip("/")
+    for named, line in ticked:
+        if named == wanted or named.endswith("/" + wanted) or wanted.endswith("/" + named):
+            return line
+    return None
