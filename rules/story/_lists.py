@@ -8,6 +8,12 @@ from rules.core.model import Document
 
 ITEM_RE = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+\S")
 HEADING_RE = re.compile(r"^[ ]{0,3}#{1,6}[ \t]")
+_MARKER_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
+
+
+def item_body(text: str) -> str:
+    """*text* without its list marker and checkbox: ``- [x] Add the parser`` → ``Add the parser``."""
+    return _MARKER_RE.sub("", text, count=1)
 
 
 def list_after(doc: Document, line: int) -> list[int]:

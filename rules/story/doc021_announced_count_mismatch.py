@@ -11,7 +11,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.numbers import Kind, NumberClaim, claims, find_numbers, prose
 from rules.core.rule import Rule, RuleContext
-from rules.story._lists import ITEM_RE, list_after, list_block
+from rules.story._lists import ITEM_RE, item_body, list_after, list_block
 
 # The count ends the line: "the following 9 files:", "**Files to fix (7):**", "All 12 endpoints:".
 # A heading may announce without the colon: "### Component tests (9 files)".
@@ -194,7 +194,6 @@ def _counted(doc: Document, items: list[int]) -> list[int]:
     return items
 
 
-_MARKER_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _PARENTHESES_RE = re.compile(r"\([^()]*\)")
 _MEMBER_SPLIT_RE = re.compile(r",|\s\+\s")
 # A field describing the one thing announced ("Current: …", "Required: …"), not a member of it.
@@ -209,7 +208,7 @@ def _not_one_thing_each(doc: Document, items: list[int]) -> bool:
     """Whether the items are not one counted thing each: an item names several ("users, sessions,
     grades", "OAuthService.ts + tests", so the items undercount), or every item describes the one
     thing announced field by field ("Current: …", "Required: …")."""
-    bodies = [_MARKER_RE.sub("", prose(doc.line_text(line))) for line in items]
+    bodies = [item_body(prose(doc.line_text(line))) for line in items]
     if all(_DESCRIBING_RE.match(body) for body in bodies):
         return True
     for body in bodies:
