@@ -6,7 +6,7 @@ import re
 
 from rules.core.model import Document, normalise_title
 from rules.core.sections import find_heading, preamble_labels, synonyms
-from rules.core.vocabulary import CURRENT_STATE_HEADINGS, NEXT_HEADINGS
+from rules.core.vocabulary import CURRENT_STATE_HEADINGS
 
 # "Status" and "Progress" name the work's state, unless a domain noun follows: "Status Codes", "Order
 # Status Field", "Progress Bar", "Deployment Status Calculation Logic" describe the product, "Status
@@ -21,12 +21,6 @@ STATE = synonyms(
     "where we are", "state of play", "handoff notes?", "snapshot", "(?:implementation|progress) summary",
     "what s done", "done so far", "(?:completed|finished) work", "work (?:completed|done)", "accomplished",
     *CURRENT_STATE_HEADINGS,
-)
-NEXT = synonyms(
-    r"next (?:\w+ )?steps?", "next actions?", "todo next", "quick resume", "resum(?:e|ing)", "next session",
-    "up next", "what s next", r"handoff(?! (?:documentation|docs?)(?:\s|$))", "hand off",
-    "remaining (?:work|tasks|items|checks|steps)", "todo", "to do",
-    "action items", "follow ups?", *NEXT_HEADINGS,
 )
 
 

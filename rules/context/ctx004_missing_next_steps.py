@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context._common import NEXT, STATE, has_section
+from rules.context._common import STATE, has_section
 from rules.core._story_words import State, read_value
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import anchor_line, headings
+from rules.core.sections import NEXT, anchor_line, headings
 from rules.core.state import WorkState, finished, scaled_to_state
 
 

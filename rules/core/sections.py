@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rules.core.model import DateRef, Document, Estimate, Section, Table, TaskDocs, normalise_title
 from rules.core.phases import PHASE_WORD, PHASE_WORDS
 from rules.core.text import strip_comments
-from rules.core.vocabulary import LOCAL_PHASE, RISK_HEADINGS, TIMELINE_HEADINGS
+from rules.core.vocabulary import LOCAL_PHASE, NEXT_HEADINGS, RISK_HEADINGS, TIMELINE_HEADINGS
 
 LABEL_RE = re.compile(r"^\s*+(?:[-*+>]\s++)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
 _PHASE_TITLE_RE = re.compile(rf"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:(?i:{PHASE_WORD})\s+\w|{LOCAL_PHASE})")
@@ -112,6 +112,14 @@ def _has_phase_ancestor(doc: Document, section: Section, indices: set[int]) -> b
         parent = doc.sections[parent].parent
     return False
 
+
+# Sections saying what to do when work resumes: next steps, remaining work, a handoff (matched on Section.key).
+NEXT = synonyms(
+    r"next (?:\w+ )?steps?", "next actions?", "todo next", "quick resume", "resum(?:e|ing)", "next session",
+    "up next", "what s next", r"handoff(?! (?:documentation|docs?)(?:\s|$))", "hand off",
+    "remaining (?:work|tasks|items|checks|steps)", "todo", "to do",
+    "action items", "follow ups?", *NEXT_HEADINGS,
+)
 
 RISKS = synonyms("risks?", "threats?", "pitfalls?", "concerns", *RISK_HEADINGS)
 _ASIDE_RE = re.compile(r"\([^()]*\)")
@@ -252,3 +260,38 @@ def file_date(doc: Document) -> DateRef | None:
 def _header_date(doc: Document) -> DateRef | None:
     header = header_lines(doc)
     return next((ref for ref in doc.dates if ref.line in header and ref.date is not None), None)
+
+
+# Titles of sections that record what happened (matched on the normalised key, digits gone: "session 2"
+# is "session", and "Session 2" is read from the title); a next, current or future session is not a record.
+LOG_RE = re.compile(r"\b(?:logs?|history|changelog|journal|timeline|diary|archived?|previous|earlier|past"
+                    r"|retrospectives?|progress notes|updates)\b|^(?:past |previous |completed |all )?sessions?$")
+DATED_TITLE_RE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+ENTRY_TITLE_RE = re.compile(r"(?i)\b(?:session|day)\s*+#?\s*+\d")  # "Session 3", "Day 2": an entry of a log
+
+
+def in_log(doc: Document, section: Section | None) -> bool:
+    """True when *section* is a log or history entry, or stands under one (old entries belong there)."""
+    return section is not None and in_log_at(doc, doc.section_index(section.line))
+
+
+def in_log_at(doc: Document, index: int | None) -> bool:
+    """:func:`in_log` by section index."""
+    return index is not None and index in doc.derive(log_sections)
+
+
+def log_sections(doc: Document) -> frozenset[int]:
+    """The sections that record what happened rather than where things stand: titled as a log,
+    history, journal, retrospective or (past) session, a dated entry among dated siblings, and
+    every section under one (parents come before children). The one definition of a log for the
+    stale-narrative rules."""
+    dated: dict[int | None, int] = {}
+    for section in doc.sections:
+        if DATED_TITLE_RE.search(section.title):
+            dated[section.parent] = dated.get(section.parent, 0) + 1
+    found: set[int] = set()
+    for index, section in enumerate(doc.sections):
+        if (section.parent in found or LOG_RE.search(section.key) or ENTRY_TITLE_RE.search(section.title)
+                or (DATED_TITLE_RE.search(section.title) and dated.get(section.parent, 0) > 1)):
+            found.add(index)
+    return frozenset(found)

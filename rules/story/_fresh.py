@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Finding
 from rules.core.model import Document, Section, TaskDocs
+from rules.core.sections import LOG_RE
 
 MAX_PER_FILE = 20  # findings of one rule in one file: past that, a reader has the pattern and the file a rewrite
 
@@ -96,12 +97,6 @@ def _month_end(year: int, month: int) -> dt.date:
 
 _LEAD_RE = re.compile(r"[\s>*_+#|(\[-]*+(?:\d{1,3}\.\s)?[\s*_(\[]*+")
 _CURRENT_RE = re.compile(r"\b(?:current|status|state|where we are|summary|overview|quick|now)\b")
-# Titles of sections that record what happened (matched on the normalised key, digits gone: "session 2"
-# is "session", and "Session 2" is read from the title); a next, current or future session is not a record.
-_LOG_RE = re.compile(r"\b(?:logs?|history|changelog|journal|timeline|diary|archived?|previous|earlier|past"
-                     r"|retrospectives?|progress notes|updates)\b|^(?:past |previous |completed |all )?sessions?$")
-_DATED_TITLE_RE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
-_ENTRY_TITLE_RE = re.compile(r"(?i)\b(?:session|day)\s*+#?\s*+\d")  # "Session 3", "Day 2": an entry of a log
 
 
 def line_date(text: str) -> dt.date | None:
@@ -125,7 +120,7 @@ def section_date(doc: Document, section: Section | None) -> dt.date | None:
 def is_current(doc: Document, section: Section | None) -> bool:
     """True when the nearest enclosing section that says what it holds is a current-state one."""
     while section is not None:
-        if _LOG_RE.search(section.key):
+        if LOG_RE.search(section.key):
             return False
         if _CURRENT_RE.search(section.key):
             return True
@@ -133,28 +128,3 @@ def is_current(doc: Document, section: Section | None) -> bool:
     return False
 
 
-def in_log(doc: Document, section: Section | None) -> bool:
-    """True when *section* is a log or history entry, or stands under one (old entries belong there)."""
-    return section is not None and in_log_at(doc, doc.section_index(section.line))
-
-
-def in_log_at(doc: Document, index: int | None) -> bool:
-    """:func:`in_log` by section index."""
-    return index is not None and index in doc.derive(log_sections)
-
-
-def log_sections(doc: Document) -> frozenset[int]:
-    """The sections that record what happened rather than where things stand: titled as a log,
-    history, journal, retrospective or (past) session, a dated entry among dated siblings, and
-    every section under one (parents come before children). The one definition of a log for the
-    stale-narrative rules."""
-    dated: dict[int | None, int] = {}
-    for section in doc.sections:
-        if _DATED_TITLE_RE.search(section.title):
-            dated[section.parent] = dated.get(section.parent, 0) + 1
-    found: set[int] = set()
-    for index, section in enumerate(doc.sections):
-        if (section.parent in found or _LOG_RE.search(section.key) or _ENTRY_TITLE_RE.search(section.title)
-                or (_DATED_TITLE_RE.search(section.title) and dated.get(section.parent, 0) > 1)):
-            found.add(index)
-    return frozenset(found)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from rules.core.model import Document, Section, Status, TaskDocs
 from rules.core.phase_identity import ref_from_text, shares_word, stem
 from rules.core.phases import enclosing
+from rules.core.sections import in_log_at
 from rules.core.text import fold, strip_comments
 from rules.story._follow_ups import item_words, word_stems
-from rules.story._fresh import in_log_at
 from rules.story._lists import ITEM_RE, list_after, list_block
 from rules.story._next_steps import Done, reported_by_doc006
 

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import Document, Role, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import in_log_at
 from rules.core.state import finished
 from rules.core.story import TaskState, TaskStory, core_documents, story
 from rules.core.text import fold, strip_comments
 from rules.core.vocabulary import HANDOFF_HEADINGS
 from rules.story._common import ARCHIVE_STEP_RE, finished_how, quote
-from rules.story._fresh import in_log_at
 from rules.story._next_steps import NEXT_STEPS_RE, done_phases, done_step, heading_key
 
 _MAX_FINDINGS = 6  # handoffs of one task: past a few, the same story told again

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Status, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import in_log_at
 from rules.core.story import core_documents
 from rules.core.text import fold, strip_comments
 from rules.story._common import quote, where
-from rules.story._fresh import in_log_at, in_role_category
+from rules.story._fresh import in_role_category
 
 _MAX_CLAIMS = 5
 

@@ -10,13 +10,13 @@ from itertools import islice
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import in_log
 from rules.core.text import clip
 from rules.story._fresh import (
     MAX_PER_FILE,
     core_docs,
     dates_in,
     days,
-    in_log,
     in_role_category,
     line_date,
     newest_update,

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import log_sections
 from rules.story._common import quote
-from rules.story._fresh import dates_in, in_role_category, log_sections
+from rules.story._fresh import dates_in, in_role_category
 
 _DAY_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th)?,?\s\d{4}$")  # "March 3, 2026": the day before the year
 _MIN_ENTRIES = 3  # two dated entries have no order to break

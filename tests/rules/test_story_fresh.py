@@ -64,7 +64,7 @@ def test_one_file_yields_at_most_twenty_findings_of_a_rule() -> None:
 def test_one_definition_of_a_log_section() -> None:
     from rules.core.model import Role
     from rules.core.parse import parse_document
-    from rules.story._fresh import in_log, log_sections
+    from rules.core.sections import in_log, log_sections
 
     text = "\n".join([
         "# Export - Context",                     # 0
