@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import TaskDocs
+from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import NEXT, in_log_at
 from rules.structure._mentions import mentions
 from rules.structure._paths import folder_of, resolve
 from rules.structure._tree import Tree
@@ -28,12 +29,13 @@ class ExistingFileMarkedToCreate(Rule):
 
     Reads the context (the living state), outside code blocks: a line that names a file path and says
     it is still to come — "(to create)", "(to be created)", a "Not yet built" cell, "doesn't exist
-    yet", "TODO: create" — while that path is in the repository (from the document's folder, from the
-    root, or at the end of a repository path), or a ticked box of the tasks file names it (the box that
-    made it). Not a condition ("If `http.py` doesn't exist yet, add a stub"). The repository counts only
-    when the engine has its tree, and never for archived tasks (they describe the repository as it
-    was); a ticked box counts for them too. One finding for the context, at the first such path, naming
-    the others.
+    yet", "TODO: create", or a step of a next-steps or resume section (not one in a log) that says to
+    create it ("1. Create `src/feed.py` with the renderer") — while that path is in the repository
+    (from the document's folder, from the root, or at the end of a repository path), or a ticked box of
+    the tasks file names it (the box that made it). Not a condition ("If `http.py` doesn't exist yet,
+    add a stub"). The repository counts only when the engine has its tree, and never for archived
+    tasks (they describe the repository as it was); a ticked box counts for them too. One finding for
+    the context, at the first such path, naming the others.
 
     Why: the context is what the next session resumes from. A file it still lists as to be created
     sends that session to write what exists, or tells it the work has not started where it has: the
@@ -62,6 +64,7 @@ class ExistingFileMarkedToCreate(Rule):
         marked = {number for number in doc.lines_containing(_NEEDLES)
                   if number not in doc.code_lines and _TO_CREATE_RE.search(text := doc.line_text(number))
                   and not _CONDITION_RE.search(text)}
+        marked |= _next_creations(doc)
         if not marked:
             return
         # the repository as it is now says nothing of an archived task's files; a ticked box always speaks
@@ -94,6 +97,20 @@ class ExistingFileMarkedToCreate(Rule):
             related += [(task.tasks, b) for b in boxes[:5]]
         finding = self.finding(task, doc, line, message, key="to-create", related=related)
         yield finding.in_role_category(doc.role)
+
+
+_CREATE_STEP_RE = re.compile(r"(?i)\bcreat(?:e|ing)\b")
+
+
+def _next_creations(doc: Document) -> set[int]:
+    """Lines of the next-steps and resume sections (not in a log) that say to create something."""
+    found: set[int] = set()
+    for index, section in enumerate(doc.sections):
+        if NEXT.search(section.key) and not in_log_at(doc, index):
+            found.update(n for n in range(section.line + 1, section.end_line + 1)
+                         if n not in doc.code_lines and _CREATE_STEP_RE.search(text := doc.line_text(n))
+                         and not _CONDITION_RE.search(text))
+    return found
 
 
 def _ticked_paths(task: TaskDocs) -> list[tuple[str, int]]:
