@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from rules.context._common import NEXT, STATE
+from rules.context._common import STATE
 from rules.core._story_words import State, read_value
 from rules.core.extract import find_date, find_estimates, find_ids, find_status
 from rules.core.model import Role, Status, normalise_title
 from rules.core.parse import parse_document
 from rules.core.phases import MENTION_RE, PHASE_CUES, phase_key, phases
-from rules.core.sections import RISKS, TIMELINE
+from rules.core.sections import NEXT, RISKS, TIMELINE
 from rules.plan.pln001_missing_plan_section import GROUPS
 
 
