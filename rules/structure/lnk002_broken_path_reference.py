@@ -42,11 +42,11 @@ class BrokenPathReference(Rule):
     (Obsidian, Notion, Confluence, Google Drive, a wiki or vault, named in the line, the list above
     it, its introducing line or its heading); URLs and
     host names, absolute and home paths, globs, placeholders
-    (``<task>``, ``{name}``, ``…``, ``step-N.md``); code blocks (commands, file trees); archived
-    tasks (they describe the repository as it was); the plan, except ``../`` references, files it
-    gives as existing (as above: a "Key Files" map, a "Modify" row) and documents that moved (a
-    plan lists the files the work will create, but a ``docs/spec/X.md`` it cites outside any
-    creation wording, whose name is now only at ``docs/archive/X.md``, is gone);
+    (``<task>``, ``{name}``, ``…``, ``step-N.md``); code blocks (commands, file trees); the plan,
+    except ``../`` references, files it gives as existing (as above: a "Key Files" map, a "Modify"
+    row) and documents that moved (a plan lists the files the work will create, but a
+    ``docs/spec/X.md`` it cites outside any creation wording, whose name is now only at
+    ``docs/archive/X.md``, is gone);
     lines about files still to come (an open checkbox, a creation word such as "create", "add",
     "new", "will", "rename" in the line, in the line that introduces its list or table, or in a
     heading above it, or a section still open; a ticked checkbox counts as done); paths whose
@@ -54,7 +54,8 @@ class BrokenPathReference(Rule):
     another repository); ``plan.md``, ``context.md``, ``tasks.md`` (the generic names of a task's
     own files); the task's own plan, context or tasks file when the task has none (STR001-STR003
     report that absence). When the tree holds nothing but the doc roots (a docs-only snapshot),
-    only paths inside the doc roots are checked, and no bare file name.
+    only paths inside the doc roots are checked, and no bare file name. Archived tasks are read as
+    well: the record is what a later reader follows.
 
     Why: "read ``../auth-refresh/REPORT.md``" or "see RUNBOOK.md" is how a document sends a reader
     (or an agent resuming the work) somewhere; when the file moved or never existed, the
@@ -79,8 +80,8 @@ class BrokenPathReference(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        if not ctx.has_tree or task.archived:
-            return  # an archived task describes the repository as it was then
+        if not ctx.has_tree:
+            return  # an archived task too: its references are what a reader of the record follows
         tree = Tree(ctx)
         for doc in task.documents:
             folder = folder_of(doc.path)
