@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.scoring import combined_penalty
 from rules.core.sections import first_subsection_line, title_section
 from rules.core.text import and_more
 
@@ -85,8 +84,7 @@ class OversizedSection(Rule):
                        f"{and_more(len(found), 4)}.")
             fix = ("Move the full entries into their own document (a session log) and keep a short summary of "
                    "each, with a link, in the context.")
-        grouped = len(found) > 1 and self.effective_severity == type(self).severity
         yield self.finding(task, doc, first.line, message, key=f"section:{first.key}", fix=fix,
                            effort_minutes=min(self.effort_minutes * len(found), 120),
-                           penalty=combined_penalty([type(self).severity] * len(found)) if grouped else None,
+                           penalty=self.grouped_penalty(len(found)),
                            related=[(doc, s.line) for s in found[1:]])

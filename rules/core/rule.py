@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.core.finding import Category, Finding, Location, Severity
 from rules.core.model import Document, TaskDocs
+from rules.core.scoring import combined_penalty
 
 Place = Location | tuple[Document | str, int]  # a related place: a Location, or (document or path, line)
 
@@ -66,6 +67,15 @@ class Rule(abc.ABC):
     @abc.abstractmethod
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for *task*. Must be pure: no I/O, no clock, no globals."""
+
+    def grouped_penalty(self, count: int) -> int | None:
+        """The explicit deduction of one finding that reports *count* shortcomings of this rule together
+        (a context's oversized sections, a list's unmitigated risks): what they would deduct one by one
+        (:func:`rules.core.scoring.combined_penalty`). None for a single one, and when the repository
+        config sets the rule's severity: the finding then deducts as that severity."""
+        if count < 2 or self.effective_severity != type(self).severity:
+            return None
+        return combined_penalty([type(self).severity] * count)
 
     def capped(self, findings: Iterable[Finding], why: str | None, cap: Severity = Severity.INFO) -> Iterator[Finding]:
         """*findings*, at most *cap* when there is a reason *why* less is expected of this task (the

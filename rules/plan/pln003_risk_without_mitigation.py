@@ -10,7 +10,6 @@ from rules.core.mitigations import counters_inline
 from rules.core.model import Document, Section, Table, TaskDocs
 from rules.core.phases import quoted_some
 from rules.core.rule import Rule, RuleContext
-from rules.core.scoring import combined_penalty
 from rules.core.sections import risk_headings, snippet, synonyms
 from rules.core.size import scaled_to_size
 from rules.core.vocabulary import MITIGATION_WORDS, RISK_WORDS
@@ -134,10 +133,9 @@ class RiskWithoutMitigation(Rule):
         if len(gaps) > 1:
             message = (f"{len(gaps)} risks under {section.title!r} have no mitigation: "
                        f"{quoted_some([gap[1] for gap in gaps])}.")
-        grouped = len(gaps) > 1 and self.effective_severity == type(self).severity
         return self.finding(task, doc, line, message, key=f"risk:{name}",
                             effort_minutes=min(self.effort_minutes * len(gaps), 60),
-                            penalty=combined_penalty([type(self).severity] * len(gaps)) if grouped else None,
+                            penalty=self.grouped_penalty(len(gaps)),
                             related=[(doc, gap[0]) for gap in gaps[1:]])
 
 

@@ -9,7 +9,6 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.phases import MENTION_RE, phase_key, short
 from rules.core.rule import Rule, RuleContext
-from rules.core.scoring import combined_penalty
 from rules.core.text import and_more, clip, fold
 from rules.story._next_steps import Done, done_phases
 
@@ -79,10 +78,9 @@ class CurrentFocusAlreadyDone(Rule):
             if len(stale) > 1:  # a log that kept each session's focus line: one problem, every place
                 others = ", ".join(f"line {n} ({p})" for n, p, _ in stale[1:4]) + and_more(len(stale) - 1, 3)
                 message = message[:-1] + f"; so do {others}."
-            grouped = len(stale) > 1 and self.effective_severity == type(self).severity
             related = [place for n, _p, done_at in stale for place in ((doc, n), done_at)]
             yield self.finding(task, doc, line, message, key=f"{doc.name}:{phase}", related=related,
-                               penalty=combined_penalty([type(self).severity] * len(stale)) if grouped else None)
+                               penalty=self.grouped_penalty(len(stale)))
 
 
 def _stale_focus(doc: Document, done: Done) -> Iterator[tuple[int, str, tuple[Document, int]]]:

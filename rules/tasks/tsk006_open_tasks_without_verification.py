@@ -9,7 +9,6 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.phases import is_deferred_phase, is_open_task, phases, short
 from rules.core.rule import Rule, RuleContext
-from rules.core.scoring import combined_penalty
 from rules.core.sections import is_investigation, phase_id, phase_sections
 from rules.core.size import scaled_to_size
 from rules.core.state import finished
@@ -122,10 +121,9 @@ class OpenTasksWithoutVerification(Rule):
             shown = "; ".join(one(what, items) for _line, what, items in gaps)
             message = (f"{len(gaps)} phases of {doc.name} have open tasks and no acceptance or verification "
                        f"criteria: {shown}.")
-        grouped = len(gaps) > 1 and self.effective_severity == type(self).severity
         return self.finding(task, doc, gaps[0][0], message, key="phases-without-criteria",
                             effort_minutes=min(60, self.effort_minutes * len(gaps)),
-                            penalty=combined_penalty([type(self).severity] * len(gaps)) if grouped else None,
+                            penalty=self.grouped_penalty(len(gaps)),
                             related=[(doc, line) for line, _what, _items in gaps[1:]])
 
 
