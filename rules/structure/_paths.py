@@ -20,6 +20,11 @@ def folder_of(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
+def ends_alike(one: str, other: str) -> bool:
+    """Whether one path is the other or its end at a folder boundary (``src/x.py``, ``web/src/x.py``)."""
+    return ("/" + one).endswith("/" + other) or ("/" + other).endswith("/" + one)
+
+
 def exists(path: str, ctx: RuleContext) -> bool:
     return path in ctx.repo_paths or path in ctx.repo_dirs
 

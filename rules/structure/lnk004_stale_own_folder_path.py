@@ -9,6 +9,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._mentions import prospective
+from rules.structure._paths import ends_alike
 from rules.structure._places import also_at
 
 _MOVE_RE = re.compile(r"(?i)(?<![\w-])(?:mv|move|moved|moving|archive|archived|git\s+mv)(?![\w-])")
@@ -88,7 +89,7 @@ def _other_parent(pattern: re.Pattern[str], text: str, path: str, active: bool, 
     the end of the real one (``completed/02-core/<task>``, relative) is not stale."""
     for match in pattern.finditer(text):
         folder = match.group(0)
-        if ("/" + folder).endswith("/" + path) or path.endswith("/" + folder) or folder.count("/") < 2:
+        if ends_alike(folder, path) or folder.count("/") < 2:
             continue
         if _WORKTREE_RE.search(match.group(1)) or _exists(folder, ctx):
             continue  # a git worktree named after the task holds code, not these documents

@@ -10,7 +10,7 @@ from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import NEXT, in_log_at
 from rules.structure._mentions import mentions
-from rules.structure._paths import folder_of, resolve
+from rules.structure._paths import ends_alike, folder_of, resolve
 from rules.structure._tree import Tree
 
 # A file said to be still to come: "(to create)", "(to be created)", "| Not yet built |",
@@ -81,11 +81,10 @@ class ExistingFileMarkedToCreate(Rule):
                 stale[mention.text] = (mention.line, box)
         if not stale:
             return
-        (first, (line, box)), *others = stale.items()
-        boxes = [b for _line, b in stale.values() if b is not None]
-        where = (f"the repository has {'them' if others else 'it'}" if not boxes else
-                 f"{task.tasks.name}:{boxes[0]} ticks {'them' if len(boxes) == len(stale) else 'some'} as done"
-                 if task.tasks is not None else "")
+        (first, (line, _box)), *others = stale.items()
+        boxes = [b for _line, b in stale.values() if b is not None]  # only a tasks file has ticked boxes
+        where = (f"{task.tasks.name}:{boxes[0]} ticks {'them' if len(boxes) == len(stale) else 'some'} as done"
+                 if boxes and task.tasks is not None else f"the repository has {'them' if others else 'it'}")
         if others:
             named = ", ".join(repr(p) for p, _ in others[:3]) + (", …" if len(others) > 3 else "")
             message = (f"{first!r} (and {len(others)} more: {named}) are still marked as to be created here, "
@@ -93,7 +92,7 @@ class ExistingFileMarkedToCreate(Rule):
         else:
             message = f"{first!r} is still marked as to be created here, but {where}."
         related = [(doc, n) for _p, (n, _b) in others[:10]]
-        if task.tasks is not None:
+        if boxes and task.tasks is not None:
             related += [(task.tasks, b) for b in boxes[:5]]
         finding = self.finding(task, doc, line, message, key="to-create", related=related)
         yield finding.in_role_category(doc.role)
@@ -125,7 +124,4 @@ def _ticked_paths(task: TaskDocs) -> list[tuple[str, int]]:
 def _ticked_box(path: str, ticked: list[tuple[str, int]]) -> int | None:
     """The line of the first ticked box naming *path* (the same path, or one ending in the other)."""
     wanted = path.rstrip("/")
-    for named, line in ticked:
-        if named == wanted or named.endswith("/" + wanted) or wanted.endswith("/" + named):
-            return line
-    return None
+    return next((line for named, line in ticked if ends_alike(named, wanted)), None)
