@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from rules.core.model import Document, Estimate
+from rules.core.sections import heading_lines
 from rules.core.text import clip
 
 MAX_CLAIMS_PER_LINE = 64  # a line with more numbers is data (a dump, a log), not claims a reader checks
@@ -225,7 +226,7 @@ def claims(doc: Document) -> tuple[NumberClaim, ...]:
 
 
 def _claims(doc: Document) -> tuple[NumberClaim, ...]:
-    headings = {s.line for s in doc.sections}
+    headings = heading_lines(doc)
     boxes = {item.line: item.checked for item in doc.items}
     out: list[NumberClaim] = []
     for number, raw in enumerate(doc.lines, start=1):

@@ -25,6 +25,15 @@ def first_subsection_line(doc: Document) -> int:
     return next((s.line for s in doc.sections if s.level > 1), doc.line_count + 1)
 
 
+def heading_lines(doc: Document) -> frozenset[int]:
+    """The lines that hold a section's heading (computed once per document)."""
+    return doc.derive(_heading_lines)
+
+
+def _heading_lines(doc: Document) -> frozenset[int]:
+    return frozenset(section.line for section in doc.sections)
+
+
 def title_section(doc: Document) -> Section | None:
     """The document title: a first heading at level 1."""
     first = doc.title

@@ -11,6 +11,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.numbers import Kind, NumberClaim, claims, find_numbers, prose
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import heading_lines
 from rules.story._lists import ITEM_RE, item_body, list_after, list_block
 
 # The count ends the line: "the following 9 files:", "**Files to fix (7):**", "All 12 endpoints:".
@@ -105,7 +106,7 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
     by_line: dict[int, list[NumberClaim]] = {}
     for claim in claims(doc):
         by_line.setdefault(claim.line, []).append(claim)
-    headings = {section.line for section in doc.sections}
+    headings = heading_lines(doc)
     for line, raw in enumerate(doc.lines, start=1):
         if line not in by_line and "(" not in raw:  # neither a numeric claim nor a "(7)" to announce a count
             continue
@@ -141,7 +142,7 @@ def _after_intro(doc: Document, line: int) -> list[list[int]]:
     "**Bulk operations:**"), are groups of the same inventory: their items are counted together, and
     when the first groups add up to the announced count, a closing group is a note on them ("Key
     notes:")."""
-    if not any(section.line == line for section in doc.sections):
+    if line not in heading_lines(doc):
         return []
     items: list[list[int]] = []
     intro = line + 1
@@ -161,7 +162,7 @@ def _introduces(doc: Document, line: int) -> bool:
     """Whether *line* is a line of prose ending in a colon that introduces a list, with no figure."""
     text = prose(doc.line_text(line)).rstrip(" \t*_")
     return (text.endswith(":") and line not in doc.code_lines and not ITEM_RE.match(doc.line_text(line))
-            and not any(section.line == line for section in doc.sections) and not find_numbers(text, line))
+            and line not in heading_lines(doc) and not find_numbers(text, line))
 
 
 _TOTAL_CELL_RE = re.compile(r"(?i)^[*_]*(?:total|sum|overall|all)\b")

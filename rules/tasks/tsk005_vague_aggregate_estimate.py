@@ -8,6 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.phases import is_open_task
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import heading_lines
 from rules.core.size import scaled_to_size
 from rules.tasks._estimates import is_window, phase_timed
 
@@ -61,7 +62,7 @@ class VagueAggregateEstimate(Rule):
         open_count = sum(1 for item in doc.items if is_open_task(doc, item))
         if open_count == 0:
             return
-        headings = {section.line for section in doc.sections}
+        headings = heading_lines(doc)
         if phase_timed(task) or any(estimate.line in headings for estimate in estimates):
             return  # estimated per phase: a phase's duration covers its tasks, the others are TSK004's count
         in_items = {n for item in doc.items for n in range(item.line, item.end_line + 1)}
