@@ -114,12 +114,13 @@ class RiskWithoutMitigation(Rule):
             else:
                 gaps += _table_gaps(table)
         inner = doc.sections_within(section)
-        prose = [] if any(_MITIGATIONS.search(s.key) for s in inner) else list(_prose_risks(doc, section, inner))
+        separate = any(_MITIGATIONS.search(s.key) for s in inner)  # a "Mitigation" section covers the prose risks
+        prose = [] if separate else list(_prose_risks(doc, section, inner))
         gaps += [(line, name, f"Risk {name!r} has no mitigation.") for line, name, covered in prose if not covered]
         if gaps:
             yield self._gaps(task, doc, section, gaps)
-        if any(_MITIGATIONS.search(s.key) for s in inner):
-            return  # a separate "Mitigation" section covers the prose risks
+        if separate:
+            return
         body = "\n".join(doc.body(section))
         if not tables and not prose and body.strip() and not _mitigated(body):
             message = f"Section {section.title!r} describes risks but no mitigation for any of them."
