@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rules.core.discovery import loose_task_of
 from rules.core.rule import RuleContext
+from rules.structure._paths import exists
 
 
 class Tree:
@@ -32,7 +33,7 @@ class Tree:
         return path.startswith(self._roots) or loose_task_of(path, self._ctx.loose_roots) is not None
 
     def has(self, path: str) -> bool:
-        return path in self._ctx.repo_paths or path in self._ctx.repo_dirs
+        return exists(path, self._ctx)
 
     def locates(self, resolved: str | None, path: str) -> bool:
         """Whether *path* (seen from a document's folder, *resolved* from the root, None when it leaves
