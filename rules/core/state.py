@@ -21,8 +21,8 @@ Finished work no longer needs forward-looking planning: estimates, a timeline, p
 status, a risk register, success metrics, dependencies.
 
 **Fresh** (:func:`fresh`): not archived, no box of the tasks file is ticked (a context's ticked
-"docs written" list is not work), no phase is
-marked complete or under way, no file's overall status says the work has begun, and the folder says
+"docs written" list is not work), no phase is marked complete or under way (as a heading or a row
+of a table of phases, sprints or tasks), no file's overall status says the work has begun, and the folder says
 so: some file states it is planned, a draft or not started, or the tasks file holds open boxes only.
 Fresh work does not yet need a context's living state (a Last Updated stamp, next steps, a session
 log): at most info.
@@ -42,7 +42,7 @@ from rules.core.finding import Finding, Severity
 from rules.core.model import Status, TaskDocs
 from rules.core.rule import Rule
 from rules.core.sections import phase_sections
-from rules.core.story import core_documents, open_work, overall, story
+from rules.core.story import core_documents, open_work, overall, story, work_rows
 
 __all__ = ["StateEvidence", "WorkState", "finished", "fresh", "scaled_to_state", "work_state"]
 
@@ -111,7 +111,8 @@ def _work_state(task: TaskDocs) -> StateEvidence:
         return StateEvidence(WorkState.FINISHED, f"every box of work in {tasks.name} is ticked ({done})")
     if ((tasks is not None and any(item.checked for item in tasks.items))
             or any(mark in _BEGUN_PHASE for mark in phase_marks)
-            or any(s.state not in _NOT_BEGUN for _doc, s in statements)):
+            or any(s.state not in _NOT_BEGUN for _doc, s in statements)
+            or any(work_rows(doc) for doc in docs)):
         return StateEvidence(WorkState.UNDER_WAY)
     if statements:
         doc, statement = statements[0]

@@ -6,7 +6,9 @@ progress summary, a ``Last Updated: … (Phase 2 complete)`` note), each with a 
 (``Phase 1A Complete``). Per task, a derived :class:`TaskState` from the folder (``dev/archive``
 and friends), the statements and the checkboxes. Pure: a function of the documents alone.
 
-Not statements: a ``Status`` column of a table (tables are never read here), a legend
+Not statements: a ``Status`` column of a table (a table of phases, sprints or tasks with a status
+column is read apart, by :func:`work_rows`: its rows marked done or under way show that the work
+has begun, never where the whole work stands), a legend
 (``✅ = done``, ``[ ] Open / [x] Fixed``), an instruction (``complete the migration``), and
 status words in prose (only labelled lines, title badges and progress summaries count).
 """
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from rules.core._story_words import State, from_status, read_value
+from rules.core.extract import find_status
 from rules.core.model import CheckItem, Document, Progress, Role, Status, TaskDocs
 from rules.core.phases import is_legend_item
 from rules.core.sections import first_subsection_line, title_section
@@ -25,7 +28,7 @@ from rules.core.text import clip, strip_comments
 from rules.core.vocabulary import STATUS_LABELS
 
 __all__ = ["HEADER_LINES", "State", "Statement", "TaskState", "TaskStory", "core_documents", "file_statements",
-           "footer_statements", "open_work", "overall", "set_aside", "story"]
+           "footer_statements", "open_work", "overall", "set_aside", "story", "work_rows"]
 
 HEADER_LINES = 12  # a statement this near the top speaks for the file even under a first "##" heading
 _FOOTER_LINES = 10
@@ -241,6 +244,35 @@ def open_work(doc: Document) -> list[CheckItem]:
     later = doc.derive(_later_sections)
     return [i for i in doc.items if not i.checked and not set_aside(i) and not _under(doc, i.section, later)
             and not is_legend_item(doc, i)]
+
+
+# A table tracks work when one column names the work (phase, sprint, milestone, task…) and another
+# its status: "| Sprint | Status |", "| # | Task | Status | Notes |", "| 단계 | 상태 |".
+_WORK_COLUMNS = ("phase", "sprint", "milestone", "stage", "step", "task", "week", "단계", "작업", "阶段", "任务",
+                 "フェーズ", "タスク", "etap", "zadani", "этап", "задач", "fase", "tarea", "tarefa")
+_STATUS_COLUMNS = ("status", "state", "상태", "状态", "狀態", "状態", "ステータス", "stan", "статус", "estado")
+_BEGUN_ROW = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})
+
+
+def work_rows(doc: Document) -> tuple[tuple[int, Status], ...]:
+    """The rows of *doc*'s work tables (a column naming phases, sprints or tasks and a status column,
+    outside code blocks) whose status cell reads as done or under way, as (line, status), in line
+    order. Rows marked pending, planned or blocked are not listed."""
+    return doc.derive(_work_rows)
+
+
+def _work_rows(doc: Document) -> tuple[tuple[int, Status], ...]:
+    found: list[tuple[int, Status]] = []
+    for table in doc.tables:
+        status = table.column(*_STATUS_COLUMNS)
+        work = table.column(*_WORK_COLUMNS)
+        if status is None or work is None or work == status or table.line in doc.code_lines:
+            continue
+        for row, line in zip(table.rows, table.row_lines, strict=False):
+            mark = find_status(row[status]) if status < len(row) else None
+            if mark in _BEGUN_ROW and row[work].strip():
+                found.append((line, mark))
+    return tuple(found)
 
 
 def _later_sections(doc: Document) -> frozenset[int]:

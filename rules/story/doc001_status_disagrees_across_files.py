@@ -9,12 +9,13 @@ from rules.core._story_words import read_value
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, Status, TaskDocs, normalise_title
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import State, Statement, core_documents, file_statements, open_work, overall
+from rules.core.story import State, Statement, core_documents, file_statements, open_work, overall, work_rows
 from rules.story._common import quote, where
 
 _NOT_BEGUN = frozenset({State.PLANNING, State.NOT_STARTED})
 _MIN_TICKED = 3  # all boxes ticked counts as evidence from this many on
 _MIN_TICKED_SHARE_OF = 5  # from this many ticked boxes, half of the boxes ticked is evidence too
+_MIN_ROWS = 2  # rows of another file's table of phases, sprints or tasks marked done or under way
 _MIN_UNTICKED = 10  # none of this many boxes ticked: a checklist that would show work begun
 _BEGUN_MARKS = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})
 # The context's current-state section, whose first line says where the whole work stands.
@@ -31,7 +32,8 @@ class StatusDisagreesAcrossFiles(Rule):
     badge, a progress summary) and reports a file that says the work has not begun (planning,
     ready to implement, not started) while another file of the task reports it done, in progress
     or partly done, or while every box of the tasks file is ticked (or at least half of them, five or
-    more: the work is well under way); a file that says in progress
+    more: the work is well under way), or while another file's table of phases, sprints or tasks marks
+    two rows or more done or under way (``| Sprint 1 | ✅ DONE |``); a file that says in progress
     while another declares the whole work done; and a file that declares the whole work done
     (``Status: ✅ COMPLETE``, ``Completed: 2026-01-09``) while the tasks file still has open boxes
     (deferred ones and those under future / follow-up / optional headings aside). Statements about
@@ -169,4 +171,11 @@ def _begun_elsewhere(task: TaskDocs, docs: tuple[Document, ...], stated: list[tu
         text = (f"{len(ticked)} of the {len(items)} boxes in {tasks.name} are ticked "
                 f"(first at {where(tasks, ticked[0].line)})")
         return text, tasks, ticked[0].line
+    for other in docs:
+        rows = work_rows(other) if other is not doc else ()
+        if len(rows) >= _MIN_ROWS:
+            done = sum(1 for _line, mark in rows if mark is Status.COMPLETE)
+            text = (f"{where(other, rows[0][0])} marks {len(rows)} rows of work"
+                    f"{' done' if done == len(rows) else ' done or under way'}")
+            return text, other, rows[0][0]
     return None

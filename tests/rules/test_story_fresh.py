@@ -81,3 +81,22 @@ def test_one_definition_of_a_log_section() -> None:
     doc = parse_document("dev/active/export/export-context.md", text, Role.CONTEXT)
     assert sorted(log_sections(doc)) == [2, 3, 4, 6, 7]
     assert in_log(doc, doc.sections[3]) and not in_log(doc, doc.sections[1]) and not in_log(doc, None)
+
+
+def test_a_table_of_sprints_marked_done_means_the_work_has_begun() -> None:
+    from rules.core.discovery import Snapshot, discover
+    from rules.core.state import WorkState, work_state
+    from rules.core.story import work_rows
+
+    plan = b"# R - Plan\n\n**Status:** Planning complete, not started yet\n\n## Overview\n\nReceipts.\n"
+    table = "| Sprint | Status |\n|---|---|\n| Sprint 1 | {0} |\n| Sprint 2 | {1} |\n"
+    pending = {"dev/active/r/r-plan.md": plan,
+               "dev/active/r/PROGRESS.md": table.format("⏳ Pending", "Not started").encode()}
+    done = {**pending, "dev/active/r/PROGRESS.md": table.format("✅ DONE", "🔄 In progress").encode()}
+
+    (fresh,) = discover(Snapshot(pending))
+    (begun,) = discover(Snapshot(done))
+
+    assert work_state(fresh).state is WorkState.FRESH
+    assert work_state(begun).state is WorkState.UNDER_WAY
+    assert [line for line, _mark in work_rows(begun.extras[0])] == [3, 4]
