@@ -12,6 +12,9 @@ from rules.core.model import Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
 
 _WORDS_RE = re.compile(r"[^-_.\s]+")
+# A lone word before the role word that says which copy or scope the file is, not which task:
+# ``SESSION_CONTEXT.md`` beside ``TODO.md`` has no task prefix either.
+_QUALIFIERS = frozenset({"session", "current", "working", "project", "master", "main", "overall", "full", "dev"})
 _STYLES = {("upper", "_"): "UPPER_SNAKE", ("upper", "-"): "UPPER-KEBAB", ("lower", "-"): "kebab-case",
            ("lower", "_"): "snake_case", ("upper", ""): "UPPERCASE", ("lower", ""): "lowercase"}
 
@@ -22,7 +25,8 @@ class InconsistentFileNaming(Rule):
     Why: tools, agents and people find a task's files by pattern (``<task>-plan.md``). A task
     whose files mix UPPER_SNAKE and kebab-case, or carry two different prefixes, looks like two
     tasks and hides a file from whoever searches by one pattern. (A prefix that differs from the
-    folder name is fine: ``database-migration-supabase/database-migration-plan.md``.)
+    folder name is fine: ``database-migration-supabase/database-migration-plan.md``; a lone qualifier
+    word is no prefix: ``SESSION_CONTEXT.md`` beside ``TODO.md``.)
 
     Bad:
         dev/active/auth/auth-plan.md
@@ -75,7 +79,8 @@ class _Name:
     def __init__(self, filename: str) -> None:
         stem, _, self.ext = filename.rpartition(".")
         words = _WORDS_RE.findall(stem)
-        self.prefix = role_of(filename)[1]  # "plan-v2.md": no prefix, a version after the role word
+        prefix = role_of(filename)[1]  # "plan-v2.md": no prefix, a version after the role word
+        self.prefix = "" if prefix in _QUALIFIERS else prefix
         self.role_words = words[len(self.prefix.split("-")) if self.prefix else 0:] or [stem]
         upper, lower = stem == stem.upper(), stem == stem.lower()
         self.case = "" if upper and lower else "upper" if upper else "lower" if lower else "mixed"
