@@ -31,7 +31,8 @@ class PhaseStatusContradictsCheckboxes(Rule):
     complete with every box ticked, is reported
     too (medium: the roll-up was never updated). Boxes marked deferred, on hold, optional or struck
     through do not count as open. A mark means what the document's own legend says it means
-    (``- ⏸️ Pending`` under "Status Legend").
+    (``- ⏸️ Pending`` under "Status Legend"). The first box (or sub-section) that contradicts the
+    heading is the finding's related place.
 
     Why: the status in the heading is what a reader (or the next agent session) trusts. A
     "complete" phase with open boxes hides unfinished work; a "not started" phase with every box
@@ -86,7 +87,7 @@ class PhaseStatusContradictsCheckboxes(Rule):
                     f"{section.title!r} is marked complete but {count} of {len(items)} boxes "
                     f"{'is' if count == 1 else 'are'} still open "
                     f"(first: {short(first.text)!r} at line {first.line}).",
-                    key=section_key(section),
+                    key=section_key(section), related=[(doc, first.line)],
                 )
             elif status is Status.IN_PROGRESS:
                 if len(items) >= _MIN_IN_PROGRESS_BOXES and all(item.checked for item in items):
@@ -110,7 +111,7 @@ class PhaseStatusContradictsCheckboxes(Rule):
                     task, doc, section.line,
                     f"{section.title!r} is marked {status.replace('_', ' ')} but {len(done)} of its {len(items)} "
                     f"boxes are ticked (first: {short(done[0].text)!r} at line {done[0].line}): the work has begun.",
-                    key=section_key(section), severity=Severity.LOW,
+                    key=section_key(section), severity=Severity.LOW, related=[(doc, done[0].line)],
                 )
         for section, finished in _unstarted_over_finished(doc):
             yield self.finding(
@@ -118,7 +119,7 @@ class PhaseStatusContradictsCheckboxes(Rule):
                 f"{section.title!r} is marked not started, but all {len(finished)} of its sub-sections are marked "
                 f"complete (first: {short(finished[0].title)!r} at line {finished[0].line}) and every box under "
                 "it is ticked.",
-                key=section_key(section), severity=Severity.MEDIUM,
+                key=section_key(section), severity=Severity.MEDIUM, related=[(doc, finished[0].line)],
             )
 
 

@@ -13,6 +13,7 @@ from rules.core.finding import Category, Finding, Location
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.story.doc013_undated_plan_or_tasks import UndatedPlanOrTasks
+from rules.tasks.tsk003_phase_status_contradicts_checkboxes import PhaseStatusContradictsCheckboxes
 
 FOLDER = "dev/active/billing"
 PLAN = f"{FOLDER}/billing-plan.md"
@@ -48,6 +49,17 @@ def test_progress_mismatch_points_at_an_open_box_when_the_claim_says_more_is_don
     (found,) = _check(ProgressClaimMismatch(), task)
 
     assert (found.path, found.line, found.related) == (CONTEXT, 3, (Location(TASKS, 4),))
+
+
+def test_a_phase_marked_complete_names_its_first_open_box_as_related() -> None:
+    task = _task(**{
+        "billing-tasks.md": "# Billing - Tasks\n\n## Phase 2: API ✅ COMPLETE\n\n- [x] Add the endpoint\n"
+                            "- [ ] Add rate limiting\n- [ ] Add paging\n",
+    })
+
+    (found,) = _check(PhaseStatusContradictsCheckboxes(), task)
+
+    assert (found.path, found.line, found.related) == (TASKS, 3, (Location(TASKS, 6),))
 
 
 def test_phase_coverage_lists_every_missing_phase_heading() -> None:
