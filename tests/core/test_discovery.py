@@ -267,6 +267,8 @@ def test_an_implementation_file_is_the_plan_only_where_no_file_is_named_plan() -
 @pytest.mark.parametrize(("fallback", "named", "role"), [
     ("map-implementation.md", "map-plan.md", "plan"),
     ("STATUS.md", "map-context.md", "context"),
+    ("PROPOSAL.md", "map-plan.md", "plan"),
+    ("PROGRESS.md", "map-context.md", "context"),
 ])
 def test_a_fall_back_file_beside_a_named_one_is_an_extra(fallback: str, named: str, role: str) -> None:
     beside = discover(Snapshot({f"dev/active/map/{fallback}": b"# Notes\n", f"dev/active/map/{named}": b"# Doc\n"}))[0]
@@ -274,6 +276,17 @@ def test_a_fall_back_file_beside_a_named_one_is_an_extra(fallback: str, named: s
     assert chosen is not None and chosen.path == f"dev/active/map/{named}"
     assert [d.path for d in beside.extras] == [f"dev/active/map/{fallback}"]
     assert beside.duplicates == ()  # supporting material, not a second one
+
+
+def test_a_proposal_is_the_plan_and_a_progress_file_the_context_where_none_is_named() -> None:
+    task = discover(Snapshot({
+        "spec/archives/help/PROPOSAL.md": b"# Proposal\n",
+        "spec/archives/help/PROGRESS.md": b"# Progress\n",
+        "spec/archives/help/TODO.md": b"# TODO\n\n- [ ] Help\n",
+    }), active_roots=("spec/archives",))[0]
+    assert task.plan is not None and task.plan.path == "spec/archives/help/PROPOSAL.md"
+    assert task.context is not None and task.context.path == "spec/archives/help/PROGRESS.md"
+    assert task.tasks is not None and task.extras == ()
 
 
 def test_a_status_file_is_the_context_of_a_versioned_plan_in_a_team_root() -> None:
