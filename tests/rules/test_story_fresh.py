@@ -99,4 +99,4 @@ def test_a_table_of_sprints_marked_done_means_the_work_has_begun() -> None:
 
     assert work_state(fresh).state is WorkState.FRESH
     assert work_state(begun).state is WorkState.UNDER_WAY
-    assert [line for line, _mark in work_rows(begun.extras[0])] == [3, 4]
+    assert begun.context is not None and [line for line, _mark in work_rows(begun.context)] == [3, 4]
