@@ -42,12 +42,11 @@ from rules.core.finding import Finding, Severity
 from rules.core.model import Status, TaskDocs
 from rules.core.rule import Rule
 from rules.core.sections import phase_sections
-from rules.core.story import core_documents, open_work, overall, story, work_rows
+from rules.core.story import BEGUN_MARKS, core_documents, open_work, overall, story, work_rows
 
 __all__ = ["StateEvidence", "WorkState", "finished", "fresh", "scaled_to_state", "work_state"]
 
 _OPEN_PHASE = frozenset({Status.PENDING, Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED})
-_BEGUN_PHASE = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})
 _NOT_BEGUN = frozenset({State.NOT_STARTED, State.PLANNING})
 _FINISHED_STATES = frozenset({State.DONE, State.REVIEW})  # REVIEW: implemented, waiting for a merge
 
@@ -110,7 +109,7 @@ def _work_state(task: TaskDocs) -> StateEvidence:
         done = sum(1 for item in tasks.items if item.checked)
         return StateEvidence(WorkState.FINISHED, f"every box of work in {tasks.name} is ticked ({done})")
     if ((tasks is not None and any(item.checked for item in tasks.items))
-            or any(mark in _BEGUN_PHASE for mark in phase_marks)
+            or any(mark in BEGUN_MARKS for mark in phase_marks)
             or any(s.state not in _NOT_BEGUN for _doc, s in statements)
             or any(work_rows(doc) for doc in docs)):
         return StateEvidence(WorkState.UNDER_WAY)

@@ -27,8 +27,8 @@ from rules.core.sections import first_subsection_line, title_section
 from rules.core.text import clip, strip_comments
 from rules.core.vocabulary import STATUS_LABELS
 
-__all__ = ["HEADER_LINES", "State", "Statement", "TaskState", "TaskStory", "core_documents", "file_statements",
-           "footer_statements", "open_work", "overall", "set_aside", "story", "work_rows"]
+__all__ = ["BEGUN_MARKS", "HEADER_LINES", "State", "Statement", "TaskState", "TaskStory", "core_documents",
+           "file_statements", "footer_statements", "open_work", "overall", "set_aside", "story", "work_rows"]
 
 HEADER_LINES = 12  # a statement this near the top speaks for the file even under a first "##" heading
 _FOOTER_LINES = 10
@@ -251,7 +251,8 @@ def open_work(doc: Document) -> list[CheckItem]:
 _WORK_COLUMNS = ("phase", "sprint", "milestone", "stage", "step", "task", "week", "단계", "작업", "阶段", "任务",
                  "フェーズ", "タスク", "etap", "zadani", "этап", "задач", "fase", "tarea", "tarefa")
 _STATUS_COLUMNS = ("status", "state", "상태", "状态", "狀態", "状態", "ステータス", "stan", "статус", "estado")
-_BEGUN_ROW = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})
+# The marks of a part of the work (a phase heading, a table row, an item) that say it has begun.
+BEGUN_MARKS = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})
 
 
 def work_rows(doc: Document) -> tuple[tuple[int, Status], ...]:
@@ -270,7 +271,7 @@ def _work_rows(doc: Document) -> tuple[tuple[int, Status], ...]:
             continue
         for row, line in zip(table.rows, table.row_lines, strict=False):
             mark = find_status(row[status]) if status < len(row) else None
-            if mark in _BEGUN_ROW and row[work].strip():
+            if mark in BEGUN_MARKS and row[work].strip():
                 found.append((line, mark))
     return tuple(found)
 

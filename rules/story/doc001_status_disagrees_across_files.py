@@ -9,7 +9,16 @@ from rules.core._story_words import read_value
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, Status, TaskDocs, normalise_title
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import State, Statement, core_documents, file_statements, open_work, overall, work_rows
+from rules.core.story import (
+    BEGUN_MARKS,
+    State,
+    Statement,
+    core_documents,
+    file_statements,
+    open_work,
+    overall,
+    work_rows,
+)
 from rules.story._common import quote, where
 
 _NOT_BEGUN = frozenset({State.PLANNING, State.NOT_STARTED})
@@ -17,7 +26,6 @@ _MIN_TICKED = 3  # all boxes ticked counts as evidence from this many on
 _MIN_TICKED_SHARE_OF = 5  # from this many ticked boxes, half of the boxes ticked is evidence too
 _MIN_ROWS = 2  # rows of another file's table of phases, sprints or tasks marked done or under way
 _MIN_UNTICKED = 10  # none of this many boxes ticked: a checklist that would show work begun
-_BEGUN_MARKS = frozenset({Status.COMPLETE, Status.IN_PROGRESS, Status.PARTIAL})
 # The context's current-state section, whose first line says where the whole work stands.
 _STATE_HEADING_RE = re.compile(r"^(?:current (?:state|status)|status|where we are)\b")
 # "All major changes implemented:", "Every phase is complete.": the whole work said to be done.
@@ -144,7 +152,7 @@ def _nothing_begun(task: TaskDocs, docs: tuple[Document, ...], doc: Document, li
     for other in docs:
         if any(s.state.begun for s in file_statements(other) if other is not doc or s.line != line):
             return None
-        if any(mark.status in _BEGUN_MARKS for mark in other.statuses if other is not doc or mark.line != line):
+        if any(mark.status in BEGUN_MARKS for mark in other.statuses if other is not doc or mark.line != line):
             return None
     return f"none of the {len(tasks.items)} boxes in {tasks.name} is ticked", tasks, tasks.items[0].line
 
