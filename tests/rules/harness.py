@@ -11,7 +11,10 @@ Layouts under ``tests/rules/fixtures/<CODE>/``:
 Every ``<!-- expect: CODE -->`` marker (several may share a line: ``expect: CTX001, CTX002``)
 asserts one unwaived finding of that rule on that line of that file; ``<!-- expect-waived: CODE -->``
 asserts a waived one; ``<!-- expect-at: PATH:LINE CODE -->`` (in any file) asserts one on a path
-that is not a file of the fixture, such as a symlinked folder. A fixture with no markers must
+that is not a file of the fixture, such as a symlinked folder; ``<!-- expect-also: CODE -->`` asserts
+that line is one of the further places (``related``) of an unwaived finding of that rule: a rule
+that reports several places of one problem as one finding marks its first place with ``expect``
+and the others with ``expect-also``. A fixture with no markers must
 produce no findings. Fixtures review as of ``TODAY`` unless the fixture holds
 ``<!-- today: YYYY-MM-DD -->``; the rule runs with its default options unless the fixture
 holds ``<!-- options: {"max_age_days": 30} -->`` (JSON, validated by the rule's ``Options``
@@ -32,6 +35,7 @@ from rules.core.rule import Rule
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 1, 15)
 EXPECT = re.compile(r"<!--\s*expect(-waived)?:\s*([A-Z]{3}\d{3}(?:\s*,\s*[A-Z]{3}\d{3})*)\s*-->")
+EXPECT_ALSO = re.compile(r"<!--\s*expect-also:\s*([A-Z]{3}\d{3}(?:\s*,\s*[A-Z]{3}\d{3})*)\s*-->")
 EXPECT_AT = re.compile(r"<!--\s*expect-at:\s*(\S+):(\d+)\s+([A-Z]{3}\d{3})\s*-->")
 TODAY_RE = re.compile(r"<!--\s*today:\s*(\d{4}-\d{2}-\d{2})\s*-->")
 OPTIONS_RE = re.compile(r"<!--\s*options:\s*(\{.*?\})\s*-->")
@@ -90,3 +94,22 @@ def run_fixture(rule: Rule, fixture: Path) -> tuple[list[tuple[str, int, str]], 
         sorted((f.path, f.line, f.rule) for f in found if not f.waived),
         sorted((f.path, f.line, f.rule) for f in found if f.waived),
     )
+
+
+def expected_related(files: dict[str, bytes]) -> list[tuple[str, int, str]]:
+    """The ``expect-also`` markers: (path, line, code) of each place a finding must name as related."""
+    places: list[tuple[str, int, str]] = []
+    for path, data in files.items():
+        for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
+            for match in EXPECT_ALSO.finditer(line):
+                places.extend((path, number, code.strip()) for code in match.group(1).split(","))
+    return sorted(places)
+
+
+def related_places(rule: Rule, fixture: Path) -> set[tuple[str, int, str]]:
+    """Every related place of the unwaived findings *rule* reports on *fixture*."""
+    files = load_fixture(fixture)
+    _active, _waived, today = expected(files)
+    result = review(Snapshot(files, unreadable=load_unreadable(fixture)), today=today, rules=[rule], strict=True)
+    return {(place.path, place.line, f.rule) for task in (*result.tasks, *result.others)
+            for f in task.findings if not f.waived for place in f.related}

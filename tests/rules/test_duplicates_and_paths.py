@@ -98,8 +98,33 @@ REPO = {
 
 
 def test_lnk002_reports_with_a_tree_and_stays_silent_without_one() -> None:
-    assert sorted(f.message.split("'")[1] for f in findings(REPO, "LNK002")) == ["../gone/REPORT.md", "docs/MISSING.md"]
+    [found] = findings(REPO, "LNK002")
+    assert found.message.split("'")[1] == "docs/MISSING.md"
+    assert found.message.endswith("1 more path in the task's documents does not resolve either: '../gone/REPORT.md' "
+                                  "(line 5).")
     assert findings(REPO, "LNK002", has_tree=False) == []
+
+
+def test_lnk002_reports_every_broken_path_of_the_task_as_one_finding() -> None:
+    """Issue 9 item 8: the broken paths of a folder are one problem, every place kept; the document
+    holding most of them leads (its category, its first path's message), and the score is unchanged."""
+    repo = {**REPO,
+            "dev/active/b/b-plan.md": "# Plan\n\nRead ../gone/NOTES.md first.\n",
+            "dev/active/b/b-tasks.md": "# Tasks\n\n- [x] Wrote docs/DONE.md\n- [x] Wrote docs/ALSO.md\n"
+                                       "- [x] Wrote docs/THIRD.md\n"}
+    [found] = findings(repo, "LNK002")
+    lead = "dev/active/b/b-tasks.md"
+    assert (found.path, found.line, found.category.value) == (lead, 3, "tasks")
+    assert found.message.startswith("Path 'docs/DONE.md' is not in the repository")
+    assert found.message.endswith(
+        "5 more paths in the task's documents do not resolve either: '../gone/NOTES.md' (b-plan.md:3), "
+        "'docs/MISSING.md' (b-context.md:5), '../gone/REPORT.md' (b-context.md:5), 'docs/ALSO.md' (line 4), "
+        "'docs/THIRD.md' (line 5).")
+    assert set(found.related) == {Location("dev/active/b/b-plan.md", 3), Location("dev/active/b/b-context.md", 5),
+                                  Location(lead, 4), Location(lead, 5)}
+    assert found.effort_minutes == 30 and found.penalty == RULES_BY_CODE["LNK002"]().grouped_penalty(6)
+    one = findings({**repo, "dev/active/b/b-tasks.md": "# Tasks\n\n- [x] Wrote docs/DONE.md\n"}, "LNK002")
+    assert [f.fingerprint for f in one] != [found.fingerprint]  # another lead document, another problem
 
 
 def test_lnk002_checks_only_the_doc_roots_when_the_tree_holds_only_the_docs() -> None:

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from rules.registry import RULES_BY_CODE
-from tests.rules.harness import FIXTURES, expected, fixture_options, load_fixture, run_fixture
+from tests.rules.harness import (
+    FIXTURES,
+    expected,
+    expected_related,
+    fixture_options,
+    load_fixture,
+    related_places,
+    run_fixture,
+)
 
 ALL_FIXTURES = sorted(p for p in FIXTURES.glob("*/*") if p.name.startswith(("pass_", "fail_")))
 
@@ -21,6 +29,8 @@ def test_rule_reports_exactly_the_marked_lines(fixture: Path) -> None:
 
     assert got_active == want_active
     assert got_waived == want_waived
+    if want_related := expected_related(load_fixture(fixture)):
+        assert set(want_related) <= related_places(rule, fixture), "an expect-also place is not a related place"
     if fixture.name.startswith("pass_"):
         assert want_active == [], "a pass_ fixture must not expect findings"
     else:
