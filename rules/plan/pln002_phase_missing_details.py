@@ -74,6 +74,9 @@ class PhaseMissingDetails(Rule):
     (analysis, research, spike: its plan or tasks title says so) is not asked for acceptance
     criteria per phase: its phases are questions, done when answered. A detail missing
     from every phase is reported once, at the first phase, not phase by phase.
+    All the plan's gaps are one finding, at the first (the detail no phase has, or else the first
+    phase's), naming each phase's gaps and keeping every phase as a related place; it deducts what
+    the separate findings would.
 
     When the folder states work of one session at most (rules/core/size.py), the finding is info
     only: the phases of such work are steps, not a schedule; and when its plan has a
@@ -124,15 +127,33 @@ class PhaseMissingDetails(Rule):
                     checked[detail] += 1
         _inherit(gaps)
         everywhere = [d for d in _DETAILS if checked[d] >= 2 and sum(d in g for g in gaps.values()) == checked[d]]
+        found: list[Finding] = []
         if everywhere:
             first = by_id[next(i for i, g in gaps.items() if everywhere[0] in g)][0]
-            yield self._everywhere(task, doc, first, len(gaps), everywhere, checked)
+            found.append(self._everywhere(task, doc, first, len(gaps), everywhere, checked))
         for ident, parts in gaps.items():
             if left := [d for d in parts if d not in everywhere]:
                 fix = f"Add to {ident!r}: " + "; ".join(_DETAILS[d] for d in left) + "."
                 message = f"Phase {by_id[ident][0].title!r} has no {_listed(left)}."
-                yield self.finding(task, doc, by_id[ident][0].line, message, key=ident, fix=fix,
-                                   effort_minutes=5 * len(left))
+                found.append(self.finding(task, doc, by_id[ident][0].line, message, key=ident, fix=fix,
+                                          effort_minutes=5 * len(left)))
+        if len(found) > 1:  # one problem, every place: the plan's phases lack details
+            found = [self._merged(found)]
+        yield from found
+
+    def _merged(self, found: list[Finding]) -> Finding:
+        """The plan's gaps as one finding at the first: every sentence (``MAX_NAMED``, then a count),
+        every fix, every place related, deducting what the separate findings would."""
+        first, rest = found[0], found[1:]
+        more = len(found) - MAX_NAMED
+        message = " ".join(f.message for f in found[:MAX_NAMED]) + (
+            f" {more} more phase{'s' if more > 1 else ''} lack{'s' if more == 1 else ''} details too." if more > 0
+            else "")
+        return first.with_changes(
+            message=message, fix=" ".join(f.fix for f in found[:MAX_NAMED]),
+            effort_minutes=min(90, sum(f.effort_minutes for f in found)),
+            penalty=self.grouped_penalty(len(found)),
+            related=tuple(dict.fromkeys(f.location for f in rest if f.location != first.location)))
 
     def _everywhere(self, task: TaskDocs, doc: Document, first: Section, count: int, parts: list[str],
                     checked: dict[str, int]) -> Finding:
@@ -145,6 +166,8 @@ class PhaseMissingDetails(Rule):
         return self.finding(task, doc, first.line, message, key="every-phase", fix=fix,
                             effort_minutes=min(60, 3 * count * len(parts)))
 
+
+MAX_NAMED = 5  # sentences of a merged finding; further phases are counted (every place is related)
 
 _DETAILS = {
     "goal": "a `Goal:` line saying what the phase achieves",

@@ -123,3 +123,21 @@ def test_doc048_names_every_stale_focus_line_of_a_file_once() -> None:
     assert found.line == 3 and found.message.endswith("; so do line 15 (Phase 1).")
     assert found.related == (Location(path, 9), Location(path, 15), Location(path, 5))
     assert found.penalty == combined_penalty([Severity.LOW] * 2)
+
+
+def test_pln002_reports_the_plans_phase_gaps_as_one_finding_scored_as_the_separate_ones() -> None:
+    phases = "".join(f"### Phase {n}: Step {n}{' (1 day)' if n == 7 else ''} ⏳\n\n**Goal:** step {n} works.\n"
+                     "**Acceptance criteria:** it does.\n\n" for n in range(1, 8))
+    plan = "# Feed — Plan\n\n## Phases\n\n" + phases
+
+    (found,) = findings("PLN002", **{"feed-plan.md": plan})
+
+    lines = [n for n, text in enumerate(plan.splitlines(), start=1) if text.startswith("### Phase")]
+    assert (found.line, [place.line for place in found.related]) == (lines[0], lines[1:6])
+    assert found.message.startswith("Phase 'Phase 1: Step 1 ⏳' has no duration. Phase 'Phase 2: Step 2 ⏳' has no "
+                                    "duration.")
+    assert found.message.endswith("Phase 'Phase 5: Step 5 ⏳' has no duration. 1 more phase lacks details too.")
+    assert found.penalty == combined_penalty([Severity.MEDIUM] * 6) and found.effort_minutes == 30
+    fewer = plan.replace("Step 2 ⏳", "Step 2 (1 day) ⏳").replace("Step 3 ⏳", "Step 3 (1 day) ⏳")
+    (grown,) = findings("PLN002", **{"feed-plan.md": fewer})
+    assert grown.fingerprint == found.fingerprint and len(grown.related) == 3  # waivers and deltas hold
