@@ -10,22 +10,42 @@ finding keeps the first one's place, message and fingerprint, lists every other 
 of the group, and is scored once. Findings with different evidence stay separate. Waived and
 unwaived findings are grouped apart, so a waiver in one file never hides the same problem in
 another.
+
+A rule may also see several findings with different evidence as one problem (the broken
+references of a folder: LNK001, LNK002): *merge* maps its code to its :meth:`Rule.merge`, which is
+given the task's findings of that rule, one waiver state at a time, after the grouping above.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rules.core.finding import Finding, Location
 
+Merge = Callable[[Sequence[Finding]], "Finding | None"]
 
-def group_findings(findings: Iterable[Finding]) -> list[Finding]:
+
+def group_findings(findings: Iterable[Finding], merge: Mapping[str, Merge] | None = None) -> list[Finding]:
     """*findings* (of one task) with every group of the same problem merged into its first member,
-    in the order of those first members."""
+    in the order of those first members; then, for a rule in *merge*, its findings of each waiver
+    state given to its merge (the result takes the place of the first of them)."""
     groups: dict[tuple[str, str, str, str, bool], list[Finding]] = {}
     for finding in findings:
         groups.setdefault(_problem(finding), []).append(finding)
-    return [_merge(group) if len(group) > 1 else group[0] for group in groups.values()]
+    grouped = [_merge(group) if len(group) > 1 else group[0] for group in groups.values()]
+    if not merge:
+        return grouped
+    by_rule: dict[tuple[str, bool], list[Finding]] = {}
+    for finding in grouped:
+        if finding.rule in merge:
+            by_rule.setdefault((finding.rule, finding.waived), []).append(finding)
+    merged: dict[int, Finding | None] = {}  # id of a group's first finding -> the group's finding; others: None
+    for (rule, _waived), group in by_rule.items():
+        one = merge[rule](group) if len(group) > 1 else None
+        if one is not None:
+            merged[id(group[0])] = one
+            merged.update((id(f), None) for f in group[1:])
+    return [merged.get(id(f), f) for f in grouped if merged.get(id(f), f) is not None]
 
 
 def _problem(finding: Finding) -> tuple[str, str, str, str, bool]:

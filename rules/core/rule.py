@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -67,6 +67,13 @@ class Rule(abc.ABC):
     @abc.abstractmethod
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for *task*. Must be pure: no I/O, no clock, no globals."""
+
+    def merge(self, findings: Sequence[Finding]) -> Finding | None:
+        """One finding for several of this rule's findings in one task that are one problem (the
+        broken references of a folder), or None (the default) to keep them apart. The engine asks
+        after waivers, with the findings of one waiver state (in report order), so a waiver in one
+        file never hides the same problem in another; it must keep every place."""
+        return None
 
     def grouped_penalty(self, count: int) -> int | None:
         """The explicit deduction of one finding that reports *count* shortcomings of this rule together

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._paths import exists, folder_of, repo_depth, resolve, suggest, unquote
+from rules.structure._places import merge_references
 from rules.structure._tree import Tree
 
 _SCHEME_RE = re.compile(  # "mailto:", "tel:5550100"; not a file name with a line: "notes.md:12"
@@ -25,6 +26,10 @@ class BrokenRelativeLink(Rule):
     the path was written relative to the wrong folder. Links resolve from the document's folder;
     a leading ``/`` means the repository root. When the tree holds nothing but the doc roots (a
     docs-only snapshot), only links into the doc roots are checked: nothing is known of the rest.
+    The broken links of a task are one finding, at the first one in the document that holds most
+    of them, naming the others and keeping every place as a related location (merged after waivers,
+    as LNK002's paths: ``rules.structure._places.merge_references``); it deducts what the separate
+    findings would.
 
     Bad:
         (in dev/active/auth/auth-context.md)
@@ -68,3 +73,6 @@ class BrokenRelativeLink(Rule):
                     depth = depth or repo_depth(ctx)
                     fix = suggest(path, folder, ctx, depth)
                     yield self.finding(task, doc, link.line, message, key=target, fix=fix)
+
+    def merge(self, findings: Sequence[Finding]) -> Finding:
+        return merge_references(self, findings, "link")

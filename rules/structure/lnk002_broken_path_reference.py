@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 
 from rules.core.discovery import role_of
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
-from rules.core.model import Document, Role, TaskDocs
+from rules.core.model import Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import and_more
 from rules.structure._mentions import (
     Mention,
     elsewhere,
@@ -21,6 +18,7 @@ from rules.structure._mentions import (
     under_key_files,
 )
 from rules.structure._paths import folder_of, resolve, suggest
+from rules.structure._places import merge_references
 from rules.structure._tree import Tree
 
 
@@ -62,8 +60,9 @@ class BrokenPathReference(Rule):
 
     The broken paths of a task are one finding (a reviewer writes "these files do not exist", once),
     at the first one in the document that holds most of them (its category, its message), naming the
-    others (``MAX_NAMED``, then a count) and keeping every place as a related location; it deducts
-    what the separate findings would, and its effort is five minutes a path.
+    others (five, then a count) and keeping every place as a related location; it deducts what the
+    separate findings would, and its effort is five minutes a path. The engine merges them after
+    waivers (:meth:`merge`), so a waiver in one file leaves the paths of the others reported.
 
     Why: "read ``../auth-refresh/REPORT.md``" or "see RUNBOOK.md" is how a document sends a reader
     (or an agent resuming the work) somewhere; when the file moved or never existed, the
@@ -90,72 +89,29 @@ class BrokenPathReference(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         if not ctx.has_tree:
             return  # an archived task too: its references are what a reader of the record follows
-        broken = _broken_places(task, ctx)
-        if not broken:
-            return
-        paths: dict[str, list[_Broken]] = {}
-        for place in broken:
-            paths.setdefault(place.path, []).append(place)
-        counts = Counter(id(place.doc) for place in broken)  # the document holding most of them leads
-        first = max(broken, key=lambda place: counts[id(place.doc)])  # (the first such, in document order)
-        others = [place for place in broken if place is not first]
-        if len(paths) == 1:  # one path, perhaps in several places: its own message, every place related
-            finding = self.finding(task, first.doc, first.line, first.message, key=first.path, fix=first.fix,
-                                   related=[(p.doc, p.line) for p in others])
-        else:  # one problem, every place: the first path's message, then the others named
-            rest = [(path, places[0]) for path, places in paths.items() if path != first.path]
-            named = ", ".join(f"{path!r} ({_where(first.doc, place)})" for path, place in rest[:MAX_NAMED])
-            message = (f"{first.message} {len(rest)} more path{'s' if len(rest) > 1 else ''} in the task's "
-                       f"documents do{'es' if len(rest) == 1 else ''} not resolve either: {named}"
-                       f"{and_more(len(rest), MAX_NAMED)}.")
-            fixes = [f"{path!r}: {place.fix}" for path, place in ((first.path, first), *rest) if place.fix]
-            fix = type(self).fix + (" " + " ".join(fixes[:MAX_NAMED]) if fixes else "")
-            finding = self.finding(task, first.doc, first.line, message, key=first.path, fix=fix,
-                                   effort_minutes=type(self).effort_minutes * len(paths),
-                                   penalty=self.grouped_penalty(len(paths)),
-                                   related=[(p.doc, p.line) for p in others])
-        yield finding.in_role_category(first.doc.role)  # a broken reference is that document's problem
+        tree = Tree(ctx)
+        for doc in task.documents:
+            folder = folder_of(doc.path)
+            seen: set[str] = set()
+            for mention in mentions(doc):
+                if mention.text in seen or elsewhere(doc, mention.line):
+                    continue
+                recorded = records_existing(doc, mention.line)
+                if not recorded and prospective(doc, mention.line):
+                    continue  # a file still to come here may be cited as existing further down
+                recorded = recorded or under_key_files(doc, mention.line)
+                planned = doc.role is Role.PLAN and not mention.text.startswith("../") and not recorded
+                if planned and not _moved_document(mention, tree):
+                    continue  # a plan names the files the work will create; a document that moved it only cites
+                seen.add(mention.text)
+                broken = _broken(folder, mention, tree, ctx, task, recorded=recorded)
+                if broken is not None:
+                    text, fix = broken
+                    finding = self.finding(task, doc, mention.line, text, key=mention.text, fix=fix)
+                    yield finding.in_role_category(doc.role)  # a broken reference is that document's problem
 
-
-MAX_NAMED = 5  # further paths of a grouped finding are counted, not named (every place is still related)
-
-
-@dataclass(frozen=True, slots=True)
-class _Broken:
-    doc: Document
-    line: int
-    path: str  # as written
-    message: str
-    fix: str | None
-
-
-def _broken_places(task: TaskDocs, ctx: RuleContext) -> list[_Broken]:
-    """Every broken path reference of the task, in document order, then line order (each path once
-    per document)."""
-    tree = Tree(ctx)
-    found: list[_Broken] = []
-    for doc in task.documents:
-        folder = folder_of(doc.path)
-        seen: set[str] = set()
-        for mention in mentions(doc):
-            if mention.text in seen or elsewhere(doc, mention.line):
-                continue
-            recorded = records_existing(doc, mention.line)
-            if not recorded and prospective(doc, mention.line):
-                continue  # a file still to come here may be cited as existing further down
-            recorded = recorded or under_key_files(doc, mention.line)
-            planned = doc.role is Role.PLAN and not mention.text.startswith("../") and not recorded
-            if planned and not _moved_document(mention, tree):
-                continue  # a plan names the files the work will create; a document that moved it only cites
-            seen.add(mention.text)
-            broken = _broken(folder, mention, tree, ctx, task, recorded=recorded)
-            if broken is not None:
-                found.append(_Broken(doc, mention.line, mention.text, *broken))
-    return found
-
-
-def _where(first: Document, place: _Broken) -> str:
-    return f"line {place.line}" if place.doc is first else f"{place.doc.name}:{place.line}"
+    def merge(self, findings: Sequence[Finding]) -> Finding:
+        return merge_references(self, findings, "path")
 
 
 def _broken(folder: str, mention: Mention, tree: Tree, ctx: RuleContext,

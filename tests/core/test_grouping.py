@@ -4,6 +4,7 @@ listing every place, scored once; different evidence stays separate."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from rules.api import review
 from rules.core.discovery import Snapshot
@@ -84,3 +85,21 @@ def test_the_same_secret_written_twice_is_one_secret_finding_with_both_places() 
 
     secrets = [f for f in task.findings if f.rule == "SEC001"]
     assert [(f.line, f.related) for f in secrets] == [(5, (Location(PLAN, 9),))]
+
+
+def test_a_rules_merge_gets_its_findings_one_waiver_state_at_a_time_and_takes_the_first_ones_place() -> None:
+    other = _finding(PLAN, 2, rule="SEC001", key="k", message="Another rule.")
+    found = [_finding(PLAN, 3, key="a", message="A."), other, _finding(CONTEXT, 9, key="b", message="B.", waived=True),
+             _finding(CONTEXT, 12, key="c", message="C."), _finding(PLAN, 20, key="d", message="D.", waived=True)]
+    asked: list[list[str]] = []
+
+    def merge(group: Sequence[Finding]) -> Finding:
+        asked.append([f.key for f in group])
+        return group[0].with_changes(message=" ".join(f.message for f in group))
+
+    grouped = group_findings(found, {"SEC002": merge})
+
+    assert asked == [["a", "c"], ["b", "d"]]
+    assert [(f.rule, f.waived, f.message) for f in grouped] == [
+        ("SEC002", False, "A. C."), ("SEC001", False, "Another rule."), ("SEC002", True, "B. D.")]
+    assert group_findings(found, {"SEC002": lambda group: None}) == found  # None keeps them apart

@@ -7,7 +7,7 @@ import datetime as dt
 
 from rules.api import review
 from rules.core.discovery import Snapshot
-from rules.core.finding import Finding, Location
+from rules.core.finding import Finding, Location, Severity
 from rules.core.model import Role
 from rules.core.parse import parse_document
 from rules.core.units import units
@@ -188,3 +188,17 @@ def test_a_plan_tracker_whose_lists_are_copies_is_reported_once_as_copies() -> N
     files = {"dev/active/b/b-plan.md": "# Plan\n\n" + body, "dev/active/b/b-tasks.md": "# Tasks\n\n" + body}
     [found] = findings(files, "DOC040")
     assert found.message.startswith("2 blocks are repeated between 'b-plan.md' and 'b-tasks.md'")
+
+
+def test_lnk001_reports_every_broken_link_of_the_task_as_one_finding() -> None:
+    plan = "# Plan\n\nSee [guide](../../../docs/GUIDE.md), [old](../../../docs/OLD.md), [far](../../../../../x.md).\n"
+    repo = {**REPO, "dev/active/b/b-plan.md": plan,
+            "dev/active/b/b-tasks.md": "# Tasks\n\n- [ ] Read [the old guide](../../../docs/OLD.md)\n"}
+    [found] = findings(repo, "LNK001")
+    assert (found.path, found.line, found.severity) == ("dev/active/b/b-plan.md", 3, Severity.MEDIUM)
+    assert found.message == ("Link '../../../docs/OLD.md' points to 'docs/OLD.md', which is not in the repository. "
+                             "1 more link in the task's documents does not resolve either: '../../../../../x.md' "
+                             "(line 3).")
+    assert found.related == (Location("dev/active/b/b-tasks.md", 3),)
+    assert found.penalty == RULES_BY_CODE["LNK001"]().grouped_penalty(2) and found.effort_minutes == 10
+    assert "'../../../../../x.md': Remove the extra `../` segments" in found.fix
