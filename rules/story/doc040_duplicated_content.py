@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rules.core.duplicates import Copies, Place, copies, left_to_ctx008
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
@@ -15,6 +15,7 @@ from rules.core.verification import is_verification
 _KIND_NAMES = {"paragraph": "paragraph", "list": "list", "code": "code block"}
 _MAX_PLACES_NAMED = 8
 _MAX_BLOCKS_NAMED = 4
+_MAX_SETS_NAMED = 4  # of a task's sets of copies merged into one finding; further ones are counted
 _TRACKER_MIN_PHASES = 2  # phases the plan ticks off itself while the tasks file tracks them too
 _TRACKER_MIN_BOXES = 2  # work boxes a plan's phase needs to count as tracked there
 # The line that introduces a list of checks rather than of work: "**Acceptance criteria:**", "Done when:"
@@ -52,6 +53,10 @@ class DuplicatedContent(Rule):
     every block and every place. A paragraph or list repeated only inside the
     context is CTX008's to report, and CTX008 leaves to this rule every paragraph that this rule
     reports (one also copied into another file, or an edited copy), so no repeat is reported twice.
+
+    The sets of copies of a task are then one finding (the engine merges them after waivers, so a
+    waiver in one file leaves the copies elsewhere reported): the first set's place and key, each
+    set said in turn, every place related, deducting what the separate findings would.
 
     A plan that keeps its own checkboxes of work under two or more phases that the tasks file also
     tracks with checkboxes is a second tracker: one finding at the plan's first such phase, unless
@@ -100,6 +105,21 @@ class DuplicatedContent(Rule):
                 yield self._report_sections(task, signatures.pop() or (), groups)
             else:
                 yield self._report_many(task, groups)
+
+    def merge(self, findings: Sequence[Finding]) -> Finding:
+        """The task's copies as one finding (a reviewer writes "the docs repeat each other", once):
+        each set of copies said in turn (``_MAX_SETS_NAMED``, then a count), every place related,
+        deducting what the separate findings would."""
+        first = findings[0]
+        shown = " ".join(f"({number}) {f.message}" for number, f in enumerate(findings[:_MAX_SETS_NAMED], start=1))
+        more = len(findings) - _MAX_SETS_NAMED
+        message = (f"The task's documents hold {len(findings)} sets of copies: {shown}"
+                   + (f" ({more} more set{'s' if more > 1 else ''} of copies.)" if more > 0 else ""))
+        fixes = " ".join(dict.fromkeys(f.fix for f in findings))
+        places = [place for f in findings for place in f.locations if place != first.location]
+        return first.with_changes(message=message, fix=fixes, severity=max(f.severity for f in findings),
+                                  effort_minutes=sum(f.effort_minutes for f in findings),
+                                  penalty=self.grouped_penalty(len(findings)), related=tuple(dict.fromkeys(places)))
 
     def _report(self, task: TaskDocs, group: Copies) -> Finding:
         doc, unit = group.places[0].doc, group.places[0].unit

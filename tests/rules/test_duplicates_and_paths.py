@@ -202,3 +202,29 @@ def test_lnk001_reports_every_broken_link_of_the_task_as_one_finding() -> None:
     assert found.related == (Location("dev/active/b/b-tasks.md", 3),)
     assert found.penalty == RULES_BY_CODE["LNK001"]().grouped_penalty(2) and found.effort_minutes == 10
     assert "'../../../../../x.md': Remove the extra `../` segments" in found.fix
+
+
+OTHER_COPY = "Every export run writes a manifest with the row count, the checksum and the time it finished at."
+
+
+def test_doc040_reports_the_tasks_sets_of_copies_as_one_finding_and_a_waiver_splits_them() -> None:
+    files = {
+        "dev/active/imp/imp-plan.md": f"# Plan\n\n{COPY}\n",
+        "dev/active/imp/imp-context.md": f"# Context\n\n{COPY}\n\n## Notes\n\n{OTHER_COPY}\n",
+        "dev/active/imp/imp-tasks.md": f"# Tasks\n\n- [ ] Import (1h)\n\n{OTHER_COPY}\n",
+    }
+    [found] = findings(files, "DOC040")
+    assert (found.path, found.line) == ("dev/active/imp/imp-plan.md", 3)
+    assert found.message.startswith("The task's documents hold 2 sets of copies: (1) The same paragraph (")
+    assert " (2) The same paragraph (" in found.message
+    context, tasks = "dev/active/imp/imp-context.md", "dev/active/imp/imp-tasks.md"
+    assert set(found.related) == {Location(context, 3), Location(context, 7), Location(tasks, 5)}
+    assert found.penalty == RULES_BY_CODE["DOC040"]().grouped_penalty(2)
+
+    waived = {**files, "dev/active/imp/imp-plan.md": '<!-- devdocs-review-disable DOC040 reason="quoted" -->\n'
+              + files["dev/active/imp/imp-plan.md"]}
+    snapshot = Snapshot({p: t.encode() for p, t in waived.items()})
+    [task] = review(snapshot, today=TODAY, rules=[RULES_BY_CODE["DOC040"]()]).tasks
+    assert [f.path for f in task.waived] == ["dev/active/imp/imp-plan.md"]
+    # the copies between the context and the tasks file are still reported, on their own
+    assert [(f.path, f.message.startswith("The same paragraph")) for f in task.findings] == [(context, True)]
