@@ -23,12 +23,15 @@ def findings(files: dict[str, str], *codes: str, has_tree: bool = True) -> list[
     return [f for task in result.tasks for f in task.findings]
 
 
+def imp(plan: str, context: str, tasks: str) -> dict[str, str]:
+    """The importer task's three files, each body under its title (the tasks file's after one open box)."""
+    return {"dev/active/imp/imp-plan.md": f"# Plan\n\n{plan}\n",
+            "dev/active/imp/imp-context.md": f"# Context\n\n{context}\n",
+            "dev/active/imp/imp-tasks.md": f"# Tasks\n\n- [ ] Import (1h)\n\n{tasks}\n"}
+
+
 def test_doc040_names_every_other_place_as_related() -> None:
-    files = {
-        "dev/active/imp/imp-plan.md": f"# Plan\n\n{COPY}\n",
-        "dev/active/imp/imp-context.md": f"# Context\n\nIntro.\n\n{COPY}\n",
-        "dev/active/imp/imp-tasks.md": f"# Tasks\n\n- [ ] Import (1h)\n\n{COPY}\n",
-    }
+    files = imp(COPY, f"Intro.\n\n{COPY}", COPY)
     [found] = findings(files, "DOC040")
     assert (found.path, found.line) == ("dev/active/imp/imp-plan.md", 3)
     assert found.related == (Location("dev/active/imp/imp-context.md", 5), Location("dev/active/imp/imp-tasks.md", 5))
@@ -208,11 +211,7 @@ OTHER_COPY = "Every export run writes a manifest with the row count, the checksu
 
 
 def test_doc040_reports_the_tasks_sets_of_copies_as_one_finding_and_a_waiver_splits_them() -> None:
-    files = {
-        "dev/active/imp/imp-plan.md": f"# Plan\n\n{COPY}\n",
-        "dev/active/imp/imp-context.md": f"# Context\n\n{COPY}\n\n## Notes\n\n{OTHER_COPY}\n",
-        "dev/active/imp/imp-tasks.md": f"# Tasks\n\n- [ ] Import (1h)\n\n{OTHER_COPY}\n",
-    }
+    files = imp(COPY, f"{COPY}\n\n## Notes\n\n{OTHER_COPY}", OTHER_COPY)
     [found] = findings(files, "DOC040")
     assert (found.path, found.line) == ("dev/active/imp/imp-plan.md", 3)
     assert found.message.startswith("The task's documents hold 2 sets of copies: (1) The same paragraph (")
