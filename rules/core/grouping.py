@@ -45,7 +45,7 @@ def group_findings(findings: Iterable[Finding], merge: Mapping[str, Merge] | Non
         if one is not None:
             merged[id(group[0])] = one
             merged.update((id(f), None) for f in group[1:])
-    return [merged.get(id(f), f) for f in grouped if merged.get(id(f), f) is not None]
+    return [kept for f in grouped if (kept := merged.get(id(f), f)) is not None]
 
 
 def _problem(finding: Finding) -> tuple[str, str, str, str, bool]:

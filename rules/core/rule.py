@@ -75,6 +75,17 @@ class Rule(abc.ABC):
         file never hides the same problem in another; it must keep every place."""
         return None
 
+    def merged(self, lead: Finding, findings: Sequence[Finding], *, message: str, fix: str, effort_minutes: int,
+               count: int | None = None) -> Finding:
+        """*findings* of this rule (*lead* among them) as one finding at *lead*'s place, key and
+        category: the highest severity, every other place related (once each, in report order), and
+        the deduction of *count* (default: all of them) separate findings (:meth:`grouped_penalty`)."""
+        places = [place for f in findings for place in f.locations if place != lead.location]
+        return lead.with_changes(message=message, fix=fix, severity=max(f.severity for f in findings),
+                                 effort_minutes=effort_minutes,
+                                 penalty=self.grouped_penalty(len(findings) if count is None else count),
+                                 related=tuple(dict.fromkeys(places)))
+
     def grouped_penalty(self, count: int) -> int | None:
         """The explicit deduction of one finding that reports *count* shortcomings of this rule together
         (a context's oversized sections, a list's unmitigated risks): what they would deduct one by one

@@ -144,16 +144,12 @@ class PhaseMissingDetails(Rule):
     def _merged(self, found: list[Finding]) -> Finding:
         """The plan's gaps as one finding at the first: every sentence (``MAX_NAMED``, then a count),
         every fix, every place related, deducting what the separate findings would."""
-        first, rest = found[0], found[1:]
         more = len(found) - MAX_NAMED
         message = " ".join(f.message for f in found[:MAX_NAMED]) + (
             f" {more} more phase{'s' if more > 1 else ''} lack{'s' if more == 1 else ''} details too." if more > 0
             else "")
-        return first.with_changes(
-            message=message, fix=" ".join(f.fix for f in found[:MAX_NAMED]),
-            effort_minutes=min(90, sum(f.effort_minutes for f in found)),
-            penalty=self.grouped_penalty(len(found)),
-            related=tuple(dict.fromkeys(f.location for f in rest if f.location != first.location)))
+        return self.merged(found[0], found, message=message, fix=" ".join(f.fix for f in found[:MAX_NAMED]),
+                           effort_minutes=min(90, sum(f.effort_minutes for f in found)))
 
     def _everywhere(self, task: TaskDocs, doc: Document, first: Section, count: int, parts: list[str],
                     checked: dict[str, int]) -> Finding:

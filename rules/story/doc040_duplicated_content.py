@@ -110,16 +110,12 @@ class DuplicatedContent(Rule):
         """The task's copies as one finding (a reviewer writes "the docs repeat each other", once):
         each set of copies said in turn (``_MAX_SETS_NAMED``, then a count), every place related,
         deducting what the separate findings would."""
-        first = findings[0]
         shown = " ".join(f"({number}) {f.message}" for number, f in enumerate(findings[:_MAX_SETS_NAMED], start=1))
         more = len(findings) - _MAX_SETS_NAMED
         message = (f"The task's documents hold {len(findings)} sets of copies: {shown}"
                    + (f" ({more} more set{'s' if more > 1 else ''} of copies.)" if more > 0 else ""))
-        fixes = " ".join(dict.fromkeys(f.fix for f in findings))
-        places = [place for f in findings for place in f.locations if place != first.location]
-        return first.with_changes(message=message, fix=fixes, severity=max(f.severity for f in findings),
-                                  effort_minutes=sum(f.effort_minutes for f in findings),
-                                  penalty=self.grouped_penalty(len(findings)), related=tuple(dict.fromkeys(places)))
+        return self.merged(findings[0], findings, message=message, fix=" ".join(dict.fromkeys(f.fix for f in findings)),
+                           effort_minutes=sum(f.effort_minutes for f in findings))
 
     def _report(self, task: TaskDocs, group: Copies) -> Finding:
         doc, unit = group.places[0].doc, group.places[0].unit

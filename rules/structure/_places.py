@@ -42,15 +42,9 @@ def merge_references(rule: Rule, findings: Sequence[Finding], noun: str) -> Find
                f"do{'es' if len(rest) == 1 else ''} not resolve either: {named}{and_more(len(rest), MAX_NAMED)}."
                if rest else first.message)
     fixes = [f"{f.key!r}: {f.fix}" for f in (first, *rest) if f.fix != type(rule).fix]
-    places = [place for f in findings for place in f.locations if place != first.location]
-    return first.with_changes(
-        message=message,
-        fix=type(rule).fix + (" " + " ".join(fixes[:MAX_NAMED]) if fixes else "") if rest else first.fix,
-        severity=max(f.severity for f in findings),
-        effort_minutes=sum(f.effort_minutes for f in texts.values()),
-        penalty=rule.grouped_penalty(len(texts)),
-        related=tuple(dict.fromkeys(places)),
-    )
+    fix = type(rule).fix + (" " + " ".join(fixes[:MAX_NAMED]) if fixes else "") if rest else first.fix
+    return rule.merged(first, findings, message=message, fix=fix,
+                       effort_minutes=sum(f.effort_minutes for f in texts.values()), count=len(texts))
 
 
 def _where(first: Finding, other: Finding) -> str:
