@@ -219,7 +219,7 @@ def _unclear(text: str) -> bool:
 
 
 def _leading_id(text: str, ids: tuple[str, ...]) -> str | None:
-    head = text.lstrip("*_`[( ").lower()
+    head = text.lstrip("-+*_`[( ").lower()  # "- Phase 2 (Auth): …": a list item leads with its id too
     return next((i for i in ids if head.startswith(i.lower())), None)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from rules.core.model import Document, TaskDocs
 from rules.core.phases import MENTION_RE, PHASE_CUES, phase_key, phases
 
-_AFTER_ID_RE = re.compile(r"\s*(?:\([^()\n]{0,80}\)\s*)?[:：—–-]+\s*")  # "(Week 1): ", " — ", " - "
+_AFTER_ID_RE = re.compile(r"\s*(?:\((?P<named>[^()\n]{0,80})\)\s*)?[:：—–-]+\s*")  # "(Week 1): ", " — ", " - "
 _PARENS_RE = re.compile(r"\([^()\n]{0,120}\)|\[[^\[\]\n]{0,120}\]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _MAX_WORDS = 12  # a title's first words are its name; the rest is commentary
@@ -85,10 +85,20 @@ class WordStems:
 
 
 def title_after(text: str, end: int) -> str:
-    """The title that follows a phase id ending at *end* of *text*, or "" when no separator follows."""
+    """The title that follows a phase id ending at *end* of *text*, or "" when no separator follows.
+
+    A name in brackets before the separator is the title when what follows it is only status
+    (``Phase 2 (Auth): ⬜ Not started``); brackets holding only a size or a date (``Phase 2 (Week 3):
+    API``) never are."""
     window = text[end: end + _TITLE_CHARS]
     match = _AFTER_ID_RE.match(window)
-    return window[match.end():].strip() if match else ""
+    if match is None:
+        return ""
+    title = window[match.end():].strip()
+    named = match.group("named")
+    if named and not title_stems(title) and title_stems(named):
+        return named.strip()
+    return title
 
 
 def title_stems(title: str) -> frozenset[str]:

@@ -63,3 +63,16 @@ def test_word_stems_drop_filler_and_short_words_and_keep_short_words_of_other_sc
     assert ascii_only("The testing of UI 배포") == frozenset({"test"})
     assert any_script("The testing of UI 배포") == frozenset({"test", "배포"})
     assert any_script("the of") == frozenset()
+
+
+def test_a_name_in_brackets_is_the_title_when_only_status_follows() -> None:
+    from rules.core.phase_identity import title_after
+
+    def after(text: str) -> str:
+        return title_after(text, len("Phase 2"))
+
+    assert after("Phase 2 (Auth): ⬜ Not started (3-4 hours)") == "Auth"
+    assert after("Phase 2 (Week 3): Payment API") == "Payment API"  # a date in brackets is no name
+    assert after("Phase 2 (Refunds): Admin screen") == "Admin screen"  # the title after the separator wins
+    assert after("Phase 2 (3-4 hours): ✅ Complete") == "✅ Complete"  # nothing to name it by: untitled
+    assert title_stems(after("Phase 2 (3-4 hours): ✅ Complete")) == frozenset()
