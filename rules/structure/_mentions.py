@@ -82,13 +82,21 @@ def mentions(doc: Document) -> Iterator[Mention]:
         if number in doc.code_lines or _REFERENCE_DEF_RE.match(line):
             continue
         text = _without_links(line)
+        commands = _command_spans(text) if "../" in text and "`" in text else ()
         for match in _TOKEN_RE.finditer(text):
             token = match.group()
             if "/" not in token and "." not in token:
                 continue  # a word: a path has a folder part or an extension (most tokens end here)
             path = _path(token)
-            if path is not None:
-                yield Mention(path, number, "/" not in path)
+            if path is None or (path.startswith("../") and any(a <= match.start() < b for a, b in commands)):
+                continue  # `cd build && source ../env.sh`: relative to where the command runs, not to the document
+            yield Mention(path, number, "/" not in path)
+
+
+def _command_spans(text: str) -> list[tuple[int, int]]:
+    """Where *text*'s code spans holding a command (several words) are: a relative path in one is
+    relative to the command's working folder, which the document does not give."""
+    return [match.span() for match in _CODE_SPAN_RE.finditer(text) if len(match.group().split()) > 1]
 
 
 def _without_links(line: str) -> str:
