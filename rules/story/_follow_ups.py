@@ -18,6 +18,8 @@ HEADING_RE = re.compile(
     r"|\b(?:pending|open|outstanding|unresolved)(?: \w+)? decisions?\b|\bto clarify\b|\bquestions? for\b"
     r"|\b(?:issues?|items?|things?|points?) to watch\b"
 )
+# A heading that says its questions are settled: "Pending Decisions (All Resolved)", "PD-3: … — RESOLVED".
+_SETTLED_HEADING_RE = re.compile(r"(?i)✅|\b(?:resolved|answered|decided|closed)\b")
 _ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?!\[[ xX]\])(\S.*)$")  # a list item, not a checkbox
 _SETTLED_RE = re.compile(
     r"(?i)✅|~~|(?:→|->|=>)\s*\w|\b(?:answered|resolved|decided|decision|answer|done|closed|tracked in)\b"
@@ -60,7 +62,9 @@ def follow_up_sections(doc: Document) -> list[Section]:
     """Top-most sections whose heading announces follow-ups or open questions (not their sub-sections)."""
     found: list[Section] = []
     for section in doc.sections:
-        if HEADING_RE.search(section.title) and not (found and found[-1].contains(section.line)):
+        if found and found[-1].contains(section.line):
+            continue
+        if HEADING_RE.search(section.title) and not _SETTLED_HEADING_RE.search(section.title):
             found.append(section)
     return found
 
@@ -69,10 +73,12 @@ def follow_ups(doc: Document, section: Section) -> list[FollowUp]:
     """The section's top-level list items that are not checkboxes and not marked answered or done."""
     items: list[tuple[int, list[str]]] = []
     indent = None
+    settled = {n for sub in doc.sections if section.contains(sub.line) and sub.line != section.line
+               and _SETTLED_HEADING_RE.search(sub.title) for n in range(sub.line, sub.end_line + 1)}
     for number in range(section.line + 1, section.end_line + 1):
         line = doc.lines[number - 1]
-        if number in doc.code_lines:
-            continue
+        if number in doc.code_lines or number in settled:
+            continue  # code, or a question whose own heading says it is resolved
         match = _ITEM_RE.match(line)
         if match and (indent is None or len(match.group(1)) <= indent):
             indent = len(match.group(1))
