@@ -49,10 +49,11 @@ _ROLE_WORDS: dict[str, Role] = {
 # A file that plays a role only when the folder has no file named for it: ``implementation.md`` (or
 # ``<task>-implementation.md``) beside a requirements note is the folder's plan; beside a
 # ``<task>-plan.md`` it is supporting material, and not a second plan; so is a ``PROPOSAL.md`` (the
-# plan of a spec-style folder). A ``STATUS.md`` or ``PROGRESS.md`` holds the living state of a folder
+# plan of a spec-style folder). A ``STATUS.md``, ``PROGRESS.md`` or ``03-implementation-notes.md`` (the
+# running notes of a numbered ``00-overview`` … ``05-pitfalls`` bundle) holds the living state of a folder
 # that has no context file.
 _FALLBACK_ROLE_WORDS: dict[str, Role] = {"implementation": Role.PLAN, "proposal": Role.PLAN,
-                                         "status": Role.CONTEXT, "progress": Role.CONTEXT}
+                                         "status": Role.CONTEXT, "progress": Role.CONTEXT, "notes": Role.CONTEXT}
 _SPLIT_RE = re.compile(r"[-_.\s]+")
 _VERSION_RE = re.compile(r"v\d+|rev\d+")  # "plan-v1-01.md": the plan's first version, revision 01
 _LIST_WORDS = frozenset({"task", "checklist", "todo", "todos"})  # a lone list in a loose-only root is no task

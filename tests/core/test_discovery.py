@@ -269,6 +269,7 @@ def test_an_implementation_file_is_the_plan_only_where_no_file_is_named_plan() -
     ("STATUS.md", "map-context.md", "context"),
     ("PROPOSAL.md", "map-plan.md", "plan"),
     ("PROGRESS.md", "map-context.md", "context"),
+    ("03-implementation-notes.md", "map-context.md", "context"),
 ])
 def test_a_fall_back_file_beside_a_named_one_is_an_extra(fallback: str, named: str, role: str) -> None:
     beside = discover(Snapshot({f"dev/active/map/{fallback}": b"# Notes\n", f"dev/active/map/{named}": b"# Doc\n"}))[0]
@@ -296,3 +297,15 @@ def test_a_status_file_is_the_context_of_a_versioned_plan_in_a_team_root() -> No
     }), active_roots=("docs/dev/done",))[0]
     assert task.context is not None and task.context.path == "docs/dev/done/ldind/STATUS.md"
     assert task.plan is not None and task.plan.path == "docs/dev/done/ldind/plan-v1-01.md"
+
+
+def test_the_running_notes_of_a_numbered_bundle_are_its_context() -> None:
+    # 00-overview / 01-plan / … / 03-implementation-notes ("updated as work proceeds") / 04-verification
+    task = discover(Snapshot({
+        "dev/active/export/00-overview.md": b"# Overview\n",
+        "dev/active/export/01-plan.md": b"# Plan\n",
+        "dev/active/export/03-implementation-notes.md": b"# Notes\n",
+        "dev/active/export/04-verification.md": b"# Verification\n",
+    }))[0]
+    assert task.plan is not None and task.plan.path == "dev/active/export/01-plan.md"
+    assert task.context is not None and task.context.path == "dev/active/export/03-implementation-notes.md"
