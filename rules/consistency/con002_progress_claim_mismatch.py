@@ -224,7 +224,7 @@ def _describe(tallies: tuple[Tally, ...]) -> str:
 
 
 # The first cell of a summary table's row that speaks for the whole task ("| **Total** | … | 7/10 |").
-_WHOLE_ROW_RE = re.compile(r"(?i)total|overall|all\b|sum\b|progress|status|합계|전체|총|总计|合计|全部|итого|всего")
+_WHOLE_ROW_RE = re.compile(r"(?i)total|overall|\ball\b|\bsum\b|progress|status|합계|전체|총|总计|合计|全部|итого|всего")
 
 
 def _row_about_a_part(line: str) -> bool:
@@ -234,6 +234,25 @@ def _row_about_a_part(line: str) -> bool:
         return False
     first = next((cell.strip(" *_`") for cell in line.strip().strip("|").split("|") if cell.strip(" *_`")), "")
     return bool(first) and _WHOLE_ROW_RE.search(first) is None and "%" not in first and "/" not in first
+
+
+# A label that says how much of the whole is in a state ("- Done: 6 / 7", "- Remaining: 3").
+_STATE_LABEL_RE = re.compile(r"(?i)\b(?:done|complete[ds]?|finished|remaining|left|open|pending|to[ -]?do|closed"
+                             r"|ticked|checked|achieved)\b")
+# A list item led by a label: "- **P0 (Critical)**: 0/32 tasks", "- Rollout: 0/3 tasks (0%)".
+_ITEM_LABEL_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+[*_`]*([^*_`:\n]{1,40}?)[*_`]*\s*[:：]")
+
+
+def _item_about_a_part(line: str) -> bool:
+    """A list item whose label names a part (``- **P0 (Critical)**: 0/32 tasks``, a priority, a size or a
+    stage of a breakdown): its figure is that part's. A label about the whole (``- **Progress:**``,
+    ``- Overall:``, ``- Completed:``) is not one."""
+    match = _ITEM_LABEL_RE.match(line)
+    if match is None:
+        return False
+    label = match.group(1).strip()
+    return (any(c.isalpha() for c in label) and "%" not in label and "/" not in label
+            and not any(words.search(label) for words in (_WHOLE_ROW_RE, _WHOLE_TASK_RE, _STATE_LABEL_RE)))
 
 
 def _about_whole_task(doc: Document, line: int) -> bool:
@@ -255,7 +274,8 @@ def _whole_task_claims(doc: Document) -> list[Progress]:
     for claim in doc.progress:
         if claim.line in item_lines or MENTION_RE.search(claim.text) or _SOMETHING_ELSE_RE.search(claim.text):
             continue
-        if _about_a_part(claim.text) or _row_about_a_part(doc.line_text(claim.line)):
+        line = doc.line_text(claim.line)
+        if _about_a_part(claim.text) or _row_about_a_part(line) or _item_about_a_part(line):
             continue
         if doc.role is not Role.TASKS and not _WHOLE_TASK_RE.search(claim.text):
             continue
