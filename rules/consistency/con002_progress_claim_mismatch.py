@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,7 @@ from rules.core.phases import (
     short,
 )
 from rules.core.rule import Rule, RuleContext
+from rules.core.scoring import combined_penalty
 from rules.core.tallies import Tally, readings, totals
 from rules.core.vocabulary import DONE_WORDS, PROGRESS_WORDS
 
@@ -85,6 +86,8 @@ class ProgressClaimMismatch(Rule):
     "Total Tasks: 24") must be one way of counting the tasks file: all its boxes, the top-level
     ones, the headings that group them, or the numbered tasks, in the whole file or under its
     phase headings; a number that none of these gives is reported (low: the share may be right).
+    The claims of a task that its boxes contradict are one finding (their evidence is the same
+    boxes), and so are its task totals that no count gives; a claim whose arithmetic is wrong is its own.
 
     Why: the progress line is the first thing a reader (or the next session) trusts. A figure
     that the checkboxes contradict is either stale or wishful, and either way misleads planning.
@@ -131,6 +134,41 @@ class ProgressClaimMismatch(Rule):
                     yield from self._compare(task, doc, claim, boxes, task.tasks, tallies)
         if task.tasks is not None and tallies:
             yield from self._stated_totals(task, task.tasks, tallies)
+
+    def merge_part(self, finding: Finding) -> str | None:
+        """Claims the ticked boxes contradict share their evidence (the boxes), and so do task totals
+        no count of the checklist gives: each kind is one problem. A claim that does not add up is its own."""
+        if _SHARE_RE.match(finding.message):
+            return "share"
+        return "count" if _COUNT_RE.match(finding.message) else None
+
+    def merge(self, findings: Sequence[Finding]) -> Finding:
+        """The task's progress claims that its boxes contradict (or its task totals that no count
+        gives) as one finding: the evidence once, then each claim with its place and figure
+        (``_MAX_CLAIMS_NAMED``, then a count); it deducts what the separate findings would."""
+        share = [_SHARE_RE.match(f.message) for f in findings]
+        count = [_COUNT_RE.match(f.message) for f in findings]
+        lead = findings[0]
+        if all(share):
+            evidence = share[0]["evidence"]  # type: ignore[index]
+            claims = [f"{m['claim']} ({_place(f, lead)}) {m['figure']}" for f, m in zip(findings, share, strict=True)
+                      if m is not None]
+            message = (f"{evidence[0].upper()}{evidence[1:]}, but {len(findings)} progress claims say otherwise: "
+                       f"{_listed(claims)}")
+        elif all(count):
+            holds = count[0]["holds"]  # type: ignore[index]
+            claims = [f"{m['claim']} ({_place(f, lead)}) {m['figure']}" for f, m in zip(findings, count, strict=True)
+                      if m is not None]
+            message = (f"No way of counting the checklist ({holds}) gives the {len(findings)} task totals stated: "
+                       f"{_listed(claims)}")
+        else:  # not this rule's messages (a test's): each said in turn
+            message = f"{len(findings)} progress claims disagree with the boxes: " + " ".join(
+                f"({number}) {f.message}" for number, f in enumerate(findings, start=1))
+        one = self.merged(lead, findings, message=message, fix=lead.fix,
+                          effort_minutes=sum(f.effort_minutes for f in findings))
+        if self.effective_severity != type(self).severity or any(f.penalty is not None for f in findings):
+            return one
+        return one.with_changes(penalty=combined_penalty((f.severity for f in findings), self.code))
 
     def _stated_totals(self, task: TaskDocs, doc: Document, tallies: tuple[Tally, ...]) -> Iterator[Finding]:
         """"Total Tasks: 24" in the tasks file, about the whole task, matching no count of its boxes."""
@@ -181,6 +219,25 @@ class ProgressClaimMismatch(Rule):
             key=short(claim.text, 80), severity=Severity.HIGH if high else None,
             related=[(tasks, witness.line)],
         )
+
+
+_MAX_CLAIMS_NAMED = 4
+# This rule's own messages, read back when several are merged into one (see merge).
+_SHARE_RE = re.compile(r"Progress claim (?P<claim>.+?) (?P<figure>says \d+%|counts [\d.]+ of [\d.]+ done),? but "
+                       r"(?P<evidence>\d+ of (?:the )?\d+ boxes in .+ are ticked(?: \(\d+%\))?)\.$", re.DOTALL)
+_COUNT_RE = re.compile(r"(?:Progress claim )?(?P<claim>.+?) (?P<figure>(?:states|counts) [\d.]+ tasks), but "
+                       r"(?:the checklist|.+?) holds (?P<holds>.+?); no way of counting (?:it|them) gives [\d.]+\.$",
+                       re.DOTALL)
+
+
+def _place(finding: Finding, lead: Finding) -> str:
+    name = finding.path.rsplit("/", 1)[-1]
+    return f"line {finding.line}" if finding.path == lead.path else f"{name}:{finding.line}"
+
+
+def _listed(claims: list[str]) -> str:
+    more = len(claims) - _MAX_CLAIMS_NAMED
+    return "; ".join(claims[:_MAX_CLAIMS_NAMED]) + (f"; and {more} more." if more > 0 else ".")
 
 
 def _arithmetic(claim: Progress) -> str | None:

@@ -142,8 +142,11 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
     (strengths, scaffolds, names) when :func:`review` redacts the whole review."""
     raw = run_rules(task, rules, ctx, strict=strict, budget=budget, redactor=redactor)
     waived_applied = apply_waivers(task, raw, today=ctx.today, extra=extra_waivers)
-    merge = {rule.code: rule.merge for rule in rules if type(rule).merge is not Rule.merge}
-    scored = scoring.attribute_points(group_findings(waived_applied, merge))  # one finding per problem, scored once
+    merging = [rule for rule in rules if type(rule).merge is not Rule.merge]
+    merge = {rule.code: rule.merge for rule in merging}
+    parts = {rule.code: rule.merge_part for rule in merging if type(rule).merge_part is not Rule.merge_part}
+    # one finding per problem, scored once
+    scored = scoring.attribute_points(group_findings(waived_applied, merge, parts))
     missing = frozenset(cat for role, cat in ROLE_CATEGORY.items() if task.doc(role) is None)
     categories = scoring.category_scores(scored, scale=config.grades, missing=missing)
     score = scoring.overall(categories, config.weights)

@@ -23,24 +23,29 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from rules.core.finding import Finding, Location
 
 Merge = Callable[[Sequence[Finding]], "Finding | None"]
+Part = Callable[[Finding], "str | None"]
 
 
-def group_findings(findings: Iterable[Finding], merge: Mapping[str, Merge] | None = None) -> list[Finding]:
+def group_findings(findings: Iterable[Finding], merge: Mapping[str, Merge] | None = None,
+                   parts: Mapping[str, Part] | None = None) -> list[Finding]:
     """*findings* (of one task) with every group of the same problem merged into its first member,
     in the order of those first members; then, for a rule in *merge*, its findings of each waiver
-    state given to its merge (the result takes the place of the first of them)."""
+    state (and of each part its entry in *parts* names: :meth:`Rule.merge_part`; None keeps a
+    finding apart) given to its merge (the result takes the place of the first of them)."""
     groups: dict[tuple[str, str, str, str, bool], list[Finding]] = {}
     for finding in findings:
         groups.setdefault(_problem(finding), []).append(finding)
     grouped = [_merge(group) if len(group) > 1 else group[0] for group in groups.values()]
     if not merge:
         return grouped
-    by_rule: dict[tuple[str, bool], list[Finding]] = {}
+    by_rule: dict[tuple[str, bool, str], list[Finding]] = {}
     for finding in grouped:
         if finding.rule in merge:
-            by_rule.setdefault((finding.rule, finding.waived), []).append(finding)
+            part = parts[finding.rule](finding) if parts and finding.rule in parts else ""
+            if part is not None:
+                by_rule.setdefault((finding.rule, finding.waived, part), []).append(finding)
     merged: dict[int, Finding | None] = {}  # id of a group's first finding -> the group's finding; others: None
-    for (rule, _waived), group in by_rule.items():
+    for (rule, _waived, _part), group in by_rule.items():
         one = merge[rule](group) if len(group) > 1 else None
         if one is not None:
             merged[id(group[0])] = one

@@ -75,6 +75,13 @@ class Rule(abc.ABC):
         file never hides the same problem in another; it must keep every place."""
         return None
 
+    def merge_part(self, finding: Finding) -> str | None:
+        """Which of this rule's findings :meth:`merge` is given together: those with the same part
+        (the default: all of them, ``""``); None keeps *finding* out of any merge. A rule whose
+        findings say different things (a claim that does not add up, a claim the boxes contradict)
+        merges each kind on its own."""
+        return ""
+
     def merged(self, lead: Finding, findings: Sequence[Finding], *, message: str, fix: str, effort_minutes: int,
                count: int | None = None) -> Finding:
         """*findings* of this rule (*lead* among them) as one finding at *lead*'s place, key and

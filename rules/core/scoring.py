@@ -65,13 +65,16 @@ def grade_for(score: float, scale: Mapping[str, int]) -> str:
     return min(scale.items(), key=lambda item: item[1])[0]
 
 
-def combined_penalty(severities: Iterable[Severity]) -> int:
+def combined_penalty(severities: Iterable[Severity], rule: str = "") -> int:
     """What several shortcomings that one finding reports together (a plan's missing sections, the
     phases of a tasks file without criteria) deduct: what they would deduct as separate findings of
-    one rule, under its cap (``RULE_CAP_MULTIPLIER``), so grouping them changes no score."""
+    one rule (*rule*, when it is ``TASK_WIDE``), under its cap (``RULE_CAP_MULTIPLIER``), so
+    grouping them changes no score."""
+    wide = TASK_WIDE_MULTIPLIER if rule in TASK_WIDE else 1
     total = 0
     for severity in sorted(severities, reverse=True):
-        total += max(0, min(PENALTY[severity], PENALTY[severity] * RULE_CAP_MULTIPLIER - total))
+        points = PENALTY[severity] * wide
+        total += max(0, min(points, points * RULE_CAP_MULTIPLIER - total))
     return total
 
 

@@ -103,3 +103,23 @@ def test_a_rules_merge_gets_its_findings_one_waiver_state_at_a_time_and_takes_th
     assert [(f.rule, f.waived, f.message) for f in grouped] == [
         ("SEC002", False, "A. C."), ("SEC001", False, "Another rule."), ("SEC002", True, "B. D.")]
     assert group_findings(found, {"SEC002": lambda group: None}) == found  # None keeps them apart
+
+
+def test_a_rules_merge_is_given_each_part_on_its_own_and_a_finding_of_no_part_stays_apart() -> None:
+    found = [_finding(PLAN, 3, key="a", message="share A."), _finding(PLAN, 5, key="b", message="count B."),
+             _finding(CONTEXT, 9, key="c", message="share C."), _finding(CONTEXT, 12, key="d", message="sum D."),
+             _finding(PLAN, 20, key="e", message="count E.")]
+    asked: list[list[str]] = []
+
+    def merge(group: Sequence[Finding]) -> Finding:
+        asked.append([f.key for f in group])
+        return group[0].with_changes(message=" ".join(f.message for f in group))
+
+    def part(finding: Finding) -> str | None:
+        kind = finding.message.split()[0]
+        return None if kind == "sum" else kind
+
+    grouped = group_findings(found, {"SEC002": merge}, {"SEC002": part})
+
+    assert asked == [["a", "c"], ["b", "e"]]
+    assert [f.message for f in grouped] == ["share A. share C.", "count B. count E.", "sum D."]

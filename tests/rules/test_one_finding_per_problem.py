@@ -141,3 +141,36 @@ def test_pln002_reports_the_plans_phase_gaps_as_one_finding_scored_as_the_separa
     fewer = plan.replace("Step 2 ⏳", "Step 2 (1 day) ⏳").replace("Step 3 ⏳", "Step 3 (1 day) ⏳")
     (grown,) = findings("PLN002", **{"feed-plan.md": fewer})
     assert grown.fingerprint == found.fingerprint and len(grown.related) == 3  # waivers and deltas hold
+
+
+CHECKLIST = ("# Feed — Tasks\n\n**Progress:** 90% complete\n\n"
+             "- [x] Store the audio\n- [ ] Read the notes\n- [ ] Render the RSS\n")
+
+
+def test_con002_claims_the_boxes_contradict_are_one_finding_and_a_claim_that_does_not_add_up_its_own() -> None:
+    context = ("# Feed — Context\n\n**Last Updated:** 2026-01-14\n\n**Overall progress:** 95% complete\n\n"
+               "**Status:** 2/4 done (75%)\n")
+
+    found = findings("CON002", **{"feed-context.md": context, "feed-tasks.md": CHECKLIST})
+
+    merged, arithmetic = sorted(found, key=lambda f: -len(f.related))
+    assert (merged.path, merged.line) == ("dev/active/feed/feed-context.md", 5)
+    assert merged.message == ("1 of 3 boxes in feed-tasks.md are ticked (33%), but 2 progress claims say otherwise: "
+                              "'**Overall progress:** 95% complete' (line 5) says 95%; "
+                              "'**Progress:** 90% complete' (feed-tasks.md:3) says 90%.")
+    assert Location("dev/active/feed/feed-tasks.md", 3) in merged.related
+    assert merged.severity is Severity.HIGH
+    assert merged.penalty == combined_penalty([Severity.HIGH] * 2, "CON002") == 120  # task-wide: as two findings
+    assert arithmetic.line == 7 and "does not add up" in arithmetic.message
+
+
+def test_con002_a_waiver_in_one_file_leaves_the_other_files_claim_reported() -> None:
+    context = ("# Feed — Context\n\n**Last Updated:** 2026-01-14\n\n**Overall progress:** 95% complete\n\n"
+               "<!-- devdocs-review-disable CON002 reason=\"the context tracks the release\" -->\n")
+
+    snapshot = Snapshot({"dev/active/feed/feed-context.md": context.encode(),
+                         "dev/active/feed/feed-tasks.md": CHECKLIST.encode()})
+    (task,) = review(snapshot, today=TODAY, rules=[RULES_BY_CODE["CON002"]()], strict=True).tasks
+
+    assert sorted((f.path.rsplit("/", 1)[-1], f.line, f.waived) for f in (*task.findings, *task.waived)) == [
+        ("feed-context.md", 5, True), ("feed-tasks.md", 3, False)]
