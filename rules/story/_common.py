@@ -39,7 +39,9 @@ ARCHIVE_STEP_RE = re.compile(r"(?i)\b(?:archive|move)\s+(?:this|the)\s+(?:\S+\s+
                              r"|\bmv\s+\S*dev/active/"
                              r"|\b(?:archive|move)\s+(?:it\s+|them\s+)?(?:to|into|under)\s+[`'\"]?(?:\./)?dev/"
                              r"|\bmove\b[^.\n]{0,40}?\b(?:to|into|under)\s+[`'\"]?(?:\./)?dev/(?:archive|complete)"
-                             r"|\barchive\s+(?:it\s+)?(?:when|once|after)\b|아카이브로?\s*(?:이동|이관)|归档")
+                             r"|\barchive\s+(?:it\s+)?(?:when|once|after)\b|아카이브로?\s*(?:이동|이관)"
+                             # 归档 asked for (完成后归档, 将本目录归档, 归档到 …), not 已归档 (archived) or 冷归档
+                             r"|(?:请|待|可以?|需要?|准备|之后|后|再|然后)\s*归档|[把将][^。，,.\n]{0,20}归档|归档(?:到|至|进|入)")
 _CRITERIA_RE = re.compile(r"(?i)definition of done|done when|success (?:criteria|metrics|measures)|measures of success"
                           r"|acceptance criteria|exit criteria|completion criteria"
                           r"|완료 조건|완료 기준|성공 기준|성공 지표")
