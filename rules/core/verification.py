@@ -20,13 +20,20 @@ VERIFY_RE = re.compile(
 _VERIFY_CUES = ("test", "verif", "valid", "qa", "e2e", "end-to-end", "smoke", "regression", "manual", "prueb",
                 "probar", "weryfik", "prüf", "vérif", "테스트", "검증", "测试", "測試", "验证", "驗證", "テスト",
                 "検証", "тест", "провер")
+# "Validation" naming a thing the work builds, not a check of it: "the validation pattern", "validation
+# rules", "types for validation" (the feature of a form or an API is validation).
+_FEATURE_VALIDATION_RE = re.compile(
+    r"(?i)\bvalidation\s+(?:pattern|logic|rules?|schemas?|types?|functions?|endpoints?|middleware|layer|hooks?"
+    r"|messages?|errors?|utilit(?:y|ies)|helpers?|modules?|service|code|library)\b|\bfor\s+validation\b")
 _CODE_RE = re.compile(r"`[^`\n]*`")
 _WORD_RE = re.compile(r"\S+")  # whole words, each read once: linear on a long line without a slash
 
 
 def _without_code_or_paths(text: str) -> str:
-    """*text* without code spans and words holding a slash ("/api/validate-x" names an endpoint, not a check)."""
-    return _WORD_RE.sub(lambda m: " " if "/" in m.group() else m.group(), _CODE_RE.sub(" ", text))
+    """*text* without code spans, words holding a slash ("/api/validate-x" names an endpoint, not a
+    check) and validation named as a thing the work builds ("Update CLAUDE.md with the validation pattern")."""
+    text = _WORD_RE.sub(lambda m: " " if "/" in m.group() else m.group(), _CODE_RE.sub(" ", text))
+    return _FEATURE_VALIDATION_RE.sub(" ", text) if "alidation" in text else text
 
 
 def says_verification(text: str) -> bool:
