@@ -29,6 +29,14 @@ _CHANGE_RE = re.compile(r"(?i)\bfrom\b[^\n]{0,40}?\bto\b|→|(?<!-)->|\b(?:up|do
 _DIGIT_RE = re.compile(r"\d")
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)\W{0,4}$")
 _GOAL_RE = re.compile(r"(?i)\b(?:target|goal|aim|at least|minimum|threshold|required)\b|≥|>=")  # a goal, not a reading
+# What a figure is about, named right before it: a label ("AuthService: 0% coverage") or an acronym or
+# CamelCase name ("JWT Coverage 97.14%"); a generic label ("Status:", "Coverage:") names nothing.
+_LABEL_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*)\s*[:：]\W{0,4}$|\b([A-Z]{2,}\d*|[A-Z][a-z]+[A-Z]\w*)\W{0,4}$")
+_GENERIC_LABEL_WORDS = """
+    status progress coverage tests test result results current currently overall total now metrics metric summary
+    state update updated final after before baseline today latest note notes ci build all suite suites
+"""
+_GENERIC_LABELS = frozenset(_GENERIC_LABEL_WORDS.split())
 _HINTS = ("pass", "fail", "green", "error", "warning", "coverage")
 _ALIASES = {"ts": "typescript", "passed": "passing", "pass": "passing", "green": "passing", "failed": "failing",
             "error": "errors", "warning": "warnings", "compile": "compiler"}
@@ -66,7 +74,18 @@ def snapshots(doc: Document) -> Iterator[Snapshot]:
         current = is_current(doc, section)
         for kind, match in found:
             subject = _subject(kind, match, _word_before(text, match.start()))
+            if kind != "errors" and not match.group("q") and (named := _named_before(text, match.start())):
+                subject = f"{named} {subject}"  # "AuthService: 0% coverage" is not the whole project's
             yield Snapshot(subject, _value(kind, match), number, date, current, match.group(0))
+
+
+def _named_before(text: str, start: int) -> str:
+    """The component a figure is about, named right before it (lower case), or ""."""
+    found = _LABEL_BEFORE_RE.search(text, max(0, start - 32), start)
+    if found is None:
+        return ""
+    name = (found.group(1) or found.group(2)).lower()
+    return "" if name in _GENERIC_LABELS else name
 
 
 def _word_before(text: str, start: int) -> str:
