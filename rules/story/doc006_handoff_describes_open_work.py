@@ -35,6 +35,10 @@ _HANDOFF_RE = re.compile(
 _NEXT_RE = re.compile(r"(?i)^[\s>*_-]*next\s+(?:update|review|session|check-?in)[*_\s]*[:：][*_\s]*(?P<value>\S.*)$")
 _NOTHING_RE = re.compile(r"(?i)^\W*(?:none|nothing|no\b|n/a|all\b.{0,40}\b(?:complete|done|finished|committed)"
                          r"|(?:the )?(?:feature|work|task|project) is (?:complete|done|finished)|—$|-$)")
+# A handoff that opens by closing the work: "**Status**: This issue is FULLY RESOLVED and deployed to production."
+# (what follows is for whoever picks it up again, not work in flight).
+_CLOSED_RE = re.compile(r"(?i)^\W*(?:status\W*)?(?:this|the)\s+(?:issue|bug|feature|work|task|fix|project|change)\s+"
+                        r"is\s+(?:now\s+)?(?:fully\s+)?(?:resolved|fixed|complete|completed|done|finished|deployed|shipped)\b")
 # A context section that lists work still to do: "To Create", "Files to Modify", "Files to create / modify".
 _TO_CHANGE_VERBS = r"(?:create|modify|change|update|add|edit|touch|write)"
 _TO_CHANGE_RE = re.compile(
@@ -240,6 +244,6 @@ def _open_entry(doc: Document, index: int, archived: bool) -> tuple[int, str] | 
     first_n, first = body[0]
     item = _LIST_RE.match(first)
     text = item.group("rest") if item else first
-    if _NOTHING_RE.match(text.strip("*_ ")) and len(body) <= 2:
+    if (_NOTHING_RE.match(text.strip("*_ ")) and len(body) <= 2) or _CLOSED_RE.match(text):
         return None
     return first_n, first

@@ -23,7 +23,8 @@ _CLAIM_RE = re.compile(
 )
 # The same words as a goal, a condition or a denial: "Goal: production-ready", "not yet fully functional".
 _NOT_A_CLAIM_RE = re.compile(
-    r"\b(?:not|never|no longer|isn't|aren't|until|once|when|if|will|would|should|must|could|to be|to make|make it"
+    r"\b(?:not|never|no longer|isn't|aren't|can't|cannot|doesn't|don't|won't|until|once|when|if|will|would|should"
+    r"|must|could|to be|to make|make it"
     r"|get it|goal|target|aim|objective|before|after|towards?|criteria|expected|planned|keeps?|remains?|stays?"
     r"|ensures?)\b|\?"
 )
