@@ -228,3 +228,6 @@ RISK_WORDS = ("위험", "리스크", "риск", "风险", "風險", "リスク"
 MITIGATION_WORDS = ("대응", "완화", "해결", "방지", "митигац", "смягчен", "меры", "缓解", "应对", "应急", "对策",
                     "規避", "规避", "対策", "軽減", "回避", "mitygac", "łagodz", "zapobieg", "mitigación", "mitigação",
                     "gegenmaßnahme", "minderung", "atténuation", "parade", "contre-mesure")
+
+# Folder names that file work as finished (``dev/completed``, ``spec/archives``, ``dev/done``).
+ARCHIVE_FOLDER_NAMES = frozenset({"archive", "archives", "archived", "completed", "complete", "done", "finished"})

@@ -244,6 +244,8 @@ def _section_notes(doc: Document, section: Section, skip: set[int]) -> Iterator[
         if len(body) == 1:
             yield BlockerNote(doc, first_n, first, True)
         return
+    if not re.match(r"^\s*(?:[-*+]|\d+[.)])\s", first) and _RESOLVED_RE.search(first):
+        return  # "**Current**: ✅ RESOLVED - Segfault fixed!": the section opens by settling it; the rest is its story
     for number, text in body:
         item = re.match(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<rest>.*)$", text)
         if item is None or text.lstrip().startswith(("- [x]", "* [x]", "- [X]")):

@@ -10,6 +10,7 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.sections import first_subsection_line
 from rules.core.story import State, TaskState, core_documents, open_work, overall, story
 from rules.core.text import strip_comments_to_end
+from rules.core.vocabulary import ARCHIVE_FOLDER_NAMES
 
 _SETTLED = frozenset({Status.COMPLETE, Status.OPTIONAL})
 
@@ -40,8 +41,8 @@ class FinishedTaskStillActive(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        if task.archived:
-            return
+        if task.archived or ARCHIVE_FOLDER_NAMES.intersection(task.root.lower().split("/")):
+            return  # already filed as finished: a doc root named completed, done or archive(s) listed under roots
         doc, line, evidence = _evidence(task)
         if doc is None:
             return
