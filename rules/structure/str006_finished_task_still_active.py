@@ -126,8 +126,10 @@ def _full(claim: Progress) -> bool:
 
 
 def _quote(text: str) -> str:
-    text = strip_comments_to_end(text).strip()
-    return repr(text if len(text) <= 60 else text[:59] + "…")
+    """*text* as quoted evidence: without HTML comments, or the comment's own words when it is one
+    (``<!-- Plan: sync - COMPLETE -->`` says 'Plan: sync - COMPLETE')."""
+    shown = strip_comments_to_end(text).strip() or text.replace("<!--", " ").replace("-->", " ").strip()
+    return repr(shown if len(shown) <= 60 else shown[:59] + "…")
 
 
 def _has_open_work(task: TaskDocs, doc: Document) -> bool:

@@ -1,5 +1,4 @@
-"""STR006 and a doc root named for finished work: listed under ``roots`` it is reviewed and gated,
-but its finished tasks are where finished tasks belong."""
+"""STR006 finished-task-still-active: where a finished task may stay, and what the finding quotes."""
 
 from __future__ import annotations
 
@@ -13,8 +12,8 @@ from rules.registry import RULES_BY_CODE
 TASKS = "# Sync — Tasks\n\n**Status:** ✅ COMPLETE\n\n- [x] Queue the jobs (2h)\n- [x] Retry failures (1h)\n"
 
 
-def str006(root: str) -> list[str]:
-    snapshot = Snapshot({f"{root}/sync/sync-tasks.md": TASKS.encode()})
+def str006(root: str, tasks: str = TASKS) -> list[str]:
+    snapshot = Snapshot({f"{root}/sync/sync-tasks.md": tasks.encode()})
     result = review(snapshot, today=dt.date(2026, 1, 15), config=load_config({"roots": [root]}),
                     rules=[RULES_BY_CODE["STR006"]()], strict=True)
     return [f.message for task in result.tasks for f in task.findings]
@@ -29,3 +28,11 @@ def test_a_finished_task_under_a_root_named_completed_or_archives_is_not_still_a
 def test_a_finished_task_under_another_root_is_still_active() -> None:
     (message,) = str006(".claude/dev-docs/active")
     assert "still under '.claude/dev-docs/active/'" in message
+
+
+def test_a_status_said_in_an_html_comment_is_quoted_by_its_words() -> None:
+    tasks = "<!-- Plan: sync - COMPLETE -->\n\n# Sync — Tasks\n\n## Milestone 1\n- Status: COMPLETE\n"
+
+    (message,) = str006("dev/active", tasks)
+
+    assert "'sync-tasks.md' says 'Plan: sync - COMPLETE'" in message
