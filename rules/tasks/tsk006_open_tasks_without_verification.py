@@ -12,7 +12,7 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.sections import is_investigation, phase_id, phase_sections
 from rules.core.size import scaled_to_size
 from rules.core.state import finished
-from rules.core.verification import says_verification
+from rules.core.verification import VERIFY_RE, says_verification
 
 # Said anywhere in a task (its line or the lines nested under it).
 _IN_TASK_RE = re.compile(
@@ -180,6 +180,6 @@ def _has_criteria(doc: Document, index: int) -> bool:
     for sub in doc.sections[index:]:
         if sub.line > section.end_line:
             break
-        if _CHECK_TITLE_RE.search(sub.title):
+        if _CHECK_TITLE_RE.search(sub.title) or VERIFY_RE.search(sub.title):  # "Smoke checklist", "Weryfikacja"
             return True
     return any(_IN_PHASE_RE.match(line) or _OBSERVED_RE.search(line) for line in doc.body(section))
