@@ -44,10 +44,18 @@ def says_verification(text: str) -> bool:
     return VERIFY_RE.search(_without_code_or_paths(text)) is not None
 
 
+# A documentation section's boxes write about checks ("Document final validation results") unless one
+# leads with the check itself ("Verify the examples in the guide run").
+_DOCS_HEADING_RE = re.compile(r"(?i)\b(?:documentation|docs)\b|문서|文档|ドキュメント")
+_LEADS_WITH_CHECK_RE = re.compile(r"(?i)^\W*(?:tests?|testing|verify|validate|check|run|confirm|qa)\b")
+
+
 def is_verification(doc: Document, item: CheckItem) -> bool:
-    """A checkbox that tests or verifies, by its own words or a heading above it (``### Testing``)."""
+    """A checkbox that tests or verifies, by its own words or a heading above it (``### Testing``);
+    under a documentation heading only one that leads with the check."""
     if says_verification(item.text):
-        return True
+        return (_LEADS_WITH_CHECK_RE.match(item.text) is not None
+                or not any(_DOCS_HEADING_RE.search(s.title) for s in ancestors(doc, item.section)))
     return any(VERIFY_RE.search(s.title) for s in ancestors(doc, item.section))
 
 
