@@ -101,8 +101,17 @@ def title_after(text: str, end: int) -> str:
     return title
 
 
+# A title that only says the heading details its phase ("Phase 1 — Detailed Implementation", "Phase 2:
+# Breakdown") names no other work: it is the same phase, at more depth.
+_ELABORATION_RE = re.compile(
+    r"(?i)^\W*(?:detailed\s+(?:implementation|plan|steps|tasks|breakdown)|details?|breakdown|deep[- ]dive)\b")
+
+
 def title_stems(title: str) -> frozenset[str]:
-    """Stems of a title's meaningful words: no status, size or filler words, nothing in brackets."""
+    """Stems of a title's meaningful words: no status, size or filler words, nothing in brackets; none
+    for a title that only details its phase."""
+    if _ELABORATION_RE.match(title):
+        return frozenset()
     words = (w for w in _WORD_RE.findall(_PARENS_RE.sub(" ", title))
              if w.lower() not in _NOISE and (len(w) >= 3 or not w.isascii()))
     found: list[str] = []

@@ -76,3 +76,14 @@ def test_a_name_in_brackets_is_the_title_when_only_status_follows() -> None:
     assert after("Phase 2 (Refunds): Admin screen") == "Admin screen"  # the title after the separator wins
     assert after("Phase 2 (3-4 hours): ✅ Complete") == "✅ Complete"  # nothing to name it by: untitled
     assert title_stems(after("Phase 2 (3-4 hours): ✅ Complete")) == frozenset()
+
+
+def test_a_heading_that_details_its_phase_has_no_title_of_its_own() -> None:
+    plan = _refs("a-plan.md", Role.PLAN, "# A\n\n## Phase 1 — Detailed Implementation\n")
+    tasks = _refs("a-tasks.md", Role.TASKS, "# A\n\n## Phase 1: Core frame storage\n- [ ] x\n")
+
+    assert plan["Phase 1"].stems == frozenset()
+    assert same_phase(plan["Phase 1"], tasks["Phase 1"])
+    assert title_stems("Details") == title_stems("Breakdown") == frozenset()
+    assert title_stems("Detailed design of the importer") != frozenset()  # a design phase, named
+    assert title_stems("Design details") != frozenset()  # a title about details, not one that details its phase
