@@ -19,7 +19,6 @@ from rules.core.phases import (
     short,
 )
 from rules.core.rule import Rule, RuleContext
-from rules.core.scoring import combined_penalty
 from rules.core.tallies import Tally, readings, totals
 from rules.core.vocabulary import DONE_WORDS, PROGRESS_WORDS
 
@@ -164,11 +163,8 @@ class ProgressClaimMismatch(Rule):
         else:  # not this rule's messages (a test's): each said in turn
             message = f"{len(findings)} progress claims disagree with the boxes: " + " ".join(
                 f"({number}) {f.message}" for number, f in enumerate(findings, start=1))
-        one = self.merged(lead, findings, message=message, fix=lead.fix,
-                          effort_minutes=sum(f.effort_minutes for f in findings))
-        if self.effective_severity != type(self).severity or any(f.penalty is not None for f in findings):
-            return one
-        return one.with_changes(penalty=combined_penalty((f.severity for f in findings), self.code))
+        return self.merged(lead, findings, message=message, fix=lead.fix,
+                           effort_minutes=sum(f.effort_minutes for f in findings))
 
     def _stated_totals(self, task: TaskDocs, doc: Document, tallies: tuple[Tally, ...]) -> Iterator[Finding]:
         """"Total Tasks: 24" in the tasks file, about the whole task, matching no count of its boxes."""

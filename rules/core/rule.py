@@ -86,11 +86,15 @@ class Rule(abc.ABC):
                count: int | None = None) -> Finding:
         """*findings* of this rule (*lead* among them) as one finding at *lead*'s place, key and
         category: the highest severity, every other place related (once each, in report order), and
-        the deduction of *count* (default: all of them) separate findings (:meth:`grouped_penalty`)."""
+        the deduction of the separate findings, each at its own severity (or of *count* findings of
+        the rule's severity: :meth:`grouped_penalty`)."""
         places = [place for f in findings for place in f.locations if place != lead.location]
+        if count is not None or self.effective_severity != type(self).severity:
+            penalty = self.grouped_penalty(len(findings) if count is None else count)
+        else:  # what they deducted apart, a task-wide rule's included (rules/core/scoring.py)
+            penalty = combined_penalty((f.severity for f in findings), self.code) if len(findings) > 1 else None
         return lead.with_changes(message=message, fix=fix, severity=max(f.severity for f in findings),
-                                 effort_minutes=effort_minutes,
-                                 penalty=self.grouped_penalty(len(findings) if count is None else count),
+                                 effort_minutes=effort_minutes, penalty=penalty,
                                  related=tuple(dict.fromkeys(places)))
 
     def grouped_penalty(self, count: int) -> int | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rules.core._story_words import read_value
 from rules.core.finding import Category, Finding, Severity
@@ -106,6 +106,19 @@ class StatusDisagreesAcrossFiles(Rule):
                            f"({quote(statement.words)}){also}, but {evidence[0]}.")
             related = [evidence[1:], *((d, s.line) for d, s, _e in found[1:])]
             yield self.finding(task, doc, statement.line, message, key=doc.name, related=related)
+
+
+    def merge_part(self, finding: Finding) -> str | None:
+        """The files' disagreements are one problem; a file in progress while nothing began is its own."""
+        return None if finding.key.endswith(":not-begun") else ""
+
+    def merge(self, findings: Sequence[Finding]) -> Finding:
+        """A task whose files disagree in several pairs ("plan: in progress", "context: complete",
+        "tasks: 0%") as one finding, each disagreement said in turn, every place related."""
+        shown = " ".join(f"({number}) {f.message}" for number, f in enumerate(findings, start=1))
+        message = f"The task's files disagree on where the work stands: {shown}"
+        return self.merged(findings[0], findings, message=message, fix=findings[0].fix,
+                           effort_minutes=sum(f.effort_minutes for f in findings))
 
 
 _Evidence = tuple[str, Document, int]  # what the other place says, and where

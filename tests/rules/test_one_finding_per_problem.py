@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rules.api import review
 from rules.core.config import load_config
@@ -174,3 +175,19 @@ def test_con002_a_waiver_in_one_file_leaves_the_other_files_claim_reported() -> 
 
     assert sorted((f.path.rsplit("/", 1)[-1], f.line, f.waived) for f in (*task.findings, *task.waived)) == [
         ("feed-context.md", 5, True), ("feed-tasks.md", 3, False)]
+
+
+def test_doc001_a_tasks_files_disagreeing_in_several_pairs_are_one_finding() -> None:
+    plan = "# Feed — Plan\n\n**Status:** In Progress\n\n## Phases\n\n### Phase 1: Episodes\n"
+    context = "# Feed — Context\n\n**Last Updated:** 2026-01-14\n\n**Status:** Complete\n"
+    tasks = "# Feed — Tasks\n\n**Progress:** 0%\n\n- [ ] Store the audio\n- [ ] Read the notes\n- [ ] Render the RSS\n"
+
+    (found,) = findings("DOC001", **{"feed-plan.md": plan, "feed-context.md": context, "feed-tasks.md": tasks})
+
+    assert found.message.startswith("The task's files disagree on where the work stands: (1) ")
+    pairs = len(re.findall(r"\(\d\) ", found.message))
+    assert pairs >= 2
+    files = {place.path.rsplit("/", 1)[-1] for place in found.locations}
+    assert files == {"feed-plan.md", "feed-context.md", "feed-tasks.md"}
+    assert found.severity is Severity.HIGH
+    assert found.penalty == combined_penalty([Severity.HIGH] * pairs, "DOC001")  # task-wide: as the separate ones
