@@ -218,8 +218,11 @@ def _unclear(text: str) -> bool:
     return bool(_INTENT_RE.search(text) or (_DONE_CUE_RE.search(text) and _OPEN_CUE_RE.search(text)))
 
 
+_LEAD_RE = re.compile(r"^[\W_]+")  # list markers, emphasis, brackets and status marks before the text
+
+
 def _leading_id(text: str, ids: tuple[str, ...]) -> str | None:
-    head = text.lstrip("-+*_`[( ").lower()  # "- Phase 2 (Auth): …": a list item leads with its id too
+    head = _LEAD_RE.sub("", text, count=1).lower()  # "- Phase 2 (Auth): …", "⏳ **Phase 4: …": still led by the id
     return next((i for i in ids if head.startswith(i.lower())), None)
 
 
