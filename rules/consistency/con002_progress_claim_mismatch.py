@@ -145,19 +145,15 @@ class ProgressClaimMismatch(Rule):
         """The task's progress claims that its boxes contradict (or its task totals that no count
         gives) as one finding: the evidence once, then each claim with its place and figure
         (``_MAX_CLAIMS_NAMED``, then a count); it deducts what the separate findings would."""
-        share = [_SHARE_RE.match(f.message) for f in findings]
-        count = [_COUNT_RE.match(f.message) for f in findings]
         lead = findings[0]
-        if all(share):
-            evidence = share[0]["evidence"]  # type: ignore[index]
-            claims = [f"{m['claim']} ({_place(f, lead)}) {m['figure']}" for f, m in zip(findings, share, strict=True)
-                      if m is not None]
+        share = _claims_of(findings, _SHARE_RE, lead)
+        count = _claims_of(findings, _COUNT_RE, lead)
+        if share is not None:
+            evidence, claims = share
             message = (f"{evidence[0].upper()}{evidence[1:]}, but {len(findings)} progress claims say otherwise: "
                        f"{_listed(claims)}")
-        elif all(count):
-            holds = count[0]["holds"]  # type: ignore[index]
-            claims = [f"{m['claim']} ({_place(f, lead)}) {m['figure']}" for f, m in zip(findings, count, strict=True)
-                      if m is not None]
+        elif count is not None:
+            holds, claims = count
             message = (f"No way of counting the checklist ({holds}) gives the {len(findings)} task totals stated: "
                        f"{_listed(claims)}")
         else:  # not this rule's messages (a test's): each said in turn
@@ -224,6 +220,17 @@ _SHARE_RE = re.compile(r"Progress claim (?P<claim>.+?) (?P<figure>says \d+%|coun
 _COUNT_RE = re.compile(r"(?:Progress claim )?(?P<claim>.+?) (?P<figure>(?:states|counts) [\d.]+ tasks), but "
                        r"(?:the checklist|.+?) holds (?P<holds>.+?); no way of counting (?:it|them) gives [\d.]+\.$",
                        re.DOTALL)
+
+
+def _claims_of(findings: Sequence[Finding], pattern: re.Pattern[str], lead: Finding) -> tuple[str, list[str]] | None:
+    """When every message is of *pattern*'s kind: the first one's evidence (its last group) and each
+    claim with its place and figure; else None."""
+    matches = [pattern.match(f.message) for f in findings]
+    if not all(matches):
+        return None
+    found = [m for m in matches if m is not None]
+    claims = [f"{m['claim']} ({_place(f, lead)}) {m['figure']}" for f, m in zip(findings, found, strict=True)]
+    return found[0].group(found[0].re.groups), claims
 
 
 def _place(finding: Finding, lead: Finding) -> str:
