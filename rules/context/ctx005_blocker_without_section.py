@@ -61,9 +61,20 @@ class BlockerWithoutSection(Rule):
         line, is_status = mention
         if any(s.contains(line) for s in headings(doc, STATE)):
             return  # named in the current-state section
-        message = f"Blocker {snippet(doc.line_text(line))!r} is not listed in a Blockers or Issues section."
+        message = f"Blocker {snippet(_clause(doc.line_text(line)))!r} is not listed in a Blockers or Issues section."
         yield self.finding(task, doc, line, message, key="blocker",
                            severity=Severity.MEDIUM if is_status else Severity.LOW)
+
+
+def _clause(text: str) -> str:
+    """The sentence of a long line that mentions the blocker (the line itself when it is short or
+    says nothing of one: a BLOCKED status mark)."""
+    match = _MENTION_RE.search(text)
+    if match is None or len(text) <= 80:
+        return text
+    start = text.rfind(". ", 0, match.start())
+    end = text.find(". ", match.end())
+    return text[start + 2 if start >= 0 else 0: end + 1 if end >= 0 else len(text)]
 
 
 def _first_mention(doc: Document) -> tuple[int, bool] | None:
