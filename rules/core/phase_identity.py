@@ -32,7 +32,8 @@ _NOISE_WORDS = """
     complete completed completion done finished finish pending progress partial partially deferred
     optional blocked started start not ready status todo wip current new next final remaining
     priority high medium low critical effort hour hours hr hrs min mins minute minutes day days week
-    weeks month months estimate estimated
+    weeks month months estimate estimated immediate immediately later soon future asap urgent short long term
+    near mid
 """
 _NOISE = frozenset(_NOISE_WORDS.split())
 _SUFFIXES = ("ings", "ing", "ed", "s")

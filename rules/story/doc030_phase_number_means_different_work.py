@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
-from rules.core.phase_identity import PhaseRef, generic_stems, phase_refs, shares_word, task_refs, titles_match
-from rules.core.phases import short
+from rules.core.phase_identity import (
+    PhaseRef,
+    generic_stems,
+    phase_refs,
+    ref_from_text,
+    shares_word,
+    task_refs,
+    titles_match,
+)
+from rules.core.phases import MENTION_RE, PHASE_CUES, short
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import in_log_at
 
 
 class PhaseNumberMeansDifferentWork(Rule):
@@ -63,6 +73,13 @@ class PhaseNumberMeansDifferentWork(Rule):
         for doc in docs:
             yield from self._within(task, doc, titled[id(doc)], generic)
 
+    def merge(self, findings: Sequence[Finding]) -> Finding:
+        """A task's phase-numbering clashes (between files, within one) as one finding, each in turn:
+        a reviewer writes "the files number their phases differently" once."""
+        shown = " ".join(f"({number}) {f.message}" for number, f in enumerate(findings, start=1))
+        return self.merged(findings[0], findings, message=f"The task's phase numbers mean different work: {shown}",
+                           fix=self.fix, effort_minutes=min(30, sum(f.effort_minutes for f in findings)))
+
     def _within(self, task: TaskDocs, doc: Document, titled: dict[str, list[PhaseRef]],
                 generic: frozenset[str]) -> Iterator[Finding]:
         """One file titles the same phase number twice with titles that share no word (an overview
@@ -97,12 +114,33 @@ class PhaseNumberMeansDifferentWork(Rule):
 
 
 def _titles(doc: Document, generic: frozenset[str]) -> dict[str, list[PhaseRef]]:
-    """Each phase id of *doc* with the headings that give it a meaningful title."""
+    """Each phase id of *doc* with the headings (and bold phase lines) that give it a meaningful title."""
     found: dict[str, list[PhaseRef]] = {}
-    for ref in phase_refs(doc):
+    for ref in (*phase_refs(doc), *doc.derive(_bold_refs)):
         if ref.stems - generic:
             found.setdefault(ref.id, []).append(ref)
     return found
+
+
+# A line that opens (after list markers and status marks) with the phase in bold, id and title together:
+# "⏳ **Phase 4: Embedding Generation** (25-60 min)", not "**Phase 1:** complete the foundation".
+_BOLD_PHASE_RE = re.compile(r"^[\W_]*?\*\*([^*\n]{3,80})\*\*")
+
+
+def _bold_refs(doc: Document) -> tuple[PhaseRef, ...]:
+    """Phases a file names in bold lines rather than headings (a context's phase list), outside code
+    and logs (a log's phase numbers are the history of another numbering)."""
+    found: list[PhaseRef] = []
+    heading_lines = {s.line for s in doc.sections}
+    for number in doc.lines_containing(PHASE_CUES):
+        match = _BOLD_PHASE_RE.match(doc.line_text(number))
+        if (match is None or number in doc.code_lines or number in heading_lines
+                or MENTION_RE.match(match.group(1)) is None or in_log_at(doc, doc.section_index(number))):
+            continue
+        ref = ref_from_text(doc, number, match.group(1))
+        if ref is not None and ref.stems:
+            found.append(ref)
+    return tuple(found)
 
 
 def _stems(refs: list[PhaseRef], generic: frozenset[str]) -> frozenset[str]:

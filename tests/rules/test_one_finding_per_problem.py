@@ -191,3 +191,16 @@ def test_doc001_a_tasks_files_disagreeing_in_several_pairs_are_one_finding() -> 
     assert files == {"feed-plan.md", "feed-context.md", "feed-tasks.md"}
     assert found.severity is Severity.HIGH
     assert found.penalty == combined_penalty([Severity.HIGH] * pairs, "DOC001")  # task-wide: as the separate ones
+
+
+def test_doc030_a_tasks_phase_numbering_clashes_are_one_finding() -> None:
+    plan = ("# Feed — Plan\n\n## Phases\n\n### Phase 1: Episodes\n### Phase 2: Feed\n### Phase 3: Listing\n\n"
+            "## Timeline\n\n### Phase 3: Analytics\n")
+    tasks = ("# Feed — Tasks\n\n## Phase 1: Listing\n- [ ] x\n\n## Phase 2: Episodes\n- [ ] y\n\n"
+             "## Phase 3: Feed\n- [ ] z\n")
+
+    (found,) = findings("DOC030", **{"feed-plan.md": plan, "feed-tasks.md": tasks})
+
+    assert found.message.startswith("The task's phase numbers mean different work: (1) ")
+    assert "(2) " in found.message
+    assert {place.path.rsplit("/", 1)[-1] for place in found.locations} == {"feed-plan.md", "feed-tasks.md"}
