@@ -304,12 +304,13 @@ def _build_task(
     unreadable: list[tuple[str, str]] = []
     duplicates: list[tuple[Role, str]] = []
     folder_depth = path.count("/") + 1
+    strays = set() if loose else _strays([p for p in paths if p.count("/") <= folder_depth])
     for file_path in sorted(paths, key=lambda p: (_fallback_role(p) is not None, _preference(p, name), p)):
         if not is_markdown(file_path):
             if file_path in snapshot.unreadable:  # a folder the shell could not read (a symlink)
                 unreadable.append((file_path, snapshot.unreadable[file_path]))
             continue
-        role, _stem = role_of(file_path)
+        role, _stem = role_of(file_path) if file_path not in strays else (Role.EXTRA, "")
         if role is Role.EXTRA and not loose and (fallback := _fallback_role(file_path)) not in chosen:
             role = fallback if fallback is not None else role
         if not loose and file_path.count("/") > folder_depth:
@@ -343,6 +344,23 @@ def _build_task(
         duplicates=tuple(duplicates),
         all_paths=tuple(sorted(paths)),
     )
+
+
+def _strays(paths: list[str]) -> set[str]:
+    """Role-named files about something else: a ``GRAPH_CONTEXT.md`` (a lookup table) beside
+    ``PAYMENT_PHOTO_PLAN.md`` and a ``PROGRESS.md``. A file whose prefix differs from the one prefix the
+    folder's other role files share is supporting material when a file of the folder can play its
+    role instead (``PROGRESS.md`` / ``STATUS.md`` for the context)."""
+    named = {p: role_of(p) for p in paths if is_markdown(p)}
+    named = {p: (role, prefix) for p, (role, prefix) in named.items() if role is not Role.EXTRA}
+    fallbacks = {role for p in paths if is_markdown(p) and (role := _fallback_role(p)) is not None}
+    strays: set[str] = set()
+    for path, (role, prefix) in named.items():
+        others = {other_prefix for other, (other_role, other_prefix) in named.items()
+                  if other != path and other_role is not role}
+        if role in fallbacks and prefix and len(others) == 1 and prefix not in others and "" not in others:
+            strays.add(path)
+    return strays
 
 
 def _fallback_role(path: str) -> Role | None:

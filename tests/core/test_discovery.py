@@ -309,3 +309,21 @@ def test_the_running_notes_of_a_numbered_bundle_are_its_context() -> None:
     }))[0]
     assert task.plan is not None and task.plan.path == "dev/active/export/01-plan.md"
     assert task.context is not None and task.context.path == "dev/active/export/03-implementation-notes.md"
+
+
+def test_a_role_named_file_about_something_else_gives_way_to_the_folders_progress_file() -> None:
+    task = discover(Snapshot({
+        "docs/payment_photo/PAYMENT_PHOTO_PLAN.md": b"# Plan\n",
+        "docs/payment_photo/GRAPH_CONTEXT.md": b"# Graph node lookup\n",
+        "docs/payment_photo/PROGRESS.md": b"# Progress\n",
+    }), active_roots=("docs",))[0]
+    assert task.context is not None and task.context.path == "docs/payment_photo/PROGRESS.md"
+    assert [d.path for d in task.extras] == ["docs/payment_photo/GRAPH_CONTEXT.md"]
+
+
+def test_a_role_named_file_with_another_prefix_stays_when_nothing_else_can_play_its_role() -> None:
+    task = discover(Snapshot({
+        "docs/payment_photo/PAYMENT_PHOTO_PLAN.md": b"# Plan\n",
+        "docs/payment_photo/GRAPH_CONTEXT.md": b"# Context\n",
+    }), active_roots=("docs",))[0]
+    assert task.context is not None and task.context.path == "docs/payment_photo/GRAPH_CONTEXT.md"
