@@ -299,31 +299,19 @@ def test_a_status_file_is_the_context_of_a_versioned_plan_in_a_team_root() -> No
     assert task.plan is not None and task.plan.path == "docs/dev/done/ldind/plan-v1-01.md"
 
 
-def test_the_running_notes_of_a_numbered_bundle_are_its_context() -> None:
-    # 00-overview / 01-plan / … / 03-implementation-notes ("updated as work proceeds") / 04-verification
-    task = discover(Snapshot({
-        "dev/active/export/00-overview.md": b"# Overview\n",
-        "dev/active/export/01-plan.md": b"# Plan\n",
-        "dev/active/export/03-implementation-notes.md": b"# Notes\n",
-        "dev/active/export/04-verification.md": b"# Verification\n",
-    }))[0]
-    assert task.plan is not None and task.plan.path == "dev/active/export/01-plan.md"
-    assert task.context is not None and task.context.path == "dev/active/export/03-implementation-notes.md"
-
-
-def test_a_role_named_file_about_something_else_gives_way_to_the_folders_progress_file() -> None:
-    task = discover(Snapshot({
-        "docs/payment_photo/PAYMENT_PHOTO_PLAN.md": b"# Plan\n",
-        "docs/payment_photo/GRAPH_CONTEXT.md": b"# Graph node lookup\n",
-        "docs/payment_photo/PROGRESS.md": b"# Progress\n",
-    }), active_roots=("docs",))[0]
-    assert task.context is not None and task.context.path == "docs/payment_photo/PROGRESS.md"
-    assert [d.path for d in task.extras] == ["docs/payment_photo/GRAPH_CONTEXT.md"]
-
-
-def test_a_role_named_file_with_another_prefix_stays_when_nothing_else_can_play_its_role() -> None:
-    task = discover(Snapshot({
-        "docs/payment_photo/PAYMENT_PHOTO_PLAN.md": b"# Plan\n",
-        "docs/payment_photo/GRAPH_CONTEXT.md": b"# Context\n",
-    }), active_roots=("docs",))[0]
-    assert task.context is not None and task.context.path == "docs/payment_photo/GRAPH_CONTEXT.md"
+@pytest.mark.parametrize(("files", "root", "context"), [
+    # a numbered bundle: 00-overview / 01-plan / … / 03-implementation-notes ("updated as work proceeds")
+    (("export/00-overview.md", "export/01-plan.md", "export/03-implementation-notes.md", "export/04-verification.md"),
+     "dev/active", "export/03-implementation-notes.md"),
+    # a role-named file about something else (a lookup table) gives way to the folder's progress file…
+    (("payment_photo/PAYMENT_PHOTO_PLAN.md", "payment_photo/GRAPH_CONTEXT.md", "payment_photo/PROGRESS.md"),
+     "docs", "payment_photo/PROGRESS.md"),
+    # …and keeps the role when nothing else can play it
+    (("payment_photo/PAYMENT_PHOTO_PLAN.md", "payment_photo/GRAPH_CONTEXT.md"),
+     "docs", "payment_photo/GRAPH_CONTEXT.md"),
+])
+def test_the_file_that_plays_the_context(files: tuple[str, ...], root: str, context: str) -> None:
+    (task,) = discover(Snapshot({f"{root}/{name}": b"# Doc\n" for name in files}), active_roots=(root,))
+    assert task.context is not None and task.context.path == f"{root}/{context}"
+    assert sorted(d.path for d in task.extras) == sorted(
+        f"{root}/{name}" for name in files if name != context and "PLAN" not in name and "plan" not in name)
