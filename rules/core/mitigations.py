@@ -61,7 +61,8 @@ _COUNTER_SENTENCE_RE = re.compile(
     r"|fall ?back|defer|debounce|do not|don't|never)\b|\b(?:must|should|needs? to|will need|is not optional"
     r"|before shipping)\b"
 )
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# A sentence ends at . ! or ? and any closing marks after it: '"rewrite the bot."', '**Engine drift.**'.
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'”’)\]*_`]*\s+(?=\S)")
 
 
 def counters_inline(text: str) -> bool:
