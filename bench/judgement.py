@@ -197,7 +197,25 @@ def details(s: FolderScore) -> list[str]:
     return lines
 
 
-def text_report(groups: Sequence[tuple[str, Sequence[FolderScore]]], notes: Sequence[str], *, verbose: bool) -> str:
+def rule_rows(scores: Sequence[FolderScore]) -> list[str]:
+    """Per rule: its findings, how many are hits, how many match only a trap, how many match nothing,
+    and that false-alarm share; most false alarms first. Matching never looked at the rule: this only
+    sorts its outcome by the rule that reported each finding."""
+    counts: dict[str, dict[str, int]] = {}
+    for s in scores:
+        for j in s.judged:
+            counts.setdefault(j.finding.rule, {"hit": 0, "trap": 0, "unlabelled": 0})[j.verdict] += 1
+    order = sorted(counts.items(), key=lambda item: (-(item[1]["trap"] + item[1]["unlabelled"]), item[0]))
+    rows = [f"{'rule':<8} {'find':>5} {'hit':>5} {'trap':>5} {'unl':>5} {'FA%':>5}"]
+    for rule, c in order:
+        total = sum(c.values())
+        rows.append(f"{rule:<8} {total:>5} {c['hit']:>5} {c['trap']:>5} {c['unlabelled']:>5}"
+                    f" {_pct((c['trap'] + c['unlabelled']) / total):>5}")
+    return rows
+
+
+def text_report(groups: Sequence[tuple[str, Sequence[FolderScore]]], notes: Sequence[str], *, verbose: bool,
+                by_rule: bool = False) -> str:
     out: list[str] = []
     for title, scores in groups:
         out += ["", f"== {title}: {len(scores)} folder(s)", HEADER]
@@ -205,6 +223,7 @@ def text_report(groups: Sequence[tuple[str, Sequence[FolderScore]]], notes: Sequ
             out.append(folder_row(s))
             out += details(s) if verbose else []
         out += summary_rows(summarise(scores)) if scores else ["  (no folder)"]
+        out += ["", f"-- {title}: findings by rule", *rule_rows(scores)] if by_rule and scores else []
     out += [f"note: {n}" for n in notes] + ["", LEGEND]
     return "\n".join(out).lstrip("\n")
 
@@ -265,6 +284,8 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--verbose", "-v", action="store_true", help="list missed entries and false alarms")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--by-rule", action="store_true",
+                        help="also print, per split, each rule's findings: hits, trap-only and unlabelled")
     return parser.parse_args(argv)
 
 
@@ -284,7 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = [label for label in labels if args.split in ("all", label.split)]
     scores, notes = run(chosen, corpora_from(args))
     groups = grouped(scores, args.split)
-    print(json_report(groups, notes) if args.json else text_report(groups, notes, verbose=args.verbose))
+    print(json_report(groups, notes) if args.json
+          else text_report(groups, notes, verbose=args.verbose, by_rule=args.by_rule))
     return 0
 
 

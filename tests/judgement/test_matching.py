@@ -281,3 +281,17 @@ def test_summary_of_folders_without_entries_or_findings_has_no_rates() -> None:
     assert (total.recall, total.high_recall, total.false_alarm_rate) == (None, None, None)
     assert total.mean_recall is None
     assert total.mean_delta == 0
+
+
+def test_findings_by_rule_count_hits_trap_only_and_unlabelled_per_rule() -> None:
+    from bench.judgement import rule_rows
+
+    trap = entry("T1", group="trap", kind="estimates", where=(("t-tasks.md", 30),), severity=None)
+    result = scored(label(entry("E1"), trap),
+                    seen("tasks", ("t-tasks.md", 10), rule="AAA001"), seen("tasks", ("t-tasks.md", 31), rule="AAA001"),
+                    seen("tasks", ("t-tasks.md", 60), rule="BBB002"), seen("tasks", ("t-tasks.md", 70), rule="BBB002"))
+
+    rows = rule_rows([result])
+
+    assert rows[1].split() == ["BBB002", "2", "0", "0", "2", "100%"]  # most false alarms first
+    assert rows[2].split() == ["AAA001", "2", "1", "1", "0", "50%"]
