@@ -54,6 +54,9 @@ _ROLE_WORDS: dict[str, Role] = {
 # that has no context file.
 _FALLBACK_ROLE_WORDS: dict[str, Role] = {"implementation": Role.PLAN, "proposal": Role.PLAN,
                                          "status": Role.CONTEXT, "progress": Role.CONTEXT, "notes": Role.CONTEXT}
+# The context kept as a running log (``<task>-context-log.md``, the AA-MA layout's living-state file)
+# is the context: the log is how it keeps the state, and "context" names its role.
+_LOG_WORDS = frozenset({"log"})
 _SPLIT_RE = re.compile(r"[-_.\s]+")
 _VERSION_RE = re.compile(r"v\d+|rev\d+")  # "plan-v1-01.md": the plan's first version, revision 01
 _LIST_WORDS = frozenset({"task", "checklist", "todo", "todos"})  # a lone list in a loose-only root is no task
@@ -87,6 +90,8 @@ def role_of(filename: str) -> tuple[Role, str]:
         end -= 1
     if end > 1 and _VERSION_RE.fullmatch(words[end - 1]) and words[end - 2] in _ROLE_WORDS:
         words = words[:end - 1]  # "plan-v1-01": a version (and its revision), not "task-1", a numbered note
+    if len(words) > 1 and words[-1] in _LOG_WORDS and _ROLE_WORDS.get(words[-2]) is Role.CONTEXT:
+        words = words[:-1]  # "context-log": the context, kept as a log
     if not words:
         return Role.EXTRA, ""
     role = _ROLE_WORDS.get(words[-1], Role.EXTRA)

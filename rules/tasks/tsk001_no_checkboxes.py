@@ -6,11 +6,13 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import TaskDocs
+from rules.core.model import Document, Section, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
 
 _BULLET_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
 _STATUS_COLUMNS = ("status", "state", "done", "상태")
+_STATUS_FIELD_RE = re.compile(r"(?i)^(?:[-*+]\s+)?(?:\*\*|__)?(?:status|state)\b")  # "- Status: COMPLETE"
+_FIELD_REACH = 4  # a task heading's status line comes within its first few lines
 
 
 class NoCheckboxes(Rule):
@@ -24,6 +26,10 @@ class NoCheckboxes(Rule):
         ## Phase 1: Setup
         - Create the schema
         - Seed the roles
+
+    Tasks kept as rows of a table with a status column, or as one heading each with a status line
+    under it (``### Task 1.2`` then ``- Status: COMPLETE``), are tracked, only not as boxes: that is
+    a medium finding that says so, at the table or the first such heading.
 
     Good:
         ## Phase 1: Setup
@@ -53,8 +59,35 @@ class NoCheckboxes(Rule):
                     severity=Severity.MEDIUM,
                 )
                 return
+        headed = _status_headings(doc)
+        if len(headed) > 1:
+            first, mark = headed[0]
+            yield self.finding(
+                task, doc, first.line,
+                f"{doc.name} has no checkboxes: its {len(headed)} tasks are headings with a status line "
+                f"({mark.text[:40]!r} at line {mark.line}), which cannot be ticked off in a review or counted by "
+                "checkbox tools.",
+                severity=Severity.MEDIUM,
+            )
+            return
         code = {n for block in doc.code_blocks for n in range(block.line, block.end_line + 1)}
         bullets = sum(1 for n, line in enumerate(doc.lines, 1) if n not in code and _BULLET_RE.match(line))
         listed = f"none of its {bullets} plain bullets" if bullets else "nothing"
         yield self.finding(task, doc, 1, f"{doc.name} has no `- [ ]` / `- [x]` checkboxes, so {listed} "
                                          "can be ticked off or counted.")
+
+
+def _status_headings(doc: Document) -> list[tuple[Section, StatusMark]]:
+    """The innermost headings whose first lines give their status as a field (``### Task 1.2`` then
+    ``- Status: COMPLETE``): tasks tracked one heading each, with the status line as their box."""
+    parents = {s.parent for s in doc.sections}
+    fields = [m for m in doc.statuses if not m.in_heading and _STATUS_FIELD_RE.match(m.text)]
+    found = []
+    for index, section in enumerate(doc.sections):
+        if index in parents:
+            continue
+        reach = min(section.end_line, section.line + _FIELD_REACH)
+        mark = next((m for m in fields if section.line < m.line <= reach), None)
+        if mark is not None:
+            found.append((section, mark))
+    return found

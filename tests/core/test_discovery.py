@@ -31,6 +31,10 @@ from rules.core.model import Role
         ("task-1.md", Role.EXTRA, "task-1"),  # a numbered note, not a version of the task list
         ("plan-2026.md", Role.EXTRA, "plan-2026"),
         ("STATUS.md", Role.EXTRA, "status"),  # a context only where none is named (below)
+        ("ship-skills-context-log.md", Role.CONTEXT, "ship-skills"),  # the context kept as a log
+        ("CONTEXT_LOG.md", Role.CONTEXT, ""),
+        ("tasks-log.md", Role.EXTRA, "tasks-log"),  # a log of tasks is not the checklist
+        ("session-log.md", Role.EXTRA, "session-log"),
     ],
 )
 def test_roles_by_file_name(name: str, role: Role, prefix: str) -> None:
