@@ -230,7 +230,27 @@ def blocker_notes(task: TaskDocs) -> list[BlockerNote]:
         for section in doc.sections:
             if _BLOCKER_SECTION_RE.match(section.key) and not _RESOLVED_RE.search(section.title):
                 notes.extend(_section_notes(doc, section, labelled))
+        notes.extend(_table_notes(doc))
     return notes
+
+
+_BLOCKED_CELL_RE = re.compile(r"(?i)^\W*blocked\b")
+
+
+def _table_notes(doc: Document) -> Iterator[BlockerNote]:
+    """Rows of a table that name a blocker: a value in its Blocker column ("Requires VPS access"), or
+    "Blocked" in its Status column; not rows whose line marks them resolved."""
+    for table in doc.tables:
+        blocker = table.column("blocker", "blocked by")
+        status = table.column("status")
+        if blocker is None and status is None:
+            continue
+        for row, number in zip(table.rows, table.row_lines, strict=False):
+            text = doc.line_text(number)
+            named = blocker is not None and blocker < len(row) and not _NONE_RE.match(row[blocker].strip("*_ "))
+            blocked = status is not None and status < len(row) and _BLOCKED_CELL_RE.match(row[status]) is not None
+            if (named or blocked) and not _RESOLVED_RE.search(text) and not _HYPOTHETICAL_RE.search(text):
+                yield BlockerNote(doc, number, " | ".join(cell for cell in row if cell.strip()), False)
 
 
 def _section_notes(doc: Document, section: Section, skip: set[int]) -> Iterator[BlockerNote]:

@@ -14,9 +14,10 @@ class NoBlockersContradicted(Rule):
     """A file says there are no blockers while another place in the folder describes one.
 
     A "no blockers" statement is a ``Blockers: none`` line or a Blockers section that says there
-    are none. A described blocker is a ``Blocker: …`` / ``[Blocker] …`` line or an item of a
-    Blockers section that is not marked resolved and is not a hypothetical ("if the API changes,
-    we could be blocked").
+    are none. A described blocker is a ``Blocker: …`` / ``[Blocker] …`` line, an item of a
+    Blockers section, or a table row with a value in its Blocker column or "Blocked" in its Status
+    column (``| 5.1 HTTPS | Blocked | Needs the production host |``), that is not marked resolved and
+    is not a hypothetical ("if the API changes, we could be blocked").
 
     Why: "no blockers" is the line a lead reads to decide whether to step in. When the folder
     describes a blocker elsewhere, one of the two is stale and the blocker may go unescalated.
