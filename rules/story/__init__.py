@@ -58,6 +58,7 @@ from rules.story.doc054_open_status_in_finished_work import OpenStatusInFinished
 from rules.story.doc055_known_failures_untracked import KnownFailuresUntracked
 from rules.story.doc056_phase_count_differs import PhaseCountDiffers
 from rules.story.doc057_checked_only_by_hand import CheckedOnlyByHand
+from rules.story.doc058_last_updated_behind_own_log import LastUpdatedBehindOwnLog
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -110,4 +111,5 @@ RULES: tuple[type[Rule], ...] = (
     KnownFailuresUntracked,
     PhaseCountDiffers,
     CheckedOnlyByHand,
+    LastUpdatedBehindOwnLog,
 )

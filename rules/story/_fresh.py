@@ -71,6 +71,14 @@ def dates_in(text: str) -> Iterator[tuple[int, dt.date, str]]:
             yield match.start(), date, match.group(0)
 
 
+_DAY_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th)?,?\s\d{4}$")  # "March 3, 2026": the day before the year
+
+
+def is_day(raw: str) -> bool:
+    """A date naming a day (``2026-01-13``, ``3 March 2026``, ``March 3, 2026``), not a month or a quarter."""
+    return raw[:1].lower() != "q" and (raw[:1].isdigit() or _DAY_RE.search(raw) is not None)
+
+
 def _date_of(match: re.Match[str]) -> dt.date | None:
     group = match.group
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,9 +12,8 @@ from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import log_sections
 from rules.story._common import quote
-from rules.story._fresh import dates_in, in_role_category
+from rules.story._fresh import dates_in, in_role_category, is_day
 
-_DAY_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th)?,?\s\d{4}$")  # "March 3, 2026": the day before the year
 _MIN_ENTRIES = 3  # two dated entries have no order to break
 
 
@@ -83,17 +81,13 @@ def _dated_groups(doc: Document) -> Iterator[list[_Entry]]:
     for index, section in enumerate(doc.sections):
         if index not in logs:
             continue
-        day = next((date for _offset, date, raw in dates_in(section.title) if _is_day(raw)), None)
+        day = next((date for _offset, date, raw in dates_in(section.title) if is_day(raw)), None)
         if day is not None:
             groups.setdefault(section.parent, []).append(_Entry(section.line, section.title, day))
     for entries in groups.values():
         if len(entries) >= _MIN_ENTRIES:
             yield entries
 
-
-def _is_day(raw: str) -> bool:
-    """A date naming a day (``2026-01-13``, ``3 March 2026``, ``March 3, 2026``), not a month or a quarter."""
-    return raw[:1].lower() != "q" and (raw[:1].isdigit() or _DAY_RE.search(raw) is not None)
 
 
 def _break(entries: list[_Entry]) -> tuple[_Entry, _Entry, bool] | None:
