@@ -39,7 +39,9 @@ class AnnouncedCountMismatch(Rule):
     """A line announces a number of things and the list right under it holds a different number.
 
     Only the tightest shape is read: a line that ends with a count and a colon ("the following 9
-    files:", "Files to change (7):", "All 12 endpoints:") directly followed by a list, or a
+    files:", "Files to change (7):", "All 12 endpoints:", spelled out from two to twelve: "three
+    endpoints:", "Two-section layout:"; not a question, "Why Two-Card System:", whose list gives
+    reasons) directly followed by a list, or a
     heading that announces one ("### Affected components (11 files)") over a list, directly or
     past one line introducing it ("Found by searching for ...:"), or over a table (its body rows are
     counted, not a closing "Total" row). The list's top-level items are counted; a list whose items
@@ -108,14 +110,19 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
         by_line.setdefault(claim.line, []).append(claim)
     headings = heading_lines(doc)
     for line, raw in enumerate(doc.lines, start=1):
-        if line not in by_line and "(" not in raw:  # neither a numeric claim nor a "(7)" to announce a count
-            continue
+        if line not in by_line and "(" not in raw and not _SPELLED_HINT_RE.search(raw):
+            continue  # neither a numeric claim, a "(7)" nor a spelled-out count to announce one
         text = prose(raw).rstrip(" \t*_")
         heading = line in headings
         if not (heading or text.endswith(":")) or line in doc.code_lines or text.lstrip().startswith("|"):
             continue
         found = by_line.get(line, [])
         if _SELECTION_RE.search(text):
+            continue
+        if not found and not heading and (spelled := _SPELLED_RE.search(text)) is not None \
+                and not _QUESTION_RE.match(text):  # "Why Two-Card System:" lists reasons, not the cards
+            noun = (spelled.group(2) or f"{spelled.group(3)}s").lower()  # "Two-section layout": two sections
+            yield _Announced(SPELLED_NUMBERS[spelled.group(1).lower()], noun, line)
             continue
         paren = _PAREN_COUNT_RE.search(text)
         if paren is not None and not found:  # "Files to fix (7):" (a bare number is not a claim)
@@ -133,6 +140,16 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
         tail = _HEADING_TAIL_RE if heading else _TAIL_RE
         if claim.value >= 2 and tail.match(text[end:]):
             yield _Announced(int(claim.value), claim.head, line)
+
+
+# A count spelled out ends the line: "Three sections:", "Create three files:", and a compound naming what the
+# one thing is made of: "Two-section layout:", "Three-step process:".
+SPELLED_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                   "ten": 10, "eleven": 11, "twelve": 12}
+_SPELLED = "|".join(SPELLED_NUMBERS)
+_QUESTION_RE = re.compile(r"(?i)^\W*(?:why|how|what|when|where|which)\b")
+_SPELLED_HINT_RE = re.compile(rf"(?i)\b(?:{_SPELLED})\b")
+_SPELLED_RE = re.compile(rf"(?i)(?:^|[\s*_(])({_SPELLED})(?:\s+([a-z]+)|-([a-z]+)\s+[a-z]+)[\s*_]*:$")
 
 
 def _after_intro(doc: Document, line: int) -> list[list[int]]:
