@@ -66,7 +66,8 @@ class DocVolumeOutOfProportion(Rule):
         ratio = lines / hours
         if ratio <= self.options.max_lines_per_hour:
             return
-        message = (f"{lines} lines of docs in {len(task.documents)} files for work the docs size at "
+        files = f"{len(task.documents)} files" if len(task.documents) > 1 else "1 file"
+        message = (f"{lines} lines of docs in {files} for work the docs size at "
                    f"{total.text!r} ({hours:g} h): {ratio:.0f} lines per hour of work "
                    f"(more than {self.options.max_lines_per_hour}).")
         largest = max(docs, key=lambda doc: doc.line_count)
