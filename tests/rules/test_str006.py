@@ -36,3 +36,20 @@ def test_a_status_said_in_an_html_comment_is_quoted_by_its_words() -> None:
     (message,) = str006("dev/active", tasks)
 
     assert "'sync-tasks.md' says 'Plan: sync - COMPLETE'" in message
+
+
+def open_boxes_message(open_boxes: int) -> str:
+    boxes = "".join(f"- [x] Step {n}\n" for n in range(8))
+    boxes += "".join(f"- [ ] Write the export docs, part {n}\n" for n in range(open_boxes))
+    snapshot = Snapshot({
+        "dev/active/sync/sync-context.md": "# Sync — Context\n\n**Status:** ✅ COMPLETE\n".encode(),
+        "dev/active/sync/sync-tasks.md": f"# Sync — Tasks\n\n{boxes}".encode(),
+    })
+    result = review(snapshot, today=dt.date(2026, 1, 15), rules=[RULES_BY_CODE["STR006"]()], strict=True)
+    (message,) = [f.message for task in result.tasks for f in task.findings]
+    return message
+
+
+def test_the_open_boxes_beside_a_done_status_are_counted_in_the_right_number() -> None:
+    assert ", though 1 box in 'sync-tasks.md' is open" in open_boxes_message(1)
+    assert ", though 2 boxes in 'sync-tasks.md' are open" in open_boxes_message(2)
