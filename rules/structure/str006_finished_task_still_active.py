@@ -77,8 +77,7 @@ def _evidence(task: TaskDocs) -> tuple[Document | None, int, str]:
     if any((s := overall(d)) is not None and s.state is not State.DONE for d in core_documents(task)):
         return None, 0, ""  # the files disagree: DOC001's finding, not this one
     open_boxes = len(open_work(doc)) if doc else 0
-    boxes = "1 box ... is" if open_boxes == 1 else f"{open_boxes} boxes ... are"
-    count, verb = boxes.split(" ... ")
+    count, verb = ("1 box", "is") if open_boxes == 1 else (f"{open_boxes} boxes", "are")
     remains = f", though {count} in {doc.name!r} {verb} open" if doc and open_boxes else ""
     return where, said.line, f"{where.name!r} says {_quote(said.words)}{remains}"
 
