@@ -12,6 +12,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import LAST_UPDATED_LABELS, Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import file_date
+from rules.core.text import days
 
 
 class StaleContext(Rule):
@@ -58,11 +59,11 @@ class StaleContext(Rule):
         reasons = []
         age = (ctx.today - ref.date).days
         if age > self.options.max_age_days:
-            reasons.append(f"{age} days before the review date (limit {self.options.max_age_days})")
+            reasons.append(f"{days(age)} before the review date (limit {self.options.max_age_days})")
         newer = [(d, date) for d in (task.tasks, task.plan) if d and (date := _date(d)) and date > ref.date]
         if newer:
             other, date = max(newer, key=lambda pair: pair[1])
-            reasons.append(f"{(date - ref.date).days} days behind {other.name!r} (dated {date})")
+            reasons.append(f"{days((date - ref.date).days)} behind {other.name!r} (dated {date})")
         if reasons:
             message = f"Context was {stamp} on {ref.date}, " + " and ".join(reasons) + "."
             yield self.finding(task, doc, ref.line, message, key="stale")

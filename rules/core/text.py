@@ -131,3 +131,8 @@ class LineCounter:
         self._count += self._text.count("\n", self._position, position)
         self._position = position
         return self._count
+
+
+def days(count: int) -> str:
+    """``1 day``, ``12 days``."""
+    return f"{count} day" if count == 1 else f"{count} days"

@@ -18,11 +18,6 @@ def in_role_category(finding: Finding, doc: Document) -> Finding:
     return finding.in_role_category(doc.role)
 
 
-def days(count: int) -> str:
-    """``1 day``, ``12 days``."""
-    return f"{count} day" if count == 1 else f"{count} days"
-
-
 def core_docs(task: TaskDocs) -> tuple[Document, ...]:
     return tuple(d for d in (task.plan, task.context, task.tasks) if d is not None)
 

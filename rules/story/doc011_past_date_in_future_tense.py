@@ -11,12 +11,11 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import in_log
-from rules.core.text import clip
+from rules.core.text import clip, days
 from rules.story._fresh import (
     MAX_PER_FILE,
     core_docs,
     dates_in,
-    days,
     in_role_category,
     line_date,
     newest_update,

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import clip
-from rules.story._fresh import core_docs, days, updated_on
+from rules.core.text import clip, days
+from rules.story._fresh import core_docs, updated_on
 
 # A stamp that says the document was only just written.
 _CREATION_RE = re.compile(

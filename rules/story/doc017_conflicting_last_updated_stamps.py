@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import LAST_UPDATED_LABELS, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.story._fresh import core_docs, days, in_role_category
+from rules.core.text import days
+from rules.story._fresh import core_docs, in_role_category
 
 
 class ConflictingLastUpdatedStamps(Rule):

@@ -9,8 +9,9 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import LAST_UPDATED_LABELS, Document, Section, TaskDocs
 from rules.core.phases import PHASE_WORD
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import days
 from rules.story._common import quote
-from rules.story._fresh import core_docs, dates_in, days, in_role_category, is_day
+from rules.story._fresh import core_docs, dates_in, in_role_category, is_day
 
 # A dated heading that schedules work rather than records it: "Phase 2 (2026-10-05)", "Release — 2026-10-01".
 _SCHEDULED_RE = re.compile(rf"(?i)\b(?:{PHASE_WORD}|target|deadline|due|eta|planned|schedule|timeline|roadmap"
