@@ -154,13 +154,14 @@ STATUS_LABELS = (
 
 # --- section headings (regex fragments over Section.key) --------------------------------------
 
-OVERVIEW_HEADINGS = ("개요", "요약", "목적", "podsumowanie\\w*", "przegląd", "обзор", "резюме", "цель",
-                     "resumen", "resumo", "visão geral", "descripción general", "überblick", "zusammenfassung",
-                     "résumé", "aperçu", "vue d ensemble", "synthèse",
-                     unspaced("摘要", "概述", "概要", "概览", "概觀"))
+OVERVIEW_HEADINGS = ("개요", "요약", "목적", "목표", "podsumowanie\\w*", "przegląd", "cele?", "обзор", "резюме", "цель",
+                     "цели", "resumen", "resumo", "visão geral", "descripción general", "objetivos?", "überblick",
+                     "zusammenfassung", "ziele?", "résumé", "aperçu", "vue d ensemble", "synthèse", "objectifs?",
+                     unspaced("摘要", "概述", "概要", "概览", "概觀", "目标", "目標", "目的"))
 CURRENT_STATE_HEADINGS = ("현재 상태", "진행 상황", "진행 상태", "진행 현황", "현황", "(?:구현|작업|완료) 상태",
                           "(?:obecny|aktualny) stan", "stan (?:obecny|aktualny)", "текущее (?:состояние|положение)",
-                          "estado actual", "estado atual", "aktueller (?:stand|status|zustand)", "ist zustand",
+                          "estado actual", "estado atual", "situación actual", "situação atual",
+                          "aktueller (?:stand|status|zustand)", "ist zustand",
                           "état actuel", "situation actuelle", "état d avancement", "avancement",
                           unspaced("当前状态", "当前进度", "现状", "進捗状況", "現状", "現在の状態"))
 NEXT_HEADINGS = ("다음 단계", "다음 작업", "남은 (?:작업|항목|검증)", "빠른 재개", r"재개 (?:지침|방법|가이드)",

@@ -72,9 +72,11 @@ GROUPS: dict[str, _Group] = {
     "phases": _Group(
         "Implementation Phases", Severity.HIGH, 45, "phases with goals, durations and acceptance criteria",
         synonyms("phases?", "stages?", "milestones?", "roadmap", "sprints?", "iterations?", "waves?",
+                 "tracks?", "work ?streams?",
                  "implementation (?:plan|steps|strategy|order|pattern|approach)",
                  "^(?:implementation |execution |rollout |migration )?steps$",
-                 "(?:work|task) breakdown", "단계", "로드맵", "fazy", "etapy", _zh("阶段", "实施计划")),
+                 "(?:work|task) breakdown", "단계", "로드맵", "트랙", "fazy", "etapy", "fases?", "etapas", "phasen",
+                 "этапы", "фазы", _zh("阶段", "实施计划", "フェーズ", "段階")),
     ),
     "risks": _Group(
         "Risks and Mitigation", Severity.MEDIUM, 20, "each risk with likelihood, impact and mitigation",
