@@ -59,6 +59,7 @@ from rules.story.doc055_known_failures_untracked import KnownFailuresUntracked
 from rules.story.doc056_phase_count_differs import PhaseCountDiffers
 from rules.story.doc057_checked_only_by_hand import CheckedOnlyByHand
 from rules.story.doc058_last_updated_behind_own_log import LastUpdatedBehindOwnLog
+from rules.story.doc059_relative_time_reference import RelativeTimeReference
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -112,4 +113,5 @@ RULES: tuple[type[Rule], ...] = (
     PhaseCountDiffers,
     CheckedOnlyByHand,
     LastUpdatedBehindOwnLog,
+    RelativeTimeReference,
 )
