@@ -21,7 +21,6 @@ _RELATIVE_RE = re.compile(
 _CODE_SPAN_RE = re.compile(r"`[^`\n]*+`")
 _NEEDLES = ("yesterday", "tomorrow", "tonight", "this morning", "this afternoon", "this evening", "last night",
             "earlier today", "later today", " ago")
-_MAX_NAMED = 5
 
 
 class RelativeTimeReference(Rule):
@@ -63,11 +62,8 @@ class RelativeTimeReference(Rule):
         if not places:
             return
         doc, line, text = places[0]
-        others = [f"{other.name}:{number}" if other is not doc else f"line {number}"
-                  for other, number, _text in places[1:]]
-        named = ", ".join(others[:_MAX_NAMED]) + (f" and {len(others) - _MAX_NAMED} more" if len(others) > _MAX_NAMED
-                                                   else "")
-        also = f" (also at {named})" if others else ""
+        more = len(places) - 1
+        also = f" (and {more} more such line{'s' if more > 1 else ''})" if more else ""
         message = (f"{quote(text)} dates something relative to when it was written{also}: once that moment has "
                    "passed, no reader can tell when it was.")
         finding = self.finding(task, doc, line, message, key="relative-time",
