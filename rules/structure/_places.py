@@ -1,4 +1,4 @@
-"""Naming a problem's further places in a message (LNK003, LNK004), and the broken references of
+"""Counting a problem's further places in a message (LNK003, LNK004), and the broken references of
 a task as one finding (LNK001, LNK002)."""
 
 from __future__ import annotations
@@ -11,17 +11,15 @@ from rules.core.model import Document
 from rules.core.rule import Rule
 from rules.core.text import and_more
 
-MAX_PLACES_NAMED = 6
 MAX_NAMED = 5  # further references of a merged finding are counted, not named (every place is still related)
 
 
-def also_at(first: Document, places: Sequence[tuple[Document, int]]) -> str:
-    """`` (also at line 12, x-tasks.md:4 and 3 more)`` for the places after the first; empty for none."""
-    named = [f"line {line}" if doc is first else f"{doc.name}:{line}" for doc, line in places]
-    if not named:
+def more_places(places: Sequence[tuple[Document, int]]) -> str:
+    """`` (and 3 more places)`` for the places after the first; empty for none. The places themselves
+    are the finding's related locations, which every report names after the message."""
+    if not places:
         return ""
-    extra = len(named) - MAX_PLACES_NAMED
-    return " (also at " + ", ".join(named[:MAX_PLACES_NAMED]) + (f" and {extra} more" if extra > 0 else "") + ")"
+    return f" (and {len(places)} more place{'s' if len(places) > 1 else ''})"
 
 
 def merge_references(rule: Rule, findings: Sequence[Finding], noun: str) -> Finding:

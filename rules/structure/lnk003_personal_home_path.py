@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.structure._places import also_at
+from rules.structure._places import more_places
 
 # A path that starts at one person's home folder: ``/Users/<name>/``, ``/home/<name>/``,
 # ``C:\Users\<name>\``, or root's home ``/root/<folder>/`` (group 1 is then the folder inside it).
@@ -61,13 +61,13 @@ class PersonalHomePath(Rule):
         personal = [p for p in places if not p[2].startswith(_ROOT_HOME)]
         if personal:
             doc, line, text = personal[0]
-            also = also_at(doc, [(d, n) for d, n, _ in personal[1:]])
+            also = more_places([(d, n) for d, n, _ in personal[1:]])
             message = f"{text!r} is a path in one person's home folder{also}; no other reader or machine can open it."
             finding = self.finding(task, doc, line, message, key=text, related=[(d, n) for d, n, _ in personal[1:]])
             yield finding.in_role_category(doc.role)
         if root := [p for p in places if p[2].startswith(_ROOT_HOME)]:
             doc, line, text = root[0]
-            also = also_at(doc, [(d, n) for d, n, _ in root[1:]])
+            also = more_places([(d, n) for d, n, _ in root[1:]])
             message = (f"{text!r} is a path in the root account's home folder{also}: it opens nothing elsewhere "
                        "and tells every reader the machine is worked on as root.")
             related = [(d, n) for d, n, _ in root[1:]]

@@ -10,7 +10,7 @@ from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.structure._mentions import prospective
 from rules.structure._paths import ends_alike
-from rules.structure._places import also_at
+from rules.structure._places import more_places
 
 _MOVE_RE = re.compile(r"(?i)(?<![\w-])(?:mv|move|moved|moving|archive|archived|git\s+mv)(?![\w-])")
 
@@ -70,7 +70,7 @@ class StaleOwnFolderPath(Rule):
         if not places:
             return
         doc, line, old = places[0]
-        also = also_at(doc, [(d, n) for d, n, _ in places[1:]])
+        also = more_places([(d, n) for d, n, _ in places[1:]])
         message = (f"The documents give the folder as {old!r}{also}, but the task now lives in {task.path!r}; "
                    "the old path leads nowhere.")
         finding = self.finding(task, doc, line, message, key=old, related=[(d, n) for d, n, _ in places[1:]],

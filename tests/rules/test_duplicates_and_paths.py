@@ -227,3 +227,15 @@ def test_doc040_reports_the_tasks_sets_of_copies_as_one_finding_and_a_waiver_spl
     assert [f.path for f in task.waived] == ["dev/active/imp/imp-plan.md"]
     # the copies between the context and the tasks file are still reported, on their own
     assert [(f.path, f.message.startswith("The same paragraph")) for f in task.findings] == [(context, True)]
+
+
+def test_lnk003_counts_its_other_places_and_leaves_naming_them_to_the_report() -> None:
+    context = "# Clip\n\n- Source: /Users/ada/clips/a.mp4\n- Output: /Users/ada/clips/out/\n- See /Users/ada/notes.md\n"
+    snapshot = Snapshot({"dev/active/clip/clip-context.md": context.encode()})
+
+    result = review(snapshot, today=dt.date(2026, 1, 15), rules=[RULES_BY_CODE["LNK003"]()], strict=True)
+
+    (found,) = [f for task in result.tasks for f in task.findings]
+    assert found.message == ("'/Users/ada/' is a path in one person's home folder (and 2 more places); no other "
+                             "reader or machine can open it.")
+    assert [place.line for place in found.related] == [4, 5]
