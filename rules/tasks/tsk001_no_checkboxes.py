@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
@@ -82,12 +83,12 @@ def _status_headings(doc: Document) -> list[tuple[Section, StatusMark]]:
     ``- Status: COMPLETE``): tasks tracked one heading each, with the status line as their box."""
     parents = {s.parent for s in doc.sections}
     fields = [m for m in doc.statuses if not m.in_heading and _STATUS_FIELD_RE.match(m.text)]
+    lines = [m.line for m in fields]  # in line order, as the document's statuses are
     found = []
     for index, section in enumerate(doc.sections):
         if index in parents:
             continue
-        reach = min(section.end_line, section.line + _FIELD_REACH)
-        mark = next((m for m in fields if section.line < m.line <= reach), None)
-        if mark is not None:
-            found.append((section, mark))
+        at = bisect_right(lines, section.line)  # the first status field below the heading
+        if at < len(fields) and fields[at].line <= min(section.end_line, section.line + _FIELD_REACH):
+            found.append((section, fields[at]))
     return found

@@ -189,6 +189,12 @@ def cases() -> list[Case]:
         Case("heading of status words", lambda size: "## Phase 1 (" + "DONE " * (size // 5)),
         Case("phase heading of words", lambda size: "## Phase 1 " + "- x " * (size // 4)),
         Case("one paragraph of words", _repeat("word{n} ")),
+        Case("many task headings with status lines", _repeat("### Task {n}\n- Status: COMPLETE\n")),
+        Case("many dated headings under one stamp", lambda size: "**Last Updated:** 2020-01-01\n" + _repeat(
+            "### 2026-01-09 — session {n}\n")(size)),
+        Case("many relative times", _repeat("- Yesterday: step {n}; started 2 hours ago\n")),
+        Case("many spelled-out counts", _repeat("The service gets three endpoints:\n- a{n}\n")),
+        Case("line of spelled-out numbers", _run("two ")),
         *(Case(f"many {word!r} headings", _repeat(f"## {word} {{n}}\n- item {{n}}\n")) for word in _HEADINGS),
     ]
     return found

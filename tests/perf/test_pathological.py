@@ -54,6 +54,7 @@ FIXED = [
     ("line of '1 h '", "plan"),  # the size of the work (DOC015, STR001, PLN001): the line per estimate, 20 s
     ("many phases with steps and boxes", "all"),  # DOC042, DOC044 every plan step against every box
     ("many changed files", "all"),  # DOC043 every listed file against every box
+    ("many task headings with status lines", "tasks"),  # TSK001 every heading against every status line
 ]
 _BY_NAME = {case.name: case for case in cases()}
 
