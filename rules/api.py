@@ -88,7 +88,7 @@ def review(
     stamp = Stamp(ENGINE_VERSION, RULES_VERSION, config.digest(), today, head_sha)
     if not focused:
         elsewhere = () if focus is not None else roots_elsewhere(
-            all_paths, (*config.roots, *config.archive_roots, *config.doc_roots.loose))
+            all_paths, (*config.roots, *config.archive_roots), loose=config.doc_roots.loose)
         empty = nothing_to_review(config, stamp, others, focus=focus_set if focus is not None else None,
                                   elsewhere=elsewhere)
         return redact_review(empty, redactor)

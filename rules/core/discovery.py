@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.parse import parse_document
+from rules.core.vocabulary import ARCHIVE_FOLDER_NAMES
 
 DEFAULT_ACTIVE_ROOTS = ("dev/active",)
 DEFAULT_ARCHIVE_ROOTS = ("dev/archive", "dev/archived", "dev/completed", "dev/complete")
@@ -165,24 +166,60 @@ def loose_roots_apart(loose: Iterable[str], folders: Iterable[str]) -> tuple[str
                  if not any(r == top or r.startswith(top + "/") for top in tops))
 
 
+_ROOT_NAMES = frozenset({"active", *ARCHIVE_FOLDER_NAMES})
 _VENDORED = frozenset({"node_modules", "vendor", "third_party", ".venv", "venv", "site-packages"})
 
 
-def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, most: int = 3) -> tuple[str, ...]:
-    """Folders named ``active`` outside the configured roots that hold task folders with plan,
-    context or tasks files (``.claude/dev-docs/active/auth/auth-plan.md``): where a team that
-    reviews nothing under the defaults keeps its docs. At most *most*, by how many files they hold."""
+def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, loose: Iterable[str] = (),
+                    most: int = 3) -> tuple[str, ...]:
+    """Where a team that reviews nothing under the configured roots keeps its docs: folders named
+    ``active``, or for finished work (``completed``, ``archive``, ``done``: see
+    :data:`~rules.core.vocabulary.ARCHIVE_FOLDER_NAMES`), that hold task folders with plan, context
+    or tasks files (``.claude/dev-docs/active/auth/auth-plan.md``) or such files directly
+    (``.claude/dev/active/auth-context.md``); and the parent of any other folder whose files play two
+    roles or more (``docs/tasks/task-021/plan.md`` + ``context.md``: ``docs/tasks``), or that folder
+    itself when its files are a task's, named by their prefix (``.claude/dev-docs/cleanup-plan.md`` +
+    ``cleanup-tasks.md``). *known*: the roots whose whole tree is reviewed; *loose*: the loose-only
+    roots, which hold their own files but not the folders under them. At most *most*, by how many
+    files they hold."""
     taken = tuple(r.strip("/") + "/" for r in known)
+    exact = {r.strip("/") for r in loose}  # a loose-only root holds its files, not the folders under it
     counts: dict[str, int] = {}
+    roles: dict[str, set[Role]] = {}  # folder -> the roles its files play
+    prefixes: dict[str, set[str]] = {}  # folder -> the prefixes of those files
     for path in paths:
         parts = path.split("/")
-        if (len(parts) < 3 or parts[-3].lower() != "active" or not is_markdown(path)
-                or role_of(path)[0] is Role.EXTRA or _VENDORED.intersection(parts)):
+        if not is_markdown(path) or _VENDORED.intersection(parts):
             continue
-        root = "/".join(parts[:-2])
-        if not (root + "/").startswith(taken):
+        role, prefix = role_of(path)
+        if role is Role.EXTRA:
+            continue
+        if len(parts) >= 3 and parts[-3].lower() in _ROOT_NAMES:
+            root = "/".join(parts[:-2])  # <root>/<task>/<file>
+        elif len(parts) >= 2 and parts[-2].lower() in _ROOT_NAMES:
+            root = "/".join(parts[:-1])  # <root>/<file>: a loose task file
+        else:
+            if len(parts) >= 2:
+                folder = "/".join(parts[:-1])
+                roles.setdefault(folder, set()).add(role)
+                prefixes.setdefault(folder, set()).add(prefix)
+            continue
+        if not (root + "/").startswith(taken) and root not in exact:
             counts[root] = counts.get(root, 0) + 1
+    for folder, played in roles.items():
+        if len(played) < 2 or (folder + "/").startswith(taken) or folder in exact:
+            continue
+        name = "-".join(_words(folder.rsplit("/", 1)[-1]))  # as role_of names a prefix: payment_photo -> payment-photo
+        loose_files = all(p and p != name for p in prefixes[folder])  # "code-cleanup-plan.md" in ".claude/dev-docs"
+        root = folder if loose_files else folder.rsplit("/", 1)[0] if "/" in folder else ""
+        if root and not (root + "/").startswith(taken) and root not in exact:
+            counts[root] = counts.get(root, 0) + len(played)  # a task folder's parent, or a folder of loose tasks
     return tuple(sorted(counts, key=lambda r: (-counts[r], r))[:most])
+
+
+def is_archive_root(root: str) -> bool:
+    """A root named for finished work: ``.claude/dev/completed``, ``docs/archive``."""
+    return root.rstrip("/").rsplit("/", 1)[-1].lower() in ARCHIVE_FOLDER_NAMES
 
 
 def is_markdown(path: str) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from rules.core import insights, scoring
 from rules.core.config import ReviewConfig
+from rules.core.discovery import is_archive_root
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.grouping import group_findings
 from rules.core.model import TaskDocs
@@ -193,11 +194,18 @@ def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskRepo
         notes = (f"no planning task at {shown}",)
     else:
         notes = (f"no planning task found under {', '.join(config.roots)}",)
-        if elsewhere:
-            listed = ", ".join(elsewhere)
+        active = [root for root in elsewhere if not is_archive_root(root)]
+        archives = [root for root in elsewhere if is_archive_root(root)]
+        if active:
+            listed = ", ".join(active)
             notes += (f"task folders found under {listed}: to review them, list "
-                      f"{'it' if len(elsewhere) == 1 else 'them'} in roots in .github/devdocs-review.yml "
+                      f"{'it' if len(active) == 1 else 'them'} in roots in .github/devdocs-review.yml "
                       f"(roots: [{listed}])",)
+        if archives:
+            listed = ", ".join(archives)
+            notes += (f"finished task folders found under {listed}: to compare with them and check them as "
+                      f"archived, list {'it' if len(archives) == 1 else 'them'} in archive_roots in "
+                      f".github/devdocs-review.yml (archive_roots: [{listed}])",)
     reason = "nothing to review, so nothing blocks the merge"
     gate = Gate(True, (reason,), config.gate.min_score, tuple(sorted(config.blocking, reverse=True)))
     return Review(None, None, gate, (), stamp, notes, others, ReviewStatus.NOTHING_TO_REVIEW)

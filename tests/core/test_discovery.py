@@ -242,6 +242,33 @@ def test_roots_elsewhere_names_active_folders_holding_task_files_outside_the_roo
     assert roots_elsewhere(["dev/active/ok/ok-plan.md"], ("dev/active",)) == ()
 
 
+def test_roots_elsewhere_also_names_loose_task_files_and_roots_of_finished_work() -> None:
+    paths = [
+        ".claude/dev/active/accuracy-context.md",          # loose task files directly in an active folder
+        ".claude/dev/active/accuracy-tasks.md",
+        ".claude/dev/completed/skills/skills-plan.md",     # a root of finished work
+        "docs/done/notes.md",                              # not a plan, context or tasks file
+    ]
+    assert roots_elsewhere(paths, ("dev/active",)) == (".claude/dev/active", ".claude/dev/completed")
+
+
+
+def test_roots_elsewhere_names_the_parent_of_any_folder_whose_files_play_two_roles() -> None:
+    paths = [
+        "docs/tasks/task-021-latency/plan.md",           # a task folder: its parent is the root
+        "docs/tasks/task-021-latency/context.md",
+        ".claude/dev-docs/cleanup-plan.md",              # a task's files, named by their prefix: the folder
+        ".claude/dev-docs/cleanup-tasks.md",
+        "docs/payment_photo/PAYMENT_PHOTO_PLAN.md",      # one file named for the folder: a task folder
+        "docs/payment_photo/GRAPH_CONTEXT.md",
+        "notes/ideas/plan.md",                           # one role only: no task
+        "dev/research/modularity/plan.md",               # under the loose-only root dev: still elsewhere
+        "dev/research/modularity/tasks.md",
+    ]
+    found = roots_elsewhere(paths, ("dev/active",), loose=("dev",), most=5)
+    assert set(found) == {"docs/tasks", ".claude/dev-docs", "docs", "dev/research"}
+
+
 def test_a_repository_with_nothing_under_the_roots_is_told_where_its_task_folders_are() -> None:
     import datetime as dt
 
@@ -256,6 +283,20 @@ def test_a_repository_with_nothing_under_the_roots_is_told_where_its_task_folder
                             "in .github/devdocs-review.yml (roots: [.claude/dev-docs/active])")
     focused = review(snapshot, today=dt.date(2026, 1, 1), focus=["dev/active/auth"])
     assert focused.notes == ("no planning task at dev/active/auth",)
+
+
+def test_a_repository_keeping_only_finished_work_elsewhere_is_told_to_list_it_as_an_archive() -> None:
+    import datetime as dt
+
+    from rules.api import review
+
+    snapshot = Snapshot({".claude/dev/completed/skills/skills-plan.md": b"# Skills plan\n\n## Goal\n\nShip.\n"})
+    result = review(snapshot, today=dt.date(2026, 1, 1))
+
+    assert result.notes == ("no planning task found under dev/active",
+                            "finished task folders found under .claude/dev/completed: to compare with them and "
+                            "check them as archived, list it in archive_roots in .github/devdocs-review.yml "
+                            "(archive_roots: [.claude/dev/completed])")
 
 
 def test_an_implementation_file_is_the_plan_only_where_no_file_is_named_plan() -> None:
