@@ -33,6 +33,7 @@ __all__ = [
     "HANDOFF_HEADINGS",
     "LOCAL_PHASE",
     "NEXT_HEADINGS",
+    "NEXT_STEP_HEADINGS",
     "NONE_WORDS",
     "OVERVIEW_HEADINGS",
     "PROGRESS_WORDS",
@@ -164,10 +165,13 @@ CURRENT_STATE_HEADINGS = ("현재 상태", "진행 상황", "진행 상태", "�
                           "aktueller (?:stand|status|zustand)", "ist zustand",
                           "état actuel", "situation actuelle", "état d avancement", "avancement",
                           unspaced("当前状态", "当前进度", "现状", "進捗状況", "現状", "現在の状態"))
-NEXT_HEADINGS = ("다음 단계", "다음 작업", "남은 (?:작업|항목|검증)", "빠른 재개", r"재개 (?:지침|방법|가이드)",
-                 "następne kroki", "kolejne kroki", "dalsze kroki", "следующие шаги", "дальнейшие шаги",
-                 "próximos pasos", "próximos passos", "nächste schritte", "prochaines étapes", "étapes suivantes",
-                 unspaced("下一步", "快速恢复", "恢复指南", "后续步骤", "次のステップ", "次の作業", "今後の作業"))
+# The next steps themselves (work to do next), then the instructions for resuming (read this file first).
+NEXT_STEP_HEADINGS = ("다음 단계", "다음 작업", "남은 (?:작업|항목)", "열린 항목",
+                      "następne kroki", "kolejne kroki", "dalsze kroki", "следующие шаги", "дальнейшие шаги",
+                      "próximos pasos", "próximos passos", "nächste schritte", "prochaines étapes",
+                      "étapes suivantes", unspaced("下一步", "后续步骤", "次のステップ", "次の作業", "今後の作業"))
+NEXT_HEADINGS = (*NEXT_STEP_HEADINGS, "남은 검증", "빠른 재개", r"재개 (?:지침|방법|가이드)",
+                 unspaced("快速恢复", "恢复指南"))
 # Sections handing the work to the next session ("Next session start", "Handoff"), matched on the
 # whole normalised key: 다음 세션 (시작 안내) / 인수인계, 下次会话 / 交接, 次のセッション / 引き継ぎ,
 # następna sesja / przekazanie, следующая сессия / передача, próxima sesión / traspaso, nächste Sitzung / Übergabe.

@@ -22,6 +22,7 @@ from rules.core.phase_identity import ref_from_text, shares_word, stem
 from rules.core.phases import enclosing
 from rules.core.sections import in_log_at
 from rules.core.text import fold, strip_comments
+from rules.core.vocabulary import NEXT_STEP_HEADINGS
 from rules.story._follow_ups import item_words, word_stems
 from rules.story._lists import ITEM_RE, list_after, list_block
 from rules.story._next_steps import Done, reported_by_doc006
@@ -29,7 +30,8 @@ from rules.story._next_steps import Done, reported_by_doc006
 _TITLE_RE = re.compile(
     r"^(?:immediate |upcoming |suggested |recommended |the )?next (?:steps?|actions?|tasks?|up)\b"
     r"|^immediate (?:next )?(?:steps|actions|priorities)\b|^remaining (?:work|tasks|steps|items)\b"
-    r"|^to ?dos?$|^what s next\b|^still to do\b"
+    r"|^(?:open|outstanding|pending) (?:work|tasks|items)\b"
+    r"|^to ?dos?$|^what s next\b|^still to do\b|^(?:" + "|".join(NEXT_STEP_HEADINGS) + ")"
 )
 # "**Next Steps:**", "**Immediate next actions**:", "Remaining work:" alone on their line
 _LABEL_RE = re.compile(

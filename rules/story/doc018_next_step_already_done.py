@@ -20,7 +20,9 @@ class NextStepAlreadyDone(Rule):
     """A next step or remaining-work item names work the folder already reports done.
 
     Reads the list items (not checkboxes) under ``Next Steps``, ``Immediate next steps``,
-    ``Remaining work`` or ``TODO`` headings, or after a bold ``**Next actions:**`` label, in the plan
+    ``Remaining work``, ``Open items`` or ``TODO`` headings (and their translations in
+    :data:`~rules.core.vocabulary.NEXT_STEP_HEADINGS`: ``다음 단계``, ``下一步``, ``Nächste Schritte``),
+    or after a bold ``**Next actions:**`` label, in the plan
     and context of a task still under way. An item is stale when it begins or finishes a phase the
     folder reports complete (``Begin Phase 2`` beside ``## Phase 2: Import ✅ COMPLETE``), or when a
     ticked box (or a heading marked complete) of the tasks file names the same work and no open box
