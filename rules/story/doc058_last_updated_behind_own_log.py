@@ -58,8 +58,8 @@ class LastUpdatedBehindOwnLog(Rule):
     name = "last-updated-behind-own-log"
     category = Category.CONTEXT  # scored in the category of the file holding the stamp
     severity = Severity.LOW
-    rationale = "A stamp older than the file's own newest log entry makes the file's date wrong for every reader."
-    fix = "Set `Last Updated` to the date of the newest entry (and refresh it with every session)."
+    rationale = "A stamp older than a heading the file itself dates later gives every reader the wrong date."
+    fix = "Set `Last Updated` to the date of the newest dated heading (and refresh it with every session)."
     effort_minutes = 2
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
