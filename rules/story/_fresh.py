@@ -47,7 +47,7 @@ def _month(group: str) -> str:
 # One alternation, each branch anchored on a digit, a month word or ``Q``; no nested quantifiers.
 _TEXT_DATE_RE = re.compile(
     r"(?i)(?<![\w.])(?:"
-    r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
     rf"|{_month('nm')}\s(?P<nd>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<ny>\d{{4}})"
     rf"|(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s{_month('dm')},?\s(?P<dy>\d{{4}})"
     rf"|{_month('mm')}\s(?P<my>\d{{4}})"
@@ -57,8 +57,9 @@ _TEXT_DATE_RE = re.compile(
 
 
 def dates_in(text: str) -> Iterator[tuple[int, dt.date, str]]:
-    """``(offset, last day meant, raw)`` for each date written in *text*: a day (``2025-03-01``,
-    ``March 3, 2025``, ``3 March 2025``), a month (``March 2025``: its last day) or a quarter
+    """``(offset, last day meant, raw)`` for each date written in *text*: a day (``2025-03-01``, an
+    ISO timestamp ``2025-11-02T17:00:00.000Z``, ``March 3, 2025``, ``3 March 2025``), a month
+    (``March 2025``: its last day) or a quarter
     (``Q1 2025``, ``Q2/Q3 2025``: the last day of the last quarter)."""
     for match in _TEXT_DATE_RE.finditer(text):
         date = _date_of(match)

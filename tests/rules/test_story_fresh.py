@@ -19,6 +19,8 @@ from rules.story._fresh import dates_in
         ("launch in Q1 2025", dt.date(2025, 3, 31)),  # a quarter means its last day
         ("next product Q2/Q3 2025", dt.date(2025, 9, 30)),  # a span of quarters: the last one
         ("year end: December 2025", dt.date(2025, 12, 31)),
+        ("## Context Update - 2025-11-02T17:00:00.000Z", dt.date(2025, 11, 2)),  # an ISO timestamp: its day
+        ("at 2025-11-02T17:00+02:00", dt.date(2025, 11, 2)),
     ],
 )
 def test_a_written_date_means_its_last_day(text: str, meant: dt.date) -> None:
@@ -26,7 +28,8 @@ def test_a_written_date_means_its_last_day(text: str, meant: dt.date) -> None:
 
 
 @pytest.mark.parametrize("text", ["build 2025-02-30", "v2025-01-01", "see PR 2025", "March 3 without a year",
-                                  "Q5 2025", "id 12025-01-01"])
+                                  "Q5 2025", "id 12025-01-01",
+                                  "2025-11-02T1", "build 2025-11-02-rc"])
 def test_what_is_not_a_date_is_not_read_as_one(text: str) -> None:
     assert list(dates_in(text)) == []
 
