@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+CODE_SPAN_RE = re.compile(r"`[^`\n]*+`")  # a code span on one line: its text is code, not prose
 MAX_PROSE_LINE = 4096  # characters of a line that prose-level extraction reads; line numbers stay exact
 
 
@@ -133,6 +134,11 @@ class LineCounter:
         return self._count
 
 
+def count_of(count: int, one: str, many: str | None = None) -> str:
+    """*count* things in the right number: ``1 file``, ``3 files``, ``2 boxes`` (*many* when not *one* + s)."""
+    return f"{count} {one}" if count == 1 else f"{count} {many or one + 's'}"
+
+
 def days(count: int) -> str:
     """``1 day``, ``12 days``."""
-    return f"{count} day" if count == 1 else f"{count} days"
+    return count_of(count, "day")

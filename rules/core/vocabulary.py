@@ -35,6 +35,7 @@ __all__ = [
     "NEXT_HEADINGS",
     "NEXT_STEP_HEADINGS",
     "NONE_WORDS",
+    "NUMBER_WORDS",
     "OVERVIEW_HEADINGS",
     "PROGRESS_WORDS",
     "RESOLVED_WORDS",
@@ -236,3 +237,7 @@ MITIGATION_WORDS = ("대응", "완화", "해결", "방지", "митигац", "�
 
 # Folder names that file work as finished (``dev/completed``, ``spec/archives``, ``dev/done``).
 ARCHIVE_FOLDER_NAMES = frozenset({"archive", "archives", "archived", "completed", "complete", "done", "finished"})
+
+# Counts spelled out, as announcements and totals write them ("three endpoints:", "split into four phases").
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12}

@@ -11,6 +11,7 @@ from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line
 from rules.core.size import stated_total
+from rules.core.text import count_of
 from rules.story._fresh import core_docs, in_role_category
 
 
@@ -66,8 +67,7 @@ class DocVolumeOutOfProportion(Rule):
         ratio = lines / hours
         if ratio <= self.options.max_lines_per_hour:
             return
-        files = f"{len(task.documents)} files" if len(task.documents) > 1 else "1 file"
-        message = (f"{lines} lines of docs in {files} for work the docs size at "
+        message = (f"{lines} lines of docs in {count_of(len(task.documents), 'file')} for work the docs size at "
                    f"{total.text!r} ({hours:g} h): {ratio:.0f} lines per hour of work "
                    f"(more than {self.options.max_lines_per_hour}).")
         largest = max(docs, key=lambda doc: doc.line_count)

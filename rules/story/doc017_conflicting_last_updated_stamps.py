@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import LAST_UPDATED_LABELS, TaskDocs
+from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import days
-from rules.story._fresh import core_docs, in_role_category
+from rules.story._fresh import core_docs, in_role_category, stamps
 
 
 class ConflictingLastUpdatedStamps(Rule):
@@ -41,12 +41,11 @@ class ConflictingLastUpdatedStamps(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         for doc in core_docs(task):
-            stamps = [(ref.date, ref.line) for ref in doc.dates
-                      if ref.label in LAST_UPDATED_LABELS and ref.date is not None and ref.line not in doc.code_lines]
-            if len({date for date, _line in stamps}) < 2:
+            dated = [(ref.date, ref.line) for ref in stamps(doc)]
+            if len({date for date, _line in dated}) < 2:
                 continue
-            (old, old_line), (new, new_line) = min(stamps), max(stamps, key=lambda stamp: (stamp[0], -stamp[1]))
-            message = (f"{doc.name} has {len(stamps)} `Last Updated` stamps: line {old_line} says {old.isoformat()}, "
+            (old, old_line), (new, new_line) = min(dated), max(dated, key=lambda stamp: (stamp[0], -stamp[1]))
+            message = (f"{doc.name} has {len(dated)} `Last Updated` stamps: line {old_line} says {old.isoformat()}, "
                        f"line {new_line} says {new.isoformat()} ({days((new - old).days)} later).")
             finding = self.finding(task, doc, old_line, message, key="stamps", related=[(doc, new_line)])
             yield in_role_category(finding, doc)

@@ -12,6 +12,7 @@ from rules.core.model import Document, TaskDocs
 from rules.core.numbers import Kind, NumberClaim, claims, find_numbers, prose
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import heading_lines
+from rules.core.vocabulary import NUMBER_WORDS
 from rules.story._lists import ITEM_RE, item_body, list_after, list_block
 
 # The count ends the line: "the following 9 files:", "**Files to fix (7):**", "All 12 endpoints:".
@@ -122,7 +123,7 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
         if not found and not heading and (spelled := _SPELLED_RE.search(text)) is not None \
                 and not _QUESTION_RE.match(text):  # "Why Two-Card System:" lists reasons, not the cards
             noun = (spelled.group(2) or f"{spelled.group(3)}s").lower()  # "Two-section layout": two sections
-            yield _Announced(SPELLED_NUMBERS[spelled.group(1).lower()], noun, line)
+            yield _Announced(NUMBER_WORDS[spelled.group(1).lower()], noun, line)
             continue
         paren = _PAREN_COUNT_RE.search(text)
         if paren is not None and not found:  # "Files to fix (7):" (a bare number is not a claim)
@@ -144,9 +145,7 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
 
 # A count spelled out ends the line: "Three sections:", "Create three files:", and a compound naming what the
 # one thing is made of: "Two-section layout:", "Three-step process:".
-SPELLED_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                   "ten": 10, "eleven": 11, "twelve": 12}
-_SPELLED = "|".join(SPELLED_NUMBERS)
+_SPELLED = "|".join(NUMBER_WORDS)
 _QUESTION_RE = re.compile(r"(?i)^\W*(?:why|how|what|when|where|which)\b")
 _SPELLED_HINT_RE = re.compile(rf"(?i)\b(?:{_SPELLED})\b")
 _SPELLED_RE = re.compile(rf"(?i)(?:^|[\s*_(])({_SPELLED})(?:\s+([a-z]+)|-([a-z]+)\s+[a-z]+)[\s*_]*:$")

@@ -10,11 +10,10 @@ from rules.core.model import Document, Role, TaskDocs
 from rules.core.phases import Phase, phases, short
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import clip, fold
+from rules.core.vocabulary import NUMBER_WORDS
 from rules.story._fresh import core_docs, in_role_category
 
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "eleven": 11, "twelve": 12}
-_COUNT = r"(?P<count>[2-9]|1[0-9]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_COUNT = rf"(?P<count>[2-9]|1[0-9]|{'|'.join(NUMBER_WORDS)})"
 _KIND = r"(?P<kind>phase|stage)s?\b"
 # How many phases the whole work has, as a total (folded): "split into four phases", "All 5 phases done",
 # "a 6-phase plan", "Phases: 5 phases", "The work has three stages". Not a share of them: "the first two
@@ -110,4 +109,4 @@ def _totals(doc: Document) -> Iterator[tuple[int, int, str]]:
             if _SHARE_AFTER_RE.match(text[match.end():]) and not match.group(0).lstrip(" *_").startswith("all"):
                 continue
             word = match.group("count")
-            yield number, _NUMBER_WORDS.get(word) or int(word), match.group("kind")
+            yield number, NUMBER_WORDS.get(word) or int(word), match.group("kind")

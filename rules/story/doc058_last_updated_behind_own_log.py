@@ -6,27 +6,23 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import LAST_UPDATED_LABELS, Document, Section, TaskDocs
-from rules.core.phases import PHASE_WORD
+from rules.core.model import Document, TaskDocs
+from rules.core.phases import PHASE_WORD, enclosing
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import days
 from rules.story._common import quote
-from rules.story._fresh import core_docs, dates_in, in_role_category, is_day
+from rules.story._fresh import core_docs, dates_in, in_role_category, is_day, stamps
 
 # A dated heading that schedules work rather than records it: "Phase 2 (2026-10-05)", "Release — 2026-10-01".
 _SCHEDULED_RE = re.compile(rf"(?i)\b(?:{PHASE_WORD}|target|deadline|due|eta|planned|schedule|timeline|roadmap"
                            r"|release|launch|go-live|milestones?|by|until|before|next)\b")
 
 
-def _scheduled(doc: Document, section: Section) -> bool:
-    """True when *section* or a heading above it (the file's title aside) schedules work: its dates are
-    plans, not records."""
-    current: Section | None = section
-    while current is not None:
-        if (current is section or current.level > 1) and _SCHEDULED_RE.search(current.title):
-            return True
-        current = doc.sections[current.parent] if current.parent is not None else None
-    return False
+def _scheduled(doc: Document, index: int) -> bool:
+    """True when the section at *index* or a heading above it (the file's title aside) schedules work:
+    its dates are plans, not records."""
+    return any((i == index or doc.sections[i].level > 1) and _SCHEDULED_RE.search(doc.sections[i].title)
+               for i in enclosing(doc, index))
 
 
 class LastUpdatedBehindOwnLog(Rule):
@@ -64,13 +60,12 @@ class LastUpdatedBehindOwnLog(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         for doc in core_docs(task):
-            stamps = [ref for ref in doc.dates
-                      if ref.label in LAST_UPDATED_LABELS and ref.date is not None and ref.line not in doc.code_lines]
-            if not stamps:
+            found = stamps(doc)
+            if not found:
                 continue
-            stamp = max(stamps, key=lambda ref: (ref.date, -ref.line))
-            entries = [(day, section.line, section.title) for section in doc.sections
-                       if not _scheduled(doc, section)
+            stamp = max(found, key=lambda ref: (ref.date, -ref.line))
+            entries = [(day, section.line, section.title) for index, section in enumerate(doc.sections)
+                       if not _scheduled(doc, index)
                        for _offset, day, raw in dates_in(section.title)
                        if is_day(raw) and stamp.date < day <= ctx.today]
             if not entries:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import clip
+from rules.core.text import CODE_SPAN_RE, clip, count_of
 from rules.story._common import quote
 from rules.story._fresh import core_docs, in_role_category, line_date, section_date
 
@@ -18,7 +18,6 @@ _RELATIVE_RE = re.compile(
     r"|earlier\stoday|later\stoday"
     r"|(?:~\s?)?(?:\d{1,3}|a\sfew|few|several|an?|one|two|three)\s(?:minutes?|mins?|hours?|hrs?|days?)\sago)(?![\w/])"
 )
-_CODE_SPAN_RE = re.compile(r"`[^`\n]*+`")
 _NEEDLES = ("yesterday", "tomorrow", "tonight", "this morning", "this afternoon", "this evening", "last night",
             "earlier today", "later today", " ago")
 
@@ -62,8 +61,7 @@ class RelativeTimeReference(Rule):
         if not places:
             return
         doc, line, text = places[0]
-        more = len(places) - 1
-        also = f" (and {more} more such line{'s' if more > 1 else ''})" if more else ""
+        also = f" (and {count_of(len(places) - 1, 'more such line')})" if len(places) > 1 else ""
         message = (f"{quote(text)} dates something relative to when it was written{also}: once that moment has "
                    "passed, no reader can tell when it was.")
         finding = self.finding(task, doc, line, message, key="relative-time",
@@ -77,7 +75,7 @@ def _relative_lines(doc: Document) -> Iterator[tuple[int, str]]:
         if line in doc.code_lines:
             continue
         raw = clip(doc.line_text(line))
-        text = _CODE_SPAN_RE.sub("", raw)
+        text = CODE_SPAN_RE.sub("", raw)
         if _RELATIVE_RE.search(text) is None:
             continue
         if line_date(raw) is not None or section_date(doc, doc.section_of(line)) is not None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from rules.core.finding import Finding
 from rules.core.model import Document
 from rules.core.rule import Rule
-from rules.core.text import and_more
+from rules.core.text import and_more, count_of
 
 MAX_NAMED = 5  # further references of a merged finding are counted, not named (every place is still related)
 
@@ -17,9 +17,7 @@ MAX_NAMED = 5  # further references of a merged finding are counted, not named (
 def more_places(places: Sequence[tuple[Document, int]]) -> str:
     """`` (and 3 more places)`` for the places after the first; empty for none. The places themselves
     are the finding's related locations, which every report names after the message."""
-    if not places:
-        return ""
-    return f" (and {len(places)} more place{'s' if len(places) > 1 else ''})"
+    return f" (and {count_of(len(places), 'more place', 'more places')})" if places else ""
 
 
 def merge_references(rule: Rule, findings: Sequence[Finding], noun: str) -> Finding:

@@ -9,7 +9,7 @@ from rules.core.model import Document, Progress, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import first_subsection_line
 from rules.core.story import State, TaskState, core_documents, open_work, overall, story
-from rules.core.text import strip_comments_to_end
+from rules.core.text import count_of, strip_comments_to_end
 from rules.core.vocabulary import ARCHIVE_FOLDER_NAMES
 
 _SETTLED = frozenset({Status.COMPLETE, Status.OPTIONAL})
@@ -77,8 +77,8 @@ def _evidence(task: TaskDocs) -> tuple[Document | None, int, str]:
     if any((s := overall(d)) is not None and s.state is not State.DONE for d in core_documents(task)):
         return None, 0, ""  # the files disagree: DOC001's finding, not this one
     open_boxes = len(open_work(doc)) if doc else 0
-    count, verb = ("1 box", "is") if open_boxes == 1 else (f"{open_boxes} boxes", "are")
-    remains = f", though {count} in {doc.name!r} {verb} open" if doc and open_boxes else ""
+    boxes, verb = count_of(open_boxes, "box", "boxes"), "is" if open_boxes == 1 else "are"
+    remains = f", though {boxes} in {doc.name!r} {verb} open" if doc and open_boxes else ""
     return where, said.line, f"{where.name!r} says {_quote(said.words)}{remains}"
 
 
