@@ -184,6 +184,10 @@ def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, loose: Iterab
     files they hold."""
     taken = tuple(r.strip("/") + "/" for r in known)
     exact = {r.strip("/") for r in loose}  # a loose-only root holds its files, not the folders under it
+
+    def outside(folder: str) -> bool:
+        return bool(folder) and not (folder + "/").startswith(taken) and folder not in exact
+
     counts: dict[str, int] = {}
     roles: dict[str, set[Role]] = {}  # folder -> the roles its files play
     prefixes: dict[str, set[str]] = {}  # folder -> the prefixes of those files
@@ -204,15 +208,15 @@ def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, loose: Iterab
                 roles.setdefault(folder, set()).add(role)
                 prefixes.setdefault(folder, set()).add(prefix)
             continue
-        if not (root + "/").startswith(taken) and root not in exact:
+        if outside(root):
             counts[root] = counts.get(root, 0) + 1
     for folder, played in roles.items():
-        if len(played) < 2 or (folder + "/").startswith(taken) or folder in exact:
+        if len(played) < 2 or not outside(folder):
             continue
         name = "-".join(_words(folder.rsplit("/", 1)[-1]))  # as role_of names a prefix: payment_photo -> payment-photo
         loose_files = all(p and p != name for p in prefixes[folder])  # "code-cleanup-plan.md" in ".claude/dev-docs"
         root = folder if loose_files else folder.rsplit("/", 1)[0] if "/" in folder else ""
-        if root and not (root + "/").startswith(taken) and root not in exact:
+        if outside(root):
             counts[root] = counts.get(root, 0) + len(played)  # a task folder's parent, or a folder of loose tasks
     return tuple(sorted(counts, key=lambda r: (-counts[r], r))[:most])
 

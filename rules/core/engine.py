@@ -184,6 +184,11 @@ def compare(report: TaskReport, others: Sequence[TaskReport]) -> Comparison | No
     return Comparison(best.path, best.score, best.grade, rows)
 
 
+# What a hint says of task folders found outside the roots: of active work, then of finished work.
+_ROOT_HINTS = (("task folders", "review them", "roots"),
+               ("finished task folders", "compare with them and check them as archived", "archive_roots"))
+
+
 def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskReport, ...], *,
                       focus: Collection[str] | None, elsewhere: Sequence[str] = ()) -> Review:
     """No task to grade: a neutral result (no score, no grade, the gate passes), saying why; with
@@ -194,18 +199,12 @@ def nothing_to_review(config: ReviewConfig, stamp: Stamp, others: tuple[TaskRepo
         notes = (f"no planning task at {shown}",)
     else:
         notes = (f"no planning task found under {', '.join(config.roots)}",)
-        active = [root for root in elsewhere if not is_archive_root(root)]
-        archives = [root for root in elsewhere if is_archive_root(root)]
-        if active:
-            listed = ", ".join(active)
-            notes += (f"task folders found under {listed}: to review them, list "
-                      f"{'it' if len(active) == 1 else 'them'} in roots in .github/devdocs-review.yml "
-                      f"(roots: [{listed}])",)
-        if archives:
-            listed = ", ".join(archives)
-            notes += (f"finished task folders found under {listed}: to compare with them and check them as "
-                      f"archived, list {'it' if len(archives) == 1 else 'them'} in archive_roots in "
-                      f".github/devdocs-review.yml (archive_roots: [{listed}])",)
+        for archive, (found, purpose, key) in enumerate(_ROOT_HINTS):
+            roots = [root for root in elsewhere if is_archive_root(root) == bool(archive)]
+            if roots:
+                listed = ", ".join(roots)
+                notes += (f"{found} found under {listed}: to {purpose}, list {'it' if len(roots) == 1 else 'them'} "
+                          f"in {key} in .github/devdocs-review.yml ({key}: [{listed}])",)
     reason = "nothing to review, so nothing blocks the merge"
     gate = Gate(True, (reason,), config.gate.min_score, tuple(sorted(config.blocking, reverse=True)))
     return Review(None, None, gate, (), stamp, notes, others, ReviewStatus.NOTHING_TO_REVIEW)
