@@ -65,9 +65,8 @@ class LastUpdatedBehindOwnLog(Rule):
                 continue
             stamp = max(found, key=lambda ref: (ref.date, -ref.line))
             entries = [(day, section.line, section.title) for index, section in enumerate(doc.sections)
-                       if not _scheduled(doc, index)
                        for _offset, day, raw in dates_in(section.title)
-                       if is_day(raw) and stamp.date < day <= ctx.today]
+                       if is_day(raw) and stamp.date < day <= ctx.today and not _scheduled(doc, index)]
             if not entries:
                 continue
             day, line, title = max(entries, key=lambda entry: (entry[0], -entry[1]))
