@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
+from rules.core.phases import is_later, is_open
 from rules.core.rule import Rule, RuleContext
+from rules.core.text import count_of
 from rules.core.verification import VERIFY_RE
 from rules.story._common import quote
 from rules.story._fresh import in_role_category
@@ -71,6 +73,12 @@ class CheckedOnlyByBuildOrLint(Rule):
     effort_minutes = 15
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        found = next(self._folder_checks(task), None) or self._ticked_checks(task)
+        if found is not None:
+            yield found
+
+    def _folder_checks(self, task: TaskDocs) -> Iterator[Finding]:
+        """A finished change whose every recorded check, in any file, is a build or analysis."""
         if not finished(task) or change_record(task) is None:
             return
         checks = []
@@ -88,6 +96,43 @@ class CheckedOnlyByBuildOrLint(Rule):
         finding = self.finding(task, doc, number, message, key="static-checks-only",
                                related=[(d, n) for d, n, _line in checks if (d, n) != (doc, number)][:10])
         yield in_role_category(finding, doc)
+
+    def _ticked_checks(self, task: TaskDocs) -> Finding | None:
+        """Sections of the tasks file closed by a ticked build or analysis box, none by a ticked
+        check of the behaviour anywhere in the folder."""
+        doc = task.tasks
+        if doc is None:
+            return None
+        boxes = [(d, i) for d in task.documents for i in d.items if _is_check(i.text)]
+        if any(i.checked and not _is_static(i.text) for _d, i in boxes):
+            return None  # a test, a device or manual check was done
+        static = [i for d, i in boxes if d is doc and i.checked]
+        if len({i.section for i in static}) < 2:
+            return None  # one build box is a step of the work, not how every part was checked
+        still_open = sorted(((d, i) for d, i in boxes if is_open(i) and not _is_static(i.text) and not is_later(d, i)),
+                            key=lambda entry: entry[0] is not doc)  # the tasks file's own first
+        first = static[0]
+        message = (f"Every check ticked in {doc.name} is a build or static analysis "
+                   f"({quote(first.text, 60)} at line {first.line}, closing {len({i.section for i in static})} "
+                   "sections); no ticked box says the changed behaviour was tested or tried")
+        if still_open:
+            d, item = still_open[0]
+            message += (f"; {count_of(len(still_open), 'behaviour check')} "
+                        f"{'is' if len(still_open) == 1 else 'are'} still open ({quote(item.text, 50)} at "
+                        f"{d.name}:{item.line}).")
+        else:
+            message += "."
+        finding = self.finding(task, doc, first.line, message, key="static-boxes-only",
+                               related=[(doc, i.line) for i in static[1:11]])
+        return in_role_category(finding, doc)
+
+
+def _is_check(text: str) -> bool:
+    return any(pattern.search(text) for pattern in (EVIDENCE_RE, VERIFY_RE, _STATIC_RE, _BEHAVIOUR_RE))
+
+
+def _is_static(text: str) -> bool:
+    return _STATIC_RE.search(text) is not None and _BEHAVIOUR_RE.search(text) is None
 
 
 def _check_lines(doc: Document) -> Iterator[tuple[int, str]]:
