@@ -16,7 +16,7 @@ HEADING_RE = re.compile(
     r"|\b(?:after|post)[- ]this task\b|\bdeferred follow"
     r"|\bdecisions? (?:to (?:confirm|make|take)|needed|pending|required|outstanding)\b"
     r"|\b(?:pending|open|outstanding|unresolved)(?: \w+)? decisions?\b|\bto clarify\b|\bquestions? for\b"
-    r"|\b(?:issues?|items?|things?|points?) to watch\b"
+    r"|\b(?:issues?|items?|things?|points?) to watch\b|\btodos?\b"
 )
 # A heading that says its questions are settled: "Pending Decisions (All Resolved)", "PD-3: … — RESOLVED".
 _SETTLED_HEADING_RE = re.compile(r"(?i)✅|\b(?:resolved|answered|decided|closed)\b")
