@@ -392,9 +392,14 @@ _LOCAL_LAST_UPDATED = (
 )
 _LOCAL_LAST_UPDATED_RE = re.compile(f"(?i){_LOCAL_LAST_UPDATED}")
 _LABEL_RE = re.compile(
-    r"(?i)^[\s>*_#|-]*(last[\s_-]+updated|last[\s_-]+update|last[\s_-]+modified|updated|date[\s_-]+updated|"
-    rf"created|started|completed|date|{_LOCAL_LAST_UPDATED})(?:\s+on)?[\s*_]*[:：][\s*_]*(.*)$"
+    r"(?i)^[\s>*_#|-]*(last[\s_-]*updated|last[\s_-]+update|last[\s_-]*modified|updated(?:[\s_-]*at)?"
+    r"|date[\s_-]+updated|(?:created|completed)(?:[\s_-]*at)?|started|date"
+    rf"|{_LOCAL_LAST_UPDATED})(?:\s+on)?[\s*_]*[:：][\s*_]*(.*)$"
 )
+# Front-matter keys name the same dates: ``updated_at`` / ``updatedAt``, ``lastUpdated``, ``created_at``.
+_KEY_LABELS = {"updated at": "last updated", "updatedat": "last updated", "lastupdated": "last updated",
+               "lastmodified": "last modified", "created at": "created", "createdat": "created",
+               "completed at": "completed", "completedat": "completed"}
 _ISO_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -444,6 +449,7 @@ def find_date(text: str, line: int) -> DateRef | None:
     if not match:
         return None
     label = re.sub(r"[\s_-]+", " ", match.group(1).lower())
+    label = _KEY_LABELS.get(label, label)
     if label == "updated" and not any(c.isdigit() for c in match.group(2)):
         return None  # a change list's marker ("- UPDATED: `reset()` to clear tactics"), not a date line
     if _LOCAL_LAST_UPDATED_RE.fullmatch(match.group(1)):

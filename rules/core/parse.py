@@ -14,6 +14,7 @@ from types import FunctionType
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from rules.core import extract
 from rules.core._codespans import code_span_text
@@ -47,6 +48,16 @@ _MD = MarkdownIt("commonmark", {"tasklists": True}).enable("table")
 # children of inline tokens: without the inline step there are none (_inline makes them later).
 _BLOCKS = (MarkdownIt("commonmark", {"tasklists": True}).enable("table")
            .disable(["inline", "normalize", "text_join"]))
+# The same for a file that opens with YAML front matter (``---`` / ``key: value`` lines / ``---``):
+# metadata, not a thematic break over a setext heading made of every key. Its lines stay plain lines
+# of the file, so a ``last_updated:`` or ``status:`` key is read like any other labelled line. Only
+# for front matter that looks like YAML (:func:`_front_matter`): the plugin would otherwise take
+# everything between a document's opening rule and its next one, headings and all.
+_BLOCKS_FRONT = (MarkdownIt("commonmark", {"tasklists": True}).enable("table").use(front_matter_plugin)
+                 .disable(["inline", "normalize", "text_join"]))
+_FENCE = ("---", "...")
+_YAML_LINE_RE = re.compile(r"""^(?:\s.*|-(?:\s.*)?|[\w"'][\w .@/"'-]*:(?:\s.*)?)$""")
+_MAX_FRONT_LINES = 200
 
 
 class _Silent:
@@ -77,6 +88,21 @@ def _without_debug_calls(parser: MarkdownIt) -> MarkdownIt:
 
 
 _without_debug_calls(_BLOCKS)
+_without_debug_calls(_BLOCKS_FRONT)
+
+
+def _front_matter(lines: tuple[str, ...]) -> bool:
+    """The file opens with YAML front matter: a ``---`` line, then only ``key: value`` lines (list
+    items, indented or blank lines; not ``# …``, a heading as often as a comment), then a ``---`` or
+    ``...`` line."""
+    if not lines or lines[0].rstrip() != "---":
+        return False
+    for line in lines[1:_MAX_FRONT_LINES]:
+        if line.rstrip() in _FENCE:
+            return True
+        if line.strip() and not _YAML_LINE_RE.match(line):
+            return False
+    return False
 
 
 def markdown_parser() -> MarkdownIt:
@@ -89,7 +115,8 @@ def parse_document(path: str, text: str, role: Role, *, problems: Sequence[str] 
     text, lines = split_lines(text)
     builder = _Builder(lines)
     env: dict[str, object] = {}  # link reference definitions found by the block pass
-    builder.walk(_BLOCKS.parse(text.replace("\0", "\ufffd"), env), env)  # as markdown-it's normalize
+    blocks = _BLOCKS_FRONT if _front_matter(lines) else _BLOCKS
+    builder.walk(blocks.parse(text.replace("\0", "\ufffd"), env), env)  # as markdown-it's normalize
     builder.bare_items(env)
     scan = _scan_lines(text, lines, builder.code_lines, builder.heading_lines, builder.item_lines)
     sections = builder.finish_sections(scan)

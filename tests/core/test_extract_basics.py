@@ -74,6 +74,10 @@ def test_estimates(line: str, minutes: list[tuple[int, int]]) -> None:
         ("Last Updated: 2025-13-45", None),
         ("## Current State (Last Updated: 2025-12-05)", dt.date(2025, 12, 5)),
         ("**Status:** in review (*Last updated*: Dec 5, 2025)", dt.date(2025, 12, 5)),
+        # front-matter keys
+        ("updated_at: 2026-05-01 14:30:00 +08:00", dt.date(2026, 5, 1)),
+        ("lastUpdated: 2026-01-02", dt.date(2026, 1, 2)),
+        ("last_updated: 2026-01-03", dt.date(2026, 1, 3)),
     ],
 )
 def test_labelled_dates(line: str, date: dt.date | None) -> None:
@@ -173,3 +177,10 @@ def test_progress_claims_in_other_languages(line: str, percent: float) -> None:
 
 def test_a_percentage_without_a_progress_word_is_no_claim() -> None:
     assert extract.find_progress("Cobertura del 95% del código", 1) is None
+
+
+def test_front_matter_keys_name_creation_and_completion_dates() -> None:
+    created, completed = extract.find_date("created_at: 2026-04-30", 2), extract.find_date("completedAt: 2026-05-16", 3)
+    assert created is not None and created.label == "created" and created.date == dt.date(2026, 4, 30)
+    assert completed is not None and completed.label == "completed" and completed.date == dt.date(2026, 5, 16)
+    assert extract.find_date("Updated attachments: the new list", 1) is None

@@ -145,3 +145,20 @@ def test_a_last_updated_heading_dates_the_file_with_the_line_below_it() -> None:
     stamp = dated.last_updated
     assert stamp is not None and (stamp.line, str(stamp.date)) == (5, "2026-01-12")
     assert prose.last_updated is None
+
+
+def test_front_matter_is_metadata_not_a_heading() -> None:
+    # Without the front-matter rule, the closing "---" makes a setext heading of every key above it.
+    text = "---\nupdated_at: 2026-05-01\nstatus: completed\n---\n# Radar\n\n## Current State\n\nDone.\n"
+    doc = parse_document("dev/active/radar/radar-context.md", text, Role.CONTEXT)
+
+    assert [(s.title, s.line) for s in doc.sections] == [("Radar", 5), ("Current State", 7)]
+    assert doc.last_updated is not None and doc.last_updated.line == 2
+    assert [(m.status, m.line) for m in doc.statuses] == [(Status.COMPLETE, 3)]
+
+
+def test_an_opening_rule_over_markdown_is_not_front_matter() -> None:
+    text = "---\n\n# Radar\n\nThe scan works.\n\n---\n\n## Next Steps\n"
+    doc = parse_document("dev/active/radar/radar-context.md", text, Role.CONTEXT)
+
+    assert [(s.title, s.line) for s in doc.sections] == [("Radar", 3), ("Next Steps", 9)]
