@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rules.context._common import STATE
 from rules.core.extract import parse_date
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import Document, TaskDocs
+from rules.core.model import Document, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line, header_date, headings
 from rules.core.state import WorkState, scaled_to_state
@@ -21,8 +21,9 @@ class MissingLastUpdated(Rule):
     ISO form (``2026-01-14``), ``Jan 14, 2026`` or ``14 January 2026``, optionally followed by a
     time or a note. A context whose header (before its first section, or a first section of only
     ``Label: value`` lines) carries another labelled date — ``Date:``, ``Created:``, ``Started:``,
-    ``Completed:`` — is dated: a one-session record is dated by its session; so is one whose
-    current-state heading carries the date (``## Session Progress (2026-01-14)``), and the label
+    ``Completed:`` — is dated: a one-session record is dated by its session. One dated only by a
+    current-state heading (``## Session Progress (2026-01-14)``) is reported as low: the heading says
+    when that session's notes began, not whether the file moved on since. The label
     may be written in the team's language (``最后更新：``, ``최종 업데이트:``, ``Ostatnia
     aktualizacja:``). An archived task's context needs no ``Last Updated`` (CTX002 skips it too): it is
     a record, no longer resumed; but one with no date at all (or only a ``Started:`` date) is
@@ -60,8 +61,9 @@ class MissingLastUpdated(Rule):
         ref = doc.last_updated
         if ref is None and header_date(doc) is not None:
             return  # dated by its header (``Date: 2025-11-16``): the session's date is the file's date
-        if ref is None and _dated_state_heading(doc):
-            return  # "## Session Progress (2025-12-10)": the state is dated where it is written
+        if ref is None and (dated := _dated_state_heading(doc)) is not None:
+            yield from self._heading_dated_only(task, doc, dated)
+            return
         if ref is None:
             message = f"Context {doc.name!r} has no `Last Updated:` line."
             missing = self.finding(task, doc, anchor_line(doc), message, key="missing")
@@ -71,6 +73,15 @@ class MissingLastUpdated(Rule):
             yield self.finding(task, doc, ref.line, f"`Last Updated:` value {value!r} is not a date.",
                                key="not-a-date", fix="Write the date as `YYYY-MM-DD` (e.g. `2026-01-14`).")
 
+
+    def _heading_dated_only(self, task: TaskDocs, doc: Document, heading: Section) -> Iterator[Finding]:
+        """The state is dated where it is written, so a reader can place it; but the heading's date is
+        that of the session it opened, and nothing says whether the file moved on since: low."""
+        title = strip_comments(heading.title).strip()
+        message = (f"Context {doc.name!r} has no `Last Updated:` line; only its heading {title!r} carries a "
+                   "date, which says when that session's notes began, not when the file last changed.")
+        finding = self.finding(task, doc, heading.line, message, key="heading-dated-only", severity=Severity.LOW)
+        yield from scaled_to_state(self, task, [finding], when=WorkState.FRESH)
 
     def _undated_record(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
         """An archived context is history, not resumed (CTX002 skips it): it needs no Last Updated,
@@ -88,6 +99,6 @@ class MissingLastUpdated(Rule):
 _START_LABELS = frozenset({"started", "start date", "created", "date created", "start"})
 
 
-def _dated_state_heading(doc: Document) -> bool:
-    """A current-state heading that carries a date (``## Session Progress (2025-12-10)``)."""
-    return any(parse_date(section.title) is not None for section in headings(doc, STATE))
+def _dated_state_heading(doc: Document) -> Section | None:
+    """The first current-state heading that carries a date (``## Session Progress (2025-12-10)``)."""
+    return next((section for section in headings(doc, STATE) if parse_date(section.title) is not None), None)
