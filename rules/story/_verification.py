@@ -21,8 +21,10 @@ _BUILD_RE = re.compile(
 _STATUS_LABEL_RE = re.compile(r"(?i)^[^\w]*status\b")
 
 
-def is_change(item: CheckItem) -> bool:
-    return bool(_CODE_RE.search(item.text) or _BUILD_RE.match(item.text))
+def is_change(doc: Document, item: CheckItem) -> bool:
+    """The box changes code: its line names a source file or holds a code span (read on the line as
+    written: the item's text has lost its backticks), or its text starts with a building verb."""
+    return bool(_BUILD_RE.match(item.text) or _CODE_RE.search(doc.line_text(item.line)))
 
 
 def completed_phases(task: TaskDocs) -> list[PhaseRef]:
@@ -86,5 +88,6 @@ def change_record(task: TaskDocs) -> tuple[Document, int] | None:
         line = changes_listed_at(doc) if doc is not None else None
         if doc is not None and line is not None:
             return doc, line
-    box = next((i for i in task.tasks.items if i.checked and is_change(i)), None) if task.tasks is not None else None
-    return (task.tasks, box.line) if task.tasks is not None and box is not None else None
+    tasks = task.tasks
+    box = next((i for i in tasks.items if i.checked and is_change(tasks, i)), None) if tasks is not None else None
+    return (tasks, box.line) if tasks is not None and box is not None else None

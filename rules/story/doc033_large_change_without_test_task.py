@@ -64,7 +64,7 @@ class LargeChangeWithoutTestTask(Rule):
         # Cheapest test first: a verification heading or task (most files have one) ends the check.
         if any(VERIFY_RE.search(s.title) for s in doc.sections) or any(is_verification(doc, i) for i in boxes):
             return
-        changes = sum(1 for i in boxes if is_change(i))
+        changes = sum(1 for i in boxes if is_change(doc, i))
         if not boxes or changes < self.options.min_change_share * len(boxes):
             return
         size = f"{len(boxes)} tasks" + (f", about {hours:.0f} hours" if hours else "")

@@ -94,7 +94,7 @@ def _automated(doc: Document) -> bool:
 
 def _changes_code(task: TaskDocs) -> bool:
     return change_record(task) is not None or (
-        task.tasks is not None and any(is_change(item) for item in task.tasks.items))
+        task.tasks is not None and any(is_change(task.tasks, item) for item in task.tasks.items))
 
 
 def _manual_checks(doc: Document) -> Iterator[int]:
