@@ -8,6 +8,7 @@ from rules.context._common import STATE
 from rules.core.extract import parse_date
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, TaskDocs
+from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import anchor_line, header_date, headings
 from rules.core.state import WorkState, scaled_to_state
@@ -77,7 +78,7 @@ class MissingLastUpdated(Rule):
     def _heading_dated_only(self, task: TaskDocs, doc: Document, heading: Section) -> Iterator[Finding]:
         """The state is dated where it is written, so a reader can place it; but the heading's date is
         that of the session it opened, and nothing says whether the file moved on since: low."""
-        title = strip_comments(heading.title).strip()
+        title = short(heading.title, 60)
         message = (f"Context {doc.name!r} has no `Last Updated:` line; only its heading {title!r} carries a "
                    "date, which says when that session's notes began, not when the file last changed.")
         finding = self.finding(task, doc, heading.line, message, key="heading-dated-only", severity=Severity.LOW)

@@ -107,14 +107,15 @@ class CheckedOnlyByBuildOrLint(Rule):
         if any(i.checked and not _is_static(i.text) for _d, i in boxes):
             return None  # a test, a device or manual check was done
         static = [i for d, i in boxes if d is doc and i.checked]
-        if len({i.section for i in static}) < 2:
+        closed = len({i.section for i in static})
+        if closed < 2:
             return None  # one build box is a step of the work, not how every part was checked
         still_open = sorted(((d, i) for d, i in boxes if is_open(i) and not _is_static(i.text) and not is_later(d, i)),
                             key=lambda entry: entry[0] is not doc)  # the tasks file's own first
         first = static[0]
         message = (f"Every check ticked in {doc.name} is a build or static analysis "
-                   f"({quote(first.text, 60)} at line {first.line}, closing {len({i.section for i in static})} "
-                   "sections); no ticked box says the changed behaviour was tested or tried")
+                   f"({quote(first.text, 60)} at line {first.line}, closing {closed} sections); "
+                   "no ticked box says the changed behaviour was tested or tried")
         if still_open:
             d, item = still_open[0]
             message += (f"; {count_of(len(still_open), 'behaviour check')} "
