@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import CheckItem, Status, TaskDocs
+from rules.core.model import CheckItem, Document, Status, TaskDocs
 from rules.core.phases import quoted_some
 from rules.core.rule import Rule, RuleContext
-from rules.story._follow_ups import POINTER_RE
+from rules.story._follow_ups import points_elsewhere
 
 
 class DeferredWorkLeftBehind(Rule):
@@ -43,7 +43,7 @@ class DeferredWorkLeftBehind(Rule):
         for doc in (task.plan, task.context, task.tasks):
             if doc is None:
                 continue
-            left = [item for item in doc.items if _left_behind(item)]
+            left = [item for item in doc.items if _left_behind(doc, item)]
             if not left:
                 continue
             shown = quoted_some([item.text for item in left], 60)
@@ -56,6 +56,6 @@ class DeferredWorkLeftBehind(Rule):
             )
 
 
-def _left_behind(item: CheckItem) -> bool:
+def _left_behind(doc: Document, item: CheckItem) -> bool:
     return (not item.checked and item.status is Status.PAUSED and "~~" not in item.text
-            and POINTER_RE.search(item.text) is None)
+            and not points_elsewhere(doc, item))

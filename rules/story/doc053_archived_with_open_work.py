@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import CheckItem, TaskDocs
+from rules.core.model import CheckItem, Document, TaskDocs
 from rules.core.phases import in_later_section, quoted_some
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import open_work
 from rules.story._common import ARCHIVE_STEP_RE
-from rules.story._follow_ups import POINTER_RE
+from rules.story._follow_ups import points_elsewhere
 
 
 class ArchivedWithOpenWork(Rule):
@@ -54,7 +54,7 @@ class ArchivedWithOpenWork(Rule):
         doc = task.tasks
         if not task.archived or doc is None:
             return
-        left = [item for item in open_work(doc) if _still_to_do(item) and not in_later_section(doc, item)]
+        left = [item for item in open_work(doc) if _still_to_do(doc, item) and not in_later_section(doc, item)]
         if not left:
             return
         shown = quoted_some([item.text for item in left], 60)
@@ -68,5 +68,5 @@ class ArchivedWithOpenWork(Rule):
         )
 
 
-def _still_to_do(item: CheckItem) -> bool:
-    return POINTER_RE.search(item.text) is None and ARCHIVE_STEP_RE.search(item.text) is None
+def _still_to_do(doc: Document, item: CheckItem) -> bool:
+    return not points_elsewhere(doc, item) and ARCHIVE_STEP_RE.search(item.text) is None
