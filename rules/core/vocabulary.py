@@ -167,10 +167,10 @@ CURRENT_STATE_HEADINGS = ("현재 상태", "진행 상황", "진행 상태", "�
                           "état actuel", "situation actuelle", "état d avancement", "avancement",
                           unspaced("当前状态", "当前进度", "现状", "進捗状況", "現状", "現在の状態"))
 # The next steps themselves (work to do next), then the instructions for resuming (read this file first).
-NEXT_STEP_HEADINGS = ("다음 단계", "다음 작업", "남은 (?:작업|항목)", "열린 항목",
+NEXT_STEP_HEADINGS = ("다음 단계", "다음 작업", "다음 (?:액션|할 일)", "남은 (?:작업|항목)", "열린 항목",
                       "następne kroki", "kolejne kroki", "dalsze kroki", "следующие шаги", "дальнейшие шаги",
                       "próximos pasos", "próximos passos", "nächste schritte", "prochaines étapes",
-                      "étapes suivantes", unspaced("下一步", "后续步骤", "次のステップ", "次の作業", "今後の作業"))
+                      "étapes suivantes", unspaced("下一步", "后续步骤", "次のステップ", "次の作業", "今後の作業", "次のアクション"))
 NEXT_HEADINGS = (*NEXT_STEP_HEADINGS, "남은 검증", "빠른 재개", r"재개 (?:지침|방법|가이드)",
                  unspaced("快速恢复", "恢复指南"))
 # Sections handing the work to the next session ("Next session start", "Handoff"), matched on the
