@@ -170,7 +170,8 @@ CURRENT_STATE_HEADINGS = ("현재 상태", "진행 상황", "진행 상태", "�
 NEXT_STEP_HEADINGS = ("다음 단계", "다음 작업", "다음 (?:액션|할 일)", "남은 (?:작업|항목)", "열린 항목",
                       "następne kroki", "kolejne kroki", "dalsze kroki", "следующие шаги", "дальнейшие шаги",
                       "próximos pasos", "próximos passos", "nächste schritte", "prochaines étapes",
-                      "étapes suivantes", unspaced("下一步", "后续步骤", "次のステップ", "次の作業", "今後の作業", "次のアクション"))
+                      "étapes suivantes",
+                      unspaced("下一步", "后续步骤", "次のステップ", "次の作業", "今後の作業", "次のアクション"))
 NEXT_HEADINGS = (*NEXT_STEP_HEADINGS, "남은 검증", "빠른 재개", r"재개 (?:지침|방법|가이드)",
                  unspaced("快速恢复", "恢复指南"))
 # Sections handing the work to the next session ("Next session start", "Handoff"), matched on the
