@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import Document, Role, Section, TaskDocs
@@ -12,9 +12,9 @@ from rules.core.rule import Rule, RuleContext
 from rules.core.sections import in_log_at
 from rules.core.state import finished
 from rules.core.story import TaskState, TaskStory, core_documents, story
-from rules.core.text import fold, strip_comments
+from rules.core.text import count_of, fold, strip_comments
 from rules.core.vocabulary import HANDOFF_HEADINGS
-from rules.story._common import ARCHIVE_STEP_RE, finished_how, quote
+from rules.story._common import ARCHIVE_STEP_RE, finished_how, quote, where
 from rules.story._next_steps import NEXT_STEPS_RE, done_phases, done_step, heading_key
 
 _MAX_FINDINGS = 6  # handoffs of one task: past a few, the same story told again
@@ -65,7 +65,11 @@ class HandoffDescribesOpenWork(Rule):
     outside code and logs that still asks for the folder to be archived ("Archive to dev/complete
     after merge", "archive when ready"). A ``HANDOFF.md`` beside the core files is scored as
     context. In a task still going, a ``Next update: after Phase 1A completion`` line is reported
-    once a status line of the folder reports Phase 1A complete.
+    once a status line of the folder reports Phase 1A complete. In any task, a line that still points
+    the reader at the very first step ("Start with Task 1.1", "**Next Action:** Begin Phase 1",
+    "Ready to begin Phase 1", "1단계 … 착수"; outside code, logs and checkboxes) is reported once
+    the work is past it: finished, a phase reported complete, or three boxes of the tasks file
+    ticked (one finding per task, naming the other such lines).
 
     Why: the handoff is the first thing the next session reads and follows. Left as it was when
     the work was half done, it sends a reader to rebuild what exists, or to commit changes that
@@ -92,12 +96,14 @@ class HandoffDescribesOpenWork(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         told = story(task)
-        if told.settled:
-            found = self._stale_handoffs(task, told, finished_how(task, told))
-        elif (ticked := finished(task)) is not None:  # every box ticked, no status saying otherwise
-            found = self._stale_handoffs(task, told, f"finished ({ticked.reason})")
+        if told.settled or (ticked := finished(task)) is not None:  # ticked: every box, no status saying otherwise
+            how = finished_how(task, told) if told.settled else f"finished ({ticked.reason})"
+            found = itertools.chain(self._stale_handoffs(task, told, how),
+                                    self._kickoff(task, f"the task is {how}", told))
         else:
-            found = self._reached_milestones(task)
+            reached = list(self._reached_milestones(task))
+            told_at = {(f.path, f.line) for f in reached}  # a next step that starts a phase reported done
+            found = itertools.chain(reached, self._kickoff(task, _under_way(task), None, skip=told_at))
         categories = {doc.path: _category_of(doc) for doc in core_documents(task)}
         for finding in itertools.islice(found, _MAX_FINDINGS):
             # A stale handoff is a defect of the file it is in: scored in that file's category.
@@ -143,6 +149,30 @@ class HandoffDescribesOpenWork(Rule):
                     message = f"{quote(doc.line_text(number))} still promises a later update, but the task is {how}."
                     yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}", related=claim)
 
+    def _kickoff(self, task: TaskDocs, past: str | tuple[str, Document, int] | None,
+                 told: TaskStory | None, skip: Collection[tuple[str, int]] = ()) -> Iterator[Finding]:
+        """Lines that still point the reader at the very first step ("Start with Task 1.1", "Ready to
+        begin Phase 1") once the work is past it: finished (*told*), a phase reported complete, boxes
+        ticked. In finished work a handoff section the handoff path reports is left to it (one finding
+        for one problem)."""
+        if past is None:
+            return
+        archived = None if told is None else told.state is TaskState.ARCHIVED
+        found = [(doc, number) for doc in core_documents(task) for number in _kickoff_lines(doc, archived)
+                 if (doc.path, number) not in skip]
+        if not found:
+            return
+        doc, number = found[0]
+        also = f" (and {count_of(len(found) - 1, 'more such line')})" if len(found) > 1 else ""
+        if isinstance(past, str):
+            why, evidence = past, []
+        else:
+            why, other, line = past
+            evidence = [(other, line)]
+        message = f"{quote(doc.line_text(number))} still points the reader at the very first step{also}, but {why}."
+        yield self.finding(task, doc, number, message, key=f"{doc.name}:kickoff",
+                           related=[*found[1:_MAX_FINDINGS], *evidence])
+
     def _reached_milestones(self, task: TaskDocs) -> Iterator[Finding]:
         """In a task still going: ``Next update: after Phase 1A completion`` or a next step "Start
         Phase 1" once a status line or a phase heading of the folder reports that phase complete."""
@@ -178,6 +208,51 @@ _AFTER_PART_RE = re.compile(
     r"(?:\s++(?:tasks?|work))?(?:\s++(?:completion|is\s++(?:complete|done|finished)|complete[sd]?|done|finishes))?"
     r"\W*+$"
 )
+
+
+# A pointer to the very first step of the work: "Start with Task 1.1", "Begin Phase 1", "ready to begin
+# Phase 1", "1단계 착수" (not "Phase 10" or "Task 1.2"; not "started Phase 1", a record).
+_KICKOFF_RE = re.compile(
+    r"(?i)\b(?:start|begin|kick ?off|commence)\b[^.\n]{0,40}?\b(?:phase|step|task|stage|milestone|sprint)\s*+"
+    r"(?:0|1|one|1\.0|1\.1)\b(?!\.?\d)|1\s*단계[^.\n]{0,20}착수"
+)
+_MIN_TICKED = 3  # boxes of the tasks file ticked: the work has begun
+
+
+def _under_way(task: TaskDocs) -> tuple[str, Document, int] | None:
+    """Why a task still going is past its first step (a phase reported complete, or boxes ticked),
+    with where; None when nothing says the work has begun."""
+    if done := done_phases(task):
+        part = min(done, key=lambda p: (len(p), p))
+        other, line = done[part]
+        return f"{where(other, line)} reports Phase {part} complete", other, line
+    tasks = task.tasks
+    ticked = [item for item in tasks.items if item.checked] if tasks is not None else []
+    if tasks is not None and len(ticked) >= _MIN_TICKED:
+        return f"{len(ticked)} boxes of {tasks.name} are ticked", tasks, ticked[0].line
+    return None
+
+
+def _kickoff_lines(doc: Document, archived: bool | None) -> Iterator[int]:
+    """Lines of *doc* pointing at the first step, outside code, logs and checkboxes (a box is a task,
+    ticked or not: DOC053's and the task rules'), and in finished work (*archived* not None) outside
+    the handoff sections the handoff path reports."""
+    boxes = {n for item in doc.items for n in range(item.line, item.end_line + 1)}
+    for number in doc.lines_containing(("start", "begin", "kick", "commence", "착수")):
+        if number in doc.code_lines or number in boxes or not _KICKOFF_RE.search(doc.line_text(number)):
+            continue
+        index = doc.section_index(number)
+        if in_log_at(doc, index) or (archived is not None and _in_reported_handoff(doc, index, archived)):
+            continue
+        yield number
+
+
+def _in_reported_handoff(doc: Document, index: int | None, archived: bool) -> bool:
+    while index is not None:
+        if _HANDOFF_RE.match(heading_key(doc.sections[index])) and _open_entry(doc, index, archived) is not None:
+            return True
+        index = doc.sections[index].parent
+    return False
 
 
 def _category_of(doc: Document) -> Category | None:
