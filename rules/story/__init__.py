@@ -60,6 +60,7 @@ from rules.story.doc056_phase_count_differs import PhaseCountDiffers
 from rules.story.doc057_checked_only_by_hand import CheckedOnlyByHand
 from rules.story.doc058_last_updated_behind_own_log import LastUpdatedBehindOwnLog
 from rules.story.doc059_relative_time_reference import RelativeTimeReference
+from rules.story.doc060_placeholder_left_in_record import PlaceholderLeftInRecord
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -114,4 +115,5 @@ RULES: tuple[type[Rule], ...] = (
     CheckedOnlyByHand,
     LastUpdatedBehindOwnLog,
     RelativeTimeReference,
+    PlaceholderLeftInRecord,
 )
