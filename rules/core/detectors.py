@@ -165,7 +165,7 @@ def _assignment(match: re.Match[str]) -> Verdict | None:
             return None  # prose: "token: 15-minute expiry"; but "set password: Hunter2Xyz!Qw on…" is one
     if quote and _INNER_ASSIGNMENT.match(value):
         return None  # the quoted text is itself an assignment: report that one
-    if not is_literal_secret(value, quoted=bool(quote) or env):
+    if not is_literal_secret(value, quoted=bool(quote) or env, environment=env):
         return None
     return Verdict(True, match.start("v"), end)
 

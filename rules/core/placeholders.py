@@ -122,17 +122,20 @@ def is_random_token(body: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def is_literal_secret(value: str, *, quoted: bool) -> bool:
+def is_literal_secret(value: str, *, quoted: bool, environment: bool = False) -> bool:
     """Is the right-hand side of ``password: …`` a literal credential (not prose, code or a stand-in)?
 
     Quoted values need a digit, a symbol, an upper-case letter or 12+ characters; bare values a
-    letter plus a digit or symbol (``hunter2``), or mixed case and 10+ characters.
+    letter plus a digit or symbol (``hunter2``), or mixed case and 10+ characters. In an
+    environment line (*environment*: ``PGPASSWORD=hunter2Secret99``) a bare word is the value
+    itself, never a variable (the shell reads a variable only after ``$``), so ``hunter2Secret99``
+    is a secret there although ``password: accessToken`` names a variable.
     """
     if len(value) < 6 or any(c.isspace() for c in value) or is_placeholder(value):
         return False
     if _CODE_REF_RE.search(value) or _DURATION_RE.match(value) or _SLUG_RE.fullmatch(value):
         return False  # code, a path, "15-minute", "tls-cert"
-    if _VARIABLE_RE.fullmatch(value) and _CREDENTIAL_WORD_RE.search(value):
+    if not environment and _VARIABLE_RE.fullmatch(value) and _CREDENTIAL_WORD_RE.search(value):
         return False  # a variable: hashedPassword, accessToken
     if quoted:
         return not value.isalpha() or not value.islower() or len(value) >= 12

@@ -149,6 +149,9 @@ SECRETS = [
     ("  passwd=Tq4#mB8vLz2x", "password-assignment", "Tq4#mB8vLz2x", "  passwd=****"),
     ("DB_PASSWORD=Zq8vLm2Rt7 npm run dev", "password-assignment", "Zq8vLm2Rt7", "DB_PASSWORD=**** npm run dev"),
     ("export PGPASSWORD='Zq8vLm2Rt7'", "password-assignment", "Zq8vLm2Rt7", "export PGPASSWORD='****'"),
+    # in an environment line a word is the value itself, not a variable ("password: accessToken" is one)
+    ("PGPASSWORD=hunter2Secret99 psql", "password-assignment", "hunter2Secret99", "PGPASSWORD=**** psql"),
+    ("DB_PASSWORD=s3cr3tPass", "password-assignment", "s3cr3tPass", "DB_PASSWORD=****"),
     ('"client_secret": "Tq4mB8vLz2xQ"', "password-assignment", "Tq4mB8vLz2xQ", '"client_secret": "****"'),
     ("- **Password:** Zq8vLm2Rt7", "password-assignment", "Zq8vLm2Rt7", "- **Password:** ****"),
     ("api_key: 9f8e7d6c5b4a3f2e1d0c", "password-assignment", "9f8e7d6c5b4a3f2e1d0c", "api_key: ****"),
