@@ -103,14 +103,14 @@ class CheckedOnlyByBuildOrLint(Rule):
         doc = task.tasks
         if doc is None:
             return None
-        boxes = [(d, i) for d in task.documents for i in d.items if _is_check(i.text)]
-        if any(i.checked and not _is_static(i.text) for _d, i in boxes):
-            return None  # a test, a device or manual check was done
-        static = [i for d, i in boxes if d is doc and i.checked]
+        static = [i for i in doc.items if i.checked and _is_static(i.text)]
         closed = len({i.section for i in static})
         if closed < 2:
             return None  # one build box is a step of the work, not how every part was checked
-        still_open = sorted(((d, i) for d, i in boxes if is_open(i) and not _is_static(i.text) and not is_later(d, i)),
+        if any(i.checked and not _is_static(i.text) and _is_check(i.text) for d in task.documents for i in d.items):
+            return None  # a test, a device or manual check was done
+        still_open = sorted(((d, i) for d in task.documents for i in d.items
+                             if is_open(i) and not _is_static(i.text) and _is_check(i.text) and not is_later(d, i)),
                             key=lambda entry: entry[0] is not doc)  # the tasks file's own first
         first = static[0]
         message = (f"Every check ticked in {doc.name} is a build or static analysis "
@@ -132,8 +132,16 @@ def _is_check(text: str) -> bool:
     return any(pattern.search(text) for pattern in (EVIDENCE_RE, VERIFY_RE, _STATIC_RE, _BEHAVIOUR_RE))
 
 
+# Every match of _STATIC_RE holds one of these (case folded): a box without any is not searched.
+_STATIC_CUES = ("build", "compil", "analy", "lint", "check", "tsc", "mypy", "pyright", "ruff", "flake8", "clippy",
+                "codegen", "generation", "vet",
+                "빌드", "컴파일", "정적", "코드", "编译", "类型检查", "ビルド", "コンパイル")
+
+
 def _is_static(text: str) -> bool:
-    return _STATIC_RE.search(text) is not None and _BEHAVIOUR_RE.search(text) is None
+    folded = text.casefold()
+    return (any(cue in folded for cue in _STATIC_CUES) and _STATIC_RE.search(text) is not None
+            and _BEHAVIOUR_RE.search(text) is None)
 
 
 def _check_lines(doc: Document) -> Iterator[tuple[int, str]]:
