@@ -166,6 +166,11 @@ class CheckItem:
     item_ids: tuple[str, ...] = ()
     estimates: tuple[Estimate, ...] = ()
 
+    @property
+    def lines(self) -> range:
+        """The lines the box spans, its nested lines included."""
+        return range(self.line, self.end_line + 1)
+
 
 @dataclass(frozen=True, slots=True)
 class Document:

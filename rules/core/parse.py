@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import FunctionType
 
 from markdown_it import MarkdownIt
@@ -46,15 +46,20 @@ _MD = MarkdownIt("commonmark", {"tasklists": True}).enable("table")
 # left of that step (a substitution over the whole text, of every newline by itself) is to replace
 # NUL characters, which parse_document does with one str.replace. Nor "text_join", which joins the
 # children of inline tokens: without the inline step there are none (_inline makes them later).
-_BLOCKS = (MarkdownIt("commonmark", {"tasklists": True}).enable("table")
-           .disable(["inline", "normalize", "text_join"]))
+def _block_parser(*plugins: Callable[[MarkdownIt], None]) -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"tasklists": True}).enable("table")
+    for plugin in plugins:
+        parser.use(plugin)
+    return parser.disable(["inline", "normalize", "text_join"])
+
+
+_BLOCKS = _block_parser()
 # The same for a file that opens with YAML front matter (``---`` / ``key: value`` lines / ``---``):
 # metadata, not a thematic break over a setext heading made of every key. Its lines stay plain lines
 # of the file, so a ``last_updated:`` or ``status:`` key is read like any other labelled line. Only
 # for front matter that looks like YAML (:func:`_front_matter`): the plugin would otherwise take
 # everything between a document's opening rule and its next one, headings and all.
-_BLOCKS_FRONT = (MarkdownIt("commonmark", {"tasklists": True}).enable("table").use(front_matter_plugin)
-                 .disable(["inline", "normalize", "text_join"]))
+_BLOCKS_FRONT = _block_parser(front_matter_plugin)
 _FENCE = ("---", "...")
 _YAML_LINE_RE = re.compile(r"""^(?:\s.*|-(?:\s.*)?|[\w"'][\w .@/"'-]*:(?:\s.*)?)$""")
 _MAX_FRONT_LINES = 200

@@ -139,6 +139,11 @@ def count_of(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one}" if count == 1 else f"{count} {many or one + 's'}"
 
 
+def more_such_lines(count: int) -> str:
+    """`` (and 2 more such lines)`` for *count* lines after the first a message quotes; empty for none."""
+    return f" (and {count_of(count, 'more such line')})" if count else ""
+
+
 def days(count: int) -> str:
     """``1 day``, ``12 days``."""
     return count_of(count, "day")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
+from rules.core.state import finished
 from rules.core.story import Statement, TaskState, TaskStory, core_documents
 from rules.core.text import strip_comments
 from rules.core.vocabulary import BLOCKER_HEADINGS, BLOCKER_LABELS, NONE_WORDS, RESOLVED_WORDS
@@ -28,6 +29,24 @@ def finished_how(task: TaskDocs, story: TaskStory) -> str:
         return f"archived under {task.root + '/'!r}"
     assert story.evidence is not None and story.evidence_doc is not None
     return f"declared done in {where(story.evidence_doc, story.evidence.line)} ({quote(story.evidence.words)})"
+
+
+def finished_as(task: TaskDocs, story: TaskStory) -> str | None:
+    """How the work is finished, for "the task is …": settled (:func:`finished_how`), or every box of
+    work ticked with no status saying otherwise (``finished (every box … is ticked (3))``); else None."""
+    if story.settled:
+        return finished_how(task, story)
+    ticked = finished(task)
+    return f"finished ({ticked.reason})" if ticked is not None else None
+
+
+BEGUN_AT = 3  # ticked boxes of the tasks file from which the work has begun
+
+
+def begun_boxes(task: TaskDocs) -> list[CheckItem]:
+    """The tasks file's ticked boxes when there are :data:`BEGUN_AT` or more (the work has begun), else none."""
+    ticked = [item for item in task.tasks.items if item.checked] if task.tasks is not None else []
+    return ticked if len(ticked) >= BEGUN_AT else []
 
 
 # --- criteria sections --------------------------------------------------------------------------

@@ -35,12 +35,6 @@ POINTER_RE = re.compile(
     r"|(?i:\b(?:tracked|moved|carried over|follow[- ]?up (?:task|issue|ticket)|issue|ticket|backlog|see)\b)"
 )
 _CODE_RE = re.compile(r"`([^`\n]{2,80})`|\b([\w-]+\.(?:md|py|ts|tsx|js|json|ya?ml|sql|toml|sh))\b")
-
-
-def points_elsewhere(doc: Document, item: CheckItem) -> bool:
-    """The checkbox says where its work went (:data:`POINTER_RE`), read on its lines as written: the
-    item's text has lost its links' targets (``[next task](../next/plan.md)`` reads ``next task``)."""
-    return any(POINTER_RE.search(doc.line_text(n)) for n in range(item.line, item.end_line + 1))
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _MAX_GAP_CHARS = 1000  # of a line read for a known gap
 MAX_ITEMS = 50  # per section: a longer list is a backlog of its own, and matching stays linear
@@ -52,8 +46,15 @@ _FILLER_WORDS = """
     there their them they its our your task tasks item items question questions follow later open
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
+
 # Stems of an item's meaningful words, in any script (a short Korean or Chinese word counts).
 word_stems = WordStems(_WORD_RE, _FILLER, short_non_ascii=True)
+
+
+def points_elsewhere(doc: Document, item: CheckItem) -> bool:
+    """The checkbox says where its work went (:data:`POINTER_RE`), read on its lines as written: the
+    item's text has lost its links' targets (``[next task](../next/plan.md)`` reads ``next task``)."""
+    return any(POINTER_RE.search(doc.line_text(n)) for n in item.lines)
 
 
 @dataclass(frozen=True, slots=True)

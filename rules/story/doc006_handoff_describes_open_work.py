@@ -10,11 +10,10 @@ from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.model import Document, Role, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import in_log_at
-from rules.core.state import finished
 from rules.core.story import TaskState, TaskStory, core_documents, story
-from rules.core.text import count_of, fold, strip_comments
+from rules.core.text import fold, more_such_lines, strip_comments
 from rules.core.vocabulary import HANDOFF_HEADINGS
-from rules.story._common import ARCHIVE_STEP_RE, finished_how, quote, where
+from rules.story._common import ARCHIVE_STEP_RE, begun_boxes, finished_as, quote, where
 from rules.story._next_steps import NEXT_STEPS_RE, done_phases, done_step, heading_key
 
 _MAX_FINDINGS = 6  # handoffs of one task: past a few, the same story told again
@@ -96,10 +95,10 @@ class HandoffDescribesOpenWork(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         told = story(task)
-        if told.settled or (ticked := finished(task)) is not None:  # ticked: every box, no status saying otherwise
-            how = finished_how(task, told) if told.settled else f"finished ({ticked.reason})"
+        if (how := finished_as(task, told)) is not None:
+            archived = told.state is TaskState.ARCHIVED
             found = itertools.chain(self._stale_handoffs(task, told, how),
-                                    self._kickoff(task, f"the task is {how}", told))
+                                    self._kickoff(task, f"the task is {how}", archived))
         else:
             reached = list(self._reached_milestones(task))
             told_at = {(f.path, f.line) for f in reached}  # a next step that starts a phase reported done
@@ -150,20 +149,19 @@ class HandoffDescribesOpenWork(Rule):
                     yield self.finding(task, doc, number, message, key=f"{doc.name}:next:{number}", related=claim)
 
     def _kickoff(self, task: TaskDocs, past: str | tuple[str, Document, int] | None,
-                 told: TaskStory | None, skip: Collection[tuple[str, int]] = ()) -> Iterator[Finding]:
+                 archived: bool | None, skip: Collection[tuple[str, int]] = ()) -> Iterator[Finding]:
         """Lines that still point the reader at the very first step ("Start with Task 1.1", "Ready to
-        begin Phase 1") once the work is past it: finished (*told*), a phase reported complete, boxes
-        ticked. In finished work a handoff section the handoff path reports is left to it (one finding
-        for one problem)."""
+        begin Phase 1") once the work is past it: finished (*archived* then says whether under an
+        archive root), a phase reported complete, boxes ticked. In finished work a handoff section
+        the handoff path reports is left to it (one finding for one problem)."""
         if past is None:
             return
-        archived = None if told is None else told.state is TaskState.ARCHIVED
         found = [(doc, number) for doc in core_documents(task) for number in _kickoff_lines(doc, archived)
                  if (doc.path, number) not in skip]
         if not found:
             return
         doc, number = found[0]
-        also = f" (and {count_of(len(found) - 1, 'more such line')})" if len(found) > 1 else ""
+        also = more_such_lines(len(found) - 1)
         if isinstance(past, str):
             why, evidence = past, []
         else:
@@ -216,8 +214,6 @@ _KICKOFF_RE = re.compile(
     r"(?i)\b(?:start|begin|kick ?off|commence)\b[^.\n]{0,40}?\b(?:phase|step|task|stage|milestone|sprint)\s*+"
     r"(?:0|1|one|1\.0|1\.1)\b(?!\.?\d)|1\s*단계[^.\n]{0,20}착수"
 )
-_MIN_TICKED = 3  # boxes of the tasks file ticked: the work has begun
-
 
 def _under_way(task: TaskDocs) -> tuple[str, Document, int] | None:
     """Why a task still going is past its first step (a phase reported complete, or boxes ticked),
@@ -226,10 +222,8 @@ def _under_way(task: TaskDocs) -> tuple[str, Document, int] | None:
         part = min(done, key=lambda p: (len(p), p))
         other, line = done[part]
         return f"{where(other, line)} reports Phase {part} complete", other, line
-    tasks = task.tasks
-    ticked = [item for item in tasks.items if item.checked] if tasks is not None else []
-    if tasks is not None and len(ticked) >= _MIN_TICKED:
-        return f"{len(ticked)} boxes of {tasks.name} are ticked", tasks, ticked[0].line
+    if (ticked := begun_boxes(task)) and task.tasks is not None:
+        return f"{len(ticked)} boxes of {task.tasks.name} are ticked", task.tasks, ticked[0].line
     return None
 
 
@@ -237,7 +231,7 @@ def _kickoff_lines(doc: Document, archived: bool | None) -> Iterator[int]:
     """Lines of *doc* pointing at the first step, outside code, logs and checkboxes (a box is a task,
     ticked or not: DOC053's and the task rules'), and in finished work (*archived* not None) outside
     the handoff sections the handoff path reports."""
-    boxes = {n for item in doc.items for n in range(item.line, item.end_line + 1)}
+    boxes = {n for item in doc.items for n in item.lines}
     for number in doc.lines_containing(("start", "begin", "kick", "commence", "착수")):
         if number in doc.code_lines or number in boxes or not _KICKOFF_RE.search(doc.line_text(number)):
             continue

@@ -92,7 +92,7 @@ class PastDateInFutureTense(Rule):
 
 def _past_promises(doc: Document, reference: dt.date) -> Iterator[tuple[int, dt.date, str]]:
     labelled = {ref.line for ref in doc.dates}
-    ticked = {n for item in doc.items if item.checked for n in range(item.line, item.end_line + 1)}
+    ticked = {n for item in doc.items if item.checked for n in item.lines}
     for number in _ahead_lines(doc):
         if number in doc.code_lines or number in labelled or number in ticked:
             continue

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.text import CODE_SPAN_RE, clip, count_of
+from rules.core.text import CODE_SPAN_RE, clip, more_such_lines
 from rules.story._common import quote
 from rules.story._fresh import core_docs, in_role_category, line_date, section_date
 
@@ -61,7 +61,7 @@ class RelativeTimeReference(Rule):
         if not places:
             return
         doc, line, text = places[0]
-        also = f" (and {count_of(len(places) - 1, 'more such line')})" if len(places) > 1 else ""
+        also = more_such_lines(len(places) - 1)
         message = (f"{quote(text)} dates something relative to when it was written{also}: once that moment has "
                    "passed, no reader can tell when it was.")
         finding = self.finding(task, doc, line, message, key="relative-time",

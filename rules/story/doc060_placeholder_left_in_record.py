@@ -9,10 +9,9 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.phases import ancestors, is_later_text
 from rules.core.rule import Rule, RuleContext
-from rules.core.state import finished
 from rules.core.story import core_documents, story
-from rules.core.text import CODE_SPAN_RE, clip, count_of
-from rules.story._common import finished_how, quote
+from rules.core.text import CODE_SPAN_RE, clip, more_such_lines
+from rules.story._common import begun_boxes, finished_as, quote
 from rules.story._fresh import in_role_category
 
 # A value not yet written: TBD / TBA, "XX%" or "X.X", "???", "[TODO]", "<fill in>". Upper-case TBD/XX
@@ -22,7 +21,6 @@ _PLACEHOLDER_RE = re.compile(
     r"|\[(?i:todo|tbd|fill in|to fill)\]|<(?i:todo|tbd|fill in|to fill)>)(?![\w/])"
 )
 _NEEDLES = ("tbd", "tba", "xx", "x.x", "???", "[todo]", "<todo>", "fill in", "to fill")
-_MIN_TICKED = 3  # boxes of the tasks file ticked: the work has begun and its records are being written
 
 
 class PlaceholderLeftInRecord(Rule):
@@ -56,23 +54,20 @@ class PlaceholderLeftInRecord(Rule):
     effort_minutes = 5
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        told = story(task)
-        done = finished(task) if not told.settled else None
-        if told.settled or done is not None:
-            how = f"the task is {finished_how(task, told) if told.settled else f'finished ({done.reason})'}"
+        if (done := finished_as(task, story(task))) is not None:
+            how = f"the task is {done}"
             places = [(doc, n) for doc in core_documents(task) for n in _placeholder_lines(doc, _outside_later(doc))]
         else:
-            tasks = task.tasks
-            ticked = [item for item in tasks.items if item.checked] if tasks is not None else []
-            if tasks is None or len(ticked) < _MIN_TICKED:
+            tasks, ticked = task.tasks, begun_boxes(task)
+            if tasks is None or not ticked:
                 return
             how = "its box is ticked"
-            lines = {n for item in ticked for n in range(item.line, item.end_line + 1)}
+            lines = {n for item in ticked for n in item.lines}
             places = [(tasks, n) for n in _placeholder_lines(tasks, lines.__contains__)]
         if not places:
             return
         doc, number = places[0]
-        also = f" (and {count_of(len(places) - 1, 'more such line')})" if len(places) > 1 else ""
+        also = more_such_lines(len(places) - 1)
         message = (f"{quote(doc.line_text(number))} still holds a placeholder where a result belongs{also}, "
                    f"but {how}.")
         finding = self.finding(task, doc, number, message, key="placeholder",

@@ -117,7 +117,7 @@ def _ticked_paths(task: TaskDocs) -> list[tuple[str, int]]:
     tasks = task.tasks
     if tasks is None:
         return []
-    ticked = {n for item in tasks.items if item.checked for n in range(item.line, item.end_line + 1)}
+    ticked = {n for item in tasks.items if item.checked for n in item.lines}
     return [(m.text.rstrip("/"), m.line) for m in mentions(tasks) if m.line in ticked and not m.bare]
 
 

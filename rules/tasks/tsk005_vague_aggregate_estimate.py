@@ -65,7 +65,7 @@ class VagueAggregateEstimate(Rule):
         headings = heading_lines(doc)
         if phase_timed(task) or any(estimate.line in headings for estimate in estimates):
             return  # estimated per phase: a phase's duration covers its tasks, the others are TSK004's count
-        in_items = {n for item in doc.items for n in range(item.line, item.end_line + 1)}
+        in_items = {n for item in doc.items for n in item.lines}
         if any(estimate.line in in_items for estimate in estimates):
             return  # some tasks carry their own estimate (TSK004 weighs how many)
         first = estimates[0]
