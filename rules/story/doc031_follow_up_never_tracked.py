@@ -8,7 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, TaskDocs
 from rules.core.phases import quoted_some, short
 from rules.core.rule import Rule, RuleContext
-from rules.story._follow_ups import follow_up_sections, follow_ups, is_tracked, known_gaps, word_stems
+from rules.story._follow_ups import POINTER_RE, follow_up_sections, follow_ups, is_tracked, known_gaps, word_stems
 
 _MAX_SECTIONS = 10  # per file: with 50 items each, matching against the task list stays linear
 
@@ -25,7 +25,8 @@ class FollowUpNeverTracked(Rule):
     done or struck through, and checkboxes, are left alone. In an archived task, list items anywhere
     in the plan or context that say a known gap remains (``shown as raw ids for now``, ``an existing
     limitation``, ``not yet handled``, ``workaround``) count too, unless they point to an issue or
-    ticket.
+    ticket. In a folder with no tasks file, the listed items are tracked nowhere unless they point to
+    an issue, a ticket, a link or a backlog.
 
     Why: a question nobody owns is never answered, and a follow-up outside the task list is
     forgotten when the folder is archived. The next session cannot tell whether it was dropped
@@ -52,8 +53,11 @@ class FollowUpNeverTracked(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         tasks = task.tasks
-        if tasks is None or not tasks.items:
-            return  # no task list to compare with is another rule's finding
+        if tasks is None:
+            yield from self._no_task_list(task)
+            return
+        if not tasks.items:
+            return  # a tasks file without checkboxes is TSK001's finding
         for doc in (task.plan, task.context):
             if doc is None:
                 continue
@@ -76,6 +80,22 @@ class FollowUpNeverTracked(Rule):
                     related=[(doc, i.line) for i in untracked],
                 )
 
+
+    def _no_task_list(self, task: TaskDocs) -> Iterator[Finding]:
+        """Follow-ups of a folder with no tasks file: tracked nowhere unless they point to an issue,
+        a ticket or a backlog."""
+        for doc in (task.plan, task.context):
+            for section in follow_up_sections(doc)[:_MAX_SECTIONS] if doc is not None else ():
+                untracked = [i for i in follow_ups(doc, section) if not POINTER_RE.search(i.text)]
+                if untracked:
+                    count = f"{len(untracked)} items" if len(untracked) > 1 else "An item"
+                    yield self.finding(
+                        task, doc, untracked[0].line,
+                        f"{count} under {short(section.title, 40)!r} are tracked nowhere: the folder has no tasks "
+                        f"file and they point to no issue or backlog: {quoted_some([i.text for i in untracked], 50)}.",
+                        key=section.key, effort_minutes=min(30, 5 * len(untracked) + 5),
+                        related=[(doc, i.line) for i in untracked],
+                    )
 
     def _gaps(self, task: TaskDocs, doc: Document, tasks: Document, sections: list[Section]) -> Iterator[Finding]:
         """Known gaps an archived task leaves behind in its notes ("raw ids for now") with no task."""
