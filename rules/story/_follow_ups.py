@@ -28,6 +28,9 @@ _SETTLED_RE = re.compile(
 GAP_RE = re.compile(
     r"(?i)\bfor now\b|\b(?:known|existing|current) (?:limitation|gap|issue|bug)s?\b"
     r"|\bnot (?:yet )?(?:fixed|addressed|handled|supported)\b|\bworkaround\b|\btech(?:nical)? debt\b"
+    # work handed to another task that the line does not name: "(separate issue)", "— отдельная задача"
+    r"|\b(?:separate|another|its own|dedicated|future) (?:task|ticket|pr|pull request|issue)s?\b|\bnext iterations?\b"
+    r"|отдельн\w* задач|próxim\w* iteraci|별도 (?:작업|태스크|과제)|후속 (?:작업|태스크)|后续任务|单独的?任务|別タスク"
 )
 # Where the work went: a link, an issue or ticket number, or words that say where it is tracked.
 POINTER_RE = re.compile(

@@ -8,6 +8,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, TaskDocs
 from rules.core.phases import quoted_some, short
 from rules.core.rule import Rule, RuleContext
+from rules.core.state import finished
 from rules.story._follow_ups import POINTER_RE, follow_up_sections, follow_ups, is_tracked, known_gaps, word_stems
 
 _MAX_SECTIONS = 10  # per file: with 50 items each, matching against the task list stays linear
@@ -24,9 +25,10 @@ class FollowUpNeverTracked(Rule):
     its meaningful words (at most three are needed). Items marked answered, resolved, decided,
     done or struck through, and checkboxes, are left alone. In an archived task, list items anywhere
     in the plan or context that say a known gap remains (``shown as raw ids for now``, ``an existing
-    limitation``, ``not yet handled``, ``workaround``) count too, unless they point to an issue or
-    ticket. In a folder with no tasks file, the listed items are tracked nowhere unless they point to
-    an issue, a ticket, a link or a backlog.
+    limitation``, ``not yet handled``, ``workaround``, work handed to ``a separate task`` or the
+    ``next iteration``) count too, and so they do once every box of the work is ticked or it is
+    declared done, unless they point to an issue or ticket. In a folder with no tasks file, the
+    listed items are tracked nowhere unless they point to an issue, a ticket, a link or a backlog.
 
     Why: a question nobody owns is never answered, and a follow-up outside the task list is
     forgotten when the folder is archived. The next session cannot tell whether it was dropped
@@ -62,7 +64,7 @@ class FollowUpNeverTracked(Rule):
             if doc is None:
                 continue
             sections = follow_up_sections(doc)
-            if task.archived:
+            if task.archived or finished(task) is not None:
                 yield from self._gaps(task, doc, tasks, sections)
             for section in sections[:_MAX_SECTIONS]:
                 found = follow_ups(doc, section)
@@ -98,7 +100,8 @@ class FollowUpNeverTracked(Rule):
                     )
 
     def _gaps(self, task: TaskDocs, doc: Document, tasks: Document, sections: list[Section]) -> Iterator[Finding]:
-        """Known gaps an archived task leaves behind in its notes ("raw ids for now") with no task."""
+        """Known gaps an archived or finished task leaves behind in its notes ("raw ids for now",
+        "a separate task") with no task."""
         found = known_gaps(doc, sections)
         untracked = [i for i in found if not is_tracked(i, tasks.lower, tasks.derive(_item_stems))] if found else []
         if untracked:
@@ -106,7 +109,8 @@ class FollowUpNeverTracked(Rule):
             count = f"{len(untracked)} known gaps are" if len(untracked) > 1 else "A known gap is"
             yield self.finding(
                 task, doc, untracked[0].line,
-                f"{count} left behind in the archived task with no task or issue: {shown}.",
+                f"{count} left behind in the {'archived' if task.archived else 'finished'} task with no task "
+                f"or issue: {shown}.",
                 key="known-gaps", severity=Severity.LOW, effort_minutes=min(30, 5 * len(untracked) + 5),
                 related=[(doc, i.line) for i in untracked],
             )
