@@ -55,49 +55,31 @@ class FollowUpNeverTracked(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         tasks = task.tasks
-        if tasks is None:
-            yield from self._no_task_list(task)
-            return
-        if not tasks.items:
+        if tasks is not None and not tasks.items:
             return  # a tasks file without checkboxes is TSK001's finding
         for doc in (task.plan, task.context):
             if doc is None:
                 continue
             sections = follow_up_sections(doc)
-            if task.archived or finished(task) is not None:
+            if tasks is not None and (task.archived or finished(task) is not None):
                 yield from self._gaps(task, doc, tasks, sections)
             for section in sections[:_MAX_SECTIONS]:
                 found = follow_ups(doc, section)
-                task_stems = tasks.derive(_item_stems) if found else []  # the tasks' words only when needed
-                untracked = [i for i in found if not is_tracked(i, tasks.lower, task_stems)]
+                if tasks is None:  # no task list: tracked nowhere unless the item says where it went
+                    untracked = [i for i in found if not POINTER_RE.search(i.text)]
+                else:
+                    task_stems = tasks.derive(_item_stems) if found else []  # the tasks' words only when needed
+                    untracked = [i for i in found if not is_tracked(i, tasks.lower, task_stems)]
                 if not untracked:
                     continue
-                shown = quoted_some([i.text for i in untracked], 50)
                 count = f"{len(untracked)} items" if len(untracked) > 1 else "An item"
                 yield self.finding(
                     task, doc, untracked[0].line,
-                    f"{count} under {short(section.title, 40)!r} never became a task in {tasks.name}: "
-                    f"{shown}.",
+                    f"{count} under {short(section.title, 40)!r} {_fate(tasks, len(untracked) > 1)}: "
+                    f"{quoted_some([i.text for i in untracked], 50)}.",
                     key=section.key, effort_minutes=min(30, 5 * len(untracked) + 5),
                     related=[(doc, i.line) for i in untracked],
                 )
-
-
-    def _no_task_list(self, task: TaskDocs) -> Iterator[Finding]:
-        """Follow-ups of a folder with no tasks file: tracked nowhere unless they point to an issue,
-        a ticket or a backlog."""
-        for doc in (task.plan, task.context):
-            for section in follow_up_sections(doc)[:_MAX_SECTIONS] if doc is not None else ():
-                untracked = [i for i in follow_ups(doc, section) if not POINTER_RE.search(i.text)]
-                if untracked:
-                    count = f"{len(untracked)} items" if len(untracked) > 1 else "An item"
-                    yield self.finding(
-                        task, doc, untracked[0].line,
-                        f"{count} under {short(section.title, 40)!r} are tracked nowhere: the folder has no tasks "
-                        f"file and they point to no issue or backlog: {quoted_some([i.text for i in untracked], 50)}.",
-                        key=section.key, effort_minutes=min(30, 5 * len(untracked) + 5),
-                        related=[(doc, i.line) for i in untracked],
-                    )
 
     def _gaps(self, task: TaskDocs, doc: Document, tasks: Document, sections: list[Section]) -> Iterator[Finding]:
         """Known gaps an archived or finished task leaves behind in its notes ("raw ids for now",
@@ -114,6 +96,13 @@ class FollowUpNeverTracked(Rule):
                 key="known-gaps", severity=Severity.LOW, effort_minutes=min(30, 5 * len(untracked) + 5),
                 related=[(doc, i.line) for i in untracked],
             )
+
+
+def _fate(tasks: Document | None, many: bool) -> str:
+    if tasks is not None:
+        return f"never became a task in {tasks.name}"
+    return (f"{'are' if many else 'is'} tracked nowhere: the folder has no tasks file and "
+            f"{'they point' if many else 'it points'} to no issue or backlog")
 
 
 def _item_stems(doc: Document) -> list[frozenset[str]]:
