@@ -31,7 +31,8 @@ class DocVolumeOutOfProportion(Rule):
     "overall" or "estimated time/effort", the high end of a range; not a phase's or a session's
     total, nor time already spent or still left: ``stated_total`` in rules/core/size.py); a folder
     that states no total is not reported. The volume is every Markdown line of the folder; the
-    finding goes to the largest file, in its category.
+    finding goes to the largest file, in its category, with the line that sizes the work as its
+    related location.
 
     Why: documents are read again at every session. Hundreds of lines for an hour's work cost more
     to read and keep true than the work itself, and the facts that matter drown in them.
@@ -62,7 +63,7 @@ class DocVolumeOutOfProportion(Rule):
         stated = stated_total(task)
         if not docs or stated is None or stated[1].minutes_high <= 0 or lines < self.options.min_lines:
             return
-        total = stated[1]
+        source, total = stated
         hours = total.minutes_high / 60
         ratio = lines / hours
         if ratio <= self.options.max_lines_per_hour:
@@ -71,4 +72,6 @@ class DocVolumeOutOfProportion(Rule):
                    f"{total.text!r} ({hours:g} h): {ratio:.0f} lines per hour of work "
                    f"(more than {self.options.max_lines_per_hour}).")
         largest = max(docs, key=lambda doc: doc.line_count)
-        yield in_role_category(self.finding(task, largest, anchor_line(largest), message, key="volume"), largest)
+        finding = self.finding(task, largest, anchor_line(largest), message, key="volume",
+                               related=[(source, total.line)])  # where the docs size the work
+        yield in_role_category(finding, largest)
