@@ -172,6 +172,14 @@ class CheckItem:
         return range(self.line, self.end_line + 1)
 
 
+# The role a supporting file's name gives it (Document.acting_role), by the words of its name.
+_ACTING_ROLE_RE: tuple[tuple[Role, re.Pattern[str]], ...] = (
+    (Role.PLAN, re.compile(r"(?<![a-z])(?:plan|proposal|prompt|roadmap)(?![a-z])")),
+    (Role.CONTEXT, re.compile(r"(?<![a-z])(?:handoff|hand-off|reference|notes|session)(?![a-z])")),
+    (Role.TASKS, re.compile(r"(?<![a-z])(?:checklist|todo|sprint)(?![a-z])")),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """One parsed planning file."""
@@ -210,6 +218,17 @@ class Document:
             if section.parent is not None:
                 children[section.parent].append(index)
         object.__setattr__(self, "child_sections", tuple(map(tuple, children)))
+
+    @property
+    def acting_role(self) -> Role:
+        """The role this file's findings are scored under: its own, or for a supporting file the role
+        its name gives it (``master-plan.md`` beside the plan, ``action-prompt.md``: plan;
+        ``HANDOFF.md``, ``QUICK_REFERENCE.md``, ``session-notes.md``: context; ``SPRINT_1.md``,
+        ``CHECKLIST-old.md``: tasks); a file whose name says none keeps the folder's (structure)."""
+        if self.role is not Role.EXTRA:
+            return self.role
+        name = self.path.rsplit("/", 1)[-1].lower()
+        return next((role for role, pattern in _ACTING_ROLE_RE if pattern.search(name)), Role.EXTRA)
 
     def derive(self, compute: Callable[[Document], T]) -> T:
         """``compute(self)``, computed once per document and shared by every rule that asks.

@@ -15,7 +15,7 @@ MAX_PER_FILE = 20  # findings of one rule in one file: past that, a reader has t
 
 def in_role_category(finding: Finding, doc: Document) -> Finding:
     """*finding* reported under the category of the file it is in (a stale plan line is a plan problem)."""
-    return finding.in_role_category(doc.role)
+    return finding.in_role_category(doc.acting_role)
 
 
 def core_docs(task: TaskDocs) -> tuple[Document, ...]:

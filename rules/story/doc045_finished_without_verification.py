@@ -55,4 +55,4 @@ class FinishedWithoutVerification(Rule):
             "change was tested or checked.",
             key="no-verification",
         )
-        yield finding.in_role_category(doc.role)
+        yield finding.in_role_category(doc.acting_role)

@@ -108,7 +108,7 @@ class BrokenPathReference(Rule):
                 if broken is not None:
                     text, fix = broken
                     finding = self.finding(task, doc, mention.line, text, key=mention.text, fix=fix)
-                    yield finding.in_role_category(doc.role)  # a broken reference is that document's problem
+                    yield finding.in_role_category(doc.acting_role)  # a broken reference is that document's problem
 
     def merge(self, findings: Sequence[Finding]) -> Finding:
         return merge_references(self, findings, "path")

@@ -64,7 +64,7 @@ class PersonalHomePath(Rule):
             also = more_places([(d, n) for d, n, _ in personal[1:]])
             message = f"{text!r} is a path in one person's home folder{also}; no other reader or machine can open it."
             finding = self.finding(task, doc, line, message, key=text, related=[(d, n) for d, n, _ in personal[1:]])
-            yield finding.in_role_category(doc.role)
+            yield finding.in_role_category(doc.acting_role)
         if root := [p for p in places if p[2].startswith(_ROOT_HOME)]:
             doc, line, text = root[0]
             also = more_places([(d, n) for d, n, _ in root[1:]])

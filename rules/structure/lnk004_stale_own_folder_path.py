@@ -75,7 +75,7 @@ class StaleOwnFolderPath(Rule):
                    "the old path leads nowhere.")
         finding = self.finding(task, doc, line, message, key=old, related=[(d, n) for d, n, _ in places[1:]],
                                fix=f"Replace {old!r} with {task.path!r}, or use paths relative to the folder.")
-        yield finding.in_role_category(doc.role)
+        yield finding.in_role_category(doc.acting_role)
 
 
 # A folder a task is moved to when it ends: an active task naming one tells where it will go.

@@ -95,7 +95,7 @@ class ExistingFileMarkedToCreate(Rule):
         if boxes and task.tasks is not None:
             related += [(task.tasks, b) for b in boxes[:5]]
         finding = self.finding(task, doc, line, message, key="to-create", related=related)
-        yield finding.in_role_category(doc.role)
+        yield finding.in_role_category(doc.acting_role)
 
 
 _CREATE_STEP_RE = re.compile(r"(?i)\bcreat(?:e|ing)\b")
