@@ -61,6 +61,7 @@ from rules.story.doc057_checked_only_by_hand import CheckedOnlyByHand
 from rules.story.doc058_last_updated_behind_own_log import LastUpdatedBehindOwnLog
 from rules.story.doc059_relative_time_reference import RelativeTimeReference
 from rules.story.doc060_placeholder_left_in_record import PlaceholderLeftInRecord
+from rules.story.doc061_unfilled_template_section import UnfilledTemplateSection
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -116,4 +117,5 @@ RULES: tuple[type[Rule], ...] = (
     LastUpdatedBehindOwnLog,
     RelativeTimeReference,
     PlaceholderLeftInRecord,
+    UnfilledTemplateSection,
 )
