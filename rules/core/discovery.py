@@ -416,10 +416,12 @@ def _fallback_role(path: str) -> Role | None:
 
 
 def _preference(path: str, task_name: str) -> int:
-    """When two files claim one role, prefer the one named after the task, then kebab-case."""
+    """When two files claim one role, prefer the one named after the task (or a prefix of its name),
+    then the one named for the role alone (``tasks.md`` before ``next-task.md``, ``plan.md`` before
+    ``master-plan.md``), then the rest."""
     _role, stem = role_of(path)
     if stem == task_name.lower():
         return 0
     if stem and task_name.lower().startswith(stem):
         return 1
-    return 2
+    return 2 if not stem else 3

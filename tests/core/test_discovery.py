@@ -90,6 +90,18 @@ def test_second_file_for_a_role_is_a_duplicate_and_the_task_named_one_wins() -> 
     assert task.duplicates == ((Role.PLAN, "dev/active/auth/PLAN.md"),)
 
 
+def test_a_file_named_for_the_role_alone_wins_over_one_with_another_prefix() -> None:
+    files = {"dev/active/fix-login/next-task.md": b"# resume here", "dev/active/fix-login/tasks.md": b"- [ ] a",
+             "dev/active/fix-login/master-plan.md": b"# old plan", "dev/active/fix-login/plan.md": b"# plan"}
+
+    task = discover(Snapshot(files))[0]
+
+    assert task.tasks is not None and task.tasks.path == "dev/active/fix-login/tasks.md"
+    assert task.plan is not None and task.plan.path == "dev/active/fix-login/plan.md"
+    assert set(task.duplicates) == {(Role.TASKS, "dev/active/fix-login/next-task.md"),
+                                    (Role.PLAN, "dev/active/fix-login/master-plan.md")}
+
+
 def test_unreadable_and_oversized_files_are_recorded() -> None:
     files = {"dev/active/auth/auth-plan.md": b"x" * 2048, "dev/active/auth/auth-tasks.md": b"\x00\x01"}
     snapshot = Snapshot(files, unreadable={"dev/active/auth/auth-context.md": "symlink points outside"})
