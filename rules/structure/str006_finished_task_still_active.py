@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
@@ -13,12 +14,21 @@ from rules.core.text import count_of, strip_comments_to_end
 from rules.core.vocabulary import ARCHIVE_FOLDER_NAMES
 
 _SETTLED = frozenset({Status.COMPLETE, Status.OPTIONAL})
+# The team saying the folder may leave dev/active now: "can be archived", "ready to archive",
+# "아카이브 가능", "可以归档", "アーカイブ可能" (not a box to do it: "- [ ] Move this folder to dev/archive").
+_ARCHIVABLE_RE = re.compile(
+    r"(?i)\b(?:can|could|should|may) (?:now )?be archived\b|\bready (?:to (?:be )?archive[d]?|for archiv(?:e|al|ing))\b"
+    r"|아카이브 가능|아카이브해도 (?:된다|됨|좋)|可以?归档|アーカイブ可能"
+)
+_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[ xX]\]")
 
 
 class FinishedTaskStillActive(Rule):
     """Every task is done (all boxes checked, or the tasks file says 100% / complete), or a file
     says in so many words that the work is finished (``Status: ✅ COMPLETED and deployed`` at the
-    top of the plan, context, tasks or a handoff note), yet the task is still under ``dev/active``.
+    top of the plan, context, tasks or a handoff note), or that the folder can be archived now ("This
+    project can be archived", ``아카이브 가능``) while no box of work is open, yet the task is still
+    under ``dev/active``.
 
     Why: ``dev/active`` is the list of work in flight. A finished task left there makes the list
     lie, and agents resuming "active" work reread a closed task. Archiving keeps it available as
@@ -73,13 +83,28 @@ def _evidence(task: TaskDocs) -> tuple[Document | None, int, str]:
     told = story(task)
     said, where = told.evidence, told.evidence_doc
     if told.state is not TaskState.DECLARED_DONE or said is None or where is None:
-        return None, 0, ""
+        return _archivable(task)
     if any((s := overall(d)) is not None and s.state is not State.DONE for d in core_documents(task)):
         return None, 0, ""  # the files disagree: DOC001's finding, not this one
     open_boxes = len(open_work(doc)) if doc else 0
     boxes, verb = count_of(open_boxes, "box", "boxes"), "is" if open_boxes == 1 else "are"
     remains = f", though {boxes} in {doc.name!r} {verb} open" if doc and open_boxes else ""
     return where, said.line, f"{where.name!r} says {_quote(said.words)}{remains}"
+
+
+def _archivable(task: TaskDocs) -> tuple[Document | None, int, str]:
+    """A line of the plan, context or tasks saying the folder can be archived now ("This project can
+    be archived", "Ready to archive", ``아카이브 가능``), outside code and checkboxes, when no box of
+    work is open: the team's own verdict that the work is over."""
+    docs = core_documents(task)
+    if any(open_work(doc) for doc in docs):
+        return None, 0, ""
+    for doc in docs:
+        for line in doc.lines_containing(("archiv", "아카이브", "归档", "アーカイブ")):
+            text = doc.line_text(line)
+            if line not in doc.code_lines and not _BOX_RE.match(text) and (found := _ARCHIVABLE_RE.search(text)):
+                return doc, line, f"{doc.name!r} says the folder {_quote(found.group(0))}"
+    return None, 0, ""
 
 
 def _finished(doc: Document) -> tuple[int, str]:
