@@ -37,6 +37,10 @@ GAP_RE = re.compile(
     r"|\b(?:separate|another|its own|dedicated|future) (?:task|ticket|pr|pull request|issue)s?\b|\bnext iterations?\b"
     r"|отдельн\w* задач|próxim\w* iteraci|별도 (?:작업|태스크|과제)|후속 (?:작업|태스크)|后续任务|单独的?任务|別タスク"
 )
+# Words every GAP_RE match holds (folded): the lines worth the regex, found by a few C-speed searches.
+_GAP_NEEDLES = ("for now", "known ", "existing ", "current ", "not ", "workaround", " debt", "separate ",
+                "another ", "its own ", "dedicated ", "future ", "next iteration", "отдельн", "próxim", "별도 ",
+                "후속 ", "任务", "別タスク")
 # Where the work went: a link, an issue or ticket number, or words that say where it is tracked.
 POINTER_RE = re.compile(
     r"\]\(|https?://|(?<![\w&])#\d+\b|\b[A-Z][A-Z0-9]{1,15}-\d+\b"
@@ -108,7 +112,8 @@ def known_gaps(doc: Document, skip: list[Section]) -> list[FollowUp]:
     neither settled nor pointing to where the work went."""
     found: list[FollowUp] = []
     skipped = {s.line for s in skip}
-    for number, line in enumerate(doc.lines, start=1):
+    for number in doc.lines_containing(_GAP_NEEDLES):
+        line = doc.line_text(number)
         if GAP_RE.search(line[:_MAX_GAP_CHARS]) is None:
             continue
         match = _ITEM_RE.match(line)
