@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from rules.core.finding import Finding
-from rules.core.model import LAST_UPDATED_LABELS, DateRef, Document, Section, TaskDocs
+from rules.core.model import LAST_UPDATED_LABELS, Document, Section, TaskDocs
 from rules.core.sections import LOG_RE
 
 MAX_PER_FILE = 20  # findings of one rule in one file: past that, a reader has the pattern and the file a rewrite
@@ -22,9 +22,9 @@ def core_docs(task: TaskDocs) -> tuple[Document, ...]:
     return tuple(d for d in (task.plan, task.context, task.tasks) if d is not None)
 
 
-def stamps(doc: Document) -> list[DateRef]:
-    """The dated ``Last Updated`` stamps of *doc*, outside code, in line order."""
-    return [ref for ref in doc.dates
+def stamps(doc: Document) -> list[tuple[dt.date, int]]:
+    """(date, line) of the dated ``Last Updated`` stamps of *doc*, outside code, in line order."""
+    return [(ref.date, ref.line) for ref in doc.dates
             if ref.label in LAST_UPDATED_LABELS and ref.date is not None and ref.line not in doc.code_lines]
 
 

@@ -41,7 +41,7 @@ class ConflictingLastUpdatedStamps(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         for doc in core_docs(task):
-            dated = [(ref.date, ref.line) for ref in stamps(doc)]
+            dated = stamps(doc)
             if len({date for date, _line in dated}) < 2:
                 continue
             (old, old_line), (new, new_line) = min(dated), max(dated, key=lambda stamp: (stamp[0], -stamp[1]))

@@ -63,15 +63,15 @@ class LastUpdatedBehindOwnLog(Rule):
             found = stamps(doc)
             if not found:
                 continue
-            stamp = max(found, key=lambda ref: (ref.date, -ref.line))
+            stamped, stamp_line = max(found, key=lambda stamp: (stamp[0], -stamp[1]))
             entries = [(day, section.line, section.title) for index, section in enumerate(doc.sections)
                        for _offset, day, raw in dates_in(section.title)
-                       if is_day(raw) and stamp.date < day <= ctx.today and not _scheduled(doc, index)]
+                       if is_day(raw) and stamped < day <= ctx.today and not _scheduled(doc, index)]
             if not entries:
                 continue
             day, line, title = max(entries, key=lambda entry: (entry[0], -entry[1]))
-            message = (f"{doc.name} says it was last updated {stamp.date.isoformat()} (line {stamp.line}), but it "
+            message = (f"{doc.name} says it was last updated {stamped.isoformat()} (line {stamp_line}), but it "
                        f"records {quote(title)} at line {line}, dated {day.isoformat()}, "
-                       f"{days((day - stamp.date).days)} later.")
-            finding = self.finding(task, doc, stamp.line, message, key="stamp", related=[(doc, line)])
+                       f"{days((day - stamped).days)} later.")
+            finding = self.finding(task, doc, stamp_line, message, key="stamp", related=[(doc, line)])
             yield in_role_category(finding, doc)
