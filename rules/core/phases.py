@@ -162,7 +162,13 @@ def is_open_task(doc: Document, item: CheckItem) -> bool:
 
 def in_later_section(doc: Document, item: CheckItem) -> bool:
     """The item stands under a heading titled as later, optional or out-of-scope work."""
-    return item.section in doc.derive(_later_sections)
+    return in_later_section_at(doc, item.section)
+
+
+def in_later_section_at(doc: Document, index: int | None) -> bool:
+    """The section at *index* is titled as later, optional or out-of-scope work ("Future
+    Enhancements", "Backlog"), or stands under such a heading."""
+    return index is not None and index in doc.derive(_later_sections)
 
 
 def _later_sections(doc: Document) -> frozenset[int]:

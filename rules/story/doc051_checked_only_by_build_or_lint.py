@@ -73,29 +73,29 @@ class CheckedOnlyByBuildOrLint(Rule):
     effort_minutes = 15
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        found = next(self._folder_checks(task), None) or self._ticked_checks(task)
+        found = self._folder_checks(task) or self._ticked_checks(task)
         if found is not None:
             yield found
 
-    def _folder_checks(self, task: TaskDocs) -> Iterator[Finding]:
+    def _folder_checks(self, task: TaskDocs) -> Finding | None:
         """A finished change whose every recorded check, in any file, is a build or analysis."""
         if not finished(task) or change_record(task) is None:
-            return
+            return None
         checks = []
         for doc in task.documents:
             for number, line in _check_lines(doc):
                 if not _STATIC_RE.search(line) or _BEHAVIOUR_RE.search(line):
-                    return  # a check of the behaviour, or one that is not a build or lint: tested
+                    return None  # a check of the behaviour, or one that is not a build or lint: tested
                 checks.append((doc, number, line))
         if not checks:
-            return
+            return None
         doc, number, line = next((c for c in checks if c[0] is task.tasks), checks[0])
         message = (f"The task is finished, but the only checks its files record are a build or static analysis "
                    f"({quote(line.strip(' -#*'), 60)} at line {number}); nothing says the changed behaviour was "
                    "tested or tried.")
         finding = self.finding(task, doc, number, message, key="static-checks-only",
                                related=[(d, n) for d, n, _line in checks if (d, n) != (doc, number)][:10])
-        yield in_role_category(finding, doc)
+        return in_role_category(finding, doc)
 
     def _ticked_checks(self, task: TaskDocs) -> Finding | None:
         """Sections of the tasks file closed by a ticked build or analysis box, none by a ticked

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
-from rules.core.phases import ancestors, is_later_text
+from rules.core.phases import in_later_section_at
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import core_documents, story
 from rules.core.text import CODE_SPAN_RE, clip, more_such_lines
@@ -77,10 +77,7 @@ class PlaceholderLeftInRecord(Rule):
 
 def _outside_later(doc: Document) -> Callable[[int], bool]:
     """Lines not under a heading for later work ("Future Enhancements", "Backlog")."""
-    def keep(number: int) -> bool:
-        section = doc.section_index(number)
-        return section is None or not any(is_later_text(s.title) for s in ancestors(doc, section))
-    return keep
+    return lambda number: not in_later_section_at(doc, doc.section_index(number))
 
 
 def _placeholder_lines(doc: Document, keep: Callable[[int], bool]) -> Iterator[int]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, TaskDocs
-from rules.core.phases import ancestors, is_later_text, quoted_some
+from rules.core.phases import in_later_section_at, quoted_some
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import strip_comments
 from rules.story._fresh import in_role_category
@@ -97,8 +97,8 @@ def _unfilled(doc: Document) -> Iterator[tuple[Section, int]]:
         body = [n for n in range(section.line + 1, end + 1) if _content(doc.line_text(n))]
         if not body or len(body) > _MAX_BODY_LINES or any(n in doc.code_lines for n in body):
             continue
-        if all(_PLACEHOLDER_LINE_RE.match(strip_comments(doc.line_text(n))) for n in body) and not any(
-                is_later_text(s.title) for s in ancestors(doc, index)):
+        if all(_PLACEHOLDER_LINE_RE.match(strip_comments(doc.line_text(n))) for n in body) \
+                and not in_later_section_at(doc, index):
             yield section, body[0]
 
 

@@ -20,7 +20,6 @@ _ARCHIVABLE_RE = re.compile(
     r"(?i)\b(?:can|could|should|may) (?:now )?be archived\b|\bready (?:to (?:be )?archive[d]?|for archiv(?:e|al|ing))\b"
     r"|아카이브 가능|아카이브해도 (?:된다|됨|좋)|可以?归档|アーカイブ可能"
 )
-_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[ xX]\]")
 
 
 class FinishedTaskStillActive(Rule):
@@ -100,9 +99,11 @@ def _archivable(task: TaskDocs) -> tuple[Document | None, int, str]:
     if any(open_work(doc) for doc in docs):
         return None, 0, ""
     for doc in docs:
+        boxes = {item.line for item in doc.items}
         for line in doc.lines_containing(("archiv", "아카이브", "归档", "アーカイブ")):
-            text = doc.line_text(line)
-            if line not in doc.code_lines and not _BOX_RE.match(text) and (found := _ARCHIVABLE_RE.search(text)):
+            if line in doc.code_lines or line in boxes:
+                continue
+            if found := _ARCHIVABLE_RE.search(doc.line_text(line)):
                 return doc, line, f"{doc.name!r} says the folder {_quote(found.group(0))}"
     return None, 0, ""
 
