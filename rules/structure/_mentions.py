@@ -162,6 +162,10 @@ def prospective(doc: Document, line: int) -> bool:
     return index is not None and section_cues[index]
 
 
+def open_box(doc: Document, line: int) -> bool:
+    return _OPEN_BOX_RE.match(doc.lines[line - 1]) is not None
+
+
 def records_existing(doc: Document, line: int) -> bool:
     """Whether *line* records its files as existing: a ticked box that made or changed them (not one
     that removed them), or a line or table row, not an open box, saying they are modified ("Modify",

@@ -6,13 +6,15 @@ from collections.abc import Iterator, Sequence
 
 from rules.core.discovery import role_of
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
-from rules.core.model import Role, TaskDocs
+from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.state import finished
 from rules.structure._mentions import (
     Mention,
     elsewhere,
     is_document,
     mentions,
+    open_box,
     prospective,
     records_existing,
     under_key_files,
@@ -50,7 +52,10 @@ class BrokenPathReference(Rule):
     ``docs/archive/X.md``, is gone);
     lines about files still to come (an open checkbox, a creation word such as "create", "add",
     "new", "will", "rename" in the line, in the line that introduces its list or table, or in a
-    heading above it, or a section still open; a ticked checkbox counts as done); paths whose
+    heading above it, or a section still open; a ticked checkbox counts as done), except, once the
+    work is finished, a context or tasks line (not an open box) that made a file which has moved
+    since (``| src/x.py | **New** |`` while ``x.py`` is now at exactly one other place): that line
+    is the record of where the file was made; paths whose
     first folder is nowhere in the tree (about
     another repository); ``plan.md``, ``context.md``, ``tasks.md`` (the generic names of a task's
     own files); the task's own plan, context or tasks file when the task has none (STR001-STR003
@@ -90,6 +95,7 @@ class BrokenPathReference(Rule):
         if not ctx.has_tree:
             return  # an archived task too: its references are what a reader of the record follows
         tree = Tree(ctx)
+        done = finished(task) is not None
         for doc in task.documents:
             folder = folder_of(doc.path)
             seen: set[str] = set()
@@ -98,7 +104,9 @@ class BrokenPathReference(Rule):
                     continue
                 recorded = records_existing(doc, mention.line)
                 if not recorded and prospective(doc, mention.line):
-                    continue  # a file still to come here may be cited as existing further down
+                    if not (done and _made_and_moved(doc, mention, tree)):
+                        continue  # a file still to come here may be cited as existing further down
+                    recorded = True
                 recorded = recorded or under_key_files(doc, mention.line)
                 planned = doc.role is Role.PLAN and not mention.text.startswith("../") and not recorded
                 if planned and not _moved_document(mention, tree):
@@ -162,6 +170,14 @@ def _moved_document(mention: Mention, tree: Tree) -> bool:
     """A Markdown document with a folder part whose name is now at exactly one other place."""
     name = mention.text.rsplit("/", 1)[-1]
     return not mention.bare and is_document(name) and tree.only_file_named(name) is not None
+
+
+def _made_and_moved(doc: Document, mention: Mention, tree: Tree) -> bool:
+    """Whether a creation line of finished work (``| src/x.py | **New** |``; not the plan, not an open
+    box) names a file that was made and has moved since: its name is now at exactly one other place."""
+    if doc.role is Role.PLAN or mention.bare or open_box(doc, mention.line):
+        return False
+    return tree.only_file_named(mention.text.rsplit("/", 1)[-1]) is not None
 
 
 def _missing_role(task: TaskDocs, name: str) -> bool:
