@@ -28,6 +28,25 @@ _MOMENT = re.compile(
 )
 
 
+# "38 section types", "212 nuisance parameters": a count of a two-word subject whose second word is a
+# plural. Not a figure written as approximate or open-ended ("~40 …", "20+ …"), nor a year.
+_COUNTED = re.compile(r"(?<![\w.$/:#~≈+-])(\d{1,4})(?![\d.,%+])[ \t]+([a-z][a-z-]{2,})[ \t]+([a-z][a-z-]+[a-rt-z]s)\b")
+_NOT_A_SUBJECT = frozenset({"and", "or", "with", "from", "to", "of", "in", "on", "at", "the", "for", "more", "less",
+                            "than", "out", "per", "each", "new", "other", "extra", "additional", "remaining",
+                            "open", "closed", "done", "left", "failing", "passing", "total", "times", "hours",
+                            "minutes", "days", "weeks", "months", "years", "files", "lines", "tests", "items",
+                            "tasks", "steps", "errors", "issues"})
+_CLOSE = 1.5  # two counts of one set differ by a few: far apart, they count different things
+
+
+@dataclass(frozen=True, slots=True)
+class _Count:
+    doc: Document
+    line: int
+    value: int
+    subject: str
+
+
 @dataclass(frozen=True, slots=True)
 class _Figure:
     doc: Document
@@ -37,13 +56,20 @@ class _Figure:
 
 
 class SameFigureDiffersAcrossFiles(Rule):
-    """Two files of the task give the same labelled figure different values.
+    """Two files of the task give the same labelled figure, or the same counted subject, different values.
 
     A labelled figure is a line that is a short label, a colon and one number with its unit:
     ``Remaining effort: 3-4 hours``, ``Endpoints: 12 endpoints``, ``Total tasks: 40 tasks``. Labels
     that name a moment or a slice (before, after, session, phase, actual, target, per…) are left out:
     those may differ by design. A label that a file repeats with different values is a log, and is
     left out too. Ranges that overlap agree; ``~``/``about`` figures may be off by 15%.
+
+    A counted subject is a count of two words ending in a plural, anywhere in prose: ``38 section
+    types`` in the plan, ``37 section types`` in the tasks. It is reported when the folder gives it
+    exactly two values, each file one, that are close (the larger at most 1.5 times the smaller:
+    counts far apart are of different sets, "3 section types" added to "37 section types"). Not a
+    count written as approximate or open-ended (``~40``, ``20+``), a year, a count of generic
+    things (files, tests, hours, "new …", "remaining …"), nor one in code.
 
     Why: a reader of one file plans with its figure. When another file of the same task says
     otherwise, one of them is stale, and nothing tells which.
@@ -74,10 +100,12 @@ class SameFigureDiffersAcrossFiles(Rule):
             for key, found in mine.items():
                 if len({(f.claim.value, f.claim.high) for f in found}) == 1:  # repeated with other values: a log
                     keyed.setdefault(key, []).append(found[0])
+        reported: set[tuple[str, int]] = set()
         for (label, _), found in keyed.items():
             first = found[0]
             for other in found[1:]:
                 if not _agree(first.claim, other.claim):
+                    reported |= {(first.doc.path, first.line), (other.doc.path, other.line)}
                     yield self.finding(
                         task, other.doc, other.line,
                         f"{other.doc.name} gives {label!r} as {_show(other.claim)}, but {first.doc.name}:"
@@ -85,6 +113,42 @@ class SameFigureDiffersAcrossFiles(Rule):
                         key=f"{label}:{first.doc.name}",
                     )
                     break
+        yield from self._counts(task, reported)
+
+    def _counts(self, task: TaskDocs, reported: set[tuple[str, int]]) -> Iterator[Finding]:
+        by_subject: dict[str, list[_Count]] = {}
+        for doc in task.documents:
+            mine: dict[str, list[_Count]] = {}
+            for count in _counted(doc):
+                mine.setdefault(count.subject, []).append(count)
+            for subject, found in mine.items():
+                if len({c.value for c in found}) == 1:  # one file counting it two ways is a log
+                    by_subject.setdefault(subject, []).append(found[0])
+        for subject, found in by_subject.items():
+            values = sorted({c.value for c in found})
+            if len(values) != 2 or values[1] > values[0] * _CLOSE:
+                continue
+            first = found[0]
+            other = next(c for c in found if c.value != first.value)
+            if {(first.doc.path, first.line), (other.doc.path, other.line)} & reported:
+                continue
+            yield self.finding(
+                task, other.doc, other.line,
+                f"{other.doc.name} counts {other.value} {subject!r}, but {first.doc.name}:{first.line} "
+                f"counts {first.value}.",
+                key=f"count:{subject}", related=[(first.doc, first.line)],
+            )
+
+
+def _counted(doc: Document) -> Iterator[_Count]:
+    for line in doc.lines_containing((), (_COUNTED,)):
+        if line in doc.code_lines:
+            continue
+        for match in _COUNTED.finditer(prose(doc.line_text(line)).lower()):
+            value, first = int(match.group(1)), match.group(2)
+            if first in _NOT_A_SUBJECT or 1900 <= value <= 2100:
+                continue
+            yield _Count(doc, line, value, f"{first} {match.group(3)}")
 
 
 def _figures(doc: Document) -> Iterator[_Figure]:
