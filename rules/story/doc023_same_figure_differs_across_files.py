@@ -30,7 +30,8 @@ _MOMENT = re.compile(
 
 # "38 section types", "212 nuisance parameters": a count of a two-word subject whose second word is a
 # plural. Not a figure written as approximate or open-ended ("~40 …", "20+ …"), nor a year.
-_COUNTED = re.compile(r"(?<![\w.$/:#~≈+-])(\d{1,4})(?![\d.,%+])[ \t]+([a-z][a-z-]{2,})[ \t]+([a-z][a-z-]+[a-rt-z]s)\b")
+_COUNTED = re.compile(r"([0-9]{1,4})(?![\d.,%+])[ \t]+([a-z][a-z-]{2,})[ \t]+([a-z][a-z-]+[a-rt-z]s)\b")
+_NOT_BEFORE_COUNT = frozenset(".$/:#~≈+-_")  # nor a letter or digit: "v2", "x86", "$40", "~40"
 _NOT_A_SUBJECT = frozenset({"and", "or", "with", "from", "to", "of", "in", "on", "at", "the", "for", "more", "less",
                             "than", "out", "per", "each", "new", "other", "extra", "additional", "remaining",
                             "open", "closed", "done", "left", "failing", "passing", "total", "times", "hours",
@@ -144,9 +145,11 @@ def _counted(doc: Document) -> Iterator[_Count]:
     for line in doc.lines_containing((), (_COUNTED,)):
         if line in doc.code_lines:
             continue
-        for match in _COUNTED.finditer(prose(doc.line_text(line)).lower()):
+        text = prose(doc.line_text(line)).lower()
+        for match in _COUNTED.finditer(text):
+            before = text[match.start() - 1] if match.start() else " "
             value, first = int(match.group(1)), match.group(2)
-            if first in _NOT_A_SUBJECT or 1900 <= value <= 2100:
+            if before.isalnum() or before in _NOT_BEFORE_COUNT or first in _NOT_A_SUBJECT or 1900 <= value <= 2100:
                 continue
             yield _Count(doc, line, value, f"{first} {match.group(3)}")
 
