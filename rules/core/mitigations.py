@@ -56,17 +56,25 @@ _ACTION_RE = re.compile(rf"(?i)^\W*(?:we(?:'ll| will)\s+)?({_GENERIC_VERBS}|{_SP
 # an action ("Use `document.fonts.ready` before routing", "Test on iOS Safari before shipping") or sets a
 # rule ("The tracer must not mount until the font is ready", "Do not rename it", "the audit in Phase 3 is not
 # optional").
+_COUNTER_OPENING = (rf"^\W*(?:we(?:'ll| will)\s+)?(?:{_GENERIC_VERBS}|{_SPECIFIC_VERBS}|use|wait|keep|avoid|ensure"
+                    r"|guard|wrap|fall ?back|defer|debounce|do not|don't|never)\b")
+_COUNTER_OPENING_RE = re.compile("(?i)" + _COUNTER_OPENING)
 _COUNTER_SENTENCE_RE = re.compile(
-    rf"(?i)^\W*(?:we(?:'ll| will)\s+)?(?:{_GENERIC_VERBS}|{_SPECIFIC_VERBS}|use|wait|keep|avoid|ensure|guard|wrap"
-    r"|fall ?back|defer|debounce|do not|don't|never)\b|\b(?:must|should|needs? to|will need|is not optional"
-    r"|before shipping)\b"
+    rf"(?i){_COUNTER_OPENING}|\b(?:must|should|needs? to|will need|is not optional|before shipping)\b"
 )
+# A risk item that names its risk in a bold label and says what is done about it after the colon:
+# "**Bundle size**: Monitor for bloat." (the first sentence after the label is the countermeasure).
+_BOLD_LABEL_RE = re.compile(r"^\W*(?:\*\*|__)[^*_\n]{1,60}(?:\*\*|__)\s*[:：]\s*")
 # A sentence ends at . ! or ? and any closing marks after it: '"rewrite the bot."', '**Engine drift.**'.
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'”’)\]*_`]*\s+(?=\S)")
 
 
 def counters_inline(text: str) -> bool:
-    """Whether a risk item, after the sentence that describes the risk, says what is done about it."""
+    """Whether a risk item, after the sentence that describes the risk (or after the bold label that
+    names it), says what is done about it."""
+    label = _BOLD_LABEL_RE.match(text)
+    if label is not None and _COUNTER_OPENING_RE.match(text[label.end():]):
+        return True
     return any(_COUNTER_SENTENCE_RE.search(sentence) for sentence in _SENTENCE_END_RE.split(text)[1:])
 # …or names an artifact a task would build: "Optional connectivity check", "Rollback script per release".
 _ARTIFACT_RE = re.compile(

@@ -59,7 +59,9 @@ class RiskWithoutMitigation(Rule):
     prose risks (``### Risk 1: …`` sub-sections, bullets) are fine when each carries a mitigation
     (a ``Mitigation:`` line or bullet, "mitigate", "→", or a countermeasure after a dash in the same
     item: ``**Runner compromised** — network-isolated; secrets read-only``, or a later sentence of
-    the item that acts or sets a rule: ``… load asynchronously. Use document.fonts.ready first``).
+    the item that acts or sets a rule: ``… load asynchronously. Use document.fonts.ready first``, or
+    the text after a bold label that names the risk, when it opens with an action: ``**Bundle size**:
+    Monitor for bloat.``).
     A risk named on a line of its own (``**Risk 2: Slow imports** (High)``) owns the bullets under
     it, and one of them that mitigates covers it. Reported: a risk table without a mitigation
     column, a row with an empty mitigation, a prose risk without one. Bullets marked ✅ and "No risk"
