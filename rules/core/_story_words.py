@@ -133,9 +133,15 @@ def phrase_state(text: str) -> State | None:
         best = (match.start(), state)
     if not text.isascii() and (emoji := _EMOJI.search(text)):
         found = _emoji_state(emoji.group(0))
-        if found is not None and (best is None or emoji.start() < best[0]):
+        if found is not None and (best is None or emoji.start() < best[0]) and not _names_itself(text, emoji, best):
             best = (emoji.start(), found)
     return best[1] if best else None
+
+
+def _names_itself(text: str, emoji: re.Match[str], phrase: tuple[int, State] | None) -> bool:
+    """The mark stands right before a status phrase (``✅ READY TO START``): the words say what it means.
+    (*text* and its folded form share their offsets: rules/core/text.py)"""
+    return phrase is not None and not re.search(r"\w", text[emoji.end():phrase[0]])
 
 
 def _emoji_state(char: str) -> State | None:

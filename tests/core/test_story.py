@@ -20,6 +20,8 @@ def _doc(text: str, role: Role = Role.PLAN, name: str = "x-plan.md") -> Document
         ("✅ COMPLETED - all work finished and deployed", State.DONE, False, ()),
         ("Planning Complete - Ready for Implementation", State.PLANNING, False, ()),
         ("Ready to implement", State.PLANNING, False, ()),
+        ("✅ READY TO START", State.PLANNING, False, ()),  # the mark decorates the words that follow it
+        ("🚧 In progress", State.IN_PROGRESS, False, ()),
         ("In Progress", State.IN_PROGRESS, False, ()),
         ("Not complete yet", State.IN_PROGRESS, False, ()),
         ("Not started", State.NOT_STARTED, False, ()),
