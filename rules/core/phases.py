@@ -29,7 +29,8 @@ _CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when
                           r"|(?:완료|수락|인수|검수)\s?(?:기준|조건)|(?:验收|完成)(?:标准|条件)")
 _LATER_RE = re.compile(
     r"(?i)\b(?:optional|future(?!-)|later|deferred|out of scope|stretch|nice[- ]to[- ]have|not scheduled"
-    r"|unscheduled|backlog|post[- ]?(?:launch|release|deploy(?:ment)?|mvp))\b"
+    r"|unscheduled|backlog|post[- ]?(?:launch|release|deploy(?:ment)?|mvp)"
+    r"|contingenc(?:y|ies)|(?:backup|fallback) plans?|plan b|if (?:behind schedule|time permits))\b"
 )
 SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
 _LEGEND_TITLE_RE = re.compile(r"(?i)\blegend\b|^\W*(?:status |symbol )?key\W*$|\bnotation\b")
