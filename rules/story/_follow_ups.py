@@ -16,7 +16,7 @@ HEADING_RE = re.compile(
     r"|\b(?:after|post)[- ]this task\b|\bdeferred follow"
     r"|\bdecisions? (?:to (?:confirm|make|take)|needed|pending|required|outstanding)\b"
     r"|\b(?:pending|open|outstanding|unresolved)(?: \w+)? decisions?\b|\bto clarify\b|\bquestions? for\b"
-    r"|\b(?:issues?|items?|things?|points?) to watch\b|\btodos?\b"
+    r"|\b(?:issues?|items?|things?|points?) to watch\b(?! out)|\btodos?\b"
     # the same headings in the teams' other languages
     r"|향후 (?:과제|작업|계획)|후속 (?:작업|과제|조치)|미결|미해결|열린 질문|추후 (?:작업|과제)"
     r"|后续(?:工作|任务|事项)|待解决|未决|遗留问题|今後の(?:課題|作業|タスク)|残課題|未解決|открыт\w* вопрос"

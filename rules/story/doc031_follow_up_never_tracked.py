@@ -19,8 +19,8 @@ class FollowUpNeverTracked(Rule):
 
     Only explicit lists count: list items under a heading such as ``Open Questions``,
     ``Follow-ups``, ``TODO later``, ``Files to update after this task``, ``Decisions to confirm``
-    (``Pending decisions``, ``To clarify``), ``Issues to watch`` or ``TODO`` (``Known limits /
-    TODO``). An item is tracked
+    (``Pending decisions``, ``To clarify``), ``Issues to watch`` (not cautions: ``Things to watch out
+    for``) or ``TODO`` (``Known limits / TODO``). An item is tracked
     when a checkbox of the tasks file names one of its code spans or file names, or shares half of
     its meaningful words (at most three are needed). Items marked answered, resolved, decided,
     done or struck through, and checkboxes, are left alone. In an archived task, list items anywhere
