@@ -25,7 +25,7 @@ PHASE_ID = r"([Pp]hase|[Ss]tage)\s+(\d{1,3}(?:\.\d{1,3})?[A-Za-z]?|[A-Z])(?![\w-
 _HEADING_RE = re.compile(rf"^[^\w]*(?:\d{{1,2}}[.)]\s+)?(?:{PHASE_ID}|{LOCAL_PHASE})")
 MENTION_RE = re.compile(rf"\b{PHASE_ID}|{LOCAL_PHASE}")
 _STATUS_LINE_RE = re.compile(r"(?i)^[^\w]*status\b")
-_CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria"
+_CRITERIA_RE = re.compile(r"(?i)acceptance|criteria|definition of done|done when|exit criteria|sign[- ]?off"
                           r"|(?:완료|수락|인수|검수)\s?(?:기준|조건)|(?:验收|完成)(?:标准|条件)")
 _LATER_RE = re.compile(
     r"(?i)\b(?:optional|future(?!-)|later|deferred|out of scope|stretch|nice[- ]to[- ]have|not scheduled"
@@ -213,7 +213,7 @@ def ancestors(doc: Document, index: int | None) -> Iterable[Section]:
 
 
 def in_criteria_section(doc: Document, item: CheckItem) -> bool:
-    """Items under "Acceptance Criteria" / "Definition of Done" are checks, not tasks."""
+    """Items under "Acceptance Criteria" / "Definition of Done" / "Sign-Off" are checks, not tasks."""
     return item.section in doc.derive(_criteria_sections)
 
 
