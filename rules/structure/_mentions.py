@@ -163,6 +163,7 @@ def prospective(doc: Document, line: int) -> bool:
 
 
 def open_box(doc: Document, line: int) -> bool:
+    """Whether *line* is an open checkbox (``- [ ] …``, ``1. [ ] …``)."""
     return _OPEN_BOX_RE.match(doc.lines[line - 1]) is not None
 
 
