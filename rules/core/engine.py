@@ -25,7 +25,7 @@ from rules.core import insights, scoring
 from rules.core.config import ReviewConfig
 from rules.core.discovery import is_archive_root
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
-from rules.core.grouping import group_findings
+from rules.core.grouping import fold_same_problems, group_findings
 from rules.core.model import TaskDocs
 from rules.core.redactor import Redactor, redact_review
 from rules.core.report import Comparison, Gate, Review, ReviewStatus, Stamp, TaskReport
@@ -147,7 +147,9 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
     merge = {rule.code: rule.merge for rule in merging}
     parts = {rule.code: rule.merge_part for rule in merging if type(rule).merge_part is not Rule.merge_part}
     # one finding per problem, scored once
-    scored = scoring.attribute_points(group_findings(waived_applied, merge, parts))
+    folds = {rule.code: rule.same_problem_as for rule in rules if rule.same_problem_as}
+    grouped = fold_same_problems(group_findings(waived_applied, merge, parts), folds)
+    scored = scoring.attribute_points(grouped)
     missing = frozenset(cat for role, cat in ROLE_CATEGORY.items() if task.doc(role) is None)
     categories = scoring.category_scores(scored, scale=config.grades, missing=missing)
     score = scoring.overall(categories, config.weights)

@@ -53,6 +53,27 @@ def group_findings(findings: Iterable[Finding], merge: Mapping[str, Merge] | Non
     return [kept for f in grouped if (kept := merged.get(id(f), f)) is not None]
 
 
+def fold_same_problems(findings: Sequence[Finding], folds: Mapping[str, tuple[str, ...]]) -> list[Finding]:
+    """*findings* (of one task, grouped) with each finding of a rule in *folds* folded into the first
+    finding of one of the rules it names (:attr:`Rule.same_problem_as`) whose primary place is among
+    its places and whose waiver state is its own: one problem, two rules' words for it. The lead keeps
+    its place and message, gains the folded finding's places as related, and takes the higher
+    severity and penalty."""
+    if not folds:
+        return list(findings)
+    leads: dict[tuple[str, Location, bool], int] = {}
+    for index, finding in enumerate(findings):
+        leads.setdefault((finding.rule, finding.location, finding.waived), index)
+    result: list[Finding | None] = list(findings)
+    for index, finding in enumerate(findings):
+        into = next((leads[key] for code in folds.get(finding.rule, ()) for place in finding.locations
+                     if (key := (code, place, finding.waived)) in leads), None)
+        if into is not None and (lead := result[into]) is not None:
+            result[into] = _merge([lead, finding])
+            result[index] = None
+    return [finding for finding in result if finding is not None]
+
+
 def _problem(finding: Finding) -> tuple[str, str, str, str, bool]:
     return finding.rule, finding.task, finding.key, finding.message, finding.waived
 

@@ -55,6 +55,10 @@ class Rule(abc.ABC):
     # False for a rule a repository opts into (``rules: {CODE: on}``): a house convention that
     # reviewers do not hold every repository to.
     enabled_by_default: ClassVar[bool] = True
+    # Rules whose finding, when it sits at one of this rule's finding's places, reports the same
+    # problem (TSK003's "phase marked complete with open boxes" for DOC032's "... with open test
+    # boxes"): this rule's finding is folded into it, its places kept as related, scored once.
+    same_problem_as: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, options: Mapping[str, Any] | BaseModel | None = None,
                  severity: Severity | None = None) -> None:

@@ -43,6 +43,7 @@ class CompleteWithOpenVerification(Rule):
 
     code = "DOC032"
     name = "complete-with-open-verification"
+    same_problem_as = ("TSK003",)  # its phase heading already reported with its open boxes: one problem
     category = Category.TASKS
     severity = Severity.MEDIUM
     rationale = "Work marked complete before its tests or checks have run is a claim nobody has verified."

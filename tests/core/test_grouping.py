@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from rules.api import review
 from rules.core.discovery import Snapshot
 from rules.core.finding import Category, Finding, Location, Severity
-from rules.core.grouping import group_findings
+from rules.core.grouping import fold_same_problems, group_findings
 
 TASK = "dev/active/auth"
 PLAN = f"{TASK}/auth-plan.md"
@@ -123,3 +123,37 @@ def test_a_rules_merge_is_given_each_part_on_its_own_and_a_finding_of_no_part_st
 
     assert asked == [["a", "c"], ["b", "e"]]
     assert [f.message for f in grouped] == ["share A. share C.", "count B. count E.", "sum D."]
+
+
+def test_a_finding_at_another_rules_finding_of_the_same_problem_is_folded_into_it() -> None:
+    tasks_file = f"{TASK}/auth-tasks.md"
+    heading = _finding(tasks_file, 8, rule="TSK003", key="phase", message="'Phase 1 ✅' has 2 open boxes.",
+                       severity=Severity.MEDIUM, related=(Location(tasks_file, 12),))
+    checks = _finding(tasks_file, 12, rule="DOC032", key="phase-1", message="Phase 1 is complete, tests open.",
+                      severity=Severity.HIGH, related=(Location(tasks_file, 8), Location(tasks_file, 13)))
+    elsewhere = _finding(tasks_file, 30, rule="DOC032", key="phase-2", message="Phase 2 is complete, tests open.",
+                         related=(Location(tasks_file, 28),))
+    waived = _finding(tasks_file, 40, rule="DOC032", key="phase-3", message="Phase 3 …", waived=True,
+                      related=(Location(tasks_file, 8),))
+
+    folded = fold_same_problems([heading, checks, elsewhere, waived], {"DOC032": ("TSK003",)})
+
+    assert [f.rule for f in folded] == ["TSK003", "DOC032", "DOC032"]  # only the finding at TSK003's place folds
+    assert folded[0].location == heading.location and folded[0].message == heading.message
+    assert folded[0].related == (Location(tasks_file, 12), Location(tasks_file, 13))
+    assert folded[0].severity is Severity.HIGH
+    assert fold_same_problems([heading, checks], {}) == [heading, checks]
+
+
+def test_the_engine_reports_a_phase_marked_complete_over_its_open_test_boxes_once() -> None:
+    tasks_file = f"{TASK}/auth-tasks.md"
+    tasks = ("# Auth - Tasks\n\n## Phase 1: Login ✅ COMPLETE\n\n- [x] Login form (2h)\n- [x] Session cookie (1h)\n"
+             "- [ ] Test the login against staging (1h)\n- [ ] Verify the cookie expiry (1h)\n\n"
+             "## Phase 2: Logout\n\n- [ ] Logout button (1h)\n")
+    snapshot = Snapshot({tasks_file: tasks.encode()})
+
+    task = review(snapshot, today=dt.date(2026, 1, 15), focus=[TASK]).tasks[0]
+
+    about_phase_1 = [f for f in task.findings if f.rule in {"TSK003", "DOC032"}]
+    assert [f.rule for f in about_phase_1] == ["TSK003"]
+    assert {place.line for place in about_phase_1[0].locations} >= {3, 7, 8}
