@@ -29,8 +29,9 @@ class PhaseCoverageMismatch(Rule):
     other: by its id without a title, by its id with a title that shares a meaningful word, or by
     its title under another number (a renumbered phase is DOC030's finding, not missing work). A
     sub-phase covers its parent and the reverse (``Phase 1A`` in the tasks file covers the plan's
-    ``Phase 1``). Plan phases marked optional or deferred, or titled as future work, need no tasks
-    yet. A plan phase is also covered when every meaningful word of its title heads a plain (not
+    ``Phase 1``). Phases marked optional or deferred, or titled as future work, are left alone in
+    either file: a plan's needs no tasks yet, and a tasks file's extra credit is not scope the plan
+    must carry. A plan phase is also covered when every meaningful word of its title heads a plain (not
     phase) section of the tasks file (``Phase 5: Docs & Wrap-up`` by ``## Docs`` and ``## Wrap-up
     checks``). A titled phase heading of the context whose number and title the plan never names is scope
     that grew outside the plan (a context heading for a number the plan has reports on that phase;
@@ -100,8 +101,8 @@ def _missing(source: Document, target: Document, generic: frozenset[str]) -> lis
     seen: set[str] = set()
     missing = []
     for phase in phases(source):
-        if source.role is Role.PLAN and is_deferred_phase(source, phase.section):
-            continue  # a future or optional plan phase needs no tasks yet
+        if is_deferred_phase(source, phase.section):
+            continue  # a future or optional phase: no tasks yet, nor a place in the plan
         title = stems_after_id(phase.section.title, phase.id) - generic
         if source.role is Role.CONTEXT and (not title or _covered_id(phase.id, every)):
             continue  # "Phase 2 Complete ✅", "Phase 2: Notes": the context reports on a phase the plan has
