@@ -62,6 +62,7 @@ GROUPS: dict[str, _Group] = {
         synonyms("overview", "executive summary", "^(?:project |plan |task )?summary", "problem statement",
                  "(?:proposed|target|desired|future) state",
                  "tl ?dr", "goals?", "objectives?", "purpose", "introduction", "abstract", "mission",
+                 "^(?:project |work )?scope$",
                  *OVERVIEW_HEADINGS),
     ),
     "current-state": _Group(
