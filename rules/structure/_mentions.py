@@ -41,11 +41,15 @@ _LINE_SUFFIX_RE = re.compile(r"(?::\d+){1,2}$|:L?\d+-L?\d+$|#.*$")
 # line introducing its list or table, or a heading above it.
 _PROSPECTIVE_RE = re.compile(
     r"\b(?:creat(?:e|es|ing)\b|add(?:ing)?\b|new\b|will\b|to be\b|planned|future|scaffold|introduc(?:e|ing)\b|"
-    r"write\b|renam(?:e|ing)\b|mov(?:e|ing)\b|propos|draft|todo\b|tbd\b|missing|delet|remov)",
+    r"write\b|renam(?:e|ing)\b|mov(?:e|ing)\b|propos|draft|todo\b|tbd\b|missing|delet|remov)"
+    # the same in the teams' other languages: 생성 / 신규 / 예정 (to create, new, planned), 新建 / 新增 / 创建,
+    # 作成 / 新規 / 予定, do utworzenia / nowy
+    r"|생성|신규|예정|新建|新增|创建|作成|新規|予定|\butworz|\bnow(?:y|e|a)\b",
     re.IGNORECASE)
 # The literal each of its words starts with (lower case): a line without any has no creation word.
 _CUE_STARTS = ("creat", "add", "new", "will", "to be", "planned", "future", "scaffold", "introduc", "write",
-               "renam", "mov", "propos", "draft", "todo", "tbd", "missing", "delet", "remov")
+               "renam", "mov", "propos", "draft", "todo", "tbd", "missing", "delet", "remov",
+               "생성", "신규", "예정", "新建", "新增", "创建", "作成", "新規", "予定", "utworz", "now")
 # What a ticked box did to a file that leaves it gone from where it was: removed, retired, archived or
 # moved away ("primary-coordinator.md 아카이브 이동"); 삭제 / 제거 / 이동 / 删除 / 移除 / 归档.
 _REMOVAL_RE = re.compile(r"\b(?:delet|remov|drop(?:ped|s)?\b|retir|deprecat|archiv|moved?\b)|삭제|제거|아카이브|이동"

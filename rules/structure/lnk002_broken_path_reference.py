@@ -51,11 +51,11 @@ class BrokenPathReference(Rule):
     ``docs/spec/X.md`` it cites outside any creation wording, whose name is now only at
     ``docs/archive/X.md``, is gone);
     lines about files still to come (an open checkbox, a creation word such as "create", "add",
-    "new", "will", "rename" in the line, in the line that introduces its list or table, or in a
-    heading above it, or a section still open; a ticked checkbox counts as done), except, once the
-    work is finished, a context or tasks line (not an open box) that made a file which has moved
-    since (``| src/x.py | **New** |`` while ``x.py`` is now at exactly one other place): that line
-    is the record of where the file was made; paths whose
+    "new", "will", "rename", or ``생성 예정``, ``新建``, ``作成``, ``nowe`` in the line, in the line that
+    introduces its list or table, or in a heading above it, or a section still open; a ticked
+    checkbox counts as done), except, once the work is finished, a context or tasks line (not an
+    open box) that made a file which has moved since (``| src/x.py | **New** |`` while ``x.py`` is
+    now at exactly one other place): that line is the record of where the file was made; paths whose
     first folder is nowhere in the tree (about
     another repository); ``plan.md``, ``context.md``, ``tasks.md`` (the generic names of a task's
     own files); the task's own plan, context or tasks file when the task has none (STR001-STR003
