@@ -61,6 +61,7 @@ KIND_LABELS: dict[str, str] = {
     "cli-password": "Password on a command line",
     "netrc": ".netrc credentials",
     "password-assignment": "Password or secret assignment",
+    "key-variable": "API key in a *_KEY variable",
 }
 
 
@@ -170,6 +171,20 @@ def _assignment(match: re.Match[str]) -> Verdict | None:
     return Verdict(True, match.start("v"), end)
 
 
+def _key_variable(match: re.Match[str]) -> Verdict | None:
+    """``FAL_KEY=3f9e2a71-…`` / ``MAPS_KEY: `AbC…``: an environment variable named ``*_KEY`` holding a
+    random value of 16+ characters. Keys that are no credential (``VAPID_PUBLIC_KEY``,
+    ``PRIMARY_KEY``, ``SORT_KEY``) and stand-ins (``<your-key>``, ``your_fal_api_key``) are not."""
+    if _NOT_A_CREDENTIAL_KEY.search(match.group("key")):
+        return None
+    value = match.group("v").rstrip(".:")
+    if len(value) < 16 or not is_random_token(value) or not is_literal_secret(value, quoted=True):
+        return None
+    if not is_strong_secret(value) and len(_DIGIT_RUN_RE.findall(value)) < 3:
+        return None  # words with a number ("mock-notifications-key-1"), not a random value
+    return Verdict(True, match.start("v"), match.start("v") + len(value))
+
+
 def _phrase(match: re.Match[str]) -> Verdict | None:
     """``password Hunter2Xyz!Qw`` / ``the password is …``: a strong value after the word itself."""
     value = match.group("v").rstrip(".,;)*`")
@@ -193,6 +208,10 @@ def _netrc(match: re.Match[str]) -> Verdict | None:
     return _literal(match) if _NETRC_LINE.match(match.string) else None
 
 
+# *_KEY variables that hold no credential: public halves, database and cache keys, identifiers
+_NOT_A_CREDENTIAL_KEY = re.compile(r"PUBLIC|PUBLISHABLE|PRIMARY|FOREIGN|SORT|PARTITION|CACHE|IDEMPOTENCY|"
+                                   r"LOOKUP|ROUTING|SHORTCUT|HOT_?KEY|SSH_KEY_PATH|_ID_KEY")
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
 _NEXT_TEXT = re.compile(r"\S")  # what follows a bare value on its line
 _INNER_ASSIGNMENT = re.compile(r"[A-Za-z_][\w.-]{0,64}\s*[=:]\s*[^=\s]")
 _COMMENTS = ("#", "//", "<!--", "}", ",", "|")  # …may end the statement, but prose may not
@@ -292,6 +311,9 @@ DETECTORS: tuple[Detector, ...] = (
                                      "access", "private_key", "private-key", "privatekey"), re.compile(
         rf"(?i)(?P<key>{_ASSIGNMENT_KEY})[*_\"'\]]{{0,3}}(?P<sep>{_SEPARATOR})(?P<q>[\"'`])?"
         r"(?P<v>(?(q)[^\"'`\n]{0,256}|[^\s,;|]{1,256}))(?(q)[\"'`])"), _assignment, rescan=True),
+    Detector("key-variable", ("_key",), re.compile(
+        r"(?<![\w$.-])(?P<key>[A-Z][A-Z0-9]{0,30}(?:_[A-Z0-9]{1,30}){0,4}_KEY)[`*\"']{0,3}[ \t]{0,8}[=:][ \t*]{0,8}"
+        r"[\"'`]?(?P<v>[A-Za-z0-9_+/=.:-]{16,256})"), _key_variable),
     Detector("password-assignment", ("pass",), re.compile(
         rf"(?i)(?<![\w-]){_PHRASE_WORDS}[ \t]{{1,8}}(?:(?:is|to|was)[ \t]{{1,8}})?"
         r"(?P<q>[\"'`]?)(?P<v>[^\s\"'`]{8,256})"), _phrase, rescan=True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -12,6 +13,7 @@ from rules.core.redact import KIND_LABELS, document_matches, scan_lines, secret_
 from rules.core.rule import Rule, RuleContext
 
 MAX_LISTED = 200  # secrets listed one by one per file; a file with more is a dump, reported as one more
+MIN_RECURRING = 8  # a secret's value this long is looked for on every other line of the folder
 
 
 class SecretInDocOptions(BaseModel):
@@ -39,14 +41,16 @@ class SecretInDoc(Rule):
     keys (``AccountKey=``), JWTs, bearer and basic authorization headers, private key blocks, Slack
     and Discord webhooks, passwords on command lines (``curl -u user:pass``, ``mysql -pPASS``,
     ``docker login -p``, ``--password``), ``.netrc`` lines, ``PGPASSWORD=`` / ``*_SECRET=`` /
-    ``*_TOKEN=`` environment lines, and ``password:`` / ``secret=`` / ``api_key:`` / ``token:``
+    ``*_TOKEN=`` environment lines, random values in ``*_KEY=`` variables (``FAL_KEY=3f9e…``), and
+    ``password:`` / ``secret=`` / ``api_key:`` / ``token:``
     assignments with a literal value — followed by prose too when the value looks random
     (``## Phase 1: set password: Hunter2Xyz!Qw on the replica``). References and stand-ins are not
     secrets: ``${DB_PASSWORD}``, ``$TOKEN``, ``<password>``, ``***``, ``your-password``,
     ``changeme``, ``DB_PASSWORD`` (a variable name), AWS's documented ``…EXAMPLE`` keys, passwords
     on documentation hosts (``db.example.com``). The finding shows the secret redacted
     (``postgresql://app:****@db:5432``); the value never appears in any output: the engine masks
-    every value found here wherever another rule quotes it. A file holding more than 200 secrets
+    every value found here wherever another rule quotes it. A value found once is looked for on every
+    other line of the folder: one finding per value lists every place. A file holding more than 200 secrets
     (a pasted dump) lists the first 200 and one finding for the rest.
 
     Why: planning docs are committed, reviewed in pull requests, copied into agent prompts and
@@ -76,6 +80,8 @@ class SecretInDoc(Rule):
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         ignored = frozenset(self.options.ignore_kinds)
+        seen: dict[str, tuple[str, str]] = {}  # a value found -> (its key, the message of its first place)
+        reported: set[tuple[str, int]] = set()
         for doc in task.documents:
             listed = 0
             unlisted: list[int] = []
@@ -90,6 +96,9 @@ class SecretInDoc(Rule):
                 # all its places one finding (rules/core/grouping.py)
                 key = secret_key(match.kind, doc.lines[line - 1][match.start : match.end])
                 message = f"{match.label} written in the document: {match.excerpt!r}."
+                reported.add((doc.path, line))
+                if len(match.value) >= MIN_RECURRING and len(seen) < MAX_LISTED:
+                    key, message = seen.setdefault(match.value, (key, message))  # one finding for one value
                 yield self.finding(task, doc, line, message, key=key)
             if unlisted:
                 message = (
@@ -97,3 +106,20 @@ class SecretInDoc(Rule):
                     f"(lines {unlisted[0]}-{unlisted[-1]}) are not listed one by one."
                 )
                 yield self.finding(task, doc, unlisted[0], message, key="more-secrets")
+        yield from self._recurring(task, seen, reported)
+
+    def _recurring(self, task: TaskDocs, seen: dict[str, tuple[str, str]],
+                   reported: set[tuple[str, int]]) -> Iterator[Finding]:
+        """The value of a secret found once, again on a line no detector reads as one (``FAL key
+        configured: `3f9e…```): the same leak in one more place. Same key and message as the first
+        place: the engine makes them one finding listing every place (rules/core/grouping.py)."""
+        if not seen:
+            return
+        values = re.compile("|".join(rf"(?<![A-Za-z0-9]){re.escape(v)}(?![A-Za-z0-9])"
+                                     for v in sorted(seen, key=len, reverse=True)))
+        for doc in task.documents:
+            for index, text in enumerate(doc.lines):
+                if (doc.path, index + 1) in reported or (found := values.search(text)) is None:
+                    continue
+                key, message = seen[found.group()]
+                yield self.finding(task, doc, index + 1, message, key=key)

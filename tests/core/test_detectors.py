@@ -49,6 +49,10 @@ NEW_SECRETS = [
     ("redis-cli -h cache -a IIbASeEVtmC1 ping", "cli-password", "IIbASeEVtmC1", "redis-cli -h cache -a **** ping"),
     # environment lines (a lower-case value counts when the name says it is a secret)
     ("PGPASSWORD=IIbASeEVtmC1 psql -h db", "password-assignment", "IIbASeEVtmC1", "PGPASSWORD=**** psql -h db"),
+    ("FAL_KEY=3f9e2a71-5c4b-4d8e-9a1f-7b2c6d0e8f41", "key-variable", "3f9e2a71-5c4b-4d8e-9a1f-7b2c6d0e8f41",
+     "FAL_KEY=****"),
+    ("- Worker: `MAPS_KEY: Qm7xT2vR9kLp4WzA8nHc`.", "key-variable", "Qm7xT2vR9kLp4WzA8nHc",
+     "- Worker: `MAPS_KEY: ****`."),
     ("REDIS_PASSWORD=correcthorsebatterystaple", "password-assignment", "correcthorsebatterystaple",
      "REDIS_PASSWORD=****"),
     ("export CI_DEPLOY_TOKEN=Wq2ZxRb4Tn8Y", "password-assignment", "Wq2ZxRb4Tn8Y", "export CI_DEPLOY_TOKEN=****"),
@@ -159,6 +163,12 @@ NEW_NOT_SECRETS = [
     "const turnstileToken = turnstileRef.current?.getResponse();",
     "export GROQ_KEY=\\$GROQ_API_KEY",
     'api_token: content_type="qa_answer"',
+    "VAPID_PUBLIC_KEY=BEl62iUYgUivxIkv69yViEuiBIa4Ib9SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U",
+    "IDEMPOTENCY_KEY=7d3c9a10-4b2e-4f6a-8c1d-2e5f7a9b0c3d",
+    "MOCK_NOTIFICATIONS_KEY = 'test-mock-notifications-key-1'",
+    "FAL_KEY=your_fal_api_key_here",
+    "SORT_KEY: created_at_desc_2024",
+    "The PRIMARY_KEY: order_id_2024_v2_final is kept.",
 ]
 
 # Masked (it costs nothing) but not reported.

@@ -419,7 +419,8 @@ def test_sec001_findings_never_carry_the_raw_secret() -> None:
     result = review(snapshot, today=dt.date(2026, 1, 15), rules=[SecretInDoc()], strict=True)
 
     findings = result.tasks[0].findings
-    assert len(findings) == len(SECRETS) + 1
+    # one finding per secret value (a value written twice, even in two forms, is one leak) and the key
+    assert len(findings) == len({find_secrets(line)[0].value for line, *_rest in SECRETS}) + 1
     raws = [raw for _line, _kind, raw, _masked in SECRETS] + KEY_BODY
     for finding in findings:
         fields = [str(v) for v in dataclasses.asdict(finding).values()] + [finding.fingerprint, repr(finding)]
