@@ -22,7 +22,7 @@ from rules.core.parse import parse_document
 from rules.core.vocabulary import ARCHIVE_FOLDER_NAMES
 
 DEFAULT_ACTIVE_ROOTS = ("dev/active",)
-DEFAULT_ARCHIVE_ROOTS = ("dev/archive", "dev/archived", "dev/completed", "dev/complete")
+DEFAULT_ARCHIVE_ROOTS = ("dev/archive", "dev/archived", "dev/completed", "dev/complete", "dev/done")
 DEFAULT_LOOSE_ROOTS = ("dev",)
 UNNAMED = "(unnamed)"  # the task of loose files without a prefix (``PLAN.md``)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")

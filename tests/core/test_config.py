@@ -88,7 +88,8 @@ def test_loose_roots_default_to_dev_and_can_be_moved_or_turned_off() -> None:
     assert moved.loose_roots == ("plans",)
     assert off.loose_roots == () and off.doc_roots.loose == ()
     assert dev_as_root.doc_roots.loose == ()
-    assert default.doc_roots.folders == ("dev/active", "dev/archive", "dev/archived", "dev/completed", "dev/complete")
+    assert default.doc_roots.folders == ("dev/active", "dev/archive", "dev/archived", "dev/completed", "dev/complete",
+                                         "dev/done")
     assert len({default.digest(), off.digest()}) == 2
 
 

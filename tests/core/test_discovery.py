@@ -50,6 +50,7 @@ def test_folder_tasks_loose_groups_and_archives() -> None:
         "dev/active/magic-inbox-tasks.md": b"# T",
         "dev/active/README.md": b"# index, not a task",
         "dev/completed/old/PLAN.md": b"# P",
+        "dev/done/older/older-plan.md": b"# P",
         "src/app.py": b"print()",
     }
 
@@ -59,6 +60,7 @@ def test_folder_tasks_loose_groups_and_archives() -> None:
         ("dev/active/database-migration-supabase-timeweb", False, False),
         ("dev/active/magic-inbox", True, False),
         ("dev/completed/old", False, True),
+        ("dev/done/older", False, True),
     ]
     migration = tasks[0]
     assert migration.plan is not None and migration.context is not None and migration.tasks is None
