@@ -27,6 +27,8 @@ _SELECTION_RE = re.compile(
     r"|notable|highlights?|sample|at least|more than|up to|over|under|fewer|less|another|other|additional|more"
     r"|new|remaining|left|still)\b"
 )
+# A loop, not an inventory: "Loop through 3 variants:" is followed by what is done for each of them.
+_ITERATION_RE = re.compile(r"(?i)\b(?:loop(?:s|ing)?|iterat\w*|for (?:each|every)|repeat(?:s|ing|ed)?(?: for)?)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,8 @@ class AnnouncedCountMismatch(Rule):
     carry their own counts that add up to the announced one (a grouped list: "Schedules (4)",
     "Assignments (3)" under "7 RPCs:") agrees, and so do lists under their own labels below a
     heading ("**Core CRUD:**", "**Queries:**"), counted together. Selections ("for example 3 files:",
-    "the top 5 risks:"), approximate counts ("~10", "20+"), sizes ("(95 lines)") and items that are
+    "the top 5 risks:"), loops ("Loop through 3 variants:", "For each of the 4 regions:": the list
+    is what is done for each one), approximate counts ("~10", "20+"), sizes ("(95 lines)") and items that are
     not one thing each (an item naming several, "users, teams, members"; fields describing the one
     thing announced, "Current: …", "Required: …") are not compared.
 
@@ -118,7 +121,7 @@ def _announcements(doc: Document) -> Iterator[_Announced]:
         if not (heading or text.endswith(":")) or line in doc.code_lines or text.lstrip().startswith("|"):
             continue
         found = by_line.get(line, [])
-        if _SELECTION_RE.search(text):
+        if _SELECTION_RE.search(text) or _ITERATION_RE.search(text):
             continue
         if not found and not heading and (spelled := _SPELLED_RE.search(text)) is not None \
                 and not _QUESTION_RE.match(text):  # "Why Two-Card System:" lists reasons, not the cards
