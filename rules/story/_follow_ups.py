@@ -41,9 +41,10 @@ GAP_RE = re.compile(
 _GAP_NEEDLES = ("for now", "known ", "existing ", "current ", "not ", "workaround", " debt", "separate ",
                 "another ", "its own ", "dedicated ", "future ", "next iteration", "отдельн", "próxim", "별도 ",
                 "후속 ", "任务", "別タスク")
-# Where the work went: a link, an issue or ticket number, or words that say where it is tracked.
+# Where the work went: a link, an issue or ticket number (`PROJ-214`; not a standard's name, `UTF-8`,
+# `SHA-256`), or words that say where it is tracked.
 POINTER_RE = re.compile(
-    r"\]\(|https?://|(?<![\w&])#\d+\b|\b[A-Z][A-Z0-9]{1,15}-\d+\b"
+    r"\]\(|https?://|(?<![\w&])#\d+\b|\b(?!(?:UTF|SHA|AES|ISO|RFC|TLS|SSL|HTTP|WCAG|PEP|ECMA|IEEE|CP)-\d)[A-Z][A-Z0-9]{1,15}-\d+\b"
     r"|(?i:\b(?:tracked|moved|carried over|follow[- ]?up (?:task|issue|ticket)|issue|ticket|backlog|see)\b)"
 )
 _CODE_RE = re.compile(r"`([^`\n]{2,80})`|\b([\w-]+\.(?:md|py|ts|tsx|js|json|ya?ml|sql|toml|sh))\b")
