@@ -62,6 +62,7 @@ from rules.story.doc058_last_updated_behind_own_log import LastUpdatedBehindOwnL
 from rules.story.doc059_relative_time_reference import RelativeTimeReference
 from rules.story.doc060_placeholder_left_in_record import PlaceholderLeftInRecord
 from rules.story.doc061_unfilled_template_section import UnfilledTemplateSection
+from rules.story.doc062_finished_with_open_checklist import FinishedWithOpenChecklist
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -118,4 +119,5 @@ RULES: tuple[type[Rule], ...] = (
     RelativeTimeReference,
     PlaceholderLeftInRecord,
     UnfilledTemplateSection,
+    FinishedWithOpenChecklist,
 )
