@@ -63,6 +63,7 @@ from rules.story.doc059_relative_time_reference import RelativeTimeReference
 from rules.story.doc060_placeholder_left_in_record import PlaceholderLeftInRecord
 from rules.story.doc061_unfilled_template_section import UnfilledTemplateSection
 from rules.story.doc062_finished_with_open_checklist import FinishedWithOpenChecklist
+from rules.story.doc063_progress_figures_disagree import ProgressFiguresDisagree
 
 RULES: tuple[type[Rule], ...] = (
     StatusDisagreesAcrossFiles,
@@ -120,4 +121,5 @@ RULES: tuple[type[Rule], ...] = (
     PlaceholderLeftInRecord,
     UnfilledTemplateSection,
     FinishedWithOpenChecklist,
+    ProgressFiguresDisagree,
 )
