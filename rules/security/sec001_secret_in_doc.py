@@ -81,7 +81,7 @@ class SecretInDoc(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         ignored = frozenset(self.options.ignore_kinds)
         seen: dict[str, tuple[str, str]] = {}  # a value found -> (its key, the message of its first place)
-        reported: set[tuple[str, int]] = set()
+        reported: set[tuple[str, int, str]] = set()  # (path, line, value) of each place reported
         for doc in task.documents:
             listed = 0
             unlisted: list[int] = []
@@ -96,7 +96,7 @@ class SecretInDoc(Rule):
                 # all its places one finding (rules/core/grouping.py)
                 key = secret_key(match.kind, doc.lines[line - 1][match.start : match.end])
                 message = f"{match.label} written in the document: {match.excerpt!r}."
-                reported.add((doc.path, line))
+                reported.add((doc.path, line, match.value))
                 if len(match.value) >= MIN_RECURRING and len(seen) < MAX_LISTED:
                     key, message = seen.setdefault(match.value, (key, message))  # one finding for one value
                 yield self.finding(task, doc, line, message, key=key)
@@ -109,7 +109,7 @@ class SecretInDoc(Rule):
         yield from self._recurring(task, seen, reported)
 
     def _recurring(self, task: TaskDocs, seen: dict[str, tuple[str, str]],
-                   reported: set[tuple[str, int]]) -> Iterator[Finding]:
+                   reported: set[tuple[str, int, str]]) -> Iterator[Finding]:
         """The value of a secret found once, again on a line no detector reads as one (``FAL key
         configured: `3f9e…```): the same leak in one more place. Same key and message as the first
         place: the engine makes them one finding listing every place (rules/core/grouping.py)."""
@@ -119,7 +119,7 @@ class SecretInDoc(Rule):
                                      for v in sorted(seen, key=len, reverse=True)))
         for doc in task.documents:
             for index, text in enumerate(doc.lines):
-                if (doc.path, index + 1) in reported or (found := values.search(text)) is None:
-                    continue
-                key, message = seen[found.group()]
-                yield self.finding(task, doc, index + 1, message, key=key)
+                for value in dict.fromkeys(found.group() for found in values.finditer(text)):
+                    if (doc.path, index + 1, value) not in reported:
+                        key, message = seen[value]
+                        yield self.finding(task, doc, index + 1, message, key=key)
