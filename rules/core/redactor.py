@@ -92,7 +92,8 @@ class Redactor:
         chars, index = _canonical_map(text)
         spans = [span for v in whole for span in _occurrences(chars, index, v)]
         for before, after in cuts:
-            spans += self._prefix_before(chars, index, before) + self._suffix_after(chars, index, after)
+            pieces = self._prefix_before(chars, index, before) + self._suffix_after(chars, index, after)
+            spans += [piece for piece in pieces if not _inside_a_word(text, piece)]
         return _masked(text, spans)
 
     def _within(self, canon: str) -> list[str]:
@@ -122,6 +123,15 @@ class Redactor:
         fits = [p for p in self._starts.get(chars[begin:begin + MIN_PARTIAL], ()) if chars.startswith(p, begin)]
         k = max(map(len, fits), default=0)
         return [(index[begin], index[begin + k - 1] + 1)] if k else []
+
+
+def _inside_a_word(text: str, span: tuple[int, int]) -> bool:
+    """A piece at the very start of *text* that runs on into a word: the ``Pass`` of ``Password or
+    secret assignment…`` is no tail of a value ending in ``…Pass`` (a value's tail ends where its
+    token ends). Every other piece is masked whatever surrounds it: a value's head cut at the end
+    of a text may follow a flag or a token prefix (``-pZq8v``, ``AKIABLEU``)."""
+    start, end = span
+    return start == 0 and end < len(text) and text[end].isalnum()
 
 
 def _cuts(text: str) -> list[tuple[int, int]]:

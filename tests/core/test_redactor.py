@@ -48,6 +48,17 @@ def test_text_that_only_shares_a_few_letters_is_kept(text: str) -> None:
     assert REDACTOR(text) == text
 
 
+def test_a_value_s_tail_is_no_word_s_head() -> None:
+    tail = Redactor(["s3cr3tPass"])
+
+    # the kind label opening a SEC001 message starts with the letters the value ends with
+    assert tail("Password or secret assignment written in the document: 'DB_PASSWORD=****'.") == \
+        "Password or secret assignment written in the document: 'DB_PASSWORD=****'."
+    assert tail("Pass to the next step") == "**** to the next step"  # a tail standing alone is masked
+    assert tail("set it to s3cr3tP") == "set it to ****"  # a head cut at the end, however it is glued
+    assert Redactor(["BLEUHQXR22EPPW24"])("key AKIABLEUHQXR22E") == "key AKIA****"
+
+
 def test_placeholders_and_short_values_are_never_masked_as_literals() -> None:
     redactor = Redactor(["postgres", "pass", "changeme", "abc12"])
 
