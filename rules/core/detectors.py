@@ -29,6 +29,7 @@ from rules.core.placeholders import (
     is_reference,
     is_strong_secret,
     is_token_shaped,
+    looks_random,
 )
 
 KIND_LABELS: dict[str, str] = {
@@ -180,7 +181,7 @@ def _key_variable(match: re.Match[str]) -> Verdict | None:
     value = match.group("v").rstrip(".:")
     if len(value) < 16 or not is_random_token(value) or not is_literal_secret(value, quoted=True):
         return None
-    if not is_strong_secret(value) and len(_DIGIT_RUN_RE.findall(value)) < 3:
+    if not looks_random(value):
         return None  # words with a number ("mock-notifications-key-1"), not a random value
     return Verdict(True, match.start("v"), match.start("v") + len(value))
 
@@ -211,7 +212,6 @@ def _netrc(match: re.Match[str]) -> Verdict | None:
 # *_KEY variables that hold no credential: public halves, database and cache keys, identifiers
 _NOT_A_CREDENTIAL_KEY = re.compile(r"PUBLIC|PUBLISHABLE|PRIMARY|FOREIGN|SORT|PARTITION|CACHE|IDEMPOTENCY|"
                                    r"LOOKUP|ROUTING|SHORTCUT|HOT_?KEY|SSH_KEY_PATH|_ID_KEY")
-_DIGIT_RUN_RE = re.compile(r"[0-9]+")
 _NEXT_TEXT = re.compile(r"\S")  # what follows a bare value on its line
 _INNER_ASSIGNMENT = re.compile(r"[A-Za-z_][\w.-]{0,64}\s*[=:]\s*[^=\s]")
 _COMMENTS = ("#", "//", "<!--", "}", ",", "|")  # …may end the statement, but prose may not

@@ -158,6 +158,12 @@ def is_strong_secret(value: str) -> bool:
     return (mixed_case or symbol) and (digit_runs >= 2 or (digit_runs == 1 and symbol))
 
 
+def looks_random(value: str) -> bool:
+    """A value with no words to read in it: a strong secret (:func:`is_strong_secret`), or digits in
+    three or more runs among its letters (``3f9e2a71-5c4b-4d8e-…``). ``mock-notifications-key-1`` is not."""
+    return is_strong_secret(value) or len(_DIGIT_RUN_RE.findall(value)) >= 3
+
+
 def is_documentation_host(host: str) -> bool:
     """Reserved documentation names (RFC 2606/6761: ``example.com``, ``*.test``) and template hosts
     (``host``, ``<server>``, ``$HOST``, ``x.x.x.x``): what docs write when they mean "some host"."""
