@@ -12,6 +12,7 @@ from rules.core.state import finished
 from rules.core.story import Statement, TaskState, TaskStory, core_documents
 from rules.core.text import strip_comments
 from rules.core.vocabulary import BLOCKER_HEADINGS, BLOCKER_LABELS, NONE_WORDS, RESOLVED_WORDS
+from rules.story._follow_ups import points_elsewhere
 
 
 def where(doc: Document, line: int) -> str:
@@ -61,6 +62,14 @@ ARCHIVE_STEP_RE = re.compile(r"(?i)\b(?:archive|move)\s+(?:this|the)\s+(?:\S+\s+
                              r"|\barchive\s+(?:it\s+)?(?:when|once|after)\b|아카이브로?\s*(?:이동|이관)"
                              # 归档 asked for (完成后归档, 将本目录归档, 归档到 …), not 已归档 (archived) or 冷归档
                              r"|(?:请|待|可以?|需要?|准备|之后|后|再|然后)\s*归档|[把将][^。，,.\n]{0,20}归档|归档(?:到|至|进|入)")
+
+
+def still_to_do(doc: Document, item: CheckItem) -> bool:
+    """An open box whose work is still to be done here: it does not say where the work went
+    ("tracked in #214", a link) nor ask for the folder itself to be archived."""
+    return not points_elsewhere(doc, item) and ARCHIVE_STEP_RE.search(item.text) is None
+
+
 _CRITERIA_RE = re.compile(r"(?i)definition of done|done when|success (?:criteria|metrics|measures)|measures of success"
                           r"|acceptance criteria|exit criteria|completion criteria"
                           r"|완료 조건|완료 기준|성공 기준|성공 지표")

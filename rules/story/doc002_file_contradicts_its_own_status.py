@@ -68,10 +68,8 @@ class FileContradictsItsOwnStatus(Rule):
     def _done_over_own_open_boxes(self, task: TaskDocs, doc: Document) -> Iterator[Finding]:
         """``Status: ✅ COMPLETE`` at the top of a file whose own boxes are still open (when the tasks
         file is another file with open work, the disagreement between files is DOC001's)."""
-        said = overall(doc)
-        if said is None or said.state is not State.DONE or said.kind == "progress":
-            return
-        if task.tasks is not None and task.tasks is not doc and open_work(task.tasks):
+        said = own_done_status(task, doc)
+        if said is None:
             return
         if still_open := open_work(doc):
             first = still_open[0]
@@ -80,6 +78,18 @@ class FileContradictsItsOwnStatus(Rule):
                        f"{doc.name}:{first.line}).")
             yield self.finding(task, doc, said.line, message, key=f"{doc.name}:done-over-open",
                                related=[(doc, i.line) for i in still_open[:20]])
+
+
+def own_done_status(task: TaskDocs, doc: Document) -> Statement | None:
+    """*doc*'s own status saying the whole work is done, when its own open boxes are held against it
+    (here and by DOC062): not a progress figure, and the tasks file is no other file with open work
+    (that disagreement is DOC001's)."""
+    said = overall(doc)
+    if said is None or said.state is not State.DONE or said.kind == "progress":
+        return None
+    if task.tasks is not None and task.tasks is not doc and open_work(task.tasks):
+        return None
+    return said
 
 
 def _clash(top: Statement, bottom: Statement) -> bool:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import CheckItem, Document, TaskDocs
+from rules.core.model import TaskDocs
 from rules.core.phases import in_later_section, quoted_some
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import open_work
-from rules.story._common import ARCHIVE_STEP_RE
-from rules.story._follow_ups import points_elsewhere
+from rules.story._common import still_to_do
 
 
 class ArchivedWithOpenWork(Rule):
@@ -54,7 +53,7 @@ class ArchivedWithOpenWork(Rule):
         doc = task.tasks
         if not task.archived or doc is None:
             return
-        left = [item for item in open_work(doc) if _still_to_do(doc, item) and not in_later_section(doc, item)]
+        left = [item for item in open_work(doc) if still_to_do(doc, item) and not in_later_section(doc, item)]
         if not left:
             return
         shown = quoted_some([item.text for item in left], 60)
@@ -67,6 +66,3 @@ class ArchivedWithOpenWork(Rule):
             related=[(doc, item.line) for item in left[1:10]],
         )
 
-
-def _still_to_do(doc: Document, item: CheckItem) -> bool:
-    return not points_elsewhere(doc, item) and ARCHIVE_STEP_RE.search(item.text) is None

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
-from rules.core.model import CheckItem, Document, Role, TaskDocs
+from rules.core.model import CheckItem, Document, Role, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.story import State, core_documents, open_work, overall, story
-from rules.story._common import ARCHIVE_STEP_RE, finished_as, quote, where
-from rules.story._follow_ups import points_elsewhere
+from rules.core.story import core_documents, open_work, story
+from rules.story._common import finished_as, quote, still_to_do, where
+from rules.story.doc002_file_contradicts_its_own_status import own_done_status
 from rules.story.doc004_finished_with_open_criteria import in_criteria_title
 
 MIN_OPEN = 3  # open boxes in one list: fewer is a loose end, not a checklist left behind
@@ -67,47 +67,36 @@ class FinishedWithOpenChecklist(Rule):
         for doc in core_documents(task):
             if doc.role not in (Role.PLAN, Role.CONTEXT) or doc is task.tasks:
                 continue
-            if _own_done_reported(task, doc):
+            if own_done_status(task, doc) is not None:
                 continue  # a file that calls itself done over its own open boxes is DOC002's
             lists = _open_lists(doc, criteria=not told.settled)
             if not lists:
                 continue
-            first, items = lists[0]
+            section, first, items = lists[0]
             more = f"; {len(lists) - 1} more such lists in {doc.name}" if len(lists) > 1 else ""
-            heading = doc.sections[first[0].section].title if first[0].section is not None else doc.name
-            message = (f"{heading!r} still has {len(first)} of {len(items)} boxes open (first: "
+            message = (f"{section.title!r} still has {len(first)} of {len(items)} boxes open (first: "
                        f"{quote(first[0].text, 50)} at {where(doc, first[0].line)}{more}), but the task is {how}.")
-            places = [(doc, item.line) for still, _items in lists for item in still][1:_MAX_PLACES]
-            if first[0].section is not None:  # the list's heading: where a criteria finding (DOC004) stands
-                places.append((doc, doc.sections[first[0].section].line))
+            places = [(doc, item.line) for _section, still, _items in lists for item in still][1:_MAX_PLACES]
+            places.append((doc, section.line))  # the list's heading: where a criteria finding (DOC004) stands
             found = self.finding(task, doc, first[0].line, message, key=f"{doc.name}:open-checklist",
                                  related=[*places, *claim])
             yield found.with_changes(category=ROLE_CATEGORY.get(doc.role, self.category))
 
 
-def _own_done_reported(task: TaskDocs, doc: Document) -> bool:
-    """DOC002 reports *doc*'s open boxes: its own status says done, and the tasks file is no other
-    file with open work (that disagreement is DOC001's)."""
-    said = overall(doc)
-    if said is None or said.state is not State.DONE or said.kind == "progress":
-        return False
-    return task.tasks is None or task.tasks is doc or not open_work(task.tasks)
-
-
-def _open_lists(doc: Document, *, criteria: bool) -> list[tuple[list[CheckItem], list[CheckItem]]]:
-    """(open boxes, all boxes) of each heading whose top-level boxes are mostly still open work;
-    criteria lists only when *criteria* (a settled task's are DOC004's)."""
-    work = {item.line for item in open_work(doc) if not points_elsewhere(doc, item)
-            and ARCHIVE_STEP_RE.search(item.text) is None}
-    by_section: dict[int | None, list[CheckItem]] = {}
+def _open_lists(doc: Document, *, criteria: bool) -> list[tuple[Section, list[CheckItem], list[CheckItem]]]:
+    """(heading, open boxes, all boxes) of each heading whose top-level boxes are mostly still open
+    work; criteria lists only when *criteria* (a settled task's are DOC004's)."""
+    work = {item.line for item in open_work(doc) if still_to_do(doc, item)}
+    by_section: dict[int, list[CheckItem]] = {}
     for item in doc.items:
-        if item.depth == 0:
+        if item.depth == 0 and item.section is not None:
             by_section.setdefault(item.section, []).append(item)
     found = []
     for index, items in by_section.items():
-        if index is None or (not criteria and in_criteria_title(doc, doc.sections[index])):
+        section = doc.sections[index]
+        if not criteria and in_criteria_title(doc, section):
             continue
         still = [item for item in items if item.line in work]
         if len(still) >= MIN_OPEN and 3 * len(still) >= 2 * len(items):
-            found.append((still, items))
-    return sorted(found, key=lambda pair: pair[0][0].line)
+            found.append((section, still, items))
+    return sorted(found, key=lambda found: found[1][0].line)

@@ -74,8 +74,6 @@ class ProgressFiguresDisagree(Rule):
             if len({f.value for f in current}) < 2:
                 continue
             first, others = current[0], [f for f in current[1:] if f.value != current[0].value]
-            if not others:
-                first, others = next(f for f in current if f.value != current[0].value), current[:1]
             shown = ", ".join(f"{f.value:g}% at line {f.line}" for f in others[:4])
             message = (f"{doc.name} gives the work's progress as {first.value:g}% "
                        f"({quote(_EMPHASIS_RE.sub('', doc.line_text(first.line)), 50)}) and as {shown}.")
