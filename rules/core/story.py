@@ -1,7 +1,8 @@
 """The story model: where each file of a task says the work stands, and where the folder does.
 
 Per file, the overall status statements (``Status:`` / ``Progress:`` lines, a title badge, a
-progress summary, a ``Last Updated: … (Phase 2 complete)`` note), each with a normalised
+progress summary, a ``Last Updated: … (Phase 2 complete)`` note, the first line of a ``## Status``
+section at the top), each with a normalised
 :class:`State`, its line, its words and whether it speaks for the whole work or for named parts
 (``Phase 1A Complete``). Per task, a derived :class:`TaskState` from the folder (``dev/archive``
 and friends), the statements and the checkboxes. Pure: a function of the documents alone.
@@ -114,6 +115,8 @@ def _statements(doc: Document) -> tuple[Statement, ...]:
             continue
         if (statement := _label(doc.line_text(number), number, place(number))) is not None:
             found[number] = statement
+    if (statement := _status_section(doc, first_sub)) is not None and statement.line not in found:
+        found[statement.line] = statement
     for ref in doc.dates:
         if ref.label == "completed" and ref.date is not None and place(ref.line) == "header":
             found.setdefault(ref.line, Statement("date", State.DONE, ref.line, f"Completed: {ref.raw}"[:120], "header"))
@@ -144,6 +147,43 @@ def _label(text: str, number: int, where: str) -> Statement | None:
         progress = _fraction_state(value)
         state = progress if progress is not None else state
     return Statement("label", state, number, value[:120], where, scoped, done)
+
+
+# A heading that is only the status label: "## Status", "## Current Status", "### 상태", "## Stan". Not
+# "## Current State": a plan's describes the system before the work (DOC001 reads a context's apart).
+_STATUS_HEADING_RE = re.compile(
+    r"(?:(?:overall|current|project|task|implementation|work)\s+|(?:전체|구현|작업|프로젝트)\s*+)?"
+    rf"(?:status|{'|'.join(STATUS_LABELS)})",
+    re.IGNORECASE,
+)
+_LEAD_RE = re.compile(r"^\s*+(?:[-*+]\s++)?(?:\*\*|__)(?P<bold>[^*_\n]{1,120}?)(?:\*\*|__)")
+_FIRST_SENTENCE_RE = re.compile(r"(?<=[.!?])\s")
+
+
+def _status_section(doc: Document, first_sub: int) -> Statement | None:
+    """The value a status section at the top gives on its first line: ``## Status`` then ``done``,
+    or ``**Program complete 2026-08-01.** All steps landed…`` (its bold lead, else its first
+    sentence). Only the file's first section, or one that starts within :data:`HEADER_LINES`,
+    speaks for the file; a table, a checkbox, a heading or code under it is no such value."""
+    for section in doc.sections:
+        if section.line > max(first_sub, HEADER_LINES):
+            return None
+        if section.level == 1 or not _STATUS_HEADING_RE.fullmatch(section.key):
+            continue
+        for number in range(section.line + 1, section.end_line + 1):
+            text = doc.line_text(number)
+            if not text.strip():
+                continue
+            if number in doc.code_lines or text.lstrip().startswith(("|", "#", "- [", "* [")):
+                return None
+            lead = _LEAD_RE.match(text)
+            value = lead.group("bold") if lead else _FIRST_SENTENCE_RE.split(text.strip(), maxsplit=1)[0]
+            value = _MARKUP_RE.sub("", strip_comments(value)).strip(" -*+.:")
+            state, scoped, done, ambiguous = read_value(clip(value))
+            if state is None or ambiguous:
+                return None
+            return Statement("label", state, number, value[:120], "header", scoped, done)
+    return None
 
 
 _FRACTION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")

@@ -93,6 +93,37 @@ def test_a_phase_scoped_status_is_not_the_files_overall_status() -> None:
     assert overall(doc) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "state", "words"),
+    [
+        ("# Export\n\n## Status\n\ndone\n\nMore prose.\n", 5, State.DONE, "done"),
+        ("# Export\n\n## Current Status\n\n**Shipped on 2026-03-02.** Both formats are live.\n", 5, State.DONE,
+         "Shipped on 2026-03-02"),
+        ("# Export\n\n## Goal\n\nOne CSV a month.\n\n## Status\n\nIn progress. The PDF writer is next.\n", 9,
+         State.IN_PROGRESS, "In progress"),  # within the first lines: it still speaks for the file
+        ("# Export\n\n### 상태\n\n진행 중\n", 5, State.IN_PROGRESS, "진행 중"),
+    ],
+)
+def test_a_status_section_at_the_top_gives_its_first_line_as_the_status(
+        text: str, line: int, state: State, words: str) -> None:
+    said = overall(_doc(text, Role.CONTEXT, "x-context.md"))
+    assert said is not None and (said.line, said.state, said.words, said.place) == (line, state, words, "header")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Export\n\n## Status\n\n| Part | Status |\n|---|---|\n| CSV | Done |\n",  # a table of parts
+        "# Export\n\n## Status\n\n- [x] CSV writer\n- [ ] PDF writer\n",  # a checklist
+        "# Export\n\n## Status\n\n```\nstatus: done\n```\n",  # code
+        "# Export\n\n## Status\n\nSee the table below.\n",  # no status word
+        "# Export\n\n## Goal\n\n" + "One CSV a month.\n" * 12 + "\n## Status\n\nDone.\n",  # far down
+    ],
+)
+def test_a_status_section_without_a_status_first_line_or_far_down_says_nothing(text: str) -> None:
+    assert overall(_doc(text, Role.CONTEXT, "x-context.md")) is None
+
+
 def test_progress_summary_in_the_header_is_overall() -> None:
     doc = _doc("# Tasks\n\n**Overall Progress**: 100% (4 of 4 sub-phases complete)\n\n## Phase 3: 2/5 done\n",
                Role.TASKS, "x-tasks.md")
