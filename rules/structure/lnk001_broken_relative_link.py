@@ -27,9 +27,10 @@ class BrokenRelativeLink(Rule):
     a leading ``/`` means the repository root. When the tree holds nothing but the doc roots (a
     docs-only snapshot), only links into the doc roots are checked: nothing is known of the rest.
     The broken links of a task are one finding, at the first one in the document that holds most
-    of them, naming the others and keeping every place as a related location (merged after waivers,
-    as LNK002's paths: ``rules.structure._places.merge_references``); it deducts what the separate
-    findings would.
+    of them (filed under that document's role category: a broken link in the context is the
+    context's problem; a README beside the three files stays under structure), naming the others
+    and keeping every place as a related location (merged after waivers, as LNK002's paths:
+    ``rules.structure._places.merge_references``); it deducts what the separate findings would.
 
     Bad:
         (in dev/active/auth/auth-context.md)
@@ -65,14 +66,16 @@ class BrokenRelativeLink(Rule):
                 resolved = resolve(folder, path)
                 if resolved is None:
                     message = f"Link {target!r} climbs above the repository root from {folder + '/'!r}."
-                    yield self.finding(task, doc, link.line, message, key=target, fix=_ESCAPING_FIX)
+                    finding = self.finding(task, doc, link.line, message, key=target, fix=_ESCAPING_FIX)
+                    yield finding.in_role_category(doc.acting_role)
                 elif tree.docs_only and not tree.in_docs(resolved):
                     continue  # the engine holds the docs only: nothing is known about paths outside them
                 elif resolved and not exists(resolved, ctx):
                     message = f"Link {target!r} points to {resolved!r}, which is not in the repository."
                     depth = depth or repo_depth(ctx)
                     fix = suggest(path, folder, ctx, depth)
-                    yield self.finding(task, doc, link.line, message, key=target, fix=fix)
+                    finding = self.finding(task, doc, link.line, message, key=target, fix=fix)
+                    yield finding.in_role_category(doc.acting_role)  # a broken link is that document's problem
 
     def merge(self, findings: Sequence[Finding]) -> Finding:
         return merge_references(self, findings, "link")

@@ -239,3 +239,15 @@ def test_lnk003_counts_its_other_places_and_leaves_naming_them_to_the_report() -
     assert found.message == ("'/Users/ada/' is a path in one person's home folder (and 2 more places); no other "
                              "reader or machine can open it.")
     assert [place.line for place in found.related] == [4, 5]
+
+
+def test_lnk001_files_a_broken_link_under_its_documents_category() -> None:
+    """As LNK002's paths: a broken link in the context is the context's problem, one in the plan
+    the plan's; a README beside them has no role category and stays under structure."""
+    repo = {**REPO, "dev/active/b/b-context.md": "# Context\n\nSee [the guide](../../../docs/GONE.md).\n"}
+    [found] = findings(repo, "LNK001")
+    assert (found.path, found.category.value) == ("dev/active/b/b-context.md", "context")
+    plan = {**REPO, "dev/active/b/b-plan.md": "# Plan\n\nRead [the notes](../gone/NOTES.md).\n"}
+    assert [(f.path, f.category.value) for f in findings(plan, "LNK001")] == [("dev/active/b/b-plan.md", "plan")]
+    readme = {**REPO, "dev/active/b/README.md": "# B\n\n[Report](../gone/REPORT.md)\n"}
+    assert [(f.path, f.category.value) for f in findings(readme, "LNK001")] == [("dev/active/b/README.md", "structure")]
