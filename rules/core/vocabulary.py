@@ -161,7 +161,7 @@ OVERVIEW_HEADINGS = ("개요", "요약", "목적", "목표", "podsumowanie\\w*",
                      "zusammenfassung", "ziele?", "résumé", "aperçu", "vue d ensemble", "synthèse", "objectifs?",
                      unspaced("摘要", "概述", "概要", "概览", "概觀", "目标", "目標", "目的"))
 CURRENT_STATE_HEADINGS = ("현재 상태", "진행 상황", "진행 상태", "진행 현황", "현황", "(?:구현|작업|완료) 상태",
-                          "(?:obecny|aktualny) stan", "stan (?:obecny|aktualny)", "postęp(?:y| prac)?",
+                          "(?:obecn|aktualn)\\w* stan\\w*", "stan\\w* (?:obecn|aktualn)\\w*", "postęp(?:y| prac)?",
                           "текущее (?:состояние|положение)",
                           "estado actual", "estado atual", "situación actual", "situação atual",
                           "aktueller (?:stand|status|zustand)", "ist zustand",
