@@ -32,6 +32,13 @@ _LATER_RE = re.compile(
     r"|unscheduled|backlog|post[- ]?(?:launch|release|deploy(?:ment)?|mvp)"
     r"|contingenc(?:y|ies)|(?:backup|fallback) plans?|plan b|if (?:behind schedule|time permits))\b"
 )
+# A heading over work put off: the words above, and those only a heading uses for it ("Ideas",
+# "Follow-ups", "Wishlist", "Next release"). Not "Enhancements" alone ("UI Enhancements" is a part of
+# the work; "Future Enhancements" is later by its first word) nor "V2". The one vocabulary of later
+# work for every rule: rules/core/story.py's open work reads headings with it too.
+_LATER_HEADING_RE = re.compile(
+    _LATER_RE.pattern + r"|\b(?:ideas?|follow[- ]?ups?|someday|wish ?list|next (?:phase|version|release))\b"
+)
 SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
 _LEGEND_TITLE_RE = re.compile(r"(?i)\blegend\b|^\W*(?:status |symbol )?key\W*$|\bnotation\b")
 _LEGEND_WORDS_RE = re.compile(
@@ -125,7 +132,13 @@ def status_line(doc: Document, section: Section) -> StatusMark | None:
 
 def is_deferred_phase(doc: Document, section: Section) -> bool:
     """A phase marked optional or deferred, or titled as future / stretch / nice-to-have work."""
-    return section_status(doc, section) in SET_ASIDE or _LATER_RE.search(section.title) is not None
+    return section_status(doc, section) in SET_ASIDE or is_later_heading(section.title)
+
+
+def is_later_heading(title: str) -> bool:
+    """A heading over later, optional or out-of-scope work ("Future Enhancements", "Stretch goals",
+    "Follow-ups", "Post-launch")."""
+    return _LATER_HEADING_RE.search(title) is not None
 
 
 def is_later_text(text: str) -> bool:
@@ -137,7 +150,7 @@ def is_later(doc: Document, item: CheckItem) -> bool:
     """Marked as later, optional or out-of-scope work ("(future enhancement)"), or under a heading for
     such work ("Future Enhancements", "Stretch goals")."""
     return _LATER_RE.search(item.text) is not None or any(
-        _LATER_RE.search(section.title) for section in ancestors(doc, item.section))
+        is_later_heading(section.title) for section in ancestors(doc, item.section))
 
 
 def is_set_aside(item: CheckItem) -> bool:

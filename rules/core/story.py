@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from rules.core._story_words import State, from_status, read_value
 from rules.core.extract import find_status
 from rules.core.model import CheckItem, Document, Progress, Role, Status, TaskDocs
-from rules.core.phases import is_legend_item
+from rules.core.phases import is_later_heading, is_legend_item
 from rules.core.sections import first_subsection_line, title_section
 from rules.core.text import clip, strip_comments
 from rules.core.vocabulary import STATUS_LABELS
@@ -267,8 +267,6 @@ def _core(task: TaskDocs) -> tuple[Document, ...]:
 
 
 
-_LATER_RE = re.compile(r"(?i)future|enhancement|idea|nice[- ]to[- ]have|later|backlog|follow[- ]?ups?|out of scope"
-                       r"|optional|stretch|someday|wishlist|\bv2\b|next (?:phase|version|release)")
 _SET_ASIDE_RE = re.compile(r"(?i)\b(?:optional|deferred|future|later|out of scope|stretch|nice[- ]to[- ]have"
                            r"|won'?t do|not needed|n/a|skipped)\b")
 
@@ -320,7 +318,7 @@ def _later_sections(doc: Document) -> frozenset[int]:
     """Sections titled as later work; never the document's title: "Framework V2 — Tasks" or "Search
     Enhancement — Tasks" names the work itself, not work put off."""
     title = title_section(doc)
-    return frozenset(i for i, s in enumerate(doc.sections) if s is not title and _LATER_RE.search(s.title))
+    return frozenset(i for i, s in enumerate(doc.sections) if s is not title and is_later_heading(s.title))
 
 
 def _under(doc: Document, index: int | None, later: frozenset[int]) -> bool:

@@ -7,7 +7,8 @@ import pytest
 from rules.core._story_words import read_value
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.parse import parse_document
-from rules.core.story import State, TaskState, file_statements, footer_statements, overall, story
+from rules.core.phases import is_later, is_later_heading
+from rules.core.story import State, TaskState, file_statements, footer_statements, open_work, overall, story
 
 
 def _doc(text: str, role: Role = Role.PLAN, name: str = "x-plan.md") -> Document:
@@ -176,3 +177,24 @@ def test_korean_status_words_in_a_table_or_prose_are_not_statements() -> None:
                Role.CONTEXT, "x-context.md")
 
     assert file_statements(doc) == ()
+
+
+@pytest.mark.parametrize(
+    ("heading", "later"),
+    [
+        ("## Future Enhancements (Post-MVP)", True),
+        ("## Deferred Issues", True),  # the word the phases vocabulary always had
+        ("## Follow-ups", True),  # the words open work's headings always had
+        ("## Ideas", True),
+        ("## Post-launch", True),
+        ("### UI Enhancements", False),  # a part of the work, not work put off
+        ("### Testing - Phase 1A", False),
+    ],
+)
+def test_one_later_work_vocabulary_for_open_work_and_phases(heading: str, later: bool) -> None:
+    """Open work (story) and later phases (phases) read a heading over work put off alike."""
+    doc = _doc(f"# Tasks\n\n{heading}\n\n- [ ] Something\n", Role.TASKS, "x-tasks.md")
+    section = doc.sections[1]
+    assert is_later_heading(section.title) is later
+    assert (open_work(doc) == []) is later
+    assert is_later(doc, doc.items[0]) is later
