@@ -82,13 +82,22 @@ def demo_files(*tasks: str) -> dict[str, bytes | str]:
 
 
 def task_files(task: str, source: str = BAD_TASK) -> dict[str, bytes | str]:
-    """The demo task *source* copied to *task* (files renamed after the new folder)."""
+    """The demo task *source* copied to *task*: files renamed after the new folder, and the links
+    between them too (as a rename would leave them; the copy is as good as its source)."""
     old_name, new_name = source.rsplit("/", 1)[1], task.rsplit("/", 1)[1]
     return {
-        path.replace(source, task).replace(old_name, new_name): data
+        path.replace(source, task).replace(old_name, new_name): _renamed(data, old_name, new_name)
         for path, data in demo_files(source).items()
         if path.startswith(source + "/")
     }
+
+
+def _renamed(data: bytes | str, old: str, new: str) -> bytes | str:
+    """*data* with the task's file names (``<old>-plan.md``…) given the new task's name."""
+    for role in ("plan", "context", "tasks"):
+        before, after = f"{old}-{role}.md", f"{new}-{role}.md"
+        data = data.replace(before.encode(), after.encode()) if isinstance(data, bytes) else data.replace(before, after)
+    return data
 
 
 def ref(pr: PullRequest) -> PullRequestRef:
