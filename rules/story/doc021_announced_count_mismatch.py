@@ -27,8 +27,10 @@ _SELECTION_RE = re.compile(
     r"|notable|highlights?|sample|at least|more than|up to|over|under|fewer|less|another|other|additional|more"
     r"|new|remaining|left|still)\b"
 )
-# A loop, not an inventory: "Loop through 3 variants:" is followed by what is done for each of them.
-_ITERATION_RE = re.compile(r"(?i)\b(?:loop(?:s|ing)?|iterat\w*|for (?:each|every)|repeat(?:s|ing|ed)?(?: for)?)\b")
+# A loop, not an inventory: "Loop through 3 variants:" is followed by what is done for each of them; so
+# is a repetition: "### Functional Testing (5 consecutive successful runs)", "Run it 3 times:", "3 in a row".
+_ITERATION_RE = re.compile(r"(?i)\b(?:loop(?:s|ing)?|iterat\w*|for (?:each|every)|repeat(?:s|ing|ed)?(?: for)?"
+                           r"|consecutive|in a row|times)\b")
 
 
 @dataclass(frozen=True, slots=True)
