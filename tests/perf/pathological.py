@@ -104,7 +104,11 @@ _UNCLOSED = ["<!--", "<!-- x ", "```", "~~~", "[", "![", "[a](", "(", "**", "__"
 # Line openers the rules treat specially, each followed by a long run.
 _PREFIXES = ["Last Updated: ", "- [ ] ", "- [x] ", "## Phase 1: ", "### Risk 1: ", "Mitigation: ",
              "**Status:** ", "| a | ", "> ", "1. ", "Effort: ", "Progress: ", "Blocked: ", "Next steps: ",
-             "word "]
+             "word ",
+             # labels the later rules read (DOC023's remaining effort, DOC048's focus, DOC063's progress,
+             # the story's status section, the other languages' status labels)
+             "Status: ", "Current focus: ", "Remaining effort: ", "Total: ", "Estimate: ", "Coverage: ",
+             "## Status\n\n", "상태: ", "进度: "]
 _PREFIX_RUNS = ["<!--", "1", " ", "-", "(", "[", "*", "|", "a ", "1 ", "`"]
 
 

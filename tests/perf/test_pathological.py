@@ -88,7 +88,9 @@ def test_the_worst_known_inputs_stay_under_the_bound(name: str, role: str) -> No
 _UNITS = st.sampled_from([*string.punctuation, "1", " ", "\t", "a ", "<!--", "```", "[", "![", "(", "**",
                           "<details>", "- ", "> ", "| ", "1/", "1 h ", "A-1 ", "✅", "COMPLETE "])
 _PREFIXES = st.sampled_from(["", "Last Updated: ", "- [ ] ", "## Phase 1: ", "### Risk 1: ", "Mitigation: ",
-                             "**Status:** ", "| a | ", "> ", "1. ", "Effort: ", "Progress: ", "word "])
+                             "**Status:** ", "| a | ", "> ", "1. ", "Effort: ", "Progress: ", "word ",
+                             "Status: ", "Current focus: ", "Remaining effort: ", "Total: ", "## Status\n\n",
+                             "상태: ", "进度: "])
 
 
 @st.composite
