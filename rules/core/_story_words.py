@@ -154,6 +154,21 @@ def from_status(status: Status | None) -> State | None:
     return _EMOJI_STATE.get(status) if status is not None else None
 
 
+# A share of the work before the status word: "80% complete", "3/5 done", "~45 % 완료".
+_SHARE_RE = re.compile(r"^\W*~?(\d{1,3}(?:\.\d+)?)\s*%|^\W*(\d{1,4})\s*/\s*(\d{1,4})\b")
+
+
+def _share_done(first: str) -> float | None:
+    """The share of the work a value opening with a percentage or a fraction says is done."""
+    match = _SHARE_RE.match(first)
+    if match is None:
+        return None
+    if match.group(1) is not None:
+        return float(match.group(1)) / 100
+    total = int(match.group(3))
+    return int(match.group(2)) / total if total else None
+
+
 def read_value(value: str) -> tuple[State | None, bool, tuple[str, ...], bool]:
     """(state, scoped, done_parts, ambiguous) of a status value.
 
@@ -178,6 +193,8 @@ def read_value(value: str) -> tuple[State | None, bool, tuple[str, ...], bool]:
         return None, False, (), False
     if state is State.DONE and any(phrase_state(piece) is State.REVIEW for piece in first.split(",")[1:]):
         state = State.REVIEW  # "Core complete, testing pending": built, not yet proven
+    if state is State.DONE and (share := _share_done(first)) is not None and share < 1:
+        state = State.IN_PROGRESS if share > 0 else State.NOT_STARTED  # "80% complete", "3/5 done": part of it
     scoped, done = False, list[str]()
     for piece in _PIECE_RE.split(first):
         if match := _PART_RE.search(piece):

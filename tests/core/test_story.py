@@ -40,6 +40,13 @@ def _doc(text: str, role: Role = Role.PLAN, name: str = "x-plan.md") -> Document
         ("Session 1 Complete", State.DONE, True, ("1",)),
         ("진행 중", State.IN_PROGRESS, False, ()),
         ("완료", State.DONE, False, ()),
+        ("80% complete", State.IN_PROGRESS, False, ()),  # a share of the work, not all of it
+        ("~45 % done", State.IN_PROGRESS, False, ()),
+        ("3/5 complete", State.IN_PROGRESS, False, ()),
+        ("0% complete", State.NOT_STARTED, False, ()),
+        ("100% complete", State.DONE, False, ()),
+        ("5/5 complete", State.DONE, False, ()),
+        ("80% 완료", State.IN_PROGRESS, False, ()),
     ],
 )
 def test_status_values_are_normalised(value: str, state: State, scoped: bool, done: tuple[str, ...]) -> None:
