@@ -25,6 +25,17 @@ def first_subsection_line(doc: Document) -> int:
     return next((s.line for s in doc.sections if s.level > 1), doc.line_count + 1)
 
 
+def first_line(doc: Document, section: Section) -> int | None:
+    """The first non-blank line below *section*'s heading, None when the section is empty."""
+    return next((n for n in range(section.line + 1, section.end_line + 1) if doc.line_text(n).strip()), None)
+
+
+def is_prose(doc: Document, line: int) -> bool:
+    """Whether *line* is prose: not code, a table row, a heading or a checkbox (a value a label's
+    section can give on its first line)."""
+    return line not in doc.code_lines and not doc.line_text(line).lstrip().startswith(("#", "|", "- [", "* ["))
+
+
 def heading_lines(doc: Document) -> frozenset[int]:
     """The lines that hold a section's heading (computed once per document)."""
     return doc.derive(_heading_lines)

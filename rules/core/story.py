@@ -24,7 +24,7 @@ from rules.core._story_words import State, from_status, read_value
 from rules.core.extract import find_status
 from rules.core.model import CheckItem, Document, Progress, Role, Status, TaskDocs
 from rules.core.phases import is_later_heading, is_legend_item
-from rules.core.sections import first_subsection_line, title_section
+from rules.core.sections import first_line, first_subsection_line, is_prose, title_section
 from rules.core.text import clip, strip_comments
 from rules.core.vocabulary import STATUS_LABELS
 
@@ -170,19 +170,18 @@ def _status_section(doc: Document, first_sub: int) -> Statement | None:
             return None
         if section.level == 1 or not _STATUS_HEADING_RE.fullmatch(section.key):
             continue
-        for number in range(section.line + 1, section.end_line + 1):
-            text = doc.line_text(number)
-            if not text.strip():
-                continue
-            if number in doc.code_lines or text.lstrip().startswith(("|", "#", "- [", "* [")):
-                return None
-            lead = _LEAD_RE.match(text)
-            value = lead.group("bold") if lead else _FIRST_SENTENCE_RE.split(text.strip(), maxsplit=1)[0]
-            value = _MARKUP_RE.sub("", strip_comments(value)).strip(" -*+.:")
-            state, scoped, done, ambiguous = read_value(clip(value))
-            if state is None or ambiguous:
-                return None
-            return Statement("label", state, number, value[:120], "header", scoped, done)
+        if (number := first_line(doc, section)) is None:
+            continue
+        if not is_prose(doc, number):
+            return None
+        text = doc.line_text(number)
+        lead = _LEAD_RE.match(text)
+        value = lead.group("bold") if lead else _FIRST_SENTENCE_RE.split(text.strip(), maxsplit=1)[0]
+        value = _MARKUP_RE.sub("", strip_comments(value)).strip(" -*+.:")
+        state, scoped, done, ambiguous = read_value(clip(value))
+        if state is None or ambiguous:
+            return None
+        return Statement("label", state, number, value[:120], "header", scoped, done)
     return None
 
 

@@ -9,6 +9,7 @@ from rules.core._story_words import read_value
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, Status, TaskDocs, normalise_title
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import first_line, is_prose
 from rules.core.story import (
     BEGUN_MARKS,
     State,
@@ -134,8 +135,8 @@ def _state_section_lead(doc: Document) -> Statement | None:
                    None)
     if section is None:
         return None
-    line = next((n for n in range(section.line + 1, section.end_line + 1) if doc.line_text(n).strip()), None)
-    if line is None or line in doc.code_lines or doc.line_text(line).lstrip().startswith(("#", "|", "- [", "* [")):
+    line = first_line(doc, section)
+    if line is None or not is_prose(doc, line):
         return None
     text = doc.line_text(line).strip()
     state, scoped, _done, ambiguous = read_value(text)

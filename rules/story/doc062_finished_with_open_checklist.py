@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
+from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Role, Section, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.story import core_documents, open_work, story
@@ -80,7 +80,7 @@ class FinishedWithOpenChecklist(Rule):
             places.append((doc, section.line))  # the list's heading: where a criteria finding (DOC004) stands
             found = self.finding(task, doc, first[0].line, message, key=f"{doc.name}:open-checklist",
                                  related=[*places, *claim])
-            yield found.with_changes(category=ROLE_CATEGORY.get(doc.role, self.category))
+            yield found.in_role_category(doc.role)
 
 
 def _open_lists(doc: Document, *, criteria: bool) -> list[tuple[Section, list[CheckItem], list[CheckItem]]]:
