@@ -102,7 +102,7 @@ _UNCLOSED = ["<!--", "<!-- x ", "```", "~~~", "[", "![", "[a](", "(", "**", "__"
              "<details>", "&#", "\\", "~~", "1 ", "1/", "1 h ", "1-", "a-", "A-1 ", "Phase ", "- ", "1. ",
              "| ", "|-", "http://", "a@b.", "✅", "COMPLETE ", "status: ", "x: ", "-->"]
 # Line openers the rules treat specially, each followed by a long run.
-_PREFIXES = ["Last Updated: ", "- [ ] ", "- [x] ", "## Phase 1: ", "### Risk 1: ", "Mitigation: ",
+PREFIXES = ["Last Updated: ", "- [ ] ", "- [x] ", "## Phase 1: ", "### Risk 1: ", "Mitigation: ",
              "**Status:** ", "| a | ", "> ", "1. ", "Effort: ", "Progress: ", "Blocked: ", "Next steps: ",
              "word ",
              # labels the later rules read (DOC023's remaining effort, DOC048's focus, DOC063's progress,
@@ -118,7 +118,7 @@ def cases() -> list[Case]:
     for unit in [*_CHARS, *_UNCLOSED]:
         found.append(Case(f"line of {unit!r}", _run(unit)))
         found.append(Case(f"lines of {unit!r}", _lines(unit)))
-    for prefix in _PREFIXES:
+    for prefix in PREFIXES:
         for unit in _PREFIX_RUNS:
             found.append(Case(f"{prefix!r} + line of {unit!r}", _run(unit, prefix)))
         found.append(Case(f"lines of {prefix!r} + '<!--'", _lines("<!--", prefix)))
