@@ -21,6 +21,11 @@ _TO_CREATE_RE = re.compile(
     r"|\bto be created\b|\btodo:? create\b"
 )
 _CONDITION_RE = re.compile(r"(?i)\b(?:if|unless|whether|when|once)\b")
+# A section that lists what is still to come: "### Files to Create", "## To Be Created", "### Do utworzenia"
+# (Polish), "Zu erstellen" (German), "Archivos a crear" (Spanish), "Fichiers à créer" (French). Matched on the
+# normalised heading; "New Files" alone is not one (a summary of files made says it too).
+_TO_CREATE_HEADING_RE = re.compile(
+    r"(?:^|\s)(?:to (?:be )?created?|do utworzenia|zu erstellen|(?:a|por) crear|à créer)(?:\s|$)")
 _NEEDLES = ("create", "not yet", "not built", "not written", "not implemented", "exist yet")
 
 
@@ -29,8 +34,10 @@ class ExistingFileMarkedToCreate(Rule):
 
     Reads the context (the living state), outside code blocks: a line that names a file path and says
     it is still to come — "(to create)", "(to be created)", a "Not yet built" cell, "doesn't exist
-    yet", "TODO: create", or a step of a next-steps or resume section (not one in a log) that says to
-    create it ("1. Create `src/feed.py` with the renderer") — while that path is in the repository
+    yet", "TODO: create", a step of a next-steps or resume section (not one in a log) that says to
+    create it ("1. Create `src/feed.py` with the renderer"), or a line of a section whose heading says
+    its files are still to come ("### Files to Create", "To Be Created", "Do utworzenia"; not a bare
+    "New Files", which a summary of the files made uses too) — while that path is in the repository
     (from the document's folder, from the root, or at the end of a repository path), or a ticked box of
     the tasks file names it (the box that made it). Not a condition ("If `http.py` doesn't exist yet,
     add a stub"). The repository counts only when the engine has its tree, and never for archived
@@ -65,6 +72,7 @@ class ExistingFileMarkedToCreate(Rule):
                   if number not in doc.code_lines and _TO_CREATE_RE.search(text := doc.line_text(number))
                   and not _CONDITION_RE.search(text)}
         marked |= _next_creations(doc)
+        marked |= _to_create_sections(doc)
         if not marked:
             return
         # the repository as it is now says nothing of an archived task's files; a ticked box always speaks
@@ -110,6 +118,13 @@ def _next_creations(doc: Document) -> set[int]:
                          if n not in doc.code_lines and _CREATE_STEP_RE.search(text := doc.line_text(n))
                          and not _CONDITION_RE.search(text))
     return found
+
+
+def _to_create_sections(doc: Document) -> set[int]:
+    """Lines (outside code, not a condition) of the sections whose heading says their files are still to be created."""
+    return {n for section in doc.sections if _TO_CREATE_HEADING_RE.search(section.key)
+            for n in range(section.line + 1, section.end_line + 1)
+            if n not in doc.code_lines and not _CONDITION_RE.search(doc.line_text(n))}
 
 
 def _ticked_paths(task: TaskDocs) -> list[tuple[str, int]]:
