@@ -10,7 +10,7 @@ from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import NEXT, in_log_at
 from rules.structure._mentions import mentions
-from rules.structure._paths import ends_alike, folder_of, resolve
+from rules.structure._paths import folder_of, resolve
 from rules.structure._tree import Tree
 
 # A file said to be still to come: "(to create)", "(to be created)", "| Not yet built |",
@@ -78,13 +78,13 @@ class ExistingFileMarkedToCreate(Rule):
         # the repository as it is now says nothing of an archived task's files; a ticked box always speaks
         tree = Tree(ctx) if ctx.has_tree and not task.archived else None
         tree = tree if tree is not None and not tree.docs_only else None
-        ticked = _ticked_paths(task)
+        ticked = _TickedPaths(_ticked_paths(task))
         folder = folder_of(doc.path)
         stale: dict[str, tuple[int, int | None]] = {}  # path -> (first line marking it, the box creating it)
         for mention in mentions(doc):
             if mention.line not in marked or mention.bare or mention.text in stale:
                 continue
-            box = _ticked_box(mention.text, ticked)
+            box = ticked.first_box(mention.text)
             if box is not None or (tree is not None and tree.locates(resolve(folder, mention.text), mention.text)):
                 stale[mention.text] = (mention.line, box)
         if not stale:
@@ -136,7 +136,31 @@ def _ticked_paths(task: TaskDocs) -> list[tuple[str, int]]:
     return [(m.text.rstrip("/"), m.line) for m in mentions(tasks) if m.line in ticked and not m.bare]
 
 
-def _ticked_box(path: str, ticked: list[tuple[str, int]]) -> int | None:
-    """The line of the first ticked box naming *path* (the same path, or one ending in the other)."""
-    wanted = path.rstrip("/")
-    return next((line for named, line in ticked if ends_alike(named, wanted)), None)
+class _TickedPaths:
+    """The paths the ticked boxes name, looked up as ``ends_alike`` matches them (the same path, or one
+    ending in the other at a folder boundary) with a few dict probes per path, not a scan of every box:
+    a context listing thousands of paths against a tasks file ticking thousands stays linear."""
+
+    def __init__(self, ticked: list[tuple[str, int]]) -> None:
+        self._by_end: dict[str, tuple[int, int]] = {}  # each folder-boundary end of a ticked path -> (order, line)
+        self._by_path: dict[str, tuple[int, int]] = {}  # each ticked path -> (order, line)
+        for order, (named, line) in enumerate(ticked):
+            self._by_path.setdefault(named, (order, line))
+            for end in _ends(named):
+                self._by_end.setdefault(end, (order, line))
+
+    def first_box(self, path: str) -> int | None:
+        """The line of the first ticked box naming *path*, or None."""
+        wanted = path.rstrip("/")
+        found = [self._by_end.get(wanted), *(self._by_path.get(end) for end in _ends(wanted))]
+        hits = [hit for hit in found if hit is not None]
+        return min(hits)[1] if hits else None
+
+
+_MAX_SEGMENTS = 64  # no real path is deeper; a longer one is looked up by its last segments only
+
+
+def _ends(path: str) -> list[str]:
+    """``a/b/c`` -> ``a/b/c``, ``b/c``, ``c``: the path and its ends at folder boundaries."""
+    parts = path.split("/")[-_MAX_SEGMENTS:]
+    return ["/".join(parts[i:]) for i in range(len(parts))]

@@ -168,6 +168,8 @@ def cases() -> list[Case]:
             "- [x] Build part {n}\n")),
         Case("many changed files", lambda size: "**Status:** ✅ COMPLETE\n## Files Modified\n" + _repeat(
             "- `src/m{n}/f{n}.ts` - changed handler {n}\n  - detail {n}\n- [x] task {n}\n")(size)),
+        Case("files to create over ticked boxes", lambda size: "### Files to Create\n" + _repeat(
+            "- [x] `a/{n}.py` `b/{n}.py`\n")(size)),
         Case("many announcing list items", _repeat("- the following {n} files:\n")),
         Case("many status legends", _repeat("## Legend\n- [x] done\n- [ ] Phase 1 - {n}% done\n")),
         Case("many lists with totals", _repeat("- a: {n}h\n- b: 2h\n**Total:** 4 hours\n\n")),
