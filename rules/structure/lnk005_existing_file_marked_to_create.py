@@ -157,10 +157,11 @@ class _TickedPaths:
         return min(hits)[1] if hits else None
 
 
-_MAX_SEGMENTS = 64  # no real path is deeper; a longer one is looked up by its last segments only
+_MAX_SEGMENTS = 64  # no real path is deeper; a longer one is looked up whole and by its last segments
 
 
 def _ends(path: str) -> list[str]:
     """``a/b/c`` -> ``a/b/c``, ``b/c``, ``c``: the path and its ends at folder boundaries."""
-    parts = path.split("/")[-_MAX_SEGMENTS:]
-    return ["/".join(parts[i:]) for i in range(len(parts))]
+    parts = path.split("/")
+    ends = ["/".join(parts[i:]) for i in range(max(0, len(parts) - _MAX_SEGMENTS), len(parts))]
+    return ends if len(parts) <= _MAX_SEGMENTS else [path, *ends]
