@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 
 from rules.core.rule import RuleContext
 
@@ -23,6 +24,17 @@ def folder_of(path: str) -> str:
 def ends_alike(one: str, other: str) -> bool:
     """Whether one path is the other or its end at a folder boundary (``src/x.py``, ``web/src/x.py``)."""
     return ("/" + one).endswith("/" + other) or ("/" + other).endswith("/" + one)
+
+
+def path_ends(path: str) -> Iterator[str]:
+    """The path and each of its ends that starts at a folder boundary (``a/b/c``, ``b/c``, ``c``): the
+    paths :func:`ends_alike` matches against it, for lookups in a set or dict."""
+    start = 0
+    while True:
+        yield path[start:]
+        start = path.find("/", start) + 1
+        if start == 0:
+            return
 
 
 def exists(path: str, ctx: RuleContext) -> bool:

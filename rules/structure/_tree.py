@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rules.core.discovery import loose_task_of
 from rules.core.rule import RuleContext
-from rules.structure._paths import exists
+from rules.structure._paths import exists, path_ends
 
 
 class Tree:
@@ -86,12 +86,7 @@ def _indexes(paths: frozenset[str], dirs: frozenset[str]) -> _Indexes:
     tails: set[str] = set()
     names: dict[str, str | None] = {}
     for path in itertools.chain(paths, dirs):
-        start = 0
-        while True:
-            tails.add(path[start:])
-            start = path.find("/", start) + 1
-            if start == 0:
-                break
+        tails.update(path_ends(path))
     for path in paths:
         base = path.rsplit("/", 1)[-1]
         names[base] = None if base in names else path

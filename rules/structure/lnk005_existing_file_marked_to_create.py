@@ -10,7 +10,7 @@ from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import NEXT, in_log_at
 from rules.structure._mentions import mentions
-from rules.structure._paths import folder_of, resolve
+from rules.structure._paths import folder_of, path_ends, resolve
 from rules.structure._tree import Tree
 
 # A file said to be still to come: "(to create)", "(to be created)", "| Not yet built |",
@@ -163,5 +163,6 @@ _MAX_SEGMENTS = 64  # no real path is deeper; a longer one is looked up whole an
 def _ends(path: str) -> list[str]:
     """``a/b/c`` -> ``a/b/c``, ``b/c``, ``c``: the path and its ends at folder boundaries."""
     parts = path.split("/")
-    ends = ["/".join(parts[i:]) for i in range(max(0, len(parts) - _MAX_SEGMENTS), len(parts))]
-    return ends if len(parts) <= _MAX_SEGMENTS else [path, *ends]
+    if len(parts) <= _MAX_SEGMENTS:
+        return list(path_ends(path))
+    return [path, *path_ends("/".join(parts[-_MAX_SEGMENTS:]))]

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from bench.extra_corpus import line_count
 from bench.judgement_labels import SCHEMA_PATH, Label, LabelError, label_files, load_label, schema_problems
 from rules.core.config import DEFAULT_GRADES
 from rules.core.scoring import grade_for
@@ -50,8 +51,7 @@ def _repository(label: Label) -> Path | None:
 
 
 def _line_count(path: Path) -> int:
-    data = path.read_bytes()
-    return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    return line_count(path.read_bytes())
 
 
 def _sample_data() -> dict[str, Any]:
