@@ -70,6 +70,14 @@ class LimitsConfig(_Strict):
     stale_after_days: Annotated[int, Field(ge=1, le=3650)] = 14
 
 
+def _folder(value: str) -> str:
+    """``./docs/plans/`` → ``docs/plans``: a root as the engine compares paths (``.`` stays ``.``)."""
+    folder = value.strip().strip("/")
+    while folder.startswith("./"):
+        folder = folder[2:].lstrip("/")
+    return folder
+
+
 class ReviewConfig(_Strict):
     """The whole repository configuration; every field has a default."""
 
@@ -93,10 +101,13 @@ class ReviewConfig(_Strict):
             value = (value,)
         if not isinstance(value, list | tuple):
             return value
-        cleaned = tuple(v.strip().strip("/") if isinstance(v, str) else v for v in value)
+        cleaned = tuple(_folder(v) if isinstance(v, str) else v for v in value)
         folders = [v for v in cleaned if isinstance(v, str)]
         if any(not v or v.startswith("..") or "/../" in f"/{v}/" for v in folders):
             raise ValueError("roots must be repository-relative folders without '..'")
+        if "." in folders:
+            raise ValueError("'.' is the repository root, which holds no task folders of its own; list the folder "
+                             "that holds them (e.g. dev/active, or planning for loose files kept in planning/)")
         if len(set(folders)) != len(folders):
             raise ValueError("a folder is listed twice")
         return cleaned

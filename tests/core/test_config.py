@@ -29,6 +29,7 @@ def test_yaml_with_shorthands_and_rule_options() -> None:
     )
 
     assert config.roots == ("dev/active", "docs/plans")
+    assert parse_config_text("roots: [./docs/active, .//planning/]\n").roots == ("docs/active", "planning")
     assert config.gate.min_score == 70
     assert not config.rules["STR001"].enabled
     assert config.blocking == frozenset({Severity.CRITICAL, Severity.HIGH})
@@ -44,6 +45,9 @@ def test_yaml_with_shorthands_and_rule_options() -> None:
         ("rules: {STR001: {severity: urgent}}\n", "rules.STR001.severity"),
         ("rules: {STR001: {max_lines: 3}}\n", "rules.STR001.max_lines: Extra inputs are not permitted"),
         ("roots: [../outside]\n", "roots"),
+        ("roots: [.]\n", "roots: '.' is the repository root, which holds no task folders of its own"),
+        ("roots: [./]\n", "roots: '.' is the repository root"),
+        ("loose_roots: [.]\n", "loose_roots: '.' is the repository root"),
         ("grades: {A: 90, B: 80}\n", "grades: the lowest grade must start at 0"),
         ("gate: [1, 2\n", "invalid YAML at line"),
         ("- just\n- a list\n", "top level must be a mapping"),
