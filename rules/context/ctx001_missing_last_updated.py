@@ -10,7 +10,7 @@ from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Section, TaskDocs
 from rules.core.phases import short
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import anchor_line, header_date, headings
+from rules.core.sections import anchor_line, header_date, headings, newest_log_entry
 from rules.core.state import WorkState, scaled_to_state
 from rules.core.text import strip_comments
 
@@ -24,7 +24,9 @@ class MissingLastUpdated(Rule):
     ``Label: value`` lines) carries another labelled date — ``Date:``, ``Created:``, ``Started:``,
     ``Completed:`` — is dated: a one-session record is dated by its session. One dated only by a
     current-state heading (``## Session Progress (2026-01-14)``) is reported as low: the heading says
-    when that session's notes began, not whether the file moved on since. The label
+    when that session's notes began, not whether the file moved on since. A context kept as a session
+    log (``progress.md``, ``log.md``: the folder's context without being named so) whose entries are
+    dated headings (``## Session: 2026-01-14``) needs no stamp: its newest entry dates it. The label
     may be written in the team's language (``最后更新：``, ``최종 업데이트:``, ``Ostatnia
     aktualizacja:``). An archived task's context needs no ``Last Updated`` (CTX002 skips it too): it is
     a record, no longer resumed; but one with no date at all (or only a ``Started:`` date) is
@@ -62,6 +64,8 @@ class MissingLastUpdated(Rule):
         ref = doc.last_updated
         if ref is None and header_date(doc) is not None:
             return  # dated by its header (``Date: 2025-11-16``): the session's date is the file's date
+        if ref is None and newest_log_entry(doc) is not None:
+            return  # a session log (``progress.md``, ``log.md``) dated entry by entry: its newest is its date
         if ref is None and (dated := _dated_state_heading(doc)) is not None:
             yield from self._heading_dated_only(task, doc, dated)
             return

@@ -9,7 +9,7 @@ from rules.context._common import STATE, has_section
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import anchor_line, title_section
+from rules.core.sections import anchor_line, newest_log_entry, title_section
 from rules.core.state import WorkState, scaled_to_state
 from rules.core.story import overall
 
@@ -27,7 +27,9 @@ class MissingCurrentState(Rule):
     context counts, and so does a ``Status:`` line at the top that says more than one status word
     (``**Status:** Configuration complete - manual testing pending``), and so do headings carrying
     status markers (``### Phase 2 ✅ COMPLETE``; not a
-    "TODO" heading, a list of things to do). For
+    "TODO" heading, a list of things to do). A context kept as a session log (``progress.md``,
+    ``log.md``) whose entries are dated headings (``## Session: 2026-01-14``) says where the work
+    stands in its newest entry. For
     fresh work (no box ticked, the files say planned or not started: rules/core/state.py) the
     finding is info: before the first session there is no state to record beyond "not started". Not
     asked of an archived task: the archive says where the work stands, and no session resumes it.
@@ -58,6 +60,8 @@ class MissingCurrentState(Rule):
         doc = task.context
         if doc is None or task.archived or has_section(doc, STATE, min_words=4):
             return  # an archived task's state is its folder: finished
+        if newest_log_entry(doc) is not None:
+            return  # a session log says where the work stands in its newest dated entry
         title = title_section(doc)
         if any(s.status is not None and not _TODO_RE.search(s.title) for s in doc.sections if s is not title):
             return  # a heading marked done, in progress or pending says where that part stands

@@ -52,9 +52,11 @@ _ROLE_WORDS: dict[str, Role] = {
 # ``<task>-plan.md`` it is supporting material, and not a second plan; so is a ``PROPOSAL.md`` (the
 # plan of a spec-style folder). A ``STATUS.md``, ``PROGRESS.md`` or ``03-implementation-notes.md`` (the
 # running notes of a numbered ``00-overview`` … ``05-pitfalls`` bundle) holds the living state of a folder
-# that has no context file.
+# that has no context file; so does a ``log.md`` (the session log beside ``plan.md`` and ``tasks.md`` of
+# a ``.legion/tasks/<task>`` folder), but not a log of another role's file (``todo-log.md``).
 _FALLBACK_ROLE_WORDS: dict[str, Role] = {"implementation": Role.PLAN, "proposal": Role.PLAN,
-                                         "status": Role.CONTEXT, "progress": Role.CONTEXT, "notes": Role.CONTEXT}
+                                         "status": Role.CONTEXT, "progress": Role.CONTEXT, "notes": Role.CONTEXT,
+                                         "log": Role.CONTEXT}
 # The context kept as a running log (``<task>-context-log.md``, the AA-MA layout's living-state file)
 # is the context: the log is how it keeps the state, and "context" names its role.
 _LOG_WORDS = frozenset({"log"})
@@ -412,7 +414,9 @@ def _strays(paths: list[str]) -> set[str]:
 def _fallback_role(path: str) -> Role | None:
     """The role a file named ``implementation.md`` takes when the folder has no file named for it."""
     words = _words(path)
-    return _FALLBACK_ROLE_WORDS.get(words[-1]) if words else None
+    if not words or (words[-1] in _LOG_WORDS and len(words) > 1 and words[-2] in _ROLE_WORDS):
+        return None
+    return _FALLBACK_ROLE_WORDS.get(words[-1])
 
 
 def _preference(path: str, task_name: str) -> int:

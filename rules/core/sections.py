@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.core.model import DateRef, Document, Estimate, Section, Table, TaskDocs, normalise_title
+from rules.core.discovery import role_of
+from rules.core.extract import parse_date
+from rules.core.model import DateRef, Document, Estimate, Role, Section, Table, TaskDocs, normalise_title
 from rules.core.phases import PHASE_WORD, PHASE_WORDS
-from rules.core.text import strip_comments
+from rules.core.text import clip, strip_comments
 from rules.core.vocabulary import LOCAL_PHASE, NEXT_HEADINGS, RISK_HEADINGS, TIMELINE_HEADINGS
 
 LABEL_RE = re.compile(r"^\s*+(?:[-*+>]\s++)?(?:\*\*|__)?([^:：*_`|]{2,40}?)(?:\*\*|__)?\s*[:：]\s*(.*)$")
@@ -288,6 +290,26 @@ LOG_RE = re.compile(r"\b(?:logs?|history|changelog|journal|timeline|diary|archiv
                     r"|retrospectives?|progress notes|updates)\b|^(?:past |previous |completed |all )?sessions?$")
 DATED_TITLE_RE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 ENTRY_TITLE_RE = re.compile(r"(?i)\b(?:session|day)\s*+#?\s*+\d")  # "Session 3", "Day 2": an entry of a log
+
+
+def newest_log_entry(doc: Document) -> Section | None:
+    """The newest dated entry of a context kept as a log: a file that is the context because it is the
+    folder's session log (``progress.md``, ``log.md``, ``STATUS.md``, running notes; not one named
+    ``context``) whose headings date its entries (``## Session: 2026-04-28``, ``## 2026-07-18 - Smoke
+    passed``, ``## A — token repair (2026-07-31)``: the top level of headings under the title; a dated
+    heading deeper down dates a note, not an entry). Such a file says when it last moved and where the
+    work stands in that entry, as a context's ``Last Updated`` line and current-state section do."""
+    return doc.derive(_newest_log_entry)
+
+
+def _newest_log_entry(doc: Document) -> Section | None:
+    entries = [section for section in doc.sections if section.level > 1]
+    if role_of(doc.name)[0] is Role.CONTEXT or not entries:
+        return None
+    top = min(section.level for section in entries)
+    dated = [(date, section.line, section) for section in entries
+             if section.level == top and (date := parse_date(clip(section.title))) is not None]
+    return max(dated, key=lambda entry: (entry[0], entry[1]))[2] if dated else None
 
 
 def in_log(doc: Document, section: Section | None) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Progress, Status, StatusMark, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import first_subsection_line
+from rules.core.sections import first_subsection_line, newest_log_entry
 from rules.core.story import State, TaskState, core_documents, open_work, overall, story
 from rules.core.text import count_of, strip_comments_to_end
 from rules.core.vocabulary import ARCHIVE_FOLDER_NAMES
@@ -32,7 +32,9 @@ class FinishedTaskStillActive(Rule):
     Why: ``dev/active`` is the list of work in flight. A finished task left there makes the list
     lie, and agents resuming "active" work reread a closed task. Archiving keeps it available as
     an exemplar. A tasks file without checkboxes is not finished unless it says so, and any open
-    box or open status in the plan, context or tasks file means work remains.
+    box or open status in the plan, context or tasks file means work remains; in a context kept as a
+    session log dated entry by entry (``log.md``, ``progress.md``) only the newest entry's status
+    headings say where the work stands (an older entry's "🟡 In progress" is history).
 
     Bad:
         dev/active/auth/auth-tasks.md   - [x] Login form   - [x] Session cookie   (nothing open)
@@ -168,7 +170,14 @@ def _has_open_work(task: TaskDocs, doc: Document) -> bool:
         return True
     if any(_unsettled(mark, strict=True) for mark in doc.statuses):
         return True
-    return any(_unsettled(mark, strict=False) for d in (task.plan, task.context) if d for mark in d.statuses)
+    return any(_unsettled(mark, strict=False) for d in (task.plan, task.context) if d for mark in _current_marks(d))
+
+
+def _current_marks(doc: Document) -> Iterable[StatusMark]:
+    """The status marks that say where *doc* stands now: all of them, but in a session log dated entry by
+    entry (``log.md``, ``progress.md``) only its newest entry's; an older entry's "In progress" is history."""
+    entry = newest_log_entry(doc)
+    return doc.statuses if entry is None else (mark for mark in doc.statuses if entry.contains(mark.line))
 
 
 def _unsettled(mark: StatusMark, *, strict: bool) -> bool:
