@@ -26,7 +26,8 @@ from rules.core.config import ReviewConfig
 from rules.core.discovery import is_archive_root
 from rules.core.finding import ROLE_CATEGORY, Category, Finding, Severity
 from rules.core.grouping import fold_same_problems, group_findings
-from rules.core.model import TaskDocs
+from rules.core.model import Role, TaskDocs
+from rules.core.phases import tasks_in_plan
 from rules.core.redactor import Redactor, redact_review
 from rules.core.report import Comparison, Gate, Review, ReviewStatus, Stamp, TaskReport
 from rules.core.rule import Rule, RuleContext
@@ -150,7 +151,8 @@ def grade_task(task: TaskDocs, rules: Sequence[Rule], ctx: RuleContext, config: 
     folds = {rule.code: rule.same_problem_as for rule in rules if rule.same_problem_as}
     grouped = fold_same_problems(group_findings(waived_applied, merge, parts), folds)
     scored = scoring.attribute_points(grouped)
-    missing = frozenset(cat for role, cat in ROLE_CATEGORY.items() if task.doc(role) is None)
+    missing = frozenset(cat for role, cat in ROLE_CATEGORY.items()
+                        if task.doc(role) is None and not (role is Role.TASKS and tasks_in_plan(task)))
     categories = scoring.category_scores(scored, scale=config.grades, missing=missing)
     score = scoring.overall(categories, config.weights)
     active = sorted((f for f in scored if not f.waived), key=Finding.sort_key)

@@ -11,9 +11,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rules.core.model import CheckItem, Document, Section, Status, StatusMark
+from rules.core.model import CheckItem, Document, Section, Status, StatusMark, TaskDocs
 from rules.core.text import and_more, strip_comments
-from rules.core.vocabulary import LOCAL_PHASE, local_phase_id, may_name_local_phase
+from rules.core.vocabulary import LOCAL_PHASE, WORK_LIST_HEADINGS, local_phase_id, may_name_local_phase
 
 # "Phase 3", "Phase 1A", "Phase 2.1", "Stage B" at the start of a heading (after emoji, "**", "4.").
 # The words that name a unit of planned work ("Phase 2", "Sprint 3"): the one list every rule uses.
@@ -40,6 +40,8 @@ _LATER_HEADING_RE = re.compile(
     _LATER_RE.pattern + r"|\b(?:ideas?|follow[- ]?ups?|someday|wish ?list|next (?:phase|version|release))\b"
 )
 SET_ASIDE = frozenset({Status.PAUSED, Status.OPTIONAL})
+_WORK_LIST_RE = re.compile(r"(?:^|(?<=\s))(?:" + "|".join(WORK_LIST_HEADINGS) + r")(?=\s|$)")
+CHECKLIST_MINIMUM = 5  # boxes of work a plan must list under its phases or steps to be the folder's checklist
 _LEGEND_TITLE_RE = re.compile(r"(?i)\blegend\b|^\W*(?:status |symbol )?key\W*$|\bnotation\b")
 _LEGEND_WORDS_RE = re.compile(
     r"(?i)(?:not started|to ?do|open|pending|in progress|started|doing|done|complete[d]?|finished|blocked"
@@ -266,3 +268,35 @@ def quoted_some(texts: Sequence[str], limit: int = 60, shown: int = 3) -> str:
 
 def _mark_line(mark: StatusMark) -> int:
     return mark.line
+
+
+def checklist(doc: Document) -> tuple[CheckItem, ...]:
+    """The boxes of work *doc* lists under its phases or step headings (``### Phase 2: Swap`` then
+    ``- [ ] Build the new index``; ``## Steps``, ``## Milestones``): not under the document title alone,
+    a criteria, later-work or legend heading. A plan that lists :data:`CHECKLIST_MINIMUM` or more is
+    its folder's task list too (the planning-with-files ``task_plan.md``, a single ``PLAN.md``)."""
+    return doc.derive(_checklist)
+
+
+def _checklist(doc: Document) -> tuple[CheckItem, ...]:
+    lone_title = sum(1 for s in doc.sections if s.level == 1) == 1
+    phase_sections = {phase.index for phase in phases(doc)}
+    listed = []
+    for item in doc.items:
+        under = [i for i in enclosing(doc, item.section) if not (lone_title and doc.sections[i].level == 1)]
+        if not any(i in phase_sections or _WORK_LIST_RE.search(doc.sections[i].key) for i in under):
+            continue
+        if in_criteria_section(doc, item) or is_later(doc, item) or is_legend_item(doc, item):
+            continue
+        listed.append(item)
+    return tuple(listed)
+
+
+def holds_checklist(doc: Document | None) -> bool:
+    """*doc* lists the work as boxes under its phases or steps, enough to be the folder's task list."""
+    return doc is not None and len(checklist(doc)) >= CHECKLIST_MINIMUM
+
+
+def tasks_in_plan(task: TaskDocs) -> bool:
+    """The folder has no tasks file because its plan is the task list (:func:`holds_checklist`)."""
+    return task.tasks is None and holds_checklist(task.plan)

@@ -156,6 +156,12 @@ STATUS_LABELS = (
 
 # --- section headings (regex fragments over Section.key) --------------------------------------
 
+# Headings over a list of the work's own steps ("## Steps", "### Implementation Tasks", "## Milestones"),
+# in English and the teams' languages; phase headings ("### Phase 2") are rules/core/phases.py's.
+WORK_LIST_HEADINGS = ("steps?", "tasks?", "checklist", "to ?dos?", "milestones?", "action items?", "work items?",
+                      "work breakdown", "wbs", "작업", "할 일", "단계별 작업", "任务", "步骤", "待办", "タスク", "作業",
+                      "zadania", "kroki", "aufgaben", "schritte", "tareas", "pasos", "tarefas", "étapes", "tâches")
+
 OVERVIEW_HEADINGS = ("개요", "요약", "목적", "목표", "podsumowanie\\w*", "przegląd", "cele?", "обзор", "резюме", "цель",
                      "цели", "resumen", "resumo", "visão geral", "descripción general", "objetivos?", "überblick",
                      "zusammenfassung", "ziele?", "résumé", "aperçu", "vue d ensemble", "synthèse", "objectifs?",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rules.core.discovery import role_of
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Role, TaskDocs
+from rules.core.phases import tasks_in_plan
 from rules.core.rule import Rule, RuleContext
 from rules.structure._files import missing_role
 
@@ -19,7 +21,9 @@ class MissingTasksFile(Rule):
     Why: the tasks file is the checklist that shows progress — what is done, what is open and
     what comes next. Without it progress cannot be measured or resumed, and the tasks category
     scores 0. When the folder states work of one session at most (rules/core/size.py), a missing
-    tasks file is low and the category is not zeroed.
+    tasks file is low and the category is not zeroed. A plan that lists the work itself, five boxes
+    or more under its phases or step headings (the planning-with-files ``task_plan.md``, a single
+    ``PLAN.md`` with ``## Steps``), is the folder's task list: nothing is missing.
 
     Bad:
         dev/active/auth/auth-plan.md
@@ -40,5 +44,7 @@ class MissingTasksFile(Rule):
     effort_minutes = 30
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
+        if tasks_in_plan(task) and not any(role_of(path)[0] is Role.TASKS for path in task.all_paths):
+            return  # the plan lists the work as boxes under its phases or steps: it is the task list
         yield from missing_role(self, task, Role.TASKS, (Role.PLAN, Role.CONTEXT), _CONTENTS,
                                 small_enough=_SMALL)
