@@ -8,8 +8,9 @@ from rules.context._common import STATE, has_section
 from rules.core._story_words import State, read_value
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
+from rules.core.phases import tasks_in_plan
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import NEXT, anchor_line, headings
+from rules.core.sections import NEXT, anchor_line, headings, newest_log_entry
 from rules.core.state import WorkState, finished, scaled_to_state
 
 
@@ -21,7 +22,9 @@ class MissingNextSteps(Rule):
     ``Next steps: …`` line in a short headingless context counts. Not asked of an archived task, nor
     of finished work (every box of work ticked, or declared done: rules/core/state.py) whose
     context's current-state heading says it is done (``## Status: ✅ Complete``): nothing is left
-    to resume;
+    to resume; nor of a context kept as a session log dated entry by entry (``progress.md``, ``log.md``)
+    beside a task list (a tasks file, or a plan that lists the work under its phases): the log records,
+    the open boxes are the next steps;
     for fresh work (no box ticked, the files say planned or not started: rules/core/state.py) the
     finding is info: before the first session the plan's first phase is the next step.
 
@@ -54,6 +57,8 @@ class MissingNextSteps(Rule):
             return  # a finished (archived) task has nothing left to resume
         if finished(task) is not None and _says_done(doc):
             return  # finished, and the context itself says so: nothing is left to resume
+        if newest_log_entry(doc) is not None and (task.tasks is not None or tasks_in_plan(task)):
+            return  # a session log records; the folder's open boxes are its next steps
         finding = self.finding(task, doc, anchor_line(doc),
                                f"Context {doc.name!r} has no next-steps section (what to do when work resumes).",
                                key="next-steps")
