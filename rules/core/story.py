@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from rules.core._story_words import State, from_status, read_value
 from rules.core.extract import find_status
 from rules.core.model import CheckItem, Document, Progress, Role, Status, TaskDocs
-from rules.core.phases import is_later_heading, is_legend_item
+from rules.core.phases import is_later_heading, is_legend_item, phases
 from rules.core.sections import first_line, first_subsection_line, is_prose, title_section
 from rules.core.text import clip, strip_comments
 from rules.core.vocabulary import STATUS_LABELS
@@ -101,9 +101,11 @@ def _statements(doc: Document) -> tuple[Statement, ...]:
     first_sub = first_subsection_line(doc)
     footer_from = _footer_start(doc)
 
+    in_phase = [(phase.section.line, phase.section.end_line) for phase in phases(doc)]
+
     def place(line: int) -> str:
-        if line < first_sub or line <= HEADER_LINES:
-            return "header"
+        if line < first_sub or (line <= HEADER_LINES and not any(start <= line <= end for start, end in in_phase)):
+            return "header"  # near the top, but not a phase's own status line ("### Phase 1" then "Status: complete")
         return "footer" if line >= footer_from else "body"
 
     found: dict[int, Statement] = {}
