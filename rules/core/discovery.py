@@ -328,11 +328,12 @@ def _tasks_under(snapshot: Snapshot, root: str, *, archived: bool, max_bytes: in
             beside.append(path)  # README.md and friends at the root are not tasks…
             continue
         groups.setdefault(stem or UNNAMED, []).append(path)
-    if len(groups) == 1 and not tasks:  # …but beside the root's only task, they are about it
+    sole = len(groups) == 1 and not tasks
+    if sole:  # …but beside the root's only task, they are about it
         next(iter(groups.values())).extend(beside)
     for name, paths in sorted(groups.items()):
         tasks.append(_build_task(snapshot, name, root, f"{prefix}{name}", paths, archived=archived,
-                                 loose=True, max_bytes=max_bytes))
+                                 loose=True, max_bytes=max_bytes, sole=sole))
     return tasks
 
 
@@ -346,7 +347,11 @@ def _build_task(
     archived: bool,
     loose: bool,
     max_bytes: int,
+    sole: bool = False,
 ) -> TaskDocs:
+    """The task of *paths*. Loose files take a role by name only, except those of a root's only task
+    (*sole*): a ``progress.md`` beside ``task_plan.md`` in ``planning/`` is that task's living state, as
+    in a task folder."""
     chosen: dict[Role, Document] = {}
     extras: list[Document] = []
     unreadable: list[tuple[str, str]] = []
@@ -359,7 +364,7 @@ def _build_task(
                 unreadable.append((file_path, snapshot.unreadable[file_path]))
             continue
         role, _stem = role_of(file_path) if file_path not in strays else (Role.EXTRA, "")
-        if role is Role.EXTRA and not loose and (fallback := _fallback_role(file_path)) not in chosen:
+        if role is Role.EXTRA and (sole or not loose) and (fallback := _fallback_role(file_path)) not in chosen:
             role = fallback if fallback is not None else role
         if not loose and file_path.count("/") > folder_depth:
             role = Role.EXTRA  # docs in sub-folders are supporting material

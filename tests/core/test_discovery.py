@@ -368,9 +368,23 @@ def test_a_status_file_is_the_context_of_a_versioned_plan_in_a_team_root() -> No
     # …and keeps the role when nothing else can play it
     (("payment_photo/PAYMENT_PHOTO_PLAN.md", "payment_photo/GRAPH_CONTEXT.md"),
      "docs", "payment_photo/GRAPH_CONTEXT.md"),
+    # a .legion/tasks folder keeps its living state in log.md
+    (("sops/plan.md", "sops/log.md", "sops/docs/rfc.md"), ".legion/tasks", "sops/log.md"),
+    # a planning-with-files bundle kept directly in a root: the root's only task, its log the context
+    (("task_plan.md", "findings.md", "progress.md"), "planning", "progress.md"),
 ])
 def test_the_file_that_plays_the_context(files: tuple[str, ...], root: str, context: str) -> None:
     (task,) = discover(Snapshot({f"{root}/{name}": b"# Doc\n" for name in files}), active_roots=(root,))
     assert task.context is not None and task.context.path == f"{root}/{context}"
     assert sorted(d.path for d in task.extras) == sorted(
         f"{root}/{name}" for name in files if name != context and "PLAN" not in name and "plan" not in name)
+
+
+def test_a_log_of_another_roles_file_or_beside_other_loose_tasks_is_no_context() -> None:
+    (todo,) = discover(Snapshot({"dev/active/sops/plan.md": b"# P\n", "dev/active/sops/todo-log.md": b"# L\n",
+                                 "dev/active/sops/tasks.md": b"# T\n"}))
+    loose = discover(Snapshot({"planning/auth-plan.md": b"# P\n", "planning/billing-plan.md": b"# P\n",
+                               "planning/progress.md": b"# L\n"}), active_roots=("planning",))
+
+    assert todo.context is None and [d.name for d in todo.extras] == ["todo-log.md"]
+    assert [t.name for t in loose] == ["auth", "billing"] and all(t.context is None for t in loose)
