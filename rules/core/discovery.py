@@ -179,7 +179,8 @@ def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, loose: Iterab
     :data:`~rules.core.vocabulary.ARCHIVE_FOLDER_NAMES`), that hold task folders with plan, context
     or tasks files (``.claude/dev-docs/active/auth/auth-plan.md``) or such files directly
     (``.claude/dev/active/auth-context.md``); and the parent of any other folder whose files play two
-    roles or more (``docs/tasks/task-021/plan.md`` + ``context.md``: ``docs/tasks``), or that folder
+    roles or more (``docs/tasks/task-021/plan.md`` + ``context.md``: ``docs/tasks``; a ``progress.md`` or
+    ``log.md`` beside a file named for a role plays the context, as in a task folder), or that folder
     itself when its files are a task's, named by their prefix (``.claude/dev-docs/cleanup-plan.md`` +
     ``cleanup-tasks.md``). *known*: the roots whose whole tree is reviewed; *loose*: the loose-only
     roots, which hold their own files but not the folders under them. At most *most*, by how many
@@ -193,13 +194,20 @@ def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, loose: Iterab
     counts: dict[str, int] = {}
     roles: dict[str, set[Role]] = {}  # folder -> the roles its files play
     prefixes: dict[str, set[str]] = {}  # folder -> the prefixes of those files
+    named: set[str] = set()  # folders holding a file named for its role
     for path in paths:
         parts = path.split("/")
         if not is_markdown(path) or _VENDORED.intersection(parts):
             continue
         role, prefix = role_of(path)
         if role is Role.EXTRA:
+            fallback = _fallback_role(path)  # progress.md beside task_plan.md: the context of a task folder
+            if fallback is not None and len(parts) >= 2:
+                roles.setdefault("/".join(parts[:-1]), set()).add(fallback)
+                prefixes.setdefault("/".join(parts[:-1]), set()).add("")  # unprefixed, as plan.md
             continue
+        if len(parts) >= 2:
+            named.add("/".join(parts[:-1]))
         if len(parts) >= 3 and parts[-3].lower() in _ROOT_NAMES:
             root = "/".join(parts[:-2])  # <root>/<task>/<file>
         elif len(parts) >= 2 and parts[-2].lower() in _ROOT_NAMES:
@@ -213,7 +221,7 @@ def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, loose: Iterab
         if outside(root):
             counts[root] = counts.get(root, 0) + 1
     for folder, played in roles.items():
-        if len(played) < 2 or not outside(folder):
+        if len(played) < 2 or folder not in named or not outside(folder):
             continue
         name = "-".join(_words(folder.rsplit("/", 1)[-1]))  # as role_of names a prefix: payment_photo -> payment-photo
         loose_files = all(p and p != name for p in prefixes[folder])  # "code-cleanup-plan.md" in ".claude/dev-docs"

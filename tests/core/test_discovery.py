@@ -283,6 +283,19 @@ def test_roots_elsewhere_names_the_parent_of_any_folder_whose_files_play_two_rol
     assert set(found) == {"docs/tasks", ".claude/dev-docs", "docs", "dev/research"}
 
 
+def test_roots_elsewhere_reads_a_session_log_beside_a_named_plan_as_the_context() -> None:
+    paths = [
+        "docs/plans/rbac/task_plan.md",      # planning-with-files: the plan and its progress log
+        "docs/plans/rbac/findings.md",
+        "docs/plans/rbac/progress.md",
+        ".legion/tasks/sops/plan.md",        # a .legion task: the plan and its log
+        ".legion/tasks/sops/log.md",
+        "docs/design/implementation.md",     # two fall-back roles and no file named for one: no task
+        "docs/design/status.md",
+    ]
+    assert set(roots_elsewhere(paths, ("dev/active",), most=5)) == {"docs/plans", ".legion/tasks"}
+
+
 def test_a_repository_with_nothing_under_the_roots_is_told_where_its_task_folders_are() -> None:
     import datetime as dt
 
