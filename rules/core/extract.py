@@ -83,8 +83,11 @@ _UPPER_RE = re.compile(
 )
 # Possessive runs (``*+``, ``++``): a run of blanks or stars is never given back to an overlapping run,
 # so a long run costs linear time (``\s*\**\s*`` backtracking over 100 KB of blanks is quadratic).
+# After "Status:" the word is the status ("Status: Planning"); after another label, a bracket or a dash,
+# "planning" joined to the next word by "&" / "and" names the part ("Phase 2: Planning & Structure").
 _LABELLED_RE = re.compile(
-    rf"(?i)(?:\bstatus\b\**+\s*+[:=]\s*+\**+\s*+|[(\[]\s*+|\s[—–-]\s++|:\s++)({_WORDS})\b(?!\s*:|\()"
+    rf"(?i)(?:\bstatus\b\**+\s*+[:=]\s*+\**+\s*+({_WORDS})\b(?!\s*:|\()"
+    rf"|(?:[(\[]\s*+|\s[—–-]\s++|:\s++)({_WORDS})\b(?!\s*:|\()(?!(?<=planning)\s*+(?:&|and\b)\s*+\w))"
 )
 
 
@@ -227,9 +230,10 @@ def find_status(text: str, *, labelled: bool = True, marks: dict[str, Status] | 
     if (labelled or "tatus" in text) and _STATUS_STEM.search(folded := fold(text)):
         found = _LABELLED_FOLDED_RE.search(folded, 0, best[0] if best else len(text))
         if found:
-            status = _status_word(found.group(1))
-            if status is not None and (best is None or found.start(1) < best[0]):
-                best = (found.start(1), status)
+            group = found.lastindex or 1  # the status label's word, or another label's
+            status = _status_word(found.group(group))
+            if status is not None and (best is None or found.start(group) < best[0]):
+                best = (found.start(group), status)
     if labelled or "tatus" in text or (not text.isascii() and _LOCAL_LABEL.search(text) is not None):
         local = _local_status(text, folded if folded is not None else fold(text), best[0] if best else len(text))
         if local is not None and (best is None or local[0] < best[0]):

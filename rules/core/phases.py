@@ -103,6 +103,7 @@ def mentioned_phases(lines: Iterable[str]) -> frozenset[str]:
 
 
 STATUS_LINE_REACH = 6  # a phase's Status line stands in its lead: a Goal or Duration line may come first
+_MDX_COMMENT_RE = re.compile(r"\{/\*.*?\*/\}")  # ``{/* WHAT: … */}``: a comment in an MDX page
 
 
 def section_status(doc: Document, section: Section) -> Status | None:
@@ -124,12 +125,25 @@ def status_line(doc: Document, section: Section) -> StatusMark | None:
     marks = doc.statuses
     for position in range(bisect_right(marks, section.line, key=_mark_line), len(marks)):
         mark = marks[position]
-        if mark.line > last:
+        if mark.line > last and not (mark.line <= lead_end and _after_boxes(doc, section.line, mark.line)):
             break
         plain_line = not (mark.in_heading or mark.in_checkbox or mark.item_ids)  # ids: about a phase
         if plain_line and _STATUS_LINE_RE.match(mark.text):
             return mark
     return None
+
+
+def _after_boxes(doc: Document, heading: int, line: int) -> bool:
+    """Only the section's boxes (and blank or comment lines) stand between *heading* and *line*: a
+    ``- **Status:** complete`` closing the phase's checklist (the planning-with-files ``task_plan.md``)."""
+    boxes = doc.derive(_box_lines)
+    return any(n in boxes for n in range(heading + 1, line)) and all(
+        n in boxes or not _MDX_COMMENT_RE.sub("", strip_comments(doc.line_text(n))).strip()
+        for n in range(heading + 1, line))
+
+
+def _box_lines(doc: Document) -> frozenset[int]:
+    return frozenset(n for item in doc.items for n in item.lines)
 
 
 def is_deferred_phase(doc: Document, section: Section) -> bool:
@@ -300,3 +314,8 @@ def holds_checklist(doc: Document | None) -> bool:
 def tasks_in_plan(task: TaskDocs) -> bool:
     """The folder has no tasks file because its plan is the task list (:func:`holds_checklist`)."""
     return task.tasks is None and holds_checklist(task.plan)
+
+
+def task_list(task: TaskDocs) -> Document | None:
+    """The folder's task list: its tasks file, or its plan when the plan is the task list."""
+    return task.tasks if task.tasks is not None else task.plan if tasks_in_plan(task) else None

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import CheckItem, Document, Section, Status, TaskDocs
-from rules.core.phases import is_open, section_key, section_status, short
+from rules.core.phases import is_open, section_key, section_status, short, task_list
 from rules.core.rule import Rule, RuleContext
 from rules.core.text import and_more
 
@@ -30,7 +30,10 @@ class PhaseStatusContradictsCheckboxes(Rule):
     marked pending / not started with no box of its own, over two or more sub-sections all marked
     complete with every box ticked, is reported
     too (medium: the roll-up was never updated). Boxes marked deferred, on hold, optional or struck
-    through do not count as open. A mark means what the document's own legend says it means
+    through do not count as open. A plan that is the folder's task list (five boxes or more under its
+    phases: the planning-with-files ``task_plan.md``, whose phases close on ``- **Status:** complete``
+    after their boxes) is read the same way: its findings are the task list's (the tasks category). A
+    mark means what the document's own legend says it means
     (``- ⏸️ Pending`` under "Status Legend"). The first box (or sub-section) that contradicts the
     heading is the finding's related place.
 
@@ -67,7 +70,7 @@ class PhaseStatusContradictsCheckboxes(Rule):
                             fix="Tick the boxes of the finished sections (or drop the boxes and keep the marks).")
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        doc = task.tasks
+        doc = task_list(task)
         if doc is None or not doc.items:
             return
         groups = _statused_groups(doc)

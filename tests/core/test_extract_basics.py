@@ -26,6 +26,12 @@ from rules.core.model import Status
         ("Next: proceed to Phase 3", None),
         ("We need to complete the form before shipping", None),
         ("The TODOLIST module", None),
+        # "planning" joined to the next word names the phase; after "Status:" it is the status
+        ("### Phase 2: Planning & Structure", None),
+        ("### Phase 2 (Planning and Design)", None),
+        ("### Phase 2: Planning", Status.PENDING),
+        ("**Status:** Planning & review", Status.PENDING),
+        ("### Phase 3: Complete and verified", Status.COMPLETE),
     ],
 )
 def test_status_markers(line: str, status: Status | None) -> None:

@@ -95,3 +95,35 @@ def test_a_folder_whose_plan_is_the_task_list_has_its_tasks_category_present() -
 
     assert "STR003" not in {f.rule for f in kept.findings} and tasks_category(kept).present
     assert "STR003" in {f.rule for f in missing.findings} and not tasks_category(missing).present
+
+
+CLOSING_STATUS = """# Task Plan
+
+### Phase 1: Import
+{/* WHAT: the importer */}
+- [x] Stream the file in chunks
+- [x] Report malformed rows
+- [x] Upsert by e-mail
+- [x] Progress bar
+- [x] Download rejected rows
+- **Status:** complete
+
+### Phase 2: Notes
+
+The importer was first written against the old API, then moved to the new one.
+It keeps its own retry loop; the client's is off.
+Rows are read as UTF-8; a BOM is dropped.
+Dates are parsed day-first, as the support team's files write them.
+The rejected rows keep their line numbers.
+Status: complete means the API answered 200 for the test file.
+"""
+
+
+def test_a_status_line_closing_a_phases_boxes_is_the_phases_status_but_not_one_after_prose() -> None:
+    from rules.core.phases import phases, section_status
+
+    doc = _plan(CLOSING_STATUS)
+    first, second = phases(doc)
+
+    assert section_status(doc, first.section) is not None and section_status(doc, first.section).is_done
+    assert section_status(doc, second.section) is None
