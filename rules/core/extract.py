@@ -84,10 +84,11 @@ _UPPER_RE = re.compile(
 # Possessive runs (``*+``, ``++``): a run of blanks or stars is never given back to an overlapping run,
 # so a long run costs linear time (``\s*\**\s*`` backtracking over 100 KB of blanks is quadratic).
 # After "Status:" the word is the status ("Status: Planning"); after another label, a bracket or a dash,
-# "planning" joined to the next word by "&" / "and" names the part ("Phase 2: Planning & Structure").
+# "planning" followed by more words names the part ("Phase 2: Planning & Structure", "Phase 0: Planning
+# with Files setup"), as it does not before a bracket, a date or the end ("Phase 2: Planning (2 days)").
 _LABELLED_RE = re.compile(
     rf"(?i)(?:\bstatus\b\**+\s*+[:=]\s*+\**+\s*+({_WORDS})\b(?!\s*:|\()"
-    rf"|(?:[(\[]\s*+|\s[—–-]\s++|:\s++)({_WORDS})\b(?!\s*:|\()(?!(?<=planning)\s*+(?:&|and\b)\s*+\w))"
+    rf"|(?:[(\[]\s*+|\s[—–-]\s++|:\s++)({_WORDS})\b(?!\s*:|\()(?!(?<=planning)\s++(?:&|[^\W\d_])))"
 )
 
 

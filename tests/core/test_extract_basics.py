@@ -29,6 +29,8 @@ from rules.core.model import Status
         # "planning" joined to the next word names the phase; after "Status:" it is the status
         ("### Phase 2: Planning & Structure", None),
         ("### Phase 2 (Planning and Design)", None),
+        ("### Phase 0: Planning with Files setup", None),
+        ("### Phase 2: Planning (2 days)", Status.PENDING),
         ("### Phase 2: Planning", Status.PENDING),
         ("**Status:** Planning & review", Status.PENDING),
         ("### Phase 3: Complete and verified", Status.COMPLETE),
