@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.story import core_documents
 from rules.core.text import clip
 from rules.story._fresh import in_role_category
 
@@ -39,7 +40,8 @@ class LineRangesOverlap(Rule):
     either sit apart, or one holds the other (a method inside its class), or they are the same. A
     range that starts inside another and ends after it (135-194 and 114-180) cannot be both right.
     Ranges in different files are not compared (the code may have moved between the sessions that
-    wrote them).
+    wrote them), nor read in the supporting documents of sub-folders (``docs/review-change.md``: a
+    review cites the code of each point it makes, and its citations overlap as the points do).
 
     Why: a reader (or an agent) opens the file at the given lines to find the change. When the
     ranges contradict each other, at least one of them sends the reader to the wrong code.
@@ -62,7 +64,7 @@ class LineRangesOverlap(Rule):
     effort_minutes = 3
 
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
-        for doc in task.documents:
+        for doc in core_documents(task):  # not the supporting docs in sub-folders: a review cites as it goes
             seen: dict[str, list[_Range]] = {}
             for found in _ranges(doc):
                 clash = next((r for r in seen.get(found.file, []) if _cross(r, found)), None)
