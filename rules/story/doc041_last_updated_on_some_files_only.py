@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, Role, TaskDocs
 from rules.core.rule import Rule, RuleContext
+from rules.core.sections import newest_log_entry
 from rules.story._fresh import core_docs, in_role_category, updated_on
 
 
@@ -20,6 +21,9 @@ class LastUpdatedOnSomeFilesOnly(Rule):
     * or a single plan or tasks file has none but does carry another date (``Created:``,
       ``Started:``): that date says when the file began, not whether it was kept up, and the
       finding goes to the file's own category at that date.
+
+    A context kept as a session log dated entry by entry (``log.md``, ``progress.md``: ``## 2026-01-12 - …``)
+    is dated by its newest entry.
 
     Left to other rules: a lone undated context (CTX001 reports every context without one), a
     plan or tasks file with no date at all when no other file lacks one (DOC013: it names both
@@ -50,7 +54,7 @@ class LastUpdatedOnSomeFilesOnly(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         docs = [d for d in core_docs(task) if d.line_count > 0]
         dated = [(d, date) for d in docs if (date := updated_on(d)) is not None]
-        undated = [d for d in docs if d.last_updated is None]
+        undated = [d for d in docs if d.last_updated is None and newest_log_entry(d) is None]  # a log dates its entries
         if not dated or not undated:
             return
         newest, newest_date = max(dated, key=lambda pair: pair[1])
