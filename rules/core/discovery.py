@@ -225,7 +225,8 @@ def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, loose: Iterab
             continue
         name = "-".join(_words(folder.rsplit("/", 1)[-1]))  # as role_of names a prefix: payment_photo -> payment-photo
         loose_files = all(p and p != name for p in prefixes[folder])  # "code-cleanup-plan.md" in ".claude/dev-docs"
-        root = folder if loose_files else folder.rsplit("/", 1)[0] if "/" in folder else ""
+        # a task folder's parent; a folder at the top holds its task's files itself (planning/task_plan.md)
+        root = folder if loose_files or "/" not in folder else folder.rsplit("/", 1)[0]
         if outside(root):
             counts[root] = counts.get(root, 0) + len(played)  # a task folder's parent, or a folder of loose tasks
     return tuple(sorted(counts, key=lambda r: (-counts[r], r))[:most])

@@ -292,8 +292,10 @@ def test_roots_elsewhere_reads_a_session_log_beside_a_named_plan_as_the_context(
         ".legion/tasks/sops/log.md",
         "docs/design/implementation.md",     # two fall-back roles and no file named for one: no task
         "docs/design/status.md",
+        "planning/task_plan.md",             # one bundle kept directly in a top-level folder: that folder
+        "planning/progress.md",
     ]
-    assert set(roots_elsewhere(paths, ("dev/active",), most=5)) == {"docs/plans", ".legion/tasks"}
+    assert set(roots_elsewhere(paths, ("dev/active",), most=5)) == {"docs/plans", ".legion/tasks", "planning"}
 
 
 def test_a_repository_with_nothing_under_the_roots_is_told_where_its_task_folders_are() -> None:
