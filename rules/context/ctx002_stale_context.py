@@ -8,11 +8,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.core.extract import parse_date
 from rules.core.finding import Category, Finding, Severity
-from rules.core.model import LAST_UPDATED_LABELS, Document, TaskDocs
+from rules.core.model import LAST_UPDATED_LABELS, DateRef, Document, TaskDocs
 from rules.core.rule import Rule, RuleContext
-from rules.core.sections import file_date
-from rules.core.text import days
+from rules.core.sections import file_date, newest_log_entry
+from rules.core.text import clip, days
 
 
 class StaleContext(Rule):
@@ -20,7 +21,8 @@ class StaleContext(Rule):
     date, or older than the task's tasks file (or plan).
 
     A file without ``Last Updated`` is dated by a labelled date in its header (``Date:``,
-    ``Created:``, ``Started:``), as CTX001 reads it. Archived tasks are skipped: a finished task is
+    ``Created:``, ``Started:``), as CTX001 reads it, and a session log (``log.md``, ``progress.md``) by
+    its newest dated entry. Archived tasks are skipped: a finished task is
     expected to stop changing. A context without a readable date is CTX001's finding.
 
     Why: agents and people resume from the context file. When the tasks file moved on and the
@@ -53,9 +55,12 @@ class StaleContext(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.context
         ref = file_date(doc) if doc is not None and not task.archived else None
+        if doc is not None and ref is None and not task.archived and (entry := newest_log_entry(doc)) is not None:
+            ref = DateRef("log entry", entry.line, parse_date(clip(entry.title)), entry.title)  # a session log
         if doc is None or ref is None or ref.date is None:
             return
-        stamp = "last updated" if ref.label in LAST_UPDATED_LABELS else f"dated ({ref.label})"
+        stamp = ("last updated" if ref.label in LAST_UPDATED_LABELS else "last logged" if ref.label == "log entry"
+                 else f"dated ({ref.label})")
         reasons = []
         age = (ctx.today - ref.date).days
         if age > self.options.max_age_days:
