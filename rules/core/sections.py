@@ -304,8 +304,8 @@ def newest_log_entry(doc: Document) -> Section | None:
 
 def _newest_log_entry(doc: Document) -> Section | None:
     entries = [section for section in doc.sections if section.level > 1]
-    if role_of(doc.name)[0] is Role.CONTEXT or not entries:
-        return None
+    if doc.role is not Role.CONTEXT or role_of(doc.name)[0] is Role.CONTEXT or not entries:
+        return None  # not the context, or one named so: a context file keeps its own stamp
     top = min(section.level for section in entries)
     dated = [(date, section.line, section) for section in entries
              if section.level == top and (date := parse_date(clip(section.title))) is not None]
