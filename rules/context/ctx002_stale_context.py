@@ -55,11 +55,12 @@ class StaleContext(Rule):
     def check(self, task: TaskDocs, ctx: RuleContext) -> Iterator[Finding]:
         doc = task.context
         ref = file_date(doc) if doc is not None and not task.archived else None
-        if doc is not None and ref is None and not task.archived and (entry := newest_log_entry(doc)) is not None:
-            ref = DateRef("log entry", entry.line, parse_date(clip(entry.title)), entry.title)  # a session log
+        logged = ref is None and doc is not None and not task.archived and (entry := newest_log_entry(doc)) is not None
+        if logged:  # a session log, dated by its newest entry
+            ref = DateRef("log entry", entry.line, parse_date(clip(entry.title)), entry.title)
         if doc is None or ref is None or ref.date is None:
             return
-        stamp = ("last updated" if ref.label in LAST_UPDATED_LABELS else "last logged" if ref.label == "log entry"
+        stamp = ("last logged" if logged else "last updated" if ref.label in LAST_UPDATED_LABELS
                  else f"dated ({ref.label})")
         reasons = []
         age = (ctx.today - ref.date).days

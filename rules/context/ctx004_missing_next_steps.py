@@ -8,7 +8,7 @@ from rules.context._common import STATE, has_section
 from rules.core._story_words import State, read_value
 from rules.core.finding import Category, Finding, Severity
 from rules.core.model import Document, TaskDocs
-from rules.core.phases import tasks_in_plan
+from rules.core.phases import task_list
 from rules.core.rule import Rule, RuleContext
 from rules.core.sections import NEXT, anchor_line, headings, newest_log_entry
 from rules.core.state import WorkState, finished, scaled_to_state
@@ -57,7 +57,7 @@ class MissingNextSteps(Rule):
             return  # a finished (archived) task has nothing left to resume
         if finished(task) is not None and _says_done(doc):
             return  # finished, and the context itself says so: nothing is left to resume
-        if newest_log_entry(doc) is not None and (task.tasks is not None or tasks_in_plan(task)):
+        if newest_log_entry(doc) is not None and task_list(task) is not None:
             return  # a session log records; the folder's open boxes are its next steps
         finding = self.finding(task, doc, anchor_line(doc),
                                f"Context {doc.name!r} has no next-steps section (what to do when work resumes).",

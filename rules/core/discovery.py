@@ -199,22 +199,22 @@ def roots_elsewhere(paths: Iterable[str], known: Iterable[str], *, loose: Iterab
         parts = path.split("/")
         if not is_markdown(path) or _VENDORED.intersection(parts):
             continue
+        folder = path.rsplit("/", 1)[0] if len(parts) >= 2 else ""
         role, prefix = role_of(path)
         if role is Role.EXTRA:
-            fallback = _fallback_role(path)  # progress.md beside task_plan.md: the context of a task folder
-            if fallback is not None and len(parts) >= 2:
-                roles.setdefault("/".join(parts[:-1]), set()).add(fallback)
-                prefixes.setdefault("/".join(parts[:-1]), set()).add("")  # unprefixed, as plan.md
+            # progress.md beside task_plan.md: the context of a task folder, unprefixed as plan.md is
+            if folder and (fallback := _fallback_role(path)) is not None:
+                roles.setdefault(folder, set()).add(fallback)
+                prefixes.setdefault(folder, set()).add("")
             continue
-        if len(parts) >= 2:
-            named.add("/".join(parts[:-1]))
+        if folder:
+            named.add(folder)
         if len(parts) >= 3 and parts[-3].lower() in _ROOT_NAMES:
             root = "/".join(parts[:-2])  # <root>/<task>/<file>
-        elif len(parts) >= 2 and parts[-2].lower() in _ROOT_NAMES:
-            root = "/".join(parts[:-1])  # <root>/<file>: a loose task file
+        elif folder and parts[-2].lower() in _ROOT_NAMES:
+            root = folder  # <root>/<file>: a loose task file
         else:
-            if len(parts) >= 2:
-                folder = "/".join(parts[:-1])
+            if folder:
                 roles.setdefault(folder, set()).add(role)
                 prefixes.setdefault(folder, set()).add(prefix)
             continue

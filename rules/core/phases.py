@@ -81,14 +81,22 @@ def phases(doc: Document) -> tuple[Phase, ...]:
 
 
 def _phases(doc: Document) -> tuple[Phase, ...]:
-    lone_title = sum(1 for s in doc.sections if s.level == 1) == 1
     found = []
     for index, section in enumerate(doc.sections):
-        if lone_title and section.level == 1:
+        if _is_title(doc, section):
             continue
         if match := _HEADING_RE.match(section.title):
             found.append(Phase(index, section, phase_key(match)))
     return tuple(found)
+
+
+def _is_title(doc: Document, section: Section) -> bool:
+    """*section* is the document's title: its one H1 (a document of several H1s has none)."""
+    return section.level == 1 and doc.derive(_h1_count) == 1
+
+
+def _h1_count(doc: Document) -> int:
+    return sum(1 for section in doc.sections if section.level == 1)
 
 
 def section_key(section: Section) -> str:
@@ -293,11 +301,10 @@ def checklist(doc: Document) -> tuple[CheckItem, ...]:
 
 
 def _checklist(doc: Document) -> tuple[CheckItem, ...]:
-    lone_title = sum(1 for s in doc.sections if s.level == 1) == 1
     phase_sections = {phase.index for phase in phases(doc)}
     listed = []
     for item in doc.items:
-        under = [i for i in enclosing(doc, item.section) if not (lone_title and doc.sections[i].level == 1)]
+        under = [i for i in enclosing(doc, item.section) if not _is_title(doc, doc.sections[i])]
         if not any(i in phase_sections or _WORK_LIST_RE.search(doc.sections[i].key) for i in under):
             continue
         if in_criteria_section(doc, item) or is_later(doc, item) or is_legend_item(doc, item):
