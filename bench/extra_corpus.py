@@ -33,6 +33,16 @@ DEFAULT_MANIFEST = ROOT / "tests" / "judgement" / "extra-corpus.tsv"
 COLUMNS = ("repo", "commit", "path", "lines", "license")
 
 
+def corpus_dir(root: Path, repo: str) -> Path:
+    """Where a corpus keeps the files of *repo* (``owner/name``): ``<root>/<owner>__<name>``."""
+    return root / repo.replace("/", "__")
+
+
+def tree_file(repo_dir: Path, commit: str) -> Path:
+    """The repository's tree at *commit*, one path a line, beside its folder: ``<repo_dir>@<commit>.tree``."""
+    return repo_dir.with_name(f"{repo_dir.name}@{commit}.tree")
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     repo: str  # owner/name
@@ -93,7 +103,7 @@ def rebuild(rows: Iterable[Row], mirrors: Path, out: Path) -> list[Missing]:
     missing: list[Missing] = []
     trees_written: set[tuple[str, str]] = set()
     for row in rows:
-        dest = out / row.repo.replace("/", "__") / row.path
+        dest = corpus_dir(out, row.repo) / row.path
         if dest.is_file() and fits(dest.read_bytes(), row.lines):
             continue
         clone = clone_of(mirrors, row.repo)
@@ -110,7 +120,7 @@ def rebuild(rows: Iterable[Row], mirrors: Path, out: Path) -> list[Missing]:
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
         key = (row.repo, row.commit)
-        tree = out / f"{row.repo.replace('/', '__')}@{row.commit}.tree"
+        tree = tree_file(corpus_dir(out, row.repo), row.commit)
         if key not in trees_written and not tree.exists():
             listing = _git(clone, "ls-tree", "-r", "--name-only", row.commit)
             if listing is not None:

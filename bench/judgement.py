@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.extra_corpus import corpus_dir, tree_file
 from bench.judgement_labels import Label, LabelError, load_labels
 from bench.judgement_match import FolderScore, Summary, observe, score_folder, summarise
 from rules.api import review
@@ -60,7 +61,7 @@ def repository_dir(label: Label, corpora: Corpora) -> Path | str:
     root = corpora.root(label)
     if root is None:
         return f"{label.name}: no {label.corpus} corpus given (--{label.corpus}-corpus); skipped"
-    repo_dir = root / label.repo.replace("/", "__")
+    repo_dir = corpus_dir(root, label.repo)
     if not repo_dir.is_dir():
         return f"{label.name}: {repo_dir} not found; skipped"
     return repo_dir
@@ -73,7 +74,7 @@ def repository_snapshot(repo_dir: Path, commit: str | None = None) -> Snapshot:
     ``<repo_dir>@<commit>.tree`` beside the folder (``git ls-tree -r --name-only <commit>``): the
     paths the CLI sees on a checkout, so path references are checked as they would be there."""
     files = {p.relative_to(repo_dir).as_posix(): p.read_bytes() for p in sorted(repo_dir.rglob("*")) if p.is_file()}
-    tree = repo_dir.with_name(f"{repo_dir.name}@{commit}.tree") if commit else None
+    tree = tree_file(repo_dir, commit) if commit else None
     if tree is not None and tree.is_file():
         return Snapshot(files, paths=frozenset(filter(None, tree.read_text(encoding="utf-8").splitlines())))
     return Snapshot(files)
