@@ -122,9 +122,10 @@ def rebuild(rows: Iterable[Row], mirrors: Path, out: Path) -> list[Missing]:
         key = (row.repo, row.commit)
         tree = tree_file(corpus_dir(out, row.repo), row.commit)
         if key not in trees_written and not tree.exists():
-            listing = _git(clone, "ls-tree", "-r", "--name-only", row.commit)
+            # -z: every path as it is (without it git quotes a name such as 微信接入设置/plan.md in C escapes)
+            listing = _git(clone, "ls-tree", "-r", "-z", "--name-only", row.commit)
             if listing is not None:
-                tree.write_bytes(listing)
+                tree.write_bytes(listing.replace(b"\0", b"\n"))
         trees_written.add(key)
     return missing
 

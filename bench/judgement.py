@@ -71,8 +71,9 @@ def repository_snapshot(repo_dir: Path, commit: str | None = None) -> Snapshot:
     """Every file of the repository as stored in the corpus, so exemplars and links behave as in a PR.
 
     A corpus may also keep the repository's whole tree at the labelled commit, one path a line, in
-    ``<repo_dir>@<commit>.tree`` beside the folder (``git ls-tree -r --name-only <commit>``): the
-    paths the CLI sees on a checkout, so path references are checked as they would be there."""
+    ``<repo_dir>@<commit>.tree`` beside the folder (``git ls-tree -r -z --name-only <commit>``, its NULs
+    made newlines): the paths the CLI sees on a checkout, so path references are checked as they would
+    be there."""
     files = {p.relative_to(repo_dir).as_posix(): p.read_bytes() for p in sorted(repo_dir.rglob("*")) if p.is_file()}
     tree = tree_file(repo_dir, commit) if commit else None
     if tree is not None and tree.is_file():

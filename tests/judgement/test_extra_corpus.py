@@ -57,6 +57,18 @@ def test_writes_each_file_at_its_commit_and_the_tree(tmp_path: Path, clone: tupl
     assert tree == ["dev/active/auth/auth-plan.md", "src/app.py"]
 
 
+def test_the_tree_lists_non_ascii_paths_as_they_are(tmp_path: Path) -> None:
+    repo = tmp_path / "mirrors" / "acme+shop" / "repo"
+    repo.mkdir(parents=True)
+    _git(repo, "init", "-q")
+    commit = _commit(repo, {"dev/active/微信接入/微信接入-plan.md": "# Plan\n"}, "one")
+    manifest = _manifest(tmp_path, [f"acme/shop\t{commit}\tdev/active/微信接入/微信接入-plan.md\t1\tMIT"])
+    out = tmp_path / "corpus"
+    assert main(["--manifest", str(manifest), "--mirrors", str(tmp_path / "mirrors"), "--out", str(out)]) == 0
+    tree = (out / f"acme__shop@{commit}.tree").read_text(encoding="utf-8").splitlines()
+    assert tree == ["dev/active/微信接入/微信接入-plan.md"]
+
+
 def test_reports_what_it_cannot_write_and_exits_1(tmp_path: Path, clone: tuple[Path, str, str],
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     mirrors, first, second = clone
